@@ -1,0 +1,112 @@
+//! The engine: the whole simulated day in one function, and a replicate from the first day
+//! to the last with the books checked at the end.
+
+use crate::calendar::Day;
+use crate::ledger::LedgerError;
+use crate::observe;
+pub use crate::observe::ReplicateResult;
+use crate::params::ModelParams;
+use crate::process::{consumption, hiring, market, pass_up, porters};
+use crate::streams::Streams;
+use crate::units::Fen;
+use crate::world::World;
+
+/// Why a replicate failed. Each is a bug in the model, reported loudly rather than hidden.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// The ledger refused a transfer or does not balance.
+    #[error("replicate {replicate}: {source}")]
+    Ledger {
+        /// Which replicate.
+        replicate: u32,
+        /// What the ledger found.
+        source: LedgerError,
+    },
+    /// The porters' account at a site disagrees with the cash the porters hold.
+    #[error(
+        "replicate {replicate}: porters' account at site {site} holds {account_fen} fen but the porters hold {cash_fen} fen"
+    )]
+    PorterCashMismatch {
+        /// Which replicate.
+        replicate: u32,
+        /// Site id.
+        site: String,
+        /// The account balance.
+        account_fen: i64,
+        /// The sum of the porters' cash column.
+        cash_fen: i64,
+    },
+}
+
+/// One simulated day, phase by phase (the numbers follow the schedule in docs/ODD.md).
+pub fn step_day(
+    world: &mut World,
+    params: &ModelParams,
+    streams: &mut Streams,
+    day: Day,
+) -> Result<(), LedgerError> {
+    let month = world.calendar.month_index(day);
+    world.ledger.set_month(month);
+    // 1. Environment: market prices move (season and phase are read from the calendar).
+    market::run(world, params, &mut streams.market, day);
+    // 2. Directives, first of the month: donju hire their crews.
+    if world.calendar.is_month_start(day) {
+        hiring::run(world, params, &mut streams.hiring, day);
+    }
+    // 4. Land crossings: porter crews carry, sell and split the profit.
+    porters::run(world, params, &mut streams.porters, day)?;
+    // 8. Households: porters buy rice with their pay.
+    consumption::run(world, day)?;
+    // 7 and 9, last of the month: officials pass up their take; the month is closed.
+    if world.calendar.is_month_end(day) {
+        pass_up::run(world, params)?;
+        observe::close_month(world, month);
+    }
+    Ok(())
+}
+
+/// Runs replicate `replicate` of a scenario under master seed `seed`, checks the books
+/// and returns its tidy records.
+pub fn run_replicate(
+    params: &ModelParams,
+    seed: u64,
+    replicate: u32,
+) -> Result<ReplicateResult, ModelError> {
+    let mut streams = Streams::new(seed, replicate);
+    let mut world = World::new(params, &mut streams.population);
+    let ledger_error = |source| ModelError::Ledger { replicate, source };
+    for day in world.calendar.all_days() {
+        step_day(&mut world, params, &mut streams, day).map_err(ledger_error)?;
+    }
+    world.ledger.verify().map_err(ledger_error)?;
+    check_porter_cash(&world, params, replicate)?;
+    Ok(observe::collect(world, params, seed, replicate))
+}
+
+fn check_porter_cash(
+    world: &World,
+    params: &ModelParams,
+    replicate: u32,
+) -> Result<(), ModelError> {
+    for (s, accounts) in world.accounts.at_site.iter().enumerate() {
+        let cash_fen: Fen = world
+            .porters
+            .site
+            .iter()
+            .zip(&world.porters.cash)
+            .filter(|(site, _)| site.0 as usize == s)
+            .map(|(_, cash)| *cash)
+            .sum();
+        let account_fen = world.ledger.balance(accounts.porters);
+        if cash_fen != account_fen {
+            return Err(ModelError::PorterCashMismatch {
+                replicate,
+                site: params.sites[s].id.clone(),
+                account_fen: account_fen.0,
+                cash_fen: cash_fen.0,
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,354 @@
+//! The double-entry ledger. Every movement of money debits one account and credits
+//! another by the same number of fen, with a purpose; monthly totals by actor class and
+//! purpose are kept as the money flows are recorded, so the books can be cross-checked.
+
+use crate::params::SiteId;
+use crate::units::Fen;
+
+/// The kinds of actor that hold accounts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ActorClass {
+    /// Chinese private merchants who buy the goods.
+    ChineseMerchants,
+    /// North Korean gatherers and producers who sell goods to the donju.
+    Suppliers,
+    /// Private financiers who run porter operations.
+    Donju,
+    /// Porters.
+    Porters,
+    /// Border guard units at the sites.
+    BorderGuards,
+    /// Senior border guard officials.
+    BorderGuardCommand,
+    /// The central authorities at the top of the chains.
+    Centre,
+    /// Rice sellers in the border markets.
+    RiceTraders,
+}
+
+impl ActorClass {
+    /// Every class, in output order.
+    pub const ALL: [ActorClass; 8] = [
+        ActorClass::ChineseMerchants,
+        ActorClass::Suppliers,
+        ActorClass::Donju,
+        ActorClass::Porters,
+        ActorClass::BorderGuards,
+        ActorClass::BorderGuardCommand,
+        ActorClass::Centre,
+        ActorClass::RiceTraders,
+    ];
+
+    /// The name used in output tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            ActorClass::ChineseMerchants => "chinese_merchants",
+            ActorClass::Suppliers => "suppliers",
+            ActorClass::Donju => "donju",
+            ActorClass::Porters => "porters",
+            ActorClass::BorderGuards => "border_guards",
+            ActorClass::BorderGuardCommand => "border_guard_command",
+            ActorClass::Centre => "centre",
+            ActorClass::RiceTraders => "rice_traders",
+        }
+    }
+}
+
+/// Why money moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Purpose {
+    /// Payment for goods sold.
+    Sale,
+    /// Payment for goods or food bought.
+    Purchase,
+    /// Pay for labour.
+    Wage,
+    /// An official's take.
+    Bribe,
+    /// An official passing part of the take to superiors.
+    PassUp,
+}
+
+impl Purpose {
+    /// Every purpose, in output order.
+    pub const ALL: [Purpose; 5] = [
+        Purpose::Sale,
+        Purpose::Purchase,
+        Purpose::Wage,
+        Purpose::Bribe,
+        Purpose::PassUp,
+    ];
+
+    /// The name used in output tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Purpose::Sale => "sale",
+            Purpose::Purchase => "purchase",
+            Purpose::Wage => "wage",
+            Purpose::Bribe => "bribe",
+            Purpose::PassUp => "pass_up",
+        }
+    }
+}
+
+/// An account's index in the ledger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AccountId(pub u32);
+
+/// Errors the ledger detects. Any of them means a bug in a process, never bad input.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[non_exhaustive]
+pub enum LedgerError {
+    /// A transfer of a negative amount was attempted.
+    #[error("negative transfer of {amount} fen from {payer} to {payee} ({purpose})")]
+    NegativeTransfer {
+        /// Amount in fen.
+        amount: i64,
+        /// Payer's class.
+        payer: &'static str,
+        /// Payee's class.
+        payee: &'static str,
+        /// Purpose.
+        purpose: &'static str,
+    },
+    /// The balances of all accounts do not sum to zero.
+    #[error("ledger does not balance: account balances sum to {sum_fen} fen instead of 0")]
+    BalancesDoNotSumToZero {
+        /// The sum found.
+        sum_fen: i64,
+    },
+    /// An actor class's balances disagree with the money flows recorded for it.
+    #[error(
+        "ledger does not balance for {class}: balances sum to {balance_fen} fen but recorded flows net to {flows_fen} fen"
+    )]
+    ClassDisagreesWithFlows {
+        /// The class.
+        class: &'static str,
+        /// Sum of the class's account balances.
+        balance_fen: i64,
+        /// Inflows less outflows recorded for the class.
+        flows_fen: i64,
+    },
+}
+
+const CLASSES: usize = ActorClass::ALL.len();
+const PURPOSES: usize = Purpose::ALL.len();
+const CELLS_PER_MONTH: usize = CLASSES * CLASSES * PURPOSES;
+
+/// Accounts, balances and monthly flows between actor classes.
+#[derive(Clone, Debug)]
+pub struct Ledger {
+    class: Vec<ActorClass>,
+    site: Vec<Option<SiteId>>,
+    balance: Vec<Fen>,
+    current_month: usize,
+    /// Flows in fen, indexed by month, payer class, payee class, purpose.
+    monthly_flows_fen: Vec<i64>,
+}
+
+/// One cell of the monthly flow table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MoneyFlow {
+    /// Index of the month in the calendar.
+    pub month: usize,
+    /// Who paid.
+    pub payer: ActorClass,
+    /// Who was paid.
+    pub payee: ActorClass,
+    /// Why.
+    pub purpose: Purpose,
+    /// How much.
+    pub amount: Fen,
+}
+
+impl Ledger {
+    /// An empty ledger for a horizon of `months` months.
+    pub fn new(months: usize) -> Ledger {
+        Ledger {
+            class: Vec::new(),
+            site: Vec::new(),
+            balance: Vec::new(),
+            current_month: 0,
+            monthly_flows_fen: vec![0; months * CELLS_PER_MONTH],
+        }
+    }
+
+    /// Opens an account for an actor class, at a site or not, with a zero balance.
+    pub fn open(&mut self, class: ActorClass, site: Option<SiteId>) -> AccountId {
+        self.class.push(class);
+        self.site.push(site);
+        self.balance.push(Fen::ZERO);
+        AccountId(self.class.len() as u32 - 1)
+    }
+
+    /// Sets the month that transfers are recorded in.
+    pub fn set_month(&mut self, month: usize) {
+        self.current_month = month;
+    }
+
+    /// Moves `amount` from `payer` to `payee`. A zero amount records nothing.
+    pub fn transfer(
+        &mut self,
+        payer: AccountId,
+        payee: AccountId,
+        amount: Fen,
+        purpose: Purpose,
+    ) -> Result<(), LedgerError> {
+        let (p, q) = (payer.0 as usize, payee.0 as usize);
+        if amount.0 < 0 {
+            return Err(LedgerError::NegativeTransfer {
+                amount: amount.0,
+                payer: self.class[p].name(),
+                payee: self.class[q].name(),
+                purpose: purpose.name(),
+            });
+        }
+        if amount == Fen::ZERO {
+            return Ok(());
+        }
+        self.balance[p] -= amount;
+        self.balance[q] += amount;
+        let cell = self.cell(self.current_month, self.class[p], self.class[q], purpose);
+        self.monthly_flows_fen[cell] += amount.0;
+        Ok(())
+    }
+
+    /// The balance of an account.
+    pub fn balance(&self, account: AccountId) -> Fen {
+        self.balance[account.0 as usize]
+    }
+
+    /// The site an account belongs to, if any.
+    pub fn site(&self, account: AccountId) -> Option<SiteId> {
+        self.site[account.0 as usize]
+    }
+
+    /// Checks the books: balances sum to zero, and each class's balances equal the net of
+    /// the monthly flows recorded for it (two independent tallies of the same money).
+    pub fn verify(&self) -> Result<(), LedgerError> {
+        let sum: Fen = self.balance.iter().copied().sum();
+        if sum != Fen::ZERO {
+            return Err(LedgerError::BalancesDoNotSumToZero { sum_fen: sum.0 });
+        }
+        let mut net_flows = [0i64; CLASSES];
+        for flow in self.flows() {
+            net_flows[flow.payer as usize] -= flow.amount.0;
+            net_flows[flow.payee as usize] += flow.amount.0;
+        }
+        for class in ActorClass::ALL {
+            let balance: i64 = self
+                .class
+                .iter()
+                .zip(&self.balance)
+                .filter(|(c, _)| **c == class)
+                .map(|(_, b)| b.0)
+                .sum();
+            if balance != net_flows[class as usize] {
+                return Err(LedgerError::ClassDisagreesWithFlows {
+                    class: class.name(),
+                    balance_fen: balance,
+                    flows_fen: net_flows[class as usize],
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The non-zero monthly flows, in month, payer, payee, purpose order.
+    pub fn flows(&self) -> impl Iterator<Item = MoneyFlow> + '_ {
+        self.monthly_flows_fen
+            .iter()
+            .enumerate()
+            .filter(|(_, amount)| **amount != 0)
+            .map(|(cell, amount)| {
+                let month = cell / CELLS_PER_MONTH;
+                let rest = cell % CELLS_PER_MONTH;
+                MoneyFlow {
+                    month,
+                    payer: ActorClass::ALL[rest / (CLASSES * PURPOSES)],
+                    payee: ActorClass::ALL[rest / PURPOSES % CLASSES],
+                    purpose: Purpose::ALL[rest % PURPOSES],
+                    amount: Fen(*amount),
+                }
+            })
+    }
+
+    fn cell(&self, month: usize, payer: ActorClass, payee: ActorClass, purpose: Purpose) -> usize {
+        month * CELLS_PER_MONTH
+            + (payer as usize * CLASSES + payee as usize) * PURPOSES
+            + purpose as usize
+    }
+
+    #[cfg(test)]
+    pub(crate) fn corrupt_balance_for_test(&mut self, account: AccountId, by: Fen) {
+        self.balance[account.0 as usize] += by;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn two_accounts() -> (Ledger, AccountId, AccountId) {
+        let mut ledger = Ledger::new(2);
+        let buyer = ledger.open(ActorClass::ChineseMerchants, None);
+        let donju = ledger.open(ActorClass::Donju, Some(SiteId(0)));
+        (ledger, buyer, donju)
+    }
+
+    #[test]
+    fn transfers_debit_one_account_and_credit_the_other() {
+        let (mut ledger, buyer, donju) = two_accounts();
+        ledger
+            .transfer(buyer, donju, Fen(500), Purpose::Sale)
+            .unwrap();
+        ledger.set_month(1);
+        ledger
+            .transfer(donju, buyer, Fen(200), Purpose::Purchase)
+            .unwrap();
+        assert_eq!(ledger.balance(buyer), Fen(-300));
+        assert_eq!(ledger.balance(donju), Fen(300));
+        assert_eq!(ledger.site(donju), Some(SiteId(0)));
+        ledger.verify().unwrap();
+        let flows: Vec<_> = ledger.flows().collect();
+        assert_eq!(flows.len(), 2);
+        assert_eq!(flows[0].month, 0);
+        assert_eq!(flows[0].payer, ActorClass::ChineseMerchants);
+        assert_eq!(flows[0].payee, ActorClass::Donju);
+        assert_eq!(flows[0].purpose, Purpose::Sale);
+        assert_eq!(flows[1].month, 1);
+        assert_eq!(flows[1].purpose, Purpose::Purchase);
+    }
+
+    #[test]
+    fn negative_transfers_are_refused() {
+        let (mut ledger, buyer, donju) = two_accounts();
+        let err = ledger
+            .transfer(buyer, donju, Fen(-1), Purpose::Sale)
+            .unwrap_err();
+        assert!(matches!(err, LedgerError::NegativeTransfer { .. }));
+        assert_eq!(ledger.balance(buyer), Fen::ZERO);
+    }
+
+    #[test]
+    fn verify_fails_loudly_when_money_appears_from_nowhere() {
+        let (mut ledger, buyer, donju) = two_accounts();
+        ledger
+            .transfer(buyer, donju, Fen(500), Purpose::Sale)
+            .unwrap();
+        ledger.corrupt_balance_for_test(donju, Fen(1));
+        let message = ledger.verify().unwrap_err().to_string();
+        assert!(message.contains("does not balance"), "{message}");
+    }
+
+    #[test]
+    fn verify_catches_a_balance_moved_between_classes_without_a_flow() {
+        let (mut ledger, buyer, donju) = two_accounts();
+        ledger.corrupt_balance_for_test(donju, Fen(7));
+        ledger.corrupt_balance_for_test(buyer, Fen(-7));
+        assert!(matches!(
+            ledger.verify(),
+            Err(LedgerError::ClassDisagreesWithFlows { .. })
+        ));
+    }
+}

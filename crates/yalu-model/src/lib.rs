@@ -1,0 +1,26 @@
+//! Yalu's domain and engine, with no input or output of its own.
+//!
+//! Read the modules in this order, the way the model is built up:
+//! - domain: [`units`] (money in fen), [`calendar`] (days, months, ice, phases),
+//!   [`params`] (the validated inputs the engine runs on);
+//! - money: [`ledger`] (double-entry accounts between actor classes);
+//! - state: [`world`] (sites, porters and crews stored as columns);
+//! - randomness: [`streams`] (per-replicate random streams);
+//! - processes: [`process`] (one file per daily process);
+//! - engine: [`engine`] (the day in one function, and a whole replicate);
+//! - observation: [`observe`] (monthly metrics and the tidy records they become).
+#![deny(missing_docs)]
+
+pub mod calendar;
+pub mod engine;
+pub mod ledger;
+pub mod observe;
+pub mod params;
+pub mod process;
+pub mod streams;
+pub mod units;
+pub mod world;
+
+pub use engine::{ModelError, ReplicateResult, run_replicate};
+pub use params::ModelParams;
+pub use units::Fen;

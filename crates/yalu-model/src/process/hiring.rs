@@ -1,0 +1,50 @@
+//! Donju hire porter crews.
+//!
+//! - **When**: the first day of each month on which land crossings are open; during a
+//!   border closure crews are disbanded and nobody is hired.
+//! - **What**: each crew's size is drawn (mostly `crew_size_min`..=`crew_size_typical_max`,
+//!   a `large_crew_share` of crews up to `crew_size_max`); members are drawn at random from
+//!   the site's applicants who can carry at least `min_load_kg` (the donju do not take the
+//!   others). When a site runs out of strong applicants, its remaining crews go short.
+//! - **Ledger**: none (pay is by weight, on each run).
+
+use rand::RngExt;
+use rand::seq::SliceRandom;
+
+use crate::calendar::Day;
+use crate::params::ModelParams;
+use crate::streams::Rng;
+use crate::world::World;
+
+/// Forms this month's crews.
+pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
+    let porter = &params.porter;
+    world.porters.hired.fill(false);
+    for members in &mut world.crews.members {
+        members.clear();
+    }
+    if !world.calendar.land_open(day) {
+        return;
+    }
+    let crews = &mut world.crews;
+    for hireable in &mut crews.hireable_at_site {
+        hireable.shuffle(rng);
+    }
+    let mut next_at_site = vec![0usize; crews.hireable_at_site.len()];
+    for (crew, members) in crews.members.iter_mut().enumerate() {
+        let site = crews.site[crew].0 as usize;
+        let size = if rng.random_bool(porter.large_crew_share) {
+            rng.random_range(porter.crew_size_typical_max..=porter.crew_size_max)
+        } else {
+            rng.random_range(porter.crew_size_min..=porter.crew_size_typical_max)
+        } as usize;
+        let hireable = &crews.hireable_at_site[site];
+        let start = next_at_site[site];
+        let end = (start + size).min(hireable.len());
+        members.extend_from_slice(&hireable[start..end]);
+        next_at_site[site] = end;
+        for &p in &hireable[start..end] {
+            world.porters.hired[p as usize] = true;
+        }
+    }
+}

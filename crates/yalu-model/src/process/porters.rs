@@ -1,0 +1,170 @@
+//! Porter crews carry goods across the river at night and sell them in China.
+//!
+//! - **When**: every day on which land crossings are open. Each crew runs on a given day
+//!   with probability `runs_per_month / days_in_month`, so about `runs_per_month` runs a
+//!   month.
+//! - **What**: every member carries `min(strength, max_load_kg)` of one good, drawn by
+//!   `share_of_runs`. The donju buys the goods at `supply_cost_cny_per_kg`. With
+//!   probability `seizure_probability_per_run` the goods are seized and the run earns
+//!   nothing. Otherwise Chinese merchants pay `china_price_cny_per_kg` times a lognormal
+//!   factor (mean 1, sigma `sale_price_sigma`). If the run makes a profit, the border
+//!   guards take `profit_split.border_guards` of it, the porters' pool
+//!   `profit_split.porters` is divided among the members in proportion to the weight each
+//!   carried, and the donju keeps the rest (`profit_split.donju`).
+//! - **Ledger**: donju -> suppliers (purchase); Chinese merchants -> donju (sale);
+//!   donju -> border guards (bribe); donju -> porters (wage).
+//! - **Emerges**: pay per kilogram (pool share x profit / kg) and porters' monthly income.
+
+use rand::RngExt;
+use rand_distr::{Distribution, StandardNormal};
+
+use crate::calendar::Day;
+use crate::ledger::{LedgerError, Purpose};
+use crate::observe::{Channel, Outcome};
+use crate::params::{ModelParams, PorterGood};
+use crate::streams::Rng;
+use crate::units::Fen;
+use crate::world::World;
+
+/// Runs the day's crossings for every crew.
+pub fn run(
+    world: &mut World,
+    params: &ModelParams,
+    rng: &mut Rng,
+    day: Day,
+) -> Result<(), LedgerError> {
+    if !world.calendar.land_open(day) {
+        return Ok(());
+    }
+    let run_probability =
+        (params.porter.runs_per_month / f64::from(world.calendar.days_in_month(day))).min(1.0);
+    for crew in 0..world.crews.site.len() {
+        if world.crews.members[crew].is_empty() || !rng.random_bool(run_probability) {
+            continue;
+        }
+        run_crew(world, params, rng, day, crew)?;
+    }
+    Ok(())
+}
+
+/// The chosen good for a run, by cumulative share.
+fn pick_good<'a>(goods: &'a [PorterGood], rng: &mut Rng) -> &'a PorterGood {
+    let mut u: f64 = rng.random::<f64>() * goods.iter().map(|g| g.share_of_runs).sum::<f64>();
+    for good in goods {
+        if u < good.share_of_runs {
+            return good;
+        }
+        u -= good.share_of_runs;
+    }
+    &goods[goods.len() - 1]
+}
+
+/// What one porter carries on a run.
+fn load_kg(strength_kg: u32, max_load_kg: u32) -> u32 {
+    strength_kg.min(max_load_kg)
+}
+
+fn run_crew(
+    world: &mut World,
+    params: &ModelParams,
+    rng: &mut Rng,
+    day: Day,
+    crew: usize,
+) -> Result<(), LedgerError> {
+    let porter = &params.porter;
+    let site = world.crews.site[crew];
+    let accounts = world.accounts.at_site[site.0 as usize];
+    let month = world.calendar.month_index(day);
+    let members = &world.crews.members[crew];
+    let total_kg: u64 = members
+        .iter()
+        .map(|&p| {
+            u64::from(load_kg(
+                world.porters.strength_kg[p as usize],
+                porter.max_load_kg,
+            ))
+        })
+        .sum();
+    let good = pick_good(&porter.goods, rng);
+    let cost = Fen::from_cny(total_kg as f64 * good.supply_cost_cny_per_kg);
+    world
+        .ledger
+        .transfer(accounts.donju, accounts.suppliers, cost, Purpose::Purchase)?;
+
+    let tally = world.metrics.porter_month(month, site);
+    tally.runs += 1;
+    if rng.random_bool(porter.seizure_probability_per_run) {
+        tally.kg_seized += total_kg;
+        let value = Fen::from_cny(total_kg as f64 * good.china_price_cny_per_kg);
+        world.metrics.record_flow(
+            month,
+            Channel::Porter,
+            site,
+            good.good,
+            Outcome::Seized,
+            total_kg as i64,
+            value,
+        );
+        return Ok(());
+    }
+    tally.kg_sold += total_kg;
+
+    let z: f64 = StandardNormal.sample(rng);
+    let sigma = porter.sale_price_sigma;
+    let price = good.china_price_cny_per_kg * (sigma * z - sigma * sigma / 2.0).exp();
+    let revenue = Fen::from_cny(total_kg as f64 * price);
+    world.ledger.transfer(
+        world.accounts.chinese_merchants,
+        accounts.donju,
+        revenue,
+        Purpose::Sale,
+    )?;
+    world.metrics.record_flow(
+        month,
+        Channel::Porter,
+        site,
+        good.good,
+        Outcome::Delivered,
+        total_kg as i64,
+        revenue,
+    );
+
+    let profit = revenue - cost;
+    if profit <= Fen::ZERO {
+        return Ok(());
+    }
+    let guards = profit.share(params.profit_split.border_guards);
+    world.ledger.transfer(
+        accounts.donju,
+        accounts.border_guards,
+        guards,
+        Purpose::Bribe,
+    )?;
+    world.guard_take_this_month[site.0 as usize] += guards;
+
+    let pool = profit.share(params.profit_split.porters);
+    let mut wages = Fen::ZERO;
+    for &p in members {
+        let p = p as usize;
+        let kg = load_kg(world.porters.strength_kg[p], porter.max_load_kg);
+        let pay = pool.pro_rata(u64::from(kg), total_kg);
+        world.porters.cash[p] += pay;
+        wages += pay;
+    }
+    world
+        .ledger
+        .transfer(accounts.donju, accounts.porters, wages, Purpose::Wage)?;
+    world.metrics.porter_month(month, site).wages += wages;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loads_are_capped_by_the_bags() {
+        assert_eq!(load_kg(62, 50), 50);
+        assert_eq!(load_kg(34, 50), 34);
+    }
+}

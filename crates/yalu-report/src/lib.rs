@@ -1,0 +1,42 @@
+//! Yalu outputs: the run's tidy tables as CSV and Parquet, the manifest, and the summary
+//! printed at the end of a run. A run's folder is written under a temporary name and
+//! renamed into place only when every file is complete.
+#![deny(missing_docs)]
+
+pub mod out_dir;
+pub mod summary;
+pub mod table;
+pub mod tables;
+
+pub use out_dir::{Manifest, write_run};
+pub use summary::Summary;
+
+/// Why outputs could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReportError {
+    /// A file or folder could not be written.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// Path involved.
+        path: String,
+        /// The IO error.
+        source: std::io::Error,
+    },
+    /// A Parquet file could not be written.
+    #[error("cannot write Parquet file {path}: {message}")]
+    Parquet {
+        /// Path involved.
+        path: String,
+        /// What the Parquet writer said.
+        message: String,
+    },
+    /// The output folder exists and was not written by Yalu, so it is not replaced.
+    #[error(
+        "output folder {path} exists and has no manifest.json, so it is not a Yalu output; choose another --out or remove it"
+    )]
+    NotAYaluFolder {
+        /// The folder.
+        path: String,
+    },
+}

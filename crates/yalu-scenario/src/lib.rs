@@ -1,0 +1,47 @@
+//! Yalu scenarios: the TOML schema, its validation with precise diagnostics, the evidence
+//! registry and the embedded baseline.
+//!
+//! A scenario is read in two layers: [`raw`] mirrors the file (unknown fields are refused),
+//! and [`Scenario::parse`] checks it into the validated [`Scenario`] the engine runs on.
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod evidence;
+pub mod raw;
+pub mod scenario;
+
+pub use error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
+pub use evidence::Registry;
+pub use scenario::{BASELINE, Evidence, ParameterRecord, Scenario, SiteInfo, Value};
+
+use std::path::Path;
+
+/// Reads and validates a scenario file.
+pub fn load(path: &Path, registry: &Registry) -> Result<Scenario, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(Scenario::parse(
+        &SourceText::new(path.display().to_string(), text),
+        registry,
+    )?)
+}
+
+/// Why a scenario file could not be loaded.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read scenario file {path}: {source}")]
+    Read {
+        /// The path.
+        path: String,
+        /// The IO error.
+        source: std::io::Error,
+    },
+    /// The file has problems.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Invalid(#[from] ScenarioErrors),
+}

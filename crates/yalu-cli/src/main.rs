@@ -15,7 +15,8 @@ use yalu_scenario::{BASELINE, Evidence, LoadError, Registry, Scenario, SourceTex
 
 const EXAMPLES: &str = "\
 Examples:
-  yalu run                                 run the built-in baseline (2017-2025) once
+  yalu                                     run the built-in baseline (2017-2025) once
+  yalu run                                 the same
   yalu run --replicates 100 --threads 2    100 replicates, results in out/baseline
   yalu run --scenario my.toml --seed 7 --out results/my-run
   yalu check scenarios/baseline.toml       validate a scenario file
@@ -26,8 +27,9 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "yalu", version, about, after_help = EXAMPLES)]
 struct Cli {
+    /// What to do; with none, `yalu` runs the baseline as `yalu run` would.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,7 +101,12 @@ impl From<LoadError> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome = match cli.command {
+    // No subcommand: the same as `yalu run`, with its defaults.
+    let command = cli
+        .command
+        .or_else(|| Cli::parse_from(["yalu", "run"]).command)
+        .expect("`yalu run` parses");
+    let outcome = match command {
         Command::Run(args) => run(args),
         Command::Check { files } => check(&files),
         Command::Evidence { scenario, format } => evidence(scenario.as_deref(), format),

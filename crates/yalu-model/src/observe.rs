@@ -48,6 +48,21 @@ impl Outcome {
     }
 }
 
+/// What a flow is tallied under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FlowKey {
+    /// Index into the calendar's months.
+    pub month: usize,
+    /// How the goods crossed.
+    pub channel: Channel,
+    /// Where.
+    pub site: SiteId,
+    /// What.
+    pub good: GoodId,
+    /// Delivered or seized.
+    pub outcome: Outcome,
+}
+
 /// Goods moved in one month through one channel at one site.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FlowRecord {
@@ -168,33 +183,18 @@ impl Metrics {
         }
     }
 
-    fn flow_cell(
-        &self,
-        month: usize,
-        channel: Channel,
-        site: SiteId,
-        good: GoodId,
-        outcome: Outcome,
-    ) -> usize {
-        (((month * Channel::ALL.len() + channel as usize) * self.sites + site.0 as usize)
+    fn flow_cell(&self, key: FlowKey) -> usize {
+        (((key.month * Channel::ALL.len() + key.channel as usize) * self.sites
+            + key.site.0 as usize)
             * self.goods
-            + good.0 as usize)
+            + key.good.0 as usize)
             * Outcome::ALL.len()
-            + outcome as usize
+            + key.outcome as usize
     }
 
     /// Adds goods moved to the month's flows.
-    pub fn record_flow(
-        &mut self,
-        month: usize,
-        channel: Channel,
-        site: SiteId,
-        good: GoodId,
-        outcome: Outcome,
-        quantity: i64,
-        value: Fen,
-    ) {
-        let cell = self.flow_cell(month, channel, site, good, outcome);
+    pub fn record_flow(&mut self, key: FlowKey, quantity: i64, value: Fen) {
+        let cell = self.flow_cell(key);
         self.flow_quantity[cell] += quantity;
         self.flow_value[cell] += value;
     }
@@ -226,7 +226,7 @@ pub fn close_month(world: &mut World, month: usize) {
 }
 
 /// Everything one replicate produced, as tidy records.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReplicateResult {
     /// Replicate number.
     pub replicate: u32,
@@ -257,7 +257,14 @@ pub fn collect(world: World, params: &ModelParams, seed: u64, replicate: u32) ->
             for site in (0..metrics.sites as u16).map(SiteId) {
                 for good in (0..metrics.goods as u16).map(GoodId) {
                     for outcome in Outcome::ALL {
-                        let cell = metrics.flow_cell(month, channel, site, good, outcome);
+                        let key = FlowKey {
+                            month,
+                            channel,
+                            site,
+                            good,
+                            outcome,
+                        };
+                        let cell = metrics.flow_cell(key);
                         if metrics.flow_quantity[cell] != 0 {
                             flows.push(FlowRecord {
                                 month,

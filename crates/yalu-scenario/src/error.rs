@@ -257,7 +257,7 @@ mod tests {
             "[scenario]\nname = \"x\"\n\n[porter]\nmin_load_kg = { value = 30, sorce = \"a\" }\n",
         );
         let offset = src.text.find("sorce").unwrap();
-        assert_eq!(src.line_column(offset), (5, 30));
+        assert_eq!(src.line_column(offset), (5, 29));
         assert_eq!(src.field_at(offset), "porter.min_load_kg.sorce");
         let offset = src.text.find("name").unwrap();
         assert_eq!(src.field_at(offset), "scenario.name");

@@ -20,7 +20,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use crate::calendar::Day;
 use crate::ledger::{LedgerError, Purpose};
-use crate::observe::{Channel, Outcome};
+use crate::observe::{Channel, FlowKey, Outcome};
 use crate::params::{ModelParams, PorterGood};
 use crate::streams::Rng;
 use crate::units::Fen;
@@ -86,6 +86,13 @@ fn run_crew(
         })
         .sum();
     let good = pick_good(&porter.goods, rng);
+    let key = |outcome| FlowKey {
+        month,
+        channel: Channel::Porter,
+        site,
+        good: good.good,
+        outcome,
+    };
     let cost = Fen::from_cny(total_kg as f64 * good.supply_cost_cny_per_kg);
     world
         .ledger
@@ -96,15 +103,9 @@ fn run_crew(
     if rng.random_bool(porter.seizure_probability_per_run) {
         tally.kg_seized += total_kg;
         let value = Fen::from_cny(total_kg as f64 * good.china_price_cny_per_kg);
-        world.metrics.record_flow(
-            month,
-            Channel::Porter,
-            site,
-            good.good,
-            Outcome::Seized,
-            total_kg as i64,
-            value,
-        );
+        world
+            .metrics
+            .record_flow(key(Outcome::Seized), total_kg as i64, value);
         return Ok(());
     }
     tally.kg_sold += total_kg;
@@ -119,15 +120,9 @@ fn run_crew(
         revenue,
         Purpose::Sale,
     )?;
-    world.metrics.record_flow(
-        month,
-        Channel::Porter,
-        site,
-        good.good,
-        Outcome::Delivered,
-        total_kg as i64,
-        revenue,
-    );
+    world
+        .metrics
+        .record_flow(key(Outcome::Delivered), total_kg as i64, revenue);
 
     let profit = revenue - cost;
     if profit <= Fen::ZERO {

@@ -1,0 +1,228 @@
+//! The `yalu` command as a user runs it: the baseline end to end, determinism across
+//! thread counts, bad input, and the evidence listing.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn yalu(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yalu"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("yalu runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn header(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn bare_yalu_runs_the_embedded_baseline_and_writes_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yalu(&[], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("Porter channel"), "{stdout}");
+    assert!(stdout.contains("ledger balanced"), "{stdout}");
+
+    let run = dir.path().join("out/baseline");
+    for table in ["flows", "money", "porters", "prices"] {
+        assert!(run.join(format!("{table}.csv")).is_file(), "{table}.csv");
+        let parquet = std::fs::read(run.join(format!("{table}.parquet"))).unwrap();
+        assert_eq!(&parquet[..4], b"PAR1");
+    }
+    assert_eq!(
+        header(&run.join("flows.csv")),
+        "replicate,seed,month,channel,site,good,outcome,sanctioned,quantity,unit,value_cny"
+    );
+    assert_eq!(
+        header(&run.join("money.csv")),
+        "replicate,seed,month,payer,payee,purpose,amount_cny"
+    );
+    let flows = std::fs::read_to_string(run.join("flows.csv")).unwrap();
+    assert!(
+        flows
+            .lines()
+            .skip(1)
+            .all(|l| l.split(',').nth(2).unwrap().len() == 7)
+    );
+    assert!(flows.contains(",2017-01,porter,hyesan,"));
+
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["scenario"], "baseline");
+    assert_eq!(manifest["seed"], 20170101);
+    assert_eq!(manifest["replicates"], 1);
+    assert_eq!(manifest["first_day"], "2017-01-01");
+    assert_eq!(manifest["last_day"], "2025-12-31");
+    assert_eq!(manifest["scenario_sha256"].as_str().unwrap().len(), 64);
+    assert!(manifest["wall_time_s"].as_f64().unwrap() > 0.0);
+    assert!(manifest["yalu_version"].is_string());
+
+    // Nothing temporary is left beside the output.
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, vec!["baseline"]);
+}
+
+#[test]
+fn outputs_are_identical_whatever_the_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    for threads in ["1", "2"] {
+        let out = yalu(
+            &[
+                "run",
+                "--replicates",
+                "4",
+                "--seed",
+                "99",
+                "--threads",
+                threads,
+                "--out",
+                threads,
+                "--quiet",
+            ],
+            dir.path(),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    for file in [
+        "flows.csv",
+        "money.csv",
+        "porters.csv",
+        "prices.csv",
+        "flows.parquet",
+        "money.parquet",
+    ] {
+        let one = std::fs::read(dir.path().join("1").join(file)).unwrap();
+        let two = std::fs::read(dir.path().join("2").join(file)).unwrap();
+        assert!(one == two, "{file} differs between 1 and 2 threads");
+    }
+    let flows = std::fs::read_to_string(dir.path().join("1/flows.csv")).unwrap();
+    for replicate in 0..4 {
+        assert!(
+            flows
+                .lines()
+                .any(|l| l.starts_with(&format!("{replicate},99,")))
+        );
+    }
+}
+
+#[test]
+fn a_bad_scenario_exits_2_with_a_located_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = include_str!("../../../scenarios/baseline.toml");
+    let bad = baseline.replacen(
+        "porters_share = { value = 0.2,",
+        "porters_share = { value = 0.4,",
+        1,
+    );
+    std::fs::write(dir.path().join("bad.toml"), bad).unwrap();
+    let out = yalu(
+        &["run", "--scenario", "bad.toml", "--out", "result"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("bad.toml:"), "{stderr}");
+    assert!(stderr.contains("profit_split"), "{stderr}");
+    assert!(stderr.contains("summing to 1"), "{stderr}");
+    assert!(!dir.path().join("result").exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "only bad.toml remains"
+    );
+
+    let out = yalu(&["check", "bad.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let out = yalu(&["check", "missing.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read scenario file missing.toml"));
+}
+
+#[test]
+fn check_accepts_the_shipped_baseline() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = yalu(&["check", "scenarios/baseline.toml"], &root);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("ok"));
+}
+
+#[test]
+fn an_existing_folder_that_is_not_a_yalu_output_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("precious")).unwrap();
+    std::fs::write(dir.path().join("precious/notes.txt"), "keep").unwrap();
+    let out = yalu(&["run", "--out", "precious", "--quiet"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("not a Yalu output"));
+    assert!(dir.path().join("precious/notes.txt").is_file());
+
+    // An earlier Yalu output is replaced.
+    assert!(
+        yalu(&["run", "--out", "again", "--quiet"], dir.path())
+            .status
+            .success()
+    );
+    assert!(
+        yalu(
+            &["run", "--out", "again", "--quiet", "--seed", "3"],
+            dir.path()
+        )
+        .status
+        .success()
+    );
+    let manifest = std::fs::read_to_string(dir.path().join("again/manifest.json")).unwrap();
+    assert!(manifest.contains("\"seed\": 3"));
+}
+
+#[test]
+fn evidence_lists_every_input_as_a_table_and_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yalu(&["evidence", "--format", "json"], dir.path());
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let parameters = json["parameters"].as_array().unwrap();
+    assert!(parameters.len() > 30);
+    for p in parameters {
+        assert!(p["path"].is_string() && p["unit"].is_string(), "{p}");
+        let kind = p["evidence"]["kind"].as_str().unwrap();
+        assert!(kind == "source" || kind == "assumption", "{p}");
+        if kind == "assumption" && p["value"].is_number() {
+            assert!(p["evidence"]["range"].is_array(), "{p}");
+        }
+    }
+    let runs = parameters
+        .iter()
+        .find(|p| p["path"] == "porter.runs_per_month")
+        .unwrap();
+    assert_eq!(runs["value"], 4.0);
+    assert_eq!(runs["unit"], "runs/month");
+    assert_eq!(runs["evidence"]["id"], "dailynk-porters");
+    assert!(
+        json["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == "dailynk-porters")
+    );
+
+    let out = yalu(&["evidence"], dir.path());
+    let table = text(&out.stdout);
+    for p in parameters {
+        assert!(table.contains(p["path"].as_str().unwrap()));
+    }
+    assert!(table.contains("Daily NK"));
+}

@@ -1,0 +1,223 @@
+//! Each kind of bad scenario gets a precise error: the file, the line and column, the field
+//! and what was expected. The cases mutate the embedded baseline one thing at a time.
+
+use yalu_scenario::{BASELINE, ErrorKind, Registry, Scenario, ScenarioError, SourceText};
+
+/// Replaces `from` (which must occur in the baseline) and returns the only error.
+fn only_error(from: &str, to: &str) -> ScenarioError {
+    assert!(
+        BASELINE.contains(from),
+        "test bug: `{from}` not in the baseline"
+    );
+    let text = BASELINE.replacen(from, to, 1);
+    let errors = Scenario::parse(
+        &SourceText::new("bad.toml", text.clone()),
+        &Registry::embedded(),
+    )
+    .expect_err("the scenario should be refused")
+    .errors;
+    assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
+    let error = errors.into_iter().next().unwrap();
+    assert_eq!(error.file, "bad.toml");
+    let message = error.to_string();
+    assert!(
+        message.starts_with(&format!(
+            "bad.toml:{}:{}: `{}`",
+            error.line, error.column, error.field
+        )),
+        "{message}"
+    );
+    error
+}
+
+fn line_of(pattern: &str, text: &str) -> usize {
+    text.lines().position(|l| l.contains(pattern)).unwrap() + 1
+}
+
+#[test]
+fn baseline_is_valid_and_every_number_has_evidence() {
+    let scenario = Scenario::baseline(&Registry::embedded()).unwrap();
+    assert_eq!(scenario.name, "baseline");
+    assert!(scenario.parameters.len() > 30);
+    let numbers = BASELINE.matches("value = ").count();
+    let numeric_records = scenario
+        .parameters
+        .iter()
+        .filter(|p| matches!(p.value, yalu_scenario::Value::Number(_)))
+        .count();
+    assert_eq!(numbers, numeric_records);
+}
+
+#[test]
+fn unknown_field() {
+    let e = only_error("seed = 20170101", "seed = 20170101\ncolour = \"red\"");
+    assert_eq!(e.field, "scenario.colour");
+    assert!(matches!(&e.kind, ErrorKind::Schema(m) if m.contains("unknown field `colour`")));
+    assert_eq!(e.column, 1);
+}
+
+#[test]
+fn unknown_field_inside_a_parameter() {
+    let e = only_error(
+        "runs_per_month = { value = 4, unit = \"runs/month\", source",
+        "runs_per_month = { value = 4, unit = \"runs/month\", sorce = \"x\", source",
+    );
+    assert_eq!(e.field, "porter.runs_per_month.sorce");
+    assert!(matches!(&e.kind, ErrorKind::Schema(m) if m.contains("sorce")));
+}
+
+#[test]
+fn wrong_unit() {
+    let e = only_error(
+        "max_load_kg = { value = 50, unit = \"kg\"",
+        "max_load_kg = { value = 50, unit = \"lb\"",
+    );
+    assert_eq!(e.field, "porter.max_load_kg.unit");
+    assert_eq!(
+        e.kind,
+        ErrorKind::WrongUnit {
+            expected: "kg",
+            found: "lb".into()
+        }
+    );
+    assert_eq!(e.line, line_of("max_load_kg", BASELINE));
+    assert!(e.to_string().starts_with(&format!("bad.toml:{}:", e.line)));
+}
+
+#[test]
+fn negative_load() {
+    let e = only_error(
+        "min_load_kg = { value = 30,",
+        "min_load_kg = { value = -30,",
+    );
+    assert_eq!(e.field, "porter.min_load_kg.value");
+    assert_eq!(e.line, line_of("min_load_kg", BASELINE));
+    assert_eq!(e.column, 25);
+    assert!(
+        matches!(&e.kind, ErrorKind::Invalid { expected, found } if expected.contains(">= 0") && found == "-30")
+    );
+}
+
+#[test]
+fn split_shares_that_do_not_sum_to_one() {
+    let e = only_error(
+        "porters_share = { value = 0.2,",
+        "porters_share = { value = 0.25,",
+    );
+    assert_eq!(e.field, "profit_split");
+    assert!(matches!(e.kind, ErrorKind::SharesDoNotSumToOne { sum } if (sum - 1.05).abs() < 1e-9));
+}
+
+#[test]
+fn end_before_start() {
+    let e = only_error("last_day = \"2025-12-31\"", "last_day = \"2016-12-31\"");
+    assert_eq!(e.field, "scenario.last_day");
+    assert!(matches!(e.kind, ErrorKind::EndBeforeStart { .. }));
+}
+
+#[test]
+fn unknown_source_id() {
+    let e = only_error(
+        "source = \"dailynk-porters: paragraph 12, four runs a month\"",
+        "source = \"dailynk-portres: paragraph 12, four runs a month\"",
+    );
+    assert_eq!(e.field, "porter.runs_per_month.source");
+    assert!(
+        matches!(&e.kind, ErrorKind::UnknownSource { id, known } if id == "dailynk-portres" && known.contains("dailynk-porters"))
+    );
+}
+
+#[test]
+fn unknown_site_in_a_schedule() {
+    let e = only_error("site = \"samjiyon\"", "site = \"musan\"");
+    assert_eq!(e.field, "porter.sites[musan].site");
+    assert_eq!(e.line, line_of("site = \"samjiyon\"", BASELINE));
+    assert!(matches!(&e.kind, ErrorKind::UnknownSite { id, .. } if id == "musan"));
+}
+
+#[test]
+fn unknown_good_in_a_sanction() {
+    let e = only_error(
+        "goods = [\"coal\", \"seafood\"]",
+        "goods = [\"coal\", \"squid\"]",
+    );
+    assert_eq!(e.field, "sanctions[UNSCR 2371].goods");
+    assert!(matches!(&e.kind, ErrorKind::UnknownGood { id, .. } if id == "squid"));
+}
+
+#[test]
+fn assumption_without_range() {
+    let e = only_error(
+        "\"Residents of Samjiyon County seeking porter work.\", range = [100, 600]",
+        "\"Residents of Samjiyon County seeking porter work.\"",
+    );
+    assert_eq!(e.field, "porter.sites[samjiyon].applicants");
+    assert_eq!(e.kind, ErrorKind::AssumptionWithoutRange);
+}
+
+#[test]
+fn value_without_evidence() {
+    let e = only_error(
+        "runs_per_month = { value = 4, unit = \"runs/month\", source = \"dailynk-porters: paragraph 12, four runs a month\" }",
+        "runs_per_month = { value = 4, unit = \"runs/month\" }",
+    );
+    assert_eq!(e.kind, ErrorKind::NoEvidence);
+}
+
+#[test]
+fn probability_outside_zero_one() {
+    let e = only_error(
+        "seizure_probability_per_run = { value = 0.02, unit = \"probability\", assumption = \"Seizures are rare: the testimony says bribes are paid on both sides and patrols stay off the roads.\", range = [0.0, 0.1] }",
+        "seizure_probability_per_run = { value = 1.5, unit = \"probability\", assumption = \"x\", range = [0.0, 2.0] }",
+    );
+    assert_eq!(e.field, "porter.seizure_probability_per_run.value");
+    assert!(
+        matches!(&e.kind, ErrorKind::Invalid { expected, .. } if expected.contains("in [0, 1]"))
+    );
+}
+
+#[test]
+fn value_outside_its_own_stated_range() {
+    let e = only_error(
+        "crews = { value = 12, unit = \"crews\"",
+        "crews = { value = 40, unit = \"crews\"",
+    );
+    assert_eq!(e.field, "porter.sites[hyesan].crews.value");
+    assert_eq!(
+        e.kind,
+        ErrorKind::OutsideStatedRange {
+            value: 40.0,
+            low: 4.0,
+            high: 30.0
+        }
+    );
+}
+
+#[test]
+fn malformed_date() {
+    let e = only_error("first_day = \"2020-01-28\"", "first_day = \"2020-13-28\"");
+    assert_eq!(e.field, "phases[covid-border-closure].first_day");
+    assert!(
+        matches!(&e.kind, ErrorKind::Invalid { expected, .. } if expected.contains("YYYY-MM-DD"))
+    );
+}
+
+#[test]
+fn several_problems_are_all_reported_in_file_order() {
+    let text = BASELINE
+        .replacen(
+            "porters_share = { value = 0.2,",
+            "porters_share = { value = 0.3,",
+            1,
+        )
+        .replacen(
+            "min_load_kg = { value = 30,",
+            "min_load_kg = { value = -1,",
+            1,
+        );
+    let errors = Scenario::parse(&SourceText::new("bad.toml", text), &Registry::embedded())
+        .unwrap_err()
+        .errors;
+    assert_eq!(errors.len(), 2);
+    assert!(errors[0].line < errors[1].line);
+}

@@ -35,14 +35,14 @@ fn bare_yalu_runs_the_embedded_baseline_and_writes_every_output() {
     assert!(stdout.contains("ledger balanced"), "{stdout}");
 
     let run = dir.path().join("out/baseline");
-    for table in ["flows", "money", "porters", "prices"] {
+    for table in ["flows", "money", "porters", "incomes", "trade", "prices"] {
         assert!(run.join(format!("{table}.csv")).is_file(), "{table}.csv");
         let parquet = std::fs::read(run.join(format!("{table}.parquet"))).unwrap();
         assert_eq!(&parquet[..4], b"PAR1");
     }
     assert_eq!(
         header(&run.join("flows.csv")),
-        "replicate,seed,month,channel,site,good,outcome,sanctioned,quantity,unit,value_cny"
+        "replicate,seed,month,channel,mode,site,good,outcome,sanctioned,quantity,unit,value_cny"
     );
     assert_eq!(
         header(&run.join("money.csv")),
@@ -55,7 +55,18 @@ fn bare_yalu_runs_the_embedded_baseline_and_writes_every_output() {
             .skip(1)
             .all(|l| l.split(',').nth(2).unwrap().len() == 7)
     );
-    assert!(flows.contains(",2017-01,porter,hyesan,"));
+    for channel in [
+        ",porter,on_foot,hyesan,",
+        ",state_smuggling,convoy,kimjongsuk,",
+        ",official_customs,convoy,",
+        ",livelihood,on_foot,",
+    ] {
+        assert!(flows.contains(channel), "no {channel} rows");
+    }
+    assert_eq!(
+        header(&run.join("incomes.csv")),
+        "replicate,seed,month,group,site,people,mean_income_cny,mean_income_rice_kg"
+    );
 
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(run.join("manifest.json")).unwrap()).unwrap();

@@ -2,6 +2,8 @@
 //! across replicates with rayon and returned in replicate order, so results do not depend
 //! on the number of threads.
 #![deny(missing_docs)]
+pub mod design;
+pub mod sensitivity;
 
 use rayon::prelude::*;
 use yalu_model::{ModelError, ModelParams, ReplicateResult, run_replicate};

@@ -6,7 +6,10 @@ use crate::ledger::LedgerError;
 use crate::observe;
 pub use crate::observe::ReplicateResult;
 use crate::params::ModelParams;
-use crate::process::{consumption, hiring, market, pass_up, porters};
+use crate::process::{
+    consumption, directives, enforcement, hiring, livelihood, market, pass_up, porters,
+    state_smuggling,
+};
 use crate::streams::Streams;
 use crate::units::Fen;
 use crate::world::World;
@@ -48,20 +51,24 @@ pub fn step_day(
 ) -> Result<(), LedgerError> {
     let month = world.calendar.month_index(day);
     world.ledger.set_month(month);
-    // 1. Environment: market prices move (season and phase are read from the calendar).
+    // 1. Environment: Chinese enforcement and market prices move.
+    enforcement::run(world, params, &mut streams.enforcement, day);
     market::run(world, params, &mut streams.market, day);
-    // 2. Directives, first of the month: donju hire their crews.
+    // 2. Directives, first of the month: Room 39 sets quotas; donju hire porter crews.
     if world.calendar.is_month_start(day) {
+        directives::run(world, params, day);
         hiring::run(world, params, &mut streams.hiring, day);
     }
-    // 4. Land crossings: porter crews carry, sell and split the profit.
+    // 3-4. Planning and land crossings: porter crews, then trading companies' consignments.
     porters::run(world, params, &mut streams.porters, day)?;
-    // 8. Households: porters buy rice with their pay.
+    state_smuggling::run(world, params, &mut streams.state_trade, day)?;
+    // 8. Households: livelihood smuggling; porters buy rice with their pay.
+    livelihood::run(world, params, &mut streams.livelihood, day)?;
     consumption::run(world, day)?;
     // 7 and 9, last of the month: officials pass up their take; the month is closed.
     if world.calendar.is_month_end(day) {
         pass_up::run(world, params)?;
-        observe::close_month(world, month);
+        observe::close_month(world, params, month, world.calendar.date(day));
     }
     Ok(())
 }
@@ -81,7 +88,7 @@ pub fn run_replicate(
     }
     world.ledger.verify().map_err(ledger_error)?;
     check_porter_cash(&world, params, replicate)?;
-    Ok(observe::collect(world, params, seed, replicate))
+    Ok(observe::collect(world, seed, replicate))
 }
 
 fn check_porter_cash(

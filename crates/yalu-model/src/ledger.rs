@@ -2,40 +2,77 @@
 //! another by the same number of fen, with a purpose; monthly totals by actor class and
 //! purpose are kept as the money flows are recorded, so the books can be cross-checked.
 
-use crate::params::SiteId;
+use crate::params::{Agency, SiteId};
 use crate::units::Fen;
 
-/// The kinds of actor that hold accounts.
+/// The kinds of actor that hold accounts. Officials are split by agency and rank (unit at
+/// the site, senior officials of the agency) so bribes and pass-up can be followed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ActorClass {
-    /// Chinese private merchants who buy the goods.
+    /// Chinese private merchants and companies: buyers of exports, sellers of imports.
     ChineseMerchants,
-    /// North Korean gatherers and producers who sell goods to the donju.
+    /// North Korean producers and gatherers who sell export goods.
     Suppliers,
-    /// Private financiers who run porter operations.
+    /// North Korean state enterprises and projects that buy imported goods.
+    DomesticBuyers,
+    /// Private financiers.
     Donju,
-    /// Porters.
-    Porters,
+    /// Trading companies (foreign-currency earning agencies).
+    TradingCompanies,
+    /// Provincial trading bureaus.
+    TradingBureaus,
+    /// Room 39, the regime's fund-raising office.
+    Room39,
+    /// Customs officers at the sites ("mobile customs").
+    Customs,
+    /// Senior customs officials.
+    CustomsSenior,
+    /// State Security agents at the sites.
+    StateSecurity,
+    /// Senior State Security officials.
+    StateSecuritySenior,
+    /// Public Security agents at the sites.
+    PublicSecurity,
+    /// Senior Public Security officials.
+    PublicSecuritySenior,
     /// Border guard units at the sites.
     BorderGuards,
     /// Senior border guard officials.
     BorderGuardCommand,
-    /// The central authorities at the top of the chains.
+    /// The central authorities: customs levy and the top of the pass-up chains.
     Centre,
+    /// Porters.
+    Porters,
+    /// Border households (livelihood smuggling, transport labour).
+    Households,
+    /// Residents buying essentials in the border markets.
+    MarketBuyers,
     /// Rice sellers in the border markets.
     RiceTraders,
 }
 
 impl ActorClass {
     /// Every class, in output order.
-    pub const ALL: [ActorClass; 8] = [
+    pub const ALL: [ActorClass; 20] = [
         ActorClass::ChineseMerchants,
         ActorClass::Suppliers,
+        ActorClass::DomesticBuyers,
         ActorClass::Donju,
-        ActorClass::Porters,
+        ActorClass::TradingCompanies,
+        ActorClass::TradingBureaus,
+        ActorClass::Room39,
+        ActorClass::Customs,
+        ActorClass::CustomsSenior,
+        ActorClass::StateSecurity,
+        ActorClass::StateSecuritySenior,
+        ActorClass::PublicSecurity,
+        ActorClass::PublicSecuritySenior,
         ActorClass::BorderGuards,
         ActorClass::BorderGuardCommand,
         ActorClass::Centre,
+        ActorClass::Porters,
+        ActorClass::Households,
+        ActorClass::MarketBuyers,
         ActorClass::RiceTraders,
     ];
 
@@ -44,12 +81,44 @@ impl ActorClass {
         match self {
             ActorClass::ChineseMerchants => "chinese_merchants",
             ActorClass::Suppliers => "suppliers",
+            ActorClass::DomesticBuyers => "domestic_buyers",
             ActorClass::Donju => "donju",
-            ActorClass::Porters => "porters",
+            ActorClass::TradingCompanies => "trading_companies",
+            ActorClass::TradingBureaus => "trading_bureaus",
+            ActorClass::Room39 => "room39",
+            ActorClass::Customs => "customs",
+            ActorClass::CustomsSenior => "customs_senior",
+            ActorClass::StateSecurity => "state_security",
+            ActorClass::StateSecuritySenior => "state_security_senior",
+            ActorClass::PublicSecurity => "public_security",
+            ActorClass::PublicSecuritySenior => "public_security_senior",
             ActorClass::BorderGuards => "border_guards",
             ActorClass::BorderGuardCommand => "border_guard_command",
             ActorClass::Centre => "centre",
+            ActorClass::Porters => "porters",
+            ActorClass::Households => "households",
+            ActorClass::MarketBuyers => "market_buyers",
             ActorClass::RiceTraders => "rice_traders",
+        }
+    }
+
+    /// The site-level class of an agency's officials.
+    pub fn unit_of(agency: Agency) -> ActorClass {
+        match agency {
+            Agency::Customs => ActorClass::Customs,
+            Agency::StateSecurity => ActorClass::StateSecurity,
+            Agency::PublicSecurity => ActorClass::PublicSecurity,
+            Agency::BorderGuards => ActorClass::BorderGuards,
+        }
+    }
+
+    /// The senior officials of an agency.
+    pub fn senior_of(agency: Agency) -> ActorClass {
+        match agency {
+            Agency::Customs => ActorClass::CustomsSenior,
+            Agency::StateSecurity => ActorClass::StateSecuritySenior,
+            Agency::PublicSecurity => ActorClass::PublicSecuritySenior,
+            Agency::BorderGuards => ActorClass::BorderGuardCommand,
         }
     }
 }
@@ -67,16 +136,25 @@ pub enum Purpose {
     Bribe,
     /// An official passing part of the take to superiors.
     PassUp,
+    /// A trading company's or bureau's cut of an operation.
+    Fee,
+    /// The official customs route's share of profit.
+    Levy,
+    /// Foreign currency handed to Room 39.
+    Remittance,
 }
 
 impl Purpose {
     /// Every purpose, in output order.
-    pub const ALL: [Purpose; 5] = [
+    pub const ALL: [Purpose; 8] = [
         Purpose::Sale,
         Purpose::Purchase,
         Purpose::Wage,
         Purpose::Bribe,
         Purpose::PassUp,
+        Purpose::Fee,
+        Purpose::Levy,
+        Purpose::Remittance,
     ];
 
     /// The name used in output tables.
@@ -87,6 +165,9 @@ impl Purpose {
             Purpose::Wage => "wage",
             Purpose::Bribe => "bribe",
             Purpose::PassUp => "pass_up",
+            Purpose::Fee => "fee",
+            Purpose::Levy => "levy",
+            Purpose::Remittance => "remittance",
         }
     }
 }

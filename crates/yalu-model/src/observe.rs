@@ -3,25 +3,39 @@
 
 use crate::calendar::YearMonth;
 use crate::ledger::MoneyFlow;
-use crate::params::{GoodId, ModelParams, SiteId};
+use crate::params::{GoodId, Mode, ModelParams, SiteId};
 use crate::units::Fen;
 use crate::world::World;
 
-/// How goods crossed.
+/// Who moved goods, and by which route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Channel {
-    /// Porter crews carrying bags across the river.
+    /// Donju-run porter crews.
     Porter,
+    /// Trading companies' state smuggling.
+    StateSmuggling,
+    /// Trading companies through the official customs route.
+    OfficialCustoms,
+    /// Border households' small-scale smuggling of essentials.
+    Livelihood,
 }
 
 impl Channel {
     /// Every channel, in output order.
-    pub const ALL: [Channel; 1] = [Channel::Porter];
+    pub const ALL: [Channel; 4] = [
+        Channel::Porter,
+        Channel::StateSmuggling,
+        Channel::OfficialCustoms,
+        Channel::Livelihood,
+    ];
 
     /// The name used in output tables.
     pub fn name(self) -> &'static str {
         match self {
             Channel::Porter => "porter",
+            Channel::StateSmuggling => "state_smuggling",
+            Channel::OfficialCustoms => "official_customs",
+            Channel::Livelihood => "livelihood",
         }
     }
 }
@@ -48,13 +62,13 @@ impl Outcome {
     }
 }
 
-/// What a flow is tallied under.
+/// What a flow is tallied under within a month.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FlowKey {
-    /// Index into the calendar's months.
-    pub month: usize,
-    /// How the goods crossed.
+    /// Who moved the goods.
     pub channel: Channel,
+    /// How they crossed.
+    pub mode: Mode,
     /// Where.
     pub site: SiteId,
     /// What.
@@ -63,22 +77,16 @@ pub struct FlowKey {
     pub outcome: Outcome,
 }
 
-/// Goods moved in one month through one channel at one site.
+/// Goods moved in one month through one channel and mode at one site.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FlowRecord {
     /// Index into the calendar's months.
     pub month: usize,
-    /// How they crossed.
-    pub channel: Channel,
-    /// Where.
-    pub site: SiteId,
-    /// What.
-    pub good: GoodId,
-    /// Delivered or seized.
-    pub outcome: Outcome,
+    /// Channel, mode, site, good and outcome.
+    pub key: FlowKey,
     /// Quantity in the good's unit.
     pub quantity: i64,
-    /// Value at the Chinese buyers' price.
+    /// Value at the price it sold for (or would have, if seized).
     pub value: Fen,
     /// Whether the good was under sanctions by the end of the month.
     pub sanctioned: bool,
@@ -122,15 +130,75 @@ impl PorterMonth {
     }
 }
 
-fn ratio(numerator: f64, denominator: f64) -> f64 {
-    if denominator > 0.0 {
-        numerator / denominator
-    } else {
-        f64::NAN
+/// Border households' income at one site in one month.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HouseholdMonth {
+    /// Index into the calendar's months.
+    pub month: usize,
+    /// Where.
+    pub site: SiteId,
+    /// Households living there.
+    pub households: u32,
+    /// Livelihood smuggling trips made.
+    pub trips: u64,
+    /// Essentials delivered to the market.
+    pub kg_delivered: f64,
+    /// Net income from livelihood smuggling (sales less purchases).
+    pub livelihood_income: Fen,
+    /// Pay for transport labour on state consignments.
+    pub wages: Fen,
+    /// Total income valued in rice at each day's price.
+    pub income_rice_kg: f64,
+}
+
+impl HouseholdMonth {
+    /// Mean income per household (NaN when there are none).
+    pub fn mean_income_cny(&self) -> f64 {
+        ratio(
+            (self.livelihood_income + self.wages).cny(),
+            f64::from(self.households),
+        )
+    }
+
+    /// Mean income per household in rice (NaN when there are none).
+    pub fn mean_income_rice_kg(&self) -> f64 {
+        ratio(self.income_rice_kg, f64::from(self.households))
     }
 }
 
-/// Mean market price at one site in one month.
+/// Trading companies' consignments through one channel in one month.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TradeMonth {
+    /// Index into the calendar's months.
+    pub month: usize,
+    /// State smuggling or the official customs route.
+    pub channel: Option<Channel>,
+    /// Consignments sent.
+    pub consignments: u32,
+    /// Of which seized.
+    pub seized: u32,
+    /// Loads (trucks, vehicles, boats) sent.
+    pub loads: u64,
+    /// Sales of the consignments that got through.
+    pub revenue: Fen,
+    /// Goods bought.
+    pub purchases: Fen,
+    /// Transport labour.
+    pub labour: Fen,
+    /// Bribes to officials.
+    pub bribes: Fen,
+    /// Customs levy.
+    pub levy: Fen,
+}
+
+impl TradeMonth {
+    /// Profit after every cost, bribe, levy and seizure loss.
+    pub fn net_profit(&self) -> Fen {
+        self.revenue - self.purchases - self.labour - self.bribes - self.levy
+    }
+}
+
+/// Mean market prices at one site in one month.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PriceRecord {
     /// Index into the calendar's months.
@@ -139,64 +207,121 @@ pub struct PriceRecord {
     pub site: SiteId,
     /// Mean of the daily rice prices.
     pub rice_price_cny_per_kg: f64,
+    /// Mean of the daily essentials prices (NaN where no essentials market is modelled).
+    pub essentials_price_cny_per_kg: f64,
 }
 
-/// Monthly accumulators, indexed densely so that recording is an array write.
+fn ratio(numerator: f64, denominator: f64) -> f64 {
+    if denominator > 0.0 {
+        numerator / denominator
+    } else {
+        f64::NAN
+    }
+}
+
+/// Monthly accumulators, indexed densely so that recording is an array write. Flows are
+/// tallied for the current month only and flushed into records when it closes.
 #[derive(Clone, Debug)]
 pub struct Metrics {
     sites: usize,
     goods: usize,
-    flow_quantity: Vec<i64>,
-    flow_value: Vec<Fen>,
+    month_flow_quantity: Vec<i64>,
+    month_flow_value: Vec<Fen>,
+    flows: Vec<FlowRecord>,
     porter_months: Vec<PorterMonth>,
-    price_sum: Vec<f64>,
+    household_months: Vec<HouseholdMonth>,
+    trade_months: Vec<TradeMonth>,
+    price_sums: Vec<[f64; 2]>,
     price_days: Vec<u32>,
 }
+
+const OUTCOMES: usize = Outcome::ALL.len();
+const MODES: usize = Mode::ALL.len();
 
 impl Metrics {
     /// Empty accumulators for a horizon of `months` months.
     pub fn new(params: &ModelParams, months: usize) -> Metrics {
         let (sites, goods) = (params.sites.len(), params.goods.len());
-        let flow_cells = months * Channel::ALL.len() * sites * goods * Outcome::ALL.len();
+        let cells = Channel::ALL.len() * MODES * sites * goods * OUTCOMES;
+        let per_site_month = |month: usize, s: usize| (month, SiteId(s as u16));
         let porter_months = (0..months)
+            .flat_map(|m| (0..sites).map(move |s| per_site_month(m, s)))
+            .map(|(month, site)| PorterMonth {
+                month,
+                site,
+                porters_hired: 0,
+                runs: 0,
+                kg_sold: 0,
+                kg_seized: 0,
+                wages: Fen::ZERO,
+                rice_bought_kg: 0.0,
+            })
+            .collect();
+        let household_months = (0..months)
+            .flat_map(|m| (0..sites).map(move |s| per_site_month(m, s)))
+            .map(|(month, site)| HouseholdMonth {
+                month,
+                site,
+                households: params.households.households_at_site[site.0 as usize],
+                trips: 0,
+                kg_delivered: 0.0,
+                livelihood_income: Fen::ZERO,
+                wages: Fen::ZERO,
+                income_rice_kg: 0.0,
+            })
+            .collect();
+        let trade_months = (0..months)
             .flat_map(|month| {
-                (0..sites).map(move |s| PorterMonth {
+                [Channel::StateSmuggling, Channel::OfficialCustoms].map(|c| TradeMonth {
                     month,
-                    site: SiteId(s as u16),
-                    porters_hired: 0,
-                    runs: 0,
-                    kg_sold: 0,
-                    kg_seized: 0,
-                    wages: Fen::ZERO,
-                    rice_bought_kg: 0.0,
+                    channel: Some(c),
+                    ..TradeMonth::default()
                 })
             })
             .collect();
         Metrics {
             sites,
             goods,
-            flow_quantity: vec![0; flow_cells],
-            flow_value: vec![Fen::ZERO; flow_cells],
+            month_flow_quantity: vec![0; cells],
+            month_flow_value: vec![Fen::ZERO; cells],
+            flows: Vec::new(),
             porter_months,
-            price_sum: vec![0.0; months * sites],
+            household_months,
+            trade_months,
+            price_sums: vec![[0.0; 2]; months * sites],
             price_days: vec![0; months * sites],
         }
     }
 
     fn flow_cell(&self, key: FlowKey) -> usize {
-        (((key.month * Channel::ALL.len() + key.channel as usize) * self.sites
-            + key.site.0 as usize)
+        (((key.channel as usize * MODES + key.mode as usize) * self.sites + key.site.0 as usize)
             * self.goods
             + key.good.0 as usize)
-            * Outcome::ALL.len()
+            * OUTCOMES
             + key.outcome as usize
     }
 
-    /// Adds goods moved to the month's flows.
+    fn flow_key(&self, cell: usize) -> FlowKey {
+        let outcome = Outcome::ALL[cell % OUTCOMES];
+        let rest = cell / OUTCOMES;
+        let good = GoodId((rest % self.goods) as u16);
+        let rest = rest / self.goods;
+        let site = SiteId((rest % self.sites) as u16);
+        let rest = rest / self.sites;
+        FlowKey {
+            channel: Channel::ALL[rest / MODES],
+            mode: Mode::ALL[rest % MODES],
+            site,
+            good,
+            outcome,
+        }
+    }
+
+    /// Adds goods moved to this month's flows.
     pub fn record_flow(&mut self, key: FlowKey, quantity: i64, value: Fen) {
         let cell = self.flow_cell(key);
-        self.flow_quantity[cell] += quantity;
-        self.flow_value[cell] += value;
+        self.month_flow_quantity[cell] += quantity;
+        self.month_flow_value[cell] += value;
     }
 
     /// The porter tallies of a site in a month, to add to.
@@ -204,16 +329,52 @@ impl Metrics {
         &mut self.porter_months[month * self.sites + site.0 as usize]
     }
 
-    /// Adds one day's price at a site.
-    pub fn record_rice_price(&mut self, month: usize, site: SiteId, price_cny_per_kg: f64) {
+    /// The household tallies of a site in a month, to add to.
+    pub fn household_month(&mut self, month: usize, site: SiteId) -> &mut HouseholdMonth {
+        &mut self.household_months[month * self.sites + site.0 as usize]
+    }
+
+    /// The trade tallies of a channel (state smuggling or official) in a month.
+    pub fn trade_month(&mut self, month: usize, channel: Channel) -> &mut TradeMonth {
+        let offset = usize::from(channel == Channel::OfficialCustoms);
+        &mut self.trade_months[month * 2 + offset]
+    }
+
+    /// Adds one day's prices at a site.
+    pub fn record_prices(&mut self, month: usize, site: SiteId, rice: f64, essentials: f64) {
         let cell = month * self.sites + site.0 as usize;
-        self.price_sum[cell] += price_cny_per_kg;
+        self.price_sums[cell][0] += rice;
+        self.price_sums[cell][1] += essentials;
         self.price_days[cell] += 1;
+    }
+
+    /// Moves this month's flows into records and clears the month's tallies.
+    fn flush_flows(&mut self, month: usize, params: &ModelParams, month_end: jiff::civil::Date) {
+        for cell in 0..self.month_flow_quantity.len() {
+            let quantity = std::mem::take(&mut self.month_flow_quantity[cell]);
+            let value = std::mem::take(&mut self.month_flow_value[cell]);
+            if quantity != 0 {
+                let key = self.flow_key(cell);
+                self.flows.push(FlowRecord {
+                    month,
+                    key,
+                    quantity,
+                    value,
+                    sanctioned: params.sanctioned(key.good, month_end),
+                });
+            }
+        }
     }
 }
 
-/// Closes a month: counts the porters who were hired in it at each site.
-pub fn close_month(world: &mut World, month: usize) {
+/// Closes a month: counts the porters hired at each site and moves the month's flows into
+/// records.
+pub fn close_month(
+    world: &mut World,
+    params: &ModelParams,
+    month: usize,
+    month_end: jiff::civil::Date,
+) {
     let porters = &world.porters;
     for (site, _) in porters
         .site
@@ -223,6 +384,7 @@ pub fn close_month(world: &mut World, month: usize) {
     {
         world.metrics.porter_month(month, *site).porters_hired += 1;
     }
+    world.metrics.flush_flows(month, params, month_end);
 }
 
 /// Everything one replicate produced, as tidy records.
@@ -240,72 +402,49 @@ pub struct ReplicateResult {
     pub money: Vec<MoneyFlow>,
     /// Porter work, pay and rice, for site-months with anyone hired.
     pub porter_months: Vec<PorterMonth>,
+    /// Border households' income, for sites with households.
+    pub household_months: Vec<HouseholdMonth>,
+    /// Trading companies' consignments by channel.
+    pub trade_months: Vec<TradeMonth>,
     /// Market prices.
     pub prices: Vec<PriceRecord>,
 }
 
 /// Turns a finished world into tidy records.
-pub fn collect(world: World, params: &ModelParams, seed: u64, replicate: u32) -> ReplicateResult {
+pub fn collect(world: World, seed: u64, replicate: u32) -> ReplicateResult {
     let months = world.calendar.months().to_vec();
-    let metrics = &world.metrics;
-    let mut flows = Vec::new();
-    for (month, ym) in months.iter().enumerate() {
-        let month_end = jiff::civil::Date::new(ym.year, ym.month, 1)
-            .map(|d| d.last_of_month())
-            .unwrap_or(params.last_day);
-        for channel in Channel::ALL {
-            for site in (0..metrics.sites as u16).map(SiteId) {
-                for good in (0..metrics.goods as u16).map(GoodId) {
-                    for outcome in Outcome::ALL {
-                        let key = FlowKey {
-                            month,
-                            channel,
-                            site,
-                            good,
-                            outcome,
-                        };
-                        let cell = metrics.flow_cell(key);
-                        if metrics.flow_quantity[cell] != 0 {
-                            flows.push(FlowRecord {
-                                month,
-                                channel,
-                                site,
-                                good,
-                                outcome,
-                                quantity: metrics.flow_quantity[cell],
-                                value: metrics.flow_value[cell],
-                                sanctioned: params.sanctioned(good, month_end),
-                            });
-                        }
-                    }
-                }
-            }
-        }
-    }
+    let metrics = world.metrics;
+    let sites = metrics.sites;
     let prices = metrics
-        .price_sum
+        .price_sums
         .iter()
         .zip(&metrics.price_days)
         .enumerate()
         .filter(|(_, (_, days))| **days > 0)
-        .map(|(cell, (sum, days))| PriceRecord {
-            month: cell / metrics.sites,
-            site: SiteId((cell % metrics.sites) as u16),
-            rice_price_cny_per_kg: sum / f64::from(*days),
+        .map(|(cell, (sums, days))| PriceRecord {
+            month: cell / sites,
+            site: SiteId((cell % sites) as u16),
+            rice_price_cny_per_kg: sums[0] / f64::from(*days),
+            essentials_price_cny_per_kg: sums[1] / f64::from(*days),
         })
         .collect();
     ReplicateResult {
         replicate,
         seed,
         months,
-        flows,
+        flows: metrics.flows,
         money: world.ledger.flows().collect(),
         porter_months: metrics
             .porter_months
-            .iter()
+            .into_iter()
             .filter(|p| p.porters_hired > 0)
-            .cloned()
             .collect(),
+        household_months: metrics
+            .household_months
+            .into_iter()
+            .filter(|h| h.households > 0)
+            .collect(),
+        trade_months: metrics.trade_months,
         prices,
     }
 }

@@ -20,6 +20,12 @@ pub enum Stream {
     Porters = 3,
     /// Market prices.
     Market = 4,
+    /// Chinese border enforcement.
+    Enforcement = 5,
+    /// Trading companies' planning, choices and seizures.
+    StateTrade = 6,
+    /// Households' livelihood trips.
+    Livelihood = 7,
 }
 
 /// The generator for one (seed, replicate, stream).
@@ -54,6 +60,12 @@ pub struct Streams {
     pub porters: Rng,
     /// For [`Stream::Market`].
     pub market: Rng,
+    /// For [`Stream::Enforcement`].
+    pub enforcement: Rng,
+    /// For [`Stream::StateTrade`].
+    pub state_trade: Rng,
+    /// For [`Stream::Livelihood`].
+    pub livelihood: Rng,
 }
 
 impl Streams {
@@ -64,6 +76,9 @@ impl Streams {
             hiring: stream(seed, replicate, Stream::Hiring),
             porters: stream(seed, replicate, Stream::Porters),
             market: stream(seed, replicate, Stream::Market),
+            enforcement: stream(seed, replicate, Stream::Enforcement),
+            state_trade: stream(seed, replicate, Stream::StateTrade),
+            livelihood: stream(seed, replicate, Stream::Livelihood),
         }
     }
 }

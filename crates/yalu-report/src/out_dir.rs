@@ -80,10 +80,12 @@ fn write_files(
     params: &ModelParams,
     results: &[ReplicateResult],
 ) -> Result<(), ReportError> {
-    let outputs: [(&str, Table); 4] = [
+    let outputs: [(&str, Table); 6] = [
         ("flows", tables::flows(params, results)),
         ("money", tables::money(params, results)),
         ("porters", tables::porters(params, results)),
+        ("incomes", tables::incomes(params, results)),
+        ("trade", tables::trade(params, results)),
         ("prices", tables::prices(params, results)),
     ];
     let mut files = Vec::new();

@@ -5,6 +5,8 @@
 use std::fmt::Write;
 
 use yalu_model::ReplicateResult;
+use yalu_model::calendar::{PhaseKind, YearMonth};
+use yalu_model::observe::{Channel, Outcome, TradeMonth};
 use yalu_model::params::ModelParams;
 
 /// One figure per replicate.
@@ -77,15 +79,201 @@ pub struct MoneySummary {
     pub cny_per_year: Across,
 }
 
+/// A named figure across replicates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// What it is, with its unit.
+    pub label: String,
+    /// Its value in each replicate.
+    pub values: Across,
+}
+
 /// The end-of-run summary.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Per site, then `all`.
     pub sites: Vec<SiteSummary>,
+    /// Value delivered per year by channel.
+    pub channels: Vec<Figure>,
+    /// State trade: routes, margins, vehicles.
+    pub state_trade: Vec<Figure>,
+    /// Households and markets before the closure and after the takeover.
+    pub households: Vec<Figure>,
     /// Money flows.
     pub money: Vec<MoneySummary>,
     /// Replicates summarised.
     pub replicates: usize,
+}
+
+/// Month indices before the border closure (the 12 months before it starts) and after the
+/// takeover (from its first month to the end).
+fn windows(params: &ModelParams, months: &[YearMonth]) -> (Vec<usize>, Vec<usize>) {
+    let index = |date: jiff::civil::Date| {
+        months
+            .iter()
+            .position(|m| m.year == date.year() && m.month == date.month())
+    };
+    let closure = params
+        .phases
+        .iter()
+        .find(|p| p.kind == PhaseKind::BorderClosure)
+        .and_then(|p| index(p.first));
+    let before_end = closure.unwrap_or(12.min(months.len()));
+    let before = (before_end.saturating_sub(12)..before_end).collect();
+    let after_start = index(params.takeover.first_day).unwrap_or(months.len());
+    (before, (after_start..months.len()).collect())
+}
+
+fn figure(label: &str, results: &[ReplicateResult], f: impl Fn(&ReplicateResult) -> f64) -> Figure {
+    Figure {
+        label: label.to_owned(),
+        values: Across(results.iter().map(f).collect()),
+    }
+}
+
+fn channel_figures(results: &[ReplicateResult], years: f64) -> Vec<Figure> {
+    Channel::ALL
+        .iter()
+        .map(|&channel| {
+            figure(
+                &format!("{} value delivered, CNY/year", channel.name()),
+                results,
+                |r| {
+                    r.flows
+                        .iter()
+                        .filter(|f| f.key.channel == channel && f.key.outcome == Outcome::Delivered)
+                        .map(|f| f.value.cny())
+                        .sum::<f64>()
+                        / years
+                },
+            )
+        })
+        .collect()
+}
+
+fn state_trade_figures(params: &ModelParams, results: &[ReplicateResult]) -> Vec<Figure> {
+    let totals = |r: &ReplicateResult, channel: Channel| {
+        r.trade_months
+            .iter()
+            .filter(|t| t.channel == Some(channel))
+            .fold(TradeMonth::default(), |mut sum, t| {
+                sum.consignments += t.consignments;
+                sum.seized += t.seized;
+                sum.revenue += t.revenue;
+                sum.purchases += t.purchases;
+                sum.labour += t.labour;
+                sum.bribes += t.bribes;
+                sum.levy += t.levy;
+                sum
+            })
+    };
+    let driven: Vec<_> = params
+        .state_trade
+        .goods
+        .iter()
+        .filter(|g| g.driven_across)
+        .map(|g| g.good)
+        .collect();
+    vec![
+        figure(
+            "share of consignment value by state smuggling",
+            results,
+            |r| {
+                let smuggled = totals(r, Channel::StateSmuggling).revenue.cny();
+                smuggled / (smuggled + totals(r, Channel::OfficialCustoms).revenue.cny())
+            },
+        ),
+        figure(
+            "state smuggling net margin (after bribes, seizures), share of value",
+            results,
+            |r| {
+                let t = totals(r, Channel::StateSmuggling);
+                t.net_profit().cny() / t.revenue.cny()
+            },
+        ),
+        figure(
+            "same consignments without bribes or seizures, share of value",
+            results,
+            |r| {
+                let t = totals(r, Channel::StateSmuggling);
+                (t.revenue - t.purchases - t.labour).cny() / t.revenue.cny()
+            },
+        ),
+        figure(
+            "official customs net margin (after 30% levy), share of value",
+            results,
+            |r| {
+                let t = totals(r, Channel::OfficialCustoms);
+                t.net_profit().cny() / t.revenue.cny()
+            },
+        ),
+        figure(
+            "vehicles imported by state smuggling per month after the takeover",
+            results,
+            |r| {
+                let (_, after) = windows(params, &r.months);
+                let vehicles: i64 = r
+                    .flows
+                    .iter()
+                    .filter(|f| {
+                        f.key.channel == Channel::StateSmuggling
+                            && f.key.outcome == Outcome::Delivered
+                            && driven.contains(&f.key.good)
+                            && after.contains(&f.month)
+                    })
+                    .map(|f| f.quantity)
+                    .sum();
+                vehicles as f64 / after.len() as f64
+            },
+        ),
+    ]
+}
+
+fn household_figures(params: &ModelParams, results: &[ReplicateResult]) -> Vec<Figure> {
+    let mean_income = |r: &ReplicateResult, window: &[usize]| {
+        let (income, households) = r
+            .household_months
+            .iter()
+            .filter(|h| window.contains(&h.month))
+            .fold((0.0, 0.0), |(i, n), h| {
+                (
+                    i + (h.livelihood_income + h.wages).cny(),
+                    n + f64::from(h.households),
+                )
+            });
+        income / households
+    };
+    let mean_price = |r: &ReplicateResult, window: &[usize]| {
+        let prices: Vec<f64> = r
+            .prices
+            .iter()
+            .filter(|p| window.contains(&p.month) && p.essentials_price_cny_per_kg.is_finite())
+            .map(|p| p.essentials_price_cny_per_kg)
+            .collect();
+        prices.iter().sum::<f64>() / prices.len() as f64
+    };
+    vec![
+        figure(
+            "household income, CNY/month, 12 months before the closure",
+            results,
+            |r| mean_income(r, &windows(params, &r.months).0),
+        ),
+        figure(
+            "household income, CNY/month, after the takeover",
+            results,
+            |r| mean_income(r, &windows(params, &r.months).1),
+        ),
+        figure(
+            "essentials price, CNY/kg, 12 months before the closure",
+            results,
+            |r| mean_price(r, &windows(params, &r.months).0),
+        ),
+        figure(
+            "essentials price, CNY/kg, after the takeover",
+            results,
+            |r| mean_price(r, &windows(params, &r.months).1),
+        ),
+    ]
 }
 
 impl Summary {
@@ -118,8 +306,9 @@ impl Summary {
                             rice += p.rice_bought_kg;
                         }
                         for f in r.flows.iter().filter(|f| {
-                            only.is_none_or(|s| s == f.site.0)
-                                && f.outcome == yalu_model::observe::Outcome::Delivered
+                            only.is_none_or(|s| s == f.key.site.0)
+                                && f.key.channel == Channel::Porter
+                                && f.key.outcome == Outcome::Delivered
                         }) {
                             value += f.value.cny();
                         }
@@ -169,6 +358,9 @@ impl Summary {
         money.sort_by(|a, b| (a.payer, a.payee, a.purpose).cmp(&(b.payer, b.payee, b.purpose)));
         Summary {
             sites,
+            channels: channel_figures(results, years),
+            state_trade: state_trade_figures(params, results),
+            households: household_figures(params, results),
             money,
             replicates: results.len(),
         }
@@ -206,6 +398,24 @@ impl Summary {
             })
             .collect();
         render_rows(&mut out, &header, &rows);
+        for (title, figures) in [
+            ("Goods delivered by channel", &self.channels),
+            ("State trade", &self.state_trade),
+            ("Border households and markets", &self.households),
+        ] {
+            let _ = writeln!(out, "\n{title} ({band})");
+            let rows: Vec<[String; 2]> = figures
+                .iter()
+                .map(|f| {
+                    [
+                        f.label.clone(),
+                        f.values
+                            .show(if f.values.mean().abs() < 10.0 { 3 } else { 0 }),
+                    ]
+                })
+                .collect();
+            render_rows(&mut out, &["figure", "value"], &rows);
+        }
         let _ = writeln!(out, "\nMoney between actor classes, CNY per year ({band})");
         let rows: Vec<[String; 4]> = self
             .money

@@ -49,17 +49,25 @@ impl<'a> Rows<'a> {
 /// `flows`: goods moved by month, channel, site, good and outcome.
 pub fn flows(params: &ModelParams, results: &[ReplicateResult]) -> Table {
     let mut rows = Rows::new(params);
-    let (mut channel, mut site, mut good, mut outcome, mut sanctioned) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut channel, mut mode, mut site, mut good, mut outcome, mut sanctioned) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
     let (mut quantity, mut unit, mut value) = (Vec::new(), Vec::new(), Vec::new());
     for result in results {
         for flow in &result.flows {
             rows.key(result, flow.month);
-            let g = &params.goods[flow.good.0 as usize];
-            channel.push(flow.channel.name().to_owned());
-            site.push(rows.site(flow.site));
+            let key = flow.key;
+            let g = &params.goods[key.good.0 as usize];
+            channel.push(key.channel.name().to_owned());
+            mode.push(key.mode.name().to_owned());
+            site.push(rows.site(key.site));
             good.push(g.id.clone());
-            outcome.push(flow.outcome.name().to_owned());
+            outcome.push(key.outcome.name().to_owned());
             sanctioned.push(flow.sanctioned);
             quantity.push(flow.quantity);
             unit.push(g.unit.name().to_owned());
@@ -68,6 +76,7 @@ pub fn flows(params: &ModelParams, results: &[ReplicateResult]) -> Table {
     }
     rows.into_table(vec![
         ("channel", ColumnData::Text(channel)),
+        ("mode", ColumnData::Text(mode)),
         ("site", ColumnData::Text(site)),
         ("good", ColumnData::Text(good)),
         ("outcome", ColumnData::Text(outcome)),
@@ -135,16 +144,105 @@ pub fn porters(params: &ModelParams, results: &[ReplicateResult]) -> Table {
     ])
 }
 
-/// `prices`: monthly mean market prices by site.
+/// `incomes`: mean monthly income per person (porters) or household, in yuan and in rice.
+pub fn incomes(params: &ModelParams, results: &[ReplicateResult]) -> Table {
+    let mut rows = Rows::new(params);
+    let (mut group, mut site, mut people) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut income, mut rice) = (Vec::new(), Vec::new());
+    for result in results {
+        for p in &result.porter_months {
+            rows.key(result, p.month);
+            group.push("porters".to_owned());
+            site.push(rows.site(p.site));
+            people.push(i64::from(p.porters_hired));
+            income.push(p.mean_income_cny());
+            rice.push(p.mean_income_rice_kg());
+        }
+        for h in &result.household_months {
+            rows.key(result, h.month);
+            group.push("households".to_owned());
+            site.push(rows.site(h.site));
+            people.push(i64::from(h.households));
+            income.push(h.mean_income_cny());
+            rice.push(h.mean_income_rice_kg());
+        }
+    }
+    rows.into_table(vec![
+        ("group", ColumnData::Text(group)),
+        ("site", ColumnData::Text(site)),
+        ("people", ColumnData::Int(people)),
+        ("mean_income_cny", ColumnData::Float(income)),
+        ("mean_income_rice_kg", ColumnData::Float(rice)),
+    ])
+}
+
+/// `trade`: trading companies' consignments by route, with every cost, so margins by route
+/// can be compared.
+pub fn trade(params: &ModelParams, results: &[ReplicateResult]) -> Table {
+    let mut rows = Rows::new(params);
+    let mut channel = Vec::new();
+    let (mut consignments, mut seized, mut loads) = (Vec::new(), Vec::new(), Vec::new());
+    let money_columns = [
+        "revenue_cny",
+        "purchases_cny",
+        "labour_cny",
+        "bribes_cny",
+        "levy_cny",
+        "net_profit_cny",
+    ];
+    let mut money: Vec<Vec<f64>> = vec![Vec::new(); money_columns.len()];
+    for result in results {
+        for t in &result.trade_months {
+            rows.key(result, t.month);
+            channel.push(t.channel.map_or("", |c| c.name()).to_owned());
+            consignments.push(i64::from(t.consignments));
+            seized.push(i64::from(t.seized));
+            loads.push(t.loads as i64);
+            for (column, amount) in money.iter_mut().zip([
+                t.revenue,
+                t.purchases,
+                t.labour,
+                t.bribes,
+                t.levy,
+                t.net_profit(),
+            ]) {
+                column.push(amount.cny());
+            }
+        }
+    }
+    let mut columns = vec![
+        ("channel", ColumnData::Text(channel)),
+        ("consignments", ColumnData::Int(consignments)),
+        ("seized", ColumnData::Int(seized)),
+        ("loads", ColumnData::Int(loads)),
+    ];
+    columns.extend(
+        money_columns
+            .into_iter()
+            .zip(money.into_iter().map(ColumnData::Float)),
+    );
+    rows.into_table(columns)
+}
+
+/// `prices`: monthly mean market prices by site and good.
 pub fn prices(params: &ModelParams, results: &[ReplicateResult]) -> Table {
     let mut rows = Rows::new(params);
     let (mut site, mut good, mut price) = (Vec::new(), Vec::new(), Vec::new());
+    let essentials = &params.goods[params.households.good.0 as usize].id;
     for result in results {
         for p in &result.prices {
-            rows.key(result, p.month);
-            site.push(rows.site(p.site));
-            good.push("rice".to_owned());
-            price.push(p.rice_price_cny_per_kg);
+            for (name, value) in [
+                ("rice", p.rice_price_cny_per_kg),
+                (essentials.as_str(), p.essentials_price_cny_per_kg),
+            ] {
+                if value.is_nan() {
+                    continue;
+                }
+                rows.key(result, p.month);
+                site.push(rows.site(p.site));
+                good.push(name.to_owned());
+                price.push(value);
+            }
         }
     }
     rows.into_table(vec![

@@ -49,10 +49,22 @@ pub struct RawScenario {
     pub profit_split: RawProfitSplit,
     /// Pass-up shares.
     pub pass_up: RawPassUp,
-    /// Rice market.
+    /// Rice and essentials markets.
     pub market: RawMarket,
     /// Exchange rate.
     pub exchange: RawExchange,
+    /// Chinese border enforcement.
+    pub enforcement: RawEnforcement,
+    /// How each crossing mode works.
+    pub modes: Vec<RawMode>,
+    /// Modes of crossing at each site and their capacity.
+    pub crossings: Vec<RawCrossing>,
+    /// State smuggling.
+    pub state_trade: RawStateTrade,
+    /// The state takeover after the reopening.
+    pub takeover: RawTakeover,
+    /// Border households.
+    pub households: RawHouseholds,
 }
 
 /// `[scenario]`.
@@ -131,6 +143,12 @@ pub struct RawGood {
     pub unit: Spanned<String>,
     /// `export` or `import`.
     pub direction: Spanned<String>,
+    /// Mass of one unit; only for goods not counted in kg.
+    pub mass_kg_per_unit: Option<Param>,
+    /// Price of one unit in China.
+    pub china_price_cny_per_unit: Param,
+    /// Price of one unit in North Korea (supply cost of exports, resale of imports).
+    pub home_price_cny_per_unit: Param,
 }
 
 /// `[[sites]]`.
@@ -151,6 +169,10 @@ pub struct RawSite {
     pub latitude_deg: Spanned<f64>,
     /// Longitude in degrees east.
     pub longitude_deg: Spanned<f64>,
+    /// The bureau (province) whose companies use the site, if any.
+    pub bureau: Option<Spanned<String>>,
+    /// How hard the site is to cross, 0 to 1.
+    pub barrier: Param,
     /// Evidence for the site and its role.
     pub source: Option<Spanned<String>>,
     /// Evidence for the site and its role.
@@ -209,10 +231,6 @@ pub struct RawPorterGood {
     pub good: Spanned<String>,
     /// Share of runs.
     pub share_of_runs: Param,
-    /// Chinese price.
-    pub china_price_cny_per_kg: Param,
-    /// Supply cost.
-    pub supply_cost_cny_per_kg: Param,
 }
 
 /// `[profit_split]`.
@@ -227,14 +245,28 @@ pub struct RawProfitSplit {
     pub porters_share: Param,
 }
 
-/// `[pass_up]`.
+/// `[pass_up]`, one table per agency.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPassUp {
-    /// Guards to command.
-    pub border_guards_to_command_share: Param,
-    /// Command to centre.
-    pub command_to_centre_share: Param,
+    /// Customs.
+    pub customs: RawAgencyPassUp,
+    /// State Security.
+    pub state_security: RawAgencyPassUp,
+    /// Public Security.
+    pub public_security: RawAgencyPassUp,
+    /// Border guards.
+    pub border_guards: RawAgencyPassUp,
+}
+
+/// `[pass_up.<agency>]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgencyPassUp {
+    /// Unit to senior officials.
+    pub unit_to_senior_share: Param,
+    /// Senior officials to the centre.
+    pub senior_to_centre_share: Param,
 }
 
 /// `[market]`.
@@ -247,6 +279,12 @@ pub struct RawMarket {
     pub rice_price_sigma_per_day: Param,
     /// Daily reversion.
     pub rice_price_reversion_per_day: Param,
+    /// Elasticity of the essentials price to supply shortfalls.
+    pub essentials_price_elasticity: Param,
+    /// Weight of today's supply in the smoothed supply.
+    pub essentials_supply_smoothing_per_day: Param,
+    /// Price cap as a multiple of the normal price.
+    pub essentials_price_cap_multiple: Param,
 }
 
 /// `[exchange]`.
@@ -255,4 +293,178 @@ pub struct RawMarket {
 pub struct RawExchange {
     /// Yuan per US dollar.
     pub cny_per_usd: Param,
+}
+
+/// `[enforcement]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEnforcement {
+    /// Scheduled levels.
+    pub schedule: Vec<RawEnforcementStep>,
+    /// Daily noise.
+    pub sigma_per_day: Param,
+    /// Daily reversion to the schedule.
+    pub reversion_per_day: Param,
+    /// Effect on seizure risk.
+    pub seizure_effect: Param,
+    /// Effect on capacity.
+    pub capacity_effect: Param,
+    /// Effect of a site's barrier on seizure risk.
+    pub barrier_seizure_effect: Param,
+}
+
+/// `[[enforcement.schedule]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEnforcementStep {
+    /// First day of this level.
+    pub from: Spanned<String>,
+    /// The level, 0 to 1.
+    pub level: Param,
+}
+
+/// `[[modes]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMode {
+    /// `convoy`, `ice_truck` or `boat`.
+    pub mode: Spanned<String>,
+    /// Cargo per load.
+    pub cargo_kg_per_load: Param,
+    /// Labour per load.
+    pub labour_cny_per_load: Param,
+    /// Base seizure chance.
+    pub base_seizure_probability: Param,
+}
+
+/// `[[crossings]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCrossing {
+    /// Site id.
+    pub site: Spanned<String>,
+    /// Mode name.
+    pub mode: Spanned<String>,
+    /// Nightly capacity.
+    pub loads_per_night: Param,
+}
+
+/// `[state_trade]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStateTrade {
+    /// Daily planning chance per company.
+    pub planning_probability_per_day: Param,
+    /// Official route's levy.
+    pub official_levy_share: Param,
+    /// Company's share of profit.
+    pub company_share: Param,
+    /// Bureau's share of the company's take.
+    pub bureau_fee_share: Param,
+    /// Room 39's share of the company's take.
+    pub room39_share: Param,
+    /// Sale price spread.
+    pub price_sigma: Param,
+    /// Learning rate of seizure risk.
+    pub risk_learning_rate: Param,
+    /// Prior seizure risk.
+    pub prior_seizure_risk: Param,
+    /// Logit scale.
+    pub choice_sensitivity: Param,
+    /// Donju hurdle.
+    pub donju_hurdle_return: Param,
+    /// Bribes per load by agency.
+    pub bribe_cny_per_load: RawBribes,
+    /// Bureaus.
+    pub bureaus: Vec<RawBureau>,
+    /// Goods and targets.
+    pub goods: Vec<RawStateGood>,
+}
+
+/// `[state_trade.bribe_cny_per_load]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBribes {
+    /// Customs.
+    pub customs: Param,
+    /// State Security.
+    pub state_security: Param,
+    /// Public Security.
+    pub public_security: Param,
+    /// Border guards.
+    pub border_guards: Param,
+}
+
+/// `[[state_trade.bureaus]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBureau {
+    /// Identifier.
+    pub id: Spanned<String>,
+    /// Companies under it.
+    pub companies: Param,
+    /// Share of Room 39's targets.
+    pub share_of_targets: Param,
+    /// Site of its official customs post.
+    pub customs_site: Spanned<String>,
+}
+
+/// `[[state_trade.goods]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStateGood {
+    /// Good id.
+    pub good: Spanned<String>,
+    /// Room 39's monthly target.
+    pub monthly_target_units: Param,
+    /// Smallest consignment.
+    pub consignment_units_min: Param,
+    /// Largest consignment.
+    pub consignment_units_max: Param,
+    /// Vehicles driven across, one per load.
+    pub driven_across: bool,
+}
+
+/// `[takeover]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTakeover {
+    /// First day, `YYYY-MM-DD`.
+    pub first_day: Spanned<String>,
+    /// Evidence for the date.
+    pub source: Option<Spanned<String>>,
+    /// Evidence for the date.
+    pub assumption: Option<Spanned<String>>,
+    /// Multiplier on Room 39's targets.
+    pub state_trade_multiplier: Param,
+    /// Share of household trips stopped.
+    pub household_crackdown: Param,
+    /// Officials' share of the margin on trips that still go.
+    pub household_bribe_share_of_margin: Param,
+}
+
+/// `[households]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHouseholds {
+    /// The good carried.
+    pub good: Spanned<String>,
+    /// Trips per month.
+    pub trips_per_month: Param,
+    /// Load per trip.
+    pub kg_per_trip: Param,
+    /// Seizure chance per trip.
+    pub seizure_probability_per_trip: Param,
+    /// Households at each site.
+    pub sites: Vec<RawHouseholdSite>,
+}
+
+/// `[[households.sites]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHouseholdSite {
+    /// Site id.
+    pub site: Spanned<String>,
+    /// Households.
+    pub households: Param,
 }

@@ -9,8 +9,9 @@ use serde::Serialize;
 use toml::Spanned;
 use yalu_model::calendar::{IceSeason, MonthDay, Phase, PhaseKind};
 use yalu_model::params::{
-    Good, GoodId, MarketParams, ModelParams, PassUp, PorterGood, PorterParams, PorterSite,
-    ProfitSplit, QuantityUnit, Sanction, Site, SiteId,
+    Bureau, BureauId, Crossing, Direction, Enforcement, Good, GoodId, HouseholdParams,
+    MarketParams, Mode, ModeParams, ModelParams, PassUp, PorterGood, PorterParams, PorterSite,
+    ProfitSplit, QuantityUnit, Sanction, Site, SiteId, StateGood, StateTrade, Takeover,
 };
 
 use crate::error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
@@ -126,6 +127,20 @@ enum Unit {
     Share,
     PerDay,
     LogSigma,
+    KgEach,
+    CnyEach,
+    CnyPerLoad,
+    LoadsPerNight,
+    Level,
+    Multiplier,
+    Companies,
+    Households,
+    TripsPerMonth,
+    KgPerTrip,
+    Units,
+    UnitsPerMonth,
+    LogitScale,
+    Ratio,
 }
 
 impl Unit {
@@ -142,6 +157,20 @@ impl Unit {
             Unit::Share => "share",
             Unit::PerDay => "1/day",
             Unit::LogSigma => "log sigma",
+            Unit::KgEach => "kg/unit",
+            Unit::CnyEach => "CNY/unit",
+            Unit::CnyPerLoad => "CNY/load",
+            Unit::LoadsPerNight => "loads/night",
+            Unit::Level => "level",
+            Unit::Multiplier => "multiplier",
+            Unit::Companies => "companies",
+            Unit::Households => "households",
+            Unit::TripsPerMonth => "trips/month",
+            Unit::KgPerTrip => "kg/trip",
+            Unit::Units => "units",
+            Unit::UnitsPerMonth => "units/month",
+            Unit::LogitScale => "1/margin",
+            Unit::Ratio => "ratio",
         }
     }
 }
@@ -502,17 +531,8 @@ fn validate(raw: &RawScenario, c: &mut Checker) -> Option<Scenario> {
     }
     let first_day = c.date(&meta.first_day, "scenario.first_day");
     let last_day = c.date(&meta.last_day, "scenario.last_day");
-    if let (Some(first), Some(last)) = (first_day, last_day)
-        && last < first
-    {
-        c.error(
-            meta.last_day.span(),
-            "scenario.last_day",
-            ErrorKind::EndBeforeStart {
-                first: first.to_string(),
-                last: last.to_string(),
-            },
-        );
+    if let (Some(first), Some(last)) = (first_day, last_day) {
+        c.ordered(first, last, &meta.last_day, "scenario.last_day");
     }
 
     let cal = &raw.calendar;
@@ -530,37 +550,188 @@ fn validate(raw: &RawScenario, c: &mut Checker) -> Option<Scenario> {
         cal.ice_first_day.span(),
     );
 
+    let phases = phases(raw, c);
+    let (goods, good_ids) = goods(raw, c);
+    let sanctions = sanctions(raw, c, &good_ids);
+    let bureau_ids: Vec<String> = raw
+        .state_trade
+        .bureaus
+        .iter()
+        .map(|b| b.id.get_ref().clone())
+        .collect();
+    let (sites, site_infos, site_ids) = sites(raw, c, &bureau_ids);
+    let ids = Ids {
+        sites: &site_ids,
+        goods: &good_ids,
+    };
+
+    let porter = porter_params(raw, c, &ids);
+    let split = &raw.profit_split;
+    let profit_split = ProfitSplit {
+        border_guards: c.share(
+            &split.border_guards_share,
+            "profit_split.border_guards_share",
+        ),
+        donju: c.share(&split.donju_share, "profit_split.donju_share"),
+        porters: c.share(&split.porters_share, "profit_split.porters_share"),
+    };
+    c.shares_sum_to_one(
+        &[
+            profit_split.border_guards,
+            profit_split.donju,
+            profit_split.porters,
+        ],
+        split.border_guards_share.span().start..split.porters_share.span().end,
+        "profit_split",
+    );
+    let pass_up = pass_up(raw, c);
+    let market = market(raw, c);
+    let cny_per_usd = c.number(
+        &raw.exchange.cny_per_usd,
+        "exchange.cny_per_usd",
+        Unit::CnyPerUsd,
+        POSITIVE,
+    );
+    let enforcement = enforcement(raw, c);
+    let modes = modes(raw, c);
+    let crossings = crossings(raw, c, &ids, &modes);
+    let state_trade = state_trade(raw, c, &ids, &goods);
+    let takeover = takeover(raw, c);
+    let households = households(raw, c, &ids, &goods);
+
+    Some(Scenario {
+        name: meta.name.get_ref().clone(),
+        description: meta.description.trim().to_owned(),
+        seed: meta.seed,
+        params: ModelParams {
+            first_day: first_day?,
+            last_day: last_day?,
+            ice_season: IceSeason {
+                first: ice_first?,
+                last: ice_last?,
+            },
+            phases,
+            sanctions,
+            goods,
+            sites,
+            porter: porter?,
+            profit_split,
+            pass_up,
+            market,
+            enforcement,
+            modes,
+            crossings,
+            state_trade: state_trade?,
+            takeover: takeover?,
+            households: households?,
+        },
+        sites: site_infos,
+        cny_per_usd,
+        parameters: Vec::new(),
+    })
+}
+
+/// The ids other sections refer to.
+struct Ids<'a> {
+    sites: &'a [String],
+    goods: &'a [String],
+}
+
+impl Checker<'_> {
+    fn share(&mut self, param: &Param, field: &str) -> f64 {
+        self.number(param, field, Unit::Share, UNIT_INTERVAL)
+    }
+
+    fn probability(&mut self, param: &Param, field: &str) -> f64 {
+        self.number(param, field, Unit::Probability, UNIT_INTERVAL)
+    }
+
+    fn ordered(&mut self, first: Date, last: Date, last_text: &Spanned<String>, field: &str) {
+        if last < first {
+            self.error(
+                last_text.span(),
+                field,
+                ErrorKind::EndBeforeStart {
+                    first: first.to_string(),
+                    last: last.to_string(),
+                },
+            );
+        }
+    }
+
+    fn site(&mut self, id: &Spanned<String>, ids: &Ids, field: &str) -> Option<SiteId> {
+        self.lookup(id, ids.sites, field, |id, known| ErrorKind::UnknownSite {
+            id,
+            known,
+        })
+        .map(SiteId)
+    }
+
+    fn good(&mut self, id: &Spanned<String>, ids: &Ids, field: &str) -> Option<GoodId> {
+        self.lookup(id, ids.goods, field, |id, known| ErrorKind::UnknownGood {
+            id,
+            known,
+        })
+        .map(GoodId)
+    }
+
+    /// A value that must be at least `low` (from another field named `what`).
+    fn at_least(&mut self, value: f64, low: f64, what: &str, param: &Param, field: &str) {
+        if value < low {
+            self.error(
+                param.get_ref().value.span(),
+                format!("{field}.value"),
+                ErrorKind::Invalid {
+                    expected: format!("at least {what} ({low})"),
+                    found: value.to_string(),
+                },
+            );
+        }
+    }
+
+    fn one_of<T: Copy>(
+        &mut self,
+        text: &Spanned<String>,
+        field: &str,
+        choices: &[(&str, T)],
+    ) -> Option<T> {
+        let found = choices
+            .iter()
+            .find(|(name, _)| *name == text.get_ref())
+            .map(|(_, v)| *v);
+        if found.is_none() {
+            let expected = choices
+                .iter()
+                .map(|(name, _)| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            self.error(
+                text.span(),
+                field,
+                ErrorKind::Invalid {
+                    expected,
+                    found: format!("`{}`", text.get_ref()),
+                },
+            );
+        }
+        found
+    }
+}
+
+fn phases(raw: &RawScenario, c: &mut Checker) -> Vec<Phase> {
     let mut phases = Vec::new();
     c.unique_ids(raw.phases.iter().map(|p| &p.id), "phases.id");
     for phase in &raw.phases {
         let field = format!("phases[{}]", phase.id.get_ref());
-        let kind = match phase.kind.get_ref().as_str() {
-            "border_closure" => Some(PhaseKind::BorderClosure),
-            other => {
-                c.error(
-                    phase.kind.span(),
-                    format!("{field}.kind"),
-                    ErrorKind::Invalid {
-                        expected: "`border_closure`".into(),
-                        found: format!("`{other}`"),
-                    },
-                );
-                None
-            }
-        };
+        let kind = c.one_of(
+            &phase.kind,
+            &format!("{field}.kind"),
+            &[("border_closure", PhaseKind::BorderClosure)],
+        );
         let first = c.date(&phase.first_day, &format!("{field}.first_day"));
         let last = c.date(&phase.last_day, &format!("{field}.last_day"));
-        if let (Some(f), Some(l)) = (first, last)
-            && l < f
-        {
-            c.error(
-                phase.last_day.span(),
-                format!("{field}.last_day"),
-                ErrorKind::EndBeforeStart {
-                    first: f.to_string(),
-                    last: l.to_string(),
-                },
-            );
+        if let (Some(f), Some(l)) = (first, last) {
+            c.ordered(f, l, &phase.last_day, &format!("{field}.last_day"));
         }
         c.dated_record(
             &field,
@@ -582,46 +753,92 @@ fn validate(raw: &RawScenario, c: &mut Checker) -> Option<Scenario> {
             });
         }
     }
+    phases
+}
 
+fn goods(raw: &RawScenario, c: &mut Checker) -> (Vec<Good>, Vec<String>) {
     c.unique_ids(raw.goods.iter().map(|g| &g.id), "goods.id");
     let good_ids: Vec<String> = raw.goods.iter().map(|g| g.id.get_ref().clone()).collect();
     let mut goods = Vec::new();
     for good in &raw.goods {
         let field = format!("goods[{}]", good.id.get_ref());
-        let unit = match good.unit.get_ref().as_str() {
-            "kg" => Some(QuantityUnit::Kg),
-            "units" => Some(QuantityUnit::Units),
-            "barrels" => Some(QuantityUnit::Barrels),
-            other => {
+        let unit = c.one_of(
+            &good.unit,
+            &format!("{field}.unit"),
+            &[
+                ("kg", QuantityUnit::Kg),
+                ("units", QuantityUnit::Units),
+                ("barrels", QuantityUnit::Barrels),
+            ],
+        );
+        let direction = c.one_of(
+            &good.direction,
+            &format!("{field}.direction"),
+            &[("export", Direction::Export), ("import", Direction::Import)],
+        );
+        let mass_kg_per_unit = match (&good.mass_kg_per_unit, unit) {
+            (Some(mass), Some(QuantityUnit::Kg)) => {
                 c.error(
-                    good.unit.span(),
-                    format!("{field}.unit"),
+                    mass.span(),
+                    format!("{field}.mass_kg_per_unit"),
                     ErrorKind::Invalid {
-                        expected: "`kg`, `units` or `barrels`".into(),
-                        found: format!("`{other}`"),
+                        expected: "no mass_kg_per_unit for a good counted in kg".into(),
+                        found: "a mass".into(),
                     },
                 );
-                None
+                1.0
+            }
+            (None, Some(QuantityUnit::Kg)) | (None, None) => 1.0,
+            (Some(mass), _) => c.number(
+                mass,
+                &format!("{field}.mass_kg_per_unit"),
+                Unit::KgEach,
+                POSITIVE,
+            ),
+            (None, Some(_)) => {
+                c.error(
+                    good.id.span(),
+                    format!("{field}.mass_kg_per_unit"),
+                    ErrorKind::Invalid {
+                        expected: "a mass_kg_per_unit for a good counted in units or barrels"
+                            .into(),
+                        found: "none".into(),
+                    },
+                );
+                1.0
             }
         };
-        if !matches!(good.direction.get_ref().as_str(), "export" | "import") {
-            c.error(
-                good.direction.span(),
-                format!("{field}.direction"),
-                ErrorKind::Invalid {
-                    expected: "`export` or `import`".into(),
-                    found: format!("`{}`", good.direction.get_ref()),
-                },
-            );
-        }
-        if let Some(unit) = unit {
+        let china_price_cny_per_unit = c.number(
+            &good.china_price_cny_per_unit,
+            &format!("{field}.china_price_cny_per_unit"),
+            Unit::CnyEach,
+            NON_NEGATIVE,
+        );
+        let home_price_cny_per_unit = c.number(
+            &good.home_price_cny_per_unit,
+            &format!("{field}.home_price_cny_per_unit"),
+            Unit::CnyEach,
+            NON_NEGATIVE,
+        );
+        if let (Some(unit), Some(direction)) = (unit, direction) {
             goods.push(Good {
                 id: good.id.get_ref().clone(),
                 unit,
+                direction,
+                mass_kg_per_unit,
+                china_price_cny_per_unit,
+                home_price_cny_per_unit,
             });
         }
     }
+    (goods, good_ids)
+}
 
+fn sanctions(raw: &RawScenario, c: &mut Checker, good_ids: &[String]) -> Vec<Sanction> {
+    let ids = Ids {
+        sites: &[],
+        goods: good_ids,
+    };
     let mut sanctions = Vec::new();
     for sanction in &raw.sanctions {
         let field = format!("sanctions[{}]", sanction.id.get_ref());
@@ -629,12 +846,7 @@ fn validate(raw: &RawScenario, c: &mut Checker) -> Option<Scenario> {
         let banned: Vec<GoodId> = sanction
             .goods
             .iter()
-            .filter_map(|g| {
-                c.lookup(g, &good_ids, &format!("{field}.goods"), |id, known| {
-                    ErrorKind::UnknownGood { id, known }
-                })
-            })
-            .map(GoodId)
+            .filter_map(|g| c.good(g, &ids, &format!("{field}.goods")))
             .collect();
         c.dated_record(
             &field,
@@ -651,10 +863,17 @@ fn validate(raw: &RawScenario, c: &mut Checker) -> Option<Scenario> {
             });
         }
     }
+    sanctions
+}
 
+fn sites(
+    raw: &RawScenario,
+    c: &mut Checker,
+    bureau_ids: &[String],
+) -> (Vec<Site>, Vec<SiteInfo>, Vec<String>) {
     c.unique_ids(raw.sites.iter().map(|s| &s.id), "sites.id");
     let site_ids: Vec<String> = raw.sites.iter().map(|s| s.id.get_ref().clone()).collect();
-    let mut sites = Vec::new();
+    let (mut sites, mut infos) = (Vec::new(), Vec::new());
     for site in &raw.sites {
         let field = format!("sites[{}]", site.id.get_ref());
         for (coordinate, limit, name) in [
@@ -690,7 +909,26 @@ fn validate(raw: &RawScenario, c: &mut Checker) -> Option<Scenario> {
                 evidence,
             });
         }
-        sites.push(SiteInfo {
+        let bureau = site.bureau.as_ref().and_then(|b| {
+            c.lookup(b, bureau_ids, &format!("{field}.bureau"), |id, known| {
+                ErrorKind::Invalid {
+                    expected: format!("a bureau id from [[state_trade.bureaus]]: {known}"),
+                    found: format!("`{id}`"),
+                }
+            })
+        });
+        let barrier = c.number(
+            &site.barrier,
+            &format!("{field}.barrier"),
+            Unit::Level,
+            UNIT_INTERVAL,
+        );
+        sites.push(Site {
+            id: site.id.get_ref().clone(),
+            bureau: bureau.map(BureauId),
+            barrier,
+        });
+        infos.push(SiteInfo {
             id: site.id.get_ref().clone(),
             name: site.name.clone(),
             province: site.province.clone(),
@@ -700,57 +938,37 @@ fn validate(raw: &RawScenario, c: &mut Checker) -> Option<Scenario> {
             longitude_deg: *site.longitude_deg.get_ref(),
         });
     }
+    (sites, infos, site_ids)
+}
 
-    let porter = porter_params(raw, c, &site_ids, &good_ids);
-
-    let split = &raw.profit_split;
-    let profit_split = ProfitSplit {
-        border_guards: c.number(
-            &split.border_guards_share,
-            "profit_split.border_guards_share",
-            Unit::Share,
-            UNIT_INTERVAL,
-        ),
-        donju: c.number(
-            &split.donju_share,
-            "profit_split.donju_share",
-            Unit::Share,
-            UNIT_INTERVAL,
-        ),
-        porters: c.number(
-            &split.porters_share,
-            "profit_split.porters_share",
-            Unit::Share,
-            UNIT_INTERVAL,
-        ),
+fn pass_up(raw: &RawScenario, c: &mut Checker) -> PassUp {
+    let p = &raw.pass_up;
+    let agencies = [
+        ("customs", &p.customs),
+        ("state_security", &p.state_security),
+        ("public_security", &p.public_security),
+        ("border_guards", &p.border_guards),
+    ];
+    let mut pass_up = PassUp {
+        unit_to_senior: [0.0; 4],
+        senior_to_centre: [0.0; 4],
     };
-    c.shares_sum_to_one(
-        &[
-            profit_split.border_guards,
-            profit_split.donju,
-            profit_split.porters,
-        ],
-        split.border_guards_share.span().start..split.porters_share.span().end,
-        "profit_split",
-    );
+    for (a, (name, agency)) in agencies.iter().enumerate() {
+        pass_up.unit_to_senior[a] = c.share(
+            &agency.unit_to_senior_share,
+            &format!("pass_up.{name}.unit_to_senior_share"),
+        );
+        pass_up.senior_to_centre[a] = c.share(
+            &agency.senior_to_centre_share,
+            &format!("pass_up.{name}.senior_to_centre_share"),
+        );
+    }
+    pass_up
+}
 
-    let pass_up = PassUp {
-        border_guards_to_command: c.number(
-            &raw.pass_up.border_guards_to_command_share,
-            "pass_up.border_guards_to_command_share",
-            Unit::Share,
-            UNIT_INTERVAL,
-        ),
-        command_to_centre: c.number(
-            &raw.pass_up.command_to_centre_share,
-            "pass_up.command_to_centre_share",
-            Unit::Share,
-            UNIT_INTERVAL,
-        ),
-    };
-
+fn market(raw: &RawScenario, c: &mut Checker) -> MarketParams {
     let m = &raw.market;
-    let market = MarketParams {
+    MarketParams {
         rice_price_cny_per_kg: c.number(
             &m.rice_price_cny_per_kg,
             "market.rice_price_cny_per_kg",
@@ -769,46 +987,456 @@ fn validate(raw: &RawScenario, c: &mut Checker) -> Option<Scenario> {
             Unit::PerDay,
             UNIT_INTERVAL,
         ),
-    };
-    let cny_per_usd = c.number(
-        &raw.exchange.cny_per_usd,
-        "exchange.cny_per_usd",
-        Unit::CnyPerUsd,
-        POSITIVE,
-    );
-
-    Some(Scenario {
-        name: meta.name.get_ref().clone(),
-        description: meta.description.trim().to_owned(),
-        seed: meta.seed,
-        params: ModelParams {
-            first_day: first_day?,
-            last_day: last_day?,
-            ice_season: IceSeason {
-                first: ice_first?,
-                last: ice_last?,
+        essentials_price_elasticity: c.number(
+            &m.essentials_price_elasticity,
+            "market.essentials_price_elasticity",
+            Unit::Ratio,
+            NON_NEGATIVE,
+        ),
+        essentials_supply_smoothing_per_day: c.number(
+            &m.essentials_supply_smoothing_per_day,
+            "market.essentials_supply_smoothing_per_day",
+            Unit::PerDay,
+            Allowed {
+                min: f64::MIN_POSITIVE,
+                max: 1.0,
+                whole: false,
             },
-            phases,
-            sanctions,
-            goods,
-            sites: site_ids.iter().map(|id| Site { id: id.clone() }).collect(),
-            porter: porter?,
-            profit_split,
-            pass_up,
-            market,
-        },
-        sites,
-        cny_per_usd,
-        parameters: Vec::new(),
+        ),
+        essentials_price_cap_multiple: c.number(
+            &m.essentials_price_cap_multiple,
+            "market.essentials_price_cap_multiple",
+            Unit::Multiplier,
+            Allowed {
+                min: 1.0,
+                max: f64::INFINITY,
+                whole: false,
+            },
+        ),
+    }
+}
+
+fn enforcement(raw: &RawScenario, c: &mut Checker) -> Enforcement {
+    let e = &raw.enforcement;
+    let mut schedule: Vec<(Date, f64)> = Vec::new();
+    for (i, step) in e.schedule.iter().enumerate() {
+        let field = format!("enforcement.schedule[{i}]");
+        let level = c.number(
+            &step.level,
+            &format!("{field}.level"),
+            Unit::Level,
+            UNIT_INTERVAL,
+        );
+        if let Some(from) = c.date(&step.from, &format!("{field}.from")) {
+            if let Some((previous, _)) = schedule.last()
+                && from <= *previous
+            {
+                c.error(
+                    step.from.span(),
+                    format!("{field}.from"),
+                    ErrorKind::Invalid {
+                        expected: format!("a date after the previous step's ({previous})"),
+                        found: from.to_string(),
+                    },
+                );
+            }
+            schedule.push((from, level));
+        }
+    }
+    if e.schedule.is_empty() {
+        let at = c.text.text.find("[enforcement]").unwrap_or(0);
+        c.error(
+            at..at + "[enforcement]".len(),
+            "enforcement.schedule",
+            ErrorKind::Invalid {
+                expected: "at least one [[enforcement.schedule]] step".into(),
+                found: "none".into(),
+            },
+        );
+    }
+    Enforcement {
+        schedule,
+        sigma_per_day: c.number(
+            &e.sigma_per_day,
+            "enforcement.sigma_per_day",
+            Unit::Level,
+            NON_NEGATIVE,
+        ),
+        reversion_per_day: c.number(
+            &e.reversion_per_day,
+            "enforcement.reversion_per_day",
+            Unit::PerDay,
+            UNIT_INTERVAL,
+        ),
+        seizure_effect: c.number(
+            &e.seizure_effect,
+            "enforcement.seizure_effect",
+            Unit::Ratio,
+            NON_NEGATIVE,
+        ),
+        capacity_effect: c.number(
+            &e.capacity_effect,
+            "enforcement.capacity_effect",
+            Unit::Ratio,
+            UNIT_INTERVAL,
+        ),
+        barrier_seizure_effect: c.number(
+            &e.barrier_seizure_effect,
+            "enforcement.barrier_seizure_effect",
+            Unit::Ratio,
+            NON_NEGATIVE,
+        ),
+    }
+}
+
+const STATE_MODES: [(&str, Mode); 3] = [
+    ("convoy", Mode::Convoy),
+    ("ice_truck", Mode::IceTruck),
+    ("boat", Mode::Boat),
+];
+
+fn modes(raw: &RawScenario, c: &mut Checker) -> Vec<ModeParams> {
+    c.unique_ids(raw.modes.iter().map(|m| &m.mode), "modes.mode");
+    let mut modes = Vec::new();
+    for m in &raw.modes {
+        let field = format!("modes[{}]", m.mode.get_ref());
+        let mode = c.one_of(&m.mode, &format!("{field}.mode"), &STATE_MODES);
+        let cargo_kg_per_load = c.number(
+            &m.cargo_kg_per_load,
+            &format!("{field}.cargo_kg_per_load"),
+            Unit::Kg,
+            POSITIVE,
+        );
+        let labour_cny_per_load = c.number(
+            &m.labour_cny_per_load,
+            &format!("{field}.labour_cny_per_load"),
+            Unit::CnyPerLoad,
+            NON_NEGATIVE,
+        );
+        let base_seizure_probability = c.probability(
+            &m.base_seizure_probability,
+            &format!("{field}.base_seizure_probability"),
+        );
+        if let Some(mode) = mode {
+            modes.push(ModeParams {
+                mode,
+                cargo_kg_per_load,
+                labour_cny_per_load,
+                base_seizure_probability,
+            });
+        }
+    }
+    if !modes.iter().any(|m| m.mode == Mode::Convoy) {
+        let at = c.text.text.find("[[modes]]").unwrap_or(0);
+        c.error(
+            at..at + 9,
+            "modes",
+            ErrorKind::Invalid {
+                expected: "a `convoy` entry (the official customs route uses it)".into(),
+                found: "none".into(),
+            },
+        );
+    }
+    modes
+}
+
+fn crossings(raw: &RawScenario, c: &mut Checker, ids: &Ids, modes: &[ModeParams]) -> Vec<Crossing> {
+    let mut crossings: Vec<Crossing> = Vec::new();
+    for x in &raw.crossings {
+        let field = format!("crossings[{}/{}]", x.site.get_ref(), x.mode.get_ref());
+        let site = c.site(&x.site, ids, &format!("{field}.site"));
+        let mode = c.one_of(&x.mode, &format!("{field}.mode"), &STATE_MODES);
+        if let Some(mode) = mode
+            && !modes.iter().any(|m| m.mode == mode)
+        {
+            c.error(
+                x.mode.span(),
+                format!("{field}.mode"),
+                ErrorKind::Invalid {
+                    expected: "a mode described in [[modes]]".into(),
+                    found: format!("`{}`", x.mode.get_ref()),
+                },
+            );
+        }
+        let loads_per_night = c.whole(
+            &x.loads_per_night,
+            &format!("{field}.loads_per_night"),
+            Unit::LoadsPerNight,
+            COUNT,
+        );
+        if let (Some(site), Some(mode)) = (site, mode) {
+            if crossings.iter().any(|k| k.site == site && k.mode == mode) {
+                c.error(x.mode.span(), &field, ErrorKind::Duplicate(field.clone()));
+            }
+            crossings.push(Crossing {
+                site,
+                mode,
+                loads_per_night,
+            });
+        }
+    }
+    crossings
+}
+
+fn state_trade(
+    raw: &RawScenario,
+    c: &mut Checker,
+    ids: &Ids,
+    goods: &[Good],
+) -> Option<StateTrade> {
+    let t = &raw.state_trade;
+    let planning_probability_per_day = c.probability(
+        &t.planning_probability_per_day,
+        "state_trade.planning_probability_per_day",
+    );
+    let official_levy_share = c.share(&t.official_levy_share, "state_trade.official_levy_share");
+    let company_share = c.share(&t.company_share, "state_trade.company_share");
+    let bureau_fee_share = c.share(&t.bureau_fee_share, "state_trade.bureau_fee_share");
+    let room39_share = c.share(&t.room39_share, "state_trade.room39_share");
+    if bureau_fee_share + room39_share > 1.0 {
+        c.error(
+            t.room39_share.span(),
+            "state_trade.room39_share",
+            ErrorKind::Invalid {
+                expected: format!("at most 1 - bureau_fee_share ({})", 1.0 - bureau_fee_share),
+                found: room39_share.to_string(),
+            },
+        );
+    }
+    let b = &t.bribe_cny_per_load;
+    let bribe_cny_per_load = [
+        ("customs", &b.customs),
+        ("state_security", &b.state_security),
+        ("public_security", &b.public_security),
+        ("border_guards", &b.border_guards),
+    ]
+    .map(|(name, param)| {
+        c.number(
+            param,
+            &format!("state_trade.bribe_cny_per_load.{name}"),
+            Unit::CnyPerLoad,
+            NON_NEGATIVE,
+        )
+    });
+
+    c.unique_ids(t.bureaus.iter().map(|b| &b.id), "state_trade.bureaus.id");
+    let mut bureaus = Vec::new();
+    for bureau in &t.bureaus {
+        let field = format!("state_trade.bureaus[{}]", bureau.id.get_ref());
+        let companies = c.whole(
+            &bureau.companies,
+            &format!("{field}.companies"),
+            Unit::Companies,
+            COUNT,
+        );
+        let share_of_targets = c.share(
+            &bureau.share_of_targets,
+            &format!("{field}.share_of_targets"),
+        );
+        let customs_site = c.site(&bureau.customs_site, ids, &format!("{field}.customs_site"));
+        if let Some(customs_site) = customs_site {
+            bureaus.push(Bureau {
+                id: bureau.id.get_ref().clone(),
+                companies,
+                share_of_targets,
+                customs_site,
+            });
+        }
+    }
+    if let (Some(first), Some(last)) = (t.bureaus.first(), t.bureaus.last()) {
+        let shares: Vec<f64> = bureaus.iter().map(|b| b.share_of_targets).collect();
+        c.shares_sum_to_one(
+            &shares,
+            first.id.span().start..last.customs_site.span().end,
+            "state_trade.bureaus.share_of_targets",
+        );
+    }
+
+    c.unique_ids(t.goods.iter().map(|g| &g.good), "state_trade.goods.good");
+    let mut state_goods = Vec::new();
+    for g in &t.goods {
+        let field = format!("state_trade.goods[{}]", g.good.get_ref());
+        let good = c.good(&g.good, ids, &format!("{field}.good"));
+        let monthly_target_units = c.number(
+            &g.monthly_target_units,
+            &format!("{field}.monthly_target_units"),
+            Unit::UnitsPerMonth,
+            NON_NEGATIVE,
+        );
+        let min = c.whole(
+            &g.consignment_units_min,
+            &format!("{field}.consignment_units_min"),
+            Unit::Units,
+            POSITIVE_COUNT,
+        );
+        let max = c.whole(
+            &g.consignment_units_max,
+            &format!("{field}.consignment_units_max"),
+            Unit::Units,
+            POSITIVE_COUNT,
+        );
+        c.at_least(
+            f64::from(max),
+            f64::from(min),
+            "consignment_units_min",
+            &g.consignment_units_max,
+            &format!("{field}.consignment_units_max"),
+        );
+        if let Some(good) = good {
+            if g.driven_across
+                && goods
+                    .get(good.0 as usize)
+                    .is_some_and(|x| x.unit != QuantityUnit::Units)
+            {
+                c.error(
+                    g.good.span(),
+                    format!("{field}.driven_across"),
+                    ErrorKind::Invalid {
+                        expected: "a good counted in units (vehicles) when driven_across = true"
+                            .into(),
+                        found: format!("`{}`", g.good.get_ref()),
+                    },
+                );
+            }
+            state_goods.push(StateGood {
+                good,
+                monthly_target_units,
+                consignment_units_min: min,
+                consignment_units_max: max,
+                driven_across: g.driven_across,
+            });
+        }
+    }
+    Some(StateTrade {
+        bureaus,
+        goods: state_goods,
+        planning_probability_per_day,
+        official_levy_share,
+        company_share,
+        bureau_fee_share,
+        room39_share,
+        bribe_cny_per_load,
+        price_sigma: c.number(
+            &t.price_sigma,
+            "state_trade.price_sigma",
+            Unit::LogSigma,
+            NON_NEGATIVE,
+        ),
+        risk_learning_rate: c.number(
+            &t.risk_learning_rate,
+            "state_trade.risk_learning_rate",
+            Unit::Share,
+            UNIT_INTERVAL,
+        ),
+        prior_seizure_risk: c.probability(&t.prior_seizure_risk, "state_trade.prior_seizure_risk"),
+        choice_sensitivity: c.number(
+            &t.choice_sensitivity,
+            "state_trade.choice_sensitivity",
+            Unit::LogitScale,
+            NON_NEGATIVE,
+        ),
+        donju_hurdle_return: c.number(
+            &t.donju_hurdle_return,
+            "state_trade.donju_hurdle_return",
+            Unit::Ratio,
+            NON_NEGATIVE,
+        ),
     })
 }
 
-fn porter_params(
+fn takeover(raw: &RawScenario, c: &mut Checker) -> Option<Takeover> {
+    let t = &raw.takeover;
+    let first_day = c.date(&t.first_day, "takeover.first_day");
+    c.dated_record(
+        "takeover.first_day",
+        t.first_day.get_ref().clone(),
+        t.source.as_ref(),
+        t.assumption.as_ref(),
+        t.first_day.span(),
+    );
+    let state_trade_multiplier = c.number(
+        &t.state_trade_multiplier,
+        "takeover.state_trade_multiplier",
+        Unit::Multiplier,
+        NON_NEGATIVE,
+    );
+    let household_crackdown = c.share(&t.household_crackdown, "takeover.household_crackdown");
+    let household_bribe_share_of_margin = c.share(
+        &t.household_bribe_share_of_margin,
+        "takeover.household_bribe_share_of_margin",
+    );
+    Some(Takeover {
+        first_day: first_day?,
+        state_trade_multiplier,
+        household_crackdown,
+        household_bribe_share_of_margin,
+    })
+}
+
+fn households(
     raw: &RawScenario,
     c: &mut Checker,
-    site_ids: &[String],
-    good_ids: &[String],
-) -> Option<PorterParams> {
+    ids: &Ids,
+    goods: &[Good],
+) -> Option<HouseholdParams> {
+    let h = &raw.households;
+    let good = c.good(&h.good, ids, "households.good");
+    if let Some(g) = good
+        && goods
+            .get(g.0 as usize)
+            .is_some_and(|x| x.unit != QuantityUnit::Kg)
+    {
+        c.error(
+            h.good.span(),
+            "households.good",
+            ErrorKind::Invalid {
+                expected: "a good counted in kg".into(),
+                found: format!("`{}`", h.good.get_ref()),
+            },
+        );
+    }
+    let mut households_at_site = vec![0; ids.sites.len()];
+    c.unique_ids(h.sites.iter().map(|s| &s.site), "households.sites.site");
+    for s in &h.sites {
+        let field = format!("households.sites[{}]", s.site.get_ref());
+        let site = c.site(&s.site, ids, &format!("{field}.site"));
+        let n = c.whole(
+            &s.households,
+            &format!("{field}.households"),
+            Unit::Households,
+            COUNT,
+        );
+        if let Some(site) = site {
+            households_at_site[site.0 as usize] = n;
+        }
+    }
+    Some(HouseholdParams {
+        households_at_site,
+        good: good?,
+        trips_per_month: c.number(
+            &h.trips_per_month,
+            "households.trips_per_month",
+            Unit::TripsPerMonth,
+            Allowed {
+                min: 0.0,
+                max: 28.0,
+                whole: false,
+            },
+        ),
+        kg_per_trip: c.number(
+            &h.kg_per_trip,
+            "households.kg_per_trip",
+            Unit::KgPerTrip,
+            NON_NEGATIVE,
+        ),
+        seizure_probability_per_trip: c.probability(
+            &h.seizure_probability_per_trip,
+            "households.seizure_probability_per_trip",
+        ),
+    })
+}
+
+fn porter_params(raw: &RawScenario, c: &mut Checker, ids: &Ids) -> Option<PorterParams> {
     let p = &raw.porter;
     let crew_size_min = c.whole(
         &p.crew_size_min,
@@ -828,39 +1456,21 @@ fn porter_params(
         Unit::Porters,
         POSITIVE_COUNT,
     );
-    for (span, field, low, high, what) in [
-        (
-            p.crew_size_typical_max.get_ref().value.span(),
-            "porter.crew_size_typical_max",
-            crew_size_min,
-            crew_size_typical_max,
-            "crew_size_min",
-        ),
-        (
-            p.crew_size_max.get_ref().value.span(),
-            "porter.crew_size_max",
-            crew_size_typical_max,
-            crew_size_max,
-            "crew_size_typical_max",
-        ),
-    ] {
-        if high < low {
-            c.error(
-                span,
-                format!("{field}.value"),
-                ErrorKind::Invalid {
-                    expected: format!("at least {what} ({low})"),
-                    found: high.to_string(),
-                },
-            );
-        }
-    }
-    let large_crew_share = c.number(
-        &p.large_crew_share,
-        "porter.large_crew_share",
-        Unit::Share,
-        UNIT_INTERVAL,
+    c.at_least(
+        f64::from(crew_size_typical_max),
+        f64::from(crew_size_min),
+        "crew_size_min",
+        &p.crew_size_typical_max,
+        "porter.crew_size_typical_max",
     );
+    c.at_least(
+        f64::from(crew_size_max),
+        f64::from(crew_size_typical_max),
+        "crew_size_typical_max",
+        &p.crew_size_max,
+        "porter.crew_size_max",
+    );
+    let large_crew_share = c.share(&p.large_crew_share, "porter.large_crew_share");
     let min_load_kg = c.whole(&p.min_load_kg, "porter.min_load_kg", Unit::Kg, COUNT);
     let max_load_kg = c.whole(
         &p.max_load_kg,
@@ -868,16 +1478,13 @@ fn porter_params(
         Unit::Kg,
         POSITIVE_COUNT,
     );
-    if max_load_kg < min_load_kg {
-        c.error(
-            p.max_load_kg.get_ref().value.span(),
-            "porter.max_load_kg.value",
-            ErrorKind::Invalid {
-                expected: format!("at least min_load_kg ({min_load_kg})"),
-                found: max_load_kg.to_string(),
-            },
-        );
-    }
+    c.at_least(
+        f64::from(max_load_kg),
+        f64::from(min_load_kg),
+        "min_load_kg",
+        &p.max_load_kg,
+        "porter.max_load_kg",
+    );
     let strength_mean_kg = c.number(
         &p.strength_mean_kg,
         "porter.strength_mean_kg",
@@ -900,11 +1507,9 @@ fn porter_params(
             whole: false,
         },
     );
-    let seizure_probability_per_run = c.number(
+    let seizure_probability_per_run = c.probability(
         &p.seizure_probability_per_run,
         "porter.seizure_probability_per_run",
-        Unit::Probability,
-        UNIT_INTERVAL,
     );
     let sale_price_sigma = c.number(
         &p.sale_price_sigma,
@@ -917,9 +1522,7 @@ fn porter_params(
     let mut sites = Vec::new();
     for s in &p.sites {
         let field = format!("porter.sites[{}]", s.site.get_ref());
-        let site = c.lookup(&s.site, site_ids, &format!("{field}.site"), |id, known| {
-            ErrorKind::UnknownSite { id, known }
-        });
+        let site = c.site(&s.site, ids, &format!("{field}.site"));
         let crews = c.whole(&s.crews, &format!("{field}.crews"), Unit::Crews, COUNT);
         let applicants = c.whole(
             &s.applicants,
@@ -929,7 +1532,7 @@ fn porter_params(
         );
         if let Some(site) = site {
             sites.push(PorterSite {
-                site: SiteId(site),
+                site,
                 crews,
                 applicants,
             });
@@ -940,33 +1543,12 @@ fn porter_params(
     let mut goods = Vec::new();
     for g in &p.goods {
         let field = format!("porter.goods[{}]", g.good.get_ref());
-        let good = c.lookup(&g.good, good_ids, &format!("{field}.good"), |id, known| {
-            ErrorKind::UnknownGood { id, known }
-        });
-        let share_of_runs = c.number(
-            &g.share_of_runs,
-            &format!("{field}.share_of_runs"),
-            Unit::Share,
-            UNIT_INTERVAL,
-        );
-        let china_price_cny_per_kg = c.number(
-            &g.china_price_cny_per_kg,
-            &format!("{field}.china_price_cny_per_kg"),
-            Unit::CnyPerKg,
-            NON_NEGATIVE,
-        );
-        let supply_cost_cny_per_kg = c.number(
-            &g.supply_cost_cny_per_kg,
-            &format!("{field}.supply_cost_cny_per_kg"),
-            Unit::CnyPerKg,
-            NON_NEGATIVE,
-        );
+        let good = c.good(&g.good, ids, &format!("{field}.good"));
+        let share_of_runs = c.share(&g.share_of_runs, &format!("{field}.share_of_runs"));
         if let Some(good) = good {
             goods.push(PorterGood {
-                good: GoodId(good),
+                good,
                 share_of_runs,
-                china_price_cny_per_kg,
-                supply_cost_cny_per_kg,
             });
         }
     }
@@ -975,7 +1557,7 @@ fn porter_params(
             let shares: Vec<f64> = goods.iter().map(|g| g.share_of_runs).collect();
             c.shares_sum_to_one(
                 &shares,
-                first.good.span().start..last.supply_cost_cny_per_kg.span().end,
+                first.good.span().start..last.share_of_runs.span().end,
                 "porter.goods.share_of_runs",
             );
         }

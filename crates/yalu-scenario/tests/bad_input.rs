@@ -129,10 +129,10 @@ fn unknown_source_id() {
 
 #[test]
 fn unknown_site_in_a_schedule() {
-    let e = only_error("site = \"samjiyon\"", "site = \"musan\"");
-    assert_eq!(e.field, "porter.sites[musan].site");
+    let e = only_error("site = \"samjiyon\"", "site = \"chongjin\"");
+    assert_eq!(e.field, "porter.sites[chongjin].site");
     assert_eq!(e.line, line_of("site = \"samjiyon\"", BASELINE));
-    assert!(matches!(&e.kind, ErrorKind::UnknownSite { id, .. } if id == "musan"));
+    assert!(matches!(&e.kind, ErrorKind::UnknownSite { id, .. } if id == "chongjin"));
 }
 
 #[test]

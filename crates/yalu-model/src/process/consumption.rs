@@ -32,7 +32,7 @@ pub fn run(world: &mut World, day: Day) -> Result<(), LedgerError> {
             spent,
             Purpose::Purchase,
         )?;
-        let rice_kg = spent.cny() / world.rice_price_cny_per_kg[site];
+        let rice_kg = spent.cny() / world.markets.rice_price_cny_per_kg[site];
         world
             .metrics
             .porter_month(month, SiteId(site as u16))

@@ -2,8 +2,22 @@
 //! schedule order ([`crate::engine::step_day`]); each documents when it runs, the parameters
 //! it reads and the ledger entries it makes.
 
+use rand_distr::{Distribution, StandardNormal};
+
+use crate::streams::Rng;
+
 pub mod consumption;
+pub mod directives;
+pub mod enforcement;
 pub mod hiring;
+pub mod livelihood;
 pub mod market;
 pub mod pass_up;
 pub mod porters;
+pub mod state_smuggling;
+
+/// A lognormal price factor with mean 1: `exp(s z - s^2 / 2)`.
+pub fn price_factor(rng: &mut Rng, sigma: f64) -> f64 {
+    let z: f64 = StandardNormal.sample(rng);
+    (sigma * z - sigma * sigma / 2.0).exp()
+}

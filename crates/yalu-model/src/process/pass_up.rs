@@ -1,34 +1,36 @@
 //! Officials pass part of their take up their chain.
 //!
 //! - **When**: the last day of each month.
-//! - **What**: each site's border guard unit passes `pass_up.border_guards_to_command` of
-//!   what it took this month to the border guard command, which passes
-//!   `pass_up.command_to_centre` of what it received to the centre.
-//! - **Ledger**: border guards -> border guard command (pass-up);
-//!   border guard command -> centre (pass-up).
+//! - **What**: for each agency, each site's unit passes `pass_up.unit_to_senior` of what it
+//!   took this month to the agency's senior officials, who pass `pass_up.senior_to_centre`
+//!   of what they received to the centre.
+//! - **Ledger**: unit -> senior officials (pass-up); senior officials -> centre (pass-up).
 
 use crate::ledger::{LedgerError, Purpose};
-use crate::params::ModelParams;
+use crate::params::{Agency, ModelParams};
 use crate::units::Fen;
 use crate::world::World;
 
-/// Passes the month's take up the border guard chain.
+/// Passes the month's take up every agency's chain.
 pub fn run(world: &mut World, params: &ModelParams) -> Result<(), LedgerError> {
-    let command = world.accounts.border_guard_command;
-    let mut command_received = Fen::ZERO;
-    for (site, take) in world.guard_take_this_month.iter_mut().enumerate() {
-        let passed = take.share(params.pass_up.border_guards_to_command);
-        world.ledger.transfer(
-            world.accounts.at_site[site].border_guards,
-            command,
-            passed,
-            Purpose::PassUp,
-        )?;
-        command_received += passed;
-        *take = Fen::ZERO;
+    for (a, _) in Agency::ALL.iter().enumerate() {
+        let senior = world.accounts.seniors[a];
+        let mut received = Fen::ZERO;
+        for (site, takes) in world.official_take_this_month.iter_mut().enumerate() {
+            let passed = takes[a].share(params.pass_up.unit_to_senior[a]);
+            world.ledger.transfer(
+                world.accounts.at_site[site].officials[a],
+                senior,
+                passed,
+                Purpose::PassUp,
+            )?;
+            received += passed;
+            takes[a] = Fen::ZERO;
+        }
+        let to_centre = received.share(params.pass_up.senior_to_centre[a]);
+        world
+            .ledger
+            .transfer(senior, world.accounts.centre, to_centre, Purpose::PassUp)?;
     }
-    let to_centre = command_received.share(params.pass_up.command_to_centre);
-    world
-        .ledger
-        .transfer(command, world.accounts.centre, to_centre, Purpose::PassUp)
+    Ok(())
 }

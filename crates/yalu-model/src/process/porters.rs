@@ -4,9 +4,9 @@
 //!   with probability `runs_per_month / days_in_month`, so about `runs_per_month` runs a
 //!   month.
 //! - **What**: every member carries `min(strength, max_load_kg)` of one good, drawn by
-//!   `share_of_runs`. The donju buys the goods at `supply_cost_cny_per_kg`. With
+//!   `share_of_runs`. The donju buys the goods at the good's home price. With
 //!   probability `seizure_probability_per_run` the goods are seized and the run earns
-//!   nothing. Otherwise Chinese merchants pay `china_price_cny_per_kg` times a lognormal
+//!   nothing. Otherwise Chinese merchants pay the good's Chinese price times a lognormal
 //!   factor (mean 1, sigma `sale_price_sigma`). If the run makes a profit, the border
 //!   guards take `profit_split.border_guards` of it, the porters' pool
 //!   `profit_split.porters` is divided among the members in proportion to the weight each
@@ -16,12 +16,12 @@
 //! - **Emerges**: pay per kilogram (pool share x profit / kg) and porters' monthly income.
 
 use rand::RngExt;
-use rand_distr::{Distribution, StandardNormal};
 
 use crate::calendar::Day;
 use crate::ledger::{LedgerError, Purpose};
 use crate::observe::{Channel, FlowKey, Outcome};
-use crate::params::{ModelParams, PorterGood};
+use crate::params::{Agency, Mode, ModelParams, PorterGood};
+use crate::process::price_factor;
 use crate::streams::Rng;
 use crate::units::Fen;
 use crate::world::World;
@@ -87,13 +87,14 @@ fn run_crew(
         .sum();
     let good = pick_good(&porter.goods, rng);
     let key = |outcome| FlowKey {
-        month,
         channel: Channel::Porter,
+        mode: Mode::OnFoot,
         site,
         good: good.good,
         outcome,
     };
-    let cost = Fen::from_cny(total_kg as f64 * good.supply_cost_cny_per_kg);
+    let prices = &params.goods[good.good.0 as usize];
+    let cost = Fen::from_cny(total_kg as f64 * prices.home_price_cny_per_unit);
     world
         .ledger
         .transfer(accounts.donju, accounts.suppliers, cost, Purpose::Purchase)?;
@@ -102,7 +103,7 @@ fn run_crew(
     tally.runs += 1;
     if rng.random_bool(porter.seizure_probability_per_run) {
         tally.kg_seized += total_kg;
-        let value = Fen::from_cny(total_kg as f64 * good.china_price_cny_per_kg);
+        let value = Fen::from_cny(total_kg as f64 * prices.china_price_cny_per_unit);
         world
             .metrics
             .record_flow(key(Outcome::Seized), total_kg as i64, value);
@@ -110,9 +111,7 @@ fn run_crew(
     }
     tally.kg_sold += total_kg;
 
-    let z: f64 = StandardNormal.sample(rng);
-    let sigma = porter.sale_price_sigma;
-    let price = good.china_price_cny_per_kg * (sigma * z - sigma * sigma / 2.0).exp();
+    let price = prices.china_price_cny_per_unit * price_factor(rng, porter.sale_price_sigma);
     let revenue = Fen::from_cny(total_kg as f64 * price);
     world.ledger.transfer(
         world.accounts.chinese_merchants,
@@ -129,13 +128,14 @@ fn run_crew(
         return Ok(());
     }
     let guards = profit.share(params.profit_split.border_guards);
+    let agency = Agency::BorderGuards as usize;
     world.ledger.transfer(
         accounts.donju,
-        accounts.border_guards,
+        accounts.officials[agency],
         guards,
         Purpose::Bribe,
     )?;
-    world.guard_take_this_month[site.0 as usize] += guards;
+    world.official_take_this_month[site.0 as usize][agency] += guards;
 
     let pool = profit.share(params.profit_split.porters);
     let mut wages = Fen::ZERO;

@@ -1,0 +1,151 @@
+//! Border households' livelihood smuggling of essentials (food, necessities, medicine).
+//!
+//! - **When**: every day on which land crossings are open, after the state consignments.
+//! - **What**: at each site, of n households each makes a trip today with probability
+//!   `trips_per_month / days_in_month`, times (1 - `takeover.household_crackdown`) once the
+//!   takeover has begun. Each trip buys `kg_per_trip` of essentials in China at the Chinese
+//!   price; a trip is seized with probability `seizure_probability_per_trip` raised by
+//!   Chinese enforcement and the crackdown; what gets through is sold in the border market
+//!   at today's essentials price. Trips are drawn per site as Binomial(n, p), households
+//!   being alike. Under the takeover, State Security and Public Security agents take
+//!   `takeover.household_bribe_share_of_margin` of the margin on the trips that still go.
+//! - **Ledger**: households -> Chinese merchants (purchase); market buyers -> households
+//!   (sale); households -> State Security and Public Security units (bribe, takeover).
+//! - **Feeds**: the essentials supply that sets tomorrow's price (`market`).
+
+use rand_distr::{Binomial, Distribution};
+
+use crate::calendar::Day;
+use crate::ledger::{LedgerError, Purpose};
+use crate::observe::{Channel, FlowKey, Outcome};
+use crate::params::{Agency, Mode, ModelParams, SiteId};
+use crate::process::enforcement::seizure_probability;
+use crate::streams::Rng;
+use crate::units::Fen;
+use crate::world::World;
+
+/// Average days in a month, for the supply households bring in normal times.
+const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
+
+/// Essentials reaching each site's market per day in normal times (no crackdown, no
+/// enforcement), against which the market measures shortfalls.
+pub fn normal_supply(params: &ModelParams) -> Vec<f64> {
+    let h = &params.households;
+    h.households_at_site
+        .iter()
+        .map(|&n| {
+            f64::from(n) * h.trips_per_month / DAYS_PER_MONTH
+                * h.kg_per_trip
+                * (1.0 - h.seizure_probability_per_trip)
+        })
+        .collect()
+}
+
+/// Runs the day's livelihood trips and updates the essentials supply.
+pub fn run(
+    world: &mut World,
+    params: &ModelParams,
+    rng: &mut Rng,
+    day: Day,
+) -> Result<(), LedgerError> {
+    let h = &params.households;
+    let month = world.calendar.month_index(day);
+    let date = world.calendar.date(day);
+    let cracked_down = date >= params.takeover.first_day;
+    let crackdown = if cracked_down {
+        params.takeover.household_crackdown
+    } else {
+        0.0
+    };
+    let open = world.calendar.land_open(day);
+    let trip_probability = if open {
+        (h.trips_per_month / f64::from(world.calendar.days_in_month(day)) * (1.0 - crackdown))
+            .clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let essentials = &params.goods[h.good.0 as usize];
+    let smoothing = params.market.essentials_supply_smoothing_per_day;
+    for (s, &households) in h.households_at_site.iter().enumerate() {
+        let site = SiteId(s as u16);
+        let mut delivered_kg = 0.0;
+        if households > 0 && trip_probability > 0.0 {
+            let trips = sample_binomial(rng, u64::from(households), trip_probability);
+            let seize = seizure_probability(
+                params,
+                h.seizure_probability_per_trip * (1.0 + crackdown),
+                params.sites[s].barrier,
+                world.enforcement,
+            );
+            let seized = sample_binomial(rng, trips, seize);
+            let bought_kg = trips as f64 * h.kg_per_trip;
+            delivered_kg = (trips - seized) as f64 * h.kg_per_trip;
+            let price = world.markets.essentials_price_cny_per_kg[s];
+            let cost = Fen::from_cny(bought_kg * essentials.china_price_cny_per_unit);
+            let sales = Fen::from_cny(delivered_kg * price);
+            let accounts = world.accounts.at_site[s];
+            world.ledger.transfer(
+                accounts.households,
+                world.accounts.chinese_merchants,
+                cost,
+                Purpose::Purchase,
+            )?;
+            world.ledger.transfer(
+                accounts.market_buyers,
+                accounts.households,
+                sales,
+                Purpose::Sale,
+            )?;
+            let mut bribes = Fen::ZERO;
+            if cracked_down && sales > cost {
+                let take = (sales - cost).share(params.takeover.household_bribe_share_of_margin);
+                for agency in [Agency::StateSecurity, Agency::PublicSecurity] {
+                    let a = agency as usize;
+                    let bribe = take.share(0.5);
+                    world.ledger.transfer(
+                        accounts.households,
+                        accounts.officials[a],
+                        bribe,
+                        Purpose::Bribe,
+                    )?;
+                    world.official_take_this_month[s][a] += bribe;
+                    bribes += bribe;
+                }
+            }
+            let key = |outcome| FlowKey {
+                channel: Channel::Livelihood,
+                mode: Mode::OnFoot,
+                site,
+                good: h.good,
+                outcome,
+            };
+            world
+                .metrics
+                .record_flow(key(Outcome::Delivered), delivered_kg.round() as i64, sales);
+            let seized_kg = seized as f64 * h.kg_per_trip;
+            world.metrics.record_flow(
+                key(Outcome::Seized),
+                seized_kg.round() as i64,
+                Fen::from_cny(seized_kg * price),
+            );
+            let rice_price = world.markets.rice_price_cny_per_kg[s];
+            let tally = world.metrics.household_month(month, site);
+            tally.trips += trips;
+            tally.kg_delivered += delivered_kg;
+            tally.livelihood_income += sales - cost - bribes;
+            tally.income_rice_kg += (sales - cost - bribes).cny() / rice_price;
+        }
+        let supply = &mut world.markets.essentials_supply_kg_per_day[s];
+        *supply += smoothing * (delivered_kg - *supply);
+    }
+    Ok(())
+}
+
+fn sample_binomial(rng: &mut Rng, n: u64, p: f64) -> u64 {
+    if n == 0 || p <= 0.0 {
+        return 0;
+    }
+    Binomial::new(n, p.min(1.0))
+        .expect("p is clamped to [0, 1]")
+        .sample(rng)
+}

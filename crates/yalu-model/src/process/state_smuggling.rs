@@ -1,0 +1,480 @@
+//! Trading companies plan consignments and send them by state smuggling or through
+//! official customs; the donju finance them and pay the bribes.
+//!
+//! - **When**: every day on which land crossings are open, after the porter crews.
+//! - **Capacity**: each crossing lets `loads_per_night x (1 - capacity_effect x E)` loads
+//!   across tonight; ice trucks need a frozen river, boats an open one.
+//! - **Planning**: each company plans with probability `planning_probability_per_day`. It
+//!   draws a good in proportion to the consignments its bureau still needs this month
+//!   (remaining quota / mean consignment), and a consignment of
+//!   Uniform{min..max} units, capped by the quota. It then values every option open to it:
+//!   state smuggling at each crossing in its bureau's province whose mode can carry the
+//!   good and has capacity left (the consignment shrinks to fit), and the official customs
+//!   route at the bureau's customs site unless the good is sanctioned today.
+//!   Expected profit: smuggling `(1 - r) V - C - B - L`, where r is the seizure risk the
+//!   company has learned at that crossing (not the true risk); official
+//!   `(V - C - L)(1 - levy)` when positive. V: value at the sale price, C: purchase,
+//!   B: bribes per load for each agency, L: labour per load.
+//! - **Finance and choice**: the donju decline unless the best option's expected profit is
+//!   at least `donju_hurdle_return` of the money laid out. Among the options that clear it,
+//!   the company picks by a logit on expected margin (profit / V) with scale
+//!   `choice_sensitivity`.
+//! - **Crossing**: a smuggled consignment is seized whole with the true probability
+//!   (mode base x barrier and enforcement effects); the company updates its learned risk
+//!   at that crossing: `r' = r + a (seized - r)`.
+//! - **Ledger**: donju -> suppliers (export purchase) or Chinese merchants (import
+//!   purchase); donju -> each agency's officials at the site (bribe, smuggling only);
+//!   donju -> households (wage, transport labour); then, if not seized, Chinese merchants
+//!   (export) or domestic buyers (import) -> donju (sale); donju -> centre (levy, official
+//!   route, on positive profit); donju -> trading company (fee: `company_share` of profit
+//!   after levy); company -> bureau (fee: `bureau_fee_share` of the company's take);
+//!   company -> Room 39 (remittance: `room39_share` of it).
+
+use rand::RngExt;
+
+use crate::calendar::Day;
+use crate::ledger::{LedgerError, Purpose};
+use crate::observe::{Channel, FlowKey, Outcome};
+use crate::params::{Agency, Direction, Mode, ModelParams, SiteId};
+use crate::process::enforcement::seizure_probability;
+use crate::process::price_factor;
+use crate::streams::Rng;
+use crate::units::Fen;
+use crate::world::World;
+
+/// A way a consignment could go.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TradeOption {
+    /// The crossing (index into `params.crossings`) for smuggling; `None` for official.
+    pub crossing: Option<usize>,
+    /// Where it crosses.
+    pub site: SiteId,
+    /// How.
+    pub mode: Mode,
+    /// Units sent (shrunk to fit tonight's capacity).
+    pub units: f64,
+    /// Loads needed.
+    pub loads: u64,
+    /// Expected profit, in yuan.
+    pub expected_profit_cny: f64,
+    /// Money laid out before any sale, in yuan.
+    pub outlay_cny: f64,
+    /// Expected profit as a share of value.
+    pub margin: f64,
+}
+
+fn mode_usable_tonight(mode: Mode, river_frozen: bool) -> bool {
+    match mode {
+        Mode::Convoy => true,
+        Mode::IceTruck => river_frozen,
+        Mode::Boat => !river_frozen,
+        Mode::OnFoot => false,
+    }
+}
+
+fn mode_carries(mode: Mode, driven_across: bool) -> bool {
+    match mode {
+        Mode::Convoy | Mode::IceTruck => true,
+        Mode::Boat => !driven_across,
+        Mode::OnFoot => false,
+    }
+}
+
+/// Runs the day's planning and crossings for every company.
+pub fn run(
+    world: &mut World,
+    params: &ModelParams,
+    rng: &mut Rng,
+    day: Day,
+) -> Result<(), LedgerError> {
+    if !world.calendar.land_open(day) {
+        return Ok(());
+    }
+    let frozen = world.calendar.river_frozen(day);
+    let capacity_factor = (1.0 - params.enforcement.capacity_effect * world.enforcement).max(0.0);
+    for (c, crossing) in params.crossings.iter().enumerate() {
+        world.loads_left_tonight[c] = if mode_usable_tonight(crossing.mode, frozen) {
+            (f64::from(crossing.loads_per_night) * capacity_factor).floor() as u32
+        } else {
+            0
+        };
+    }
+    for company in 0..world.companies.bureau.len() {
+        if rng.random_bool(params.state_trade.planning_probability_per_day) {
+            plan_and_send(world, params, rng, day, company)?;
+        }
+    }
+    Ok(())
+}
+
+/// Picks a state good with probability proportional to the consignments its bureau still
+/// needs this month (remaining quota over the mean consignment), so that goods counted in
+/// kilograms do not crowd out goods counted in units; returns its index in
+/// `state_trade.goods`.
+fn pick_good(world: &World, params: &ModelParams, bureau: usize, rng: &mut Rng) -> Option<usize> {
+    let goods = &params.state_trade.goods;
+    let quotas = &world.quota_left[bureau * goods.len()..(bureau + 1) * goods.len()];
+    let needed = |g: usize| {
+        let spec = &goods[g];
+        let mean = f64::from(spec.consignment_units_min + spec.consignment_units_max) / 2.0;
+        if quotas[g] >= 1.0 {
+            quotas[g] / mean
+        } else {
+            0.0
+        }
+    };
+    let total: f64 = (0..goods.len()).map(needed).sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let mut u = rng.random::<f64>() * total;
+    for g in 0..goods.len() {
+        if u < needed(g) {
+            return Some(g);
+        }
+        u -= needed(g);
+    }
+    (0..goods.len()).rev().find(|&g| needed(g) > 0.0)
+}
+
+/// Values one way of sending `units` of a state good: by smuggling at `crossing` with
+/// learned seizure risk `risk`, or through official customs when `crossing` is `None`.
+fn value_option(
+    params: &ModelParams,
+    state_good: usize,
+    units: f64,
+    crossing: Option<usize>,
+    site: SiteId,
+    mode: Mode,
+    risk: f64,
+) -> TradeOption {
+    let spec = &params.state_trade.goods[state_good];
+    let good = &params.goods[spec.good.0 as usize];
+    let loads = loads_for(params, state_good, units, mode);
+    let value = units * good.sale_price_cny();
+    let purchase = units * good.purchase_price_cny();
+    let labour = loads as f64 * mode_params(params, mode).labour_cny_per_load;
+    let (expected_profit_cny, outlay_cny) = if crossing.is_some() {
+        let bribes = loads as f64 * params.state_trade.bribe_cny_per_load.iter().sum::<f64>();
+        (
+            (1.0 - risk) * value - purchase - bribes - labour,
+            purchase + bribes + labour,
+        )
+    } else {
+        let profit = value - purchase - labour;
+        (
+            profit - params.state_trade.official_levy_share * profit.max(0.0),
+            purchase + labour,
+        )
+    };
+    TradeOption {
+        crossing,
+        site,
+        mode,
+        units,
+        loads,
+        expected_profit_cny,
+        outlay_cny,
+        margin: if value > 0.0 {
+            expected_profit_cny / value
+        } else {
+            0.0
+        },
+    }
+}
+
+fn mode_params(params: &ModelParams, mode: Mode) -> &crate::params::ModeParams {
+    params
+        .modes
+        .iter()
+        .find(|m| m.mode == mode)
+        .expect("validated: every mode used by a crossing has parameters")
+}
+
+fn loads_for(params: &ModelParams, state_good: usize, units: f64, mode: Mode) -> u64 {
+    let spec = &params.state_trade.goods[state_good];
+    if spec.driven_across {
+        return units.ceil() as u64;
+    }
+    let good = &params.goods[spec.good.0 as usize];
+    let cargo = mode_params(params, mode).cargo_kg_per_load;
+    (units * good.mass_kg_per_unit / cargo).ceil().max(1.0) as u64
+}
+
+/// The largest number of units that fits in `loads` loads.
+fn units_fitting(params: &ModelParams, state_good: usize, loads: u32, mode: Mode) -> f64 {
+    let spec = &params.state_trade.goods[state_good];
+    if spec.driven_across {
+        return f64::from(loads);
+    }
+    let good = &params.goods[spec.good.0 as usize];
+    let cargo = mode_params(params, mode).cargo_kg_per_load;
+    (f64::from(loads) * cargo / good.mass_kg_per_unit).floor()
+}
+
+/// Every option open to a company for a consignment, written into `options`.
+pub fn options(
+    world: &World,
+    params: &ModelParams,
+    day: Day,
+    company: usize,
+    state_good: usize,
+    units: f64,
+    options: &mut Vec<TradeOption>,
+) {
+    options.clear();
+    let trade = &params.state_trade;
+    let bureau = world.companies.bureau[company];
+    let spec = &trade.goods[state_good];
+    let crossings = params.crossings.len();
+    for (c, crossing) in params.crossings.iter().enumerate() {
+        let left = world.loads_left_tonight[c];
+        if left == 0
+            || params.sites[crossing.site.0 as usize].bureau != Some(bureau)
+            || !mode_carries(crossing.mode, spec.driven_across)
+        {
+            continue;
+        }
+        let units = units.min(units_fitting(params, state_good, left, crossing.mode));
+        if units < 1.0 {
+            continue;
+        }
+        let risk = world.companies.learned_risk[company * crossings + c];
+        options.push(value_option(
+            params,
+            state_good,
+            units,
+            Some(c),
+            crossing.site,
+            crossing.mode,
+            risk,
+        ));
+    }
+    if !params.sanctioned(spec.good, world.calendar.date(day)) {
+        let site = trade.bureaus[bureau.0 as usize].customs_site;
+        options.push(value_option(
+            params,
+            state_good,
+            units,
+            None,
+            site,
+            Mode::Convoy,
+            0.0,
+        ));
+    }
+}
+
+/// The donju's financing rule and the company's logit choice; `None` when no option
+/// clears the hurdle.
+pub fn choose(options: &[TradeOption], params: &ModelParams, rng: &mut Rng) -> Option<TradeOption> {
+    let trade = &params.state_trade;
+    let financed = |o: &&TradeOption| {
+        o.expected_profit_cny > 0.0
+            && o.expected_profit_cny >= trade.donju_hurdle_return * o.outlay_cny
+    };
+    let best = options
+        .iter()
+        .filter(financed)
+        .map(|o| o.margin)
+        .fold(f64::NEG_INFINITY, f64::max);
+    if best == f64::NEG_INFINITY {
+        return None;
+    }
+    let weight = |o: &TradeOption| (trade.choice_sensitivity * (o.margin - best)).exp();
+    let total: f64 = options.iter().filter(financed).map(weight).sum();
+    let mut u = rng.random::<f64>() * total;
+    let mut last = None;
+    for o in options.iter().filter(financed) {
+        if u < weight(o) {
+            return Some(*o);
+        }
+        u -= weight(o);
+        last = Some(*o);
+    }
+    last
+}
+
+fn plan_and_send(
+    world: &mut World,
+    params: &ModelParams,
+    rng: &mut Rng,
+    day: Day,
+    company: usize,
+) -> Result<(), LedgerError> {
+    let trade = &params.state_trade;
+    let bureau = world.companies.bureau[company].0 as usize;
+    let Some(state_good) = pick_good(world, params, bureau, rng) else {
+        return Ok(());
+    };
+    let spec = &trade.goods[state_good];
+    let quota_cell = bureau * trade.goods.len() + state_good;
+    let drawn =
+        f64::from(rng.random_range(spec.consignment_units_min..=spec.consignment_units_max));
+    let units = drawn.min(world.quota_left[quota_cell].floor());
+    let mut scratch = std::mem::take(&mut world.option_scratch);
+    options(world, params, day, company, state_good, units, &mut scratch);
+    let chosen = choose(&scratch, params, rng);
+    world.option_scratch = scratch;
+    let Some(chosen) = chosen else {
+        return Ok(());
+    };
+    world.quota_left[quota_cell] -= chosen.units;
+    if let Some(c) = chosen.crossing {
+        world.loads_left_tonight[c] -= chosen.loads as u32;
+    }
+    send(world, params, rng, day, company, state_good, chosen)
+}
+
+fn send(
+    world: &mut World,
+    params: &ModelParams,
+    rng: &mut Rng,
+    day: Day,
+    company: usize,
+    state_good: usize,
+    chosen: TradeOption,
+) -> Result<(), LedgerError> {
+    let trade = &params.state_trade;
+    let spec = &trade.goods[state_good];
+    let good = &params.goods[spec.good.0 as usize];
+    let month = world.calendar.month_index(day);
+    let s = chosen.site.0 as usize;
+    let site = world.accounts.at_site[s];
+    let accounts = &world.accounts;
+    let channel = if chosen.crossing.is_some() {
+        Channel::StateSmuggling
+    } else {
+        Channel::OfficialCustoms
+    };
+
+    let purchase = Fen::from_cny(chosen.units * good.purchase_price_cny());
+    let seller = match good.direction {
+        Direction::Export => site.suppliers,
+        Direction::Import => accounts.chinese_merchants,
+    };
+    world
+        .ledger
+        .transfer(site.donju, seller, purchase, Purpose::Purchase)?;
+    let mode = mode_params(params, chosen.mode);
+    let labour = Fen::from_cny(chosen.loads as f64 * mode.labour_cny_per_load);
+    world
+        .ledger
+        .transfer(site.donju, site.households, labour, Purpose::Wage)?;
+    world.metrics.household_month(month, chosen.site).wages += labour;
+    let rice_price = world.markets.rice_price_cny_per_kg[s];
+    world
+        .metrics
+        .household_month(month, chosen.site)
+        .income_rice_kg += labour.cny() / rice_price;
+
+    let mut bribes = Fen::ZERO;
+    let mut seized = false;
+    if let Some(c) = chosen.crossing {
+        for (a, _) in Agency::ALL.iter().enumerate() {
+            let bribe = Fen::from_cny(chosen.loads as f64 * trade.bribe_cny_per_load[a]);
+            world
+                .ledger
+                .transfer(site.donju, site.officials[a], bribe, Purpose::Bribe)?;
+            world.official_take_this_month[s][a] += bribe;
+            bribes += bribe;
+        }
+        let mode_base = mode.base_seizure_probability;
+        let p = seizure_probability(
+            params,
+            mode_base,
+            params.sites[s].barrier,
+            world.enforcement,
+        );
+        seized = rng.random_bool(p);
+        let risk = &mut world.companies.learned_risk[company * params.crossings.len() + c];
+        *risk += trade.risk_learning_rate * (f64::from(u8::from(seized)) - *risk);
+    }
+
+    let tally = world.metrics.trade_month(month, channel);
+    tally.consignments += 1;
+    tally.loads += chosen.loads;
+    tally.purchases += purchase;
+    tally.labour += labour;
+    tally.bribes += bribes;
+    let key = |outcome| FlowKey {
+        channel,
+        mode: chosen.mode,
+        site: chosen.site,
+        good: spec.good,
+        outcome,
+    };
+    let quantity = chosen.units.round() as i64;
+    if seized {
+        tally.seized += 1;
+        let value = Fen::from_cny(chosen.units * good.sale_price_cny());
+        world
+            .metrics
+            .record_flow(key(Outcome::Seized), quantity, value);
+        return Ok(());
+    }
+
+    let revenue =
+        Fen::from_cny(chosen.units * good.sale_price_cny() * price_factor(rng, trade.price_sigma));
+    let buyer = match good.direction {
+        Direction::Export => world.accounts.chinese_merchants,
+        Direction::Import => world.accounts.domestic_buyers,
+    };
+    world
+        .ledger
+        .transfer(buyer, site.donju, revenue, Purpose::Sale)?;
+    world
+        .metrics
+        .record_flow(key(Outcome::Delivered), quantity, revenue);
+    let mut profit = revenue - purchase - labour - bribes;
+    let mut levy = Fen::ZERO;
+    if channel == Channel::OfficialCustoms && profit > Fen::ZERO {
+        levy = profit.share(trade.official_levy_share);
+        world
+            .ledger
+            .transfer(site.donju, world.accounts.centre, levy, Purpose::Levy)?;
+        profit -= levy;
+    }
+    let tally = world.metrics.trade_month(month, channel);
+    tally.revenue += revenue;
+    tally.levy += levy;
+    if profit <= Fen::ZERO {
+        return Ok(());
+    }
+    let company_account = world.companies.account[company];
+    let company_take = profit.share(trade.company_share);
+    world
+        .ledger
+        .transfer(site.donju, company_account, company_take, Purpose::Fee)?;
+    let bureau = world.accounts.bureaus[world.companies.bureau[company].0 as usize];
+    world.ledger.transfer(
+        company_account,
+        bureau,
+        company_take.share(trade.bureau_fee_share),
+        Purpose::Fee,
+    )?;
+    world.ledger.transfer(
+        company_account,
+        world.accounts.room39,
+        company_take.share(trade.room39_share),
+        Purpose::Remittance,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ice_trucks_need_ice_and_boats_open_water() {
+        assert!(mode_usable_tonight(Mode::IceTruck, true));
+        assert!(!mode_usable_tonight(Mode::IceTruck, false));
+        assert!(mode_usable_tonight(Mode::Boat, false));
+        assert!(!mode_usable_tonight(Mode::Boat, true));
+        assert!(mode_usable_tonight(Mode::Convoy, false));
+        assert!(!mode_carries(Mode::Boat, true), "vehicles are not boated");
+        assert!(
+            !mode_usable_tonight(Mode::OnFoot, false),
+            "porters are not state trade"
+        );
+    }
+}

@@ -1,24 +1,29 @@
-//! The `yalu` command: parses arguments and calls the library crates. Exit codes: 0 on
-//! success, 2 for bad input (arguments, scenario files), 1 when a run fails.
+//! The `yalu` command: parses arguments and calls the library crates, one function per
+//! subcommand. Exit codes: 0 on success, 2 for bad input (arguments, scenario, sweep or
+//! sensitivity files), 1 when a run fails or a validated pattern misses.
 
-use std::io::{IsTerminal, Write};
+mod experiments;
+mod run;
+mod validate;
+
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use sha2::{Digest, Sha256};
-use yalu_lab::{EnsembleSpec, run_ensemble};
-use yalu_report::{Manifest, Summary, write_run};
 use yalu_scenario::{BASELINE, Evidence, LoadError, Registry, Scenario, SourceText};
 
 const EXAMPLES: &str = "\
 Examples:
   yalu                                     run the built-in baseline (2017-2025) once
-  yalu run                                 the same
-  yalu run --replicates 100 --threads 2    100 replicates, results in out/baseline
-  yalu run --scenario my.toml --seed 7 --out results/my-run
+  yalu run --replicates 100 --threads 2    100 replicates with 5-95% bands, in out/baseline
+  yalu run --scenario scenarios/courier-2014.toml --seed 7 --out results/courier
+  yalu compare scenarios/baseline.toml my.toml --replicates 50
+  yalu sweep sweeps/levy.toml              a resumable parameter sweep (SQLite store)
+  yalu sensitivity sweeps/sens.toml --method morris
+  yalu validate --replicates 20            check patterns P1-P15 against the evidence
+  yalu report out/baseline                 a self-contained HTML report
   yalu check scenarios/baseline.toml       validate a scenario file
   yalu evidence --format json              every input with its source or assumption";
 
@@ -36,10 +41,38 @@ struct Cli {
 enum Command {
     /// Run a scenario (the built-in baseline by default) and write its outputs.
     #[command(
-        after_help = "Outputs: manifest.json, flows.{csv,parquet}, money.{csv,parquet}, \
-porters.{csv,parquet}, prices.{csv,parquet}.\nExample: yalu run --replicates 20 --out out/test"
+        after_help = "Outputs: manifest.json, scenario.json, summary.{csv,parquet} and per replicate \
+flows, money, fx, porters, incomes, trade, prices, activity, balances (.csv and .parquet).\n\
+Example: yalu run --replicates 20 --out out/test"
     )]
-    Run(RunArgs),
+    Run(run::RunArgs),
+    /// Compare two scenarios replicate by replicate with common random numbers.
+    #[command(
+        after_help = "Writes compare.csv: for each headline figure, the means under A and B and the \
+mean and 90% interval of B - A.\nExample: yalu compare scenarios/baseline.toml tight.toml --replicates 50"
+    )]
+    Compare(experiments::CompareArgs),
+    /// Run a parameter sweep from a sweep file; rerunning resumes where it stopped.
+    #[command(after_help = "Example: yalu sweep sweeps/levy.toml --out out/levy-sweep")]
+    Sweep(experiments::SweepArgs),
+    /// Morris or Sobol sensitivity analysis over the parameters' recorded ranges.
+    #[command(after_help = "Example: yalu sensitivity sens.toml --method sobol")]
+    Sensitivity(experiments::SensitivityArgs),
+    /// Check a scenario's patterns (P1-P15) against the evidence; exit 1 if an emergent one misses.
+    #[command(after_help = "Example: yalu validate --replicates 20 --out out/validation")]
+    Validate(validate::ValidateArgs),
+    /// Fit assumptions to emergent patterns by approximate Bayesian computation.
+    #[command(
+        after_help = "Writes calibration.json and <scenario>-calibrated.toml.\nExample: yalu calibrate sweeps/calibration.toml"
+    )]
+    Calibrate(validate::CalibrateArgs),
+    /// Write report.html (self-contained) and charts for a run's output folder.
+    #[command(after_help = "Example: yalu report out/baseline")]
+    Report {
+        /// The run's output folder.
+        #[arg(default_value = "out/baseline")]
+        out_dir: PathBuf,
+    },
     /// Validate scenario files; print every problem with file, line, column and field.
     #[command(after_help = "Example: yalu check scenarios/baseline.toml")]
     Check {
@@ -56,29 +89,10 @@ porters.{csv,parquet}, prices.{csv,parquet}.\nExample: yalu run --replicates 20 
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Show the share of inputs that are sourced, per submodel.
+        #[arg(long)]
+        coverage: bool,
     },
-}
-
-#[derive(Debug, clap::Args)]
-struct RunArgs {
-    /// Scenario file (default: the built-in baseline).
-    #[arg(long)]
-    scenario: Option<PathBuf>,
-    /// Master seed (default: the scenario's seed).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Number of replicates.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-    replicates: u32,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
-    /// Output folder (default: out/<scenario name>).
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Do not print the summary.
-    #[arg(long)]
-    quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -99,6 +113,16 @@ impl From<LoadError> for Failure {
     }
 }
 
+impl Failure {
+    fn run(error: impl Into<anyhow::Error>) -> Failure {
+        Failure::Run(error.into())
+    }
+
+    fn bad_input(error: impl std::error::Error + Send + Sync + 'static) -> Failure {
+        Failure::BadInput(miette::Report::msg(error.to_string()))
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // No subcommand: the same as `yalu run`, with its defaults.
@@ -107,9 +131,19 @@ fn main() -> ExitCode {
         .or_else(|| Cli::parse_from(["yalu", "run"]).command)
         .expect("`yalu run` parses");
     let outcome = match command {
-        Command::Run(args) => run(args),
+        Command::Run(args) => run::run(args),
+        Command::Compare(args) => experiments::compare(args),
+        Command::Sweep(args) => experiments::sweep(args),
+        Command::Sensitivity(args) => experiments::sensitivity(args),
+        Command::Validate(args) => validate::validate(args),
+        Command::Calibrate(args) => validate::calibrate(args),
+        Command::Report { out_dir } => report(&out_dir),
         Command::Check { files } => check(&files),
-        Command::Evidence { scenario, format } => evidence(scenario.as_deref(), format),
+        Command::Evidence {
+            scenario,
+            format,
+            coverage,
+        } => evidence(scenario.as_deref(), format, coverage),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -130,87 +164,59 @@ fn main() -> ExitCode {
     }
 }
 
-/// The scenario and the text it was read from (for the manifest's hash).
-fn load(path: Option<&Path>, registry: &Registry) -> Result<(Scenario, String, String), Failure> {
-    match path {
-        None => Ok((
-            Scenario::baseline(registry).map_err(LoadError::from)?,
-            BASELINE.to_owned(),
-            "<baseline>".to_owned(),
-        )),
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-                path: path.display().to_string(),
-                source,
-            })?;
-            let name = path.display().to_string();
-            let scenario = Scenario::parse(&SourceText::new(name.clone(), text.clone()), registry)
-                .map_err(LoadError::from)?;
-            Ok((scenario, text, name))
-        }
-    }
+/// A scenario with the text it was read from (for hashes and parameter overrides).
+struct Loaded {
+    scenario: Scenario,
+    text: SourceText,
 }
 
-fn run(args: RunArgs) -> Result<(), Failure> {
-    let registry = Registry::embedded();
-    let (scenario, text, file) = load(args.scenario.as_deref(), &registry)?;
-    let seed = args.seed.unwrap_or(scenario.seed);
-    let out_dir = args
-        .out
-        .unwrap_or_else(|| Path::new("out").join(&scenario.name));
+/// Loads a scenario file, or the built-in baseline.
+fn load(path: Option<&Path>, registry: &Registry) -> Result<Loaded, Failure> {
+    let text = match path {
+        None => SourceText::new("<baseline>", BASELINE),
+        Some(path) => SourceText::new(
+            path.display().to_string(),
+            std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+                path: path.display().to_string(),
+                source,
+            })?,
+        ),
+    };
+    let scenario = Scenario::parse(&text, registry).map_err(LoadError::from)?;
+    Ok(Loaded { scenario, text })
+}
 
-    let progress = ProgressBar::new(u64::from(args.replicates));
-    progress.set_style(
-        ProgressStyle::with_template(
-            "{spinner} replicates {pos}/{len} [{bar:30}] {elapsed} eta {eta}",
-        )
+/// A progress bar on standard error; hidden when it is not a terminal.
+fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {what} {{pos}}/{{len}} [{{bar:30}}] {{elapsed}} eta {{eta}}"
+        ))
         .expect("static template")
         .progress_chars("=> "),
     );
-    let started = Instant::now();
-    let spec = EnsembleSpec {
-        seed,
-        replicates: args.replicates,
-        threads: args.threads,
-    };
-    let results = run_ensemble(&scenario.params, spec, &|| progress.inc(1))
-        .map_err(|e| Failure::Run(anyhow::Error::new(e).context("the run failed")))?;
-    progress.finish_and_clear();
-    let wall_time_s = started.elapsed().as_secs_f64();
+    bar
+}
 
-    let manifest = Manifest {
-        yalu_version: env!("CARGO_PKG_VERSION").to_owned(),
-        scenario: scenario.name.clone(),
-        scenario_file: file,
-        scenario_sha256: Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
-        seed,
-        replicates: args.replicates,
-        first_day: scenario.params.first_day.to_string(),
-        last_day: scenario.params.last_day.to_string(),
-        wall_time_s,
-        files: Vec::new(),
-    };
-    write_run(&out_dir, &manifest, &scenario.params, &results)
-        .map_err(|e| Failure::Run(e.into()))?;
+fn print(text: &str) -> Result<(), Failure> {
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(Failure::run)
+}
 
-    if !args.quiet {
-        let summary = Summary::new(&scenario.params, &results).render();
-        let mut stdout = std::io::stdout().lock();
-        writeln!(
-            stdout,
-            "{} {} to {}, seed {seed}, {} replicate(s) in {wall_time_s:.2} s; ledger balanced in every replicate.\n\n{summary}\nOutputs in {}",
-            scenario.name,
-            scenario.params.first_day,
-            scenario.params.last_day,
-            args.replicates,
-            out_dir.display()
-        )
-        .map_err(|e| Failure::Run(e.into()))?;
-    }
-    Ok(())
+fn report(out_dir: &Path) -> Result<(), Failure> {
+    let started = std::time::Instant::now();
+    let path = yalu_report::html::write_report(out_dir).map_err(|e| match e {
+        yalu_report::ReportError::MissingOutputs { .. } => Failure::bad_input(e),
+        other => Failure::run(other),
+    })?;
+    print(&format!(
+        "Wrote {} and charts/ in {:.2} s\n",
+        path.display(),
+        started.elapsed().as_secs_f64()
+    ))
 }
 
 fn check(files: &[PathBuf]) -> Result<(), Failure> {
@@ -218,19 +224,18 @@ fn check(files: &[PathBuf]) -> Result<(), Failure> {
     let mut failures = Vec::new();
     for file in files {
         match yalu_scenario::load(file, &registry) {
-            Ok(scenario) => println!(
-                "{}: ok ({}, {} inputs with evidence)",
+            Ok(scenario) => print(&format!(
+                "{}: ok ({}, {} inputs with evidence)\n",
                 file.display(),
                 scenario.name,
                 scenario.parameters.len()
-            ),
+            ))?,
             Err(e) => failures.push(e),
         }
     }
-    match failures.len() {
-        0 => Ok(()),
-        _ => {
-            let last = failures.pop().expect("non-empty");
+    match failures.pop() {
+        None => Ok(()),
+        Some(last) => {
             for e in failures {
                 eprintln!("{:?}", miette::Report::new(e));
             }
@@ -239,34 +244,41 @@ fn check(files: &[PathBuf]) -> Result<(), Failure> {
     }
 }
 
-fn evidence(path: Option<&Path>, format: Format) -> Result<(), Failure> {
+fn evidence(path: Option<&Path>, format: Format, coverage: bool) -> Result<(), Failure> {
     let registry = Registry::embedded();
-    let (scenario, _, _) = load(path, &registry)?;
-    let mut cited: Vec<&str> = scenario
-        .parameters
-        .iter()
-        .filter_map(|p| match &p.evidence {
-            Evidence::Source { id, .. } => Some(id.as_str()),
-            Evidence::Assumption { .. } => None,
-        })
-        .collect();
-    cited.sort_unstable();
-    cited.dedup();
-    let sources: Vec<_> = cited.iter().filter_map(|id| registry.get(id)).collect();
-    let mut stdout = std::io::stdout().lock();
-    let written = match format {
-        Format::Json => {
-            let json = serde_json::json!({
-                "scenario": scenario.name,
-                "parameters": scenario.parameters,
-                "sources": sources,
-            });
-            writeln!(
-                stdout,
-                "{}",
-                serde_json::to_string_pretty(&json).expect("serializes")
-            )
-        }
+    let Loaded { scenario, .. } = load(path, &registry)?;
+    if coverage {
+        let table = yalu_scenario::coverage(&scenario.parameters);
+        return match format {
+            Format::Json => print(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&table).expect("serializes")
+            )),
+            Format::Table => {
+                let mut text = format!(
+                    "Evidence coverage for scenario `{}`\n{:<20} {:>8} {:>8} {:>11} {:>9}\n",
+                    scenario.name, "submodel", "inputs", "sourced", "assumptions", "sourced %"
+                );
+                for row in &table {
+                    text.push_str(&format!(
+                        "{:<20} {:>8} {:>8} {:>11} {:>8.0}%\n",
+                        row.submodel,
+                        row.inputs,
+                        row.sourced,
+                        row.assumptions,
+                        100.0 * row.sourced_share
+                    ));
+                }
+                print(&text)
+            }
+        };
+    }
+    let document = scenario.evidence_document(&registry);
+    match format {
+        Format::Json => print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&document).expect("serializes")
+        )),
         Format::Table => {
             let mut text = format!(
                 "Evidence for scenario `{}` ({} inputs)\n\n",
@@ -287,15 +299,10 @@ fn evidence(path: Option<&Path>, format: Format) -> Result<(), Failure> {
                 ));
             }
             text.push_str("\nSources cited\n");
-            for source in &sources {
+            for source in &document.sources {
                 text.push_str(&format!("  {}: {}\n", source.id, source.citation()));
             }
-            let use_pager_hint = std::io::stdout().is_terminal();
-            if use_pager_hint {
-                text.push_str("\n(yalu evidence --format json gives the same as JSON)\n");
-            }
-            stdout.write_all(text.as_bytes())
+            print(&text)
         }
-    };
-    written.map_err(|e| Failure::Run(e.into()))
+    }
 }

@@ -31,11 +31,21 @@ fn bare_yalu_runs_the_embedded_baseline_and_writes_every_output() {
     let out = yalu(&[], dir.path());
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("Porter channel"), "{stdout}");
+    for section in [
+        "Porter crews",
+        "State trade",
+        "Foreign currency reaching Room 39",
+        "Money between actor classes",
+    ] {
+        assert!(stdout.contains(section), "no {section} in {stdout}");
+    }
     assert!(stdout.contains("ledger balanced"), "{stdout}");
 
     let run = dir.path().join("out/baseline");
-    for table in ["flows", "money", "porters", "incomes", "trade", "prices"] {
+    for table in [
+        "flows", "money", "fx", "porters", "incomes", "trade", "prices", "activity", "balances",
+        "summary",
+    ] {
         assert!(run.join(format!("{table}.csv")).is_file(), "{table}.csv");
         let parquet = std::fs::read(run.join(format!("{table}.parquet"))).unwrap();
         assert_eq!(&parquet[..4], b"PAR1");
@@ -236,4 +246,30 @@ fn evidence_lists_every_input_as_a_table_and_as_json() {
         assert!(table.contains(p["path"].as_str().unwrap()));
     }
     assert!(table.contains("Daily NK"));
+}
+
+#[test]
+fn report_writes_a_self_contained_page_and_names_missing_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yalu(&["report", "nowhere"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("manifest.json"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        yalu(
+            &["run", "--replicates", "2", "--out", "r", "--quiet"],
+            dir.path()
+        )
+        .status
+        .success()
+    );
+    let out = yalu(&["report", "r"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html = std::fs::read_to_string(dir.path().join("r/report.html")).unwrap();
+    assert!(html.matches("<svg class=\"chart\"").count() >= 7);
+    assert!(!html.contains("<script src") && !html.contains("<link rel=\"stylesheet\" href"));
+    assert!(dir.path().join("r/charts").read_dir().unwrap().count() >= 7);
 }

@@ -1,9 +1,19 @@
-//! Yalu experiments. For now: an ensemble of replicates of one scenario, run in parallel
-//! across replicates with rayon and returned in replicate order, so results do not depend
-//! on the number of threads.
+//! Yalu experiments: ensembles of replicates streamed in replicate order (so results do
+//! not depend on the number of threads, and memory does not grow with the number of
+//! replicates), paired comparisons with common random numbers, parameter sweeps that
+//! resume, and sensitivity analysis.
+//!
+//! Modules: [`design`] (grids, Latin hypercubes, Saltelli and Morris designs),
+//! [`sensitivity`] (Morris effects, Sobol indices), [`sweep`] and [`store`] (resumable
+//! sweeps in SQLite), [`compare`] (paired scenario comparison).
 #![deny(missing_docs)]
+pub mod calibrate;
+pub mod compare;
 pub mod design;
+pub mod patterns;
 pub mod sensitivity;
+pub mod store;
+pub mod sweep;
 
 use rayon::prelude::*;
 use yalu_model::{ModelError, ModelParams, ReplicateResult, run_replicate};
@@ -23,6 +33,9 @@ pub enum LabError {
     /// A replicate failed its checks.
     #[error(transparent)]
     Model(#[from] ModelError),
+    /// The consumer of the results failed (for example, writing them).
+    #[error(transparent)]
+    Consumer(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// What an ensemble is asked to do.
@@ -36,29 +49,62 @@ pub struct EnsembleSpec {
     pub threads: usize,
 }
 
-/// Runs every replicate, calling `on_done` after each one finishes (from worker threads),
-/// and returns the results in replicate order. Fails on the first replicate that fails.
+/// A rayon pool of the requested size.
+pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, LabError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|source| LabError::ThreadPool { threads, source })
+}
+
+/// Replicates run at once per worker thread before their results are handed over.
+const BATCH_PER_THREAD: u32 = 4;
+
+/// Runs replicates in parallel batches and hands each result to `consume` in replicate
+/// order; `on_done` is called as each replicate finishes (from worker threads). Only one
+/// batch of results is held in memory at a time.
+pub fn for_each_replicate(
+    params: &ModelParams,
+    spec: EnsembleSpec,
+    on_done: &(dyn Fn() + Sync),
+    consume: &mut dyn FnMut(
+        ReplicateResult,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
+) -> Result<(), LabError> {
+    let pool = thread_pool(spec.threads)?;
+    let batch = pool.current_num_threads() as u32 * BATCH_PER_THREAD;
+    let mut first = 0;
+    while first < spec.replicates {
+        let last = (first + batch).min(spec.replicates);
+        let results: Result<Vec<_>, ModelError> = pool.install(|| {
+            (first..last)
+                .into_par_iter()
+                .map(|replicate| {
+                    let result = run_replicate(params, spec.seed, replicate);
+                    on_done();
+                    result
+                })
+                .collect()
+        });
+        for result in results? {
+            consume(result).map_err(LabError::Consumer)?;
+        }
+        first = last;
+    }
+    Ok(())
+}
+
+/// Runs every replicate and returns the results in replicate order (for small runs and
+/// tests; large runs should stream with [`for_each_replicate`]).
 pub fn run_ensemble(
     params: &ModelParams,
     spec: EnsembleSpec,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<ReplicateResult>, LabError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(spec.threads)
-        .build()
-        .map_err(|source| LabError::ThreadPool {
-            threads: spec.threads,
-            source,
-        })?;
-    let results: Result<Vec<_>, ModelError> = pool.install(|| {
-        (0..spec.replicates)
-            .into_par_iter()
-            .map(|replicate| {
-                let result = run_replicate(params, spec.seed, replicate);
-                on_done();
-                result
-            })
-            .collect()
-    });
-    Ok(results?)
+    let mut results = Vec::with_capacity(spec.replicates as usize);
+    for_each_replicate(params, spec, on_done, &mut |r| {
+        results.push(r);
+        Ok(())
+    })?;
+    Ok(results)
 }

@@ -7,8 +7,8 @@ use crate::observe;
 pub use crate::observe::ReplicateResult;
 use crate::params::ModelParams;
 use crate::process::{
-    consumption, directives, enforcement, hiring, livelihood, market, pass_up, porters,
-    state_smuggling,
+    consumption, couriers, diplomats, directives, drugs, enforcement, hiring, labour, livelihood,
+    maritime, market, pass_up, porters, state_smuggling,
 };
 use crate::streams::Streams;
 use crate::units::Fen;
@@ -62,11 +62,19 @@ pub fn step_day(
     // 3-4. Planning and land crossings: porter crews, then trading companies' consignments.
     porters::run(world, params, &mut streams.porters, day)?;
     state_smuggling::run(world, params, &mut streams.state_trade, day)?;
+    // 5. Sea: voyages, ship-to-ship transfers and port deliveries; monitors and interdiction.
+    maritime::run(world, params, &mut streams.maritime, day)?;
+    // 6. Room 39's other channels: cash couriers and drug sales (daily).
+    couriers::run(world, params, &mut streams.other_channels, day)?;
+    drugs::run(world, params, &mut streams.other_channels, day)?;
     // 8. Households: livelihood smuggling; porters buy rice with their pay.
     livelihood::run(world, params, &mut streams.livelihood, day)?;
     consumption::run(world, day)?;
     // 7 and 9, last of the month: officials pass up their take; the month is closed.
     if world.calendar.is_month_end(day) {
+        // 6, monthly: embassies' quotas and overseas workers' wages.
+        diplomats::run(world, params, &mut streams.other_channels, day)?;
+        labour::run(world, params, day)?;
         pass_up::run(world, params)?;
         observe::close_month(world, params, month, world.calendar.date(day));
     }
@@ -88,7 +96,7 @@ pub fn run_replicate(
     }
     world.ledger.verify().map_err(ledger_error)?;
     check_porter_cash(&world, params, replicate)?;
-    Ok(observe::collect(world, seed, replicate))
+    Ok(observe::collect(world, params, seed, replicate))
 }
 
 fn check_porter_cash(

@@ -49,11 +49,33 @@ pub enum ActorClass {
     MarketBuyers,
     /// Rice sellers in the border markets.
     RiceTraders,
+    /// Foreign buyers, employers and business partners abroad.
+    ForeignCounterparties,
+    /// Room 39's officials abroad.
+    Room39Abroad,
+    /// Ship captains carrying cash to Nampo.
+    ShipCaptains,
+    /// Foreign police and customs (what they seize).
+    ForeignAuthorities,
+    /// Embassies and their diplomats.
+    Diplomats,
+    /// Workers abroad.
+    OverseasWorkers,
+    /// State agents selling drugs.
+    DrugTraffickers,
+    /// Operators of North Korean ships (the trading companies' shipping arms).
+    ShippingOperators,
+    /// Chinese and foreign ships trading at sea: buyers of exports, sellers of fuel.
+    ChineseShipsAtSea,
+    /// Party officials supervising North Korean ships.
+    PartyOfficials,
+    /// Navies, coast guards and port authorities enforcing sanctions at sea.
+    Interdictors,
 }
 
 impl ActorClass {
     /// Every class, in output order.
-    pub const ALL: [ActorClass; 20] = [
+    pub const ALL: [ActorClass; 31] = [
         ActorClass::ChineseMerchants,
         ActorClass::Suppliers,
         ActorClass::DomesticBuyers,
@@ -74,6 +96,17 @@ impl ActorClass {
         ActorClass::Households,
         ActorClass::MarketBuyers,
         ActorClass::RiceTraders,
+        ActorClass::ForeignCounterparties,
+        ActorClass::Room39Abroad,
+        ActorClass::ShipCaptains,
+        ActorClass::ForeignAuthorities,
+        ActorClass::Diplomats,
+        ActorClass::OverseasWorkers,
+        ActorClass::DrugTraffickers,
+        ActorClass::ShippingOperators,
+        ActorClass::ChineseShipsAtSea,
+        ActorClass::PartyOfficials,
+        ActorClass::Interdictors,
     ];
 
     /// The name used in output tables.
@@ -99,6 +132,30 @@ impl ActorClass {
             ActorClass::Households => "households",
             ActorClass::MarketBuyers => "market_buyers",
             ActorClass::RiceTraders => "rice_traders",
+            ActorClass::ForeignCounterparties => "foreign_counterparties",
+            ActorClass::Room39Abroad => "room39_abroad",
+            ActorClass::ShipCaptains => "ship_captains",
+            ActorClass::ForeignAuthorities => "foreign_authorities",
+            ActorClass::Diplomats => "diplomats",
+            ActorClass::OverseasWorkers => "overseas_workers",
+            ActorClass::DrugTraffickers => "drug_traffickers",
+            ActorClass::ShippingOperators => "shipping_operators",
+            ActorClass::ChineseShipsAtSea => "chinese_ships_at_sea",
+            ActorClass::PartyOfficials => "party_officials",
+            ActorClass::Interdictors => "interdictors",
+        }
+    }
+
+    /// Room 39's foreign-currency channel a payment from this class belongs to, if any.
+    pub fn fx_channel(self) -> Option<&'static str> {
+        match self {
+            ActorClass::TradingCompanies => Some("state_trade"),
+            ActorClass::Room39Abroad => Some("cash_couriers"),
+            ActorClass::Diplomats => Some("diplomats"),
+            ActorClass::OverseasWorkers => Some("overseas_labour"),
+            ActorClass::DrugTraffickers => Some("drugs"),
+            ActorClass::ShippingOperators => Some("maritime"),
+            _ => None,
         }
     }
 
@@ -142,11 +199,13 @@ pub enum Purpose {
     Levy,
     /// Foreign currency handed to Room 39.
     Remittance,
+    /// Money taken by authorities.
+    Seizure,
 }
 
 impl Purpose {
     /// Every purpose, in output order.
-    pub const ALL: [Purpose; 8] = [
+    pub const ALL: [Purpose; 9] = [
         Purpose::Sale,
         Purpose::Purchase,
         Purpose::Wage,
@@ -155,6 +214,7 @@ impl Purpose {
         Purpose::Fee,
         Purpose::Levy,
         Purpose::Remittance,
+        Purpose::Seizure,
     ];
 
     /// The name used in output tables.
@@ -168,6 +228,7 @@ impl Purpose {
             Purpose::Fee => "fee",
             Purpose::Levy => "levy",
             Purpose::Remittance => "remittance",
+            Purpose::Seizure => "seizure",
         }
     }
 }
@@ -223,8 +284,10 @@ pub struct Ledger {
     site: Vec<Option<SiteId>>,
     balance: Vec<Fen>,
     current_month: usize,
-    /// Flows in fen, indexed by month, payer class, payee class, purpose.
-    monthly_flows_fen: Vec<i64>,
+    /// This month's flows in fen, indexed by payer class, payee class, purpose.
+    month_flows_fen: Vec<i64>,
+    /// Earlier months' non-zero flows.
+    closed_months: Vec<MoneyFlow>,
 }
 
 /// One cell of the monthly flow table.
@@ -243,14 +306,15 @@ pub struct MoneyFlow {
 }
 
 impl Ledger {
-    /// An empty ledger for a horizon of `months` months.
-    pub fn new(months: usize) -> Ledger {
+    /// An empty ledger, recording from month 0.
+    pub fn new() -> Ledger {
         Ledger {
             class: Vec::new(),
             site: Vec::new(),
             balance: Vec::new(),
             current_month: 0,
-            monthly_flows_fen: vec![0; months * CELLS_PER_MONTH],
+            month_flows_fen: vec![0; CELLS_PER_MONTH],
+            closed_months: Vec::new(),
         }
     }
 
@@ -262,9 +326,19 @@ impl Ledger {
         AccountId(self.class.len() as u32 - 1)
     }
 
-    /// Sets the month that transfers are recorded in.
+    /// Sets the month that transfers are recorded in; moving to a new month files the
+    /// previous month's flows.
     pub fn set_month(&mut self, month: usize) {
-        self.current_month = month;
+        if month != self.current_month {
+            let closed = self.current_month;
+            for (cell, amount) in self.month_flows_fen.iter_mut().enumerate() {
+                if *amount != 0 {
+                    self.closed_months.push(flow_of_cell(closed, cell, *amount));
+                    *amount = 0;
+                }
+            }
+            self.current_month = month;
+        }
     }
 
     /// Moves `amount` from `payer` to `payee`. A zero amount records nothing.
@@ -289,8 +363,9 @@ impl Ledger {
         }
         self.balance[p] -= amount;
         self.balance[q] += amount;
-        let cell = self.cell(self.current_month, self.class[p], self.class[q], purpose);
-        self.monthly_flows_fen[cell] += amount.0;
+        let cell = (self.class[p] as usize * CLASSES + self.class[q] as usize) * PURPOSES
+            + purpose as usize;
+        self.month_flows_fen[cell] += amount.0;
         Ok(())
     }
 
@@ -337,27 +412,14 @@ impl Ledger {
 
     /// The non-zero monthly flows, in month, payer, payee, purpose order.
     pub fn flows(&self) -> impl Iterator<Item = MoneyFlow> + '_ {
-        self.monthly_flows_fen
-            .iter()
-            .enumerate()
-            .filter(|(_, amount)| **amount != 0)
-            .map(|(cell, amount)| {
-                let month = cell / CELLS_PER_MONTH;
-                let rest = cell % CELLS_PER_MONTH;
-                MoneyFlow {
-                    month,
-                    payer: ActorClass::ALL[rest / (CLASSES * PURPOSES)],
-                    payee: ActorClass::ALL[rest / PURPOSES % CLASSES],
-                    purpose: Purpose::ALL[rest % PURPOSES],
-                    amount: Fen(*amount),
-                }
-            })
-    }
-
-    fn cell(&self, month: usize, payer: ActorClass, payee: ActorClass, purpose: Purpose) -> usize {
-        month * CELLS_PER_MONTH
-            + (payer as usize * CLASSES + payee as usize) * PURPOSES
-            + purpose as usize
+        let month = self.current_month;
+        self.closed_months.iter().copied().chain(
+            self.month_flows_fen
+                .iter()
+                .enumerate()
+                .filter(|(_, amount)| **amount != 0)
+                .map(move |(cell, amount)| flow_of_cell(month, cell, *amount)),
+        )
     }
 
     #[cfg(test)]
@@ -366,12 +428,28 @@ impl Ledger {
     }
 }
 
+impl Default for Ledger {
+    fn default() -> Ledger {
+        Ledger::new()
+    }
+}
+
+fn flow_of_cell(month: usize, cell: usize, amount_fen: i64) -> MoneyFlow {
+    MoneyFlow {
+        month,
+        payer: ActorClass::ALL[cell / (CLASSES * PURPOSES)],
+        payee: ActorClass::ALL[cell / PURPOSES % CLASSES],
+        purpose: Purpose::ALL[cell % PURPOSES],
+        amount: Fen(amount_fen),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn two_accounts() -> (Ledger, AccountId, AccountId) {
-        let mut ledger = Ledger::new(2);
+        let mut ledger = Ledger::new();
         let buyer = ledger.open(ActorClass::ChineseMerchants, None);
         let donju = ledger.open(ActorClass::Donju, Some(SiteId(0)));
         (ledger, buyer, donju)

@@ -8,15 +8,19 @@
 //! - randomness: [`streams`] (per-replicate random streams);
 //! - processes: [`process`] (one file per daily process);
 //! - engine: [`engine`] (the day in one function, and a whole replicate);
-//! - observation: [`observe`] (monthly metrics and the tidy records they become).
+//! - observation: [`observe`] (monthly metrics and the tidy records they become), and
+//!   [`stats`] (quantiles shared by every summary), [`indicators`] (figures computed from
+//!   a replicate's records).
 #![deny(missing_docs)]
 
 pub mod calendar;
 pub mod engine;
+pub mod indicators;
 pub mod ledger;
 pub mod observe;
 pub mod params;
 pub mod process;
+pub mod stats;
 pub mod streams;
 pub mod units;
 pub mod world;

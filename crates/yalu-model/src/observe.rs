@@ -18,15 +18,21 @@ pub enum Channel {
     OfficialCustoms,
     /// Border households' small-scale smuggling of essentials.
     Livelihood,
+    /// State drug sales.
+    Drugs,
+    /// Ships: transfers at sea and direct deliveries to Chinese ports.
+    Maritime,
 }
 
 impl Channel {
     /// Every channel, in output order.
-    pub const ALL: [Channel; 4] = [
+    pub const ALL: [Channel; 6] = [
         Channel::Porter,
         Channel::StateSmuggling,
         Channel::OfficialCustoms,
         Channel::Livelihood,
+        Channel::Drugs,
+        Channel::Maritime,
     ];
 
     /// The name used in output tables.
@@ -36,6 +42,8 @@ impl Channel {
             Channel::StateSmuggling => "state_smuggling",
             Channel::OfficialCustoms => "official_customs",
             Channel::Livelihood => "livelihood",
+            Channel::Drugs => "drugs",
+            Channel::Maritime => "maritime",
         }
     }
 }
@@ -198,6 +206,147 @@ impl TradeMonth {
     }
 }
 
+/// Monthly activity of Room 39's other foreign-currency channels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Activity {
+    /// Bags of cash handed to ship captains.
+    CourierBags,
+    /// Of which seized.
+    CourierBagsSeized,
+    /// Cash sent, in US dollars (before seizures and fees).
+    CourierCashUsd,
+    /// Embassies open.
+    EmbassiesOpen,
+    /// What embassies fell short of their quotas, in US dollars.
+    DiplomatQuotaShortfallUsd,
+    /// Workers abroad.
+    WorkersAbroad,
+    /// Drugs sold, in kilograms.
+    DrugsSoldKg,
+    /// Drugs seized, in kilograms.
+    DrugsSeizedKg,
+}
+
+impl Activity {
+    /// Every activity metric, in output order.
+    pub const ALL: [Activity; 8] = [
+        Activity::CourierBags,
+        Activity::CourierBagsSeized,
+        Activity::CourierCashUsd,
+        Activity::EmbassiesOpen,
+        Activity::DiplomatQuotaShortfallUsd,
+        Activity::WorkersAbroad,
+        Activity::DrugsSoldKg,
+        Activity::DrugsSeizedKg,
+    ];
+
+    /// The name used in output tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Activity::CourierBags => "courier_bags",
+            Activity::CourierBagsSeized => "courier_bags_seized",
+            Activity::CourierCashUsd => "courier_cash_usd",
+            Activity::EmbassiesOpen => "embassies_open",
+            Activity::DiplomatQuotaShortfallUsd => "diplomat_quota_shortfall_usd",
+            Activity::WorkersAbroad => "workers_abroad",
+            Activity::DrugsSoldKg => "drugs_sold_kg",
+            Activity::DrugsSeizedKg => "drugs_seized_kg",
+        }
+    }
+}
+
+/// One activity figure for one month.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivityRecord {
+    /// Index into the calendar's months.
+    pub month: usize,
+    /// What.
+    pub activity: Activity,
+    /// How much.
+    pub value: f64,
+}
+
+/// How a sea cargo changes hands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SeaRoute {
+    /// Ship-to-ship transfer in the West Sea zone.
+    ShipToShip,
+    /// Direct delivery to (or loading in) a Chinese port.
+    PortDelivery,
+}
+
+impl SeaRoute {
+    /// Both routes, in output order.
+    pub const ALL: [SeaRoute; 2] = [SeaRoute::ShipToShip, SeaRoute::PortDelivery];
+
+    /// The name used in output tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            SeaRoute::ShipToShip => "ship_to_ship",
+            SeaRoute::PortDelivery => "port_delivery",
+        }
+    }
+}
+
+/// One month of one good by one sea route: what truly moved beside what the monitors saw.
+/// The truth is also in the flows; this record keeps the monitor's view apart from it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObservedRecord {
+    /// Index into the calendar's months.
+    pub month: usize,
+    /// What.
+    pub good: GoodId,
+    /// Ship-to-ship or port delivery.
+    pub route: SeaRoute,
+    /// Transfers (voyages) that truly took place.
+    pub transfers: u32,
+    /// Quantity truly carried, in the good's unit (delivered and interdicted).
+    pub true_quantity: i64,
+    /// Transfers the monitors detected.
+    pub detected_transfers: u32,
+    /// Quantity in the detected transfers: what a panel could report.
+    pub observed_quantity: i64,
+    /// Detected transfers that were interdicted (each takes its ship out of service).
+    pub interdicted_transfers: u32,
+    /// Quantity interdicted (a part of the observed quantity).
+    pub interdicted_quantity: i64,
+    /// Payment seized with the interdicted cargo (recorded in the ledger as `seizure`).
+    pub interdicted_value: Fen,
+}
+
+impl ObservedRecord {
+    /// Nothing moved yet.
+    pub fn empty(month: usize, good: GoodId, route: SeaRoute) -> ObservedRecord {
+        ObservedRecord {
+            month,
+            good,
+            route,
+            transfers: 0,
+            true_quantity: 0,
+            detected_transfers: 0,
+            observed_quantity: 0,
+            interdicted_transfers: 0,
+            interdicted_quantity: 0,
+            interdicted_value: Fen::ZERO,
+        }
+    }
+
+    /// Quantity delivered as the monitors saw it: detected and not interdicted.
+    pub fn observed_delivered(&self) -> i64 {
+        self.observed_quantity - self.interdicted_quantity
+    }
+
+    /// Quantity truly delivered: carried and not interdicted.
+    pub fn true_delivered(&self) -> i64 {
+        self.true_quantity - self.interdicted_quantity
+    }
+
+    /// The detection gap: observed over true quantity (NaN when nothing moved).
+    pub fn detection_ratio(&self) -> f64 {
+        ratio(self.observed_quantity as f64, self.true_quantity as f64)
+    }
+}
+
 /// Mean market prices at one site in one month.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PriceRecord {
@@ -233,6 +382,8 @@ pub struct Metrics {
     trade_months: Vec<TradeMonth>,
     price_sums: Vec<[f64; 2]>,
     price_days: Vec<u32>,
+    activity: Vec<f64>,
+    observed: Vec<ObservedRecord>,
 }
 
 const OUTCOMES: usize = Outcome::ALL.len();
@@ -262,7 +413,10 @@ impl Metrics {
             .map(|(month, site)| HouseholdMonth {
                 month,
                 site,
-                households: params.households.households_at_site[site.0 as usize],
+                households: params
+                    .households
+                    .as_ref()
+                    .map_or(0, |h| h.households_at_site[site.0 as usize]),
                 trips: 0,
                 kg_delivered: 0.0,
                 livelihood_income: Fen::ZERO,
@@ -290,6 +444,15 @@ impl Metrics {
             trade_months,
             price_sums: vec![[0.0; 2]; months * sites],
             price_days: vec![0; months * sites],
+            activity: vec![0.0; months * Activity::ALL.len()],
+            observed: (0..months)
+                .flat_map(|month| {
+                    (0..goods).flat_map(move |g| {
+                        SeaRoute::ALL
+                            .map(|route| ObservedRecord::empty(month, GoodId(g as u16), route))
+                    })
+                })
+                .collect(),
         }
     }
 
@@ -338,6 +501,22 @@ impl Metrics {
     pub fn trade_month(&mut self, month: usize, channel: Channel) -> &mut TradeMonth {
         let offset = usize::from(channel == Channel::OfficialCustoms);
         &mut self.trade_months[month * 2 + offset]
+    }
+
+    /// The sea tallies of a good by a route in a month, to add to.
+    pub fn sea_month(
+        &mut self,
+        month: usize,
+        good: GoodId,
+        route: SeaRoute,
+    ) -> &mut ObservedRecord {
+        &mut self.observed
+            [(month * self.goods + good.0 as usize) * SeaRoute::ALL.len() + route as usize]
+    }
+
+    /// Adds to an activity figure of a month.
+    pub fn add_activity(&mut self, month: usize, activity: Activity, value: f64) {
+        self.activity[month * Activity::ALL.len() + activity as usize] += value;
     }
 
     /// Adds one day's prices at a site.
@@ -408,11 +587,27 @@ pub struct ReplicateResult {
     pub trade_months: Vec<TradeMonth>,
     /// Market prices.
     pub prices: Vec<PriceRecord>,
+    /// Activity of Room 39's other channels.
+    pub activity: Vec<ActivityRecord>,
+    /// Yuan per US dollar in each month (on its 15th, or the horizon's nearest day).
+    pub cny_per_usd: Vec<f64>,
+    /// The monitors' view of the sea beside the truth, for good-route-months with any
+    /// transfer.
+    pub observed: Vec<ObservedRecord>,
 }
 
 /// Turns a finished world into tidy records.
-pub fn collect(world: World, seed: u64, replicate: u32) -> ReplicateResult {
+pub fn collect(world: World, params: &ModelParams, seed: u64, replicate: u32) -> ReplicateResult {
     let months = world.calendar.months().to_vec();
+    let cny_per_usd = months
+        .iter()
+        .map(|m| {
+            let mid_month = jiff::civil::Date::new(m.year, m.month, 15).unwrap_or(params.first_day);
+            params
+                .exchange
+                .cny_per_usd(mid_month.clamp(params.first_day, params.last_day))
+        })
+        .collect();
     let metrics = world.metrics;
     let sites = metrics.sites;
     let prices = metrics
@@ -428,10 +623,23 @@ pub fn collect(world: World, seed: u64, replicate: u32) -> ReplicateResult {
             essentials_price_cny_per_kg: sums[1] / f64::from(*days),
         })
         .collect();
+    let activity = metrics
+        .activity
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| **v != 0.0)
+        .map(|(cell, value)| ActivityRecord {
+            month: cell / Activity::ALL.len(),
+            activity: Activity::ALL[cell % Activity::ALL.len()],
+            value: *value,
+        })
+        .collect();
     ReplicateResult {
         replicate,
         seed,
         months,
+        activity,
+        cny_per_usd,
         flows: metrics.flows,
         money: world.ledger.flows().collect(),
         porter_months: metrics
@@ -446,5 +654,10 @@ pub fn collect(world: World, seed: u64, replicate: u32) -> ReplicateResult {
             .collect(),
         trade_months: metrics.trade_months,
         prices,
+        observed: metrics
+            .observed
+            .into_iter()
+            .filter(|o| o.transfers > 0)
+            .collect(),
     }
 }

@@ -30,26 +30,145 @@ pub struct ModelParams {
     pub goods: Vec<Good>,
     /// Crossing sites.
     pub sites: Vec<Site>,
-    /// The porter channel.
-    pub porter: PorterParams,
-    /// How a porter operation's profit is divided.
-    pub profit_split: ProfitSplit,
-    /// How officials of each agency pass their take up their chain.
-    pub pass_up: PassUp,
     /// The rice and essentials markets at border sites.
     pub market: MarketParams,
-    /// Chinese border enforcement.
-    pub enforcement: Enforcement,
+    /// Yuan per US dollar over time.
+    pub exchange: ExchangeSchedule,
+    /// The porter channel, if the scenario has it.
+    pub porter: Option<PorterParams>,
+    /// How officials of each agency pass their take up their chain, if any officials are
+    /// paid in the scenario.
+    pub pass_up: Option<PassUp>,
+    /// Chinese border enforcement, if modelled (otherwise E = 0 with no effects).
+    pub enforcement: Option<Enforcement>,
     /// How each crossing mode works.
     pub modes: Vec<ModeParams>,
     /// Crossings: which modes each site allows, and their nightly capacity.
     pub crossings: Vec<Crossing>,
-    /// State smuggling by trading companies under Room 39.
-    pub state_trade: StateTrade,
-    /// The state takeover of cross-border trade after the reopening.
-    pub takeover: Takeover,
-    /// Border households' livelihood smuggling.
-    pub households: HouseholdParams,
+    /// State smuggling by trading companies under Room 39, if the scenario has it.
+    pub state_trade: Option<StateTrade>,
+    /// The state takeover of cross-border trade after the reopening, if it happens within
+    /// the scenario.
+    pub takeover: Option<Takeover>,
+    /// Border households' livelihood smuggling, if the scenario has it.
+    pub households: Option<HouseholdParams>,
+    /// Cash carried by ship captains for Room 39's officials abroad, if modelled.
+    pub couriers: Option<Couriers>,
+    /// Embassies earning foreign currency under quotas, if modelled.
+    pub diplomats: Option<Diplomats>,
+    /// Workers abroad handing over their wages, if modelled.
+    pub labour: Option<Labour>,
+    /// State drug production and sales, if modelled.
+    pub drugs: Option<Drugs>,
+    /// The maritime channel (ships, transfers at sea, port deliveries, monitors), if
+    /// modelled.
+    pub maritime: Option<Maritime>,
+}
+
+/// Room 39's officials abroad send cash home by handing it to ship captains bound for
+/// Nampo.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Couriers {
+    /// Officials sending cash this way.
+    pub officials: u32,
+    /// Bags each official sends in a month.
+    pub trips_per_month: f64,
+    /// Mean cash in one bag.
+    pub cash_usd_per_trip: f64,
+    /// Spread of the cash per bag, as a lognormal sigma.
+    pub cash_sigma: f64,
+    /// Share of each bag the captain keeps.
+    pub captain_fee_share: f64,
+    /// Chance a bag is found and seized on the way.
+    pub capture_probability_per_trip: f64,
+}
+
+/// Embassies abroad with foreign-currency quotas.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diplomats {
+    /// Embassies at the start.
+    pub embassies: u32,
+    /// What each embassy must hand Room 39 each month.
+    pub quota_usd_per_month: f64,
+    /// Mean of what an embassy earns from contraband in a month.
+    pub earnings_usd_per_month: f64,
+    /// Spread of those earnings, as a lognormal sigma.
+    pub earnings_sigma: f64,
+    /// Dated expulsions: on each date, this many embassies close.
+    pub expulsions: Vec<(Date, u32)>,
+}
+
+/// Workers sent abroad, who hand most of their wages to the state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Labour {
+    /// (first day, workers abroad) steps; repatriation is a lower step.
+    pub workers: Vec<(Date, u32)>,
+    /// Wage per worker per month.
+    pub wage_usd_per_month: f64,
+    /// Share of the wage handed to the state.
+    pub handover_share: f64,
+}
+
+impl Labour {
+    /// Workers abroad on a date (none before the first step).
+    pub fn workers_on(&self, date: Date) -> u32 {
+        self.workers
+            .iter()
+            .take_while(|(from, _)| *from <= date)
+            .last()
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
+/// State production and sale of heroin and methamphetamine.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Drugs {
+    /// The heroin good.
+    pub heroin: GoodId,
+    /// The methamphetamine good.
+    pub methamphetamine: GoodId,
+    /// Heroin made per year.
+    pub heroin_kg_per_year: f64,
+    /// Methamphetamine made per year.
+    pub methamphetamine_kg_per_year: f64,
+    /// Heroin is packed and sold in units of this mass.
+    pub heroin_unit_g: f64,
+    /// Methamphetamine is sold in units of this mass.
+    pub methamphetamine_unit_kg: f64,
+    /// Price at sea relative to the price at the Chinese border (the goods' Chinese price;
+    /// production cost is their home price).
+    pub sea_price_multiple: f64,
+    /// Share of sales made at sea.
+    pub sea_share: f64,
+    /// Sales (batches) a month.
+    pub sales_per_month: f64,
+    /// Chance a batch is seized.
+    pub seizure_probability_per_sale: f64,
+    /// Share of the proceeds handed to Room 39 (the rest stays with the traffickers).
+    pub room39_share: f64,
+    /// Where border sales happen.
+    pub border_site: SiteId,
+    /// Where sea sales happen.
+    pub sea_site: SiteId,
+}
+
+/// Yuan per US dollar: dated steps, each in force until the next.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExchangeSchedule {
+    /// (first day, yuan per dollar), in date order.
+    pub steps: Vec<(Date, f64)>,
+}
+
+impl ExchangeSchedule {
+    /// The rate on a date (the first step's before it begins).
+    pub fn cny_per_usd(&self, date: Date) -> f64 {
+        self.steps
+            .iter()
+            .take_while(|(from, _)| *from <= date)
+            .last()
+            .or(self.steps.first())
+            .map_or(f64::NAN, |(_, rate)| *rate)
+    }
 }
 
 impl ModelParams {
@@ -77,6 +196,8 @@ pub struct Sanction {
 pub enum QuantityUnit {
     /// Kilograms (bulk goods).
     Kg,
+    /// Grams (drugs).
+    Grams,
     /// Whole items (vehicles, appliances).
     Units,
     /// Barrels (refined petroleum).
@@ -88,6 +209,7 @@ impl QuantityUnit {
     pub fn name(self) -> &'static str {
         match self {
             QuantityUnit::Kg => "kg",
+            QuantityUnit::Grams => "g",
             QuantityUnit::Units => "units",
             QuantityUnit::Barrels => "barrels",
         }
@@ -165,11 +287,19 @@ pub enum Mode {
     IceTruck,
     /// Boats.
     Boat,
+    /// Ships at sea.
+    Ship,
 }
 
 impl Mode {
     /// Every mode, in output order.
-    pub const ALL: [Mode; 4] = [Mode::OnFoot, Mode::Convoy, Mode::IceTruck, Mode::Boat];
+    pub const ALL: [Mode; 5] = [
+        Mode::OnFoot,
+        Mode::Convoy,
+        Mode::IceTruck,
+        Mode::Boat,
+        Mode::Ship,
+    ];
 
     /// The name used in scenario files and output tables.
     pub fn name(self) -> &'static str {
@@ -178,6 +308,7 @@ impl Mode {
             Mode::Convoy => "convoy",
             Mode::IceTruck => "ice_truck",
             Mode::Boat => "boat",
+            Mode::Ship => "ship",
         }
     }
 }
@@ -378,6 +509,8 @@ pub struct PorterParams {
     pub sites: Vec<PorterSite>,
     /// What they carry.
     pub goods: Vec<PorterGood>,
+    /// How an operation's profit is divided.
+    pub profit_split: ProfitSplit,
 }
 
 /// A site where porter crews work.
@@ -437,4 +570,202 @@ pub struct MarketParams {
     pub essentials_supply_smoothing_per_day: f64,
     /// Highest essentials price, as a multiple of the normal price.
     pub essentials_price_cap_multiple: f64,
+}
+
+/// The maritime channel: North Korean ships carrying exports out and fuel in, by
+/// ship-to-ship transfer in the West Sea zone or by direct delivery to a Chinese port, and
+/// the monitors who watch them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Maritime {
+    /// The ship-to-ship transfer zone (a site at sea).
+    pub sts_zone: SiteId,
+    /// Goods carried by sea, with where they are delivered directly.
+    pub cargoes: Vec<SeaCargo>,
+    /// North Korean fleets.
+    pub fleets: Vec<Fleet>,
+    /// Chinese and foreign ships that trade with them at sea.
+    pub counterparts: Vec<CounterpartFleet>,
+    /// Satellites, aircraft, port inspections and interdiction.
+    pub monitors: Monitors,
+    /// The annual cap on a good's imports, if the scenario accounts for one.
+    pub cap: Option<ImportCap>,
+    /// Supervision payments per tonne of cargo, in [`SeaAgency::ALL`] order.
+    pub bribe_cny_per_t: [f64; 3],
+    /// Share of a voyage's profit the trading company takes from the operator.
+    pub company_share: f64,
+    /// Share of the company's take remitted to Room 39.
+    pub room39_share: f64,
+    /// Spread of sale prices, as a lognormal sigma.
+    pub price_sigma: f64,
+    /// Weight of the latest voyage in an operator's learned chance of being seen.
+    pub risk_learning_rate: f64,
+    /// Chance of being seen on a route an operator expects before any experience.
+    pub prior_detection_probability: f64,
+    /// Logit scale on the expected daily return of the options (days).
+    pub choice_sensitivity_days: f64,
+    /// Daily return on the money laid out that keeping a ship in port is worth.
+    pub hurdle_return_per_day: f64,
+    /// Share of ship-to-ship transfers made with AIS switched off.
+    pub ais_off_share: f64,
+    /// Share of ship-to-ship transfers made at night.
+    pub night_share: f64,
+    /// Days before an interdicted ship is replaced by another.
+    pub ship_replacement_days: u32,
+}
+
+/// The agencies whose officials supervise North Korean ships.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SeaAgency {
+    /// Customs officers at the home port.
+    Customs,
+    /// Security officers (State Security) at the home port.
+    StateSecurity,
+    /// Party officials.
+    Party,
+}
+
+impl SeaAgency {
+    /// Every agency, in parameter order.
+    pub const ALL: [SeaAgency; 3] = [
+        SeaAgency::Customs,
+        SeaAgency::StateSecurity,
+        SeaAgency::Party,
+    ];
+}
+
+/// A good carried by sea.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SeaCargo {
+    /// The good.
+    pub good: GoodId,
+    /// The Chinese port (a site) it goes to when delivered directly.
+    pub port: SiteId,
+    /// Share of voyages carrying it that do not sail while the border is closed.
+    pub closure_stop_share: f64,
+}
+
+/// What kind of North Korean ship a fleet is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FleetKind {
+    /// Bulk carriers (coal, sand).
+    BulkCarrier,
+    /// Fishing boats (seafood).
+    FishingBoat,
+    /// Tankers (refined petroleum).
+    Tanker,
+}
+
+impl FleetKind {
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            FleetKind::BulkCarrier => "bulk_carrier",
+            FleetKind::FishingBoat => "fishing_boat",
+            FleetKind::Tanker => "tanker",
+        }
+    }
+}
+
+/// A North Korean fleet: ships alike, of one operator, carrying one good from one port.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fleet {
+    /// Identifier, e.g. `nampo_coal_carriers`.
+    pub id: String,
+    /// Kind of ship.
+    pub kind: FleetKind,
+    /// What it carries (out for an export, in for an import).
+    pub good: GoodId,
+    /// Where its ships load, unload and are supervised.
+    pub home_port: SiteId,
+    /// Ships at the start.
+    pub ships: u32,
+    /// Cargo one ship carries, in tonnes.
+    pub capacity_t: f64,
+    /// Round trip from the home port to the transfer zone and back, with the transfer.
+    pub sts_voyage_days: f64,
+    /// Round trip to the Chinese port and back, with the time in port.
+    pub port_voyage_days: f64,
+    /// Hours a full load takes to transfer at sea.
+    pub transfer_hours: f64,
+    /// Hours a full load spends in a Chinese port.
+    pub port_hours: f64,
+    /// Fuel and stores per day at sea.
+    pub fuel_cost_cny_per_day: f64,
+    /// Crew pay per day at sea.
+    pub crew_wage_cny_per_day: f64,
+    /// What the operator loses with a ship (its value), in yuan.
+    pub ship_value_cny: f64,
+}
+
+/// What a counterpart ship does at the transfer zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CounterpartKind {
+    /// Chinese receiving ships that buy exports at sea.
+    ReceivingShip,
+    /// Tankers that sell fuel at sea.
+    SupplyTanker,
+}
+
+impl CounterpartKind {
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            CounterpartKind::ReceivingShip => "receiving_ship",
+            CounterpartKind::SupplyTanker => "supply_tanker",
+        }
+    }
+}
+
+/// Chinese or foreign ships that trade with North Korean ships in the transfer zone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CounterpartFleet {
+    /// Identifier.
+    pub id: String,
+    /// Receiving ships or supply tankers.
+    pub kind: CounterpartKind,
+    /// Goods they take (receiving ships) or sell (supply tankers); all in one unit.
+    pub goods: Vec<GoodId>,
+    /// Ships.
+    pub ships: u32,
+    /// Cargo one ship holds, in tonnes.
+    pub capacity_t: f64,
+    /// Round trip from the zone to a Chinese port and back, to unload or reload.
+    pub voyage_days: f64,
+    /// Share of the Chinese price they keep for the risk (a discount on what they buy, a
+    /// premium on what they sell).
+    pub margin_share: f64,
+    /// Their cost of carrying a tonne between the zone and a Chinese port.
+    pub freight_cny_per_t: f64,
+}
+
+/// Satellites, aircraft and inspections, and what follows a detection.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Monitors {
+    /// Satellite images of the zone (and the Chinese ports) per day.
+    pub satellite_revisits_per_day: f64,
+    /// Chance an image taken during a transfer shows it.
+    pub satellite_detection_per_pass: f64,
+    /// Hours a day patrol aircraft spend over the zone.
+    pub aircraft_patrol_hours_per_day: f64,
+    /// Rate at which a patrol aircraft over the zone spots a transfer under way (per hour).
+    pub aircraft_sightings_per_hour: f64,
+    /// Detection hazard is multiplied by this when AIS is off.
+    pub ais_off_detection_factor: f64,
+    /// Detection hazard is multiplied by this for transfers at night.
+    pub night_detection_factor: f64,
+    /// Chance a direct delivery is noticed by inspection in a Chinese port.
+    pub port_inspection_probability: f64,
+    /// Chance a detected transfer at sea is interdicted.
+    pub interdiction_probability_at_sea: f64,
+    /// Chance a detected delivery in port is interdicted.
+    pub interdiction_probability_in_port: f64,
+}
+
+/// An annual cap on imports of a good (UNSCR 2397's on refined petroleum).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ImportCap {
+    /// The good.
+    pub good: GoodId,
+    /// Units a year allowed.
+    pub units_per_year: f64,
 }

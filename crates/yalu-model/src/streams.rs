@@ -26,6 +26,10 @@ pub enum Stream {
     StateTrade = 6,
     /// Households' livelihood trips.
     Livelihood = 7,
+    /// Room 39's other channels: couriers, diplomats, drugs.
+    OtherChannels = 8,
+    /// Ships at sea: choices, prices, detections and interdictions.
+    Maritime = 9,
 }
 
 /// The generator for one (seed, replicate, stream).
@@ -66,6 +70,10 @@ pub struct Streams {
     pub state_trade: Rng,
     /// For [`Stream::Livelihood`].
     pub livelihood: Rng,
+    /// For [`Stream::OtherChannels`].
+    pub other_channels: Rng,
+    /// For [`Stream::Maritime`].
+    pub maritime: Rng,
 }
 
 impl Streams {
@@ -79,6 +87,8 @@ impl Streams {
             enforcement: stream(seed, replicate, Stream::Enforcement),
             state_trade: stream(seed, replicate, Stream::StateTrade),
             livelihood: stream(seed, replicate, Stream::Livelihood),
+            other_channels: stream(seed, replicate, Stream::OtherChannels),
+            maritime: stream(seed, replicate, Stream::Maritime),
         }
     }
 }

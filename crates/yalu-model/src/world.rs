@@ -43,6 +43,12 @@ pub struct World {
     pub spent_at_site: Vec<Fen>,
     /// Scratch space for a consignment's options, reused by every plan.
     pub option_scratch: Vec<crate::process::state_smuggling::TradeOption>,
+    /// Each embassy's unremitted cash.
+    pub embassy_cash: Vec<Fen>,
+    /// Drugs made and not yet sold: heroin, methamphetamine.
+    pub drug_stock_kg: [f64; 2],
+    /// Ships at sea and the operators' learned risk.
+    pub ships: Ships,
 }
 
 /// The accounts of the actor classes.
@@ -60,6 +66,30 @@ pub struct Accounts {
     pub seniors: [AccountId; 4],
     /// Each provincial trading bureau.
     pub bureaus: Vec<AccountId>,
+    /// Foreign buyers, employers and partners.
+    pub foreign_counterparties: AccountId,
+    /// Room 39's officials abroad.
+    pub room39_abroad: AccountId,
+    /// Ship captains carrying cash.
+    pub ship_captains: AccountId,
+    /// Foreign police and customs.
+    pub foreign_authorities: AccountId,
+    /// Embassies.
+    pub diplomats: AccountId,
+    /// Workers abroad.
+    pub overseas_workers: AccountId,
+    /// State drug traffickers.
+    pub drug_traffickers: AccountId,
+    /// Operators of North Korean ships.
+    pub shipping_operators: AccountId,
+    /// The trading companies the ship operators work for.
+    pub sea_companies: AccountId,
+    /// Chinese and foreign ships trading at sea.
+    pub chinese_ships_at_sea: AccountId,
+    /// Party officials supervising ships.
+    pub party_officials: AccountId,
+    /// Sanctions enforcers at sea and in ports.
+    pub interdictors: AccountId,
     /// Accounts held at each site, indexed by [`SiteId`].
     pub at_site: Vec<SiteAccounts>,
 }
@@ -132,6 +162,28 @@ pub struct Companies {
     pub learned_risk: Vec<f64>,
 }
 
+/// Ships as columns: the North Korean fleets' ships (one row each), the counterpart ships
+/// at sea (one row each), and each operator's learned interdiction risk.
+#[derive(Clone, Debug, Default)]
+pub struct Ships {
+    /// Fleet of each North Korean ship (index into `maritime.fleets`).
+    pub fleet: Vec<u16>,
+    /// Days until the ship is back in port and free to sail (0: in port). An interdicted
+    /// ship is out until it is replaced.
+    pub busy_days: Vec<u32>,
+    /// Fleet of each counterpart ship (index into `maritime.counterparts`).
+    pub counterpart_fleet: Vec<u16>,
+    /// Days until the counterpart ship is back at the zone (0: at the zone).
+    pub counterpart_away_days: Vec<u32>,
+    /// What each counterpart ship can still take (receiving ships) or sell (supply
+    /// tankers), in its goods' unit.
+    pub counterpart_room: Vec<f64>,
+    /// How often each fleet's ships have been seen on each route, as its operator has
+    /// learned it (a moving average over voyages): row-major, fleet by route (`SeaRoute`
+    /// order).
+    pub learned_detection: Vec<f64>,
+}
+
 /// The border markets at each site.
 #[derive(Clone, Debug, Default)]
 pub struct Markets {
@@ -154,22 +206,26 @@ impl World {
             params.ice_season,
             &params.phases,
         );
-        let mut ledger = Ledger::new(calendar.months().len());
+        let mut ledger = Ledger::new();
         let accounts = open_accounts(&mut ledger, params);
         let (porters, crews) = draw_porters(params, population_rng);
 
         let crossings = params.crossings.len();
         let mut companies = Companies::default();
-        for (b, bureau) in params.state_trade.bureaus.iter().enumerate() {
-            for _ in 0..bureau.companies {
-                companies.bureau.push(BureauId(b as u16));
-                companies
-                    .account
-                    .push(ledger.open(ActorClass::TradingCompanies, None));
+        let mut quotas = 0;
+        if let Some(trade) = &params.state_trade {
+            for (b, bureau) in trade.bureaus.iter().enumerate() {
+                for _ in 0..bureau.companies {
+                    companies.bureau.push(BureauId(b as u16));
+                    companies
+                        .account
+                        .push(ledger.open(ActorClass::TradingCompanies, None));
+                }
             }
+            companies.learned_risk =
+                vec![trade.prior_seizure_risk; companies.bureau.len() * crossings];
+            quotas = trade.bureaus.len() * trade.goods.len();
         }
-        companies.learned_risk =
-            vec![params.state_trade.prior_seizure_risk; companies.bureau.len() * crossings];
 
         let sites = params.sites.len();
         let markets = Markets {
@@ -180,8 +236,9 @@ impl World {
                 })
                 .collect(),
             essentials_price_cny_per_kg: vec![
-                params.goods[params.households.good.0 as usize]
-                    .home_price_cny_per_unit;
+                params.households.as_ref().map_or(f64::NAN, |h| {
+                    params.goods[h.good.0 as usize].home_price_cny_per_unit
+                });
                 sites
             ],
             essentials_supply_kg_per_day: crate::process::livelihood::normal_supply(params),
@@ -197,16 +254,25 @@ impl World {
             crews,
             companies,
             markets,
-            enforcement: params.enforcement.scheduled(params.first_day),
+            enforcement: params
+                .enforcement
+                .as_ref()
+                .map_or(0.0, |e| e.scheduled(params.first_day)),
             loads_left_tonight: vec![0; crossings],
-            quota_left: vec![
-                0.0;
-                params.state_trade.bureaus.len() * params.state_trade.goods.len()
-            ],
+            quota_left: vec![0.0; quotas],
             official_take_this_month: vec![[Fen::ZERO; 4]; sites],
             metrics,
             spent_at_site: vec![Fen::ZERO; sites],
             option_scratch: Vec::with_capacity(crossings + 1),
+            embassy_cash: vec![
+                Fen::ZERO;
+                params
+                    .diplomats
+                    .as_ref()
+                    .map_or(0, |d| d.embassies as usize)
+            ],
+            drug_stock_kg: [0.0; 2],
+            ships: crate::process::maritime::launch(params),
         }
     }
 }
@@ -220,10 +286,22 @@ fn open_accounts(ledger: &mut Ledger, params: &ModelParams) -> Accounts {
         seniors: Agency::ALL.map(|agency| ledger.open(ActorClass::senior_of(agency), None)),
         bureaus: params
             .state_trade
-            .bureaus
             .iter()
+            .flat_map(|t| &t.bureaus)
             .map(|_| ledger.open(ActorClass::TradingBureaus, None))
             .collect(),
+        foreign_counterparties: ledger.open(ActorClass::ForeignCounterparties, None),
+        room39_abroad: ledger.open(ActorClass::Room39Abroad, None),
+        ship_captains: ledger.open(ActorClass::ShipCaptains, None),
+        foreign_authorities: ledger.open(ActorClass::ForeignAuthorities, None),
+        diplomats: ledger.open(ActorClass::Diplomats, None),
+        overseas_workers: ledger.open(ActorClass::OverseasWorkers, None),
+        drug_traffickers: ledger.open(ActorClass::DrugTraffickers, None),
+        shipping_operators: ledger.open(ActorClass::ShippingOperators, None),
+        sea_companies: ledger.open(ActorClass::TradingCompanies, None),
+        chinese_ships_at_sea: ledger.open(ActorClass::ChineseShipsAtSea, None),
+        party_officials: ledger.open(ActorClass::PartyOfficials, None),
+        interdictors: ledger.open(ActorClass::Interdictors, None),
         at_site: (0..params.sites.len() as u16)
             .map(|s| {
                 let site = Some(SiteId(s));
@@ -243,14 +321,16 @@ fn open_accounts(ledger: &mut Ledger, params: &ModelParams) -> Accounts {
 }
 
 fn draw_porters(params: &ModelParams, rng: &mut Rng) -> (Porters, Crews) {
-    let porter = &params.porter;
-    let strength = Normal::new(porter.strength_mean_kg, porter.strength_sd_kg)
-        .expect("validated: finite mean and non-negative spread");
     let mut porters = Porters::default();
     let mut crews = Crews {
         hireable_at_site: vec![Vec::new(); params.sites.len()],
         ..Crews::default()
     };
+    let Some(porter) = &params.porter else {
+        return (porters, crews);
+    };
+    let strength = Normal::new(porter.strength_mean_kg, porter.strength_sd_kg)
+        .expect("validated: finite mean and non-negative spread");
     for porter_site in &porter.sites {
         for _ in 0..porter_site.applicants {
             let strength_kg = strength.sample(rng).round().max(0.0) as u32;

@@ -1,6 +1,7 @@
 //! Property test: over random scenarios (horizons, closures, splits, crews, prices,
-//! seizure rates, state trade, households, enforcement), every replicate's ledger balances
-//! and no money is created or lost.
+//! seizure rates, state trade, households, enforcement, and the maritime channel on or off
+//! with random fleets, coverage, interdiction and closure stops), every replicate's ledger
+//! balances and no money or goods are created or lost.
 
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
@@ -43,15 +44,16 @@ prop_compose! {
             last: day(start + from + len),
         }).into_iter().collect();
         let porters = (1.0 - guards) * porters_of_rest;
-        p.profit_split = ProfitSplit { border_guards: guards, porters, donju: 1.0 - guards - porters };
-        for site in &mut p.porter.sites {
+        let porter = p.porter.as_mut().unwrap();
+        porter.profit_split = ProfitSplit { border_guards: guards, porters, donju: 1.0 - guards - porters };
+        for site in &mut porter.sites {
             site.crews = crews;
             site.applicants = applicants;
         }
-        p.porter.seizure_probability_per_run = seizure;
-        p.porter.sale_price_sigma = sigma;
-        p.porter.runs_per_month = runs;
-        let good = p.porter.goods[0].good.0 as usize;
+        porter.seizure_probability_per_run = seizure;
+        porter.sale_price_sigma = sigma;
+        porter.runs_per_month = runs;
+        let good = porter.goods[0].good.0 as usize;
         p.goods[good].china_price_cny_per_unit = price;
         p.goods[good].home_price_cny_per_unit = cost;
         p
@@ -61,7 +63,7 @@ prop_compose! {
 prop_compose! {
     fn random_params()(
         base in porter_and_calendar(),
-        pass_up in (0.0f64..=1.0, 0.0f64..=1.0),
+        pass_up_draw in (0.0f64..=1.0, 0.0f64..=1.0),
         planning in 0.0f64..=1.0,
         levy in 0.0f64..=1.0,
         shares in (0.0f64..=1.0, 0.0f64..=0.5, 0.0f64..=0.5),
@@ -70,23 +72,112 @@ prop_compose! {
         takeover in 0i64..3000,
         households in 0u32..5000,
         enforcement in (0.0f64..=1.0, 0.0f64..0.2),
+        channels_on in proptest::collection::vec(any::<bool>(), 8),
+        sea in sea_draws(),
     ) -> ModelParams {
         let mut p = base;
-        p.pass_up.unit_to_senior = [pass_up.0; 4];
-        p.pass_up.senior_to_centre = [pass_up.1; 4];
-        let t = &mut p.state_trade;
+        let pass_up = p.pass_up.as_mut().unwrap();
+        pass_up.unit_to_senior = [pass_up_draw.0; 4];
+        pass_up.senior_to_centre = [pass_up_draw.1; 4];
+        let t = p.state_trade.as_mut().unwrap();
         t.planning_probability_per_day = planning;
         t.official_levy_share = levy;
         (t.company_share, t.bureau_fee_share, t.room39_share) = shares;
         t.bribe_cny_per_load = [bribe; 4];
-        p.takeover.household_crackdown = crackdown.0;
-        p.takeover.household_bribe_share_of_margin = crackdown.1;
-        p.takeover.state_trade_multiplier = crackdown.2;
-        p.takeover.first_day = day(takeover);
-        p.households.households_at_site.fill(households);
-        p.enforcement.schedule = vec![(day(0), enforcement.0)];
-        p.enforcement.sigma_per_day = enforcement.1;
+        let t = p.takeover.as_mut().unwrap();
+        t.household_crackdown = crackdown.0;
+        t.household_bribe_share_of_margin = crackdown.1;
+        t.state_trade_multiplier = crackdown.2;
+        t.first_day = day(takeover);
+        p.households.as_mut().unwrap().households_at_site.fill(households);
+        let e = p.enforcement.as_mut().unwrap();
+        e.schedule = vec![(day(0), enforcement.0)];
+        e.sigma_per_day = enforcement.1;
+        // Any channel may be left out of a scenario; the books must balance regardless.
+        if !channels_on[0] {
+            p.couriers = None;
+        }
+        if !channels_on[1] {
+            p.diplomats = None;
+        }
+        if !channels_on[2] {
+            p.labour = None;
+        }
+        if !channels_on[3] {
+            p.porter = None;
+        }
+        if !channels_on[4] {
+            p.state_trade = None;
+        }
+        if !channels_on[5] {
+            p.households = None;
+        }
+        if !channels_on[6] {
+            p.takeover = None;
+        }
+        if channels_on[7] {
+            sea.apply(&mut p);
+        } else {
+            p.maritime = None;
+        }
         p
+    }
+}
+
+/// Random values for the maritime channel: coverage, interdiction, closure stops,
+/// learning, fleets and counterparts.
+#[derive(Debug, Clone)]
+struct SeaDraws {
+    coverage: (f64, f64, f64),
+    interdiction: (f64, f64),
+    stops: (f64, f64),
+    learning: (f64, f64),
+    ships: (u32, u32),
+    replacement: u32,
+    shares: (f64, f64),
+    hurdle: f64,
+}
+
+impl SeaDraws {
+    fn apply(&self, p: &mut ModelParams) {
+        let m = p.maritime.as_mut().unwrap();
+        m.monitors.satellite_revisits_per_day = self.coverage.0;
+        m.monitors.aircraft_patrol_hours_per_day = self.coverage.1;
+        m.monitors.port_inspection_probability = self.coverage.2;
+        m.monitors.interdiction_probability_at_sea = self.interdiction.0;
+        m.monitors.interdiction_probability_in_port = self.interdiction.1;
+        for (i, cargo) in m.cargoes.iter_mut().enumerate() {
+            cargo.closure_stop_share = if i % 2 == 0 {
+                self.stops.0
+            } else {
+                self.stops.1
+            };
+        }
+        (m.risk_learning_rate, m.prior_detection_probability) = self.learning;
+        for fleet in &mut m.fleets {
+            fleet.ships = self.ships.0;
+        }
+        for counterpart in &mut m.counterparts {
+            counterpart.ships = self.ships.1;
+        }
+        m.ship_replacement_days = self.replacement;
+        (m.company_share, m.room39_share) = self.shares;
+        m.hurdle_return_per_day = self.hurdle;
+    }
+}
+
+prop_compose! {
+    fn sea_draws()(
+        coverage in (0.0f64..20.0, 0.0f64..=24.0, 0.0f64..=1.0),
+        interdiction in (0.0f64..=1.0, 0.0f64..=1.0),
+        stops in (0.0f64..=1.0, 0.0f64..=1.0),
+        learning in (0.0f64..=1.0, 0.0f64..=1.0),
+        ships in (0u32..30, 0u32..10),
+        replacement in 0u32..400,
+        shares in (0.0f64..=1.0, 0.0f64..=1.0),
+        hurdle in 0.0f64..0.5,
+    ) -> SeaDraws {
+        SeaDraws { coverage, interdiction, stops, learning, ships, replacement, shares, hurdle }
     }
 }
 
@@ -111,5 +202,20 @@ proptest! {
         let to_centre = sum(true, Purpose::PassUp);
         prop_assert!(to_seniors <= bribes);
         prop_assert!(to_centre <= to_seniors);
+        // At sea: what the interdictors took is what the monitors' tallies say was seized,
+        // and every tonne carried was either delivered or seized.
+        let seized_fen: i64 = result.money.iter()
+            .filter(|m| m.payee == ActorClass::Interdictors)
+            .map(|m| m.amount.0).sum();
+        let tallied_fen: i64 = result.observed.iter().map(|o| o.interdicted_value.0).sum();
+        prop_assert_eq!(seized_fen, tallied_fen);
+        let sea_flows: i64 = result.flows.iter()
+            .filter(|f| f.key.channel == yalu_model::observe::Channel::Maritime)
+            .map(|f| f.quantity).sum();
+        let carried: i64 = result.observed.iter().map(|o| o.true_quantity).sum();
+        prop_assert_eq!(sea_flows, carried);
+        if params.maritime.is_none() {
+            prop_assert!(result.observed.is_empty());
+        }
     }
 }

@@ -22,8 +22,11 @@ fn baseline() -> ModelParams {
 /// households' livelihood trips, whose money would mix with the porters' in class totals.
 fn porters_only() -> ModelParams {
     let mut params = baseline();
-    params.state_trade.planning_probability_per_day = 0.0;
-    params.households.households_at_site.fill(0);
+    params.state_trade = None;
+    params.households = None;
+    params.couriers = None;
+    params.diplomats = None;
+    params.labour = None;
     params
 }
 
@@ -33,11 +36,12 @@ fn exact_two_years() -> ModelParams {
     let mut params = porters_only();
     params.first_day = date(2018, 1, 1);
     params.last_day = date(2019, 12, 31);
-    params.porter.seizure_probability_per_run = 0.0;
-    params.porter.sale_price_sigma = 0.0;
-    params.porter.goods.truncate(1);
-    params.porter.goods[0].share_of_runs = 1.0;
-    let good = params.porter.goods[0].good.0 as usize;
+    let porter = params.porter.as_mut().unwrap();
+    porter.seizure_probability_per_run = 0.0;
+    porter.sale_price_sigma = 0.0;
+    porter.goods.truncate(1);
+    porter.goods[0].share_of_runs = 1.0;
+    let good = porter.goods[0].good.0 as usize;
     params.goods[good].china_price_cny_per_unit = 8.0;
     params.goods[good].home_price_cny_per_unit = 4.0;
     params
@@ -113,7 +117,7 @@ fn donju_hire_only_porters_who_carry_at_least_the_minimum_in_crews_of_the_stated
     let mut population = stream(5, 0, Stream::Population);
     let mut world = World::new(&params, &mut population);
     let mut rng = stream(5, 0, Stream::Hiring);
-    let porter = &params.porter;
+    let porter = params.porter.as_ref().unwrap();
     let mut weak = 0;
     for month in 0..24 {
         let day = yalu_model::calendar::Day(month * 30);
@@ -151,10 +155,13 @@ fn no_porter_crosses_during_the_border_closure() {
             .unwrap()
     };
     let (closed_from, closed_to) = (month_of(2020, 2), month_of(2023, 8));
+    // Nothing crosses the land border; ships at sea are not stopped by the land closure
+    // except for seafood (see tests/maritime.rs).
     assert!(
         result
             .flows
             .iter()
+            .filter(|f| f.key.channel != yalu_model::observe::Channel::Maritime)
             .all(|f| !(closed_from..=closed_to).contains(&f.month)),
         "flows recorded during the closure"
     );
@@ -208,10 +215,7 @@ fn pay_per_kg_and_monthly_income_emerge_near_the_testimony() {
     // Tolerances: pay within 0.65-0.95 CNY/kg, income within 130-220 CNY, rice within
     // 30-55 kg (the testimony's own figures disagree by 20%, see evidence/sources.toml).
     let params = baseline();
-    assert!(
-        params.state_trade.planning_probability_per_day > 0.0,
-        "the full baseline"
-    );
+    assert!(params.state_trade.is_some(), "the full baseline");
     let result = run_replicate(&params, 20170101, 0).unwrap();
     let (mut kg, mut wages, mut hired, mut rice) = (0.0, 0.0, 0.0, 0.0);
     for p in &result.porter_months {
@@ -238,6 +242,23 @@ fn same_seed_same_result_and_replicates_differ() {
     let mut params = baseline();
     params.last_day = date(2018, 6, 30);
     let a = run_replicate(&params, 9, 0).unwrap();
-    assert_eq!(a, run_replicate(&params, 9, 0).unwrap());
+    let b = run_replicate(&params, 9, 0).unwrap();
+    // Prices are compared apart: sites with no essentials market (the sea sites) have NaN
+    // essentials prices, and NaN is never equal to itself.
+    let price_bits = |r: &yalu_model::ReplicateResult| -> Vec<(u64, u64)> {
+        r.prices
+            .iter()
+            .map(|p| {
+                (
+                    p.rice_price_cny_per_kg.to_bits(),
+                    p.essentials_price_cny_per_kg.to_bits(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(price_bits(&a), price_bits(&b));
+    let (mut a_rest, mut b_rest) = (a.clone(), b);
+    (a_rest.prices, b_rest.prices) = (Vec::new(), Vec::new());
+    assert_eq!(a_rest, b_rest);
     assert_ne!(a.flows, run_replicate(&params, 9, 1).unwrap().flows);
 }

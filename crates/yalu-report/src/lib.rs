@@ -3,13 +3,15 @@
 //! renamed into place only when every file is complete.
 #![deny(missing_docs)]
 
+pub mod html;
 pub mod out_dir;
+pub mod series;
 pub mod summary;
 pub mod table;
 pub mod tables;
 
-pub use out_dir::{Manifest, write_run};
-pub use summary::Summary;
+pub use out_dir::{Manifest, RunWriter, write_run};
+pub use summary::{Summary, SummaryBuilder, headlines};
 
 /// Why outputs could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -38,5 +40,34 @@ pub enum ReportError {
     NotAYaluFolder {
         /// The folder.
         path: String,
+    },
+    /// A run's folder lacks files the report needs (all of them when the folder is absent).
+    #[error(
+        "{dir} is not a complete Yalu output: missing {}; run `yalu run --out {dir}` first",
+        missing.join(", ")
+    )]
+    MissingOutputs {
+        /// The folder.
+        dir: String,
+        /// Names of the missing files.
+        missing: Vec<String>,
+    },
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// Path involved.
+        path: String,
+        /// The IO error.
+        source: std::io::Error,
+    },
+    /// A file could not be parsed.
+    #[error("{path}, line {line}: {message}")]
+    Malformed {
+        /// Path involved.
+        path: String,
+        /// Line of the problem, from 1.
+        line: u64,
+        /// What is wrong.
+        message: String,
     },
 }

@@ -1,12 +1,18 @@
-//! The short summary printed at the end of `yalu run`: per site, what the porters moved
-//! and earned; per money flow, yearly amounts. Each figure is the mean across replicates,
-//! with the 5th-95th percentile band when there is more than one replicate.
+//! Headline figures of a replicate, and their summary across replicates: the table printed
+//! at the end of `yalu run`, the outputs `yalu compare` differences, and the metrics a
+//! sweep or a sensitivity analysis can ask for. Each figure has a stable name; the summary
+//! shows its mean across replicates with the 5th-95th percentile band.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use yalu_model::ReplicateResult;
-use yalu_model::calendar::{PhaseKind, YearMonth};
-use yalu_model::observe::{Channel, Outcome, TradeMonth};
+use yalu_model::indicators::{
+    essentials_price_cny_per_kg, household_income_cny_per_month, porter_totals, takeover_windows,
+    trade_totals, vehicles_per_month,
+};
+use yalu_model::ledger::ActorClass;
+use yalu_model::observe::{Channel, Outcome};
 use yalu_model::params::ModelParams;
 
 /// One figure per replicate.
@@ -20,7 +26,7 @@ impl Across {
         finite.iter().sum::<f64>() / finite.len() as f64
     }
 
-    /// The `q`-quantile across replicates, linear between order statistics.
+    /// The `q`-quantile across replicates, linear between order statistics (NaN skipped).
     pub fn quantile(&self, q: f64) -> f64 {
         let mut sorted: Vec<f64> = self.0.iter().copied().filter(|x| x.is_finite()).collect();
         if sorted.is_empty() {
@@ -32,7 +38,9 @@ impl Across {
         sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
     }
 
-    fn show(&self, decimals: usize) -> String {
+    /// Mean, with the 5-95% band when there is more than one replicate.
+    pub fn show(&self) -> String {
+        let decimals = if self.mean().abs() < 10.0 { 3 } else { 0 };
         if self.0.len() > 1 {
             format!(
                 "{:.*} [{:.*}, {:.*}]",
@@ -49,324 +57,323 @@ impl Across {
     }
 }
 
-/// Porter figures for one site (or all sites).
-#[derive(Debug, Clone, PartialEq)]
-pub struct SiteSummary {
-    /// Site id, or `all`.
-    pub site: String,
-    /// Kilograms sold in China per year.
-    pub kg_sold_per_year: Across,
-    /// Value sold per year.
-    pub value_cny_per_year: Across,
-    /// Porter pay per kilogram (emergent).
-    pub pay_cny_per_kg: Across,
-    /// Mean monthly income of a hired porter in months the border was open.
-    pub income_cny_per_month: Across,
-    /// The same in rice bought.
-    pub income_rice_kg_per_month: Across,
+/// The part of the summary a figure belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Section {
+    /// Porter crews.
+    Porters,
+    /// Goods delivered by channel.
+    Channels,
+    /// Trading companies' routes and margins.
+    StateTrade,
+    /// Border households and markets.
+    Households,
+    /// Foreign currency reaching Room 39.
+    ForeignCurrency,
+    /// Money between actor classes.
+    Money,
 }
 
-/// A yearly money flow between classes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MoneySummary {
-    /// Payer class.
-    pub payer: &'static str,
-    /// Payee class.
-    pub payee: &'static str,
-    /// Purpose.
-    pub purpose: &'static str,
-    /// Yuan per year.
-    pub cny_per_year: Across,
+impl Section {
+    fn title(self) -> &'static str {
+        match self {
+            Section::Porters => "Porter crews",
+            Section::Channels => "Goods delivered by channel",
+            Section::StateTrade => "State trade",
+            Section::Households => "Border households and markets",
+            Section::ForeignCurrency => "Foreign currency reaching Room 39",
+            Section::Money => "Money between actor classes",
+        }
+    }
+
+    /// Whether a figure missing from a replicate means zero (money and goods that did not
+    /// move) rather than not applicable.
+    fn absent_is_zero(self) -> bool {
+        matches!(
+            self,
+            Section::Money | Section::Channels | Section::ForeignCurrency
+        )
+    }
 }
 
-/// A named figure across replicates.
+/// One named figure of one replicate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headline {
+    /// Where it is shown.
+    pub section: Section,
+    /// Its name, with its unit.
+    pub name: String,
+    /// Its value.
+    pub value: f64,
+}
+
+fn headline(section: Section, name: impl Into<String>, value: f64) -> Headline {
+    Headline {
+        section,
+        name: name.into(),
+        value,
+    }
+}
+
+/// Every headline figure of one replicate.
+pub fn headlines(params: &ModelParams, result: &ReplicateResult) -> Vec<Headline> {
+    let years = ((params.last_day - params.first_day).get_days() + 1) as f64 / 365.25;
+    let mut out = Vec::new();
+    porter_headlines(params, result, years, &mut out);
+    for channel in Channel::ALL {
+        let value: f64 = result
+            .flows
+            .iter()
+            .filter(|f| f.key.channel == channel && f.key.outcome == Outcome::Delivered)
+            .map(|f| f.value.cny())
+            .sum();
+        if value != 0.0 {
+            out.push(headline(
+                Section::Channels,
+                format!("{} value delivered, CNY/year", channel.name()),
+                value / years,
+            ));
+        }
+    }
+    if params.state_trade.is_some() {
+        state_trade_headlines(params, result, &mut out);
+    }
+    if params.households.is_some() {
+        household_headlines(params, result, &mut out);
+    }
+    let mut fx: Vec<(&'static str, f64)> = Vec::new();
+    for m in result
+        .money
+        .iter()
+        .filter(|m| m.payee == ActorClass::Room39)
+    {
+        if let Some(channel) = m.payer.fx_channel() {
+            let usd = m.amount.cny() / result.cny_per_usd[m.month] / years;
+            match fx.iter_mut().find(|(c, _)| *c == channel) {
+                Some((_, total)) => *total += usd,
+                None => fx.push((channel, usd)),
+            }
+        }
+    }
+    fx.sort_by(|a, b| a.0.cmp(b.0));
+    let total: f64 = fx.iter().map(|(_, usd)| usd).sum();
+    for (channel, usd) in fx {
+        out.push(headline(
+            Section::ForeignCurrency,
+            format!("Room 39 from {channel}, USD/year"),
+            usd,
+        ));
+    }
+    out.push(headline(
+        Section::ForeignCurrency,
+        "Room 39 from all channels, USD/year",
+        total,
+    ));
+    let mut money: Vec<(String, f64)> = Vec::new();
+    for m in &result.money {
+        let name = format!(
+            "{} -> {} ({}), CNY/year",
+            m.payer.name(),
+            m.payee.name(),
+            m.purpose.name()
+        );
+        match money.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, total)) => *total += m.amount.cny() / years,
+            None => money.push((name, m.amount.cny() / years)),
+        }
+    }
+    money.sort_by(|a, b| a.0.cmp(&b.0));
+    out.extend(
+        money
+            .into_iter()
+            .map(|(name, value)| headline(Section::Money, name, value)),
+    );
+    out
+}
+
+fn porter_headlines(
+    params: &ModelParams,
+    r: &ReplicateResult,
+    years: f64,
+    out: &mut Vec<Headline>,
+) {
+    let Some(porter) = &params.porter else {
+        return;
+    };
+    let sites = porter.sites.iter().map(|s| Some(s.site)).chain([None]);
+    for only in sites {
+        let totals = porter_totals(r, only);
+        let site = only.map_or("all sites", |s| params.sites[s.0 as usize].id.as_str());
+        for (what, value) in [
+            ("kg sold per year", totals.kg_sold / years),
+            ("pay CNY/kg", totals.pay_cny_per_kg()),
+            ("income CNY/month", totals.income_cny_per_month()),
+            ("income in rice, kg/month", totals.rice_kg_per_month()),
+        ] {
+            out.push(headline(
+                Section::Porters,
+                format!("porters at {site}: {what}"),
+                value,
+            ));
+        }
+    }
+}
+
+fn state_trade_headlines(params: &ModelParams, r: &ReplicateResult, out: &mut Vec<Headline>) {
+    let smuggled = trade_totals(r, Channel::StateSmuggling);
+    let official = trade_totals(r, Channel::OfficialCustoms);
+    let mut figures = vec![
+        (
+            "share of consignment value by state smuggling",
+            smuggled.revenue.cny() / (smuggled.revenue + official.revenue).cny(),
+        ),
+        (
+            "state smuggling net margin (after bribes, seizures), share of value",
+            smuggled.net_profit().cny() / smuggled.revenue.cny(),
+        ),
+        (
+            "same consignments without bribes or seizures, share of value",
+            (smuggled.revenue - smuggled.purchases - smuggled.labour).cny()
+                / smuggled.revenue.cny(),
+        ),
+        (
+            "official customs net margin (after the levy), share of value",
+            official.net_profit().cny() / official.revenue.cny(),
+        ),
+    ];
+    if let Some((_, after)) = takeover_windows(params, &r.months) {
+        figures.push((
+            "vehicles imported by state smuggling per month after the takeover",
+            vehicles_per_month(params, r, &after),
+        ));
+    }
+    for (name, value) in figures {
+        out.push(headline(Section::StateTrade, name, value));
+    }
+}
+
+fn household_headlines(params: &ModelParams, r: &ReplicateResult, out: &mut Vec<Headline>) {
+    let Some((before, after)) = takeover_windows(params, &r.months) else {
+        return;
+    };
+    for (name, value) in [
+        (
+            "household income, CNY/month, 12 months before the closure",
+            household_income_cny_per_month(r, &before),
+        ),
+        (
+            "household income, CNY/month, after the takeover",
+            household_income_cny_per_month(r, &after),
+        ),
+        (
+            "essentials price, CNY/kg, 12 months before the closure",
+            essentials_price_cny_per_kg(r, &before),
+        ),
+        (
+            "essentials price, CNY/kg, after the takeover",
+            essentials_price_cny_per_kg(r, &after),
+        ),
+    ] {
+        out.push(headline(Section::Households, name, value));
+    }
+}
+
+/// A figure across replicates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
-    /// What it is, with its unit.
-    pub label: String,
-    /// Its value in each replicate.
+    /// Where it is shown.
+    pub section: Section,
+    /// Its name, with its unit.
+    pub name: String,
+    /// Its value in each replicate, in replicate order.
     pub values: Across,
 }
 
-/// The end-of-run summary.
+/// Headline figures gathered replicate by replicate, in replicate order, so that memory
+/// grows with the number of figures times replicates only.
+#[derive(Debug, Clone, Default)]
+pub struct SummaryBuilder {
+    replicates: usize,
+    index: HashMap<String, usize>,
+    figures: Vec<Gathered>,
+}
+
+/// A figure's section, name, and (replicate, value) pairs so far.
+type Gathered = (Section, String, Vec<(usize, f64)>);
+
+impl SummaryBuilder {
+    /// Adds the next replicate's headlines.
+    pub fn add(&mut self, headlines: Vec<Headline>) {
+        let replicate = self.replicates;
+        for h in headlines {
+            let at = *self.index.entry(h.name.clone()).or_insert_with(|| {
+                self.figures.push((h.section, h.name, Vec::new()));
+                self.figures.len() - 1
+            });
+            self.figures[at].2.push((replicate, h.value));
+        }
+        self.replicates += 1;
+    }
+
+    /// The summary, figures in section order then name order.
+    pub fn finish(self) -> Summary {
+        let replicates = self.replicates;
+        let mut figures: Vec<Figure> = self
+            .figures
+            .into_iter()
+            .map(|(section, name, values)| {
+                let fill = if section.absent_is_zero() {
+                    0.0
+                } else {
+                    f64::NAN
+                };
+                let mut all = vec![fill; replicates];
+                for (r, v) in values {
+                    all[r] = v;
+                }
+                Figure {
+                    section,
+                    name,
+                    values: Across(all),
+                }
+            })
+            .collect();
+        figures.sort_by(|a, b| (a.section, &a.name).cmp(&(b.section, &b.name)));
+        Summary {
+            figures,
+            replicates,
+        }
+    }
+}
+
+/// The headline figures across replicates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
-    /// Per site, then `all`.
-    pub sites: Vec<SiteSummary>,
-    /// Value delivered per year by channel.
-    pub channels: Vec<Figure>,
-    /// State trade: routes, margins, vehicles.
-    pub state_trade: Vec<Figure>,
-    /// Households and markets before the closure and after the takeover.
-    pub households: Vec<Figure>,
-    /// Money flows.
-    pub money: Vec<MoneySummary>,
+    /// Every figure, in section then name order.
+    pub figures: Vec<Figure>,
     /// Replicates summarised.
     pub replicates: usize,
 }
 
-/// Month indices before the border closure (the 12 months before it starts) and after the
-/// takeover (from its first month to the end).
-fn windows(params: &ModelParams, months: &[YearMonth]) -> (Vec<usize>, Vec<usize>) {
-    let index = |date: jiff::civil::Date| {
-        months
-            .iter()
-            .position(|m| m.year == date.year() && m.month == date.month())
-    };
-    let closure = params
-        .phases
-        .iter()
-        .find(|p| p.kind == PhaseKind::BorderClosure)
-        .and_then(|p| index(p.first));
-    let before_end = closure.unwrap_or(12.min(months.len()));
-    let before = (before_end.saturating_sub(12)..before_end).collect();
-    let after_start = index(params.takeover.first_day).unwrap_or(months.len());
-    (before, (after_start..months.len()).collect())
-}
-
-fn figure(label: &str, results: &[ReplicateResult], f: impl Fn(&ReplicateResult) -> f64) -> Figure {
-    Figure {
-        label: label.to_owned(),
-        values: Across(results.iter().map(f).collect()),
-    }
-}
-
-fn channel_figures(results: &[ReplicateResult], years: f64) -> Vec<Figure> {
-    Channel::ALL
-        .iter()
-        .map(|&channel| {
-            figure(
-                &format!("{} value delivered, CNY/year", channel.name()),
-                results,
-                |r| {
-                    r.flows
-                        .iter()
-                        .filter(|f| f.key.channel == channel && f.key.outcome == Outcome::Delivered)
-                        .map(|f| f.value.cny())
-                        .sum::<f64>()
-                        / years
-                },
-            )
-        })
-        .collect()
-}
-
-fn state_trade_figures(params: &ModelParams, results: &[ReplicateResult]) -> Vec<Figure> {
-    let totals = |r: &ReplicateResult, channel: Channel| {
-        r.trade_months
-            .iter()
-            .filter(|t| t.channel == Some(channel))
-            .fold(TradeMonth::default(), |mut sum, t| {
-                sum.consignments += t.consignments;
-                sum.seized += t.seized;
-                sum.revenue += t.revenue;
-                sum.purchases += t.purchases;
-                sum.labour += t.labour;
-                sum.bribes += t.bribes;
-                sum.levy += t.levy;
-                sum
-            })
-    };
-    let driven: Vec<_> = params
-        .state_trade
-        .goods
-        .iter()
-        .filter(|g| g.driven_across)
-        .map(|g| g.good)
-        .collect();
-    vec![
-        figure(
-            "share of consignment value by state smuggling",
-            results,
-            |r| {
-                let smuggled = totals(r, Channel::StateSmuggling).revenue.cny();
-                smuggled / (smuggled + totals(r, Channel::OfficialCustoms).revenue.cny())
-            },
-        ),
-        figure(
-            "state smuggling net margin (after bribes, seizures), share of value",
-            results,
-            |r| {
-                let t = totals(r, Channel::StateSmuggling);
-                t.net_profit().cny() / t.revenue.cny()
-            },
-        ),
-        figure(
-            "same consignments without bribes or seizures, share of value",
-            results,
-            |r| {
-                let t = totals(r, Channel::StateSmuggling);
-                (t.revenue - t.purchases - t.labour).cny() / t.revenue.cny()
-            },
-        ),
-        figure(
-            "official customs net margin (after 30% levy), share of value",
-            results,
-            |r| {
-                let t = totals(r, Channel::OfficialCustoms);
-                t.net_profit().cny() / t.revenue.cny()
-            },
-        ),
-        figure(
-            "vehicles imported by state smuggling per month after the takeover",
-            results,
-            |r| {
-                let (_, after) = windows(params, &r.months);
-                let vehicles: i64 = r
-                    .flows
-                    .iter()
-                    .filter(|f| {
-                        f.key.channel == Channel::StateSmuggling
-                            && f.key.outcome == Outcome::Delivered
-                            && driven.contains(&f.key.good)
-                            && after.contains(&f.month)
-                    })
-                    .map(|f| f.quantity)
-                    .sum();
-                vehicles as f64 / after.len() as f64
-            },
-        ),
-    ]
-}
-
-fn household_figures(params: &ModelParams, results: &[ReplicateResult]) -> Vec<Figure> {
-    let mean_income = |r: &ReplicateResult, window: &[usize]| {
-        let (income, households) = r
-            .household_months
-            .iter()
-            .filter(|h| window.contains(&h.month))
-            .fold((0.0, 0.0), |(i, n), h| {
-                (
-                    i + (h.livelihood_income + h.wages).cny(),
-                    n + f64::from(h.households),
-                )
-            });
-        income / households
-    };
-    let mean_price = |r: &ReplicateResult, window: &[usize]| {
-        let prices: Vec<f64> = r
-            .prices
-            .iter()
-            .filter(|p| window.contains(&p.month) && p.essentials_price_cny_per_kg.is_finite())
-            .map(|p| p.essentials_price_cny_per_kg)
-            .collect();
-        prices.iter().sum::<f64>() / prices.len() as f64
-    };
-    vec![
-        figure(
-            "household income, CNY/month, 12 months before the closure",
-            results,
-            |r| mean_income(r, &windows(params, &r.months).0),
-        ),
-        figure(
-            "household income, CNY/month, after the takeover",
-            results,
-            |r| mean_income(r, &windows(params, &r.months).1),
-        ),
-        figure(
-            "essentials price, CNY/kg, 12 months before the closure",
-            results,
-            |r| mean_price(r, &windows(params, &r.months).0),
-        ),
-        figure(
-            "essentials price, CNY/kg, after the takeover",
-            results,
-            |r| mean_price(r, &windows(params, &r.months).1),
-        ),
-    ]
-}
-
 impl Summary {
-    /// Summarises a run.
+    /// Summarises replicates already in memory.
     pub fn new(params: &ModelParams, results: &[ReplicateResult]) -> Summary {
-        let years = ((params.last_day - params.first_day).get_days() + 1) as f64 / 365.25;
-        let site_ids: Vec<Option<u16>> = params
-            .porter
-            .sites
-            .iter()
-            .map(|s| Some(s.site.0))
-            .chain([None])
-            .collect();
-        let sites = site_ids
-            .iter()
-            .map(|&only| {
-                let per_replicate: Vec<[f64; 5]> = results
-                    .iter()
-                    .map(|r| {
-                        let (mut kg, mut value, mut wages, mut hired, mut rice) =
-                            (0.0, 0.0, 0.0, 0.0, 0.0);
-                        for p in r
-                            .porter_months
-                            .iter()
-                            .filter(|p| only.is_none_or(|s| s == p.site.0))
-                        {
-                            kg += p.kg_sold as f64;
-                            wages += p.wages.cny();
-                            hired += f64::from(p.porters_hired);
-                            rice += p.rice_bought_kg;
-                        }
-                        for f in r.flows.iter().filter(|f| {
-                            only.is_none_or(|s| s == f.key.site.0)
-                                && f.key.channel == Channel::Porter
-                                && f.key.outcome == Outcome::Delivered
-                        }) {
-                            value += f.value.cny();
-                        }
-                        [
-                            kg / years,
-                            value / years,
-                            wages / kg,
-                            wages / hired,
-                            rice / hired,
-                        ]
-                    })
-                    .collect();
-                let column = |i: usize| Across(per_replicate.iter().map(|v| v[i]).collect());
-                SiteSummary {
-                    site: only.map_or("all".into(), |s| params.sites[s as usize].id.clone()),
-                    kg_sold_per_year: column(0),
-                    value_cny_per_year: column(1),
-                    pay_cny_per_kg: column(2),
-                    income_cny_per_month: column(3),
-                    income_rice_kg_per_month: column(4),
-                }
-            })
-            .collect();
-
-        let mut money: Vec<MoneySummary> = Vec::new();
-        for (i, r) in results.iter().enumerate() {
-            for flow in &r.money {
-                let key = (flow.payer.name(), flow.payee.name(), flow.purpose.name());
-                let entry = match money
-                    .iter_mut()
-                    .position(|m| (m.payer, m.payee, m.purpose) == key)
-                {
-                    Some(at) => &mut money[at],
-                    None => {
-                        money.push(MoneySummary {
-                            payer: key.0,
-                            payee: key.1,
-                            purpose: key.2,
-                            cny_per_year: Across(vec![0.0; results.len()]),
-                        });
-                        money.last_mut().expect("just pushed")
-                    }
-                };
-                entry.cny_per_year.0[i] += flow.amount.cny() / years;
-            }
+        let mut builder = SummaryBuilder::default();
+        for r in results {
+            builder.add(headlines(params, r));
         }
-        money.sort_by(|a, b| (a.payer, a.payee, a.purpose).cmp(&(b.payer, b.payee, b.purpose)));
-        Summary {
-            sites,
-            channels: channel_figures(results, years),
-            state_trade: state_trade_figures(params, results),
-            households: household_figures(params, results),
-            money,
-            replicates: results.len(),
-        }
+        builder.finish()
     }
 
-    /// The summary as an aligned text table.
+    /// A figure by name.
+    pub fn get(&self, name: &str) -> Option<&Across> {
+        self.figures
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| &f.values)
+    }
+
+    /// The summary as aligned text tables, one per section.
     pub fn render(&self) -> String {
         let mut out = String::new();
         let band = if self.replicates > 1 {
@@ -374,62 +381,18 @@ impl Summary {
         } else {
             "1 replicate".to_owned()
         };
-        let _ = writeln!(out, "Porter channel ({band})");
-        let header = [
-            "site",
-            "kg sold/year",
-            "value CNY/year",
-            "pay CNY/kg",
-            "income CNY/month",
-            "income rice kg/month",
-        ];
-        let rows: Vec<[String; 6]> = self
-            .sites
-            .iter()
-            .map(|s| {
-                [
-                    s.site.clone(),
-                    s.kg_sold_per_year.show(0),
-                    s.value_cny_per_year.show(0),
-                    s.pay_cny_per_kg.show(3),
-                    s.income_cny_per_month.show(1),
-                    s.income_rice_kg_per_month.show(1),
-                ]
-            })
-            .collect();
-        render_rows(&mut out, &header, &rows);
-        for (title, figures) in [
-            ("Goods delivered by channel", &self.channels),
-            ("State trade", &self.state_trade),
-            ("Border households and markets", &self.households),
-        ] {
-            let _ = writeln!(out, "\n{title} ({band})");
-            let rows: Vec<[String; 2]> = figures
+        let mut sections: Vec<Section> = self.figures.iter().map(|f| f.section).collect();
+        sections.dedup();
+        for section in sections {
+            let rows: Vec<[String; 2]> = self
+                .figures
                 .iter()
-                .map(|f| {
-                    [
-                        f.label.clone(),
-                        f.values
-                            .show(if f.values.mean().abs() < 10.0 { 3 } else { 0 }),
-                    ]
-                })
+                .filter(|f| f.section == section)
+                .map(|f| [f.name.clone(), f.values.show()])
                 .collect();
+            let _ = writeln!(out, "\n{} ({band})", section.title());
             render_rows(&mut out, &["figure", "value"], &rows);
         }
-        let _ = writeln!(out, "\nMoney between actor classes, CNY per year ({band})");
-        let rows: Vec<[String; 4]> = self
-            .money
-            .iter()
-            .map(|m| {
-                [
-                    m.payer.to_owned(),
-                    m.payee.to_owned(),
-                    m.purpose.to_owned(),
-                    m.cny_per_year.show(0),
-                ]
-            })
-            .collect();
-        render_rows(&mut out, &["payer", "payee", "purpose", "CNY/year"], &rows);
         out
     }
 }
@@ -477,5 +440,23 @@ mod tests {
         assert_eq!(values.quantile(1.0), 4.0);
         assert_eq!(values.quantile(0.5), 2.5);
         assert!((values.quantile(0.05) - 1.15).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_money_flow_missing_from_a_replicate_counts_as_zero_and_a_ratio_as_missing() {
+        let mut builder = SummaryBuilder::default();
+        builder.add(vec![
+            headline(Section::Money, "a -> b (bribe), CNY/year", 10.0),
+            headline(Section::Porters, "porters at x: pay CNY/kg", 0.8),
+        ]);
+        builder.add(vec![]);
+        let summary = builder.finish();
+        assert_eq!(
+            summary.get("a -> b (bribe), CNY/year").unwrap().0,
+            vec![10.0, 0.0]
+        );
+        let pay = &summary.get("porters at x: pay CNY/kg").unwrap().0;
+        assert_eq!(pay[0], 0.8);
+        assert!(pay[1].is_nan());
     }
 }

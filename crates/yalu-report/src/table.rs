@@ -3,8 +3,9 @@
 //! empty CSV cell and a Parquet null.
 
 use std::fs::File;
+use std::io::BufWriter;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
@@ -38,7 +39,7 @@ impl ColumnData {
         }
     }
 
-    fn csv_cell(&self, row: usize) -> String {
+    pub(crate) fn csv_cell(&self, row: usize) -> String {
         match self {
             ColumnData::Int(v) => v[row].to_string(),
             ColumnData::Float(v) if v[row].is_nan() => String::new(),
@@ -87,38 +88,14 @@ impl Table {
             .map(|(_, c)| c)
     }
 
-    /// Writes the table as CSV with a header row.
-    pub fn write_csv(&self, path: &Path) -> Result<(), ReportError> {
-        let io = |source| ReportError::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        let file = File::create(path).map_err(io)?;
-        let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
-        let csv_error = |e: csv::Error| ReportError::Io {
-            path: path.display().to_string(),
-            source: e.into(),
-        };
-        writer
-            .write_record(self.columns.iter().map(|(name, _)| *name))
-            .map_err(csv_error)?;
-        for row in 0..self.rows() {
-            writer
-                .write_record(self.columns.iter().map(|(_, c)| c.csv_cell(row)))
-                .map_err(csv_error)?;
-        }
-        let mut inner = writer
-            .into_inner()
-            .map_err(|e| io(std::io::Error::other(e.to_string())))?;
-        inner.flush().map_err(io)
+    /// Writes the table as `<name>.csv` and `<name>.parquet` in `dir`.
+    pub fn write(&self, dir: &Path, name: &str) -> Result<(), ReportError> {
+        let mut files = TableFiles::create(dir, name)?;
+        files.append(self)?;
+        files.finish()
     }
 
-    /// Writes the table as Parquet (Snappy-compressed).
-    pub fn write_parquet(&self, path: &Path) -> Result<(), ReportError> {
-        let parquet_error = |e: parquet::errors::ParquetError| ReportError::Parquet {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        };
+    fn record_batch(&self, path: &Path) -> Result<RecordBatch, ReportError> {
         let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) = self
             .columns
             .iter()
@@ -128,22 +105,99 @@ impl Table {
                 (Field::new(*name, data_type, nullable), array)
             })
             .unzip();
-        let schema = Arc::new(Schema::new(fields));
-        let batch =
-            RecordBatch::try_new(schema.clone(), arrays).map_err(|e| ReportError::Parquet {
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| {
+            ReportError::Parquet {
                 path: path.display().to_string(),
                 message: e.to_string(),
-            })?;
-        let file = File::create(path).map_err(|source| ReportError::Io {
-            path: path.display().to_string(),
+            }
+        })
+    }
+}
+
+/// A table's CSV and Parquet files, opened once and appended to piece by piece (one
+/// replicate at a time), so a run never holds every replicate's rows in memory.
+pub struct TableFiles {
+    csv_path: PathBuf,
+    parquet_path: PathBuf,
+    csv: csv::Writer<BufWriter<File>>,
+    wrote_header: bool,
+    parquet: Option<ArrowWriter<File>>,
+}
+
+impl TableFiles {
+    /// Creates `<name>.csv` and `<name>.parquet` in `dir`.
+    pub fn create(dir: &Path, name: &str) -> Result<TableFiles, ReportError> {
+        let csv_path = dir.join(format!("{name}.csv"));
+        let file = File::create(&csv_path).map_err(|source| ReportError::Io {
+            path: csv_path.display().to_string(),
             source,
         })?;
-        let props = WriterProperties::builder()
-            .set_compression(Compression::SNAPPY)
-            .build();
-        let mut writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(parquet_error)?;
-        writer.write(&batch).map_err(parquet_error)?;
-        writer.close().map_err(parquet_error)?;
+        Ok(TableFiles {
+            csv: csv::Writer::from_writer(BufWriter::new(file)),
+            parquet_path: dir.join(format!("{name}.parquet")),
+            csv_path,
+            wrote_header: false,
+            parquet: None,
+        })
+    }
+
+    /// Appends the rows of `table`; every piece must have the same columns.
+    pub fn append(&mut self, table: &Table) -> Result<(), ReportError> {
+        let csv_error = |e: csv::Error| ReportError::Io {
+            path: self.csv_path.display().to_string(),
+            source: e.into(),
+        };
+        if !self.wrote_header {
+            self.csv
+                .write_record(table.columns.iter().map(|(name, _)| *name))
+                .map_err(csv_error)?;
+            self.wrote_header = true;
+        }
+        for row in 0..table.rows() {
+            self.csv
+                .write_record(table.columns.iter().map(|(_, c)| c.csv_cell(row)))
+                .map_err(csv_error)?;
+        }
+        let batch = table.record_batch(&self.parquet_path)?;
+        let parquet_error = |e: parquet::errors::ParquetError| ReportError::Parquet {
+            path: self.parquet_path.display().to_string(),
+            message: e.to_string(),
+        };
+        if self.parquet.is_none() {
+            let file = File::create(&self.parquet_path).map_err(|source| ReportError::Io {
+                path: self.parquet_path.display().to_string(),
+                source,
+            })?;
+            let props = WriterProperties::builder()
+                .set_compression(Compression::SNAPPY)
+                .build();
+            self.parquet = Some(
+                ArrowWriter::try_new(file, batch.schema(), Some(props)).map_err(parquet_error)?,
+            );
+        }
+        if let Some(writer) = &mut self.parquet {
+            writer.write(&batch).map_err(parquet_error)?;
+        }
+        Ok(())
+    }
+
+    /// Flushes and closes both files.
+    pub fn finish(self) -> Result<(), ReportError> {
+        let io = |source| ReportError::Io {
+            path: self.csv_path.display().to_string(),
+            source,
+        };
+        let mut inner = self
+            .csv
+            .into_inner()
+            .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+        inner.flush().map_err(io)?;
+        if let Some(writer) = self.parquet {
+            writer.close().map_err(|e| ReportError::Parquet {
+                path: self.parquet_path.display().to_string(),
+                message: e.to_string(),
+            })?;
+        }
         Ok(())
     }
 }
@@ -168,13 +222,12 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("yalu-table-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("t.csv");
-        table.write_csv(&path).unwrap();
+        table.write(&dir, "t").unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
             text,
             "month,kg,pay,sanctioned\n2017-01,5,0.8,false\n2017-02,6,,true\n"
         );
-        table.write_parquet(&dir.join("t.parquet")).unwrap();
         let bytes = std::fs::read(dir.join("t.parquet")).unwrap();
         assert_eq!(&bytes[..4], b"PAR1");
         std::fs::remove_dir_all(&dir).unwrap();

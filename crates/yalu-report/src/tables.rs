@@ -1,8 +1,10 @@
 //! The run's tidy tables, built from the replicates' records. Every row is keyed by
 //! replicate, seed and month, then by what it describes.
 
-use yalu_model::ReplicateResult;
+use yalu_model::ledger::{ActorClass, Purpose};
+use yalu_model::observe::Activity;
 use yalu_model::params::ModelParams;
+use yalu_model::{Fen, ReplicateResult};
 
 use crate::table::{ColumnData, Table};
 
@@ -166,6 +168,31 @@ pub fn incomes(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             income.push(h.mean_income_cny());
             rice.push(h.mean_income_rice_kg());
         }
+        // Workers abroad keep what they do not hand over; rice is not their measure.
+        for record in result
+            .activity
+            .iter()
+            .filter(|a| a.activity == Activity::WorkersAbroad && a.value > 0.0)
+        {
+            let month_money = |payer, payee| {
+                result
+                    .money
+                    .iter()
+                    .filter(|m| m.month == record.month && m.payer == payer && m.payee == payee)
+                    .map(|m| m.amount.cny())
+                    .sum::<f64>()
+            };
+            let kept = month_money(
+                ActorClass::ForeignCounterparties,
+                ActorClass::OverseasWorkers,
+            ) - month_money(ActorClass::OverseasWorkers, ActorClass::Room39);
+            rows.key(result, record.month);
+            group.push("overseas_workers".to_owned());
+            site.push("abroad".to_owned());
+            people.push(record.value as i64);
+            income.push(kept / record.value);
+            rice.push(f64::NAN);
+        }
     }
     rows.into_table(vec![
         ("group", ColumnData::Text(group)),
@@ -228,12 +255,14 @@ pub fn trade(params: &ModelParams, results: &[ReplicateResult]) -> Table {
 pub fn prices(params: &ModelParams, results: &[ReplicateResult]) -> Table {
     let mut rows = Rows::new(params);
     let (mut site, mut good, mut price) = (Vec::new(), Vec::new(), Vec::new());
-    let essentials = &params.goods[params.households.good.0 as usize].id;
+    let essentials = params.households.as_ref().map_or("essentials", |h| {
+        params.goods[h.good.0 as usize].id.as_str()
+    });
     for result in results {
         for p in &result.prices {
             for (name, value) in [
                 ("rice", p.rice_price_cny_per_kg),
-                (essentials.as_str(), p.essentials_price_cny_per_kg),
+                (essentials, p.essentials_price_cny_per_kg),
             ] {
                 if value.is_nan() {
                     continue;
@@ -249,5 +278,133 @@ pub fn prices(params: &ModelParams, results: &[ReplicateResult]) -> Table {
         ("site", ColumnData::Text(site)),
         ("good", ColumnData::Text(good)),
         ("price_cny_per_kg", ColumnData::Float(price)),
+    ])
+}
+
+/// `fx`: foreign currency reaching Room 39 by channel and month, in yuan and US dollars.
+pub fn fx(params: &ModelParams, results: &[ReplicateResult]) -> Table {
+    let mut rows = Rows::new(params);
+    let (mut channel, mut cny, mut usd) = (Vec::new(), Vec::new(), Vec::new());
+    for result in results {
+        for flow in result
+            .money
+            .iter()
+            .filter(|m| m.payee == ActorClass::Room39 && m.purpose == Purpose::Remittance)
+        {
+            let Some(name) = flow.payer.fx_channel() else {
+                continue;
+            };
+            rows.key(result, flow.month);
+            channel.push(name.to_owned());
+            cny.push(flow.amount.cny());
+            usd.push(flow.amount.cny() / result.cny_per_usd[flow.month]);
+        }
+    }
+    rows.into_table(vec![
+        ("channel", ColumnData::Text(channel)),
+        ("amount_cny", ColumnData::Float(cny)),
+        ("amount_usd", ColumnData::Float(usd)),
+    ])
+}
+
+/// `activity`: monthly activity of Room 39's other channels (courier bags, embassies open,
+/// quota shortfalls, workers abroad, drugs sold and seized).
+pub fn activity(params: &ModelParams, results: &[ReplicateResult]) -> Table {
+    let mut rows = Rows::new(params);
+    let (mut metric, mut value) = (Vec::new(), Vec::new());
+    for result in results {
+        for record in &result.activity {
+            rows.key(result, record.month);
+            metric.push(record.activity.name().to_owned());
+            value.push(record.value);
+        }
+    }
+    rows.into_table(vec![
+        ("metric", ColumnData::Text(metric)),
+        ("value", ColumnData::Float(value)),
+    ])
+}
+
+/// `balances`: each actor class's cumulative net position at the end of each month (the
+/// change in its wealth since the start: donju fortunes, Room 39's reserves).
+pub fn balances(params: &ModelParams, results: &[ReplicateResult]) -> Table {
+    let mut rows = Rows::new(params);
+    let (mut class, mut balance) = (Vec::new(), Vec::new());
+    for result in results {
+        let mut running = [0i64; ActorClass::ALL.len()];
+        let mut flows = result.money.iter().peekable();
+        for month in 0..result.months.len() {
+            while let Some(flow) = flows.next_if(|f| f.month == month) {
+                running[flow.payer as usize] -= flow.amount.0;
+                running[flow.payee as usize] += flow.amount.0;
+            }
+            for (c, fen) in running.iter().enumerate().filter(|(_, fen)| **fen != 0) {
+                rows.key(result, month);
+                class.push(ActorClass::ALL[c].name().to_owned());
+                balance.push(Fen(*fen).cny());
+            }
+        }
+    }
+    rows.into_table(vec![
+        ("class", ColumnData::Text(class)),
+        ("balance_cny", ColumnData::Float(balance)),
+    ])
+}
+
+/// `observed`: the monitors' view of the sea beside the truth, by month, good and route
+/// (`ship_to_ship` or `port_delivery`): transfers and quantities that truly moved, those
+/// the monitors detected (what a panel could report) and those interdicted, with the
+/// detection gap (observed over true quantity) and, for a capped import, the annual cap.
+/// Quantities are in the good's unit (`unit`); `observed_quantity` is the first quantity
+/// column, as the report page reads it.
+pub fn observed(params: &ModelParams, results: &[ReplicateResult]) -> Table {
+    let mut rows = Rows::new(params);
+    let (mut good, mut route, mut unit) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut transfers, mut true_quantity) = (Vec::new(), Vec::new());
+    let (mut detected, mut observed_quantity) = (Vec::new(), Vec::new());
+    let (mut interdicted, mut interdicted_quantity, mut interdicted_value) =
+        (Vec::new(), Vec::new(), Vec::new());
+    let (mut gap, mut annual_cap) = (Vec::new(), Vec::new());
+    let cap = params.maritime.as_ref().and_then(|m| m.cap);
+    for result in results {
+        for o in &result.observed {
+            rows.key(result, o.month);
+            let g = &params.goods[o.good.0 as usize];
+            good.push(g.id.clone());
+            route.push(o.route.name().to_owned());
+            unit.push(g.unit.name().to_owned());
+            transfers.push(i64::from(o.transfers));
+            true_quantity.push(o.true_quantity);
+            detected.push(i64::from(o.detected_transfers));
+            observed_quantity.push(o.observed_quantity);
+            interdicted.push(i64::from(o.interdicted_transfers));
+            interdicted_quantity.push(o.interdicted_quantity);
+            interdicted_value.push(o.interdicted_value.cny());
+            gap.push(o.detection_ratio());
+            annual_cap.push(
+                cap.filter(|c| c.good == o.good)
+                    .map_or(f64::NAN, |c| c.units_per_year),
+            );
+        }
+    }
+    rows.into_table(vec![
+        ("good", ColumnData::Text(good)),
+        ("route", ColumnData::Text(route)),
+        ("unit", ColumnData::Text(unit)),
+        ("observed_quantity", ColumnData::Int(observed_quantity)),
+        ("true_quantity", ColumnData::Int(true_quantity)),
+        ("detected_transfers", ColumnData::Int(detected)),
+        ("transfers", ColumnData::Int(transfers)),
+        ("interdicted_transfers", ColumnData::Int(interdicted)),
+        (
+            "interdicted_quantity",
+            ColumnData::Int(interdicted_quantity),
+        ),
+        (
+            "interdicted_value_cny",
+            ColumnData::Float(interdicted_value),
+        ),
+        ("detection_gap", ColumnData::Float(gap)),
+        ("annual_cap", ColumnData::Float(annual_cap)),
     ])
 }

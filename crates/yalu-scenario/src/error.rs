@@ -218,7 +218,9 @@ impl SourceText {
         let before = &self.text[..offset];
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let line = self.text[line_start..].lines().next().unwrap_or("");
-        let header = before[..line_start]
+        // The table the offset is in: its own line when that is a header, else the nearest
+        // header above.
+        let header = self.text[..line_start + line.len()]
             .lines()
             .rev()
             .map(str::trim)
@@ -227,7 +229,7 @@ impl SourceText {
         let key = line
             .split_once('=')
             .map(|(k, _)| k.trim().to_owned())
-            .filter(|k| !k.starts_with('['));
+            .filter(|k| !k.starts_with('[') && !line.trim_start().starts_with('['));
         let token: String = self.text[offset..]
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
@@ -261,5 +263,7 @@ mod tests {
         assert_eq!(src.field_at(offset), "porter.min_load_kg.sorce");
         let offset = src.text.find("name").unwrap();
         assert_eq!(src.field_at(offset), "scenario.name");
+        let offset = src.text.find("[porter]").unwrap();
+        assert_eq!(src.field_at(offset), "porter");
     }
 }

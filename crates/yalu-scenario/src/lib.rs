@@ -7,12 +7,16 @@
 
 pub mod error;
 pub mod evidence;
+pub mod overrides;
 pub mod raw;
 pub mod scenario;
 
 pub use error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
 pub use evidence::Registry;
-pub use scenario::{BASELINE, Evidence, ParameterRecord, Scenario, SiteInfo, Value};
+pub use scenario::{
+    BASELINE, CoverageRow, Evidence, EvidenceDocument, ParameterRecord, Scenario, SiteInfo, Value,
+    coverage,
+};
 
 use std::path::Path;
 

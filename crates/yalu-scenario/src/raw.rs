@@ -40,31 +40,45 @@ pub struct RawScenario {
     #[serde(default)]
     pub sanctions: Vec<RawSanction>,
     /// Goods catalogue.
+    #[serde(default)]
     pub goods: Vec<RawGood>,
-    /// Crossing sites.
+    /// Sites.
+    #[serde(default)]
     pub sites: Vec<RawSite>,
-    /// Porter channel.
-    pub porter: RawPorter,
-    /// Porter operation profit split.
-    pub profit_split: RawProfitSplit,
-    /// Pass-up shares.
-    pub pass_up: RawPassUp,
     /// Rice and essentials markets.
     pub market: RawMarket,
-    /// Exchange rate.
+    /// Exchange rate schedule.
     pub exchange: RawExchange,
-    /// Chinese border enforcement.
-    pub enforcement: RawEnforcement,
+    /// Porter channel (absent: no porters).
+    pub porter: Option<RawPorter>,
+    /// Porter operation profit split (needed with `[porter]`).
+    pub profit_split: Option<RawProfitSplit>,
+    /// Pass-up shares (needed when officials are paid).
+    pub pass_up: Option<RawPassUp>,
+    /// Chinese border enforcement (needed with state trade or households).
+    pub enforcement: Option<RawEnforcement>,
     /// How each crossing mode works.
+    #[serde(default)]
     pub modes: Vec<RawMode>,
     /// Modes of crossing at each site and their capacity.
+    #[serde(default)]
     pub crossings: Vec<RawCrossing>,
-    /// State smuggling.
-    pub state_trade: RawStateTrade,
-    /// The state takeover after the reopening.
-    pub takeover: RawTakeover,
-    /// Border households.
-    pub households: RawHouseholds,
+    /// State smuggling (absent: none).
+    pub state_trade: Option<RawStateTrade>,
+    /// The state takeover after the reopening (absent: none in the horizon).
+    pub takeover: Option<RawTakeover>,
+    /// Border households (absent: none).
+    pub households: Option<RawHouseholds>,
+    /// Cash couriers (absent: none).
+    pub couriers: Option<RawCouriers>,
+    /// Embassies (absent: none).
+    pub diplomats: Option<RawDiplomats>,
+    /// Overseas labour (absent: none).
+    pub labour: Option<RawLabour>,
+    /// State drugs (absent: none).
+    pub drugs: Option<RawDrugs>,
+    /// The maritime channel (absent: none).
+    pub maritime: Option<RawMaritime>,
 }
 
 /// `[scenario]`.
@@ -291,6 +305,16 @@ pub struct RawMarket {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawExchange {
+    /// Dated rates.
+    pub schedule: Vec<RawRateStep>,
+}
+
+/// `[[exchange.schedule]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRateStep {
+    /// First day of this rate.
+    pub from: Spanned<String>,
     /// Yuan per US dollar.
     pub cny_per_usd: Param,
 }
@@ -467,4 +491,258 @@ pub struct RawHouseholdSite {
     pub site: Spanned<String>,
     /// Households.
     pub households: Param,
+}
+
+/// `[couriers]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCouriers {
+    /// Officials sending cash.
+    pub officials: Param,
+    /// Bags per official per month.
+    pub trips_per_month: Param,
+    /// Mean cash per bag.
+    pub cash_usd_per_trip: Param,
+    /// Lognormal sigma of cash per bag.
+    pub cash_sigma: Param,
+    /// Captain's fee.
+    pub captain_fee_share: Param,
+    /// Seizure chance per bag.
+    pub capture_probability_per_trip: Param,
+}
+
+/// `[diplomats]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDiplomats {
+    /// Embassies.
+    pub embassies: Param,
+    /// Quota per embassy per month.
+    pub quota_usd_per_month: Param,
+    /// Mean earnings per embassy per month.
+    pub earnings_usd_per_month: Param,
+    /// Lognormal sigma of earnings.
+    pub earnings_sigma: Param,
+    /// Dated expulsions.
+    #[serde(default)]
+    pub expulsions: Vec<RawExpulsion>,
+}
+
+/// `[[diplomats.expulsions]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpulsion {
+    /// Date, `YYYY-MM-DD`.
+    pub date: Spanned<String>,
+    /// Embassies closed.
+    pub embassies: Param,
+}
+
+/// `[labour]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLabour {
+    /// Wage per worker per month.
+    pub wage_usd_per_month: Param,
+    /// Share handed over.
+    pub handover_share: Param,
+    /// Dated worker counts.
+    pub workers: Vec<RawWorkersStep>,
+}
+
+/// `[[labour.workers]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkersStep {
+    /// First day.
+    pub from: Spanned<String>,
+    /// Workers abroad.
+    pub workers: Param,
+}
+
+/// `[drugs]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDrugs {
+    /// Heroin good id.
+    pub heroin_good: Spanned<String>,
+    /// Methamphetamine good id.
+    pub methamphetamine_good: Spanned<String>,
+    /// Heroin per year.
+    pub heroin_kg_per_year: Param,
+    /// Methamphetamine per year.
+    pub methamphetamine_kg_per_year: Param,
+    /// Heroin pack.
+    pub heroin_unit_g: Param,
+    /// Methamphetamine unit.
+    pub methamphetamine_unit_kg: Param,
+    /// Sea price over border price.
+    pub sea_price_multiple: Param,
+    /// Share sold at sea.
+    pub sea_share: Param,
+    /// Sales per month.
+    pub sales_per_month: Param,
+    /// Seizure chance per sale.
+    pub seizure_probability_per_sale: Param,
+    /// Room 39's share.
+    pub room39_share: Param,
+    /// Border sales site.
+    pub border_site: Spanned<String>,
+    /// Sea sales site.
+    pub sea_site: Spanned<String>,
+}
+
+/// `[maritime]`: ships, transfers at sea, port deliveries and the monitors.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMaritime {
+    /// Site id of the ship-to-ship transfer zone.
+    pub sts_zone: Spanned<String>,
+    /// Logit scale on the options' daily returns.
+    pub choice_sensitivity_days: Param,
+    /// Daily return that keeping a ship in port is worth.
+    pub hurdle_return_per_day: Param,
+    /// Learning rate of the chance of being seen.
+    pub risk_learning_rate: Param,
+    /// Prior chance of being seen on a route.
+    pub prior_detection_probability: Param,
+    /// The trading company's share of a voyage's profit.
+    pub company_share: Param,
+    /// Room 39's share of the company's take.
+    pub room39_share: Param,
+    /// Sale price spread.
+    pub price_sigma: Param,
+    /// Share of transfers with AIS off.
+    pub ais_off_share: Param,
+    /// Share of transfers at sea made at night.
+    pub night_share: Param,
+    /// Days before an interdicted ship is replaced.
+    pub ship_replacement_days: Param,
+    /// Supervision payments per tonne by agency.
+    pub bribe_cny_per_t: RawSeaBribes,
+    /// Satellites, aircraft, inspections, interdiction.
+    pub monitors: RawMonitors,
+    /// An annual import cap (absent: none accounted).
+    pub cap: Option<RawImportCap>,
+    /// Goods carried by sea.
+    #[serde(default)]
+    pub cargoes: Vec<RawSeaCargo>,
+    /// North Korean fleets.
+    #[serde(default)]
+    pub fleets: Vec<RawFleet>,
+    /// Counterpart ships at sea.
+    #[serde(default)]
+    pub counterparts: Vec<RawCounterpart>,
+}
+
+/// `[maritime.bribe_cny_per_t]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSeaBribes {
+    /// Customs.
+    pub customs: Param,
+    /// State Security.
+    pub state_security: Param,
+    /// Party officials.
+    pub party: Param,
+}
+
+/// `[maritime.monitors]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMonitors {
+    /// Satellite images a day.
+    pub satellite_revisits_per_day: Param,
+    /// Chance an image shows a transfer under way.
+    pub satellite_detection_per_pass: Param,
+    /// Patrol aircraft hours over the zone a day.
+    pub aircraft_patrol_hours_per_day: Param,
+    /// Sighting rate of a patrol aircraft overhead.
+    pub aircraft_sightings_per_hour: Param,
+    /// Hazard multiplier with AIS off.
+    pub ais_off_detection_factor: Param,
+    /// Hazard multiplier at night.
+    pub night_detection_factor: Param,
+    /// Chance of notice by inspection in port.
+    pub port_inspection_probability: Param,
+    /// Interdiction after a detection at sea.
+    pub interdiction_probability_at_sea: Param,
+    /// Interdiction after a detection in port.
+    pub interdiction_probability_in_port: Param,
+}
+
+/// `[maritime.cap]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImportCap {
+    /// Good id (counted in barrels).
+    pub good: Spanned<String>,
+    /// Barrels a year allowed.
+    pub barrels_per_year: Param,
+}
+
+/// `[[maritime.cargoes]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSeaCargo {
+    /// Good id.
+    pub good: Spanned<String>,
+    /// Site id of the Chinese port for direct deliveries.
+    pub port: Spanned<String>,
+    /// Share of its voyages stopped while the border is closed.
+    pub closure_stop_share: Param,
+}
+
+/// `[[maritime.fleets]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFleet {
+    /// Identifier.
+    pub id: Spanned<String>,
+    /// `bulk_carrier`, `fishing_boat` or `tanker`.
+    pub kind: Spanned<String>,
+    /// Good id.
+    pub good: Spanned<String>,
+    /// Site id of the home port.
+    pub home_port: Spanned<String>,
+    /// Ships.
+    pub ships: Param,
+    /// Cargo per ship.
+    pub capacity_t: Param,
+    /// Round trip to the transfer zone.
+    pub sts_voyage_days: Param,
+    /// Round trip to the Chinese port.
+    pub port_voyage_days: Param,
+    /// Hours to transfer a full load at sea.
+    pub transfer_hours: Param,
+    /// Hours a full load spends in a Chinese port.
+    pub port_hours: Param,
+    /// Fuel and stores per day at sea.
+    pub fuel_cost_cny_per_day: Param,
+    /// Crew pay per day at sea.
+    pub crew_wage_cny_per_day: Param,
+    /// Value of a ship.
+    pub ship_value_cny: Param,
+}
+
+/// `[[maritime.counterparts]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCounterpart {
+    /// Identifier.
+    pub id: Spanned<String>,
+    /// `receiving_ship` or `supply_tanker`.
+    pub kind: Spanned<String>,
+    /// Good ids.
+    pub goods: Vec<Spanned<String>>,
+    /// Ships.
+    pub ships: Param,
+    /// Cargo per ship.
+    pub capacity_t: Param,
+    /// Round trip to a Chinese port.
+    pub voyage_days: Param,
+    /// Their margin on the Chinese price.
+    pub margin_share: Param,
+    /// Their freight per tonne.
+    pub freight_cny_per_t: Param,
 }

@@ -9,14 +9,19 @@ use serde::Serialize;
 use toml::Spanned;
 use yalu_model::calendar::{IceSeason, MonthDay, Phase, PhaseKind};
 use yalu_model::params::{
-    Bureau, BureauId, Crossing, Direction, Enforcement, Good, GoodId, HouseholdParams,
-    MarketParams, Mode, ModeParams, ModelParams, PassUp, PorterGood, PorterParams, PorterSite,
-    ProfitSplit, QuantityUnit, Sanction, Site, SiteId, StateGood, StateTrade, Takeover,
+    Bureau, BureauId, CounterpartFleet, CounterpartKind, Couriers, Crossing, Diplomats, Direction,
+    Drugs, Enforcement, ExchangeSchedule, Fleet, FleetKind, Good, GoodId, HouseholdParams,
+    ImportCap, Labour, Maritime, MarketParams, Mode, ModeParams, ModelParams, Monitors, PassUp,
+    PorterGood, PorterParams, PorterSite, ProfitSplit, QuantityUnit, Sanction, SeaCargo, Site,
+    SiteId, StateGood, StateTrade, Takeover,
 };
 
 use crate::error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
 use crate::evidence::Registry;
-use crate::raw::{Param, RawScenario};
+use crate::raw::{
+    Param, RawCouriers, RawDiplomats, RawDrugs, RawEnforcement, RawHouseholds, RawLabour,
+    RawMaritime, RawPassUp, RawPorter, RawScenario, RawStateTrade, RawTakeover,
+};
 
 /// The baseline scenario shipped with Yalu.
 pub const BASELINE: &str = include_str!("../../../scenarios/baseline.toml");
@@ -34,10 +39,47 @@ pub struct Scenario {
     pub params: ModelParams,
     /// Sites with their display facts, in [`SiteId`] order.
     pub sites: Vec<SiteInfo>,
-    /// Yuan per US dollar, for reports.
-    pub cny_per_usd: f64,
     /// Every value with its unit and evidence, in file order.
     pub parameters: Vec<ParameterRecord>,
+}
+
+/// A scenario's inputs with their evidence, as `yalu evidence --format json` prints it and
+/// `yalu run` writes it (`scenario.json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceDocument<'a> {
+    /// Scenario name.
+    pub name: &'a str,
+    /// What it represents.
+    pub description: &'a str,
+    /// Sites with coordinates.
+    pub sites: &'a [SiteInfo],
+    /// Every input with its unit and evidence.
+    pub parameters: &'a [ParameterRecord],
+    /// The registered sources the inputs cite, with full citations.
+    pub sources: Vec<&'a crate::evidence::Source>,
+}
+
+impl Scenario {
+    /// The scenario's inputs with their evidence and the sources they cite.
+    pub fn evidence_document<'a>(&'a self, registry: &'a Registry) -> EvidenceDocument<'a> {
+        let mut cited: Vec<&str> = self
+            .parameters
+            .iter()
+            .filter_map(|p| match &p.evidence {
+                Evidence::Source { id, .. } => Some(id.as_str()),
+                Evidence::Assumption { .. } => None,
+            })
+            .collect();
+        cited.sort_unstable();
+        cited.dedup();
+        EvidenceDocument {
+            name: &self.name,
+            description: &self.description,
+            sites: &self.sites,
+            parameters: &self.parameters,
+            sources: cited.iter().filter_map(|id| registry.get(id)).collect(),
+        }
+    }
 }
 
 /// Display facts about a site.
@@ -141,6 +183,23 @@ enum Unit {
     UnitsPerMonth,
     LogitScale,
     Ratio,
+    UsdPerTrip,
+    UsdPerMonth,
+    Embassies,
+    KgPerYear,
+    Grams,
+    SalesPerMonth,
+    Tonnes,
+    Days,
+    Hours,
+    Ships,
+    Cny,
+    CnyPerDay,
+    CnyPerTonne,
+    PassesPerDay,
+    HoursPerDay,
+    PerHour,
+    BarrelsPerYear,
 }
 
 impl Unit {
@@ -171,6 +230,23 @@ impl Unit {
             Unit::UnitsPerMonth => "units/month",
             Unit::LogitScale => "1/margin",
             Unit::Ratio => "ratio",
+            Unit::UsdPerTrip => "USD/trip",
+            Unit::UsdPerMonth => "USD/month",
+            Unit::Embassies => "embassies",
+            Unit::KgPerYear => "kg/year",
+            Unit::Grams => "g",
+            Unit::SalesPerMonth => "sales/month",
+            Unit::Tonnes => "t",
+            Unit::Days => "days",
+            Unit::Hours => "hours",
+            Unit::Ships => "ships",
+            Unit::Cny => "CNY",
+            Unit::CnyPerDay => "CNY/day",
+            Unit::CnyPerTonne => "CNY/t",
+            Unit::PassesPerDay => "passes/day",
+            Unit::HoursPerDay => "hours/day",
+            Unit::PerHour => "1/hour",
+            Unit::BarrelsPerYear => "barrels/year",
         }
     }
 }
@@ -202,6 +278,12 @@ const COUNT: Allowed = Allowed {
     min: 0.0,
     max: u32::MAX as f64,
     whole: true,
+};
+/// An event rate per month (at most daily).
+const PER_MONTH: Allowed = Allowed {
+    min: 0.0,
+    max: 28.0,
+    whole: false,
 };
 const POSITIVE_COUNT: Allowed = Allowed {
     min: 1.0,
@@ -555,8 +637,8 @@ fn validate(raw: &RawScenario, c: &mut Checker) -> Option<Scenario> {
     let sanctions = sanctions(raw, c, &good_ids);
     let bureau_ids: Vec<String> = raw
         .state_trade
-        .bureaus
         .iter()
+        .flat_map(|t| &t.bureaus)
         .map(|b| b.id.get_ref().clone())
         .collect();
     let (sites, site_infos, site_ids) = sites(raw, c, &bureau_ids);
@@ -565,39 +647,52 @@ fn validate(raw: &RawScenario, c: &mut Checker) -> Option<Scenario> {
         goods: &good_ids,
     };
 
-    let porter = porter_params(raw, c, &ids);
-    let split = &raw.profit_split;
-    let profit_split = ProfitSplit {
-        border_guards: c.share(
-            &split.border_guards_share,
-            "profit_split.border_guards_share",
-        ),
-        donju: c.share(&split.donju_share, "profit_split.donju_share"),
-        porters: c.share(&split.porters_share, "profit_split.porters_share"),
-    };
-    c.shares_sum_to_one(
-        &[
-            profit_split.border_guards,
-            profit_split.donju,
-            profit_split.porters,
-        ],
-        split.border_guards_share.span().start..split.porters_share.span().end,
-        "profit_split",
-    );
-    let pass_up = pass_up(raw, c);
+    let porter = raw
+        .porter
+        .as_ref()
+        .and_then(|p| porter_params(raw, p, c, &ids));
+    let officials_paid = raw.porter.is_some()
+        || raw.state_trade.is_some()
+        || raw.households.is_some()
+        || raw.maritime.is_some();
+    let pass_up = c
+        .required(
+            &raw.pass_up,
+            officials_paid,
+            "pass_up",
+            "officials are paid in this scenario",
+        )
+        .map(|p| pass_up(p, c));
     let market = market(raw, c);
-    let cny_per_usd = c.number(
-        &raw.exchange.cny_per_usd,
-        "exchange.cny_per_usd",
-        Unit::CnyPerUsd,
-        POSITIVE,
-    );
-    let enforcement = enforcement(raw, c);
+    let exchange = exchange(raw, c);
+    let border_trade = raw.state_trade.is_some() || raw.households.is_some();
+    let enforcement = c
+        .required(
+            &raw.enforcement,
+            border_trade,
+            "enforcement",
+            "state trade or households cross the border",
+        )
+        .map(|e| enforcement(e, c));
     let modes = modes(raw, c);
     let crossings = crossings(raw, c, &ids, &modes);
-    let state_trade = state_trade(raw, c, &ids, &goods);
-    let takeover = takeover(raw, c);
-    let households = households(raw, c, &ids, &goods);
+    let state_trade = raw
+        .state_trade
+        .as_ref()
+        .and_then(|t| state_trade(t, c, &ids, &goods));
+    let takeover = raw.takeover.as_ref().and_then(|t| takeover(t, c));
+    let households = raw
+        .households
+        .as_ref()
+        .and_then(|h| households(h, c, &ids, &goods));
+    let couriers = raw.couriers.as_ref().map(|x| couriers(x, c));
+    let diplomats = raw.diplomats.as_ref().and_then(|x| diplomats(x, c));
+    let labour = raw.labour.as_ref().and_then(|x| labour(x, c));
+    let drugs = raw.drugs.as_ref().and_then(|x| drugs(x, c, &ids, &goods));
+    let maritime = raw
+        .maritime
+        .as_ref()
+        .and_then(|x| maritime(x, c, &ids, &goods));
 
     Some(Scenario {
         name: meta.name.get_ref().clone(),
@@ -614,19 +709,23 @@ fn validate(raw: &RawScenario, c: &mut Checker) -> Option<Scenario> {
             sanctions,
             goods,
             sites,
-            porter: porter?,
-            profit_split,
-            pass_up,
             market,
+            exchange,
+            porter,
+            pass_up,
             enforcement,
             modes,
             crossings,
-            state_trade: state_trade?,
-            takeover: takeover?,
-            households: households?,
+            state_trade,
+            takeover,
+            households,
+            couriers,
+            diplomats,
+            labour,
+            drugs,
+            maritime,
         },
         sites: site_infos,
-        cny_per_usd,
         parameters: Vec::new(),
     })
 }
@@ -638,6 +737,67 @@ struct Ids<'a> {
 }
 
 impl Checker<'_> {
+    /// A section that must be present when `needed`; reports its absence.
+    fn required<'r, T>(
+        &mut self,
+        section: &'r Option<T>,
+        needed: bool,
+        name: &str,
+        why: &str,
+    ) -> Option<&'r T> {
+        if needed && section.is_none() {
+            self.error(
+                0..0,
+                name,
+                ErrorKind::Invalid {
+                    expected: format!("a [{name}] table, because {why}"),
+                    found: "none".into(),
+                },
+            );
+        }
+        section.as_ref()
+    }
+
+    /// Dated steps `(from, value)` in strictly increasing date order, at least one.
+    fn schedule<T>(
+        &mut self,
+        steps: &[T],
+        field: &str,
+        mut step: impl FnMut(&mut Self, &T, &str) -> (Option<Date>, Range<usize>, f64),
+    ) -> Vec<(Date, f64)> {
+        let mut schedule: Vec<(Date, f64)> = Vec::new();
+        for (i, item) in steps.iter().enumerate() {
+            let item_field = format!("{field}[{i}]");
+            let (from, from_span, value) = step(self, item, &item_field);
+            if let Some(from) = from {
+                if let Some((previous, _)) = schedule.last()
+                    && from <= *previous
+                {
+                    self.error(
+                        from_span,
+                        format!("{item_field}.from"),
+                        ErrorKind::Invalid {
+                            expected: format!("a date after the previous step's ({previous})"),
+                            found: from.to_string(),
+                        },
+                    );
+                }
+                schedule.push((from, value));
+            }
+        }
+        if steps.is_empty() {
+            self.error(
+                0..0,
+                field,
+                ErrorKind::Invalid {
+                    expected: format!("at least one [[{field}]] step"),
+                    found: "none".into(),
+                },
+            );
+        }
+        schedule
+    }
+
     fn share(&mut self, param: &Param, field: &str) -> f64 {
         self.number(param, field, Unit::Share, UNIT_INTERVAL)
     }
@@ -767,6 +927,7 @@ fn goods(raw: &RawScenario, c: &mut Checker) -> (Vec<Good>, Vec<String>) {
             &format!("{field}.unit"),
             &[
                 ("kg", QuantityUnit::Kg),
+                ("g", QuantityUnit::Grams),
                 ("units", QuantityUnit::Units),
                 ("barrels", QuantityUnit::Barrels),
             ],
@@ -777,18 +938,19 @@ fn goods(raw: &RawScenario, c: &mut Checker) -> (Vec<Good>, Vec<String>) {
             &[("export", Direction::Export), ("import", Direction::Import)],
         );
         let mass_kg_per_unit = match (&good.mass_kg_per_unit, unit) {
-            (Some(mass), Some(QuantityUnit::Kg)) => {
+            (Some(mass), Some(QuantityUnit::Kg | QuantityUnit::Grams)) => {
                 c.error(
                     mass.span(),
                     format!("{field}.mass_kg_per_unit"),
                     ErrorKind::Invalid {
-                        expected: "no mass_kg_per_unit for a good counted in kg".into(),
+                        expected: "no mass_kg_per_unit for a good counted in kg or g".into(),
                         found: "a mass".into(),
                     },
                 );
                 1.0
             }
             (None, Some(QuantityUnit::Kg)) | (None, None) => 1.0,
+            (None, Some(QuantityUnit::Grams)) => 0.001,
             (Some(mass), _) => c.number(
                 mass,
                 &format!("{field}.mass_kg_per_unit"),
@@ -941,8 +1103,7 @@ fn sites(
     (sites, infos, site_ids)
 }
 
-fn pass_up(raw: &RawScenario, c: &mut Checker) -> PassUp {
-    let p = &raw.pass_up;
+fn pass_up(p: &RawPassUp, c: &mut Checker) -> PassUp {
     let agencies = [
         ("customs", &p.customs),
         ("state_security", &p.state_security),
@@ -1016,44 +1177,20 @@ fn market(raw: &RawScenario, c: &mut Checker) -> MarketParams {
     }
 }
 
-fn enforcement(raw: &RawScenario, c: &mut Checker) -> Enforcement {
-    let e = &raw.enforcement;
-    let mut schedule: Vec<(Date, f64)> = Vec::new();
-    for (i, step) in e.schedule.iter().enumerate() {
-        let field = format!("enforcement.schedule[{i}]");
+fn enforcement(e: &RawEnforcement, c: &mut Checker) -> Enforcement {
+    let schedule = c.schedule(&e.schedule, "enforcement.schedule", |c, step, field| {
         let level = c.number(
             &step.level,
             &format!("{field}.level"),
             Unit::Level,
             UNIT_INTERVAL,
         );
-        if let Some(from) = c.date(&step.from, &format!("{field}.from")) {
-            if let Some((previous, _)) = schedule.last()
-                && from <= *previous
-            {
-                c.error(
-                    step.from.span(),
-                    format!("{field}.from"),
-                    ErrorKind::Invalid {
-                        expected: format!("a date after the previous step's ({previous})"),
-                        found: from.to_string(),
-                    },
-                );
-            }
-            schedule.push((from, level));
-        }
-    }
-    if e.schedule.is_empty() {
-        let at = c.text.text.find("[enforcement]").unwrap_or(0);
-        c.error(
-            at..at + "[enforcement]".len(),
-            "enforcement.schedule",
-            ErrorKind::Invalid {
-                expected: "at least one [[enforcement.schedule]] step".into(),
-                found: "none".into(),
-            },
-        );
-    }
+        (
+            c.date(&step.from, &format!("{field}.from")),
+            step.from.span(),
+            level,
+        )
+    });
     Enforcement {
         schedule,
         sigma_per_day: c.number(
@@ -1126,7 +1263,7 @@ fn modes(raw: &RawScenario, c: &mut Checker) -> Vec<ModeParams> {
             });
         }
     }
-    if !modes.iter().any(|m| m.mode == Mode::Convoy) {
+    if raw.state_trade.is_some() && !modes.iter().any(|m| m.mode == Mode::Convoy) {
         let at = c.text.text.find("[[modes]]").unwrap_or(0);
         c.error(
             at..at + 9,
@@ -1179,12 +1316,11 @@ fn crossings(raw: &RawScenario, c: &mut Checker, ids: &Ids, modes: &[ModeParams]
 }
 
 fn state_trade(
-    raw: &RawScenario,
+    t: &RawStateTrade,
     c: &mut Checker,
     ids: &Ids,
     goods: &[Good],
 ) -> Option<StateTrade> {
-    let t = &raw.state_trade;
     let planning_probability_per_day = c.probability(
         &t.planning_probability_per_day,
         "state_trade.planning_probability_per_day",
@@ -1344,8 +1480,7 @@ fn state_trade(
     })
 }
 
-fn takeover(raw: &RawScenario, c: &mut Checker) -> Option<Takeover> {
-    let t = &raw.takeover;
+fn takeover(t: &RawTakeover, c: &mut Checker) -> Option<Takeover> {
     let first_day = c.date(&t.first_day, "takeover.first_day");
     c.dated_record(
         "takeover.first_day",
@@ -1374,12 +1509,11 @@ fn takeover(raw: &RawScenario, c: &mut Checker) -> Option<Takeover> {
 }
 
 fn households(
-    raw: &RawScenario,
+    h: &RawHouseholds,
     c: &mut Checker,
     ids: &Ids,
     goods: &[Good],
 ) -> Option<HouseholdParams> {
-    let h = &raw.households;
     let good = c.good(&h.good, ids, "households.good");
     if let Some(g) = good
         && goods
@@ -1436,8 +1570,35 @@ fn households(
     })
 }
 
-fn porter_params(raw: &RawScenario, c: &mut Checker, ids: &Ids) -> Option<PorterParams> {
-    let p = &raw.porter;
+fn porter_params(
+    raw: &RawScenario,
+    p: &RawPorter,
+    c: &mut Checker,
+    ids: &Ids,
+) -> Option<PorterParams> {
+    let split = c.required(
+        &raw.profit_split,
+        true,
+        "profit_split",
+        "the scenario has porter crews",
+    )?;
+    let profit_split = ProfitSplit {
+        border_guards: c.share(
+            &split.border_guards_share,
+            "profit_split.border_guards_share",
+        ),
+        donju: c.share(&split.donju_share, "profit_split.donju_share"),
+        porters: c.share(&split.porters_share, "profit_split.porters_share"),
+    };
+    c.shares_sum_to_one(
+        &[
+            profit_split.border_guards,
+            profit_split.donju,
+            profit_split.porters,
+        ],
+        split.border_guards_share.span().start..split.porters_share.span().end,
+        "profit_split",
+    );
     let crew_size_min = c.whole(
         &p.crew_size_min,
         "porter.crew_size_min",
@@ -1588,5 +1749,637 @@ fn porter_params(raw: &RawScenario, c: &mut Checker, ids: &Ids) -> Option<Porter
         sale_price_sigma,
         sites,
         goods,
+        profit_split,
     })
+}
+
+fn exchange(raw: &RawScenario, c: &mut Checker) -> ExchangeSchedule {
+    ExchangeSchedule {
+        steps: c.schedule(
+            &raw.exchange.schedule,
+            "exchange.schedule",
+            |c, step, field| {
+                let rate = c.number(
+                    &step.cny_per_usd,
+                    &format!("{field}.cny_per_usd"),
+                    Unit::CnyPerUsd,
+                    POSITIVE,
+                );
+                (
+                    c.date(&step.from, &format!("{field}.from")),
+                    step.from.span(),
+                    rate,
+                )
+            },
+        ),
+    }
+}
+
+fn couriers(x: &RawCouriers, c: &mut Checker) -> Couriers {
+    Couriers {
+        officials: c.whole(&x.officials, "couriers.officials", Unit::People, COUNT),
+        trips_per_month: c.number(
+            &x.trips_per_month,
+            "couriers.trips_per_month",
+            Unit::TripsPerMonth,
+            PER_MONTH,
+        ),
+        cash_usd_per_trip: c.number(
+            &x.cash_usd_per_trip,
+            "couriers.cash_usd_per_trip",
+            Unit::UsdPerTrip,
+            NON_NEGATIVE,
+        ),
+        cash_sigma: c.number(
+            &x.cash_sigma,
+            "couriers.cash_sigma",
+            Unit::LogSigma,
+            NON_NEGATIVE,
+        ),
+        captain_fee_share: c.share(&x.captain_fee_share, "couriers.captain_fee_share"),
+        capture_probability_per_trip: c.probability(
+            &x.capture_probability_per_trip,
+            "couriers.capture_probability_per_trip",
+        ),
+    }
+}
+
+fn diplomats(x: &RawDiplomats, c: &mut Checker) -> Option<Diplomats> {
+    let embassies = c.whole(&x.embassies, "diplomats.embassies", Unit::Embassies, COUNT);
+    let mut expulsions = Vec::new();
+    for (i, e) in x.expulsions.iter().enumerate() {
+        let field = format!("diplomats.expulsions[{i}]");
+        let closed = c.whole(
+            &e.embassies,
+            &format!("{field}.embassies"),
+            Unit::Embassies,
+            COUNT,
+        );
+        if let Some(date) = c.date(&e.date, &format!("{field}.date")) {
+            expulsions.push((date, closed));
+        }
+    }
+    Some(Diplomats {
+        embassies,
+        quota_usd_per_month: c.number(
+            &x.quota_usd_per_month,
+            "diplomats.quota_usd_per_month",
+            Unit::UsdPerMonth,
+            NON_NEGATIVE,
+        ),
+        earnings_usd_per_month: c.number(
+            &x.earnings_usd_per_month,
+            "diplomats.earnings_usd_per_month",
+            Unit::UsdPerMonth,
+            NON_NEGATIVE,
+        ),
+        earnings_sigma: c.number(
+            &x.earnings_sigma,
+            "diplomats.earnings_sigma",
+            Unit::LogSigma,
+            NON_NEGATIVE,
+        ),
+        expulsions,
+    })
+}
+
+fn labour(x: &RawLabour, c: &mut Checker) -> Option<Labour> {
+    let workers = c.schedule(&x.workers, "labour.workers", |c, step, field| {
+        let n = c.whole(
+            &step.workers,
+            &format!("{field}.workers"),
+            Unit::People,
+            COUNT,
+        );
+        (
+            c.date(&step.from, &format!("{field}.from")),
+            step.from.span(),
+            f64::from(n),
+        )
+    });
+    Some(Labour {
+        workers: workers.into_iter().map(|(d, n)| (d, n as u32)).collect(),
+        wage_usd_per_month: c.number(
+            &x.wage_usd_per_month,
+            "labour.wage_usd_per_month",
+            Unit::UsdPerMonth,
+            NON_NEGATIVE,
+        ),
+        handover_share: c.share(&x.handover_share, "labour.handover_share"),
+    })
+}
+
+fn drugs(x: &RawDrugs, c: &mut Checker, ids: &Ids, goods: &[Good]) -> Option<Drugs> {
+    let drug_good = |id: &Spanned<String>, field: &str, c: &mut Checker| {
+        let good = c.good(id, ids, field)?;
+        if goods
+            .get(good.0 as usize)
+            .is_some_and(|g| g.unit != QuantityUnit::Grams)
+        {
+            c.error(
+                id.span(),
+                field,
+                ErrorKind::Invalid {
+                    expected: "a good counted in g".into(),
+                    found: format!("`{}`", id.get_ref()),
+                },
+            );
+        }
+        Some(good)
+    };
+    let heroin = drug_good(&x.heroin_good, "drugs.heroin_good", c);
+    let methamphetamine = drug_good(&x.methamphetamine_good, "drugs.methamphetamine_good", c);
+    let border_site = c.site(&x.border_site, ids, "drugs.border_site");
+    let sea_site = c.site(&x.sea_site, ids, "drugs.sea_site");
+    let per_year =
+        |c: &mut Checker, p: &Param, f: &str| c.number(p, f, Unit::KgPerYear, NON_NEGATIVE);
+    Some(Drugs {
+        heroin_kg_per_year: per_year(c, &x.heroin_kg_per_year, "drugs.heroin_kg_per_year"),
+        methamphetamine_kg_per_year: per_year(
+            c,
+            &x.methamphetamine_kg_per_year,
+            "drugs.methamphetamine_kg_per_year",
+        ),
+        heroin_unit_g: c.number(
+            &x.heroin_unit_g,
+            "drugs.heroin_unit_g",
+            Unit::Grams,
+            POSITIVE,
+        ),
+        methamphetamine_unit_kg: c.number(
+            &x.methamphetamine_unit_kg,
+            "drugs.methamphetamine_unit_kg",
+            Unit::Kg,
+            POSITIVE,
+        ),
+        sea_price_multiple: c.number(
+            &x.sea_price_multiple,
+            "drugs.sea_price_multiple",
+            Unit::Multiplier,
+            NON_NEGATIVE,
+        ),
+        sea_share: c.share(&x.sea_share, "drugs.sea_share"),
+        sales_per_month: c.number(
+            &x.sales_per_month,
+            "drugs.sales_per_month",
+            Unit::SalesPerMonth,
+            PER_MONTH,
+        ),
+        seizure_probability_per_sale: c.probability(
+            &x.seizure_probability_per_sale,
+            "drugs.seizure_probability_per_sale",
+        ),
+        room39_share: c.share(&x.room39_share, "drugs.room39_share"),
+        heroin: heroin?,
+        methamphetamine: methamphetamine?,
+        border_site: border_site?,
+        sea_site: sea_site?,
+    })
+}
+
+/// Sourced versus assumed inputs of one submodel (the first part of their paths).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverageRow {
+    /// Submodel, e.g. `porter`, `state_trade`; `all` for the total.
+    pub submodel: String,
+    /// Inputs with evidence.
+    pub inputs: usize,
+    /// Of which sourced.
+    pub sourced: usize,
+    /// Of which assumptions.
+    pub assumptions: usize,
+    /// Sourced share.
+    pub sourced_share: f64,
+}
+
+/// Evidence coverage per submodel, in path order, then the total.
+pub fn coverage(parameters: &[ParameterRecord]) -> Vec<CoverageRow> {
+    let mut rows: Vec<CoverageRow> = Vec::new();
+    let mut add = |submodel: &str, sourced: bool| {
+        let row = match rows.iter().position(|r| r.submodel == submodel) {
+            Some(i) => &mut rows[i],
+            None => {
+                rows.push(CoverageRow {
+                    submodel: submodel.to_owned(),
+                    inputs: 0,
+                    sourced: 0,
+                    assumptions: 0,
+                    sourced_share: 0.0,
+                });
+                rows.last_mut().expect("just pushed")
+            }
+        };
+        row.inputs += 1;
+        if sourced {
+            row.sourced += 1;
+        } else {
+            row.assumptions += 1;
+        }
+        row.sourced_share = row.sourced as f64 / row.inputs as f64;
+    };
+    for p in parameters {
+        let submodel = p.path.split(['.', '[']).next().unwrap_or(&p.path);
+        let sourced = matches!(p.evidence, Evidence::Source { .. });
+        add(submodel, sourced);
+        add("all", sourced);
+    }
+    // The total last.
+    if let Some(i) = rows.iter().position(|r| r.submodel == "all") {
+        let all = rows.remove(i);
+        rows.push(all);
+    }
+    rows
+}
+
+fn maritime(x: &RawMaritime, c: &mut Checker, ids: &Ids, goods: &[Good]) -> Option<Maritime> {
+    let sts_zone = c.site(&x.sts_zone, ids, "maritime.sts_zone");
+    let choice_sensitivity_days = c.number(
+        &x.choice_sensitivity_days,
+        "maritime.choice_sensitivity_days",
+        Unit::Days,
+        NON_NEGATIVE,
+    );
+    let hurdle_return_per_day = c.number(
+        &x.hurdle_return_per_day,
+        "maritime.hurdle_return_per_day",
+        Unit::PerDay,
+        NON_NEGATIVE,
+    );
+    let risk_learning_rate = c.number(
+        &x.risk_learning_rate,
+        "maritime.risk_learning_rate",
+        Unit::Share,
+        UNIT_INTERVAL,
+    );
+    let prior_detection_probability = c.probability(
+        &x.prior_detection_probability,
+        "maritime.prior_detection_probability",
+    );
+    let company_share = c.share(&x.company_share, "maritime.company_share");
+    let room39_share = c.share(&x.room39_share, "maritime.room39_share");
+    let price_sigma = c.number(
+        &x.price_sigma,
+        "maritime.price_sigma",
+        Unit::LogSigma,
+        NON_NEGATIVE,
+    );
+    let ais_off_share = c.share(&x.ais_off_share, "maritime.ais_off_share");
+    let night_share = c.share(&x.night_share, "maritime.night_share");
+    let ship_replacement_days = c.whole(
+        &x.ship_replacement_days,
+        "maritime.ship_replacement_days",
+        Unit::Days,
+        COUNT,
+    );
+    let b = &x.bribe_cny_per_t;
+    let bribe_cny_per_t = [
+        ("customs", &b.customs),
+        ("state_security", &b.state_security),
+        ("party", &b.party),
+    ]
+    .map(|(name, param)| {
+        c.number(
+            param,
+            &format!("maritime.bribe_cny_per_t.{name}"),
+            Unit::CnyPerTonne,
+            NON_NEGATIVE,
+        )
+    });
+    let monitors = sea_monitors(x, c);
+
+    let is_barrels = |g: GoodId| {
+        goods
+            .get(g.0 as usize)
+            .is_some_and(|x| x.unit == QuantityUnit::Barrels)
+    };
+    let cap = x.cap.as_ref().and_then(|cap| {
+        let good = c.good(&cap.good, ids, "maritime.cap.good");
+        if let Some(g) = good
+            && !is_barrels(g)
+        {
+            c.error(
+                cap.good.span(),
+                "maritime.cap.good",
+                ErrorKind::Invalid {
+                    expected: "a good counted in barrels".into(),
+                    found: format!("`{}`", cap.good.get_ref()),
+                },
+            );
+        }
+        let units_per_year = c.number(
+            &cap.barrels_per_year,
+            "maritime.cap.barrels_per_year",
+            Unit::BarrelsPerYear,
+            NON_NEGATIVE,
+        );
+        Some(ImportCap {
+            good: good?,
+            units_per_year,
+        })
+    });
+
+    c.unique_ids(x.cargoes.iter().map(|g| &g.good), "maritime.cargoes.good");
+    let mut cargoes = Vec::new();
+    for cargo in &x.cargoes {
+        let field = format!("maritime.cargoes[{}]", cargo.good.get_ref());
+        let good = c.good(&cargo.good, ids, &format!("{field}.good"));
+        let port = c.site(&cargo.port, ids, &format!("{field}.port"));
+        let closure_stop_share = c.share(
+            &cargo.closure_stop_share,
+            &format!("{field}.closure_stop_share"),
+        );
+        if let (Some(good), Some(port)) = (good, port) {
+            cargoes.push(SeaCargo {
+                good,
+                port,
+                closure_stop_share,
+            });
+        }
+    }
+    let carried = |g: GoodId| {
+        x.cargoes
+            .iter()
+            .any(|cargo| cargo.good.get_ref() == &ids.goods[g.0 as usize])
+    };
+
+    c.unique_ids(x.fleets.iter().map(|f| &f.id), "maritime.fleets.id");
+    let mut fleets = Vec::new();
+    for f in &x.fleets {
+        let field = format!("maritime.fleets[{}]", f.id.get_ref());
+        let kind = c.one_of(
+            &f.kind,
+            &format!("{field}.kind"),
+            &[
+                ("bulk_carrier", FleetKind::BulkCarrier),
+                ("fishing_boat", FleetKind::FishingBoat),
+                ("tanker", FleetKind::Tanker),
+            ],
+        );
+        let good = c.good(&f.good, ids, &format!("{field}.good"));
+        if let (Some(kind), Some(g)) = (kind, good)
+            && let Some(spec) = goods.get(g.0 as usize)
+        {
+            let (unit, direction, what) = match kind {
+                FleetKind::Tanker => (
+                    QuantityUnit::Barrels,
+                    Direction::Import,
+                    "an import counted in barrels",
+                ),
+                FleetKind::BulkCarrier | FleetKind::FishingBoat => (
+                    QuantityUnit::Kg,
+                    Direction::Export,
+                    "an export counted in kg",
+                ),
+            };
+            if spec.unit != unit || spec.direction != direction {
+                c.error(
+                    f.good.span(),
+                    format!("{field}.good"),
+                    ErrorKind::Invalid {
+                        expected: format!("{what} for a {} fleet", kind.name()),
+                        found: format!("`{}`", f.good.get_ref()),
+                    },
+                );
+            } else if !carried(g) {
+                c.error(
+                    f.good.span(),
+                    format!("{field}.good"),
+                    ErrorKind::Invalid {
+                        expected: "a good listed in [[maritime.cargoes]]".into(),
+                        found: format!("`{}`", f.good.get_ref()),
+                    },
+                );
+            }
+        }
+        let home_port = c.site(&f.home_port, ids, &format!("{field}.home_port"));
+        let ships = c.whole(&f.ships, &format!("{field}.ships"), Unit::Ships, COUNT);
+        let capacity_t = c.number(
+            &f.capacity_t,
+            &format!("{field}.capacity_t"),
+            Unit::Tonnes,
+            POSITIVE,
+        );
+        let days = |c: &mut Checker, p: &Param, name: &str| {
+            c.number(p, &format!("{field}.{name}"), Unit::Days, POSITIVE)
+        };
+        let sts_voyage_days = days(c, &f.sts_voyage_days, "sts_voyage_days");
+        let port_voyage_days = days(c, &f.port_voyage_days, "port_voyage_days");
+        let hours = |c: &mut Checker, p: &Param, name: &str| {
+            c.number(p, &format!("{field}.{name}"), Unit::Hours, NON_NEGATIVE)
+        };
+        let transfer_hours = hours(c, &f.transfer_hours, "transfer_hours");
+        let port_hours = hours(c, &f.port_hours, "port_hours");
+        let per_day = |c: &mut Checker, p: &Param, name: &str| {
+            c.number(p, &format!("{field}.{name}"), Unit::CnyPerDay, NON_NEGATIVE)
+        };
+        let fuel_cost_cny_per_day = per_day(c, &f.fuel_cost_cny_per_day, "fuel_cost_cny_per_day");
+        let crew_wage_cny_per_day = per_day(c, &f.crew_wage_cny_per_day, "crew_wage_cny_per_day");
+        let ship_value_cny = c.number(
+            &f.ship_value_cny,
+            &format!("{field}.ship_value_cny"),
+            Unit::Cny,
+            NON_NEGATIVE,
+        );
+        if let (Some(kind), Some(good), Some(home_port)) = (kind, good, home_port) {
+            fleets.push(Fleet {
+                id: f.id.get_ref().clone(),
+                kind,
+                good,
+                home_port,
+                ships,
+                capacity_t,
+                sts_voyage_days,
+                port_voyage_days,
+                transfer_hours,
+                port_hours,
+                fuel_cost_cny_per_day,
+                crew_wage_cny_per_day,
+                ship_value_cny,
+            });
+        }
+    }
+
+    c.unique_ids(
+        x.counterparts.iter().map(|f| &f.id),
+        "maritime.counterparts.id",
+    );
+    let mut counterparts = Vec::new();
+    for f in &x.counterparts {
+        let field = format!("maritime.counterparts[{}]", f.id.get_ref());
+        let kind = c.one_of(
+            &f.kind,
+            &format!("{field}.kind"),
+            &[
+                ("receiving_ship", CounterpartKind::ReceivingShip),
+                ("supply_tanker", CounterpartKind::SupplyTanker),
+            ],
+        );
+        let mut traded = Vec::new();
+        for id in &f.goods {
+            let Some(g) = c.good(id, ids, &format!("{field}.goods")) else {
+                continue;
+            };
+            let spec = &goods[g.0 as usize];
+            let direction = match kind {
+                Some(CounterpartKind::ReceivingShip) => Some(Direction::Export),
+                Some(CounterpartKind::SupplyTanker) => Some(Direction::Import),
+                None => None,
+            };
+            let first_unit = traded
+                .first()
+                .map(|first: &GoodId| goods[first.0 as usize].unit);
+            if direction.is_some_and(|d| d != spec.direction) {
+                c.error(
+                    id.span(),
+                    format!("{field}.goods"),
+                    ErrorKind::Invalid {
+                        expected: match kind {
+                            Some(CounterpartKind::SupplyTanker) => {
+                                "an import (supply tankers sell to North Korean ships)".into()
+                            }
+                            _ => "an export (receiving ships buy from North Korean ships)".into(),
+                        },
+                        found: format!("`{}`", id.get_ref()),
+                    },
+                );
+            } else if first_unit.is_some_and(|u| u != spec.unit) {
+                c.error(
+                    id.span(),
+                    format!("{field}.goods"),
+                    ErrorKind::Invalid {
+                        expected: "goods all counted in the same unit".into(),
+                        found: format!("`{}` in {}", id.get_ref(), spec.unit.name()),
+                    },
+                );
+            } else if !carried(g) {
+                c.error(
+                    id.span(),
+                    format!("{field}.goods"),
+                    ErrorKind::Invalid {
+                        expected: "a good listed in [[maritime.cargoes]]".into(),
+                        found: format!("`{}`", id.get_ref()),
+                    },
+                );
+            }
+            traded.push(g);
+        }
+        if f.goods.is_empty() {
+            c.error(
+                f.id.span(),
+                format!("{field}.goods"),
+                ErrorKind::Invalid {
+                    expected: "at least one good".into(),
+                    found: "none".into(),
+                },
+            );
+        }
+        let ships = c.whole(&f.ships, &format!("{field}.ships"), Unit::Ships, COUNT);
+        let capacity_t = c.number(
+            &f.capacity_t,
+            &format!("{field}.capacity_t"),
+            Unit::Tonnes,
+            POSITIVE,
+        );
+        let voyage_days = c.number(
+            &f.voyage_days,
+            &format!("{field}.voyage_days"),
+            Unit::Days,
+            POSITIVE,
+        );
+        let margin_share = c.share(&f.margin_share, &format!("{field}.margin_share"));
+        let freight_cny_per_t = c.number(
+            &f.freight_cny_per_t,
+            &format!("{field}.freight_cny_per_t"),
+            Unit::CnyPerTonne,
+            NON_NEGATIVE,
+        );
+        if let Some(kind) = kind {
+            counterparts.push(CounterpartFleet {
+                id: f.id.get_ref().clone(),
+                kind,
+                goods: traded,
+                ships,
+                capacity_t,
+                voyage_days,
+                margin_share,
+                freight_cny_per_t,
+            });
+        }
+    }
+
+    Some(Maritime {
+        sts_zone: sts_zone?,
+        cargoes,
+        fleets,
+        counterparts,
+        monitors,
+        cap,
+        bribe_cny_per_t,
+        company_share,
+        room39_share,
+        price_sigma,
+        risk_learning_rate,
+        prior_detection_probability,
+        choice_sensitivity_days,
+        hurdle_return_per_day,
+        ais_off_share,
+        night_share,
+        ship_replacement_days,
+    })
+}
+
+fn sea_monitors(x: &RawMaritime, c: &mut Checker) -> Monitors {
+    let m = &x.monitors;
+    Monitors {
+        satellite_revisits_per_day: c.number(
+            &m.satellite_revisits_per_day,
+            "maritime.monitors.satellite_revisits_per_day",
+            Unit::PassesPerDay,
+            NON_NEGATIVE,
+        ),
+        satellite_detection_per_pass: c.probability(
+            &m.satellite_detection_per_pass,
+            "maritime.monitors.satellite_detection_per_pass",
+        ),
+        aircraft_patrol_hours_per_day: c.number(
+            &m.aircraft_patrol_hours_per_day,
+            "maritime.monitors.aircraft_patrol_hours_per_day",
+            Unit::HoursPerDay,
+            Allowed {
+                min: 0.0,
+                max: 24.0,
+                whole: false,
+            },
+        ),
+        aircraft_sightings_per_hour: c.number(
+            &m.aircraft_sightings_per_hour,
+            "maritime.monitors.aircraft_sightings_per_hour",
+            Unit::PerHour,
+            NON_NEGATIVE,
+        ),
+        ais_off_detection_factor: c.number(
+            &m.ais_off_detection_factor,
+            "maritime.monitors.ais_off_detection_factor",
+            Unit::Ratio,
+            UNIT_INTERVAL,
+        ),
+        night_detection_factor: c.number(
+            &m.night_detection_factor,
+            "maritime.monitors.night_detection_factor",
+            Unit::Ratio,
+            UNIT_INTERVAL,
+        ),
+        port_inspection_probability: c.probability(
+            &m.port_inspection_probability,
+            "maritime.monitors.port_inspection_probability",
+        ),
+        interdiction_probability_at_sea: c.probability(
+            &m.interdiction_probability_at_sea,
+            "maritime.monitors.interdiction_probability_at_sea",
+        ),
+        interdiction_probability_in_port: c.probability(
+            &m.interdiction_probability_in_port,
+            "maritime.monitors.interdiction_probability_in_port",
+        ),
+    }
 }

@@ -15,12 +15,14 @@ use crate::world::World;
 
 /// Sets this month's quotas.
 pub fn run(world: &mut World, params: &ModelParams, day: Day) {
-    let trade = &params.state_trade;
-    let multiplier = if world.calendar.date(day) >= params.takeover.first_day {
-        params.takeover.state_trade_multiplier
-    } else {
-        1.0
+    let Some(trade) = &params.state_trade else {
+        return;
     };
+    let date = world.calendar.date(day);
+    let multiplier = params
+        .takeover
+        .filter(|t| date >= t.first_day)
+        .map_or(1.0, |t| t.state_trade_multiplier);
     let goods = trade.goods.len();
     for (b, bureau) in trade.bureaus.iter().enumerate() {
         for (g, good) in trade.goods.iter().enumerate() {

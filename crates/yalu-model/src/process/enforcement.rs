@@ -17,7 +17,9 @@ use crate::world::World;
 
 /// Moves today's enforcement level.
 pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
-    let e = &params.enforcement;
+    let Some(e) = &params.enforcement else {
+        return;
+    };
     let target = e.scheduled(world.calendar.date(day));
     let shock: f64 = StandardNormal.sample(rng);
     world.enforcement = (world.enforcement
@@ -26,9 +28,11 @@ pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
         .clamp(0.0, 1.0);
 }
 
-/// Seizure probability at a site for a mode whose base probability is `base`.
+/// Seizure probability at a site for a mode whose base probability is `base` (the base
+/// itself when the scenario models no enforcement).
 pub fn seizure_probability(params: &ModelParams, base: f64, barrier: f64, enforcement: f64) -> f64 {
-    let e = &params.enforcement;
-    (base * (1.0 + e.barrier_seizure_effect * barrier) * (1.0 + e.seizure_effect * enforcement))
-        .min(1.0)
+    params.enforcement.as_ref().map_or(base, |e| {
+        (base * (1.0 + e.barrier_seizure_effect * barrier) * (1.0 + e.seizure_effect * enforcement))
+            .min(1.0)
+    })
 }

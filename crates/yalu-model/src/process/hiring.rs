@@ -18,7 +18,9 @@ use crate::world::World;
 
 /// Forms this month's crews.
 pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
-    let porter = &params.porter;
+    let Some(porter) = &params.porter else {
+        return;
+    };
     world.porters.hired.fill(false);
     for members in &mut world.crews.members {
         members.clear();

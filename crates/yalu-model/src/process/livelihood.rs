@@ -30,7 +30,9 @@ const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
 /// Essentials reaching each site's market per day in normal times (no crackdown, no
 /// enforcement), against which the market measures shortfalls.
 pub fn normal_supply(params: &ModelParams) -> Vec<f64> {
-    let h = &params.households;
+    let Some(h) = &params.households else {
+        return vec![0.0; params.sites.len()];
+    };
     h.households_at_site
         .iter()
         .map(|&n| {
@@ -48,15 +50,13 @@ pub fn run(
     rng: &mut Rng,
     day: Day,
 ) -> Result<(), LedgerError> {
-    let h = &params.households;
+    let Some(h) = &params.households else {
+        return Ok(());
+    };
     let month = world.calendar.month_index(day);
     let date = world.calendar.date(day);
-    let cracked_down = date >= params.takeover.first_day;
-    let crackdown = if cracked_down {
-        params.takeover.household_crackdown
-    } else {
-        0.0
-    };
+    let takeover = params.takeover.filter(|t| date >= t.first_day);
+    let crackdown = takeover.map_or(0.0, |t| t.household_crackdown);
     let open = world.calendar.land_open(day);
     let trip_probability = if open {
         (h.trips_per_month / f64::from(world.calendar.days_in_month(day)) * (1.0 - crackdown))
@@ -97,8 +97,10 @@ pub fn run(
                 Purpose::Sale,
             )?;
             let mut bribes = Fen::ZERO;
-            if cracked_down && sales > cost {
-                let take = (sales - cost).share(params.takeover.household_bribe_share_of_margin);
+            if let Some(takeover) = takeover
+                && sales > cost
+            {
+                let take = (sales - cost).share(takeover.household_bribe_share_of_margin);
                 for agency in [Agency::StateSecurity, Agency::PublicSecurity] {
                     let a = agency as usize;
                     let bribe = take.share(0.5);

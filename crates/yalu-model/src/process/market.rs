@@ -23,7 +23,9 @@ use crate::world::World;
 pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
     let market = &params.market;
     let long_run = market.rice_price_cny_per_kg.ln();
-    let normal_essentials = params.goods[params.households.good.0 as usize].home_price_cny_per_unit;
+    let normal_essentials = params.households.as_ref().map_or(f64::NAN, |h| {
+        params.goods[h.good.0 as usize].home_price_cny_per_unit
+    });
     let cap = market.essentials_price_cap_multiple;
     let month = world.calendar.month_index(day);
     let markets = &mut world.markets;

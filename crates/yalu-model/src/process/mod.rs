@@ -7,10 +7,15 @@ use rand_distr::{Distribution, StandardNormal};
 use crate::streams::Rng;
 
 pub mod consumption;
+pub mod couriers;
+pub mod diplomats;
 pub mod directives;
+pub mod drugs;
 pub mod enforcement;
 pub mod hiring;
+pub mod labour;
 pub mod livelihood;
+pub mod maritime;
 pub mod market;
 pub mod pass_up;
 pub mod porters;

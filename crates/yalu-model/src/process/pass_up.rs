@@ -13,11 +13,14 @@ use crate::world::World;
 
 /// Passes the month's take up every agency's chain.
 pub fn run(world: &mut World, params: &ModelParams) -> Result<(), LedgerError> {
+    let Some(pass_up) = &params.pass_up else {
+        return Ok(());
+    };
     for (a, _) in Agency::ALL.iter().enumerate() {
         let senior = world.accounts.seniors[a];
         let mut received = Fen::ZERO;
         for (site, takes) in world.official_take_this_month.iter_mut().enumerate() {
-            let passed = takes[a].share(params.pass_up.unit_to_senior[a]);
+            let passed = takes[a].share(pass_up.unit_to_senior[a]);
             world.ledger.transfer(
                 world.accounts.at_site[site].officials[a],
                 senior,
@@ -27,7 +30,7 @@ pub fn run(world: &mut World, params: &ModelParams) -> Result<(), LedgerError> {
             received += passed;
             takes[a] = Fen::ZERO;
         }
-        let to_centre = received.share(params.pass_up.senior_to_centre[a]);
+        let to_centre = received.share(pass_up.senior_to_centre[a]);
         world
             .ledger
             .transfer(senior, world.accounts.centre, to_centre, Purpose::PassUp)?;

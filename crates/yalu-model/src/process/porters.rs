@@ -20,7 +20,7 @@ use rand::RngExt;
 use crate::calendar::Day;
 use crate::ledger::{LedgerError, Purpose};
 use crate::observe::{Channel, FlowKey, Outcome};
-use crate::params::{Agency, Mode, ModelParams, PorterGood};
+use crate::params::{Agency, Mode, ModelParams, PorterGood, PorterParams};
 use crate::process::price_factor;
 use crate::streams::Rng;
 use crate::units::Fen;
@@ -33,16 +33,19 @@ pub fn run(
     rng: &mut Rng,
     day: Day,
 ) -> Result<(), LedgerError> {
+    let Some(porter) = &params.porter else {
+        return Ok(());
+    };
     if !world.calendar.land_open(day) {
         return Ok(());
     }
     let run_probability =
-        (params.porter.runs_per_month / f64::from(world.calendar.days_in_month(day))).min(1.0);
+        (porter.runs_per_month / f64::from(world.calendar.days_in_month(day))).min(1.0);
     for crew in 0..world.crews.site.len() {
         if world.crews.members[crew].is_empty() || !rng.random_bool(run_probability) {
             continue;
         }
-        run_crew(world, params, rng, day, crew)?;
+        run_crew(world, params, porter, rng, day, crew)?;
     }
     Ok(())
 }
@@ -67,11 +70,11 @@ fn load_kg(strength_kg: u32, max_load_kg: u32) -> u32 {
 fn run_crew(
     world: &mut World,
     params: &ModelParams,
+    porter: &PorterParams,
     rng: &mut Rng,
     day: Day,
     crew: usize,
 ) -> Result<(), LedgerError> {
-    let porter = &params.porter;
     let site = world.crews.site[crew];
     let accounts = world.accounts.at_site[site.0 as usize];
     let month = world.calendar.month_index(day);
@@ -127,7 +130,7 @@ fn run_crew(
     if profit <= Fen::ZERO {
         return Ok(());
     }
-    let guards = profit.share(params.profit_split.border_guards);
+    let guards = profit.share(porter.profit_split.border_guards);
     let agency = Agency::BorderGuards as usize;
     world.ledger.transfer(
         accounts.donju,
@@ -137,7 +140,7 @@ fn run_crew(
     )?;
     world.official_take_this_month[site.0 as usize][agency] += guards;
 
-    let pool = profit.share(params.profit_split.porters);
+    let pool = profit.share(porter.profit_split.porters);
     let mut wages = Fen::ZERO;
     for &p in members {
         let p = p as usize;

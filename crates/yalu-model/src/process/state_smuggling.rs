@@ -35,22 +35,31 @@ use rand::RngExt;
 use crate::calendar::Day;
 use crate::ledger::{LedgerError, Purpose};
 use crate::observe::{Channel, FlowKey, Outcome};
-use crate::params::{Agency, Direction, Mode, ModelParams, SiteId};
+use crate::params::{Agency, Direction, Mode, ModelParams, SiteId, StateGood, StateTrade};
 use crate::process::enforcement::seizure_probability;
 use crate::process::price_factor;
 use crate::streams::Rng;
 use crate::units::Fen;
 use crate::world::World;
 
-/// A way a consignment could go.
+/// Where and how a consignment crosses.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TradeOption {
+pub struct Route {
     /// The crossing (index into `params.crossings`) for smuggling; `None` for official.
     pub crossing: Option<usize>,
     /// Where it crosses.
     pub site: SiteId,
     /// How.
     pub mode: Mode,
+}
+
+/// A way a consignment could go.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TradeOption {
+    /// The good (index into `state_trade.goods`).
+    pub state_good: usize,
+    /// Where and how.
+    pub route: Route,
     /// Units sent (shrunk to fit tonight's capacity).
     pub units: f64,
     /// Loads needed.
@@ -68,7 +77,7 @@ fn mode_usable_tonight(mode: Mode, river_frozen: bool) -> bool {
         Mode::Convoy => true,
         Mode::IceTruck => river_frozen,
         Mode::Boat => !river_frozen,
-        Mode::OnFoot => false,
+        Mode::OnFoot | Mode::Ship => false,
     }
 }
 
@@ -76,7 +85,7 @@ fn mode_carries(mode: Mode, driven_across: bool) -> bool {
     match mode {
         Mode::Convoy | Mode::IceTruck => true,
         Mode::Boat => !driven_across,
-        Mode::OnFoot => false,
+        Mode::OnFoot | Mode::Ship => false,
     }
 }
 
@@ -87,11 +96,18 @@ pub fn run(
     rng: &mut Rng,
     day: Day,
 ) -> Result<(), LedgerError> {
+    let Some(trade) = &params.state_trade else {
+        return Ok(());
+    };
     if !world.calendar.land_open(day) {
         return Ok(());
     }
     let frozen = world.calendar.river_frozen(day);
-    let capacity_factor = (1.0 - params.enforcement.capacity_effect * world.enforcement).max(0.0);
+    let capacity_effect = params
+        .enforcement
+        .as_ref()
+        .map_or(0.0, |e| e.capacity_effect);
+    let capacity_factor = (1.0 - capacity_effect * world.enforcement).max(0.0);
     for (c, crossing) in params.crossings.iter().enumerate() {
         world.loads_left_tonight[c] = if mode_usable_tonight(crossing.mode, frozen) {
             (f64::from(crossing.loads_per_night) * capacity_factor).floor() as u32
@@ -100,8 +116,8 @@ pub fn run(
         };
     }
     for company in 0..world.companies.bureau.len() {
-        if rng.random_bool(params.state_trade.planning_probability_per_day) {
-            plan_and_send(world, params, rng, day, company)?;
+        if rng.random_bool(trade.planning_probability_per_day) {
+            plan_and_send(world, params, trade, rng, day, company)?;
         }
     }
     Ok(())
@@ -111,8 +127,8 @@ pub fn run(
 /// needs this month (remaining quota over the mean consignment), so that goods counted in
 /// kilograms do not crowd out goods counted in units; returns its index in
 /// `state_trade.goods`.
-fn pick_good(world: &World, params: &ModelParams, bureau: usize, rng: &mut Rng) -> Option<usize> {
-    let goods = &params.state_trade.goods;
+fn pick_good(world: &World, trade: &StateTrade, bureau: usize, rng: &mut Rng) -> Option<usize> {
+    let goods = &trade.goods;
     let quotas = &world.quota_left[bureau * goods.len()..(bureau + 1) * goods.len()];
     let needed = |g: usize| {
         let spec = &goods[g];
@@ -141,21 +157,20 @@ fn pick_good(world: &World, params: &ModelParams, bureau: usize, rng: &mut Rng) 
 /// learned seizure risk `risk`, or through official customs when `crossing` is `None`.
 fn value_option(
     params: &ModelParams,
+    trade: &StateTrade,
     state_good: usize,
     units: f64,
-    crossing: Option<usize>,
-    site: SiteId,
-    mode: Mode,
+    route: Route,
     risk: f64,
 ) -> TradeOption {
-    let spec = &params.state_trade.goods[state_good];
+    let spec = &trade.goods[state_good];
     let good = &params.goods[spec.good.0 as usize];
-    let loads = loads_for(params, state_good, units, mode);
+    let loads = loads_for(params, spec, units, route.mode);
     let value = units * good.sale_price_cny();
     let purchase = units * good.purchase_price_cny();
-    let labour = loads as f64 * mode_params(params, mode).labour_cny_per_load;
-    let (expected_profit_cny, outlay_cny) = if crossing.is_some() {
-        let bribes = loads as f64 * params.state_trade.bribe_cny_per_load.iter().sum::<f64>();
+    let labour = loads as f64 * mode_params(params, route.mode).labour_cny_per_load;
+    let (expected_profit_cny, outlay_cny) = if route.crossing.is_some() {
+        let bribes = loads as f64 * trade.bribe_cny_per_load.iter().sum::<f64>();
         (
             (1.0 - risk) * value - purchase - bribes - labour,
             purchase + bribes + labour,
@@ -163,14 +178,13 @@ fn value_option(
     } else {
         let profit = value - purchase - labour;
         (
-            profit - params.state_trade.official_levy_share * profit.max(0.0),
+            profit - trade.official_levy_share * profit.max(0.0),
             purchase + labour,
         )
     };
     TradeOption {
-        crossing,
-        site,
-        mode,
+        state_good,
+        route,
         units,
         loads,
         expected_profit_cny,
@@ -191,8 +205,7 @@ fn mode_params(params: &ModelParams, mode: Mode) -> &crate::params::ModeParams {
         .expect("validated: every mode used by a crossing has parameters")
 }
 
-fn loads_for(params: &ModelParams, state_good: usize, units: f64, mode: Mode) -> u64 {
-    let spec = &params.state_trade.goods[state_good];
+fn loads_for(params: &ModelParams, spec: &StateGood, units: f64, mode: Mode) -> u64 {
     if spec.driven_across {
         return units.ceil() as u64;
     }
@@ -202,8 +215,7 @@ fn loads_for(params: &ModelParams, state_good: usize, units: f64, mode: Mode) ->
 }
 
 /// The largest number of units that fits in `loads` loads.
-fn units_fitting(params: &ModelParams, state_good: usize, loads: u32, mode: Mode) -> f64 {
-    let spec = &params.state_trade.goods[state_good];
+fn units_fitting(params: &ModelParams, spec: &StateGood, loads: u32, mode: Mode) -> f64 {
     if spec.driven_across {
         return f64::from(loads);
     }
@@ -223,7 +235,9 @@ pub fn options(
     options: &mut Vec<TradeOption>,
 ) {
     options.clear();
-    let trade = &params.state_trade;
+    let Some(trade) = &params.state_trade else {
+        return;
+    };
     let bureau = world.companies.bureau[company];
     let spec = &trade.goods[state_good];
     let crossings = params.crossings.len();
@@ -235,39 +249,31 @@ pub fn options(
         {
             continue;
         }
-        let units = units.min(units_fitting(params, state_good, left, crossing.mode));
+        let units = units.min(units_fitting(params, spec, left, crossing.mode));
         if units < 1.0 {
             continue;
         }
         let risk = world.companies.learned_risk[company * crossings + c];
-        options.push(value_option(
-            params,
-            state_good,
-            units,
-            Some(c),
-            crossing.site,
-            crossing.mode,
-            risk,
-        ));
+        let route = Route {
+            crossing: Some(c),
+            site: crossing.site,
+            mode: crossing.mode,
+        };
+        options.push(value_option(params, trade, state_good, units, route, risk));
     }
     if !params.sanctioned(spec.good, world.calendar.date(day)) {
-        let site = trade.bureaus[bureau.0 as usize].customs_site;
-        options.push(value_option(
-            params,
-            state_good,
-            units,
-            None,
-            site,
-            Mode::Convoy,
-            0.0,
-        ));
+        let route = Route {
+            crossing: None,
+            site: trade.bureaus[bureau.0 as usize].customs_site,
+            mode: Mode::Convoy,
+        };
+        options.push(value_option(params, trade, state_good, units, route, 0.0));
     }
 }
 
 /// The donju's financing rule and the company's logit choice; `None` when no option
 /// clears the hurdle.
-pub fn choose(options: &[TradeOption], params: &ModelParams, rng: &mut Rng) -> Option<TradeOption> {
-    let trade = &params.state_trade;
+pub fn choose(options: &[TradeOption], trade: &StateTrade, rng: &mut Rng) -> Option<TradeOption> {
     let financed = |o: &&TradeOption| {
         o.expected_profit_cny > 0.0
             && o.expected_profit_cny >= trade.donju_hurdle_return * o.outlay_cny
@@ -297,13 +303,13 @@ pub fn choose(options: &[TradeOption], params: &ModelParams, rng: &mut Rng) -> O
 fn plan_and_send(
     world: &mut World,
     params: &ModelParams,
+    trade: &StateTrade,
     rng: &mut Rng,
     day: Day,
     company: usize,
 ) -> Result<(), LedgerError> {
-    let trade = &params.state_trade;
     let bureau = world.companies.bureau[company].0 as usize;
-    let Some(state_good) = pick_good(world, params, bureau, rng) else {
+    let Some(state_good) = pick_good(world, trade, bureau, rng) else {
         return Ok(());
     };
     let spec = &trade.goods[state_good];
@@ -313,35 +319,35 @@ fn plan_and_send(
     let units = drawn.min(world.quota_left[quota_cell].floor());
     let mut scratch = std::mem::take(&mut world.option_scratch);
     options(world, params, day, company, state_good, units, &mut scratch);
-    let chosen = choose(&scratch, params, rng);
+    let chosen = choose(&scratch, trade, rng);
     world.option_scratch = scratch;
     let Some(chosen) = chosen else {
         return Ok(());
     };
     world.quota_left[quota_cell] -= chosen.units;
-    if let Some(c) = chosen.crossing {
+    if let Some(c) = chosen.route.crossing {
         world.loads_left_tonight[c] -= chosen.loads as u32;
     }
-    send(world, params, rng, day, company, state_good, chosen)
+    send(world, params, trade, rng, day, company, chosen)
 }
 
 fn send(
     world: &mut World,
     params: &ModelParams,
+    trade: &StateTrade,
     rng: &mut Rng,
     day: Day,
     company: usize,
-    state_good: usize,
     chosen: TradeOption,
 ) -> Result<(), LedgerError> {
-    let trade = &params.state_trade;
-    let spec = &trade.goods[state_good];
+    let spec = &trade.goods[chosen.state_good];
     let good = &params.goods[spec.good.0 as usize];
+    let route = chosen.route;
     let month = world.calendar.month_index(day);
-    let s = chosen.site.0 as usize;
+    let s = route.site.0 as usize;
     let site = world.accounts.at_site[s];
     let accounts = &world.accounts;
-    let channel = if chosen.crossing.is_some() {
+    let channel = if route.crossing.is_some() {
         Channel::StateSmuggling
     } else {
         Channel::OfficialCustoms
@@ -355,21 +361,21 @@ fn send(
     world
         .ledger
         .transfer(site.donju, seller, purchase, Purpose::Purchase)?;
-    let mode = mode_params(params, chosen.mode);
+    let mode = mode_params(params, route.mode);
     let labour = Fen::from_cny(chosen.loads as f64 * mode.labour_cny_per_load);
     world
         .ledger
         .transfer(site.donju, site.households, labour, Purpose::Wage)?;
-    world.metrics.household_month(month, chosen.site).wages += labour;
+    world.metrics.household_month(month, route.site).wages += labour;
     let rice_price = world.markets.rice_price_cny_per_kg[s];
     world
         .metrics
-        .household_month(month, chosen.site)
+        .household_month(month, route.site)
         .income_rice_kg += labour.cny() / rice_price;
 
     let mut bribes = Fen::ZERO;
     let mut seized = false;
-    if let Some(c) = chosen.crossing {
+    if let Some(c) = route.crossing {
         for (a, _) in Agency::ALL.iter().enumerate() {
             let bribe = Fen::from_cny(chosen.loads as f64 * trade.bribe_cny_per_load[a]);
             world
@@ -398,8 +404,8 @@ fn send(
     tally.bribes += bribes;
     let key = |outcome| FlowKey {
         channel,
-        mode: chosen.mode,
-        site: chosen.site,
+        mode: route.mode,
+        site: route.site,
         good: spec.good,
         outcome,
     };

@@ -1,0 +1,332 @@
+//! Experiments from the command line: Monte Carlo summaries, paired comparison with common
+//! random numbers, resumable sweeps, sensitivity analysis, validation and evidence coverage.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn yalu(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yalu"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("yalu runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn baseline_path() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios/baseline.toml")
+        .display()
+        .to_string()
+}
+
+/// A one-year copy of the baseline (2019), small enough for quick experiments.
+fn short_baseline(dir: &Path, name: &str, replace: &[(&str, &str)]) -> String {
+    let mut scenario = std::fs::read_to_string(baseline_path())
+        .unwrap()
+        .replacen("name = \"baseline\"", &format!("name = \"{name}\""), 1)
+        .replacen(
+            "first_day = \"2017-01-01\"",
+            "first_day = \"2019-01-01\"",
+            1,
+        )
+        .replacen("last_day = \"2025-12-31\"", "last_day = \"2019-12-31\"", 1);
+    for (from, to) in replace {
+        assert!(scenario.contains(from), "{from}");
+        scenario = scenario.replacen(from, to, 1);
+    }
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, scenario).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn many_replicates_give_a_summary_with_bands_and_can_skip_replicate_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = short_baseline(dir.path(), "short", &[]);
+    let out = yalu(
+        &[
+            "run",
+            "--scenario",
+            &scenario,
+            "--replicates",
+            "6",
+            "--no-replicate-files",
+            "--out",
+            "mc",
+            "--quiet",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let run = dir.path().join("mc");
+    assert!(
+        !run.join("flows.csv").exists(),
+        "replicate files were asked away"
+    );
+    let summary = std::fs::read_to_string(run.join("summary.csv")).unwrap();
+    let mut lines = summary.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "table,month,key,metric,replicates,mean,p05,p50,p95"
+    );
+    let row = summary
+        .lines()
+        .find(|l| l.starts_with("fx,2019-06,overseas_labour,amount_usd,"))
+        .expect("a monthly FX series");
+    let cells: Vec<f64> = row.split(',').skip(4).map(|c| c.parse().unwrap()).collect();
+    assert_eq!(cells[0], 6.0);
+    assert!(cells[2] <= cells[3] && cells[3] <= cells[4], "{row}");
+    let flows = summary.lines().filter(|l| l.starts_with("flows,")).count();
+    assert!(flows > 100, "flows series summarised: {flows}");
+}
+
+#[test]
+fn common_random_numbers_narrow_the_interval_of_a_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = short_baseline(dir.path(), "a", &[]);
+    let b = short_baseline(
+        dir.path(),
+        "b",
+        &[(
+            "official_levy_share = { value = 0.3,",
+            "official_levy_share = { value = 0.2,",
+        )],
+    );
+    let width = |independent: bool| {
+        let mut args = vec![
+            "compare",
+            a.as_str(),
+            b.as_str(),
+            "--replicates",
+            "12",
+            "--out",
+        ];
+        args.push(if independent { "ind" } else { "crn" });
+        if independent {
+            args.push("--independent");
+        }
+        let out = yalu(&args, dir.path());
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let csv = std::fs::read_to_string(
+            dir.path()
+                .join(if independent { "ind" } else { "crn" })
+                .join("compare.csv"),
+        )
+        .unwrap();
+        assert!(csv.starts_with(
+            "metric,replicates,mean_a,mean_b,mean_difference,difference_p05,difference_p95"
+        ));
+        let row = csv
+            .lines()
+            .find(|l| l.starts_with("porters at all sites: income CNY/month,"))
+            .expect("porter income compared");
+        let cells: Vec<&str> = row.split(',').collect();
+        let cell = |back: usize| cells[cells.len() - back].parse::<f64>().unwrap();
+        cell(1) - cell(2)
+    };
+    let (crn, independent) = (width(false), width(true));
+    // The levy does not touch porters, so with common random numbers their income is
+    // identical in each pair; with independent streams it differs by the draw's luck.
+    assert!(
+        crn < 0.1 * independent,
+        "CRN {crn} vs independent {independent}"
+    );
+}
+
+#[test]
+fn a_sweep_runs_resumes_and_refuses_a_foreign_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = short_baseline(dir.path(), "short", &[]);
+    let sweep = format!(
+        "[sweep]\nname = \"levy\"\nscenario = \"{scenario}\"\nreplicates = 2\nseed = 3\nmetrics = [\"share of consignment value by state smuggling\"]\n\n[design]\nkind = \"grid\"\n\n[[parameters]]\npath = \"state_trade.official_levy_share\"\nvalues = [0.1, 0.3]\n"
+    );
+    std::fs::write(dir.path().join("sweep.toml"), &sweep).unwrap();
+    let out = yalu(&["sweep", "sweep.toml", "--out", "sw"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("0 runs were already done, 4 ran now"),
+        "{}",
+        text(&out.stdout)
+    );
+    let again = yalu(&["sweep", "sweep.toml", "--out", "sw"], dir.path());
+    assert!(again.status.success());
+    assert!(
+        text(&again.stdout).contains("4 runs were already done, 0 ran now"),
+        "{}",
+        text(&again.stdout)
+    );
+    let summary = std::fs::read_to_string(dir.path().join("sw/sweep_summary.csv")).unwrap();
+    let mean = |point: &str| -> f64 {
+        let row = summary
+            .lines()
+            .find(|l| l.starts_with(&format!("{point},")))
+            .unwrap();
+        row.split(',').nth(3).unwrap().parse().unwrap()
+    };
+    assert!(
+        mean("1") > mean("0"),
+        "a higher levy pushes value into smuggling:\n{summary}"
+    );
+
+    let bad = sweep.replace(
+        "state_trade.official_levy_share",
+        "state_trade.official_levy",
+    );
+    std::fs::write(dir.path().join("bad.toml"), bad).unwrap();
+    let out = yalu(&["sweep", "bad.toml", "--out", "sw2"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("state_trade.official_levy"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    std::fs::create_dir(dir.path().join("foreign")).unwrap();
+    std::fs::write(
+        dir.path().join("foreign/sweep.sqlite"),
+        b"not a database at all",
+    )
+    .unwrap();
+    let out = yalu(&["sweep", "sweep.toml", "--out", "foreign"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read(dir.path().join("foreign/sweep.sqlite")).unwrap(),
+        b"not a database at all"
+    );
+}
+
+#[test]
+fn morris_sensitivity_ranks_parameters_over_their_recorded_ranges() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = short_baseline(dir.path(), "short", &[]);
+    let sens = format!(
+        "[sensitivity]\nscenario = \"{scenario}\"\nparameters = [\"porter.sites[hyesan].crews\", \"market.rice_price_sigma_per_day\"]\noutputs = [\"porters at all sites: kg sold per year\"]\nseed = 5\n\n[morris]\ntrajectories = 3\nlevels = 4\n"
+    );
+    std::fs::write(dir.path().join("sens.toml"), sens).unwrap();
+    let out = yalu(
+        &[
+            "sensitivity",
+            "sens.toml",
+            "--method",
+            "morris",
+            "--out",
+            "se",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = std::fs::read_to_string(dir.path().join("se/sensitivity.csv")).unwrap();
+    let mu_star = |parameter: &str| -> f64 {
+        csv.lines()
+            .find(|l| l.contains(parameter) && l.contains(",mu_star,"))
+            .unwrap()
+            .rsplit(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    // More crews carry more; the rice market's noise does not touch what porters carry.
+    assert!(mu_star("porter.sites[hyesan].crews") > 0.0);
+    assert_eq!(mu_star("market.rice_price_sigma_per_day"), 0.0);
+
+    let unranged = "[sensitivity]\nscenario = \"baseline\"\nparameters = [\"porter.crew_size_min\"]\noutputs = [\"porters at all sites: pay CNY/kg\"]\nseed = 1\n";
+    std::fs::write(dir.path().join("unranged.toml"), unranged).unwrap();
+    let out = yalu(&["sensitivity", "unranged.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no recorded range"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn validate_reports_every_pattern_and_fails_on_a_missed_emergent_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yalu(&["validate", "--replicates", "2", "--out", "v"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("v/validation.json")).unwrap(),
+    )
+    .unwrap();
+    let checks = json.as_array().unwrap();
+    for field in [
+        "id",
+        "kind",
+        "source",
+        "target",
+        "simulated",
+        "tolerance",
+        "pass",
+        "covered",
+    ] {
+        assert!(checks.iter().all(|c| c.get(field).is_some()), "{field}");
+    }
+    let p10 = checks.iter().find(|c| c["id"] == "P10").unwrap();
+    assert_eq!(p10["covered"], false, "the baseline has no 2014 couriers");
+    assert!(p10["pass"].is_null(), "not covered is not passed");
+
+    // Porters paid 60% of the profit earn far more than the testimony's 0.8 CNY/kg.
+    let greedy = short_baseline(
+        dir.path(),
+        "greedy",
+        &[
+            (
+                "border_guards_share = { value = 0.5,",
+                "border_guards_share = { value = 0.1,",
+            ),
+            (
+                "porters_share = { value = 0.2,",
+                "porters_share = { value = 0.6,",
+            ),
+        ],
+    );
+    let out = yalu(
+        &[
+            "validate",
+            "--scenario",
+            &greedy,
+            "--replicates",
+            "2",
+            "--out",
+            "g",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("P2"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn evidence_coverage_counts_sourced_and_assumed_inputs_per_submodel() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yalu(&["evidence", "--coverage", "--format", "json"], dir.path());
+    assert!(out.status.success());
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    let all = rows.last().unwrap();
+    assert_eq!(all["submodel"], "all");
+    let sum = |field: &str| {
+        rows[..rows.len() - 1]
+            .iter()
+            .map(|r| r[field].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!(all["inputs"].as_u64().unwrap(), sum("inputs"));
+    assert_eq!(all["sourced"].as_u64().unwrap(), sum("sourced"));
+    let profit_split = rows
+        .iter()
+        .find(|r| r["submodel"] == "profit_split")
+        .unwrap();
+    assert_eq!(profit_split["sourced_share"], 1.0);
+}

@@ -1,0 +1,313 @@
+//! The patterns of docs/ODD.md (P1-P15) as checks on a scenario's replicates: for each,
+//! the target and its source, whether it is an input or emergent, the tolerance, the
+//! simulated median and 90% band across replicates, and pass or miss. A pattern whose
+//! channel or period the scenario lacks is reported as not covered, never as passed.
+
+use serde::Serialize;
+use yalu_model::ReplicateResult;
+use yalu_model::calendar::YearMonth;
+use yalu_model::indicators::{
+    PorterTotals, essentials_price_cny_per_kg, household_income_cny_per_month, porter_totals,
+    takeover_windows, trade_totals, vehicles_per_month,
+};
+use yalu_model::observe::{Activity, Channel};
+use yalu_model::params::ModelParams;
+use yalu_model::stats::{quantile_of_sorted, sorted_finite};
+
+/// A simulated figure across replicates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Band {
+    /// Median.
+    pub median: f64,
+    /// 5th percentile.
+    pub p05: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+impl Band {
+    /// The band of the finite values; `None` when there are none.
+    pub fn of(values: impl IntoIterator<Item = f64>) -> Option<Band> {
+        let sorted = sorted_finite(values);
+        (!sorted.is_empty()).then(|| Band {
+            median: quantile_of_sorted(&sorted, 0.5),
+            p05: quantile_of_sorted(&sorted, 0.05),
+            p95: quantile_of_sorted(&sorted, 0.95),
+        })
+    }
+}
+
+/// One pattern checked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PatternCheck {
+    /// Pattern id, e.g. `P2`.
+    pub id: &'static str,
+    /// What the pattern is.
+    pub description: &'static str,
+    /// `input` (copied from a parameter) or `emergent` (from the dynamics).
+    pub kind: &'static str,
+    /// The source id and where.
+    pub source: &'static str,
+    /// The target as the source states it.
+    pub target: &'static str,
+    /// The accepted interval for the simulated median.
+    pub tolerance: String,
+    /// Lower end of the accepted interval.
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
+    /// Median and 90% band across replicates; `None` when not covered.
+    pub simulated: Option<Band>,
+    /// Whether the scenario covers the pattern.
+    pub covered: bool,
+    /// Whether the median lies in the accepted interval; `None` when not covered.
+    pub pass: Option<bool>,
+}
+
+/// A pattern's definition: the figure it reads from a replicate (`None` when the
+/// replicate does not cover it) and the accepted interval.
+pub struct Pattern {
+    /// Id.
+    pub id: &'static str,
+    /// Description.
+    pub description: &'static str,
+    /// `input` or `emergent`.
+    pub kind: &'static str,
+    /// Source id and location.
+    pub source: &'static str,
+    /// Target as stated.
+    pub target: &'static str,
+    /// Accepted interval for the median.
+    pub accepted: (f64, f64),
+    /// The simulated figure of one replicate.
+    pub measure: fn(&ModelParams, &ReplicateResult) -> Option<f64>,
+}
+
+fn month_index(r: &ReplicateResult, year: i16, month: i8) -> Option<usize> {
+    r.months
+        .iter()
+        .position(|m| *m == YearMonth { year, month })
+}
+
+fn months_between(
+    r: &ReplicateResult,
+    from: (i16, i8),
+    to: (i16, i8),
+) -> Option<std::ops::RangeInclusive<usize>> {
+    Some(month_index(r, from.0, from.1)?..=month_index(r, to.0, to.1)?)
+}
+
+/// Porters' totals over every site, when any porter was hired.
+fn porters(r: &ReplicateResult) -> Option<PorterTotals> {
+    let totals = porter_totals(r, None);
+    (totals.porter_months > 0.0).then_some(totals)
+}
+
+/// Every pattern the model checks.
+pub fn patterns() -> Vec<Pattern> {
+    vec![
+        Pattern {
+            id: "P1",
+            description: "porters' share of a porter operation's profit",
+            kind: "input",
+            source: "dailynk-porters: paragraphs 9-11",
+            target: "guards up to 50%, donju 30%, porters 20%",
+            accepted: (0.19, 0.21),
+            measure: |p, _| p.porter.as_ref().map(|x| x.profit_split.porters),
+        },
+        Pattern {
+            id: "P2",
+            description: "porter pay per kilogram",
+            kind: "emergent",
+            source: "dailynk-porters: paragraph 12",
+            target: "about 0.8 CNY/kg",
+            accepted: (0.65, 0.95),
+            measure: |_, r| porters(r).map(|t| t.pay_cny_per_kg()),
+        },
+        Pattern {
+            id: "P3",
+            description: "porters per crew (mean of crews sent out)",
+            kind: "input",
+            source: "dailynk-porters: paragraph 2",
+            target: "mostly 20-30, up to 50",
+            accepted: (20.0, 35.0),
+            measure: |p, r| {
+                let crews: u32 = p.porter.as_ref()?.sites.iter().map(|s| s.crews).sum();
+                let hired = porters(r)?.porter_months;
+                let months = r
+                    .porter_months
+                    .iter()
+                    .map(|m| m.month)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len();
+                Some(hired / (f64::from(crews) * months as f64))
+            },
+        },
+        Pattern {
+            id: "P4",
+            description: "porter monthly income",
+            kind: "emergent",
+            source: "dailynk-porters: paragraph 12",
+            target: "160-200 CNY a month",
+            accepted: (144.0, 220.0),
+            measure: |_, r| porters(r).map(|t| t.income_cny_per_month()),
+        },
+        Pattern {
+            id: "P5",
+            description: "rice bought per yuan of porter income",
+            kind: "emergent",
+            source: "dailynk-porters: paragraph 12",
+            target: "48 kg of rice for 200 CNY (0.24 kg/CNY)",
+            accepted: (0.204, 0.276),
+            measure: |_, r| porters(r).map(|t| t.rice_kg / t.wages_cny),
+        },
+        Pattern {
+            id: "P6",
+            description: "vehicles imported by state smuggling per month after the reopening",
+            kind: "emergent",
+            source: "nkinsider-state-smuggling: paragraphs 4-6",
+            target: "hundreds of units each month",
+            accepted: (100.0, 1000.0),
+            measure: |p, r| {
+                p.state_trade.as_ref()?;
+                let (_, after) = takeover_windows(p, &r.months)?;
+                Some(vehicles_per_month(p, r, &after))
+            },
+        },
+        Pattern {
+            id: "P6b",
+            description: "vehicles smuggled in early-to-mid April",
+            kind: "emergent",
+            source: "nkinsider-state-smuggling: paragraph 6",
+            target: "more than 200 from early to mid-April",
+            accepted: (200.0, f64::INFINITY),
+            // Flows are tallied by month, so a half-month count is not observable yet.
+            measure: |_, _| None,
+        },
+        Pattern {
+            id: "P10",
+            description: "cash sent by ship captains, first nine months of 2014 (USD)",
+            kind: "emergent",
+            source: "nypost-office39: last paragraph",
+            target: "about USD 10M",
+            accepted: (7.0e6, 13.0e6),
+            measure: |p, r| {
+                p.couriers?;
+                let months = months_between(r, (2014, 1), (2014, 9))?;
+                Some(
+                    r.activity
+                        .iter()
+                        .filter(|a| {
+                            a.activity == Activity::CourierCashUsd && months.contains(&a.month)
+                        })
+                        .map(|a| a.value)
+                        .sum(),
+                )
+            },
+        },
+        Pattern {
+            id: "P11",
+            description: "state drugs made and sold per year (kg, heroin and meth together)",
+            kind: "input",
+            source: "donga-drugs-2003: paragraphs 5 and 8",
+            target: "about 1 t of each a year; USD 10,000/kg at the border, 15,000 at sea",
+            accepted: (1900.0, 2050.0),
+            measure: |p, r| {
+                p.drugs?;
+                let years = r.months.len() as f64 / 12.0;
+                let moved: f64 = r
+                    .activity
+                    .iter()
+                    .filter(|a| {
+                        matches!(a.activity, Activity::DrugsSoldKg | Activity::DrugsSeizedKg)
+                    })
+                    .map(|a| a.value)
+                    .sum();
+                (years >= 1.0).then_some(moved / years)
+            },
+        },
+        Pattern {
+            id: "P13a",
+            description: "household income after the takeover / before the closure",
+            kind: "emergent",
+            source: "nkinsider-state-smuggling: paragraphs 16-17",
+            target: "livelihood smuggling lost: income falls",
+            accepted: (0.0, 0.8),
+            measure: |p, r| {
+                p.households.as_ref()?;
+                let (before, after) = takeover_windows(p, &r.months)?;
+                Some(
+                    household_income_cny_per_month(r, &after)
+                        / household_income_cny_per_month(r, &before),
+                )
+            },
+        },
+        Pattern {
+            id: "P13b",
+            description: "essentials price after the takeover / before the closure",
+            kind: "emergent",
+            source: "nkinsider-state-smuggling: paragraph 17",
+            target: "essential prices rise sharply",
+            accepted: (1.5, 10.0),
+            measure: |p, r| {
+                p.households.as_ref()?;
+                let (before, after) = takeover_windows(p, &r.months)?;
+                Some(
+                    essentials_price_cny_per_kg(r, &after)
+                        / essentials_price_cny_per_kg(r, &before),
+                )
+            },
+        },
+        Pattern {
+            id: "P14",
+            description: "share of trading companies' consignment value smuggled",
+            kind: "emergent",
+            source: "dailynk-porters: paragraphs 15-16",
+            target: "companies prefer smuggling to the 30% customs levy",
+            accepted: (0.5, 1.0),
+            measure: |p, r| {
+                p.state_trade.as_ref()?;
+                let smuggled = trade_totals(r, Channel::StateSmuggling).revenue.cny();
+                let official = trade_totals(r, Channel::OfficialCustoms).revenue.cny();
+                Some(smuggled / (smuggled + official))
+            },
+        },
+        Pattern {
+            id: "P15",
+            description: "smuggling net margin / the same trade's margin without bribes or seizures",
+            kind: "emergent",
+            source: "asiapress-state-smuggling: end of the KBS section",
+            target: "margins much lower than regular trade",
+            accepted: (0.0, 0.9),
+            measure: |p, r| {
+                p.state_trade.as_ref()?;
+                let t = trade_totals(r, Channel::StateSmuggling);
+                Some(t.net_profit().cny() / (t.revenue - t.purchases - t.labour).cny())
+            },
+        },
+    ]
+}
+
+/// Checks every pattern on the replicates of one scenario.
+pub fn check_patterns(params: &ModelParams, results: &[ReplicateResult]) -> Vec<PatternCheck> {
+    patterns()
+        .into_iter()
+        .map(|pattern| {
+            let simulated = Band::of(results.iter().filter_map(|r| (pattern.measure)(params, r)));
+            let (low, high) = pattern.accepted;
+            PatternCheck {
+                id: pattern.id,
+                description: pattern.description,
+                kind: pattern.kind,
+                source: pattern.source,
+                target: pattern.target,
+                tolerance: format!("median in [{low}, {high}]"),
+                low,
+                high,
+                covered: simulated.is_some(),
+                pass: simulated.map(|s| (low..=high).contains(&s.median)),
+                simulated,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,708 @@
+//! The maritime channel: North Korean ships carry coal, sand and seafood out and refined
+//! petroleum in, either by ship-to-ship transfer in the West Sea zone (Korea Bay) or by
+//! direct delivery to (or loading in) a Chinese port. Satellites, patrol aircraft and port
+//! inspections see some of the transfers; a detection may end in interdiction. What truly
+//! moved goes into the flows; what the monitors saw is tallied apart.
+//!
+//! - **When**: every day, after the land crossings (schedule step 5).
+//! - **What**:
+//!   1. Ships away count down a day. A counterpart ship back at the zone returns empty (a
+//!      receiving ship that has unloaded in China) or full (a supply tanker that has
+//!      reloaded); a ship back from interdiction is its replacement.
+//!   2. Each North Korean ship in port decides, in an order that starts at a random ship
+//!      each day. While the border is closed, a voyage of its good does not sail with
+//!      probability `cargoes[].closure_stop_share` (1 for seafood: nothing sails). Otherwise
+//!      its operator values three options: ship-to-ship (only if a counterpart ship at the
+//!      zone that trades the good has room for a full load: contacts are arranged by phone
+//!      before sailing), direct delivery to the good's Chinese port, and staying in port
+//!      today. A voyage's expected profit is `E = (1 - r) V - C - r S`, where r is the
+//!      interdiction risk the operator expects on that route (learned, see 5), V the
+//!      value of the load at the route's price, C the money laid out (export purchase or
+//!      import payment, supervision payments, fuel and crew for the round trip) and S the
+//!      ship's value. Options are compared by their daily return `E / (C x days)`; staying
+//!      is worth `hurdle_return_per_day`; the operator picks by a logit with scale
+//!      `choice_sensitivity_days`. The share of coal that goes ship-to-ship is therefore not
+//!      an input: it comes from this choice (shorter round trips and lower risk at sea
+//!      against the counterparts' discount and freight) and from the counterparts'
+//!      capacity. The baseline's values of those assumptions were chosen so that the share
+//!      lands near the UN panel's 70% (pattern P7): a calibration, not a prediction.
+//!   3. A voyage is booked on the day it sails and the ship is away for its round trip.
+//!      Prices at sea: a receiving ship pays the Chinese price less `margin_share` of it and
+//!      its freight to port; a supply tanker charges the Chinese price plus `margin_share`
+//!      and its freight. In port, the Chinese price. Sale prices carry a lognormal factor
+//!      of mean 1 (`price_sigma`).
+//!   4. Detection (see [`detection_probability`]): AIS is off with probability
+//!      `ais_off_share` and a transfer at sea is at night with probability `night_share`.
+//!      A detected transfer is interdicted with probability `interdiction_probability_at_sea`
+//!      (in port: `..._in_port`). An interdicted load is seized with the payment that was
+//!      changing hands; the ship is out of service for `ship_replacement_days` (at least
+//!      its voyage), as is, at sea, the counterpart ship; the operator pays for a
+//!      replacement at once.
+//!   5. Learning: operators do not know the monitors' coverage. Each fleet's operator keeps
+//!      a moving average d of how often its ships have been seen on each route (patrol
+//!      aircraft overhead, ships named in reports): `d' = d + a (detected - d)`,
+//!      a = `risk_learning_rate`, starting at `prior_detection_probability`. It expects an
+//!      interdiction risk `r = d x interdiction_probability` of the route (the chance that a
+//!      sighting ends in seizure is taken as known). Learning from sightings rather than
+//!      from the rare seizures themselves keeps one seizure from shutting a route for good.
+//!      More surveillance therefore deters voyages through what operators learn (and
+//!      through the ships it takes out of service), never through the true parameter.
+//! - **Parameters**: `[maritime]` (fleets, counterparts, cargoes, monitors, cap, shares);
+//!   the goods' prices and masses; the phases (closure).
+//! - **Ledger** (`ops` = shipping operators; home = the fleet's home port): ops -> home
+//!   suppliers (purchase: an export load; fuel and stores); ops -> home households (wage:
+//!   crew); ops -> home customs and State Security units and -> party officials (bribe:
+//!   supervision per tonne); export sold: Chinese ships at sea or Chinese merchants -> ops
+//!   (sale); import bought: ops -> Chinese ships at sea or Chinese merchants (purchase),
+//!   then domestic buyers -> ops (sale); interdicted: the payer of the payment that was
+//!   changing hands -> interdictors (seizure), and ops -> foreign counterparties
+//!   (purchase: a replacement ship); on a positive profit, ops -> trading companies
+//!   (fee: `company_share` of it less Room 39's part) and ops -> Room 39 (remittance:
+//!   `room39_share` of the company's share, paid directly so the maritime channel's
+//!   foreign currency can be traced).
+//! - **Observation**: flows (channel `maritime`, mode `ship`, site: the transfer zone or the
+//!   Chinese port) and, apart, the monitors' tallies by month, good and route
+//!   ([`crate::observe::ObservedRecord`]).
+
+use rand::RngExt;
+
+use crate::calendar::Day;
+use crate::ledger::{LedgerError, Purpose};
+use crate::observe::{Channel, FlowKey, Outcome, ReplicateResult, SeaRoute};
+use crate::params::{
+    Agency, CounterpartFleet, Direction, Maritime, Mode, ModelParams, Monitors, SeaAgency,
+};
+use crate::process::price_factor;
+use crate::streams::Rng;
+use crate::units::Fen;
+use crate::world::{Ships, World};
+
+/// The ships at the start: every fleet's ships in port, every counterpart ship at the zone
+/// with a full hold (supply tankers) or an empty one (receiving ships).
+pub fn launch(params: &ModelParams) -> Ships {
+    let mut ships = Ships::default();
+    let Some(m) = &params.maritime else {
+        return ships;
+    };
+    for (f, fleet) in m.fleets.iter().enumerate() {
+        for _ in 0..fleet.ships {
+            ships.fleet.push(f as u16);
+        }
+    }
+    ships.busy_days = vec![0; ships.fleet.len()];
+    for (c, counterpart) in m.counterparts.iter().enumerate() {
+        for _ in 0..counterpart.ships {
+            ships.counterpart_fleet.push(c as u16);
+            ships
+                .counterpart_room
+                .push(counterpart_capacity_units(params, counterpart));
+        }
+    }
+    ships.counterpart_away_days = vec![0; ships.counterpart_fleet.len()];
+    ships.learned_detection =
+        vec![m.prior_detection_probability; m.fleets.len() * SeaRoute::ALL.len()];
+    ships
+}
+
+/// A full load of a fleet's ship, in its good's unit (kg, or barrels). Panics if the
+/// scenario has no maritime channel.
+pub fn load_units(params: &ModelParams, fleet: usize) -> f64 {
+    let m = params.maritime.as_ref().expect("maritime channel");
+    let fleet = &m.fleets[fleet];
+    fleet.capacity_t * 1000.0 / params.goods[fleet.good.0 as usize].mass_kg_per_unit
+}
+
+fn counterpart_capacity_units(params: &ModelParams, counterpart: &CounterpartFleet) -> f64 {
+    let mass = counterpart
+        .goods
+        .first()
+        .map_or(1.0, |g| params.goods[g.0 as usize].mass_kg_per_unit);
+    counterpart.capacity_t * 1000.0 / mass
+}
+
+/// The smallest full load of any fleet trading a good this counterpart fleet takes: below
+/// that room, the counterpart ship sails off to unload (or reload).
+fn smallest_load(params: &ModelParams, m: &Maritime, counterpart: &CounterpartFleet) -> f64 {
+    m.fleets
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| counterpart.goods.contains(&f.good))
+        .map(|(f, _)| load_units(params, f))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// The chance a transfer is detected.
+///
+/// Satellite images of the area arrive as a Poisson stream of `satellite_revisits_per_day`
+/// a day, each showing a transfer under way with probability
+/// `satellite_detection_per_pass`; at sea, patrol aircraft are overhead
+/// `aircraft_patrol_hours_per_day / 24` of the time and spot a transfer at
+/// `aircraft_sightings_per_hour` while there. The hazard is multiplied by
+/// `ais_off_detection_factor` when AIS is off and by `night_detection_factor` at night, so
+/// `P(seen) = 1 - exp(-hazard x hours)`. A delivery in port is also noticed by inspection
+/// with probability `port_inspection_probability`. The result is in [0, 1], rises with
+/// coverage and with the transfer's duration, and falls with AIS off and at night.
+pub fn detection_probability(
+    monitors: &Monitors,
+    route: SeaRoute,
+    hours: f64,
+    ais_off: bool,
+    night: bool,
+) -> f64 {
+    let satellites =
+        monitors.satellite_revisits_per_day / 24.0 * monitors.satellite_detection_per_pass;
+    let aircraft = match route {
+        SeaRoute::ShipToShip => {
+            monitors.aircraft_patrol_hours_per_day / 24.0 * monitors.aircraft_sightings_per_hour
+        }
+        SeaRoute::PortDelivery => 0.0,
+    };
+    let mut hazard = (satellites + aircraft).max(0.0) * hours.max(0.0);
+    if ais_off {
+        hazard *= monitors.ais_off_detection_factor;
+    }
+    if night {
+        hazard *= monitors.night_detection_factor;
+    }
+    let seen = 1.0 - (-hazard).exp();
+    let p = match route {
+        SeaRoute::ShipToShip => seen,
+        SeaRoute::PortDelivery => 1.0 - (1.0 - monitors.port_inspection_probability) * (1.0 - seen),
+    };
+    p.clamp(0.0, 1.0)
+}
+
+/// A way an operator could use a ship today.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct VoyageOption {
+    /// The route; `None` to stay in port today.
+    pub route: Option<SeaRoute>,
+    /// The counterpart ship (row in the columns) for a ship-to-ship transfer.
+    pub counterpart: Option<usize>,
+    /// Price per unit the load is sold at (export) or bought at (import) on this route.
+    pub price_cny_per_unit: f64,
+    /// Round trip.
+    pub days: u32,
+    /// Expected profit.
+    pub expected_profit_cny: f64,
+    /// Money laid out.
+    pub outlay_cny: f64,
+    /// Expected profit per day per yuan laid out (for staying: the hurdle).
+    pub return_per_day: f64,
+}
+
+/// Round trip on a route, in whole days (at least one).
+fn voyage_days(m: &Maritime, fleet: usize, route: SeaRoute) -> u32 {
+    let f = &m.fleets[fleet];
+    let days = match route {
+        SeaRoute::ShipToShip => f.sts_voyage_days,
+        SeaRoute::PortDelivery => f.port_voyage_days,
+    };
+    days.round().max(1.0) as u32
+}
+
+/// The price per unit of a fleet's good on a route: what a counterpart at sea pays or
+/// charges, or the Chinese price in port. Panics if the scenario has no maritime channel.
+pub fn route_price(
+    params: &ModelParams,
+    fleet: usize,
+    counterpart: Option<&CounterpartFleet>,
+) -> f64 {
+    let m = params.maritime.as_ref().expect("maritime channel");
+    let good = &params.goods[m.fleets[fleet].good.0 as usize];
+    let china = good.china_price_cny_per_unit;
+    let Some(c) = counterpart else {
+        return china;
+    };
+    let freight = c.freight_cny_per_t * good.mass_kg_per_unit / 1000.0;
+    match good.direction {
+        Direction::Export => (china * (1.0 - c.margin_share) - freight).max(0.0),
+        Direction::Import => china * (1.0 + c.margin_share) + freight,
+    }
+}
+
+/// Values a voyage of one of a fleet's ships on a route, at expected interdiction risk
+/// `risk`, buying or selling at `price` per unit. Panics if the scenario has no maritime
+/// channel.
+pub fn value_voyage(
+    params: &ModelParams,
+    fleet: usize,
+    route: SeaRoute,
+    price: f64,
+    risk: f64,
+) -> VoyageOption {
+    let m = params.maritime.as_ref().expect("maritime channel");
+    let f = &m.fleets[fleet];
+    let good = &params.goods[f.good.0 as usize];
+    let load = load_units(params, fleet);
+    let days = voyage_days(m, fleet, route);
+    let (value, payment) = match good.direction {
+        Direction::Export => (load * price, load * good.home_price_cny_per_unit),
+        Direction::Import => (load * good.home_price_cny_per_unit, load * price),
+    };
+    let supervision = f.capacity_t * m.bribe_cny_per_t.iter().sum::<f64>();
+    let running = f64::from(days) * (f.fuel_cost_cny_per_day + f.crew_wage_cny_per_day);
+    let outlay = payment + supervision + running;
+    let expected = (1.0 - risk) * value - outlay - risk * f.ship_value_cny;
+    VoyageOption {
+        route: Some(route),
+        counterpart: None,
+        price_cny_per_unit: price,
+        days,
+        expected_profit_cny: expected,
+        outlay_cny: outlay,
+        return_per_day: expected / (outlay.max(1.0) * f64::from(days)),
+    }
+}
+
+/// The operator's logit choice among the options (staying in port is one of them).
+pub fn choose(options: &[VoyageOption], m: &Maritime, rng: &mut Rng) -> VoyageOption {
+    let best = options
+        .iter()
+        .map(|o| o.return_per_day)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let weight = |o: &VoyageOption| (m.choice_sensitivity_days * (o.return_per_day - best)).exp();
+    let total: f64 = options.iter().map(weight).sum();
+    let mut u = rng.random::<f64>() * total;
+    for o in options {
+        if u < weight(o) {
+            return *o;
+        }
+        u -= weight(o);
+    }
+    options[options.len() - 1]
+}
+
+/// A counterpart ship at the zone that trades `good` and has room for `load`.
+fn counterpart_at_zone(
+    world: &World,
+    m: &Maritime,
+    good: crate::params::GoodId,
+    load: f64,
+) -> Option<usize> {
+    let ships = &world.ships;
+    (0..ships.counterpart_fleet.len()).find(|&c| {
+        ships.counterpart_away_days[c] == 0
+            && ships.counterpart_room[c] >= load
+            && m.counterparts[ships.counterpart_fleet[c] as usize]
+                .goods
+                .contains(&good)
+    })
+}
+
+/// Runs the day at sea.
+pub fn run(
+    world: &mut World,
+    params: &ModelParams,
+    rng: &mut Rng,
+    day: Day,
+) -> Result<(), LedgerError> {
+    let Some(m) = &params.maritime else {
+        return Ok(());
+    };
+    let ships = &mut world.ships;
+    for busy in &mut ships.busy_days {
+        *busy = busy.saturating_sub(1);
+    }
+    for c in 0..ships.counterpart_fleet.len() {
+        if ships.counterpart_away_days[c] > 0 {
+            ships.counterpart_away_days[c] -= 1;
+            if ships.counterpart_away_days[c] == 0 {
+                let fleet = &m.counterparts[ships.counterpart_fleet[c] as usize];
+                ships.counterpart_room[c] = counterpart_capacity_units(params, fleet);
+            }
+        }
+    }
+    let n = ships.fleet.len();
+    if n == 0 {
+        return Ok(());
+    }
+    let closed = !world.calendar.land_open(day);
+    let start = rng.random_range(0..n);
+    for i in 0..n {
+        let ship = (start + i) % n;
+        if world.ships.busy_days[ship] > 0 {
+            continue;
+        }
+        let fleet = world.ships.fleet[ship] as usize;
+        let good = m.fleets[fleet].good;
+        let cargo = m
+            .cargoes
+            .iter()
+            .find(|c| c.good == good)
+            .expect("validated: every fleet's good is a cargo");
+        if closed
+            && cargo.closure_stop_share > 0.0
+            && (cargo.closure_stop_share >= 1.0 || rng.random_bool(cargo.closure_stop_share))
+        {
+            continue;
+        }
+        let load = load_units(params, fleet);
+        let risk = |route: SeaRoute| learned_risk(world, m, fleet, route);
+        let stay = VoyageOption {
+            route: None,
+            counterpart: None,
+            price_cny_per_unit: 0.0,
+            days: 0,
+            expected_profit_cny: 0.0,
+            outlay_cny: 0.0,
+            return_per_day: m.hurdle_return_per_day,
+        };
+        let port = value_voyage(
+            params,
+            fleet,
+            SeaRoute::PortDelivery,
+            route_price(params, fleet, None),
+            risk(SeaRoute::PortDelivery),
+        );
+        let sts = counterpart_at_zone(world, m, good, load).map(|c| {
+            let counterpart = &m.counterparts[world.ships.counterpart_fleet[c] as usize];
+            VoyageOption {
+                counterpart: Some(c),
+                ..value_voyage(
+                    params,
+                    fleet,
+                    SeaRoute::ShipToShip,
+                    route_price(params, fleet, Some(counterpart)),
+                    risk(SeaRoute::ShipToShip),
+                )
+            }
+        });
+        let options = [Some(stay), Some(port), sts];
+        let mut offered = [stay; 3];
+        let mut k = 0;
+        for o in options.into_iter().flatten() {
+            offered[k] = o;
+            k += 1;
+        }
+        let chosen = choose(&offered[..k], m, rng);
+        if chosen.route.is_some() {
+            sail(world, params, m, rng, day, ship, chosen)?;
+        }
+    }
+    Ok(())
+}
+
+/// What happened to one voyage.
+struct Voyage {
+    route: SeaRoute,
+    detected: bool,
+    interdicted: bool,
+}
+
+fn sail(
+    world: &mut World,
+    params: &ModelParams,
+    m: &Maritime,
+    rng: &mut Rng,
+    day: Day,
+    ship: usize,
+    option: VoyageOption,
+) -> Result<(), LedgerError> {
+    let route = option.route.expect("a voyage has a route");
+    let fleet_index = world.ships.fleet[ship] as usize;
+    let fleet = &m.fleets[fleet_index];
+    let good = &params.goods[fleet.good.0 as usize];
+    let cargo = m
+        .cargoes
+        .iter()
+        .find(|c| c.good == fleet.good)
+        .expect("validated: every fleet's good is a cargo");
+    let month = world.calendar.month_index(day);
+    let load = load_units(params, fleet_index);
+    let home_site = fleet.home_port.0 as usize;
+    let home = world.accounts.at_site[home_site];
+    let a = &world.accounts;
+    let (ops, interdictors) = (a.shipping_operators, a.interdictors);
+    let counterparty = match route {
+        SeaRoute::ShipToShip => a.chinese_ships_at_sea,
+        SeaRoute::PortDelivery => a.chinese_merchants,
+    };
+    let export = good.direction == Direction::Export;
+
+    // Laid out before sailing: the export load, supervision, fuel and crew.
+    let mut outlay = Fen::ZERO;
+    if export {
+        let purchase = Fen::from_cny(load * good.home_price_cny_per_unit);
+        world
+            .ledger
+            .transfer(ops, home.suppliers, purchase, Purpose::Purchase)?;
+        outlay += purchase;
+    }
+    for (agency, rate) in SeaAgency::ALL.iter().zip(m.bribe_cny_per_t) {
+        let bribe = Fen::from_cny(fleet.capacity_t * rate);
+        let payee = match agency {
+            SeaAgency::Customs => home.officials[Agency::Customs as usize],
+            SeaAgency::StateSecurity => home.officials[Agency::StateSecurity as usize],
+            SeaAgency::Party => world.accounts.party_officials,
+        };
+        world.ledger.transfer(ops, payee, bribe, Purpose::Bribe)?;
+        match agency {
+            SeaAgency::Customs => {
+                world.official_take_this_month[home_site][Agency::Customs as usize] += bribe;
+            }
+            SeaAgency::StateSecurity => {
+                world.official_take_this_month[home_site][Agency::StateSecurity as usize] += bribe;
+            }
+            SeaAgency::Party => {}
+        }
+        outlay += bribe;
+    }
+    let days = f64::from(option.days);
+    let fuel = Fen::from_cny(days * fleet.fuel_cost_cny_per_day);
+    let crew = Fen::from_cny(days * fleet.crew_wage_cny_per_day);
+    world
+        .ledger
+        .transfer(ops, home.suppliers, fuel, Purpose::Purchase)?;
+    world
+        .ledger
+        .transfer(ops, home.households, crew, Purpose::Wage)?;
+    outlay += fuel + crew;
+
+    // The monitors.
+    let at_sea = route == SeaRoute::ShipToShip;
+    let ais_off = rng.random_bool(m.ais_off_share);
+    let night = at_sea && rng.random_bool(m.night_share);
+    let hours = if at_sea {
+        fleet.transfer_hours
+    } else {
+        fleet.port_hours
+    };
+    let detected = rng.random_bool(detection_probability(
+        &m.monitors,
+        route,
+        hours,
+        ais_off,
+        night,
+    ));
+    let interdicted = detected && rng.random_bool(interdiction_probability(&m.monitors, route));
+    let voyage = Voyage {
+        route,
+        detected,
+        interdicted,
+    };
+
+    // The payment that changes hands at the transfer, and the resale of an import.
+    let factor = price_factor(rng, m.price_sigma);
+    let payment = if export {
+        Fen::from_cny(load * option.price_cny_per_unit * factor)
+    } else {
+        Fen::from_cny(load * option.price_cny_per_unit)
+    };
+    let resale = Fen::from_cny(load * good.home_price_cny_per_unit * factor);
+    let site = match route {
+        SeaRoute::ShipToShip => m.sts_zone,
+        SeaRoute::PortDelivery => cargo.port,
+    };
+    let key = |outcome| FlowKey {
+        channel: Channel::Maritime,
+        mode: Mode::Ship,
+        site,
+        good: fleet.good,
+        outcome,
+    };
+    let quantity = load.round() as i64;
+
+    if interdicted {
+        // The load and the payment changing hands are seized; the ship is lost and the
+        // operator buys a replacement, which arrives after `ship_replacement_days`.
+        let payer = if export { counterparty } else { ops };
+        world
+            .ledger
+            .transfer(payer, interdictors, payment, Purpose::Seizure)?;
+        let replacement = Fen::from_cny(fleet.ship_value_cny);
+        world.ledger.transfer(
+            ops,
+            world.accounts.foreign_counterparties,
+            replacement,
+            Purpose::Purchase,
+        )?;
+        let seized_value = if export { payment } else { resale };
+        world
+            .metrics
+            .record_flow(key(Outcome::Seized), quantity, seized_value);
+        // The replacement arrives after `ship_replacement_days`, and never before the
+        // voyage would have ended.
+        world.ships.busy_days[ship] = m.ship_replacement_days.max(option.days);
+        if let Some(c) = option.counterpart {
+            let counterpart = &m.counterparts[world.ships.counterpart_fleet[c] as usize];
+            let voyage = counterpart.voyage_days.round().max(1.0) as u32;
+            world.ships.counterpart_away_days[c] = m.ship_replacement_days.max(voyage);
+            world.ships.counterpart_room[c] = 0.0;
+        }
+        let tally = world.metrics.sea_month(month, fleet.good, route);
+        tally.interdicted_value += payment;
+    } else {
+        let revenue = if export {
+            world
+                .ledger
+                .transfer(counterparty, ops, payment, Purpose::Sale)?;
+            payment
+        } else {
+            world
+                .ledger
+                .transfer(ops, counterparty, payment, Purpose::Purchase)?;
+            outlay += payment;
+            world
+                .ledger
+                .transfer(world.accounts.domestic_buyers, ops, resale, Purpose::Sale)?;
+            resale
+        };
+        world
+            .metrics
+            .record_flow(key(Outcome::Delivered), quantity, revenue);
+        world.ships.busy_days[ship] = option.days;
+        if let Some(c) = option.counterpart {
+            let counterpart = &m.counterparts[world.ships.counterpart_fleet[c] as usize];
+            world.ships.counterpart_room[c] -= load;
+            if world.ships.counterpart_room[c] < smallest_load(params, m, counterpart) {
+                world.ships.counterpart_away_days[c] =
+                    counterpart.voyage_days.round().max(1.0) as u32;
+            }
+        }
+        let profit = revenue - outlay;
+        if profit > Fen::ZERO {
+            let company_take = profit.share(m.company_share);
+            let to_room39 = company_take.share(m.room39_share);
+            world.ledger.transfer(
+                ops,
+                world.accounts.sea_companies,
+                company_take - to_room39,
+                Purpose::Fee,
+            )?;
+            world
+                .ledger
+                .transfer(ops, world.accounts.room39, to_room39, Purpose::Remittance)?;
+        }
+    }
+    record(world, m, month, fleet_index, quantity, &voyage);
+    Ok(())
+}
+
+/// Tallies the voyage in the monitors' view and updates how often the operator has learned
+/// its ships are seen on the route.
+fn record(
+    world: &mut World,
+    m: &Maritime,
+    month: usize,
+    fleet: usize,
+    quantity: i64,
+    voyage: &Voyage,
+) {
+    let good = m.fleets[fleet].good;
+    let tally = world.metrics.sea_month(month, good, voyage.route);
+    tally.transfers += 1;
+    tally.true_quantity += quantity;
+    if voyage.detected {
+        tally.detected_transfers += 1;
+        tally.observed_quantity += quantity;
+    }
+    if voyage.interdicted {
+        tally.interdicted_transfers += 1;
+        tally.interdicted_quantity += quantity;
+    }
+    let seen =
+        &mut world.ships.learned_detection[fleet * SeaRoute::ALL.len() + voyage.route as usize];
+    *seen += m.risk_learning_rate * (f64::from(u8::from(voyage.detected)) - *seen);
+}
+
+/// The interdiction risk a fleet's operator expects on a route: how often it has learned
+/// its ships are seen there, times the chance that a sighting ends in interdiction.
+pub fn learned_risk(world: &World, m: &Maritime, fleet: usize, route: SeaRoute) -> f64 {
+    let seen = world.ships.learned_detection[fleet * SeaRoute::ALL.len() + route as usize];
+    seen * interdiction_probability(&m.monitors, route)
+}
+
+fn interdiction_probability(monitors: &Monitors, route: SeaRoute) -> f64 {
+    match route {
+        SeaRoute::ShipToShip => monitors.interdiction_probability_at_sea,
+        SeaRoute::PortDelivery => monitors.interdiction_probability_in_port,
+    }
+}
+
+/// One year of a capped import: the cap, what truly arrived, and what a panel counting
+/// the detected deliveries would report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CapYear {
+    /// Calendar year.
+    pub year: i16,
+    /// Months of the year in the horizon.
+    pub months: usize,
+    /// The annual cap, in the good's unit.
+    pub cap: f64,
+    /// Delivered by sea (the truth, from the flows).
+    pub true_delivered: f64,
+    /// Delivered in the transfers the monitors detected (the monitors' view).
+    pub reported: f64,
+}
+
+/// A capped import by year: the truth from the flows, the reported figure from the
+/// monitors' tallies only. Empty when the scenario has no cap.
+pub fn imports_against_cap(params: &ModelParams, result: &ReplicateResult) -> Vec<CapYear> {
+    let Some(cap) = params.maritime.as_ref().and_then(|m| m.cap) else {
+        return Vec::new();
+    };
+    let mut years: Vec<CapYear> = Vec::new();
+    for month in &result.months {
+        match years.last_mut() {
+            Some(y) if y.year == month.year => y.months += 1,
+            _ => years.push(CapYear {
+                year: month.year,
+                months: 1,
+                cap: cap.units_per_year,
+                true_delivered: 0.0,
+                reported: 0.0,
+            }),
+        }
+    }
+    let year_of = |month: usize| result.months[month].year;
+    for flow in result.flows.iter().filter(|f| {
+        f.key.channel == Channel::Maritime
+            && f.key.good == cap.good
+            && f.key.outcome == Outcome::Delivered
+    }) {
+        if let Some(y) = years.iter_mut().find(|y| y.year == year_of(flow.month)) {
+            y.true_delivered += flow.quantity as f64;
+        }
+    }
+    for o in result.observed.iter().filter(|o| o.good == cap.good) {
+        if let Some(y) = years.iter_mut().find(|y| y.year == year_of(o.month)) {
+            y.reported += o.observed_delivered() as f64;
+        }
+    }
+    years
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn monitors() -> Monitors {
+        Monitors {
+            satellite_revisits_per_day: 2.0,
+            satellite_detection_per_pass: 0.5,
+            aircraft_patrol_hours_per_day: 4.0,
+            aircraft_sightings_per_hour: 0.3,
+            ais_off_detection_factor: 0.5,
+            night_detection_factor: 0.4,
+            port_inspection_probability: 0.1,
+            interdiction_probability_at_sea: 0.05,
+            interdiction_probability_in_port: 0.1,
+        }
+    }
+
+    #[test]
+    fn no_coverage_no_detection_at_sea_and_only_inspection_in_port() {
+        let blind = Monitors {
+            satellite_revisits_per_day: 0.0,
+            aircraft_patrol_hours_per_day: 0.0,
+            ..monitors()
+        };
+        assert_eq!(
+            detection_probability(&blind, SeaRoute::ShipToShip, 20.0, false, false),
+            0.0
+        );
+        let p = detection_probability(&blind, SeaRoute::PortDelivery, 20.0, false, false);
+        assert!((p - 0.1).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,1100 @@
+//! The report's sections, each built from the run's data into HTML with its charts.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use super::charts::{Panel, Series, Timeline, band_chart, bar_chart};
+use super::input::{Check, Evidence, Income, Month, Outcome, RunData};
+use super::map::{MapSite, site_map};
+use super::sankey::{MoneyFlow, sankey};
+use super::stats::{Band, Grid, grids_by, ranked_by_total};
+use super::svg::{Chart, channel_colour, escape, human, human_band, palette, pretty};
+use crate::summary::Across;
+
+/// A titled part of the report.
+#[derive(Debug)]
+pub(crate) struct Section {
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub html: String,
+}
+
+/// Charts in the order they appear, each also written as a file.
+#[derive(Debug, Default)]
+pub(crate) struct Figures {
+    pub charts: Vec<Chart>,
+}
+
+impl Figures {
+    /// Keeps `chart` for its file and returns it inline, in a figure.
+    fn add(&mut self, chart: Chart) -> String {
+        let html = format!("<figure>{}</figure>", chart.svg(false));
+        self.charts.push(chart);
+        html
+    }
+}
+
+/// How many goods get their own panel.
+const TOP_GOODS: usize = 6;
+const SANCTIONED_DELIVERED: &str = "#b2182b";
+const SEIZED: &str = "#777777";
+const MONITOR: &str = "#333333";
+
+/// Every section, in reading order.
+pub(crate) fn sections(data: &RunData, figures: &mut Figures) -> Vec<Section> {
+    vec![
+        Section {
+            id: "run",
+            heading: "Run and how to read it",
+            html: run_section(data),
+        },
+        Section {
+            id: "flows",
+            heading: "Flows by channel and good",
+            html: flows_section(data, figures),
+        },
+        Section {
+            id: "foreign-currency",
+            heading: "Foreign currency and Room 39",
+            html: foreign_currency_section(data, figures),
+        },
+        Section {
+            id: "money",
+            heading: "Who captures the value",
+            html: money_section(data, figures),
+        },
+        Section {
+            id: "sites",
+            heading: "Sites",
+            html: sites_section(data, figures),
+        },
+        Section {
+            id: "incomes",
+            heading: "Incomes and prices",
+            html: incomes_section(data, figures),
+        },
+        Section {
+            id: "monitor",
+            heading: "What the monitor sees",
+            html: monitor_section(data, figures),
+        },
+        Section {
+            id: "validation",
+            heading: "Validation",
+            html: validation_section(data),
+        },
+        Section {
+            id: "evidence",
+            heading: "Evidence",
+            html: evidence_section(data),
+        },
+    ]
+}
+
+fn timeline(data: &RunData) -> Timeline {
+    Timeline {
+        first_month: data.first_month,
+        months: data.month_count,
+        replicates: data.replicates.len(),
+    }
+}
+
+/// Sums rows into one replicate-by-month grid per key; `place` gives a row's key,
+/// replicate, month and amount, or `None` to leave it out.
+fn monthly<'a, T: 'a, K: Ord>(
+    data: &RunData,
+    rows: impl IntoIterator<Item = &'a T>,
+    mut place: impl FnMut(&'a T) -> Option<(K, u32, Month, f64)>,
+) -> BTreeMap<K, Grid> {
+    grids_by(rows, (data.replicates.len(), data.month_count), |row| {
+        let (key, replicate, month, amount) = place(row)?;
+        let (slot, index) = data.cell(replicate, month)?;
+        Some((key, slot, index, amount))
+    })
+}
+
+/// The years of the run and, per month, the position of its year.
+fn years(data: &RunData) -> (Vec<String>, Vec<usize>) {
+    let year = |i: usize| (data.first_month + i as Month).div_euclid(12);
+    let first = year(0);
+    let group_of: Vec<usize> = (0..data.month_count)
+        .map(|i| (year(i) - first) as usize)
+        .collect();
+    let count = group_of.last().map_or(0, |g| g + 1);
+    let labels = (0..count)
+        .map(|g| (first + g as Month).to_string())
+        .collect();
+    (labels, group_of)
+}
+
+fn note(text: &str) -> String {
+    format!("<p class=\"note\">{}</p>", escape(text))
+}
+
+/// A table whose cells are already HTML; numeric columns (all but the first) align right.
+fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut html = String::from("<table><thead><tr>");
+    for header in headers {
+        let _ = write!(html, "<th>{}</th>", escape(header));
+    }
+    html.push_str("</tr></thead><tbody>");
+    for row in rows {
+        html.push_str("<tr>");
+        for cell in row {
+            let _ = write!(html, "<td>{cell}</td>");
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</tbody></table>");
+    html
+}
+
+fn run_section(data: &RunData) -> String {
+    let info = &data.info;
+    let or_unknown = |text: &str| {
+        if text.is_empty() {
+            "not recorded".to_owned()
+        } else {
+            escape(text)
+        }
+    };
+    let replicates = match info.replicates {
+        Some(n) if n as usize != data.replicates.len() => {
+            format!("{n} (the tables hold {})", data.replicates.len())
+        }
+        Some(n) => n.to_string(),
+        None => data.replicates.len().to_string(),
+    };
+    let optional = [
+        "incomes.csv",
+        "prices.csv",
+        "fx.csv",
+        "observed.csv",
+        "scenario.json",
+        "validation.json",
+    ];
+    let (present, absent): (Vec<&str>, Vec<&str>) = optional
+        .iter()
+        .partition(|name| data.dir.join(name).is_file());
+    let list = |names: &[&str]| {
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        }
+    };
+    let description = data
+        .scenario
+        .as_ref()
+        .map(|s| s.description.as_str())
+        .filter(|d| !d.is_empty())
+        .map_or(String::new(), |d| format!("<p>{}</p>", escape(d)));
+    let rows = [
+        ("Scenario", or_unknown(&info.scenario)),
+        ("Scenario file", or_unknown(&info.scenario_file)),
+        (
+            "Scenario SHA-256",
+            format!("<code>{}</code>", or_unknown(&info.scenario_sha256)),
+        ),
+        (
+            "Simulated period",
+            format!(
+                "{} to {} ({} months)",
+                or_unknown(&info.first_day),
+                or_unknown(&info.last_day),
+                data.month_count
+            ),
+        ),
+        (
+            "Master seed",
+            info.seed.map_or("not recorded".into(), |s| s.to_string()),
+        ),
+        ("Replicates", replicates),
+        ("Yalu version", or_unknown(&info.yalu_version)),
+        (
+            "Simulation wall time",
+            info.wall_time_s
+                .map_or("not recorded".into(), |s| format!("{s:.1} s")),
+        ),
+        ("Optional files present", escape(&list(&present))),
+        ("Optional files absent", escape(&list(&absent))),
+    ];
+    let mut html = description;
+    html.push_str("<table class=\"facts\"><tbody>");
+    for (name, value) in rows {
+        let _ = write!(html, "<tr><th>{name}</th><td>{value}</td></tr>");
+    }
+    html.push_str("</tbody></table>");
+    html.push_str(
+        "<h3>How to read this report</h3><ul>\
+<li>Each replicate is one run of the model with its own random numbers. Lines are the median across replicates of each month's figure; shaded bands run from the 5th to the 95th percentile (interpolated linearly between the sorted replicates). With few replicates the bands are rough.</li>\
+<li>Totals over the run are summed within each replicate first, then given as the median with the 5th to 95th percentile in brackets. The money diagram uses the mean across replicates, so its flows add up.</li>\
+<li>Amounts are yuan (CNY) as recorded by the model's ledger; k, M and bn stand for thousand, million and billion.</li>\
+<li>These are a model's estimates, not observations: see the validation and evidence sections for what they rest on. Every chart is also in the <code>charts/</code> folder as an SVG file.</li></ul>",
+    );
+    html
+}
+
+fn flows_section(data: &RunData, figures: &mut Figures) -> String {
+    let delivered = |outcome: Outcome| outcome == Outcome::Delivered;
+    let by_channel = monthly(data, &data.flows, |f| {
+        delivered(f.outcome).then_some((f.channel.as_str(), f.replicate, f.month, f.value_cny))
+    });
+    let mut html = String::new();
+    let channels = ranked_by_total(&by_channel);
+    let panels: Vec<Panel> = channels
+        .iter()
+        .map(|(channel, _)| Panel {
+            title: pretty(channel),
+            y_label: "CNY per month".into(),
+            series: vec![Series {
+                name: pretty(channel),
+                colour: channel_colour(channel),
+                bands: by_channel[channel].bands(),
+            }],
+        })
+        .collect();
+    html.push_str(&figures.add(band_chart(
+        "flows-by-channel",
+        "Value delivered by channel (CNY per month)".into(),
+        timeline(data),
+        &panels,
+        2,
+    )));
+
+    let seized = monthly(data, &data.flows, |f| {
+        (f.outcome == Outcome::Seized).then_some((
+            f.channel.as_str(),
+            f.replicate,
+            f.month,
+            f.value_cny,
+        ))
+    });
+    let sanctioned = monthly(data, &data.flows, |f| {
+        (delivered(f.outcome) && f.sanctioned).then_some((
+            f.channel.as_str(),
+            f.replicate,
+            f.month,
+            f.value_cny,
+        ))
+    });
+    let total = |grids: &BTreeMap<&str, Grid>, channel: &str| {
+        grids
+            .get(channel)
+            .map_or_else(|| vec![0.0; data.replicates.len()], Grid::totals)
+    };
+    let rows: Vec<Vec<String>> = channels
+        .iter()
+        .map(|(channel, _)| {
+            let delivered = total(&by_channel, channel);
+            let share: Vec<f64> = total(&sanctioned, channel)
+                .iter()
+                .zip(&delivered)
+                .map(|(s, d)| if *d > 0.0 { 100.0 * s / d } else { f64::NAN })
+                .collect();
+            vec![
+                escape(&pretty(channel)),
+                escape(&human_band(&Band::across(&delivered), "CNY")),
+                escape(&human_band(&Band::across(&total(&seized, channel)), "CNY")),
+                escape(&human_band(&Band::across(&share), "%")),
+            ]
+        })
+        .collect();
+    html.push_str(&table(
+        &[
+            "channel",
+            "delivered over the run",
+            "seized over the run",
+            "sanctioned share of delivered value",
+        ],
+        &rows,
+    ));
+
+    let by_good = monthly(data, &data.flows, |f| {
+        delivered(f.outcome).then_some((f.good.as_str(), f.replicate, f.month, f.value_cny))
+    });
+    let goods = ranked_by_total(&by_good);
+    let panels: Vec<Panel> = goods
+        .iter()
+        .take(TOP_GOODS)
+        .enumerate()
+        .map(|(rank, (good, _))| Panel {
+            title: pretty(good),
+            y_label: "CNY per month".into(),
+            series: vec![Series {
+                name: pretty(good),
+                colour: palette(rank),
+                bands: by_good[good].bands(),
+            }],
+        })
+        .collect();
+    html.push_str(&figures.add(band_chart(
+        "flows-by-good",
+        format!(
+            "Value delivered of the top {} goods by value (CNY per month)",
+            panels.len()
+        ),
+        timeline(data),
+        &panels,
+        3,
+    )));
+    if goods.len() > TOP_GOODS {
+        html.push_str(&note(&format!(
+            "{} other goods are not shown: {}.",
+            goods.len() - TOP_GOODS,
+            goods[TOP_GOODS..]
+                .iter()
+                .map(|(g, _)| pretty(g))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    html.push_str(&sanctioned_chart(data, figures));
+    html
+}
+
+/// Sanctioned goods over time: value, then quantity in each unit, delivered and seized.
+fn sanctioned_chart(data: &RunData, figures: &mut Figures) -> String {
+    let outcome_name = |outcome: Outcome| match outcome {
+        Outcome::Delivered => Some("delivered"),
+        Outcome::Seized => Some("seized"),
+        Outcome::Other => None,
+    };
+    let value = monthly(data, &data.flows, |f| {
+        let outcome = outcome_name(f.outcome).filter(|_| f.sanctioned)?;
+        Some((outcome, f.replicate, f.month, f.value_cny))
+    });
+    let quantity = monthly(data, &data.flows, |f| {
+        let outcome = outcome_name(f.outcome).filter(|_| f.sanctioned)?;
+        Some(((f.unit.as_str(), outcome), f.replicate, f.month, f.quantity))
+    });
+    let units: BTreeSet<&str> = quantity.keys().map(|(unit, _)| *unit).collect();
+    let series = |grid: Option<&Grid>, outcome: &str| {
+        grid.map(|g| Series {
+            name: outcome.to_owned(),
+            colour: if outcome == "delivered" {
+                SANCTIONED_DELIVERED
+            } else {
+                SEIZED
+            },
+            bands: g.bands(),
+        })
+    };
+    let mut panels = vec![Panel {
+        title: "value".into(),
+        y_label: "CNY per month".into(),
+        series: ["delivered", "seized"]
+            .into_iter()
+            .filter_map(|o| series(value.get(o), o))
+            .collect(),
+    }];
+    panels.extend(units.iter().map(|unit| {
+        Panel {
+            title: format!("quantity in {unit}"),
+            y_label: format!("{unit} per month"),
+            series: ["delivered", "seized"]
+                .into_iter()
+                .filter_map(|o| series(quantity.get(&(*unit, o)), o))
+                .collect(),
+        }
+    }));
+    figures.add(band_chart(
+        "sanctioned",
+        "Sanctioned goods: value and quantity per month, delivered and seized".into(),
+        timeline(data),
+        &panels,
+        3,
+    ))
+}
+
+fn foreign_currency_section(data: &RunData, figures: &mut Figures) -> String {
+    let (years, group_of) = years(data);
+    let yearly_series = |grids: BTreeMap<&str, Grid>, colour: fn(&str, usize) -> &'static str| {
+        ranked_by_total(&grids)
+            .iter()
+            .enumerate()
+            .map(|(i, (key, _))| Series {
+                name: pretty(key),
+                colour: colour(key, i),
+                bands: grids[key].regrouped(&group_of, years.len()).bands(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let room39 = monthly(data, &data.money, |p| {
+        (p.payee == "room39").then_some((p.payer.as_str(), p.replicate, p.month, p.amount_cny))
+    });
+    let room39_total: Vec<f64> = (0..data.replicates.len())
+        .map(|r| room39.values().map(|g| g.totals()[r]).sum())
+        .collect();
+    let mut html = format!(
+        "<p>Room 39 received {} over the run (money.csv, payments to <code>room39</code>).</p>",
+        escape(&human_band(&Band::across(&room39_total), "CNY"))
+    );
+    let chart = match &data.foreign_currency {
+        Some(fx) => {
+            let by_channel = monthly(data, fx, |r| {
+                Some((r.channel.as_str(), r.replicate, r.month, r.amount_usd))
+            });
+            html.push_str(&note("Foreign currency earned by channel, from fx.csv."));
+            bar_chart(
+                "foreign-currency",
+                "Foreign currency earned by channel (USD per year)".into(),
+                "USD per year",
+                &years,
+                &yearly_series(by_channel, |channel, _| channel_colour(channel)),
+                data.replicates.len(),
+            )
+        }
+        None => {
+            html.push_str(&note(
+                "This output has no fx.csv, so the chart shows Room 39's receipts from money.csv by paying class.",
+            ));
+            bar_chart(
+                "foreign-currency",
+                "Room 39 receipts by paying class (CNY per year)".into(),
+                "CNY per year",
+                &years,
+                &yearly_series(room39, |_, i| palette(i)),
+                data.replicates.len(),
+            )
+        }
+    };
+    html.push_str(&figures.add(chart));
+    html
+}
+
+fn money_section(data: &RunData, figures: &mut Figures) -> String {
+    let by_link = monthly(data, &data.money, |p| {
+        Some((
+            (p.payer.as_str(), p.payee.as_str(), p.purpose.as_str()),
+            p.replicate,
+            p.month,
+            p.amount_cny,
+        ))
+    });
+    let flows: Vec<MoneyFlow> = by_link
+        .iter()
+        .map(|((payer, payee, purpose), grid)| MoneyFlow {
+            payer: (*payer).to_owned(),
+            payee: (*payee).to_owned(),
+            purpose: (*purpose).to_owned(),
+            amount_cny: Across(grid.totals()).mean(),
+        })
+        .collect();
+    let replicates = data.replicates.len();
+    let mut html = figures.add(sankey(
+        "money-flows",
+        format!("Money between actor classes, total over the run (CNY, mean of {replicates} replicate(s))"),
+        &flows,
+        "Ribbon width: CNY paid; each class is labelled with the larger of what it receives and pays. A class that money flows back to appears again further right, marked received.",
+    ));
+    // Per class and replicate: received and paid over the run.
+    let mut received: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    let mut paid: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for ((payer, payee, _), grid) in &by_link {
+        for (r, amount) in grid.totals().into_iter().enumerate() {
+            paid.entry(payer).or_insert_with(|| vec![0.0; replicates])[r] += amount;
+            received
+                .entry(payee)
+                .or_insert_with(|| vec![0.0; replicates])[r] += amount;
+        }
+    }
+    let classes: BTreeSet<&str> = received.keys().chain(paid.keys()).copied().collect();
+    let zeros = vec![0.0; replicates];
+    let mut rows: Vec<(f64, Vec<String>)> = classes
+        .iter()
+        .map(|class| {
+            let (got, gave) = (
+                received.get(class).unwrap_or(&zeros),
+                paid.get(class).unwrap_or(&zeros),
+            );
+            let net: Vec<f64> = got.iter().zip(gave).map(|(g, p)| g - p).collect();
+            let net_band = Band::across(&net);
+            (
+                net_band.median,
+                vec![
+                    escape(&pretty(class)),
+                    escape(&human_band(&Band::across(got), "CNY")),
+                    escape(&human_band(&Band::across(gave), "CNY")),
+                    escape(&human_band(&net_band, "CNY")),
+                ],
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    html.push_str("<p>What each class received and paid over the run, largest net receipts first. A positive net is value the class keeps (or spends outside the model's ledger, such as on rice or goods).</p>");
+    html.push_str(&table(
+        &["class", "received", "paid", "net"],
+        &rows.into_iter().map(|(_, row)| row).collect::<Vec<_>>(),
+    ));
+    html
+}
+
+fn sites_section(data: &RunData, figures: &mut Figures) -> String {
+    let outcome_by_site = |wanted: Outcome| {
+        monthly(data, &data.flows, move |f| {
+            (f.outcome == wanted).then_some((f.site.as_str(), f.replicate, f.month, f.value_cny))
+        })
+    };
+    let delivered = outcome_by_site(Outcome::Delivered);
+    let seized = outcome_by_site(Outcome::Seized);
+    let total = |grids: &BTreeMap<&str, Grid>, site: &str| {
+        Band::across(
+            &grids
+                .get(site)
+                .map_or_else(|| vec![0.0; data.replicates.len()], Grid::totals),
+        )
+    };
+    let value_cells = |site: &str| {
+        [
+            escape(&human_band(&total(&delivered, site), "CNY")),
+            escape(&human_band(&total(&seized, site), "CNY")),
+        ]
+    };
+    let mut html = String::new();
+    let Some(scenario) = &data.scenario else {
+        html.push_str(&note(
+            "This output has no scenario.json, so the sites' coordinates are unknown and there is no map. Value by site, from flows.csv:",
+        ));
+        let rows: Vec<Vec<String>> = ranked_by_total(&delivered)
+            .iter()
+            .map(|(site, _)| {
+                let mut row = vec![escape(site)];
+                row.extend(value_cells(site));
+                row
+            })
+            .collect();
+        html.push_str(&table(
+            &["site", "delivered over the run", "seized over the run"],
+            &rows,
+        ));
+        return html;
+    };
+    let mapped: Vec<MapSite> = scenario
+        .sites
+        .iter()
+        .filter_map(|site| {
+            let (latitude_deg, longitude_deg) = (site.latitude_deg?, site.longitude_deg?);
+            (latitude_deg.is_finite() && longitude_deg.is_finite()).then(|| MapSite {
+                name: if site.name.is_empty() {
+                    site.id.clone()
+                } else {
+                    site.name.clone()
+                },
+                waterway: site.waterway.clone(),
+                latitude_deg,
+                longitude_deg,
+                delivered_cny: total(&delivered, &site.id).median,
+            })
+        })
+        .collect();
+    if mapped.is_empty() {
+        html.push_str(&note(
+            "scenario.json gives no site with coordinates, so there is no map.",
+        ));
+    } else {
+        html.push_str(&figures.add(site_map(
+            "site-map",
+            "Sites and the value delivered through them over the run".into(),
+            &mapped,
+        )));
+    }
+    let rows: Vec<Vec<String>> = scenario
+        .sites
+        .iter()
+        .map(|site| {
+            let mut row = vec![
+                escape(if site.name.is_empty() {
+                    &site.id
+                } else {
+                    &site.name
+                }),
+                escape(&site.province),
+                escape(&site.waterway),
+                escape(&site.china_counterpart),
+            ];
+            row.extend(value_cells(&site.id));
+            row
+        })
+        .collect();
+    html.push_str(&table(
+        &[
+            "site",
+            "province",
+            "waterway",
+            "Chinese side",
+            "delivered over the run",
+            "seized over the run",
+        ],
+        &rows,
+    ));
+    let known: BTreeSet<&str> = scenario.sites.iter().map(|s| s.id.as_str()).collect();
+    let unknown: Vec<&str> = delivered
+        .keys()
+        .copied()
+        .filter(|s| !known.contains(s))
+        .collect();
+    if !unknown.is_empty() {
+        html.push_str(&note(&format!(
+            "Sites in flows.csv but not in scenario.json (not mapped): {}.",
+            unknown.join(", ")
+        )));
+    }
+    html
+}
+
+fn incomes_section(data: &RunData, figures: &mut Figures) -> String {
+    let mut html = String::new();
+    match &data.incomes {
+        Some(incomes) => {
+            // People-weighted means across sites: sum of people x mean over sum of people.
+            let weighted = |measure: fn(&Income) -> Option<f64>| {
+                let people = monthly(data, incomes, |r| {
+                    measure(r).map(|_| (r.group.as_str(), r.replicate, r.month, r.people))
+                });
+                let earned = monthly(data, incomes, |r| {
+                    measure(r).map(|m| (r.group.as_str(), r.replicate, r.month, m * r.people))
+                });
+                earned
+                    .iter()
+                    .filter_map(|(group, sum)| Some((*group, sum.divided_by(people.get(group)?))))
+                    .collect::<BTreeMap<&str, Grid>>()
+            };
+            let cny = weighted(|r| r.mean_income_cny);
+            let rice = weighted(|r| r.mean_income_rice_kg);
+            let groups: BTreeSet<&str> = cny.keys().chain(rice.keys()).copied().collect();
+            let mut panels = Vec::new();
+            // Yuan on the left, rice on the right, a row per group (a panel with no data
+            // where a group has no figure in rice).
+            for (i, group) in groups.iter().enumerate() {
+                for (grids, unit, measure) in [
+                    (&cny, "CNY per month", "income"),
+                    (&rice, "kg of rice per month", "income in rice"),
+                ] {
+                    panels.push(Panel {
+                        title: format!("{}: {measure}", pretty(group)),
+                        y_label: unit.into(),
+                        series: grids
+                            .get(group)
+                            .map(|grid| Series {
+                                name: pretty(group),
+                                colour: palette(i),
+                                bands: grid.bands(),
+                            })
+                            .into_iter()
+                            .collect(),
+                    });
+                }
+            }
+            html.push_str(
+                &figures.add(band_chart(
+                    "incomes",
+                    "Mean monthly income per person, in yuan and in rice (weighted across sites)"
+                        .into(),
+                    timeline(data),
+                    &panels,
+                    2,
+                )),
+            );
+            html.push_str(&note("Months when a group earned nothing recorded (porters not hired during the closure, say) are gaps."));
+        }
+        None => html.push_str(&note("This output has no incomes.csv.")),
+    }
+    match &data.prices {
+        Some(prices) => {
+            let sum = monthly(data, prices, |p| {
+                Some((p.good.as_str(), p.replicate, p.month, p.price_cny_per_kg?))
+            });
+            let count = monthly(data, prices, |p| {
+                p.price_cny_per_kg
+                    .map(|_| (p.good.as_str(), p.replicate, p.month, 1.0))
+            });
+            let series: Vec<Series> = sum
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (good, sum))| {
+                    Some(Series {
+                        name: pretty(good),
+                        colour: palette(i),
+                        bands: sum.divided_by(count.get(good)?).bands(),
+                    })
+                })
+                .collect();
+            html.push_str(&figures.add(band_chart(
+                "prices",
+                "Market prices, mean across sites (CNY per kg)".into(),
+                timeline(data),
+                &[Panel {
+                    title: String::new(),
+                    y_label: "CNY per kg".into(),
+                    series,
+                }],
+                1,
+            )));
+        }
+        None => html.push_str(&note("This output has no prices.csv.")),
+    }
+    html
+}
+
+fn monitor_section(data: &RunData, figures: &mut Figures) -> String {
+    let maritime = |channel: &str| channel == "maritime";
+    let Some(observed) = &data.observed else {
+        let text = if data.flows.iter().any(|f| maritime(&f.channel)) {
+            "The flows include a maritime channel, but this output has no observed.csv, so the monitor's view cannot be set beside the truth."
+        } else {
+            "This scenario has no maritime channel, so there is no monitor's view to set beside the truth."
+        };
+        return note(text);
+    };
+    let truth_by = |by_good: bool| {
+        monthly(data, &data.flows, move |f| {
+            let key = if by_good { f.good.as_str() } else { "all" };
+            (maritime(&f.channel) && f.outcome == Outcome::Delivered).then_some((
+                key,
+                f.replicate,
+                f.month,
+                f.quantity,
+            ))
+        })
+    };
+    let seen_by = |by_good: bool| {
+        let mut grids: BTreeMap<&str, Grid> = BTreeMap::new();
+        for row in &observed.rows {
+            let key = match (&row.good, by_good) {
+                (Some(good), true) => good.as_str(),
+                _ => "all",
+            };
+            let grid = grids
+                .entry(key)
+                .or_insert_with(|| Grid::zeros(data.replicates.len(), data.month_count));
+            // A view without replicates is the same for every replicate.
+            let replicates = row
+                .replicate
+                .as_ref()
+                .map_or(data.replicates.as_slice(), std::slice::from_ref);
+            for replicate in replicates {
+                if let Some((slot, index)) = data.cell(*replicate, row.month) {
+                    grid.add(slot, index, row.quantity);
+                }
+            }
+        }
+        grids
+    };
+    let total_bands = |grids: BTreeMap<&str, Grid>| {
+        grids.get("all").map_or_else(
+            || Grid::zeros(data.replicates.len(), data.month_count).bands(),
+            Grid::bands,
+        )
+    };
+    let units: BTreeSet<&str> = data
+        .flows
+        .iter()
+        .filter(|f| maritime(&f.channel))
+        .map(|f| f.unit.as_str())
+        .collect();
+    let unit = if units.is_empty() {
+        "quantity".to_owned()
+    } else {
+        units.into_iter().collect::<Vec<_>>().join(" + ")
+    };
+    let mut html = note(&format!(
+        "True maritime deliveries (flows.csv, channel maritime) beside what the monitor recorded (observed.csv, column {}).",
+        observed.quantity_column
+    ));
+    html.push_str(&figures.add(band_chart(
+        "monitor",
+        "The monitor's view beside the truth: maritime quantities per month".into(),
+        timeline(data),
+        &[Panel {
+            title: String::new(),
+            y_label: format!("{unit} per month"),
+            series: vec![
+                Series {
+                    name: "true deliveries".into(),
+                    colour: channel_colour("maritime"),
+                    bands: total_bands(truth_by(false)),
+                },
+                Series {
+                    name: "observed by the monitor".into(),
+                    colour: MONITOR,
+                    bands: total_bands(seen_by(false)),
+                },
+            ],
+        }],
+        1,
+    )));
+    let (truth, seen) = (truth_by(true), seen_by(true));
+    let goods: BTreeSet<&str> = truth.keys().chain(seen.keys()).copied().collect();
+    let zeros = vec![0.0; data.replicates.len()];
+    let rows: Vec<Vec<String>> = goods
+        .iter()
+        .map(|good| {
+            let true_total = truth.get(good).map_or_else(|| zeros.clone(), Grid::totals);
+            let seen_total = seen.get(good).map_or_else(|| zeros.clone(), Grid::totals);
+            let share: Vec<f64> = seen_total
+                .iter()
+                .zip(&true_total)
+                .map(|(s, t)| if *t > 0.0 { 100.0 * s / t } else { f64::NAN })
+                .collect();
+            vec![
+                escape(&pretty(good)),
+                escape(&human_band(&Band::across(&true_total), "")),
+                escape(&human_band(&Band::across(&seen_total), "")),
+                escape(&human_band(&Band::across(&share), "%")),
+            ]
+        })
+        .collect();
+    html.push_str(&table(
+        &[
+            "good",
+            "true deliveries over the run",
+            "observed over the run",
+            "observed share of truth",
+        ],
+        &rows,
+    ));
+    html
+}
+
+/// A JSON value as text: a two-number array as a range, objects as `key: value` pairs.
+fn json_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), human),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => match items.as_slice() {
+            [Value::Number(low), Value::Number(high)] => format!(
+                "{} – {}",
+                json_text(&Value::Number(low.clone())),
+                json_text(&Value::Number(high.clone()))
+            ),
+            _ => items.iter().map(json_text).collect::<Vec<_>>().join(", "),
+        },
+        Value::Object(fields) => fields
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", json_text(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+fn validation_section(data: &RunData) -> String {
+    let Some(checks) = &data.validation else {
+        return note("This output has no validation.json, so the pattern checks are not shown.");
+    };
+    let covered = |c: &&Check| c.covered != Some(false);
+    let passed = checks
+        .iter()
+        .filter(covered)
+        .filter(|c| c.pass == Some(true))
+        .count();
+    let failed = checks
+        .iter()
+        .filter(covered)
+        .filter(|c| c.pass == Some(false))
+        .count();
+    let uncovered = checks.len() - checks.iter().filter(covered).count();
+    let mut html = format!(
+        "<p>Of {} pattern checks: {passed} pass, {failed} fail, {uncovered} not covered by the model yet.</p>",
+        checks.len()
+    );
+    let rows: Vec<Vec<String>> = checks
+        .iter()
+        .map(|check| {
+            let verdict = match (check.covered, check.pass) {
+                (Some(false), _) => "<span class=\"na\">not covered</span>",
+                (_, Some(true)) => "<span class=\"pass\">pass</span>",
+                (_, Some(false)) => "<span class=\"fail\">fail</span>",
+                (_, None) => "<span class=\"na\">n/a</span>",
+            };
+            let simulated = check.simulated.as_ref().map_or_else(
+                || "–".to_owned(),
+                |s| {
+                    let number = |x: Option<f64>| human(x.unwrap_or(f64::NAN));
+                    format!(
+                        "{} ({} – {})",
+                        number(s.median),
+                        number(s.p05),
+                        number(s.p95)
+                    )
+                },
+            );
+            vec![
+                escape(&json_text(&check.id)),
+                escape(&json_text(&check.kind)),
+                escape(&json_text(&check.description)),
+                cite(data, &json_text(&check.source)),
+                escape(&json_text(&check.target)),
+                escape(&simulated),
+                escape(&json_text(&check.tolerance)),
+                verdict.to_owned(),
+            ]
+        })
+        .collect();
+    html.push_str(&table(
+        &[
+            "id",
+            "kind",
+            "pattern",
+            "source",
+            "target",
+            "simulated median (5th – 95th)",
+            "tolerance",
+            "verdict",
+        ],
+        &rows,
+    ));
+    html
+}
+
+/// The id of a source's entry in the evidence list.
+fn source_anchor(id: &str) -> String {
+    format!("source-{}", escape(id))
+}
+
+/// `id: where` citing a source, with the id linked to the evidence list when the scenario
+/// registers it.
+fn cite(data: &RunData, text: &str) -> String {
+    let (id, rest) = text.split_once(':').unwrap_or((text, ""));
+    let registered = data
+        .scenario
+        .as_ref()
+        .is_some_and(|s| s.sources.iter().any(|source| source.id == id.trim()));
+    if registered {
+        format!(
+            "<a href=\"#{}\">{}</a>{}",
+            source_anchor(id.trim()),
+            escape(id.trim()),
+            if rest.is_empty() {
+                String::new()
+            } else {
+                format!(":{}", escape(rest))
+            }
+        )
+    } else {
+        escape(text)
+    }
+}
+
+/// ` (range a – b)`, or nothing when no range is given.
+fn range_text(range: &Value) -> String {
+    let range = json_text(range);
+    if range.is_empty() {
+        range
+    } else {
+        format!(" (range {})", escape(&range))
+    }
+}
+
+fn evidence_section(data: &RunData) -> String {
+    let Some(scenario) = &data.scenario else {
+        return note(
+            "This output has no scenario.json, so the inputs' evidence is not listed; run `yalu evidence` for it.",
+        );
+    };
+    let rows: Vec<Vec<String>> = scenario
+        .parameters
+        .iter()
+        .map(|parameter| {
+            let evidence = match &parameter.evidence {
+                Evidence::Source {
+                    id,
+                    location,
+                    range,
+                } => format!(
+                    "<a href=\"#{}\">{}</a>{}{}",
+                    source_anchor(id),
+                    escape(id),
+                    if location.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", escape(location))
+                    },
+                    range_text(range)
+                ),
+                Evidence::Assumption { reason, range } => format!(
+                    "<em>assumption</em>: {}{}",
+                    escape(reason),
+                    range_text(range)
+                ),
+                Evidence::Unknown => "<em>not stated</em>".into(),
+            };
+            vec![
+                // Paths break after dots and brackets, not inside names.
+                format!(
+                    "<code>{}</code>",
+                    escape(&parameter.path)
+                        .replace('.', ".<wbr>")
+                        .replace('[', "<wbr>[")
+                ),
+                escape(&json_text(&parameter.value)),
+                escape(&parameter.unit),
+                evidence,
+            ]
+        })
+        .collect();
+    let mut html = format!(
+        "<p>{} inputs, {} of them assumptions; {} registered sources.</p>",
+        scenario.parameters.len(),
+        scenario
+            .parameters
+            .iter()
+            .filter(|p| matches!(p.evidence, Evidence::Assumption { .. }))
+            .count(),
+        scenario.sources.len()
+    );
+    html.push_str(&table(&["input", "value", "unit", "evidence"], &rows));
+    html.push_str("<h3>Sources</h3><ol class=\"sources\">");
+    for source in &scenario.sources {
+        let parts: Vec<String> = [&source.author, &source.outlet, &source.date]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .map(|p| escape(p))
+            .collect();
+        // Only web links become anchors: a link is navigation, never loaded by the page.
+        let link = if source.link.starts_with("https://") || source.link.starts_with("http://") {
+            format!(
+                " <a href=\"{0}\" rel=\"noreferrer\">{0}</a>",
+                escape(&source.link)
+            )
+        } else if source.link.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", escape(&source.link))
+        };
+        let _ = write!(
+            html,
+            "<li id=\"{}\"><strong>{}</strong>: “{}”. {}.{link}{}</li>",
+            source_anchor(&source.id),
+            escape(&source.id),
+            escape(&source.title),
+            parts.join(", "),
+            if source.supports.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "<br><span class=\"supports\">Supports: {}</span>",
+                    escape(&source.supports)
+                )
+            }
+        );
+    }
+    html.push_str("</ol>");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_values_read_as_text() {
+        assert_eq!(json_text(&serde_json::json!([160, 200])), "160 – 200");
+        assert_eq!(json_text(&serde_json::json!({"low": 1})), "low: 1");
+        assert_eq!(json_text(&serde_json::json!("0.8 CNY/kg")), "0.8 CNY/kg");
+    }
+}

@@ -1,0 +1,283 @@
+//! Every numeric series of a run summarised across replicates with bounded memory: for
+//! each table, month, key and numeric column, the mean and the 5th, 50th and 95th
+//! percentiles. Values are kept exactly up to a limit per series, then folded into a
+//! t-digest, so memory does not grow with the number of replicates beyond that. Replicates
+//! are added in replicate order, which makes the result independent of thread count.
+
+use std::collections::HashMap;
+
+use tdigest::TDigest;
+
+use crate::table::{ColumnData, Table};
+
+/// Values kept exactly per series before switching to a t-digest.
+const EXACT_LIMIT: usize = 500;
+/// Values buffered before they are folded into a series' t-digest.
+const DIGEST_BUFFER: usize = 250;
+/// Centroids a series' t-digest may hold.
+const DIGEST_SIZE: usize = 200;
+/// Columns that identify a row rather than measure something.
+const KEY_COLUMNS: [&str; 3] = ["replicate", "seed", "month"];
+
+#[derive(Debug, Clone)]
+enum Sketch {
+    Exact(Vec<f64>),
+    /// The digest and the values not yet folded into it.
+    Digest(TDigest, Vec<f64>),
+}
+
+#[derive(Debug, Clone)]
+struct Series {
+    sum: f64,
+    count: usize,
+    sketch: Sketch,
+}
+
+impl Series {
+    fn push(&mut self, value: f64) {
+        self.sum += value;
+        self.count += 1;
+        match &mut self.sketch {
+            Sketch::Exact(values) if values.len() < EXACT_LIMIT => values.push(value),
+            Sketch::Exact(values) => {
+                values.push(value);
+                let digest =
+                    TDigest::new_with_size(DIGEST_SIZE).merge_unsorted(std::mem::take(values));
+                self.sketch = Sketch::Digest(digest, Vec::with_capacity(DIGEST_BUFFER));
+            }
+            Sketch::Digest(digest, pending) => {
+                pending.push(value);
+                if pending.len() >= DIGEST_BUFFER {
+                    *digest = digest.merge_unsorted(std::mem::take(pending));
+                }
+            }
+        }
+    }
+
+    /// Mean and quantiles, counting `zeros` more replicates at zero.
+    fn stats(mut self, zeros: usize, quantiles: &[f64]) -> (usize, f64, Vec<f64>) {
+        for _ in 0..zeros {
+            self.push(0.0);
+        }
+        let mean = self.sum / self.count as f64;
+        let qs = match &mut self.sketch {
+            Sketch::Exact(values) => {
+                values.sort_by(f64::total_cmp);
+                quantiles
+                    .iter()
+                    .map(|&q| exact_quantile(values, q))
+                    .collect()
+            }
+            Sketch::Digest(digest, pending) => {
+                let digest = digest.merge_unsorted(std::mem::take(pending));
+                quantiles
+                    .iter()
+                    .map(|&q| digest.estimate_quantile(q).unwrap_or(f64::NAN))
+                    .collect()
+            }
+        };
+        (self.count, mean, qs)
+    }
+}
+
+/// Linear interpolation between order statistics of sorted values.
+fn exact_quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let position = q * (sorted.len() - 1) as f64;
+    let (low, high) = (position.floor() as usize, position.ceil() as usize);
+    sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
+}
+
+/// The series of every table of a run.
+#[derive(Debug, Default)]
+pub struct SeriesSummary {
+    tables: Vec<(&'static str, bool)>,
+    index: HashMap<(usize, String, String, &'static str), usize>,
+    series: Vec<Series>,
+    replicates: usize,
+}
+
+impl SeriesSummary {
+    /// Adds one replicate's rows of a table. `absent_is_zero` says whether a row missing
+    /// from a replicate means zero (flows, money) rather than no value (prices, incomes).
+    pub fn add(&mut self, name: &'static str, absent_is_zero: bool, table: &Table) {
+        let t = match self.tables.iter().position(|(n, _)| *n == name) {
+            Some(t) => t,
+            None => {
+                self.tables.push((name, absent_is_zero));
+                self.tables.len() - 1
+            }
+        };
+        let month = table.column("month");
+        let keys: Vec<&ColumnData> = table
+            .columns
+            .iter()
+            .filter(|(n, c)| {
+                !KEY_COLUMNS.contains(n) && matches!(c, ColumnData::Text(_) | ColumnData::Bool(_))
+            })
+            .map(|(_, c)| c)
+            .collect();
+        let numbers: Vec<(&'static str, &ColumnData)> = table
+            .columns
+            .iter()
+            .filter(|(n, c)| {
+                !KEY_COLUMNS.contains(n) && matches!(c, ColumnData::Int(_) | ColumnData::Float(_))
+            })
+            .map(|(n, c)| (*n, c))
+            .collect();
+        for row in 0..table.rows() {
+            let month = month.map(|m| m.csv_cell(row)).unwrap_or_default();
+            let key = keys
+                .iter()
+                .map(|c| c.csv_cell(row))
+                .collect::<Vec<_>>()
+                .join("/");
+            for (metric, column) in &numbers {
+                let value = match column {
+                    ColumnData::Int(v) => v[row] as f64,
+                    ColumnData::Float(v) => v[row],
+                    _ => continue,
+                };
+                if value.is_nan() {
+                    continue;
+                }
+                let next = self.series.len();
+                let at = *self
+                    .index
+                    .entry((t, month.clone(), key.clone(), *metric))
+                    .or_insert(next);
+                if at == next {
+                    self.series.push(Series {
+                        sum: 0.0,
+                        count: 0,
+                        sketch: Sketch::Exact(Vec::new()),
+                    });
+                }
+                self.series[at].push(value);
+            }
+        }
+    }
+
+    /// Marks the end of a replicate (all its tables added).
+    pub fn end_replicate(&mut self) {
+        self.replicates += 1;
+    }
+
+    /// The summary table: `table, month, key, metric, replicates, mean, p05, p50, p95`,
+    /// sorted by table order, month, key and metric.
+    pub fn finish(self) -> Table {
+        let mut entries: Vec<_> = self.index.into_iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut series: Vec<Option<Series>> = self.series.into_iter().map(Some).collect();
+        let mut columns = SummaryColumns::default();
+        for ((t, month, key, metric), at) in entries {
+            let (name, absent_is_zero) = self.tables[t];
+            let s = series[at].take().expect("each series is listed once");
+            let zeros = if absent_is_zero {
+                self.replicates.saturating_sub(s.count)
+            } else {
+                0
+            };
+            let (n, mean, qs) = s.stats(zeros, &[0.05, 0.5, 0.95]);
+            columns.table.push(name.to_owned());
+            columns.month.push(month);
+            columns.key.push(key);
+            columns.metric.push(metric.to_owned());
+            columns.replicates.push(n as i64);
+            columns.mean.push(mean);
+            columns.p05.push(qs[0]);
+            columns.p50.push(qs[1]);
+            columns.p95.push(qs[2]);
+        }
+        Table {
+            columns: vec![
+                ("table", ColumnData::Text(columns.table)),
+                ("month", ColumnData::Text(columns.month)),
+                ("key", ColumnData::Text(columns.key)),
+                ("metric", ColumnData::Text(columns.metric)),
+                ("replicates", ColumnData::Int(columns.replicates)),
+                ("mean", ColumnData::Float(columns.mean)),
+                ("p05", ColumnData::Float(columns.p05)),
+                ("p50", ColumnData::Float(columns.p50)),
+                ("p95", ColumnData::Float(columns.p95)),
+            ],
+        }
+    }
+}
+
+#[derive(Default)]
+struct SummaryColumns {
+    table: Vec<String>,
+    month: Vec<String>,
+    key: Vec<String>,
+    metric: Vec<String>,
+    replicates: Vec<i64>,
+    mean: Vec<f64>,
+    p05: Vec<f64>,
+    p50: Vec<f64>,
+    p95: Vec<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_row(value: f64) -> Table {
+        Table {
+            columns: vec![
+                ("replicate", ColumnData::Int(vec![0])),
+                ("month", ColumnData::Text(vec!["2019-01".into()])),
+                ("site", ColumnData::Text(vec!["hyesan".into()])),
+                ("quantity", ColumnData::Float(vec![value])),
+            ],
+        }
+    }
+
+    #[test]
+    fn summarises_each_series_and_counts_absent_rows_as_zero_where_asked() {
+        let mut summary = SeriesSummary::default();
+        for v in [1.0, 2.0, 3.0] {
+            summary.add("flows", true, &one_row(v));
+            summary.add("prices", false, &one_row(v));
+            summary.end_replicate();
+        }
+        summary.end_replicate(); // a fourth replicate with no rows at all
+        let table = summary.finish();
+        assert_eq!(table.rows(), 2);
+        let ColumnData::Float(mean) = table.column("mean").unwrap() else {
+            panic!()
+        };
+        let ColumnData::Int(n) = table.column("replicates").unwrap() else {
+            panic!()
+        };
+        // flows: 1, 2, 3 and a zero; prices: 1, 2, 3 only.
+        assert_eq!((n[0], mean[0]), (4, 1.5));
+        assert_eq!((n[1], mean[1]), (3, 2.0));
+        let ColumnData::Float(p50) = table.column("p50").unwrap() else {
+            panic!()
+        };
+        assert_eq!(p50[0], 1.5);
+        assert_eq!(p50[1], 2.0);
+    }
+
+    #[test]
+    fn many_replicates_switch_to_a_digest_that_stays_close() {
+        let mut series = Series {
+            sum: 0.0,
+            count: 0,
+            sketch: Sketch::Exact(Vec::new()),
+        };
+        for i in 0..5000 {
+            series.push(f64::from(i % 1000));
+        }
+        assert!(matches!(series.sketch, Sketch::Digest(..)));
+        let (n, mean, qs) = series.stats(0, &[0.05, 0.5, 0.95]);
+        assert_eq!(n, 5000);
+        assert!((mean - 499.5).abs() < 1e-9);
+        for (q, expected) in qs.iter().zip([50.0, 500.0, 950.0]) {
+            assert!((q - expected).abs() < 15.0, "{q} vs {expected}");
+        }
+    }
+}

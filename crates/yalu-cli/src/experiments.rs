@@ -23,7 +23,7 @@ use crate::{Failure, load, print, progress_bar};
 #[derive(Debug, thiserror::Error)]
 enum ExperimentError {
     #[error("{file}: {message}")]
-    NotToml { file: String, message: String },
+    Invalid { file: String, message: String },
     #[error(
         "{file}: unknown output `{name}`; the outputs are the figures `yalu run` prints, e.g. {examples}"
     )]
@@ -415,17 +415,25 @@ impl Default for SobolSettings {
     }
 }
 
+/// An experiment file's problem, naming the file.
+pub(crate) fn invalid(file: &Path, message: impl Into<String>) -> Failure {
+    Failure::bad_input(ExperimentError::Invalid {
+        file: file.display().to_string(),
+        message: message.into(),
+    })
+}
+
+/// Reads and parses an experiment file (unknown fields are refused by its types).
+pub(crate) fn read_experiment<T: serde::de::DeserializeOwned>(file: &Path) -> Result<T, Failure> {
+    let raw = std::fs::read_to_string(file).map_err(|e| invalid(file, e.to_string()))?;
+    toml::from_str(&raw).map_err(|e| invalid(file, e.to_string()))
+}
+
 pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
     let file_name = args.file.display().to_string();
-    let bad = |message: String| {
-        Failure::bad_input(ExperimentError::NotToml {
-            file: file_name.clone(),
-            message,
-        })
-    };
-    let raw = std::fs::read_to_string(&args.file).map_err(|e| bad(e.to_string()))?;
-    let file: SensitivityFile = toml::from_str(&raw).map_err(|e| bad(e.to_string()))?;
+    let bad = |message: String| invalid(&args.file, message);
+    let file: SensitivityFile = read_experiment(&args.file)?;
     let common = &file.sensitivity;
     let text = experiment_scenario(&args.file, &common.scenario)?;
     let base = yalu_scenario::Scenario::parse(&text, &registry)

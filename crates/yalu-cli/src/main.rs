@@ -42,7 +42,7 @@ enum Command {
     /// Run a scenario (the built-in baseline by default) and write its outputs.
     #[command(
         after_help = "Outputs: manifest.json, scenario.json, summary.{csv,parquet} and per replicate \
-flows, money, fx, porters, incomes, trade, prices, activity, balances (.csv and .parquet).\n\
+flows, money, fx, porters, incomes, trade, prices, activity, balances, observed (.csv and .parquet).\n\
 Example: yalu run --replicates 20 --out out/test"
     )]
     Run(run::RunArgs),

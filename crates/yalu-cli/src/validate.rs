@@ -136,13 +136,6 @@ struct CalibrationSettings {
     seed: u64,
 }
 
-/// Problems with a calibration file.
-#[derive(Debug, thiserror::Error)]
-enum CalibrationFileError {
-    #[error("{file}: {message}")]
-    Invalid { file: String, message: String },
-}
-
 pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     use rayon::prelude::*;
     use yalu_lab::calibrate::{Target, abc_rejection};
@@ -152,17 +145,8 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     use yalu_scenario::{Evidence, Scenario};
 
     let registry = Registry::embedded();
-    let file_name = args.file.display().to_string();
-    let bad = |message: String| {
-        Failure::bad_input(CalibrationFileError::Invalid {
-            file: file_name.clone(),
-            message,
-        })
-    };
-    let raw = std::fs::read_to_string(&args.file).map_err(|e| bad(e.to_string()))?;
-    let settings = toml::from_str::<CalibrationFile>(&raw)
-        .map_err(|e| bad(e.to_string()))?
-        .calibration;
+    let bad = |message: String| crate::experiments::invalid(&args.file, message);
+    let settings = crate::experiments::read_experiment::<CalibrationFile>(&args.file)?.calibration;
     let text = crate::experiments::experiment_scenario(&args.file, &settings.scenario)?;
     let base = Scenario::parse(&text, &registry)
         .map_err(|e| Failure::from(yalu_scenario::LoadError::from(e)))?;

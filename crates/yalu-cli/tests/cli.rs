@@ -1,20 +1,10 @@
 //! The `yalu` command as a user runs it: the baseline end to end, determinism across
 //! thread counts, bad input, and the evidence listing.
 
+mod common;
+
+use common::{text, yalu};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn yalu(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yalu"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("yalu runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn header(path: &Path) -> String {
     std::fs::read_to_string(path)

@@ -1,20 +1,10 @@
 //! Experiments from the command line: Monte Carlo summaries, paired comparison with common
 //! random numbers, resumable sweeps, sensitivity analysis, validation and evidence coverage.
 
+mod common;
+
+use common::{text, yalu};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn yalu(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yalu"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("yalu runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn baseline_path() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -5,12 +5,13 @@
 
 use serde::Serialize;
 use yalu_model::ReplicateResult;
-use yalu_model::calendar::YearMonth;
+use yalu_model::calendar::{PhaseKind, YearMonth};
 use yalu_model::indicators::{
     PorterTotals, essentials_price_cny_per_kg, household_income_cny_per_month, porter_totals,
     takeover_windows, trade_totals, vehicles_per_month,
 };
-use yalu_model::observe::{Activity, Channel};
+use yalu_model::observe::{Activity, Channel, Outcome, SeaRoute};
+use yalu_model::params::GoodId;
 use yalu_model::params::ModelParams;
 use yalu_model::stats::{quantile_of_sorted, sorted_finite};
 
@@ -95,6 +96,49 @@ fn months_between(
     to: (i16, i8),
 ) -> Option<std::ops::RangeInclusive<usize>> {
     Some(month_index(r, from.0, from.1)?..=month_index(r, to.0, to.1)?)
+}
+
+fn good_index(p: &ModelParams, id: &str) -> Option<GoodId> {
+    p.goods
+        .iter()
+        .position(|g| g.id == id)
+        .map(|i| GoodId(i as u16))
+}
+
+/// A sea export's delivered quantity (kg), value (USD) and ship-to-ship share of the true
+/// quantity, January-August 2019; `None` without a maritime channel or that period.
+fn sea_2019_jan_aug(p: &ModelParams, r: &ReplicateResult, good: &str) -> Option<(f64, f64, f64)> {
+    p.maritime.as_ref()?;
+    let good = good_index(p, good)?;
+    let months = months_between(r, (2019, 1), (2019, 8))?;
+    let delivered = r.flows.iter().filter(|f| {
+        f.key.channel == Channel::Maritime
+            && f.key.good == good
+            && f.key.outcome == Outcome::Delivered
+            && months.contains(&f.month)
+    });
+    let (kg, usd) = delivered.fold((0.0, 0.0), |(kg, usd), f| {
+        (
+            kg + f.quantity as f64,
+            usd + f.value.cny() / r.cny_per_usd[f.month],
+        )
+    });
+    let (sts, all) = r
+        .observed
+        .iter()
+        .filter(|o| o.good == good && months.contains(&o.month))
+        .fold((0.0, 0.0), |(sts, all), o| {
+            let q = o.true_quantity as f64;
+            (
+                sts + if o.route == SeaRoute::ShipToShip {
+                    q
+                } else {
+                    0.0
+                },
+                all + q,
+            )
+        });
+    Some((kg, usd, sts / all))
 }
 
 /// Porters' totals over every site, when any porter was hired.
@@ -183,6 +227,91 @@ pub fn patterns() -> Vec<Pattern> {
             accepted: (200.0, f64::INFINITY),
             // Flows are tallied by month, so a half-month count is not observable yet.
             measure: |_, _| None,
+        },
+        Pattern {
+            id: "P7",
+            description: "coal exported by sea, January-August 2019 (Mt)",
+            kind: "emergent",
+            source: "asiapress-state-smuggling: section on coal transshipments",
+            target: "about 3.7 Mt",
+            accepted: (2.8, 4.6),
+            measure: |p, r| sea_2019_jan_aug(p, r, "coal").map(|(kg, _, _)| kg / 1e9),
+        },
+        Pattern {
+            id: "P7b",
+            description: "share of that coal moved ship-to-ship",
+            kind: "emergent",
+            source: "asiapress-state-smuggling: section on coal transshipments",
+            target: "about 70% (2.8 of 3.7 Mt)",
+            accepted: (0.6, 0.8),
+            measure: |p, r| sea_2019_jan_aug(p, r, "coal").map(|(_, _, sts)| sts),
+        },
+        Pattern {
+            id: "P7c",
+            description: "value of that coal (USD million)",
+            kind: "emergent",
+            source: "asiapress-state-smuggling: section on coal transshipments",
+            target: "about USD 370M",
+            accepted: (280.0, 460.0),
+            measure: |p, r| sea_2019_jan_aug(p, r, "coal").map(|(_, usd, _)| usd / 1e6),
+        },
+        Pattern {
+            id: "P8",
+            description: "sand exported to Chinese ports, January-August 2019 (Mt)",
+            kind: "emergent",
+            source: "asiapress-state-smuggling: section on coal transshipments",
+            target: "at least 1 Mt, about USD 22M",
+            accepted: (1.0, 2.0),
+            measure: |p, r| sea_2019_jan_aug(p, r, "sand").map(|(kg, _, _)| kg / 1e9),
+        },
+        Pattern {
+            id: "P9",
+            description: "refined petroleum imported / the 500,000 barrel cap (true, per year)",
+            kind: "emergent",
+            source: "asiapress-state-smuggling: section on coal transshipments",
+            target: "several times the cap",
+            accepted: (2.0, 10.0),
+            measure: |p, r| {
+                let years = yalu_model::process::maritime::imports_against_cap(p, r);
+                let full: Vec<f64> = years
+                    .iter()
+                    .filter(|y| y.months == 12 && y.cap > 0.0)
+                    .map(|y| y.true_delivered / y.cap)
+                    .collect();
+                (!full.is_empty()).then(|| full.iter().sum::<f64>() / full.len() as f64)
+            },
+        },
+        Pattern {
+            id: "P12",
+            description: "seafood moved by sea during the COVID closure (t)",
+            kind: "emergent",
+            source: "asiapress-state-smuggling: section on seafood transshipments",
+            target: "stopped completely",
+            accepted: (0.0, 0.0),
+            measure: |p, r| {
+                p.maritime.as_ref()?;
+                let seafood = good_index(p, "seafood")?;
+                let closure = p
+                    .phases
+                    .iter()
+                    .find(|ph| ph.kind == PhaseKind::BorderClosure)?;
+                let months = months_between(
+                    r,
+                    (closure.first.year(), closure.first.month() + 1),
+                    (closure.last.year(), closure.last.month()),
+                )?;
+                Some(
+                    r.flows
+                        .iter()
+                        .filter(|f| {
+                            f.key.channel == Channel::Maritime
+                                && f.key.good == seafood
+                                && months.contains(&f.month)
+                        })
+                        .map(|f| f.quantity as f64 / 1000.0)
+                        .sum(),
+                )
+            },
         },
         Pattern {
             id: "P10",

@@ -44,7 +44,7 @@ type TableFn = fn(&ModelParams, &[ReplicateResult]) -> Table;
 
 /// The per-replicate tables: name, builder, and whether a row missing from a replicate
 /// means zero (flows, money) rather than no value (prices, incomes).
-const TABLES: [(&str, TableFn, bool); 9] = [
+const TABLES: [(&str, TableFn, bool); 10] = [
     ("flows", tables::flows, true),
     ("money", tables::money, true),
     ("fx", tables::fx, true),
@@ -54,6 +54,7 @@ const TABLES: [(&str, TableFn, bool); 9] = [
     ("prices", tables::prices, false),
     ("activity", tables::activity, true),
     ("balances", tables::balances, true),
+    ("observed", tables::observed, true),
 ];
 
 /// A run's output folder being written.

@@ -263,3 +263,32 @@ fn report_writes_a_self_contained_page_and_names_missing_outputs() {
     assert!(!html.contains("<script src") && !html.contains("<link rel=\"stylesheet\" href"));
     assert!(dir.path().join("r/charts").read_dir().unwrap().count() >= 7);
 }
+
+#[test]
+fn every_shipped_scenario_checks_and_runs_with_seed_42() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let mut shipped: Vec<_> = std::fs::read_dir(&scenarios)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    shipped.sort();
+    assert!(shipped.len() >= 3, "{shipped:?}");
+    for scenario in shipped {
+        let path = scenario.display().to_string();
+        let check = yalu(&["check", &path], dir.path());
+        assert!(check.status.success(), "{path}: {}", text(&check.stderr));
+        let name = scenario.file_stem().unwrap().to_string_lossy().into_owned();
+        let run = yalu(
+            &["run", "--scenario", &path, "--seed", "42", "--out", &name],
+            dir.path(),
+        );
+        assert!(run.status.success(), "{path}: {}", text(&run.stderr));
+        assert!(
+            text(&run.stdout).contains("Foreign currency reaching Room 39"),
+            "{path}"
+        );
+        assert!(dir.path().join(&name).join("fx.csv").is_file());
+    }
+}

@@ -27,6 +27,7 @@ fn porters(c: &mut Criterion) {
     one_year.couriers = None;
     one_year.diplomats = None;
     one_year.labour = None;
+    one_year.maritime = None;
     group.throughput(Throughput::Elements(applicants * 365));
     group.bench_function("porters_one_year_agent_steps", |b| {
         b.iter(|| run_replicate(&one_year, 1, 0).expect("replicate runs"))

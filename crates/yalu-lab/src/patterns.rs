@@ -417,6 +417,11 @@ pub fn patterns() -> Vec<Pattern> {
     ]
 }
 
+/// Whether a simulated band's median lies in [low, high]; `None` when not covered.
+pub fn judge(simulated: Option<Band>, low: f64, high: f64) -> Option<bool> {
+    simulated.map(|s| (low..=high).contains(&s.median))
+}
+
 /// Checks every pattern on the replicates of one scenario.
 pub fn check_patterns(params: &ModelParams, results: &[ReplicateResult]) -> Vec<PatternCheck> {
     patterns()
@@ -434,9 +439,61 @@ pub fn check_patterns(params: &ModelParams, results: &[ReplicateResult]) -> Vec<
                 low,
                 high,
                 covered: simulated.is_some(),
-                pass: simulated.map(|s| (low..=high).contains(&s.median)),
+                pass: judge(simulated, low, high),
                 simulated,
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn band_is_median_and_90_percent_interval_of_finite_values() {
+        let band = Band::of([5.0, 1.0, 3.0, f64::NAN, 2.0, 4.0]).unwrap();
+        assert_eq!(band.median, 3.0);
+        assert!((band.p05 - 1.2).abs() < 1e-12);
+        assert!((band.p95 - 4.8).abs() < 1e-12);
+        assert_eq!(Band::of([f64::NAN]), None);
+    }
+
+    #[test]
+    fn a_pattern_passes_when_its_median_is_in_the_interval_and_is_never_passed_uncovered() {
+        let band = |median| {
+            Some(Band {
+                median,
+                p05: median - 1.0,
+                p95: median + 1.0,
+            })
+        };
+        assert_eq!(judge(band(0.8), 0.65, 0.95), Some(true));
+        assert_eq!(judge(band(0.65), 0.65, 0.95), Some(true), "ends are inside");
+        assert_eq!(judge(band(1.0), 0.65, 0.95), Some(false));
+        assert_eq!(judge(None, 0.65, 0.95), None);
+    }
+
+    #[test]
+    fn every_pattern_id_is_unique_and_has_a_source_from_the_registry() {
+        let all = patterns();
+        for (i, p) in all.iter().enumerate() {
+            assert!(all[..i].iter().all(|q| q.id != p.id), "{} twice", p.id);
+            let id = p.source.split(':').next().unwrap();
+            assert!(
+                [
+                    "dailynk-porters",
+                    "nkinsider-state-smuggling",
+                    "asiapress-state-smuggling",
+                    "nypost-office39",
+                    "donga-drugs-2003"
+                ]
+                .contains(&id),
+                "{}: {id}",
+                p.id
+            );
+            assert!(p.accepted.0 <= p.accepted.1);
+            assert!(p.kind == "input" || p.kind == "emergent");
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! without them, B runs on a different master seed.
 
 use rayon::prelude::*;
+use yalu_model::stats::quantile_of_sorted;
 use yalu_model::{ModelError, ModelParams, ReplicateResult, run_replicate};
 
 use crate::{EnsembleSpec, LabError, thread_pool};
@@ -95,21 +96,11 @@ pub fn compare(
                 mean_a: mean(&va),
                 mean_b: mean(&vb),
                 mean_difference: mean(&diffs),
-                difference_p05: quantile(&diffs, 0.05),
-                difference_p95: quantile(&diffs, 0.95),
+                difference_p05: quantile_of_sorted(&diffs, 0.05),
+                difference_p95: quantile_of_sorted(&diffs, 0.95),
                 replicates: diffs.len(),
                 metric: name,
             }
         })
         .collect())
-}
-
-/// Linear interpolation between order statistics of sorted values (NaN when empty).
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let position = q * (sorted.len() - 1) as f64;
-    let (low, high) = (position.floor() as usize, position.ceil() as usize);
-    sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
 }

@@ -3,6 +3,7 @@
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use yalu_model::stats::quantile_of_sorted;
 
 use crate::design::{DesignError, MorrisDesign, SaltelliDesign, SaltelliOutputs};
 
@@ -242,31 +243,7 @@ fn with_interval(value: f64, mut draws: Vec<f64>, level: f64) -> Estimate {
     let tail = (1.0 - level) / 2.0;
     Estimate {
         value,
-        low: quantile(&draws, tail),
-        high: quantile(&draws, 1.0 - tail),
-    }
-}
-
-/// Quantile `q` in [0, 1] of non-empty sorted `values`, interpolating linearly between
-/// order statistics.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let position = q * (sorted.len() - 1) as f64;
-    let below = position.floor() as usize;
-    let above = position.ceil() as usize;
-    sorted[below] + (position - below as f64) * (sorted[above] - sorted[below])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::quantile;
-
-    #[test]
-    fn quantile_interpolates_between_order_statistics() {
-        let sorted = [1.0, 2.0, 4.0];
-        assert_eq!(quantile(&sorted, 0.0), 1.0);
-        assert_eq!(quantile(&sorted, 0.25), 1.5);
-        assert_eq!(quantile(&sorted, 0.75), 3.0);
-        assert_eq!(quantile(&sorted, 1.0), 4.0);
-        assert_eq!(quantile(&[7.0], 0.3), 7.0);
+        low: quantile_of_sorted(&draws, tail),
+        high: quantile_of_sorted(&draws, 1.0 - tail),
     }
 }

@@ -35,6 +35,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
+use yalu_model::stats::quantile_of_sorted;
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -1013,18 +1014,10 @@ pub fn summarize(rows: &[ResultRow]) -> Vec<MetricSummary> {
                 metric: metric.to_owned(),
                 replicates: values.len(),
                 mean: values.iter().sum::<f64>() / values.len() as f64,
-                p05: quantile(&values, 0.05),
-                p50: quantile(&values, 0.5),
-                p95: quantile(&values, 0.95),
+                p05: quantile_of_sorted(&values, 0.05),
+                p50: quantile_of_sorted(&values, 0.5),
+                p95: quantile_of_sorted(&values, 0.95),
             }
         })
         .collect()
-}
-
-/// The `probability` quantile of non-empty `sorted` values.
-fn quantile(sorted: &[f64], probability: f64) -> f64 {
-    let position = probability * (sorted.len() - 1) as f64;
-    let below = position.floor() as usize;
-    let above = (below + 1).min(sorted.len() - 1);
-    sorted[below] + (position - below as f64) * (sorted[above] - sorted[below])
 }

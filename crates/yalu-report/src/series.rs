@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use tdigest::TDigest;
+use yalu_model::stats::quantile_of_sorted;
 
 use crate::table::{ColumnData, Table};
 
@@ -65,7 +66,7 @@ impl Series {
                 values.sort_by(f64::total_cmp);
                 quantiles
                     .iter()
-                    .map(|&q| exact_quantile(values, q))
+                    .map(|&q| quantile_of_sorted(values, q))
                     .collect()
             }
             Sketch::Digest(digest, pending) => {
@@ -78,16 +79,6 @@ impl Series {
         };
         (self.count, mean, qs)
     }
-}
-
-/// Linear interpolation between order statistics of sorted values.
-fn exact_quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let position = q * (sorted.len() - 1) as f64;
-    let (low, high) = (position.floor() as usize, position.ceil() as usize);
-    sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
 }
 
 /// The series of every table of a run.

@@ -14,6 +14,7 @@ use yalu_model::indicators::{
 use yalu_model::ledger::ActorClass;
 use yalu_model::observe::{Channel, Outcome};
 use yalu_model::params::ModelParams;
+use yalu_model::stats::{quantile_of_sorted, sorted_finite};
 
 /// One figure per replicate.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,14 +29,7 @@ impl Across {
 
     /// The `q`-quantile across replicates, linear between order statistics (NaN skipped).
     pub fn quantile(&self, q: f64) -> f64 {
-        let mut sorted: Vec<f64> = self.0.iter().copied().filter(|x| x.is_finite()).collect();
-        if sorted.is_empty() {
-            return f64::NAN;
-        }
-        sorted.sort_by(f64::total_cmp);
-        let position = q * (sorted.len() - 1) as f64;
-        let (low, high) = (position.floor() as usize, position.ceil() as usize);
-        sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
+        quantile_of_sorted(&sorted_finite(self.0.iter().copied()), q)
     }
 
     /// Mean, with the 5-95% band when there is more than one replicate.

@@ -1,38 +1,10 @@
 //! Each kind of bad scenario gets a precise error: the file, the line and column, the field
 //! and what was expected. The cases mutate the embedded baseline one thing at a time.
 
-use yalu_scenario::{BASELINE, ErrorKind, Registry, Scenario, ScenarioError, SourceText};
+mod common;
 
-/// Replaces `from` (which must occur in the baseline) and returns the only error.
-fn only_error(from: &str, to: &str) -> ScenarioError {
-    assert!(
-        BASELINE.contains(from),
-        "test bug: `{from}` not in the baseline"
-    );
-    let text = BASELINE.replacen(from, to, 1);
-    let errors = Scenario::parse(
-        &SourceText::new("bad.toml", text.clone()),
-        &Registry::embedded(),
-    )
-    .expect_err("the scenario should be refused")
-    .errors;
-    assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
-    let error = errors.into_iter().next().unwrap();
-    assert_eq!(error.file, "bad.toml");
-    let message = error.to_string();
-    assert!(
-        message.starts_with(&format!(
-            "bad.toml:{}:{}: `{}`",
-            error.line, error.column, error.field
-        )),
-        "{message}"
-    );
-    error
-}
-
-fn line_of(pattern: &str, text: &str) -> usize {
-    text.lines().position(|l| l.contains(pattern)).unwrap() + 1
-}
+use common::{line_of, only_error};
+use yalu_scenario::{BASELINE, ErrorKind, Registry, Scenario, SourceText};
 
 #[test]
 fn baseline_is_valid_and_every_number_has_evidence() {
@@ -80,7 +52,7 @@ fn wrong_unit() {
             found: "lb".into()
         }
     );
-    assert_eq!(e.line, line_of("max_load_kg", BASELINE));
+    assert_eq!(e.line, line_of("max_load_kg"));
     assert!(e.to_string().starts_with(&format!("bad.toml:{}:", e.line)));
 }
 
@@ -91,7 +63,7 @@ fn negative_load() {
         "min_load_kg = { value = -30,",
     );
     assert_eq!(e.field, "porter.min_load_kg.value");
-    assert_eq!(e.line, line_of("min_load_kg", BASELINE));
+    assert_eq!(e.line, line_of("min_load_kg"));
     assert_eq!(e.column, 25);
     assert!(
         matches!(&e.kind, ErrorKind::Invalid { expected, found } if expected.contains(">= 0") && found == "-30")
@@ -131,7 +103,7 @@ fn unknown_source_id() {
 fn unknown_site_in_a_schedule() {
     let e = only_error("site = \"samjiyon\"", "site = \"chongjin\"");
     assert_eq!(e.field, "porter.sites[chongjin].site");
-    assert_eq!(e.line, line_of("site = \"samjiyon\"", BASELINE));
+    assert_eq!(e.line, line_of("site = \"samjiyon\""));
     assert!(matches!(&e.kind, ErrorKind::UnknownSite { id, .. } if id == "chongjin"));
 }
 

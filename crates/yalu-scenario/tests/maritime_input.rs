@@ -3,36 +3,10 @@
 //! mutate the embedded baseline one thing at a time, as `bad_input.rs` does.
 
 use yalu_model::params::{CounterpartKind, FleetKind};
-use yalu_scenario::{BASELINE, ErrorKind, Evidence, Registry, Scenario, ScenarioError, SourceText};
+mod common;
 
-/// Replaces `from` (which must occur exactly once in the baseline) and returns the only
-/// error.
-fn only_error(from: &str, to: &str) -> ScenarioError {
-    assert_eq!(
-        BASELINE.matches(from).count(),
-        1,
-        "test bug: `{from}` must occur once in the baseline"
-    );
-    let text = BASELINE.replacen(from, to, 1);
-    let errors = Scenario::parse(&SourceText::new("bad.toml", text), &Registry::embedded())
-        .expect_err("the scenario should be refused")
-        .errors;
-    assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
-    let error = errors.into_iter().next().unwrap();
-    let message = error.to_string();
-    assert!(
-        message.starts_with(&format!(
-            "bad.toml:{}:{}: `{}`",
-            error.line, error.column, error.field
-        )),
-        "{message}"
-    );
-    error
-}
-
-fn line_of(pattern: &str) -> usize {
-    BASELINE.lines().position(|l| l.contains(pattern)).unwrap() + 1
-}
+use common::{line_of, only_error};
+use yalu_scenario::{BASELINE, ErrorKind, Evidence, Registry, Scenario, SourceText};
 
 #[test]
 fn baseline_maritime_section_is_valid_and_every_value_has_evidence() {

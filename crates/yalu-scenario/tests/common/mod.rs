@@ -1,0 +1,34 @@
+//! Mutating the embedded baseline one thing at a time and reading the error it causes.
+
+use yalu_scenario::{BASELINE, Registry, Scenario, ScenarioError, SourceText};
+
+/// Replaces `from` (which must occur in the baseline; the first occurrence is replaced)
+/// and returns the only error, checking that its message leads with file, line, column and
+/// field.
+pub fn only_error(from: &str, to: &str) -> ScenarioError {
+    assert!(
+        BASELINE.contains(from),
+        "test bug: `{from}` not in the baseline"
+    );
+    let text = BASELINE.replacen(from, to, 1);
+    let errors = Scenario::parse(&SourceText::new("bad.toml", text), &Registry::embedded())
+        .expect_err("the scenario should be refused")
+        .errors;
+    assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
+    let error = errors.into_iter().next().unwrap();
+    assert_eq!(error.file, "bad.toml");
+    let message = error.to_string();
+    assert!(
+        message.starts_with(&format!(
+            "bad.toml:{}:{}: `{}`",
+            error.line, error.column, error.field
+        )),
+        "{message}"
+    );
+    error
+}
+
+/// The line (from 1) of the baseline that first contains `pattern`.
+pub fn line_of(pattern: &str) -> usize {
+    BASELINE.lines().position(|l| l.contains(pattern)).unwrap() + 1
+}

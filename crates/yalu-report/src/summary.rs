@@ -16,6 +16,9 @@ use yalu_model::observe::{Channel, Outcome};
 use yalu_model::params::ModelParams;
 use yalu_model::stats::{quantile_of_sorted, sorted_finite};
 
+/// Money flows shown in the printed summary.
+const MONEY_ROWS_SHOWN: usize = 12;
+
 /// One figure per replicate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Across(pub Vec<f64>);
@@ -378,14 +381,31 @@ impl Summary {
         let mut sections: Vec<Section> = self.figures.iter().map(|f| f.section).collect();
         sections.dedup();
         for section in sections {
-            let rows: Vec<[String; 2]> = self
+            let mut figures: Vec<&Figure> = self
                 .figures
                 .iter()
                 .filter(|f| f.section == section)
+                .collect();
+            let total = figures.len();
+            // Money between classes is long; the largest flows tell the story, the rest
+            // are in summary.csv and money.csv.
+            if section == Section::Money {
+                figures.sort_by(|a, b| b.values.mean().abs().total_cmp(&a.values.mean().abs()));
+                figures.truncate(MONEY_ROWS_SHOWN);
+            }
+            let rows: Vec<[String; 2]> = figures
+                .iter()
                 .map(|f| [f.name.clone(), f.values.show()])
                 .collect();
             let _ = writeln!(out, "\n{} ({band})", section.title());
             render_rows(&mut out, &["figure", "value"], &rows);
+            if total > rows.len() {
+                let _ = writeln!(
+                    out,
+                    "(the {} largest of {total}; all are in money.csv and summary.csv)",
+                    rows.len()
+                );
+            }
         }
         out
     }

@@ -23,6 +23,14 @@ use crate::raw::{
     RawMaritime, RawPassUp, RawPorter, RawScenario, RawStateTrade, RawTakeover,
 };
 
+/// Checks `raw.field` as the parameter at path `prefix.field`, so a parameter's path is
+/// always its TOML key: `param!(c.number(p, "porter", max_load_kg, Unit::Kg, POSITIVE))`.
+macro_rules! param {
+    ($c:ident . $method:ident ($raw:expr, $prefix:literal, $field:ident $(, $rest:expr)*)) => {
+        $c.$method(&$raw.$field, concat!($prefix, ".", stringify!($field)) $(, $rest)*)
+    };
+}
+
 /// The baseline scenario shipped with Yalu.
 pub const BASELINE: &str = include_str!("../../../scenarios/baseline.toml");
 
@@ -1130,50 +1138,56 @@ fn pass_up(p: &RawPassUp, c: &mut Checker) -> PassUp {
 fn market(raw: &RawScenario, c: &mut Checker) -> MarketParams {
     let m = &raw.market;
     MarketParams {
-        rice_price_cny_per_kg: c.number(
-            &m.rice_price_cny_per_kg,
-            "market.rice_price_cny_per_kg",
+        rice_price_cny_per_kg: param!(c.number(
+            m,
+            "market",
+            rice_price_cny_per_kg,
             Unit::CnyPerKg,
-            POSITIVE,
-        ),
-        rice_price_sigma_per_day: c.number(
-            &m.rice_price_sigma_per_day,
-            "market.rice_price_sigma_per_day",
+            POSITIVE
+        )),
+        rice_price_sigma_per_day: param!(c.number(
+            m,
+            "market",
+            rice_price_sigma_per_day,
             Unit::LogSigma,
-            NON_NEGATIVE,
-        ),
-        rice_price_reversion_per_day: c.number(
-            &m.rice_price_reversion_per_day,
-            "market.rice_price_reversion_per_day",
+            NON_NEGATIVE
+        )),
+        rice_price_reversion_per_day: param!(c.number(
+            m,
+            "market",
+            rice_price_reversion_per_day,
             Unit::PerDay,
-            UNIT_INTERVAL,
-        ),
-        essentials_price_elasticity: c.number(
-            &m.essentials_price_elasticity,
-            "market.essentials_price_elasticity",
+            UNIT_INTERVAL
+        )),
+        essentials_price_elasticity: param!(c.number(
+            m,
+            "market",
+            essentials_price_elasticity,
             Unit::Ratio,
-            NON_NEGATIVE,
-        ),
-        essentials_supply_smoothing_per_day: c.number(
-            &m.essentials_supply_smoothing_per_day,
-            "market.essentials_supply_smoothing_per_day",
+            NON_NEGATIVE
+        )),
+        essentials_supply_smoothing_per_day: param!(c.number(
+            m,
+            "market",
+            essentials_supply_smoothing_per_day,
             Unit::PerDay,
             Allowed {
                 min: f64::MIN_POSITIVE,
                 max: 1.0,
                 whole: false,
-            },
-        ),
-        essentials_price_cap_multiple: c.number(
-            &m.essentials_price_cap_multiple,
-            "market.essentials_price_cap_multiple",
+            }
+        )),
+        essentials_price_cap_multiple: param!(c.number(
+            m,
+            "market",
+            essentials_price_cap_multiple,
             Unit::Multiplier,
             Allowed {
                 min: 1.0,
                 max: f64::INFINITY,
                 whole: false,
-            },
-        ),
+            }
+        )),
     }
 }
 
@@ -1193,36 +1207,35 @@ fn enforcement(e: &RawEnforcement, c: &mut Checker) -> Enforcement {
     });
     Enforcement {
         schedule,
-        sigma_per_day: c.number(
-            &e.sigma_per_day,
-            "enforcement.sigma_per_day",
-            Unit::Level,
-            NON_NEGATIVE,
-        ),
-        reversion_per_day: c.number(
-            &e.reversion_per_day,
-            "enforcement.reversion_per_day",
+        sigma_per_day: param!(c.number(e, "enforcement", sigma_per_day, Unit::Level, NON_NEGATIVE)),
+        reversion_per_day: param!(c.number(
+            e,
+            "enforcement",
+            reversion_per_day,
             Unit::PerDay,
-            UNIT_INTERVAL,
-        ),
-        seizure_effect: c.number(
-            &e.seizure_effect,
-            "enforcement.seizure_effect",
+            UNIT_INTERVAL
+        )),
+        seizure_effect: param!(c.number(
+            e,
+            "enforcement",
+            seizure_effect,
             Unit::Ratio,
-            NON_NEGATIVE,
-        ),
-        capacity_effect: c.number(
-            &e.capacity_effect,
-            "enforcement.capacity_effect",
+            NON_NEGATIVE
+        )),
+        capacity_effect: param!(c.number(
+            e,
+            "enforcement",
+            capacity_effect,
             Unit::Ratio,
-            UNIT_INTERVAL,
-        ),
-        barrier_seizure_effect: c.number(
-            &e.barrier_seizure_effect,
-            "enforcement.barrier_seizure_effect",
+            UNIT_INTERVAL
+        )),
+        barrier_seizure_effect: param!(c.number(
+            e,
+            "enforcement",
+            barrier_seizure_effect,
             Unit::Ratio,
-            NON_NEGATIVE,
-        ),
+            NON_NEGATIVE
+        )),
     }
 }
 
@@ -1321,14 +1334,12 @@ fn state_trade(
     ids: &Ids,
     goods: &[Good],
 ) -> Option<StateTrade> {
-    let planning_probability_per_day = c.probability(
-        &t.planning_probability_per_day,
-        "state_trade.planning_probability_per_day",
-    );
-    let official_levy_share = c.share(&t.official_levy_share, "state_trade.official_levy_share");
-    let company_share = c.share(&t.company_share, "state_trade.company_share");
-    let bureau_fee_share = c.share(&t.bureau_fee_share, "state_trade.bureau_fee_share");
-    let room39_share = c.share(&t.room39_share, "state_trade.room39_share");
+    let planning_probability_per_day =
+        param!(c.probability(t, "state_trade", planning_probability_per_day));
+    let official_levy_share = param!(c.share(t, "state_trade", official_levy_share));
+    let company_share = param!(c.share(t, "state_trade", company_share));
+    let bureau_fee_share = param!(c.share(t, "state_trade", bureau_fee_share));
+    let room39_share = param!(c.share(t, "state_trade", room39_share));
     if bureau_fee_share + room39_share > 1.0 {
         c.error(
             t.room39_share.span(),
@@ -1452,31 +1463,29 @@ fn state_trade(
         bureau_fee_share,
         room39_share,
         bribe_cny_per_load,
-        price_sigma: c.number(
-            &t.price_sigma,
-            "state_trade.price_sigma",
-            Unit::LogSigma,
-            NON_NEGATIVE,
-        ),
-        risk_learning_rate: c.number(
-            &t.risk_learning_rate,
-            "state_trade.risk_learning_rate",
+        price_sigma: param!(c.number(t, "state_trade", price_sigma, Unit::LogSigma, NON_NEGATIVE)),
+        risk_learning_rate: param!(c.number(
+            t,
+            "state_trade",
+            risk_learning_rate,
             Unit::Share,
-            UNIT_INTERVAL,
-        ),
-        prior_seizure_risk: c.probability(&t.prior_seizure_risk, "state_trade.prior_seizure_risk"),
-        choice_sensitivity: c.number(
-            &t.choice_sensitivity,
-            "state_trade.choice_sensitivity",
+            UNIT_INTERVAL
+        )),
+        prior_seizure_risk: param!(c.probability(t, "state_trade", prior_seizure_risk)),
+        choice_sensitivity: param!(c.number(
+            t,
+            "state_trade",
+            choice_sensitivity,
             Unit::LogitScale,
-            NON_NEGATIVE,
-        ),
-        donju_hurdle_return: c.number(
-            &t.donju_hurdle_return,
-            "state_trade.donju_hurdle_return",
+            NON_NEGATIVE
+        )),
+        donju_hurdle_return: param!(c.number(
+            t,
+            "state_trade",
+            donju_hurdle_return,
             Unit::Ratio,
-            NON_NEGATIVE,
-        ),
+            NON_NEGATIVE
+        )),
     })
 }
 
@@ -1489,17 +1498,16 @@ fn takeover(t: &RawTakeover, c: &mut Checker) -> Option<Takeover> {
         t.assumption.as_ref(),
         t.first_day.span(),
     );
-    let state_trade_multiplier = c.number(
-        &t.state_trade_multiplier,
-        "takeover.state_trade_multiplier",
+    let state_trade_multiplier = param!(c.number(
+        t,
+        "takeover",
+        state_trade_multiplier,
         Unit::Multiplier,
-        NON_NEGATIVE,
-    );
-    let household_crackdown = c.share(&t.household_crackdown, "takeover.household_crackdown");
-    let household_bribe_share_of_margin = c.share(
-        &t.household_bribe_share_of_margin,
-        "takeover.household_bribe_share_of_margin",
-    );
+        NON_NEGATIVE
+    ));
+    let household_crackdown = param!(c.share(t, "takeover", household_crackdown));
+    let household_bribe_share_of_margin =
+        param!(c.share(t, "takeover", household_bribe_share_of_margin));
     Some(Takeover {
         first_day: first_day?,
         state_trade_multiplier,
@@ -1547,26 +1555,23 @@ fn households(
     Some(HouseholdParams {
         households_at_site,
         good: good?,
-        trips_per_month: c.number(
-            &h.trips_per_month,
-            "households.trips_per_month",
+        trips_per_month: param!(c.number(
+            h,
+            "households",
+            trips_per_month,
             Unit::TripsPerMonth,
             Allowed {
                 min: 0.0,
                 max: 28.0,
                 whole: false,
-            },
-        ),
-        kg_per_trip: c.number(
-            &h.kg_per_trip,
-            "households.kg_per_trip",
-            Unit::KgPerTrip,
-            NON_NEGATIVE,
-        ),
-        seizure_probability_per_trip: c.probability(
-            &h.seizure_probability_per_trip,
-            "households.seizure_probability_per_trip",
-        ),
+            }
+        )),
+        kg_per_trip: param!(c.number(h, "households", kg_per_trip, Unit::KgPerTrip, NON_NEGATIVE)),
+        seizure_probability_per_trip: param!(c.probability(
+            h,
+            "households",
+            seizure_probability_per_trip
+        )),
     })
 }
 
@@ -1583,12 +1588,9 @@ fn porter_params(
         "the scenario has porter crews",
     )?;
     let profit_split = ProfitSplit {
-        border_guards: c.share(
-            &split.border_guards_share,
-            "profit_split.border_guards_share",
-        ),
-        donju: c.share(&split.donju_share, "profit_split.donju_share"),
-        porters: c.share(&split.porters_share, "profit_split.porters_share"),
+        border_guards: param!(c.share(split, "profit_split", border_guards_share)),
+        donju: param!(c.share(split, "profit_split", donju_share)),
+        porters: param!(c.share(split, "profit_split", porters_share)),
     };
     c.shares_sum_to_one(
         &[
@@ -1599,24 +1601,15 @@ fn porter_params(
         split.border_guards_share.span().start..split.porters_share.span().end,
         "profit_split",
     );
-    let crew_size_min = c.whole(
-        &p.crew_size_min,
-        "porter.crew_size_min",
+    let crew_size_min = param!(c.whole(p, "porter", crew_size_min, Unit::Porters, POSITIVE_COUNT));
+    let crew_size_typical_max = param!(c.whole(
+        p,
+        "porter",
+        crew_size_typical_max,
         Unit::Porters,
-        POSITIVE_COUNT,
-    );
-    let crew_size_typical_max = c.whole(
-        &p.crew_size_typical_max,
-        "porter.crew_size_typical_max",
-        Unit::Porters,
-        POSITIVE_COUNT,
-    );
-    let crew_size_max = c.whole(
-        &p.crew_size_max,
-        "porter.crew_size_max",
-        Unit::Porters,
-        POSITIVE_COUNT,
-    );
+        POSITIVE_COUNT
+    ));
+    let crew_size_max = param!(c.whole(p, "porter", crew_size_max, Unit::Porters, POSITIVE_COUNT));
     c.at_least(
         f64::from(crew_size_typical_max),
         f64::from(crew_size_min),
@@ -1631,14 +1624,9 @@ fn porter_params(
         &p.crew_size_max,
         "porter.crew_size_max",
     );
-    let large_crew_share = c.share(&p.large_crew_share, "porter.large_crew_share");
-    let min_load_kg = c.whole(&p.min_load_kg, "porter.min_load_kg", Unit::Kg, COUNT);
-    let max_load_kg = c.whole(
-        &p.max_load_kg,
-        "porter.max_load_kg",
-        Unit::Kg,
-        POSITIVE_COUNT,
-    );
+    let large_crew_share = param!(c.share(p, "porter", large_crew_share));
+    let min_load_kg = param!(c.whole(p, "porter", min_load_kg, Unit::Kg, COUNT));
+    let max_load_kg = param!(c.whole(p, "porter", max_load_kg, Unit::Kg, POSITIVE_COUNT));
     c.at_least(
         f64::from(max_load_kg),
         f64::from(min_load_kg),
@@ -1646,38 +1634,23 @@ fn porter_params(
         &p.max_load_kg,
         "porter.max_load_kg",
     );
-    let strength_mean_kg = c.number(
-        &p.strength_mean_kg,
-        "porter.strength_mean_kg",
-        Unit::Kg,
-        POSITIVE,
-    );
-    let strength_sd_kg = c.number(
-        &p.strength_sd_kg,
-        "porter.strength_sd_kg",
-        Unit::Kg,
-        NON_NEGATIVE,
-    );
-    let runs_per_month = c.number(
-        &p.runs_per_month,
-        "porter.runs_per_month",
+    let strength_mean_kg = param!(c.number(p, "porter", strength_mean_kg, Unit::Kg, POSITIVE));
+    let strength_sd_kg = param!(c.number(p, "porter", strength_sd_kg, Unit::Kg, NON_NEGATIVE));
+    let runs_per_month = param!(c.number(
+        p,
+        "porter",
+        runs_per_month,
         Unit::RunsPerMonth,
         Allowed {
             min: 0.0,
             max: 28.0,
             whole: false,
-        },
-    );
-    let seizure_probability_per_run = c.probability(
-        &p.seizure_probability_per_run,
-        "porter.seizure_probability_per_run",
-    );
-    let sale_price_sigma = c.number(
-        &p.sale_price_sigma,
-        "porter.sale_price_sigma",
-        Unit::LogSigma,
-        NON_NEGATIVE,
-    );
+        }
+    ));
+    let seizure_probability_per_run =
+        param!(c.probability(p, "porter", seizure_probability_per_run));
+    let sale_price_sigma =
+        param!(c.number(p, "porter", sale_price_sigma, Unit::LogSigma, NON_NEGATIVE));
 
     c.unique_ids(p.sites.iter().map(|s| &s.site), "porter.sites.site");
     let mut sites = Vec::new();
@@ -1777,35 +1750,33 @@ fn exchange(raw: &RawScenario, c: &mut Checker) -> ExchangeSchedule {
 
 fn couriers(x: &RawCouriers, c: &mut Checker) -> Couriers {
     Couriers {
-        officials: c.whole(&x.officials, "couriers.officials", Unit::People, COUNT),
-        trips_per_month: c.number(
-            &x.trips_per_month,
-            "couriers.trips_per_month",
+        officials: param!(c.whole(x, "couriers", officials, Unit::People, COUNT)),
+        trips_per_month: param!(c.number(
+            x,
+            "couriers",
+            trips_per_month,
             Unit::TripsPerMonth,
-            PER_MONTH,
-        ),
-        cash_usd_per_trip: c.number(
-            &x.cash_usd_per_trip,
-            "couriers.cash_usd_per_trip",
+            PER_MONTH
+        )),
+        cash_usd_per_trip: param!(c.number(
+            x,
+            "couriers",
+            cash_usd_per_trip,
             Unit::UsdPerTrip,
-            NON_NEGATIVE,
-        ),
-        cash_sigma: c.number(
-            &x.cash_sigma,
-            "couriers.cash_sigma",
-            Unit::LogSigma,
-            NON_NEGATIVE,
-        ),
-        captain_fee_share: c.share(&x.captain_fee_share, "couriers.captain_fee_share"),
-        capture_probability_per_trip: c.probability(
-            &x.capture_probability_per_trip,
-            "couriers.capture_probability_per_trip",
-        ),
+            NON_NEGATIVE
+        )),
+        cash_sigma: param!(c.number(x, "couriers", cash_sigma, Unit::LogSigma, NON_NEGATIVE)),
+        captain_fee_share: param!(c.share(x, "couriers", captain_fee_share)),
+        capture_probability_per_trip: param!(c.probability(
+            x,
+            "couriers",
+            capture_probability_per_trip
+        )),
     }
 }
 
 fn diplomats(x: &RawDiplomats, c: &mut Checker) -> Option<Diplomats> {
-    let embassies = c.whole(&x.embassies, "diplomats.embassies", Unit::Embassies, COUNT);
+    let embassies = param!(c.whole(x, "diplomats", embassies, Unit::Embassies, COUNT));
     let mut expulsions = Vec::new();
     for (i, e) in x.expulsions.iter().enumerate() {
         let field = format!("diplomats.expulsions[{i}]");
@@ -1821,24 +1792,27 @@ fn diplomats(x: &RawDiplomats, c: &mut Checker) -> Option<Diplomats> {
     }
     Some(Diplomats {
         embassies,
-        quota_usd_per_month: c.number(
-            &x.quota_usd_per_month,
-            "diplomats.quota_usd_per_month",
+        quota_usd_per_month: param!(c.number(
+            x,
+            "diplomats",
+            quota_usd_per_month,
             Unit::UsdPerMonth,
-            NON_NEGATIVE,
-        ),
-        earnings_usd_per_month: c.number(
-            &x.earnings_usd_per_month,
-            "diplomats.earnings_usd_per_month",
+            NON_NEGATIVE
+        )),
+        earnings_usd_per_month: param!(c.number(
+            x,
+            "diplomats",
+            earnings_usd_per_month,
             Unit::UsdPerMonth,
-            NON_NEGATIVE,
-        ),
-        earnings_sigma: c.number(
-            &x.earnings_sigma,
-            "diplomats.earnings_sigma",
+            NON_NEGATIVE
+        )),
+        earnings_sigma: param!(c.number(
+            x,
+            "diplomats",
+            earnings_sigma,
             Unit::LogSigma,
-            NON_NEGATIVE,
-        ),
+            NON_NEGATIVE
+        )),
         expulsions,
     })
 }
@@ -1859,13 +1833,14 @@ fn labour(x: &RawLabour, c: &mut Checker) -> Option<Labour> {
     });
     Some(Labour {
         workers: workers.into_iter().map(|(d, n)| (d, n as u32)).collect(),
-        wage_usd_per_month: c.number(
-            &x.wage_usd_per_month,
-            "labour.wage_usd_per_month",
+        wage_usd_per_month: param!(c.number(
+            x,
+            "labour",
+            wage_usd_per_month,
             Unit::UsdPerMonth,
-            NON_NEGATIVE,
-        ),
-        handover_share: c.share(&x.handover_share, "labour.handover_share"),
+            NON_NEGATIVE
+        )),
+        handover_share: param!(c.share(x, "labour", handover_share)),
     })
 }
 
@@ -1900,36 +1875,35 @@ fn drugs(x: &RawDrugs, c: &mut Checker, ids: &Ids, goods: &[Good]) -> Option<Dru
             &x.methamphetamine_kg_per_year,
             "drugs.methamphetamine_kg_per_year",
         ),
-        heroin_unit_g: c.number(
-            &x.heroin_unit_g,
-            "drugs.heroin_unit_g",
-            Unit::Grams,
-            POSITIVE,
-        ),
-        methamphetamine_unit_kg: c.number(
-            &x.methamphetamine_unit_kg,
-            "drugs.methamphetamine_unit_kg",
+        heroin_unit_g: param!(c.number(x, "drugs", heroin_unit_g, Unit::Grams, POSITIVE)),
+        methamphetamine_unit_kg: param!(c.number(
+            x,
+            "drugs",
+            methamphetamine_unit_kg,
             Unit::Kg,
-            POSITIVE,
-        ),
-        sea_price_multiple: c.number(
-            &x.sea_price_multiple,
-            "drugs.sea_price_multiple",
+            POSITIVE
+        )),
+        sea_price_multiple: param!(c.number(
+            x,
+            "drugs",
+            sea_price_multiple,
             Unit::Multiplier,
-            NON_NEGATIVE,
-        ),
-        sea_share: c.share(&x.sea_share, "drugs.sea_share"),
-        sales_per_month: c.number(
-            &x.sales_per_month,
-            "drugs.sales_per_month",
+            NON_NEGATIVE
+        )),
+        sea_share: param!(c.share(x, "drugs", sea_share)),
+        sales_per_month: param!(c.number(
+            x,
+            "drugs",
+            sales_per_month,
             Unit::SalesPerMonth,
-            PER_MONTH,
-        ),
-        seizure_probability_per_sale: c.probability(
-            &x.seizure_probability_per_sale,
-            "drugs.seizure_probability_per_sale",
-        ),
-        room39_share: c.share(&x.room39_share, "drugs.room39_share"),
+            PER_MONTH
+        )),
+        seizure_probability_per_sale: param!(c.probability(
+            x,
+            "drugs",
+            seizure_probability_per_sale
+        )),
+        room39_share: param!(c.share(x, "drugs", room39_share)),
         heroin: heroin?,
         methamphetamine: methamphetamine?,
         border_site: border_site?,
@@ -1993,44 +1967,36 @@ pub fn coverage(parameters: &[ParameterRecord]) -> Vec<CoverageRow> {
 
 fn maritime(x: &RawMaritime, c: &mut Checker, ids: &Ids, goods: &[Good]) -> Option<Maritime> {
     let sts_zone = c.site(&x.sts_zone, ids, "maritime.sts_zone");
-    let choice_sensitivity_days = c.number(
-        &x.choice_sensitivity_days,
-        "maritime.choice_sensitivity_days",
+    let choice_sensitivity_days = param!(c.number(
+        x,
+        "maritime",
+        choice_sensitivity_days,
         Unit::Days,
-        NON_NEGATIVE,
-    );
-    let hurdle_return_per_day = c.number(
-        &x.hurdle_return_per_day,
-        "maritime.hurdle_return_per_day",
+        NON_NEGATIVE
+    ));
+    let hurdle_return_per_day = param!(c.number(
+        x,
+        "maritime",
+        hurdle_return_per_day,
         Unit::PerDay,
-        NON_NEGATIVE,
-    );
-    let risk_learning_rate = c.number(
-        &x.risk_learning_rate,
-        "maritime.risk_learning_rate",
+        NON_NEGATIVE
+    ));
+    let risk_learning_rate = param!(c.number(
+        x,
+        "maritime",
+        risk_learning_rate,
         Unit::Share,
-        UNIT_INTERVAL,
-    );
-    let prior_detection_probability = c.probability(
-        &x.prior_detection_probability,
-        "maritime.prior_detection_probability",
-    );
-    let company_share = c.share(&x.company_share, "maritime.company_share");
-    let room39_share = c.share(&x.room39_share, "maritime.room39_share");
-    let price_sigma = c.number(
-        &x.price_sigma,
-        "maritime.price_sigma",
-        Unit::LogSigma,
-        NON_NEGATIVE,
-    );
-    let ais_off_share = c.share(&x.ais_off_share, "maritime.ais_off_share");
-    let night_share = c.share(&x.night_share, "maritime.night_share");
-    let ship_replacement_days = c.whole(
-        &x.ship_replacement_days,
-        "maritime.ship_replacement_days",
-        Unit::Days,
-        COUNT,
-    );
+        UNIT_INTERVAL
+    ));
+    let prior_detection_probability =
+        param!(c.probability(x, "maritime", prior_detection_probability));
+    let company_share = param!(c.share(x, "maritime", company_share));
+    let room39_share = param!(c.share(x, "maritime", room39_share));
+    let price_sigma = param!(c.number(x, "maritime", price_sigma, Unit::LogSigma, NON_NEGATIVE));
+    let ais_off_share = param!(c.share(x, "maritime", ais_off_share));
+    let night_share = param!(c.share(x, "maritime", night_share));
+    let ship_replacement_days =
+        param!(c.whole(x, "maritime", ship_replacement_days, Unit::Days, COUNT));
     let b = &x.bribe_cny_per_t;
     let bribe_cny_per_t = [
         ("customs", &b.customs),
@@ -2066,12 +2032,13 @@ fn maritime(x: &RawMaritime, c: &mut Checker, ids: &Ids, goods: &[Good]) -> Opti
                 },
             );
         }
-        let units_per_year = c.number(
-            &cap.barrels_per_year,
-            "maritime.cap.barrels_per_year",
+        let units_per_year = param!(c.number(
+            cap,
+            "maritime.cap",
+            barrels_per_year,
             Unit::BarrelsPerYear,
-            NON_NEGATIVE,
-        );
+            NON_NEGATIVE
+        ));
         Some(ImportCap {
             good: good?,
             units_per_year,
@@ -2331,55 +2298,64 @@ fn maritime(x: &RawMaritime, c: &mut Checker, ids: &Ids, goods: &[Good]) -> Opti
 fn sea_monitors(x: &RawMaritime, c: &mut Checker) -> Monitors {
     let m = &x.monitors;
     Monitors {
-        satellite_revisits_per_day: c.number(
-            &m.satellite_revisits_per_day,
-            "maritime.monitors.satellite_revisits_per_day",
+        satellite_revisits_per_day: param!(c.number(
+            m,
+            "maritime.monitors",
+            satellite_revisits_per_day,
             Unit::PassesPerDay,
-            NON_NEGATIVE,
-        ),
-        satellite_detection_per_pass: c.probability(
-            &m.satellite_detection_per_pass,
-            "maritime.monitors.satellite_detection_per_pass",
-        ),
-        aircraft_patrol_hours_per_day: c.number(
-            &m.aircraft_patrol_hours_per_day,
-            "maritime.monitors.aircraft_patrol_hours_per_day",
+            NON_NEGATIVE
+        )),
+        satellite_detection_per_pass: param!(c.probability(
+            m,
+            "maritime.monitors",
+            satellite_detection_per_pass
+        )),
+        aircraft_patrol_hours_per_day: param!(c.number(
+            m,
+            "maritime.monitors",
+            aircraft_patrol_hours_per_day,
             Unit::HoursPerDay,
             Allowed {
                 min: 0.0,
                 max: 24.0,
                 whole: false,
-            },
-        ),
-        aircraft_sightings_per_hour: c.number(
-            &m.aircraft_sightings_per_hour,
-            "maritime.monitors.aircraft_sightings_per_hour",
+            }
+        )),
+        aircraft_sightings_per_hour: param!(c.number(
+            m,
+            "maritime.monitors",
+            aircraft_sightings_per_hour,
             Unit::PerHour,
-            NON_NEGATIVE,
-        ),
-        ais_off_detection_factor: c.number(
-            &m.ais_off_detection_factor,
-            "maritime.monitors.ais_off_detection_factor",
+            NON_NEGATIVE
+        )),
+        ais_off_detection_factor: param!(c.number(
+            m,
+            "maritime.monitors",
+            ais_off_detection_factor,
             Unit::Ratio,
-            UNIT_INTERVAL,
-        ),
-        night_detection_factor: c.number(
-            &m.night_detection_factor,
-            "maritime.monitors.night_detection_factor",
+            UNIT_INTERVAL
+        )),
+        night_detection_factor: param!(c.number(
+            m,
+            "maritime.monitors",
+            night_detection_factor,
             Unit::Ratio,
-            UNIT_INTERVAL,
-        ),
-        port_inspection_probability: c.probability(
-            &m.port_inspection_probability,
-            "maritime.monitors.port_inspection_probability",
-        ),
-        interdiction_probability_at_sea: c.probability(
-            &m.interdiction_probability_at_sea,
-            "maritime.monitors.interdiction_probability_at_sea",
-        ),
-        interdiction_probability_in_port: c.probability(
-            &m.interdiction_probability_in_port,
-            "maritime.monitors.interdiction_probability_in_port",
-        ),
+            UNIT_INTERVAL
+        )),
+        port_inspection_probability: param!(c.probability(
+            m,
+            "maritime.monitors",
+            port_inspection_probability
+        )),
+        interdiction_probability_at_sea: param!(c.probability(
+            m,
+            "maritime.monitors",
+            interdiction_probability_at_sea
+        )),
+        interdiction_probability_in_port: param!(c.probability(
+            m,
+            "maritime.monitors",
+            interdiction_probability_in_port
+        )),
     }
 }

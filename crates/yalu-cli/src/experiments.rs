@@ -88,9 +88,23 @@ fn check_outputs(file: &str, params: &ModelParams, names: &[String]) -> Result<(
     Ok(())
 }
 
+/// Writes `<name>.csv` and `<name>.parquet` into `dir` under temporary names first, so a
+/// failed write never leaves a partial table behind.
 fn write_table(table: &Table, dir: &Path, name: &str) -> Result<(), Failure> {
-    std::fs::create_dir_all(dir).map_err(Failure::run)?;
-    table.write(dir, name).map_err(Failure::run)
+    let temporary = dir.join(format!(".{name}.partial-{}", std::process::id()));
+    std::fs::create_dir_all(&temporary).map_err(Failure::run)?;
+    let written = table
+        .write(&temporary, name)
+        .map_err(Failure::run)
+        .and_then(|()| {
+            for extension in ["csv", "parquet"] {
+                let file = format!("{name}.{extension}");
+                std::fs::rename(temporary.join(&file), dir.join(&file)).map_err(Failure::run)?;
+            }
+            Ok(())
+        });
+    let _ = std::fs::remove_dir_all(&temporary);
+    written
 }
 
 #[derive(Debug, clap::Args)]

@@ -113,8 +113,13 @@ fn outputs_are_identical_whatever_the_number_of_threads() {
         "money.csv",
         "porters.csv",
         "prices.csv",
+        "fx.csv",
+        "observed.csv",
+        "balances.csv",
+        "summary.csv",
         "flows.parquet",
         "money.parquet",
+        "summary.parquet",
     ] {
         let one = std::fs::read(dir.path().join("1").join(file)).unwrap();
         let two = std::fs::read(dir.path().join("2").join(file)).unwrap();

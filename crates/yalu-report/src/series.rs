@@ -81,11 +81,15 @@ impl Series {
     }
 }
 
+/// A table's name, whether its absent rows mean zero, and its numeric columns.
+type TableInfo = (&'static str, bool, Vec<&'static str>);
+
 /// The series of every table of a run.
 #[derive(Debug, Default)]
 pub struct SeriesSummary {
-    tables: Vec<(&'static str, bool)>,
-    index: HashMap<(usize, String, String, &'static str), usize>,
+    tables: Vec<TableInfo>,
+    /// (table, month, key) to the first of that row's series, one per numeric column.
+    rows: HashMap<(usize, String, String), usize>,
     series: Vec<Series>,
     replicates: usize,
 }
@@ -94,10 +98,19 @@ impl SeriesSummary {
     /// Adds one replicate's rows of a table. `absent_is_zero` says whether a row missing
     /// from a replicate means zero (flows, money) rather than no value (prices, incomes).
     pub fn add(&mut self, name: &'static str, absent_is_zero: bool, table: &Table) {
-        let t = match self.tables.iter().position(|(n, _)| *n == name) {
+        let numbers: Vec<(&'static str, &ColumnData)> = table
+            .columns
+            .iter()
+            .filter(|(n, c)| {
+                !KEY_COLUMNS.contains(n) && matches!(c, ColumnData::Int(_) | ColumnData::Float(_))
+            })
+            .map(|(n, c)| (*n, c))
+            .collect();
+        let t = match self.tables.iter().position(|(n, _, _)| *n == name) {
             Some(t) => t,
             None => {
-                self.tables.push((name, absent_is_zero));
+                let metrics = numbers.iter().map(|(n, _)| *n).collect();
+                self.tables.push((name, absent_is_zero, metrics));
                 self.tables.len() - 1
             }
         };
@@ -110,14 +123,6 @@ impl SeriesSummary {
             })
             .map(|(_, c)| c)
             .collect();
-        let numbers: Vec<(&'static str, &ColumnData)> = table
-            .columns
-            .iter()
-            .filter(|(n, c)| {
-                !KEY_COLUMNS.contains(n) && matches!(c, ColumnData::Int(_) | ColumnData::Float(_))
-            })
-            .map(|(n, c)| (*n, c))
-            .collect();
         for row in 0..table.rows() {
             let month = month.map(|m| m.csv_cell(row)).unwrap_or_default();
             let key = keys
@@ -125,28 +130,24 @@ impl SeriesSummary {
                 .map(|c| c.csv_cell(row))
                 .collect::<Vec<_>>()
                 .join("/");
-            for (metric, column) in &numbers {
+            let next = self.series.len();
+            let base = *self.rows.entry((t, month, key)).or_insert(next);
+            if base == next {
+                self.series.extend(numbers.iter().map(|_| Series {
+                    sum: 0.0,
+                    count: 0,
+                    sketch: Sketch::Exact(Vec::new()),
+                }));
+            }
+            for (m, (_, column)) in numbers.iter().enumerate() {
                 let value = match column {
                     ColumnData::Int(v) => v[row] as f64,
                     ColumnData::Float(v) => v[row],
                     _ => continue,
                 };
-                if value.is_nan() {
-                    continue;
+                if !value.is_nan() {
+                    self.series[base + m].push(value);
                 }
-                let next = self.series.len();
-                let at = *self
-                    .index
-                    .entry((t, month.clone(), key.clone(), *metric))
-                    .or_insert(next);
-                if at == next {
-                    self.series.push(Series {
-                        sum: 0.0,
-                        count: 0,
-                        sketch: Sketch::Exact(Vec::new()),
-                    });
-                }
-                self.series[at].push(value);
             }
         }
     }
@@ -157,30 +158,35 @@ impl SeriesSummary {
     }
 
     /// The summary table: `table, month, key, metric, replicates, mean, p05, p50, p95`,
-    /// sorted by table order, month, key and metric.
+    /// sorted by table order, month and key, metrics in column order.
     pub fn finish(self) -> Table {
-        let mut entries: Vec<_> = self.index.into_iter().collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut rows: Vec<_> = self.rows.into_iter().collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
         let mut series: Vec<Option<Series>> = self.series.into_iter().map(Some).collect();
         let mut columns = SummaryColumns::default();
-        for ((t, month, key, metric), at) in entries {
-            let (name, absent_is_zero) = self.tables[t];
-            let s = series[at].take().expect("each series is listed once");
-            let zeros = if absent_is_zero {
-                self.replicates.saturating_sub(s.count)
-            } else {
-                0
-            };
-            let (n, mean, qs) = s.stats(zeros, &[0.05, 0.5, 0.95]);
-            columns.table.push(name.to_owned());
-            columns.month.push(month);
-            columns.key.push(key);
-            columns.metric.push(metric.to_owned());
-            columns.replicates.push(n as i64);
-            columns.mean.push(mean);
-            columns.p05.push(qs[0]);
-            columns.p50.push(qs[1]);
-            columns.p95.push(qs[2]);
+        for ((t, month, key), base) in rows {
+            let (name, absent_is_zero, metrics) = &self.tables[t];
+            for (m, metric) in metrics.iter().enumerate() {
+                let s = series[base + m].take().expect("each series is listed once");
+                if s.count == 0 {
+                    continue;
+                }
+                let zeros = if *absent_is_zero {
+                    self.replicates.saturating_sub(s.count)
+                } else {
+                    0
+                };
+                let (n, mean, qs) = s.stats(zeros, &[0.05, 0.5, 0.95]);
+                columns.table.push((*name).to_owned());
+                columns.month.push(month.clone());
+                columns.key.push(key.clone());
+                columns.metric.push((*metric).to_owned());
+                columns.replicates.push(n as i64);
+                columns.mean.push(mean);
+                columns.p05.push(qs[0]);
+                columns.p50.push(qs[1]);
+                columns.p95.push(qs[2]);
+            }
         }
         Table {
             columns: vec![

@@ -177,6 +177,12 @@ impl Calendar {
         self.date(day).days_in_month() as u32
     }
 
+    /// The chance that something happening `per_month` times a month (at most daily)
+    /// happens on this day.
+    pub fn daily_chance(&self, day: Day, per_month: f64) -> f64 {
+        (per_month / f64::from(self.days_in_month(day))).min(1.0)
+    }
+
     /// Whether land crossings are possible on this day (no border closure in force).
     pub fn land_open(&self, day: Day) -> bool {
         self.land_open[day.0 as usize]

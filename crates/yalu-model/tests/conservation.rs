@@ -3,17 +3,15 @@
 //! with random fleets, coverage, interdiction and closure stops), every replicate's ledger
 //! balances and no money or goods are created or lost.
 
+mod common;
+
+use common::baseline;
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
 use yalu_model::calendar::{Phase, PhaseKind};
 use yalu_model::ledger::{ActorClass, Purpose};
 use yalu_model::params::{ModelParams, ProfitSplit};
 use yalu_model::run_replicate;
-use yalu_scenario::{Registry, Scenario};
-
-fn baseline() -> ModelParams {
-    Scenario::baseline(&Registry::embedded()).unwrap().params
-}
 
 fn day(offset: i64) -> Date {
     date(2017, 1, 1) + jiff::Span::new().days(offset)

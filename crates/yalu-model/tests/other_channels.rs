@@ -1,6 +1,9 @@
 //! Room 39's other foreign-currency channels: cash couriers (P10), embassies under quotas,
 //! overseas labour, and state drugs (P11); each switched on, off or scaled by a scenario.
 
+mod common;
+
+use common::baseline;
 use std::path::Path;
 
 use jiff::civil::date;
@@ -8,7 +11,7 @@ use yalu_model::ledger::{ActorClass, Purpose};
 use yalu_model::observe::{Activity, Channel, Outcome};
 use yalu_model::params::ModelParams;
 use yalu_model::{ReplicateResult, run_replicate};
-use yalu_scenario::{Registry, Scenario};
+use yalu_scenario::Registry;
 
 fn shipped(name: &str) -> ModelParams {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -17,10 +20,6 @@ fn shipped(name: &str) -> ModelParams {
     yalu_scenario::load(&path, &Registry::embedded())
         .unwrap_or_else(|e| panic!("{name}: {e}"))
         .params
-}
-
-fn baseline() -> ModelParams {
-    Scenario::baseline(&Registry::embedded()).unwrap().params
 }
 
 /// Foreign currency Room 39 received from one channel, in US dollars.

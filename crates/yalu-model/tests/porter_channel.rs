@@ -2,21 +2,17 @@
 //! arithmetic, the hiring rule, the closure, the pass-up chain and the emergent pay and
 //! income patterns (P1-P5 of docs/ODD.md).
 
+mod common;
+
+use common::{baseline, money_total};
 use jiff::civil::date;
 use yalu_model::ledger::{ActorClass, Purpose};
 use yalu_model::observe::Outcome;
 use yalu_model::params::ModelParams;
 use yalu_model::process::hiring;
+use yalu_model::run_replicate;
 use yalu_model::streams::{Stream, stream};
 use yalu_model::world::World;
-use yalu_model::{ReplicateResult, run_replicate};
-use yalu_scenario::{Registry, Scenario};
-
-fn baseline() -> ModelParams {
-    Scenario::baseline(&Registry::embedded())
-        .expect("baseline is valid")
-        .params
-}
 
 /// The baseline with only the porter channel: no trading companies' consignments and no
 /// households' livelihood trips, whose money would mix with the porters' in class totals.
@@ -47,38 +43,29 @@ fn exact_two_years() -> ModelParams {
     params
 }
 
-fn total(result: &ReplicateResult, payer: ActorClass, payee: ActorClass, purpose: Purpose) -> i64 {
-    result
-        .money
-        .iter()
-        .filter(|m| m.payer == payer && m.payee == payee && m.purpose == purpose)
-        .map(|m| m.amount.0)
-        .sum()
-}
-
 #[test]
 fn profit_is_split_half_to_guards_a_fifth_to_porters_and_the_rest_to_donju() {
     let params = exact_two_years();
     let result = run_replicate(&params, 11, 0).unwrap();
-    let sales = total(
+    let sales = money_total(
         &result,
         ActorClass::ChineseMerchants,
         ActorClass::Donju,
         Purpose::Sale,
     );
-    let purchases = total(
+    let purchases = money_total(
         &result,
         ActorClass::Donju,
         ActorClass::Suppliers,
         Purpose::Purchase,
     );
-    let bribes = total(
+    let bribes = money_total(
         &result,
         ActorClass::Donju,
         ActorClass::BorderGuards,
         Purpose::Bribe,
     );
-    let wages = total(
+    let wages = money_total(
         &result,
         ActorClass::Donju,
         ActorClass::Porters,
@@ -186,19 +173,19 @@ fn no_porter_crosses_during_the_border_closure() {
 fn guards_pass_part_of_their_take_up_to_their_command_and_the_centre() {
     let params = exact_two_years();
     let result = run_replicate(&params, 4, 0).unwrap();
-    let bribes = total(
+    let bribes = money_total(
         &result,
         ActorClass::Donju,
         ActorClass::BorderGuards,
         Purpose::Bribe,
     );
-    let to_command = total(
+    let to_command = money_total(
         &result,
         ActorClass::BorderGuards,
         ActorClass::BorderGuardCommand,
         Purpose::PassUp,
     );
-    let to_centre = total(
+    let to_centre = money_total(
         &result,
         ActorClass::BorderGuardCommand,
         ActorClass::Centre,

@@ -2,19 +2,18 @@
 //! chains, the closure, the ice season, the crackdown on households, and the patterns
 //! P6, P13, P14 and P15 (docs/ODD.md), each against a tolerance stated in the test.
 
+mod common;
+
+use common::{baseline, money_total};
 use jiff::civil::date;
+use yalu_model::indicators::{trade_totals, vehicles_per_month};
 use yalu_model::ledger::{ActorClass, Purpose};
-use yalu_model::observe::{Channel, Outcome};
+use yalu_model::observe::Channel;
 use yalu_model::params::{Agency, Mode, ModelParams, SiteId};
 use yalu_model::process::state_smuggling::{Route, TradeOption, choose, options};
 use yalu_model::streams::{Stream, stream};
 use yalu_model::world::World;
 use yalu_model::{ReplicateResult, run_replicate};
-use yalu_scenario::{Registry, Scenario};
-
-fn baseline() -> ModelParams {
-    Scenario::baseline(&Registry::embedded()).unwrap().params
-}
 
 fn month_index(result: &ReplicateResult, year: i16, month: i8) -> usize {
     result
@@ -120,15 +119,6 @@ fn learned_risk_not_true_risk_drives_expected_profit_and_sanctioned_goods_have_n
     );
 }
 
-fn totals(result: &ReplicateResult, payer: ActorClass, payee: ActorClass, purpose: Purpose) -> i64 {
-    result
-        .money
-        .iter()
-        .filter(|m| m.payer == payer && m.payee == payee && m.purpose == purpose)
-        .map(|m| m.amount.0)
-        .sum()
-}
-
 #[test]
 fn every_agency_passes_its_shares_up_to_seniors_and_the_centre() {
     let params = baseline();
@@ -145,8 +135,8 @@ fn every_agency_passes_its_shares_up_to_seniors_and_the_centre() {
             .map(|m| m.amount.0)
             .sum();
         assert!(taken > 0, "{agency:?} took nothing");
-        let to_senior = totals(&result, unit, senior, Purpose::PassUp);
-        let to_centre = totals(&result, senior, ActorClass::Centre, Purpose::PassUp);
+        let to_senior = money_total(&result, unit, senior, Purpose::PassUp);
+        let to_centre = money_total(&result, senior, ActorClass::Centre, Purpose::PassUp);
         let a = agency as usize;
         let pass_up = params.pass_up.unwrap();
         // Rounding is to the fen per site and month.
@@ -292,62 +282,30 @@ fn the_crackdown_cuts_household_trips_and_income_and_essentials_prices_rise() {
     assert!(price(after) > 2.0 * price(before));
 }
 
-fn vehicles_by_month(params: &ModelParams, result: &ReplicateResult) -> Vec<i64> {
-    let driven: Vec<_> = params
-        .state_trade
-        .iter()
-        .flat_map(|t| &t.goods)
-        .filter(|g| g.driven_across)
-        .map(|g| g.good)
-        .collect();
-    let mut by_month = vec![0; result.months.len()];
-    for f in &result.flows {
-        if f.key.channel == Channel::StateSmuggling
-            && f.key.outcome == Outcome::Delivered
-            && driven.contains(&f.key.good)
-        {
-            by_month[f.month] += f.quantity;
-        }
-    }
-    by_month
-}
-
 #[test]
 fn vehicle_imports_run_to_hundreds_a_month_after_the_reopening() {
     // P6 (nkinsider-state-smuggling): "hundreds of units each month". Tolerance: a mean of
     // 100-1,000 a month from 2024 on, and more than before the closure.
     let params = baseline();
     let result = run_replicate(&params, 10, 0).unwrap();
-    let by_month = vehicles_by_month(&params, &result);
-    let after = &by_month[month_index(&result, 2024, 1)..];
-    let before = &by_month[month_index(&result, 2019, 1)..month_index(&result, 2020, 1)];
-    let mean = |v: &[i64]| v.iter().sum::<i64>() as f64 / v.len() as f64;
-    assert!((100.0..=1000.0).contains(&mean(after)), "{}", mean(after));
-    assert!(mean(after) > mean(before));
+    let after: Vec<usize> = (month_index(&result, 2024, 1)..result.months.len()).collect();
+    let before: Vec<usize> =
+        (month_index(&result, 2019, 1)..month_index(&result, 2020, 1)).collect();
+    let mean = |months: &[usize]| vehicles_per_month(&params, &result, months);
+    assert!((100.0..=1000.0).contains(&mean(&after)), "{}", mean(&after));
+    assert!(mean(&after) > mean(&before));
 }
 
 fn route_shares(params: &ModelParams, seed: u64) -> (f64, f64, f64, f64) {
     let result = run_replicate(params, seed, 0).unwrap();
-    let sum = |channel| {
-        result
-            .trade_months
-            .iter()
-            .filter(|t| t.channel == Some(channel))
-            .fold((0i64, 0i64, 0i64), |(revenue, net, gross), t| {
-                (
-                    revenue + t.revenue.0,
-                    net + t.net_profit().0,
-                    gross + (t.revenue - t.purchases - t.labour).0,
-                )
-            })
-    };
-    let (smuggled, net, gross) = sum(Channel::StateSmuggling);
-    let (official, official_net, _) = sum(Channel::OfficialCustoms);
+    let smuggled = trade_totals(&result, Channel::StateSmuggling);
+    let official = trade_totals(&result, Channel::OfficialCustoms);
+    let revenue = smuggled.revenue.0 as f64;
     (
-        smuggled as f64 / (smuggled + official) as f64,
-        net as f64 / smuggled as f64,
-        gross as f64 / smuggled as f64,
-        official_net as f64 / official as f64,
+        revenue / (smuggled.revenue + official.revenue).0 as f64,
+        smuggled.net_profit().0 as f64 / revenue,
+        (smuggled.revenue - smuggled.purchases - smuggled.labour).0 as f64 / revenue,
+        official.net_profit().0 as f64 / official.revenue.0 as f64,
     )
 }
 
@@ -377,9 +335,8 @@ fn smuggling_margins_are_lower_than_regular_trade_and_volumes_limited_when_enfor
     enforcement.schedule = vec![(params.first_day, 0.0)];
     enforcement.sigma_per_day = 0.0;
     let result = run_replicate(&params, 12, 0).unwrap();
-    let by_month = vehicles_by_month(&params, &result);
-    let after = &by_month[month_index(&result, 2024, 1)..];
-    let delivered = after.iter().sum::<i64>() as f64 / after.len() as f64;
+    let after: Vec<usize> = (month_index(&result, 2024, 1)..result.months.len()).collect();
+    let delivered = vehicles_per_month(&params, &result, &after);
     let target: f64 = params
         .state_trade
         .as_ref()

@@ -34,8 +34,7 @@ pub fn run(
     };
     let month = world.calendar.month_index(day);
     let cny_per_usd = params.exchange.cny_per_usd(world.calendar.date(day));
-    let probability =
-        (couriers.trips_per_month / f64::from(world.calendar.days_in_month(day))).min(1.0);
+    let probability = world.calendar.daily_chance(day, couriers.trips_per_month);
     let a = &world.accounts;
     for _ in 0..couriers.officials {
         if !rng.random_bool(probability) {

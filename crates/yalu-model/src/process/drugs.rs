@@ -54,8 +54,7 @@ pub fn run(
     for (stock, made) in world.drug_stock_kg.iter_mut().zip(made_kg) {
         *stock += made;
     }
-    let sale_probability =
-        (drugs.sales_per_month / f64::from(world.calendar.days_in_month(day))).min(1.0);
+    let sale_probability = world.calendar.daily_chance(day, drugs.sales_per_month);
     if rng.random_bool(sale_probability) {
         sell_batch(world, params, drugs, rng, day)?;
     }

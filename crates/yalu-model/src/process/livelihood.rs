@@ -59,8 +59,7 @@ pub fn run(
     let crackdown = takeover.map_or(0.0, |t| t.household_crackdown);
     let open = world.calendar.land_open(day);
     let trip_probability = if open {
-        (h.trips_per_month / f64::from(world.calendar.days_in_month(day)) * (1.0 - crackdown))
-            .clamp(0.0, 1.0)
+        world.calendar.daily_chance(day, h.trips_per_month) * (1.0 - crackdown)
     } else {
         0.0
     };

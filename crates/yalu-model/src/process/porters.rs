@@ -39,8 +39,7 @@ pub fn run(
     if !world.calendar.land_open(day) {
         return Ok(());
     }
-    let run_probability =
-        (porter.runs_per_month / f64::from(world.calendar.days_in_month(day))).min(1.0);
+    let run_probability = world.calendar.daily_chance(day, porter.runs_per_month);
     for crew in 0..world.crews.site.len() {
         if world.crews.members[crew].is_empty() || !rng.random_bool(run_probability) {
             continue;

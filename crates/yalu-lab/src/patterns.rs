@@ -157,7 +157,7 @@ pub fn patterns() -> Vec<Pattern> {
             source: "dailynk-porters: paragraphs 9-11",
             target: "guards up to 50%, donju 30%, porters 20%",
             accepted: (0.19, 0.21),
-            measure: |p, _| p.porter.as_ref().map(|x| x.profit_split.porters),
+            measure: |p, _| p.porter.as_ref().map(|x| x.profit_split.porters_share),
         },
         Pattern {
             id: "P2",

@@ -2,7 +2,8 @@
 //!
 //! Read the modules in this order, the way the model is built up:
 //! - domain: [`units`] (money in fen), [`calendar`] (days, months, ice, phases),
-//!   [`params`] (the validated inputs the engine runs on);
+//!   [`declare`] (how a parameter is declared once: key, unit, bounds, doc), [`params`]
+//!   (the validated inputs the engine runs on, declared that way);
 //! - money: [`ledger`] (double-entry accounts between actor classes);
 //! - state: [`world`] (sites, porters and crews stored as columns);
 //! - randomness: [`streams`] (per-replicate random streams);
@@ -14,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod calendar;
+pub mod declare;
 pub mod engine;
 pub mod indicators;
 pub mod ledger;

@@ -4,6 +4,8 @@
 use jiff::civil::Date;
 
 use crate::calendar::{IceSeason, Phase};
+use crate::declare::{Bounds, ParamSpec, Unit};
+use crate::param_set;
 
 /// Index of a site in [`ModelParams::sites`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,48 +67,57 @@ pub struct ModelParams {
     pub maritime: Option<Maritime>,
 }
 
-/// Room 39's officials abroad send cash home by handing it to ship captains bound for
-/// Nampo.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Couriers {
-    /// Officials sending cash this way.
-    pub officials: u32,
-    /// Bags each official sends in a month.
-    pub trips_per_month: f64,
-    /// Mean cash in one bag.
-    pub cash_usd_per_trip: f64,
-    /// Spread of the cash per bag, as a lognormal sigma.
-    pub cash_sigma: f64,
-    /// Share of each bag the captain keeps.
-    pub captain_fee_share: f64,
-    /// Chance a bag is found and seized on the way.
-    pub capture_probability_per_trip: f64,
+param_set! {
+    /// Room 39's officials abroad send cash home by handing it to ship captains bound for
+    /// Nampo.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct Couriers {
+        params:
+        /// Officials sending cash this way.
+        officials: u32 [People, Bounds::COUNT],
+        /// Bags each official sends in a month.
+        trips_per_month: f64 [TripsPerMonth, Bounds::PER_MONTH],
+        /// Mean cash in one bag.
+        cash_usd_per_trip: f64 [UsdPerTrip, Bounds::NON_NEGATIVE],
+        /// Spread of the cash per bag, as a lognormal sigma.
+        cash_sigma: f64 [LogSigma, Bounds::NON_NEGATIVE],
+        /// Share of each bag the captain keeps.
+        captain_fee_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Chance a bag is found and seized on the way.
+        capture_probability_per_trip: f64 [Probability, Bounds::UNIT_INTERVAL],
+    }
 }
 
-/// Embassies abroad with foreign-currency quotas.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Diplomats {
-    /// Embassies at the start.
-    pub embassies: u32,
-    /// What each embassy must hand Room 39 each month.
-    pub quota_usd_per_month: f64,
-    /// Mean of what an embassy earns from contraband in a month.
-    pub earnings_usd_per_month: f64,
-    /// Spread of those earnings, as a lognormal sigma.
-    pub earnings_sigma: f64,
-    /// Dated expulsions: on each date, this many embassies close.
-    pub expulsions: Vec<(Date, u32)>,
+param_set! {
+    /// Embassies abroad with foreign-currency quotas.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Diplomats {
+        /// Dated expulsions: on each date, this many embassies close.
+        pub expulsions: Vec<(Date, u32)>,
+        params:
+        /// Embassies at the start.
+        embassies: u32 [Embassies, Bounds::COUNT],
+        /// What each embassy must hand Room 39 each month.
+        quota_usd_per_month: f64 [UsdPerMonth, Bounds::NON_NEGATIVE],
+        /// Mean of what an embassy earns from contraband in a month.
+        earnings_usd_per_month: f64 [UsdPerMonth, Bounds::NON_NEGATIVE],
+        /// Spread of those earnings, as a lognormal sigma.
+        earnings_sigma: f64 [LogSigma, Bounds::NON_NEGATIVE],
+    }
 }
 
-/// Workers sent abroad, who hand most of their wages to the state.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Labour {
-    /// (first day, workers abroad) steps; repatriation is a lower step.
-    pub workers: Vec<(Date, u32)>,
-    /// Wage per worker per month.
-    pub wage_usd_per_month: f64,
-    /// Share of the wage handed to the state.
-    pub handover_share: f64,
+param_set! {
+    /// Workers sent abroad, who hand most of their wages to the state.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Labour {
+        /// (first day, workers abroad) steps; repatriation is a lower step.
+        pub workers: Vec<(Date, u32)>,
+        params:
+        /// Wage per worker per month.
+        wage_usd_per_month: f64 [UsdPerMonth, Bounds::NON_NEGATIVE],
+        /// Share of the wage handed to the state.
+        handover_share: f64 [Share, Bounds::UNIT_INTERVAL],
+    }
 }
 
 impl Labour {
@@ -120,36 +131,38 @@ impl Labour {
     }
 }
 
-/// State production and sale of heroin and methamphetamine.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Drugs {
-    /// The heroin good.
-    pub heroin: GoodId,
-    /// The methamphetamine good.
-    pub methamphetamine: GoodId,
-    /// Heroin made per year.
-    pub heroin_kg_per_year: f64,
-    /// Methamphetamine made per year.
-    pub methamphetamine_kg_per_year: f64,
-    /// Heroin is packed and sold in units of this mass.
-    pub heroin_unit_g: f64,
-    /// Methamphetamine is sold in units of this mass.
-    pub methamphetamine_unit_kg: f64,
-    /// Price at sea relative to the price at the Chinese border (the goods' Chinese price;
-    /// production cost is their home price).
-    pub sea_price_multiple: f64,
-    /// Share of sales made at sea.
-    pub sea_share: f64,
-    /// Sales (batches) a month.
-    pub sales_per_month: f64,
-    /// Chance a batch is seized.
-    pub seizure_probability_per_sale: f64,
-    /// Share of the proceeds handed to Room 39 (the rest stays with the traffickers).
-    pub room39_share: f64,
-    /// Where border sales happen.
-    pub border_site: SiteId,
-    /// Where sea sales happen.
-    pub sea_site: SiteId,
+param_set! {
+    /// State production and sale of heroin and methamphetamine.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct Drugs {
+        /// The heroin good.
+        pub heroin: GoodId,
+        /// The methamphetamine good.
+        pub methamphetamine: GoodId,
+        /// Where border sales happen.
+        pub border_site: SiteId,
+        /// Where sea sales happen.
+        pub sea_site: SiteId,
+        params:
+        /// Heroin made per year.
+        heroin_kg_per_year: f64 [KgPerYear, Bounds::NON_NEGATIVE],
+        /// Methamphetamine made per year.
+        methamphetamine_kg_per_year: f64 [KgPerYear, Bounds::NON_NEGATIVE],
+        /// Heroin is packed and sold in units of this mass.
+        heroin_unit_g: f64 [Grams, Bounds::POSITIVE],
+        /// Methamphetamine is sold in units of this mass.
+        methamphetamine_unit_kg: f64 [Kg, Bounds::POSITIVE],
+        /// Price at sea as a multiple of the Chinese-border price (production cost is the home price).
+        sea_price_multiple: f64 [Multiplier, Bounds::NON_NEGATIVE],
+        /// Share of sales made at sea.
+        sea_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Sales (batches) a month.
+        sales_per_month: f64 [SalesPerMonth, Bounds::PER_MONTH],
+        /// Chance a batch is seized.
+        seizure_probability_per_sale: f64 [Probability, Bounds::UNIT_INTERVAL],
+        /// Share of the proceeds handed to Room 39 (the rest stays with the traffickers).
+        room39_share: f64 [Share, Bounds::UNIT_INTERVAL],
+    }
 }
 
 /// Yuan per US dollar: dated steps, each in force until the next.
@@ -225,23 +238,34 @@ pub enum Direction {
     Import,
 }
 
-/// A good in the catalogue.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Good {
-    /// Identifier, e.g. `larch_cones`.
-    pub id: String,
-    /// What its quantities are counted in.
-    pub unit: QuantityUnit,
-    /// Which way it crosses.
-    pub direction: Direction,
-    /// Mass of one unit (1 for goods counted in kg).
-    pub mass_kg_per_unit: f64,
-    /// Price of one unit on the Chinese side.
-    pub china_price_cny_per_unit: f64,
-    /// Price of one unit on the North Korean side (supply cost of an export, resale price
-    /// of an import).
-    pub home_price_cny_per_unit: f64,
+param_set! {
+    /// A good in the catalogue.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Good {
+        /// Identifier, e.g. `larch_cones`.
+        pub id: String,
+        /// What its quantities are counted in.
+        pub unit: QuantityUnit,
+        /// Which way it crosses.
+        pub direction: Direction,
+        /// Mass of one unit (1 for goods counted in kg; see [`MASS_KG_PER_UNIT`]).
+        pub mass_kg_per_unit: f64,
+        params:
+        /// Price of one unit on the Chinese side.
+        china_price_cny_per_unit: f64 [CnyEach, Bounds::NON_NEGATIVE],
+        /// Price of one unit in North Korea (supply cost of an export, resale price of an import).
+        home_price_cny_per_unit: f64 [CnyEach, Bounds::NON_NEGATIVE],
+    }
 }
+
+/// A good's mass per unit, given only for goods counted in units or barrels.
+pub const MASS_KG_PER_UNIT: ParamSpec = ParamSpec {
+    key: "mass_kg_per_unit",
+    unit: Unit::KgEach,
+    bounds: Bounds::POSITIVE,
+    whole: false,
+    doc: "Mass of one unit of a good counted in units or barrels.",
+};
 
 impl Good {
     /// Price paid to acquire one unit: at home for an export, in China for an import.
@@ -265,15 +289,18 @@ impl Good {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct BureauId(pub u16);
 
-/// A crossing site.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Site {
-    /// Identifier, e.g. `hyesan`.
-    pub id: String,
-    /// The provincial trading bureau whose companies use this site, if any.
-    pub bureau: Option<BureauId>,
-    /// How hard the site is to cross in [0, 1] (fences, guards); it raises seizure risk.
-    pub barrier: f64,
+param_set! {
+    /// A crossing site.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Site {
+        /// Identifier, e.g. `hyesan`.
+        pub id: String,
+        /// The provincial trading bureau whose companies use this site, if any.
+        pub bureau: Option<BureauId>,
+        params:
+        /// How hard the site is to cross (fences, guards); it raises seizure risk.
+        barrier: f64 [Level, Bounds::UNIT_INTERVAL],
+    }
 }
 
 /// How goods cross.
@@ -313,46 +340,54 @@ impl Mode {
     }
 }
 
-/// How a crossing mode works.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ModeParams {
-    /// The mode.
-    pub mode: Mode,
-    /// Cargo one load carries (a truck, a boat). Vehicles imported by convoy are driven
-    /// across, one vehicle a load.
-    pub cargo_kg_per_load: f64,
-    /// Drivers', loaders' or boatmen's pay per load, paid to border households.
-    pub labour_cny_per_load: f64,
-    /// Chance a consignment is seized with no barrier and no Chinese enforcement.
-    pub base_seizure_probability: f64,
+param_set! {
+    /// How a crossing mode works.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct ModeParams {
+        /// The mode.
+        pub mode: Mode,
+        params:
+        /// Cargo one load carries (vehicles imported by convoy are driven across, one a load).
+        cargo_kg_per_load: f64 [Kg, Bounds::POSITIVE],
+        /// Drivers', loaders' or boatmen's pay per load, paid to border households.
+        labour_cny_per_load: f64 [CnyPerLoad, Bounds::NON_NEGATIVE],
+        /// Chance a consignment is seized with no barrier and no Chinese enforcement.
+        base_seizure_probability: f64 [Probability, Bounds::UNIT_INTERVAL],
+    }
 }
 
-/// A mode of crossing at a site, with its nightly capacity.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Crossing {
-    /// The site.
-    pub site: SiteId,
-    /// The mode.
-    pub mode: Mode,
-    /// Loads that can cross in one night with no Chinese enforcement.
-    pub loads_per_night: u32,
+param_set! {
+    /// A mode of crossing at a site, with its nightly capacity.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct Crossing {
+        /// The site.
+        pub site: SiteId,
+        /// The mode.
+        pub mode: Mode,
+        params:
+        /// Loads that can cross in one night with no Chinese enforcement.
+        loads_per_night: u32 [LoadsPerNight, Bounds::COUNT],
+    }
 }
 
-/// Chinese border enforcement E(t) in [0, 1]: a dated schedule plus mean-reverting noise.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Enforcement {
-    /// (first day, level) steps; the level before the first step is the first step's.
-    pub schedule: Vec<(Date, f64)>,
-    /// Daily noise of E around the schedule.
-    pub sigma_per_day: f64,
-    /// Share of the gap to the schedule closed each day.
-    pub reversion_per_day: f64,
-    /// Seizure risk is multiplied by (1 + this x E).
-    pub seizure_effect: f64,
-    /// Nightly capacity is multiplied by (1 - this x E).
-    pub capacity_effect: f64,
-    /// Seizure risk is multiplied by (1 + this x barrier).
-    pub barrier_seizure_effect: f64,
+param_set! {
+    /// Chinese border enforcement E(t) in [0, 1]: a dated schedule plus mean-reverting noise.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Enforcement {
+        /// (first day, level) steps; the level before the first step is the first step's.
+        pub schedule: Vec<(Date, f64)>,
+        params:
+        /// Daily noise of E around the schedule.
+        sigma_per_day: f64 [Level, Bounds::NON_NEGATIVE],
+        /// Share of the gap to the schedule closed each day.
+        reversion_per_day: f64 [PerDay, Bounds::UNIT_INTERVAL],
+        /// Seizure risk is multiplied by (1 + this x E).
+        seizure_effect: f64 [Ratio, Bounds::NON_NEGATIVE],
+        /// Nightly capacity is multiplied by (1 - this x E).
+        capacity_effect: f64 [Ratio, Bounds::UNIT_INTERVAL],
+        /// Seizure risk is multiplied by (1 + this x barrier).
+        barrier_seizure_effect: f64 [Ratio, Bounds::NON_NEGATIVE],
+    }
 }
 
 impl Enforcement {
@@ -367,65 +402,100 @@ impl Enforcement {
     }
 }
 
-/// A provincial trading bureau and its trading companies.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Bureau {
-    /// Identifier, e.g. `ryanggang`.
-    pub id: String,
-    /// Trading companies under it.
-    pub companies: u32,
-    /// Its share of Room 39's targets.
-    pub share_of_targets: f64,
-    /// Where its companies' goods pass through official customs.
-    pub customs_site: SiteId,
+param_set! {
+    /// A provincial trading bureau and its trading companies.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Bureau {
+        /// Identifier, e.g. `ryanggang`.
+        pub id: String,
+        /// Where its companies' goods pass through official customs.
+        pub customs_site: SiteId,
+        params:
+        /// Trading companies under it.
+        companies: u32 [Companies, Bounds::COUNT],
+        /// Its share of Room 39's targets.
+        share_of_targets: f64 [Share, Bounds::UNIT_INTERVAL],
+    }
 }
 
-/// A good traded by state smuggling, with Room 39's monthly target for it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct StateGood {
-    /// The good.
-    pub good: GoodId,
-    /// Units a month Room 39 wants moved, before the takeover multiplier.
-    pub monthly_target_units: f64,
-    /// Smallest consignment.
-    pub consignment_units_min: u32,
-    /// Largest consignment.
-    pub consignment_units_max: u32,
-    /// Whether each unit is a vehicle driven across (one load each) rather than cargo.
-    pub driven_across: bool,
+param_set! {
+    /// A good traded by state smuggling, with Room 39's monthly target for it.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct StateGood {
+        /// The good.
+        pub good: GoodId,
+        /// Whether each unit is a vehicle driven across (one load each) rather than cargo.
+        pub driven_across: bool,
+        params:
+        /// Units a month Room 39 wants moved, before the takeover multiplier.
+        monthly_target_units: f64 [UnitsPerMonth, Bounds::NON_NEGATIVE],
+        /// Smallest consignment.
+        consignment_units_min: u32 [Units, Bounds::POSITIVE_COUNT],
+        /// Largest consignment.
+        consignment_units_max: u32 [Units, Bounds::POSITIVE_COUNT],
+    }
 }
 
-/// State smuggling: Room 39, the bureaus, the trading companies and the donju behind them.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StateTrade {
-    /// Provincial trading bureaus.
-    pub bureaus: Vec<Bureau>,
-    /// Goods and Room 39's targets.
-    pub goods: Vec<StateGood>,
-    /// Chance a company plans a consignment on a given day.
-    pub planning_probability_per_day: f64,
-    /// Share of profit the official customs route takes.
-    pub official_levy_share: f64,
-    /// Share of an operation's profit the trading company takes from the donju.
-    pub company_share: f64,
-    /// Share of the company's take paid to its bureau as the approval fee.
-    pub bureau_fee_share: f64,
-    /// Share of the company's take remitted to Room 39.
-    pub room39_share: f64,
-    /// Bribes per load by agency, in [`Agency::ALL`] order.
-    pub bribe_cny_per_load: [f64; 4],
-    /// Spread of sale prices, as a lognormal sigma.
-    pub price_sigma: f64,
-    /// Weight of the latest outcome in a company's learned seizure risk.
-    pub risk_learning_rate: f64,
-    /// Seizure risk a company expects before it has any experience.
-    pub prior_seizure_risk: f64,
-    /// How sharply companies prefer the better option (logit scale on expected margin
-    /// as a share of value).
-    pub choice_sensitivity: f64,
-    /// Expected profit, as a share of the money laid out, below which donju decline to
-    /// finance.
-    pub donju_hurdle_return: f64,
+param_set! {
+    /// State smuggling: Room 39, the bureaus, the trading companies and the donju behind them.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct StateTrade {
+        /// Provincial trading bureaus.
+        pub bureaus: Vec<Bureau>,
+        /// Goods and Room 39's targets.
+        pub goods: Vec<StateGood>,
+        /// Bribes per load by agency, in [`Agency::ALL`] order (declared in [`LandBribes`]).
+        pub bribe_cny_per_load: [f64; 4],
+        params:
+        /// Chance a company plans a consignment on a given day.
+        planning_probability_per_day: f64 [Probability, Bounds::UNIT_INTERVAL],
+        /// Share of profit the official customs route takes.
+        official_levy_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Share of an operation's profit the trading company takes from the donju.
+        company_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Share of the company's take paid to its bureau as the approval fee.
+        bureau_fee_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Share of the company's take remitted to Room 39.
+        room39_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Spread of sale prices, as a lognormal sigma.
+        price_sigma: f64 [LogSigma, Bounds::NON_NEGATIVE],
+        /// Weight of the latest outcome in a company's learned seizure risk.
+        risk_learning_rate: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Seizure risk a company expects before it has any experience.
+        prior_seizure_risk: f64 [Probability, Bounds::UNIT_INTERVAL],
+        /// How sharply companies prefer the better option (logit scale on margin as a share of value).
+        choice_sensitivity: f64 [LogitScale, Bounds::NON_NEGATIVE],
+        /// Expected return on the money laid out below which donju decline to finance.
+        donju_hurdle_return: f64 [Ratio, Bounds::NON_NEGATIVE],
+    }
+}
+
+param_set! {
+    /// `[state_trade.bribe_cny_per_load]`: what each agency takes per load.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct LandBribes {
+        params:
+        /// Customs officers' take per load.
+        customs: f64 [CnyPerLoad, Bounds::NON_NEGATIVE],
+        /// State Security agents' take per load.
+        state_security: f64 [CnyPerLoad, Bounds::NON_NEGATIVE],
+        /// Public Security agents' take per load.
+        public_security: f64 [CnyPerLoad, Bounds::NON_NEGATIVE],
+        /// Border guards' take per load.
+        border_guards: f64 [CnyPerLoad, Bounds::NON_NEGATIVE],
+    }
+}
+
+impl LandBribes {
+    /// The amounts in [`Agency::ALL`] order.
+    pub fn by_agency(self) -> [f64; 4] {
+        [
+            self.customs,
+            self.state_security,
+            self.public_security,
+            self.border_guards,
+        ]
+    }
 }
 
 /// The agencies whose officials attend state smuggling operations.
@@ -451,98 +521,125 @@ impl Agency {
     ];
 }
 
-/// The state takeover of cross-border trade after the reopening.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Takeover {
-    /// First day of the takeover.
-    pub first_day: Date,
-    /// Room 39's targets are multiplied by this from the first day.
-    pub state_trade_multiplier: f64,
-    /// Share of households' livelihood trips the crackdown stops.
-    pub household_crackdown: f64,
-    /// Share of the margin on the trips that still go ahead that State Security and Public
-    /// Security agents take (split equally).
-    pub household_bribe_share_of_margin: f64,
+param_set! {
+    /// The state takeover of cross-border trade after the reopening.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct Takeover {
+        /// First day of the takeover.
+        pub first_day: Date,
+        params:
+        /// Room 39's targets are multiplied by this from the first day.
+        state_trade_multiplier: f64 [Multiplier, Bounds::NON_NEGATIVE],
+        /// Share of households' livelihood trips the crackdown stops.
+        household_crackdown: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Share of the margin on trips still made that State and Public Security agents take.
+        household_bribe_share_of_margin: f64 [Share, Bounds::UNIT_INTERVAL],
+    }
 }
 
-/// Border households' livelihood smuggling of essentials.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HouseholdParams {
-    /// Households at each site (index by [`SiteId`]).
-    pub households_at_site: Vec<u32>,
-    /// The good they carry (essentials).
-    pub good: GoodId,
-    /// Trips a household makes in a month when unhindered.
-    pub trips_per_month: f64,
-    /// Kilograms carried per trip.
-    pub kg_per_trip: f64,
-    /// Chance a trip's goods are seized.
-    pub seizure_probability_per_trip: f64,
+param_set! {
+    /// Border households' livelihood smuggling of essentials.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct HouseholdParams {
+        /// Households at each site (index by [`SiteId`]; declared in [`HouseholdSite`]).
+        pub households_at_site: Vec<u32>,
+        /// The good they carry (essentials).
+        pub good: GoodId,
+        params:
+        /// Trips a household makes in a month when unhindered.
+        trips_per_month: f64 [TripsPerMonth, Bounds::PER_MONTH],
+        /// Kilograms carried per trip.
+        kg_per_trip: f64 [KgPerTrip, Bounds::NON_NEGATIVE],
+        /// Chance a trip's goods are seized.
+        seizure_probability_per_trip: f64 [Probability, Bounds::UNIT_INTERVAL],
+    }
 }
 
-/// Parameters of the porter channel (Daily NK testimony).
-#[derive(Clone, Debug, PartialEq)]
-pub struct PorterParams {
-    /// Smallest crew a donju sends.
-    pub crew_size_min: u32,
-    /// Largest crew of the usual kind.
-    pub crew_size_typical_max: u32,
-    /// Largest crew ever seen.
-    pub crew_size_max: u32,
-    /// Share of crews larger than the usual kind.
-    pub large_crew_share: f64,
-    /// Donju do not hire anyone who cannot carry this much.
-    pub min_load_kg: u32,
-    /// The most one porter's bags hold.
-    pub max_load_kg: u32,
-    /// Mean of what applicants can carry.
-    pub strength_mean_kg: f64,
-    /// Spread of what applicants can carry.
-    pub strength_sd_kg: f64,
-    /// Runs a crew makes in a month.
-    pub runs_per_month: f64,
-    /// Chance that Chinese or North Korean checks seize a run's goods.
-    pub seizure_probability_per_run: f64,
-    /// Spread of the Chinese buyers' price around its mean, as a lognormal sigma.
-    pub sale_price_sigma: f64,
-    /// Where porter crews operate.
-    pub sites: Vec<PorterSite>,
-    /// What they carry.
-    pub goods: Vec<PorterGood>,
-    /// How an operation's profit is divided.
-    pub profit_split: ProfitSplit,
+param_set! {
+    /// `[[households.sites]]`: the households at one site.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct HouseholdSite {
+        params:
+        /// Border households living on small-scale smuggling there.
+        households: u32 [Households, Bounds::COUNT],
+    }
 }
 
-/// A site where porter crews work.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PorterSite {
-    /// The site.
-    pub site: SiteId,
-    /// Donju operations, each with one crew.
-    pub crews: u32,
-    /// People looking for porter work there.
-    pub applicants: u32,
+param_set! {
+    /// Parameters of the porter channel (Daily NK testimony).
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct PorterParams {
+        /// Where porter crews operate.
+        pub sites: Vec<PorterSite>,
+        /// What they carry.
+        pub goods: Vec<PorterGood>,
+        /// How an operation's profit is divided.
+        pub profit_split: ProfitSplit,
+        params:
+        /// Smallest crew a donju sends.
+        crew_size_min: u32 [Porters, Bounds::POSITIVE_COUNT],
+        /// Largest crew of the usual kind.
+        crew_size_typical_max: u32 [Porters, Bounds::POSITIVE_COUNT],
+        /// Largest crew ever seen.
+        crew_size_max: u32 [Porters, Bounds::POSITIVE_COUNT],
+        /// Share of crews larger than the usual kind.
+        large_crew_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Donju do not hire anyone who cannot carry this much.
+        min_load_kg: u32 [Kg, Bounds::COUNT],
+        /// The most one porter's bags hold.
+        max_load_kg: u32 [Kg, Bounds::POSITIVE_COUNT],
+        /// Mean of what applicants can carry.
+        strength_mean_kg: f64 [Kg, Bounds::POSITIVE],
+        /// Spread of what applicants can carry.
+        strength_sd_kg: f64 [Kg, Bounds::NON_NEGATIVE],
+        /// Runs a crew makes in a month.
+        runs_per_month: f64 [RunsPerMonth, Bounds::PER_MONTH],
+        /// Chance that Chinese or North Korean checks seize a run's goods.
+        seizure_probability_per_run: f64 [Probability, Bounds::UNIT_INTERVAL],
+        /// Spread of the Chinese buyers' price around its mean, as a lognormal sigma.
+        sale_price_sigma: f64 [LogSigma, Bounds::NON_NEGATIVE],
+    }
 }
 
-/// A good porters carry.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PorterGood {
-    /// The good.
-    pub good: GoodId,
-    /// Share of runs that carry it (prices are the catalogue's).
-    pub share_of_runs: f64,
+param_set! {
+    /// A site where porter crews work.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct PorterSite {
+        /// The site.
+        pub site: SiteId,
+        params:
+        /// Donju operations, each with one crew.
+        crews: u32 [Crews, Bounds::COUNT],
+        /// People looking for porter work there.
+        applicants: u32 [People, Bounds::COUNT],
+    }
 }
 
-/// Shares of a porter operation's profit. They sum to 1; the donju keeps what is left
-/// after the border guards and the porters are paid.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ProfitSplit {
-    /// Border guards' share.
-    pub border_guards: f64,
-    /// Donju's share.
-    pub donju: f64,
-    /// Porters' share, divided among them by weight carried.
-    pub porters: f64,
+param_set! {
+    /// A good porters carry.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct PorterGood {
+        /// The good.
+        pub good: GoodId,
+        params:
+        /// Share of runs that carry it (prices are the catalogue's).
+        share_of_runs: f64 [Share, Bounds::UNIT_INTERVAL],
+    }
+}
+
+param_set! {
+    /// Shares of a porter operation's profit. They sum to 1; the donju keeps what is left
+    /// after the border guards and the porters are paid.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct ProfitSplit {
+        params:
+        /// Border guards' share.
+        border_guards_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Donju's share.
+        donju_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Porters' share, divided among them by weight carried.
+        porters_share: f64 [Share, Bounds::UNIT_INTERVAL],
+    }
 }
 
 /// Shares officials pass up their hierarchy each month, by agency in [`Agency::ALL`] order.
@@ -554,63 +651,102 @@ pub struct PassUp {
     pub senior_to_centre: [f64; 4],
 }
 
-/// The border markets: rice follows a mean-reverting log price; the essentials price
-/// answers to how much of them reaches the market.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct MarketParams {
-    /// Long-run rice price.
-    pub rice_price_cny_per_kg: f64,
-    /// Daily volatility of the log price.
-    pub rice_price_sigma_per_day: f64,
-    /// Share of the gap to the long-run price closed each day.
-    pub rice_price_reversion_per_day: f64,
-    /// Elasticity of the essentials price to the shortfall of supply.
-    pub essentials_price_elasticity: f64,
-    /// Weight of today's supply in the smoothed supply the price answers to.
-    pub essentials_supply_smoothing_per_day: f64,
-    /// Highest essentials price, as a multiple of the normal price.
-    pub essentials_price_cap_multiple: f64,
+param_set! {
+    /// `[pass_up.<agency>]`: how one agency's officials pass their take up.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct AgencyPassUp {
+        params:
+        /// Share of a site unit's take passed to the agency's senior officials.
+        unit_to_senior_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Share of the seniors' receipts passed to the centre.
+        senior_to_centre_share: f64 [Share, Bounds::UNIT_INTERVAL],
+    }
 }
 
-/// The maritime channel: North Korean ships carrying exports out and fuel in, by
-/// ship-to-ship transfer in the West Sea zone or by direct delivery to a Chinese port, and
-/// the monitors who watch them.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Maritime {
-    /// The ship-to-ship transfer zone (a site at sea).
-    pub sts_zone: SiteId,
-    /// Goods carried by sea, with where they are delivered directly.
-    pub cargoes: Vec<SeaCargo>,
-    /// North Korean fleets.
-    pub fleets: Vec<Fleet>,
-    /// Chinese and foreign ships that trade with them at sea.
-    pub counterparts: Vec<CounterpartFleet>,
-    /// Satellites, aircraft, port inspections and interdiction.
-    pub monitors: Monitors,
-    /// The annual cap on a good's imports, if the scenario accounts for one.
-    pub cap: Option<ImportCap>,
-    /// Supervision payments per tonne of cargo, in [`SeaAgency::ALL`] order.
-    pub bribe_cny_per_t: [f64; 3],
-    /// Share of a voyage's profit the trading company takes from the operator.
-    pub company_share: f64,
-    /// Share of the company's take remitted to Room 39.
-    pub room39_share: f64,
-    /// Spread of sale prices, as a lognormal sigma.
-    pub price_sigma: f64,
-    /// Weight of the latest voyage in an operator's learned chance of being seen.
-    pub risk_learning_rate: f64,
-    /// Chance of being seen on a route an operator expects before any experience.
-    pub prior_detection_probability: f64,
-    /// Logit scale on the expected daily return of the options (days).
-    pub choice_sensitivity_days: f64,
-    /// Daily return on the money laid out that keeping a ship in port is worth.
-    pub hurdle_return_per_day: f64,
-    /// Share of ship-to-ship transfers made with AIS switched off.
-    pub ais_off_share: f64,
-    /// Share of ship-to-ship transfers made at night.
-    pub night_share: f64,
-    /// Days before an interdicted ship is replaced by another.
-    pub ship_replacement_days: u32,
+param_set! {
+    /// The border markets: rice follows a mean-reverting log price; the essentials price
+    /// answers to how much of them reaches the market.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct MarketParams {
+        params:
+        /// Long-run rice price.
+        rice_price_cny_per_kg: f64 [CnyPerKg, Bounds::POSITIVE],
+        /// Daily volatility of the log price.
+        rice_price_sigma_per_day: f64 [LogSigma, Bounds::NON_NEGATIVE],
+        /// Share of the gap to the long-run price closed each day.
+        rice_price_reversion_per_day: f64 [PerDay, Bounds::UNIT_INTERVAL],
+        /// Elasticity of the essentials price to the shortfall of supply.
+        essentials_price_elasticity: f64 [Ratio, Bounds::NON_NEGATIVE],
+        /// Weight of today's supply in the smoothed supply the price answers to.
+        essentials_supply_smoothing_per_day: f64 [PerDay, Bounds::new(f64::MIN_POSITIVE, 1.0)],
+        /// Highest essentials price, as a multiple of the normal price.
+        essentials_price_cap_multiple: f64 [Multiplier, Bounds::new(1.0, f64::INFINITY)],
+    }
+}
+
+param_set! {
+    /// The maritime channel: North Korean ships carrying exports out and fuel in, by
+    /// ship-to-ship transfer in the West Sea zone or by direct delivery to a Chinese port,
+    /// and the monitors who watch them.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Maritime {
+        /// The ship-to-ship transfer zone (a site at sea).
+        pub sts_zone: SiteId,
+        /// Goods carried by sea, with where they are delivered directly.
+        pub cargoes: Vec<SeaCargo>,
+        /// North Korean fleets.
+        pub fleets: Vec<Fleet>,
+        /// Chinese and foreign ships that trade with them at sea.
+        pub counterparts: Vec<CounterpartFleet>,
+        /// Satellites, aircraft, port inspections and interdiction.
+        pub monitors: Monitors,
+        /// The annual cap on a good's imports, if the scenario accounts for one.
+        pub cap: Option<ImportCap>,
+        /// Supervision payments per tonne of cargo, in [`SeaAgency::ALL`] order (declared in [`SeaBribes`]).
+        pub bribe_cny_per_t: [f64; 3],
+        params:
+        /// Logit scale on the expected daily return of the options.
+        choice_sensitivity_days: f64 [Days, Bounds::NON_NEGATIVE],
+        /// Daily return on the money laid out that keeping a ship in port is worth.
+        hurdle_return_per_day: f64 [PerDay, Bounds::NON_NEGATIVE],
+        /// Weight of the latest voyage in an operator's learned chance of being seen.
+        risk_learning_rate: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Chance of being seen on a route an operator expects before any experience.
+        prior_detection_probability: f64 [Probability, Bounds::UNIT_INTERVAL],
+        /// Share of a voyage's profit the trading company takes from the operator.
+        company_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Share of the company's take remitted to Room 39.
+        room39_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Spread of sale prices, as a lognormal sigma.
+        price_sigma: f64 [LogSigma, Bounds::NON_NEGATIVE],
+        /// Share of ship-to-ship transfers made with AIS switched off.
+        ais_off_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Share of ship-to-ship transfers made at night.
+        night_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Days before an interdicted ship is replaced by another.
+        ship_replacement_days: u32 [Days, Bounds::COUNT],
+    }
+}
+
+param_set! {
+    /// `[maritime.bribe_cny_per_t]`: supervision payments per tonne by agency.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct SeaBribes {
+        params:
+        /// Customs officers at the home port.
+        customs: f64 [CnyPerTonne, Bounds::NON_NEGATIVE],
+        /// State Security officers at the home port.
+        state_security: f64 [CnyPerTonne, Bounds::NON_NEGATIVE],
+        /// Party officials.
+        party: f64 [CnyPerTonne, Bounds::NON_NEGATIVE],
+    }
+}
+
+impl SeaBribes {
+    /// The amounts in [`SeaAgency::ALL`] order.
+    pub fn by_agency(self) -> [f64; 3] {
+        [self.customs, self.state_security, self.party]
+    }
 }
 
 /// The agencies whose officials supervise North Korean ships.
@@ -633,15 +769,18 @@ impl SeaAgency {
     ];
 }
 
-/// A good carried by sea.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct SeaCargo {
-    /// The good.
-    pub good: GoodId,
-    /// The Chinese port (a site) it goes to when delivered directly.
-    pub port: SiteId,
-    /// Share of voyages carrying it that do not sail while the border is closed.
-    pub closure_stop_share: f64,
+param_set! {
+    /// A good carried by sea.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct SeaCargo {
+        /// The good.
+        pub good: GoodId,
+        /// The Chinese port (a site) it goes to when delivered directly.
+        pub port: SiteId,
+        params:
+        /// Share of voyages carrying it that do not sail while the border is closed.
+        closure_stop_share: f64 [Share, Bounds::UNIT_INTERVAL],
+    }
 }
 
 /// What kind of North Korean ship a fleet is.
@@ -666,35 +805,38 @@ impl FleetKind {
     }
 }
 
-/// A North Korean fleet: ships alike, of one operator, carrying one good from one port.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Fleet {
-    /// Identifier, e.g. `nampo_coal_carriers`.
-    pub id: String,
-    /// Kind of ship.
-    pub kind: FleetKind,
-    /// What it carries (out for an export, in for an import).
-    pub good: GoodId,
-    /// Where its ships load, unload and are supervised.
-    pub home_port: SiteId,
-    /// Ships at the start.
-    pub ships: u32,
-    /// Cargo one ship carries, in tonnes.
-    pub capacity_t: f64,
-    /// Round trip from the home port to the transfer zone and back, with the transfer.
-    pub sts_voyage_days: f64,
-    /// Round trip to the Chinese port and back, with the time in port.
-    pub port_voyage_days: f64,
-    /// Hours a full load takes to transfer at sea.
-    pub transfer_hours: f64,
-    /// Hours a full load spends in a Chinese port.
-    pub port_hours: f64,
-    /// Fuel and stores per day at sea.
-    pub fuel_cost_cny_per_day: f64,
-    /// Crew pay per day at sea.
-    pub crew_wage_cny_per_day: f64,
-    /// What the operator loses with a ship (its value), in yuan.
-    pub ship_value_cny: f64,
+param_set! {
+    /// A North Korean fleet: ships alike, of one operator, carrying one good from one port.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Fleet {
+        /// Identifier, e.g. `nampo_coal_carriers`.
+        pub id: String,
+        /// Kind of ship.
+        pub kind: FleetKind,
+        /// What it carries (out for an export, in for an import).
+        pub good: GoodId,
+        /// Where its ships load, unload and are supervised.
+        pub home_port: SiteId,
+        params:
+        /// Ships at the start.
+        ships: u32 [Ships, Bounds::COUNT],
+        /// Cargo one ship carries.
+        capacity_t: f64 [Tonnes, Bounds::POSITIVE],
+        /// Round trip from the home port to the transfer zone and back, with the transfer.
+        sts_voyage_days: f64 [Days, Bounds::POSITIVE],
+        /// Round trip to the Chinese port and back, with the time in port.
+        port_voyage_days: f64 [Days, Bounds::POSITIVE],
+        /// Hours a full load takes to transfer at sea.
+        transfer_hours: f64 [Hours, Bounds::NON_NEGATIVE],
+        /// Hours a full load spends in a Chinese port.
+        port_hours: f64 [Hours, Bounds::NON_NEGATIVE],
+        /// Fuel and stores per day at sea.
+        fuel_cost_cny_per_day: f64 [CnyPerDay, Bounds::NON_NEGATIVE],
+        /// Crew pay per day at sea.
+        crew_wage_cny_per_day: f64 [CnyPerDay, Bounds::NON_NEGATIVE],
+        /// What the operator loses with a ship (its value).
+        ship_value_cny: f64 [Cny, Bounds::NON_NEGATIVE],
+    }
 }
 
 /// What a counterpart ship does at the transfer zone.
@@ -716,56 +858,100 @@ impl CounterpartKind {
     }
 }
 
-/// Chinese or foreign ships that trade with North Korean ships in the transfer zone.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CounterpartFleet {
-    /// Identifier.
-    pub id: String,
-    /// Receiving ships or supply tankers.
-    pub kind: CounterpartKind,
-    /// Goods they take (receiving ships) or sell (supply tankers); all in one unit.
-    pub goods: Vec<GoodId>,
-    /// Ships.
-    pub ships: u32,
-    /// Cargo one ship holds, in tonnes.
-    pub capacity_t: f64,
-    /// Round trip from the zone to a Chinese port and back, to unload or reload.
-    pub voyage_days: f64,
-    /// Share of the Chinese price they keep for the risk (a discount on what they buy, a
-    /// premium on what they sell).
-    pub margin_share: f64,
-    /// Their cost of carrying a tonne between the zone and a Chinese port.
-    pub freight_cny_per_t: f64,
+param_set! {
+    /// Chinese or foreign ships that trade with North Korean ships in the transfer zone.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct CounterpartFleet {
+        /// Identifier.
+        pub id: String,
+        /// Receiving ships or supply tankers.
+        pub kind: CounterpartKind,
+        /// Goods they take (receiving ships) or sell (supply tankers); all in one unit.
+        pub goods: Vec<GoodId>,
+        params:
+        /// Ships.
+        ships: u32 [Ships, Bounds::COUNT],
+        /// Cargo one ship holds.
+        capacity_t: f64 [Tonnes, Bounds::POSITIVE],
+        /// Round trip from the zone to a Chinese port and back, to unload or reload.
+        voyage_days: f64 [Days, Bounds::POSITIVE],
+        /// Share of the Chinese price they keep for the risk (discount on buying, premium on selling).
+        margin_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Their cost of carrying a tonne between the zone and a Chinese port.
+        freight_cny_per_t: f64 [CnyPerTonne, Bounds::NON_NEGATIVE],
+    }
 }
 
-/// Satellites, aircraft and inspections, and what follows a detection.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Monitors {
-    /// Satellite images of the zone (and the Chinese ports) per day.
-    pub satellite_revisits_per_day: f64,
-    /// Chance an image taken during a transfer shows it.
-    pub satellite_detection_per_pass: f64,
-    /// Hours a day patrol aircraft spend over the zone.
-    pub aircraft_patrol_hours_per_day: f64,
-    /// Rate at which a patrol aircraft over the zone spots a transfer under way (per hour).
-    pub aircraft_sightings_per_hour: f64,
-    /// Detection hazard is multiplied by this when AIS is off.
-    pub ais_off_detection_factor: f64,
-    /// Detection hazard is multiplied by this for transfers at night.
-    pub night_detection_factor: f64,
-    /// Chance a direct delivery is noticed by inspection in a Chinese port.
-    pub port_inspection_probability: f64,
-    /// Chance a detected transfer at sea is interdicted.
-    pub interdiction_probability_at_sea: f64,
-    /// Chance a detected delivery in port is interdicted.
-    pub interdiction_probability_in_port: f64,
+param_set! {
+    /// Satellites, aircraft and inspections, and what follows a detection.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct Monitors {
+        params:
+        /// Satellite images of the zone (and the Chinese ports) per day.
+        satellite_revisits_per_day: f64 [PassesPerDay, Bounds::NON_NEGATIVE],
+        /// Chance an image taken during a transfer shows it.
+        satellite_detection_per_pass: f64 [Probability, Bounds::UNIT_INTERVAL],
+        /// Hours a day patrol aircraft spend over the zone.
+        aircraft_patrol_hours_per_day: f64 [HoursPerDay, Bounds::new(0.0, 24.0)],
+        /// Rate at which a patrol aircraft over the zone spots a transfer under way.
+        aircraft_sightings_per_hour: f64 [PerHour, Bounds::NON_NEGATIVE],
+        /// Detection hazard is multiplied by this when AIS is off.
+        ais_off_detection_factor: f64 [Ratio, Bounds::UNIT_INTERVAL],
+        /// Detection hazard is multiplied by this for transfers at night.
+        night_detection_factor: f64 [Ratio, Bounds::UNIT_INTERVAL],
+        /// Chance a direct delivery is noticed by inspection in a Chinese port.
+        port_inspection_probability: f64 [Probability, Bounds::UNIT_INTERVAL],
+        /// Chance a detected transfer at sea is interdicted.
+        interdiction_probability_at_sea: f64 [Probability, Bounds::UNIT_INTERVAL],
+        /// Chance a detected delivery in port is interdicted.
+        interdiction_probability_in_port: f64 [Probability, Bounds::UNIT_INTERVAL],
+    }
 }
 
-/// An annual cap on imports of a good (UNSCR 2397's on refined petroleum).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ImportCap {
-    /// The good.
-    pub good: GoodId,
-    /// Units a year allowed.
-    pub units_per_year: f64,
+param_set! {
+    /// An annual cap on imports of a good (UNSCR 2397's on refined petroleum).
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct ImportCap {
+        /// The good.
+        pub good: GoodId,
+        params:
+        /// Barrels a year allowed.
+        barrels_per_year: f64 [BarrelsPerYear, Bounds::NON_NEGATIVE],
+    }
 }
+
+/// One step of the enforcement schedule (`[[enforcement.schedule]]`).
+pub const ENFORCEMENT_LEVEL: ParamSpec = ParamSpec {
+    key: "level",
+    unit: Unit::Level,
+    bounds: Bounds::UNIT_INTERVAL,
+    whole: false,
+    doc: "Scheduled Chinese enforcement level from this step's date.",
+};
+
+/// One step of the exchange-rate schedule (`[[exchange.schedule]]`).
+pub const CNY_PER_USD: ParamSpec = ParamSpec {
+    key: "cny_per_usd",
+    unit: Unit::CnyPerUsd,
+    bounds: Bounds::POSITIVE,
+    whole: false,
+    doc: "Yuan per US dollar from this step's date.",
+};
+
+/// One dated expulsion (`[[diplomats.expulsions]]`).
+pub const EMBASSIES_CLOSED: ParamSpec = ParamSpec {
+    key: "embassies",
+    unit: Unit::Embassies,
+    bounds: Bounds::COUNT,
+    whole: true,
+    doc: "Embassies that close on this date.",
+};
+
+/// One step of the workers-abroad schedule (`[[labour.workers]]`).
+pub const WORKERS_ABROAD: ParamSpec = ParamSpec {
+    key: "workers",
+    unit: Unit::People,
+    bounds: Bounds::COUNT,
+    whole: true,
+    doc: "Workers abroad from this step's date.",
+};

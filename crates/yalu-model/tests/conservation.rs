@@ -43,7 +43,11 @@ prop_compose! {
         }).into_iter().collect();
         let porters = (1.0 - guards) * porters_of_rest;
         let porter = p.porter.as_mut().unwrap();
-        porter.profit_split = ProfitSplit { border_guards: guards, porters, donju: 1.0 - guards - porters };
+        porter.profit_split = ProfitSplit {
+            border_guards_share: guards,
+            porters_share: porters,
+            donju_share: 1.0 - guards - porters,
+        };
         for site in &mut porter.sites {
             site.crews = crews;
             site.applicants = applicants;

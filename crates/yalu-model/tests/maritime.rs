@@ -267,7 +267,7 @@ fn p9_fuel_imports_are_several_times_the_cap_but_the_reported_volume_is_lower() 
         .unwrap()
         .cap
         .unwrap()
-        .units_per_year;
+        .barrels_per_year;
     for year in [2018, 2019] {
         let rows: Vec<_> = results
             .iter()

@@ -383,7 +383,7 @@ pub fn observed(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             gap.push(o.detection_ratio());
             annual_cap.push(
                 cap.filter(|c| c.good == o.good)
-                    .map_or(f64::NAN, |c| c.units_per_year),
+                    .map_or(f64::NAN, |c| c.barrels_per_year),
             );
         }
     }

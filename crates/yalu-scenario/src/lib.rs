@@ -1,22 +1,23 @@
 //! Yalu scenarios: the TOML schema, its validation with precise diagnostics, the evidence
 //! registry and the embedded baseline.
 //!
-//! A scenario is read in two layers: [`raw`] mirrors the file (unknown fields are refused),
-//! and [`Scenario::parse`] checks it into the validated [`Scenario`] the engine runs on.
+//! A scenario's sections are declared once, in `yalu_model::params`; [`Scenario::parse`]
+//! reads the file as a spanned TOML tree and checks each section against its declaration
+//! (unknown keys, units, bounds, evidence), then the rules that tie fields together.
 #![deny(missing_docs)]
 
+pub mod declared;
 pub mod error;
 pub mod evidence;
 pub mod overrides;
-pub mod raw;
+mod read;
+pub mod records;
 pub mod scenario;
 
 pub use error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
 pub use evidence::Registry;
-pub use scenario::{
-    BASELINE, CoverageRow, Evidence, EvidenceDocument, ParameterRecord, Scenario, SiteInfo, Value,
-    coverage,
-};
+pub use records::{CoverageRow, Evidence, ParameterRecord, Value, coverage};
+pub use scenario::{BASELINE, EvidenceDocument, Scenario, SiteInfo};
 
 use std::path::Path;
 

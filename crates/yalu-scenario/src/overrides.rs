@@ -190,7 +190,7 @@ mod tests {
         .unwrap();
         let porter = scenario.params.porter.unwrap();
         assert_eq!(porter.sites[0].crews, 20);
-        assert_eq!(porter.profit_split.border_guards, 0.45);
+        assert_eq!(porter.profit_split.border_guards_share, 0.45);
         assert_eq!(scenario.params.enforcement.unwrap().schedule[1].1, 0.6);
     }
 

@@ -39,7 +39,7 @@ fn baseline_maritime_section_is_valid_and_every_value_has_evidence() {
     );
     let cap = m.cap.expect("the fuel cap is an input");
     assert_eq!(good(cap.good), "refined_petroleum");
-    assert_eq!(cap.units_per_year, 500_000.0);
+    assert_eq!(cap.barrels_per_year, 500_000.0);
 
     // Every maritime number is recorded with its evidence; the cap cites UNSCR 2397 and
     // the seafood stop cites the ASIAPRESS report.

@@ -649,7 +649,7 @@ pub fn imports_against_cap(params: &ModelParams, result: &ReplicateResult) -> Ve
             _ => years.push(CapYear {
                 year: month.year,
                 months: 1,
-                cap: cap.units_per_year,
+                cap: cap.barrels_per_year,
                 true_delivered: 0.0,
                 reported: 0.0,
             }),

@@ -8,9 +8,9 @@
 //!   probability `seizure_probability_per_run` the goods are seized and the run earns
 //!   nothing. Otherwise Chinese merchants pay the good's Chinese price times a lognormal
 //!   factor (mean 1, sigma `sale_price_sigma`). If the run makes a profit, the border
-//!   guards take `profit_split.border_guards` of it, the porters' pool
-//!   `profit_split.porters` is divided among the members in proportion to the weight each
-//!   carried, and the donju keeps the rest (`profit_split.donju`).
+//!   guards take `profit_split.border_guards_share` of it, the porters' pool
+//!   `profit_split.porters_share` is divided among the members in proportion to the weight each
+//!   carried, and the donju keeps the rest (`profit_split.donju_share`).
 //! - **Ledger**: donju -> suppliers (purchase); Chinese merchants -> donju (sale);
 //!   donju -> border guards (bribe); donju -> porters (wage).
 //! - **Emerges**: pay per kilogram (pool share x profit / kg) and porters' monthly income.
@@ -129,7 +129,7 @@ fn run_crew(
     if profit <= Fen::ZERO {
         return Ok(());
     }
-    let guards = profit.share(porter.profit_split.border_guards);
+    let guards = profit.share(porter.profit_split.border_guards_share);
     let agency = Agency::BorderGuards as usize;
     world.ledger.transfer(
         accounts.donju,
@@ -139,7 +139,7 @@ fn run_crew(
     )?;
     world.official_take_this_month[site.0 as usize][agency] += guards;
 
-    let pool = profit.share(porter.profit_split.porters);
+    let pool = profit.share(porter.profit_split.porters_share);
     let mut wages = Fen::ZERO;
     for &p in members {
         let p = p as usize;

@@ -1,0 +1,291 @@
+//! Parameters declared once. Each section of a scenario is a struct written with
+//! [`param_set!`]: for every numeric field its TOML key (the field's name), its type, its
+//! unit, the values it may take and a one-line doc. The scenario crate checks any section
+//! from that declaration alone, and the evidence listing and the ODD tables are generated
+//! from it, so adding a parameter is one line here, one line in the TOML and the code that
+//! uses it.
+
+/// Units the parameters are measured in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)] // each variant is documented by its `name`
+pub enum Unit {
+    Kg,
+    CnyPerKg,
+    CnyPerUsd,
+    Porters,
+    Crews,
+    People,
+    RunsPerMonth,
+    Probability,
+    Share,
+    PerDay,
+    LogSigma,
+    KgEach,
+    CnyEach,
+    CnyPerLoad,
+    LoadsPerNight,
+    Level,
+    Multiplier,
+    Companies,
+    Households,
+    TripsPerMonth,
+    KgPerTrip,
+    Units,
+    UnitsPerMonth,
+    LogitScale,
+    Ratio,
+    UsdPerTrip,
+    UsdPerMonth,
+    Embassies,
+    KgPerYear,
+    Grams,
+    SalesPerMonth,
+    Tonnes,
+    Days,
+    Hours,
+    Ships,
+    Cny,
+    CnyPerDay,
+    CnyPerTonne,
+    PassesPerDay,
+    HoursPerDay,
+    PerHour,
+    BarrelsPerYear,
+}
+
+impl Unit {
+    /// The unit as scenario files and outputs write it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Unit::Kg => "kg",
+            Unit::CnyPerKg => "CNY/kg",
+            Unit::CnyPerUsd => "CNY/USD",
+            Unit::Porters => "porters",
+            Unit::Crews => "crews",
+            Unit::People => "people",
+            Unit::RunsPerMonth => "runs/month",
+            Unit::Probability => "probability",
+            Unit::Share => "share",
+            Unit::PerDay => "1/day",
+            Unit::LogSigma => "log sigma",
+            Unit::KgEach => "kg/unit",
+            Unit::CnyEach => "CNY/unit",
+            Unit::CnyPerLoad => "CNY/load",
+            Unit::LoadsPerNight => "loads/night",
+            Unit::Level => "level",
+            Unit::Multiplier => "multiplier",
+            Unit::Companies => "companies",
+            Unit::Households => "households",
+            Unit::TripsPerMonth => "trips/month",
+            Unit::KgPerTrip => "kg/trip",
+            Unit::Units => "units",
+            Unit::UnitsPerMonth => "units/month",
+            Unit::LogitScale => "1/margin",
+            Unit::Ratio => "ratio",
+            Unit::UsdPerTrip => "USD/trip",
+            Unit::UsdPerMonth => "USD/month",
+            Unit::Embassies => "embassies",
+            Unit::KgPerYear => "kg/year",
+            Unit::Grams => "g",
+            Unit::SalesPerMonth => "sales/month",
+            Unit::Tonnes => "t",
+            Unit::Days => "days",
+            Unit::Hours => "hours",
+            Unit::Ships => "ships",
+            Unit::Cny => "CNY",
+            Unit::CnyPerDay => "CNY/day",
+            Unit::CnyPerTonne => "CNY/t",
+            Unit::PassesPerDay => "passes/day",
+            Unit::HoursPerDay => "hours/day",
+            Unit::PerHour => "1/hour",
+            Unit::BarrelsPerYear => "barrels/year",
+        }
+    }
+}
+
+/// The values a parameter may take, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    /// Smallest value (`f64::MIN_POSITIVE` for "greater than 0").
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
+}
+
+impl Bounds {
+    /// Any value from `min` to `max`.
+    pub const fn new(min: f64, max: f64) -> Bounds {
+        Bounds { min, max }
+    }
+    /// 0 or more.
+    pub const NON_NEGATIVE: Bounds = Bounds::new(0.0, f64::INFINITY);
+    /// Greater than 0.
+    pub const POSITIVE: Bounds = Bounds::new(f64::MIN_POSITIVE, f64::INFINITY);
+    /// A share or a probability.
+    pub const UNIT_INTERVAL: Bounds = Bounds::new(0.0, 1.0);
+    /// An event rate per month (at most daily).
+    pub const PER_MONTH: Bounds = Bounds::new(0.0, 28.0);
+    /// A count, 0 or more.
+    pub const COUNT: Bounds = Bounds::new(0.0, u32::MAX as f64);
+    /// A count, 1 or more.
+    pub const POSITIVE_COUNT: Bounds = Bounds::new(1.0, u32::MAX as f64);
+
+    /// A description for error messages, e.g. `a whole number in [1, 500]`.
+    pub fn describe(self, whole: bool) -> String {
+        let kind = if whole { "a whole number" } else { "a number" };
+        match (self.min, self.max) {
+            (min, max) if max.is_infinite() && min == f64::MIN_POSITIVE => format!("{kind} > 0"),
+            (min, max) if max.is_infinite() || max == u32::MAX as f64 => format!("{kind} >= {min}"),
+            (min, max) if min == f64::MIN_POSITIVE => format!("{kind} in (0, {max}]"),
+            (min, max) => format!("{kind} in [{min}, {max}]"),
+        }
+    }
+
+    /// Whether a value is allowed.
+    pub fn admits(self, value: f64, whole: bool) -> bool {
+        value.is_finite()
+            && value >= self.min
+            && value <= self.max
+            && (!whole || value.fract() == 0.0)
+    }
+}
+
+/// One declared parameter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParamSpec {
+    /// Its TOML key within its section.
+    pub key: &'static str,
+    /// What it is measured in.
+    pub unit: Unit,
+    /// The values the model can use.
+    pub bounds: Bounds,
+    /// Whether it is a count.
+    pub whole: bool,
+    /// What it means, in one line.
+    pub doc: &'static str,
+}
+
+/// A section of numeric parameters declared with [`param_set!`].
+pub trait ParamSet {
+    /// Its parameters, in declaration order.
+    const SPECS: &'static [ParamSpec];
+}
+
+/// The Rust types a parameter may have.
+pub trait ParamValue {
+    /// Whether the type only holds whole numbers.
+    const WHOLE: bool;
+    /// The value from a number already checked against the parameter's bounds.
+    fn from_checked(value: f64) -> Self;
+}
+
+impl ParamValue for f64 {
+    const WHOLE: bool = false;
+    fn from_checked(value: f64) -> f64 {
+        value
+    }
+}
+
+impl ParamValue for u32 {
+    const WHOLE: bool = true;
+    fn from_checked(value: f64) -> u32 {
+        value as u32
+    }
+}
+
+/// Declares a section: a struct whose leading fields are references built by hand (ids,
+/// lists, nested sections) and whose fields after `params:` are numeric parameters, each
+/// `/// doc` then `key: type [Unit, bounds],`. It implements [`ParamSet`] and a
+/// constructor `from_values(references..., values)` taking the checked values in
+/// declaration order.
+#[macro_export]
+macro_rules! param_set {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[doc = $ref_doc:literal])* pub $ref_field:ident : $ref_ty:ty, )*
+            params:
+            $( #[doc = $doc:literal] $field:ident : $ty:ty [$unit:ident, $bounds:expr], )*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[doc = $ref_doc])* pub $ref_field: $ref_ty, )*
+            $( #[doc = $doc] pub $field: $ty, )*
+        }
+
+        impl $crate::declare::ParamSet for $name {
+            const SPECS: &'static [$crate::declare::ParamSpec] = &[$(
+                $crate::declare::ParamSpec {
+                    key: stringify!($field),
+                    unit: $crate::declare::Unit::$unit,
+                    bounds: $bounds,
+                    whole: <$ty as $crate::declare::ParamValue>::WHOLE,
+                    doc: $doc.trim_ascii(),
+                },
+            )*];
+        }
+
+        impl $name {
+            /// Builds the section from its references and its parameters' checked values,
+            /// in declaration order.
+            #[allow(clippy::too_many_arguments)]
+            pub fn from_values($( $ref_field: $ref_ty, )* values: &[f64]) -> $name {
+                let mut values = values.iter().copied();
+                $name {
+                    $( $ref_field, )*
+                    $( $field: <$ty as $crate::declare::ParamValue>::from_checked(
+                        values.next().unwrap_or_default()
+                    ), )*
+                }
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    param_set! {
+        /// A section for the test.
+        #[derive(Debug, PartialEq)]
+        pub struct Example {
+            /// A reference.
+            pub site: u16,
+            params:
+            /// A count.
+            crews: u32 [Crews, Bounds::new(0.0, 100.0)],
+            /// A share.
+            share: f64 [Share, Bounds::UNIT_INTERVAL],
+        }
+    }
+
+    #[test]
+    fn a_declaration_gives_keys_units_bounds_and_docs_in_order() {
+        let specs = Example::SPECS;
+        assert_eq!(specs.len(), 2);
+        assert_eq!((specs[0].key, specs[0].unit.name()), ("crews", "crews"));
+        assert!(specs[0].whole && !specs[1].whole);
+        assert_eq!(specs[1].doc, "A share.");
+        assert_eq!(
+            Example::from_values(3, &[12.0, 0.5]),
+            Example {
+                site: 3,
+                crews: 12,
+                share: 0.5
+            }
+        );
+    }
+
+    #[test]
+    fn bounds_describe_what_they_admit() {
+        assert_eq!(Bounds::POSITIVE.describe(false), "a number > 0");
+        assert_eq!(
+            Bounds::new(1.0, 500.0).describe(true),
+            "a whole number in [1, 500]"
+        );
+        assert!(!Bounds::new(1.0, 500.0).admits(2.5, true));
+        assert!(!Bounds::NON_NEGATIVE.admits(f64::NAN, false));
+    }
+}

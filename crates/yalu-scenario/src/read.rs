@@ -1,0 +1,560 @@
+//! Reading the scenario file: the parsed TOML tree keeps the span of every key and value,
+//! and a [`Checker`] walks it, reading each section's declared parameters generically
+//! ([`Checker::params`]) and the rest (ids, dates, lists) by key. Every key a table is
+//! asked for is remembered, so any other key is reported as unknown; every problem is
+//! collected with its location.
+
+use std::ops::Range;
+
+use jiff::civil::Date;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+use yalu_model::calendar::MonthDay;
+use yalu_model::declare::{ParamSet, ParamSpec};
+
+use crate::error::{ErrorKind, ScenarioError, SourceText};
+use crate::evidence::Registry;
+use crate::records::{Evidence, ParameterRecord, Value};
+
+/// A value in the file with its span.
+pub(crate) type Item<'i> = Spanned<DeValue<'i>>;
+
+/// A string in the file with its span.
+#[derive(Debug, Clone)]
+pub(crate) struct Str<'t> {
+    pub text: &'t str,
+    pub span: Range<usize>,
+}
+
+/// A table being read, with the keys asked of it so far.
+pub(crate) struct Table<'t, 'i> {
+    /// Dotted path for error messages, e.g. `porter.sites[hyesan]`.
+    pub path: String,
+    pub span: Range<usize>,
+    entries: &'t DeTable<'i>,
+    asked: Vec<&'t str>,
+}
+
+impl<'t, 'i> Table<'t, 'i> {
+    pub fn new(path: impl Into<String>, item: &'t Spanned<DeTable<'i>>) -> Self {
+        Table {
+            path: path.into(),
+            span: item.span(),
+            entries: item.get_ref(),
+            asked: Vec::new(),
+        }
+    }
+
+    fn of(path: String, item: &'t Item<'i>) -> Option<Self> {
+        match item.get_ref() {
+            DeValue::Table(entries) => Some(Table {
+                path,
+                span: item.span(),
+                entries,
+                asked: Vec::new(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The value under `key`, remembering that it was asked for.
+    fn get(&mut self, key: &'t str) -> Option<&'t Item<'i>> {
+        self.asked.push(key);
+        self.entries
+            .iter()
+            .find(|(k, _)| k.get_ref() == key)
+            .map(|(_, v)| v)
+    }
+
+    /// The span of the value under `key` (the table's span if absent).
+    pub fn span_of(&self, key: &str) -> Range<usize> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.get_ref() == key)
+            .map_or(self.span.clone(), |(_, v)| v.span())
+    }
+
+    fn field(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+}
+
+/// A parameter as written: `{ value = 30, unit = "kg", source = "...", range = [a, b] }`.
+struct RawParam<'t> {
+    value: Spanned<f64>,
+    unit: Option<Str<'t>>,
+    source: Option<Str<'t>>,
+    assumption: Option<Str<'t>>,
+    range: Option<Spanned<[f64; 2]>>,
+    span: Range<usize>,
+}
+
+/// Collects problems and parameter records while walking the file.
+pub(crate) struct Checker<'a> {
+    pub text: &'a SourceText,
+    pub registry: &'a Registry,
+    pub errors: Vec<ScenarioError>,
+    /// Records with the offset where each stands, to list them in file order.
+    records: Vec<(usize, ParameterRecord)>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(text: &'a SourceText, registry: &'a Registry) -> Self {
+        Checker {
+            text,
+            registry,
+            errors: Vec::new(),
+            records: Vec::new(),
+        }
+    }
+
+    /// The records in file order.
+    pub fn into_records(mut self) -> Vec<ParameterRecord> {
+        self.records.sort_by_key(|(at, _)| *at);
+        self.records.into_iter().map(|(_, r)| r).collect()
+    }
+
+    pub fn error(&mut self, span: Range<usize>, field: impl Into<String>, kind: ErrorKind) {
+        self.errors
+            .push(ScenarioError::at(self.text, span, field, kind));
+    }
+
+    fn schema(&mut self, span: Range<usize>, field: impl Into<String>, message: String) {
+        self.error(span, field, ErrorKind::Schema(message));
+    }
+
+    fn wrong_type(&mut self, item: &Item, field: String, expected: &str) {
+        let found = item.get_ref().type_str();
+        self.schema(
+            item.span(),
+            field,
+            format!("invalid type: {found}, expected {expected}"),
+        );
+    }
+
+    /// Reports every key of `table` that nobody asked for.
+    pub fn finish(&mut self, table: Table) {
+        for (key, _) in table.entries.iter() {
+            if !table.asked.contains(&key.get_ref().as_ref()) {
+                let mut expected: Vec<&str> = table.asked.clone();
+                expected.sort_unstable();
+                expected.dedup();
+                let expected = expected
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.schema(
+                    key.span(),
+                    table.field(key.get_ref()),
+                    format!(
+                        "unknown field `{}`, expected one of {expected}",
+                        key.get_ref()
+                    ),
+                );
+            }
+        }
+    }
+
+    fn required<'t, 'i>(&mut self, t: &mut Table<'t, 'i>, key: &'t str) -> Option<&'t Item<'i>> {
+        let item = t.get(key);
+        if item.is_none() {
+            let field = t.field(key);
+            self.schema(t.span.clone(), field, format!("missing field `{key}`"));
+        }
+        item
+    }
+
+    fn as_str<'t>(&mut self, item: &'t Item, field: String) -> Option<Str<'t>> {
+        match item.get_ref() {
+            DeValue::String(s) => Some(Str {
+                text: s.as_ref(),
+                span: item.span(),
+            }),
+            _ => {
+                self.wrong_type(item, field, "a string");
+                None
+            }
+        }
+    }
+
+    /// A required string.
+    pub fn string<'t>(&mut self, t: &mut Table<'t, '_>, key: &'t str) -> Option<Str<'t>> {
+        let item = self.required(t, key)?;
+        self.as_str(item, t.field(key))
+    }
+
+    /// An optional string.
+    pub fn opt_string<'t>(&mut self, t: &mut Table<'t, '_>, key: &'t str) -> Option<Str<'t>> {
+        let item = t.get(key)?;
+        self.as_str(item, t.field(key))
+    }
+
+    /// A required array of strings.
+    pub fn strings<'t>(&mut self, t: &mut Table<'t, '_>, key: &'t str) -> Vec<Str<'t>> {
+        let field = t.field(key);
+        match self.required(t, key).map(|i| (i, i.get_ref())) {
+            Some((_, DeValue::Array(items))) => items
+                .iter()
+                .filter_map(|i| self.as_str(i, field.clone()))
+                .collect(),
+            Some((item, _)) => {
+                self.wrong_type(item, field, "an array of strings");
+                Vec::new()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// A required boolean.
+    pub fn boolean(&mut self, t: &mut Table<'_, '_>, key: &'static str) -> Option<bool> {
+        let item = self.required(t, key)?;
+        match item.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                self.wrong_type(item, t.field(key), "a boolean");
+                None
+            }
+        }
+    }
+
+    fn as_number(&mut self, item: &Item, field: String) -> Option<f64> {
+        let number = match item.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(|n| n as f64),
+            DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+            _ => None,
+        };
+        if number.is_none() {
+            self.wrong_type(item, field, "a number");
+        }
+        number
+    }
+
+    /// A required plain number (not a parameter: coordinates, seeds).
+    pub fn number(&mut self, t: &mut Table<'_, '_>, key: &'static str) -> Option<Spanned<f64>> {
+        let item = self.required(t, key)?;
+        let value = self.as_number(item, t.field(key))?;
+        Some(Spanned::new(item.span(), value))
+    }
+
+    /// A required whole number that fits in a `u64`.
+    pub fn whole_u64(&mut self, t: &mut Table<'_, '_>, key: &'static str) -> Option<u64> {
+        let item = self.required(t, key)?;
+        match item.get_ref() {
+            DeValue::Integer(i) if u64::from_str_radix(i.as_str(), i.radix()).is_ok() => {
+                u64::from_str_radix(i.as_str(), i.radix()).ok()
+            }
+            _ => {
+                self.wrong_type(item, t.field(key), "a whole number from 0 to 2^64-1");
+                None
+            }
+        }
+    }
+
+    /// An optional sub-table.
+    pub fn table<'t, 'i>(&mut self, t: &mut Table<'t, 'i>, key: &'t str) -> Option<Table<'t, 'i>> {
+        let item = t.get(key)?;
+        let table = Table::of(t.field(key), item);
+        if table.is_none() {
+            self.wrong_type(item, t.field(key), "a table");
+        }
+        table
+    }
+
+    /// A required sub-table.
+    pub fn required_table<'t, 'i>(
+        &mut self,
+        t: &mut Table<'t, 'i>,
+        key: &'t str,
+    ) -> Option<Table<'t, 'i>> {
+        let item = self.required(t, key)?;
+        let table = Table::of(t.field(key), item);
+        if table.is_none() {
+            self.wrong_type(item, t.field(key), "a table");
+        }
+        table
+    }
+
+    /// An array of tables (none when absent); each is named `key[i]` until its reader
+    /// renames it after its id.
+    pub fn tables<'t, 'i>(&mut self, t: &mut Table<'t, 'i>, key: &'t str) -> Vec<Table<'t, 'i>> {
+        let field = t.field(key);
+        let Some(item) = t.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = item.get_ref() else {
+            self.wrong_type(item, field, "an array of tables");
+            return Vec::new();
+        };
+        let mut tables = Vec::new();
+        for (i, element) in items.iter().enumerate() {
+            match Table::of(format!("{field}[{i}]"), element) {
+                Some(table) => tables.push(table),
+                None => self.wrong_type(element, field.clone(), "a table"),
+            }
+        }
+        tables
+    }
+
+    fn raw_param<'t>(&mut self, item: &'t Item, field: &str) -> Option<RawParam<'t>> {
+        let mut t = Table::of(field.to_owned(), item)?;
+        let value = self.number(&mut t, "value");
+        let unit = self.opt_string(&mut t, "unit");
+        let source = self.opt_string(&mut t, "source");
+        let assumption = self.opt_string(&mut t, "assumption");
+        let range = t
+            .get("range")
+            .and_then(|r| self.range(r, format!("{field}.range")));
+        self.finish(t);
+        Some(RawParam {
+            value: value?,
+            unit,
+            source,
+            assumption,
+            range,
+            span: item.span(),
+        })
+    }
+
+    fn range(&mut self, item: &Item, field: String) -> Option<Spanned<[f64; 2]>> {
+        let numbers: Option<Vec<f64>> = match item.get_ref() {
+            DeValue::Array(items) if items.len() == 2 => items
+                .iter()
+                .map(|i| self.as_number(i, field.clone()))
+                .collect(),
+            _ => {
+                self.wrong_type(item, field, "a range [low, high]");
+                return None;
+            }
+        };
+        numbers.map(|n| Spanned::new(item.span(), [n[0], n[1]]))
+    }
+
+    /// Checks the parameter `spec` of table `t` and records it; returns its value (0 when
+    /// invalid, in which case an error has been recorded and the scenario will be refused).
+    pub fn param(&mut self, t: &mut Table, spec: &ParamSpec) -> f64 {
+        let field = t.field(spec.key);
+        let Some(item) = self.required(t, spec.key) else {
+            return 0.0;
+        };
+        if !matches!(item.get_ref(), DeValue::Table(_)) {
+            self.wrong_type(
+                item,
+                field,
+                "a parameter table { value = ..., source or assumption }",
+            );
+            return 0.0;
+        }
+        let Some(raw) = self.raw_param(item, &field) else {
+            return 0.0;
+        };
+        self.check_param(&raw, &field, spec)
+    }
+
+    fn check_param(&mut self, raw: &RawParam, field: &str, spec: &ParamSpec) -> f64 {
+        let value = *raw.value.get_ref();
+        let unit = spec.unit.name();
+        if let Some(given) = &raw.unit
+            && given.text != unit
+        {
+            self.error(
+                given.span.clone(),
+                format!("{field}.unit"),
+                ErrorKind::WrongUnit {
+                    expected: unit,
+                    found: given.text.to_owned(),
+                },
+            );
+        }
+        let range = raw.range.as_ref().map(|r| *r.get_ref());
+        if let (Some(spanned), Some([low, high])) = (&raw.range, range) {
+            if low.is_nan() || high.is_nan() || low > high {
+                self.error(
+                    spanned.span(),
+                    format!("{field}.range"),
+                    ErrorKind::InvertedRange { low, high },
+                );
+            } else if !(low..=high).contains(&value) {
+                self.error(
+                    raw.value.span(),
+                    format!("{field}.value"),
+                    ErrorKind::OutsideStatedRange { value, low, high },
+                );
+            }
+        }
+        if raw.assumption.is_some() && raw.source.is_none() && range.is_none() {
+            self.error(raw.span.clone(), field, ErrorKind::AssumptionWithoutRange);
+        }
+        let admitted = spec.bounds.admits(value, spec.whole);
+        if !admitted {
+            self.error(
+                raw.value.span(),
+                format!("{field}.value"),
+                ErrorKind::Invalid {
+                    expected: format!("{} ({unit})", spec.bounds.describe(spec.whole)),
+                    found: value.to_string(),
+                },
+            );
+        }
+        if let Some(evidence) = self.evidence(
+            raw.source.as_ref(),
+            raw.assumption.as_ref(),
+            range,
+            raw.span.clone(),
+            field,
+        ) {
+            self.records.push((
+                raw.span.start,
+                ParameterRecord {
+                    path: field.to_owned(),
+                    value: Value::Number(value),
+                    unit,
+                    doc: spec.doc,
+                    evidence,
+                },
+            ));
+        }
+        if admitted { value } else { 0.0 }
+    }
+
+    /// Checks every parameter a section declares; returns their values in declaration
+    /// order, for `S::from_values`.
+    pub fn params<S: ParamSet>(&mut self, t: &mut Table) -> Vec<f64> {
+        S::SPECS.iter().map(|spec| self.param(t, spec)).collect()
+    }
+
+    /// Resolves `source` / `assumption` for an item whose whole table spans `span`.
+    fn evidence(
+        &mut self,
+        source: Option<&Str>,
+        assumption: Option<&Str>,
+        range: Option<[f64; 2]>,
+        span: Range<usize>,
+        field: &str,
+    ) -> Option<Evidence> {
+        match (source, assumption) {
+            (Some(_), Some(a)) => {
+                self.error(a.span.clone(), field, ErrorKind::BothEvidence);
+                None
+            }
+            (None, None) => {
+                self.error(span, field, ErrorKind::NoEvidence);
+                None
+            }
+            (None, Some(reason)) => Some(Evidence::Assumption {
+                reason: reason.text.trim().to_owned(),
+                range,
+            }),
+            (Some(source), None) => {
+                let malformed = |c: &mut Self| {
+                    c.error(
+                        source.span.clone(),
+                        format!("{field}.source"),
+                        ErrorKind::MalformedSource(source.text.to_owned()),
+                    );
+                };
+                let Some((id, location)) = source.text.split_once(':') else {
+                    malformed(self);
+                    return None;
+                };
+                let (id, location) = (id.trim(), location.trim());
+                if location.is_empty() || id.is_empty() {
+                    malformed(self);
+                    return None;
+                }
+                if self.registry.get(id).is_none() {
+                    self.error(
+                        source.span.clone(),
+                        format!("{field}.source"),
+                        ErrorKind::UnknownSource {
+                            id: id.to_owned(),
+                            known: self.registry.ids(),
+                        },
+                    );
+                    return None;
+                }
+                Some(Evidence::Source {
+                    id: id.to_owned(),
+                    location: location.to_owned(),
+                    range,
+                })
+            }
+        }
+    }
+
+    /// Records a non-numeric item (a date, a season, a location) with the evidence given
+    /// by the `source` or `assumption` keys of its table.
+    pub fn text_record(
+        &mut self,
+        t: &mut Table,
+        field: &str,
+        value: String,
+        unit: &'static str,
+        span: Range<usize>,
+    ) {
+        let source = self.opt_string(t, "source");
+        let assumption = self.opt_string(t, "assumption");
+        if let Some(evidence) = self.evidence(
+            source.as_ref(),
+            assumption.as_ref(),
+            None,
+            span.clone(),
+            field,
+        ) {
+            self.records.push((
+                span.start,
+                ParameterRecord {
+                    path: field.to_owned(),
+                    value: Value::Text(value),
+                    unit,
+                    doc: "",
+                    evidence,
+                },
+            ));
+        }
+    }
+
+    pub fn date(&mut self, text: &Str, field: &str) -> Option<Date> {
+        match text.text.parse::<Date>() {
+            Ok(date) => Some(date),
+            Err(_) => {
+                self.error(
+                    text.span.clone(),
+                    field,
+                    ErrorKind::Invalid {
+                        expected: "a date YYYY-MM-DD".into(),
+                        found: format!("`{}`", text.text),
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    pub fn month_day(&mut self, text: &Str, field: &str) -> Option<MonthDay> {
+        // 2024 is a leap year, so 02-29 is accepted.
+        match format!("2024-{}", text.text).parse::<Date>() {
+            Ok(date) if text.text.len() == 5 => Some(MonthDay {
+                month: date.month(),
+                day: date.day(),
+            }),
+            _ => {
+                self.error(
+                    text.span.clone(),
+                    field,
+                    ErrorKind::Invalid {
+                        expected: "a day of the year MM-DD".into(),
+                        found: format!("`{}`", text.text),
+                    },
+                );
+                None
+            }
+        }
+    }
+}

@@ -7,8 +7,8 @@ use crate::observe;
 pub use crate::observe::ReplicateResult;
 use crate::params::ModelParams;
 use crate::process::{
-    consumption, couriers, diplomats, directives, drugs, enforcement, hiring, labour, livelihood,
-    maritime, market, pass_up, porters, state_smuggling,
+    Scratch, consumption, couriers, diplomats, directives, drugs, enforcement, hiring, labour,
+    livelihood, maritime, market, pass_up, porters, state_smuggling,
 };
 use crate::streams::Streams;
 use crate::units::Fen;
@@ -47,6 +47,7 @@ pub fn step_day(
     world: &mut World,
     params: &ModelParams,
     streams: &mut Streams,
+    scratch: &mut Scratch,
     day: Day,
 ) -> Result<(), LedgerError> {
     let month = world.calendar.month_index(day);
@@ -61,19 +62,25 @@ pub fn step_day(
     }
     // 3-4. Planning and land crossings: porter crews, then trading companies' consignments.
     porters::run(world, params, &mut streams.porters, day)?;
-    state_smuggling::run(world, params, &mut streams.state_trade, day)?;
+    state_smuggling::run(
+        world,
+        params,
+        &mut streams.state_trade,
+        &mut scratch.trade_options,
+        day,
+    )?;
     // 5. Sea: voyages, ship-to-ship transfers and port deliveries; monitors and interdiction.
     maritime::run(world, params, &mut streams.maritime, day)?;
     // 6. Room 39's other channels: cash couriers and drug sales (daily).
-    couriers::run(world, params, &mut streams.other_channels, day)?;
-    drugs::run(world, params, &mut streams.other_channels, day)?;
+    couriers::run(world, params, &mut streams.couriers, day)?;
+    drugs::run(world, params, &mut streams.drugs, day)?;
     // 8. Households: livelihood smuggling; porters buy rice with their pay.
     livelihood::run(world, params, &mut streams.livelihood, day)?;
     consumption::run(world, day)?;
     // 7 and 9, last of the month: officials pass up their take; the month is closed.
     if world.calendar.is_month_end(day) {
         // 6, monthly: embassies' quotas and overseas workers' wages.
-        diplomats::run(world, params, &mut streams.other_channels, day)?;
+        diplomats::run(world, params, &mut streams.diplomats, day)?;
         labour::run(world, params, day)?;
         pass_up::run(world, params)?;
         observe::close_month(world, params, month, world.calendar.date(day));
@@ -90,9 +97,10 @@ pub fn run_replicate(
 ) -> Result<ReplicateResult, ModelError> {
     let mut streams = Streams::new(seed, replicate);
     let mut world = World::new(params, &mut streams.population);
+    let mut scratch = Scratch::default();
     let ledger_error = |source| ModelError::Ledger { replicate, source };
     for day in world.calendar.all_days() {
-        step_day(&mut world, params, &mut streams, day).map_err(ledger_error)?;
+        step_day(&mut world, params, &mut streams, &mut scratch, day).map_err(ledger_error)?;
     }
     world.ledger.verify().map_err(ledger_error)?;
     check_porter_cash(&world, params, replicate)?;

@@ -184,7 +184,35 @@ impl ExchangeSchedule {
     }
 }
 
+/// Average days in a month, for rates given per month.
+pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
+
 impl ModelParams {
+    /// Essentials reaching each site's market per day in normal times (no crackdown, no
+    /// enforcement), against which the market measures shortfalls.
+    pub fn essentials_normal_supply_kg_per_day(&self) -> Vec<f64> {
+        let Some(h) = &self.households else {
+            return vec![0.0; self.sites.len()];
+        };
+        h.households_at_site
+            .iter()
+            .map(|&n| {
+                f64::from(n) * h.trips_per_month / DAYS_PER_MONTH
+                    * h.kg_per_trip
+                    * (1.0 - h.seizure_probability_per_trip)
+            })
+            .collect()
+    }
+
+    /// What one ship of a counterpart fleet holds, in its goods' unit (kg, or barrels).
+    pub fn counterpart_capacity_units(&self, counterpart: &CounterpartFleet) -> f64 {
+        let mass = counterpart
+            .goods
+            .first()
+            .map_or(1.0, |g| self.goods[g.0 as usize].mass_kg_per_unit);
+        counterpart.capacity_t * 1000.0 / mass
+    }
+
     /// Whether a good is under a sanction in force on a date.
     pub fn sanctioned(&self, good: GoodId, date: Date) -> bool {
         self.sanctions

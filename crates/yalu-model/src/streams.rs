@@ -26,10 +26,14 @@ pub enum Stream {
     StateTrade = 6,
     /// Households' livelihood trips.
     Livelihood = 7,
-    /// Room 39's other channels: couriers, diplomats, drugs.
-    OtherChannels = 8,
+    /// Cash couriers: bags sent and seized.
+    Couriers = 8,
     /// Ships at sea: choices, prices, detections and interdictions.
     Maritime = 9,
+    /// Embassies' contraband earnings.
+    Diplomats = 10,
+    /// State drug sales and seizures.
+    Drugs = 11,
 }
 
 /// The generator for one (seed, replicate, stream).
@@ -70,8 +74,12 @@ pub struct Streams {
     pub state_trade: Rng,
     /// For [`Stream::Livelihood`].
     pub livelihood: Rng,
-    /// For [`Stream::OtherChannels`].
-    pub other_channels: Rng,
+    /// For [`Stream::Couriers`].
+    pub couriers: Rng,
+    /// For [`Stream::Diplomats`].
+    pub diplomats: Rng,
+    /// For [`Stream::Drugs`].
+    pub drugs: Rng,
     /// For [`Stream::Maritime`].
     pub maritime: Rng,
 }
@@ -87,7 +95,9 @@ impl Streams {
             enforcement: stream(seed, replicate, Stream::Enforcement),
             state_trade: stream(seed, replicate, Stream::StateTrade),
             livelihood: stream(seed, replicate, Stream::Livelihood),
-            other_channels: stream(seed, replicate, Stream::OtherChannels),
+            couriers: stream(seed, replicate, Stream::Couriers),
+            diplomats: stream(seed, replicate, Stream::Diplomats),
+            drugs: stream(seed, replicate, Stream::Drugs),
             maritime: stream(seed, replicate, Stream::Maritime),
         }
     }

@@ -7,7 +7,7 @@ use rand_distr::{Distribution, Normal};
 
 use crate::calendar::Calendar;
 use crate::ledger::{AccountId, ActorClass, Ledger};
-use crate::observe::Metrics;
+use crate::observe::{Metrics, SeaRoute};
 use crate::params::{Agency, BureauId, ModelParams, SiteId};
 use crate::streams::Rng;
 use crate::units::Fen;
@@ -41,8 +41,6 @@ pub struct World {
     pub metrics: Metrics,
     /// Scratch space for per-site sums, reused every day.
     pub spent_at_site: Vec<Fen>,
-    /// Scratch space for a consignment's options, reused by every plan.
-    pub option_scratch: Vec<crate::process::state_smuggling::TradeOption>,
     /// Each embassy's unremitted cash.
     pub embassy_cash: Vec<Fen>,
     /// Drugs made and not yet sold: heroin, methamphetamine.
@@ -184,6 +182,35 @@ pub struct Ships {
     pub learned_detection: Vec<f64>,
 }
 
+impl Ships {
+    /// The ships at the start: every fleet's ships in port, every counterpart ship at the
+    /// zone with a full hold (supply tankers) or an empty one (receiving ships).
+    pub fn launch(params: &ModelParams) -> Ships {
+        let mut ships = Ships::default();
+        let Some(m) = &params.maritime else {
+            return ships;
+        };
+        for (f, fleet) in m.fleets.iter().enumerate() {
+            for _ in 0..fleet.ships {
+                ships.fleet.push(f as u16);
+            }
+        }
+        ships.busy_days = vec![0; ships.fleet.len()];
+        for (c, counterpart) in m.counterparts.iter().enumerate() {
+            for _ in 0..counterpart.ships {
+                ships.counterpart_fleet.push(c as u16);
+                ships
+                    .counterpart_room
+                    .push(params.counterpart_capacity_units(counterpart));
+            }
+        }
+        ships.counterpart_away_days = vec![0; ships.counterpart_fleet.len()];
+        ships.learned_detection =
+            vec![m.prior_detection_probability; m.fleets.len() * SeaRoute::ALL.len()];
+        ships
+    }
+}
+
 /// The border markets at each site.
 #[derive(Clone, Debug, Default)]
 pub struct Markets {
@@ -241,8 +268,8 @@ impl World {
                 });
                 sites
             ],
-            essentials_supply_kg_per_day: crate::process::livelihood::normal_supply(params),
-            essentials_normal_supply_kg_per_day: crate::process::livelihood::normal_supply(params),
+            essentials_supply_kg_per_day: params.essentials_normal_supply_kg_per_day(),
+            essentials_normal_supply_kg_per_day: params.essentials_normal_supply_kg_per_day(),
         };
 
         let metrics = Metrics::new(params, calendar.months().len());
@@ -263,7 +290,6 @@ impl World {
             official_take_this_month: vec![[Fen::ZERO; 4]; sites],
             metrics,
             spent_at_site: vec![Fen::ZERO; sites],
-            option_scratch: Vec::with_capacity(crossings + 1),
             embassy_cash: vec![
                 Fen::ZERO;
                 params
@@ -272,7 +298,7 @@ impl World {
                     .map_or(0, |d| d.embassies as usize)
             ],
             drug_stock_kg: [0.0; 2],
-            ships: crate::process::maritime::launch(params),
+            ships: Ships::launch(params),
         }
     }
 }

@@ -20,6 +20,7 @@ use yalu_model::engine::step_day;
 use yalu_model::ledger::{ActorClass, Purpose};
 use yalu_model::observe::{Channel, Outcome, SeaRoute};
 use yalu_model::params::{ModelParams, Monitors};
+use yalu_model::process::Scratch;
 use yalu_model::process::maritime::{detection_probability, imports_against_cap, learned_risk};
 use yalu_model::streams::Streams;
 use yalu_model::world::World;
@@ -645,10 +646,11 @@ fn deterrence_works_through_what_operators_learn() {
     let learned = |params: &ModelParams| {
         let mut streams = Streams::new(2018, 0);
         let mut world = World::new(params, &mut streams.population);
+        let mut scratch = Scratch::default();
         let mut risk = [0.0; 2];
         let days = world.calendar.days();
         for day in world.calendar.all_days() {
-            step_day(&mut world, params, &mut streams, day).unwrap();
+            step_day(&mut world, params, &mut streams, &mut scratch, day).unwrap();
             if day.0 >= days / 2 {
                 for (r, route) in SeaRoute::ALL.into_iter().enumerate() {
                     risk[r] += learned_risk(&world, params.maritime.as_ref().unwrap(), 0, route);

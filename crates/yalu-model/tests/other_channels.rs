@@ -217,3 +217,25 @@ fn a_channel_left_out_of_the_scenario_moves_nothing() {
     }
     assert!(room39_usd(&result, "state_trade", 0..24) > 0.0);
 }
+
+#[test]
+fn each_channel_draws_from_its_own_stream() {
+    // More embassies draw more earnings, and those draws must not shift the couriers' bags:
+    // each process has its own random stream, so one channel's draws leave the others
+    // identical.
+    let params = baseline();
+    let mut noisier = params.clone();
+    noisier.diplomats.as_mut().unwrap().embassies += 10;
+    let (a, b) = (
+        run_replicate(&params, 5, 0).unwrap(),
+        run_replicate(&noisier, 5, 0).unwrap(),
+    );
+    let months = 0..a.cny_per_usd.len();
+    let couriers = room39_usd(&a, "cash_couriers", months.clone());
+    assert!(couriers > 0.0);
+    assert_eq!(couriers, room39_usd(&b, "cash_couriers", months.clone()));
+    assert_ne!(
+        room39_usd(&a, "diplomats", months.clone()),
+        room39_usd(&b, "diplomats", months)
+    );
+}

@@ -359,7 +359,14 @@ fn companies_send_nothing_on_a_closed_day_and_draw_down_quota_on_an_open_one() {
         let day = world.calendar.day_of(date).unwrap();
         yalu_model::process::directives::run(&mut world, &params, day);
         let quota = world.quota_left.clone();
-        yalu_model::process::state_smuggling::run(&mut world, &params, &mut rng, day).unwrap();
+        yalu_model::process::state_smuggling::run(
+            &mut world,
+            &params,
+            &mut rng,
+            &mut Vec::new(),
+            day,
+        )
+        .unwrap();
         let drawn: f64 = quota
             .iter()
             .zip(&world.quota_left)

@@ -24,25 +24,6 @@ use crate::streams::Rng;
 use crate::units::Fen;
 use crate::world::World;
 
-/// Average days in a month, for the supply households bring in normal times.
-const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
-
-/// Essentials reaching each site's market per day in normal times (no crackdown, no
-/// enforcement), against which the market measures shortfalls.
-pub fn normal_supply(params: &ModelParams) -> Vec<f64> {
-    let Some(h) = &params.households else {
-        return vec![0.0; params.sites.len()];
-    };
-    h.households_at_site
-        .iter()
-        .map(|&n| {
-            f64::from(n) * h.trips_per_month / DAYS_PER_MONTH
-                * h.kg_per_trip
-                * (1.0 - h.seizure_probability_per_trip)
-        })
-        .collect()
-}
-
 /// Runs the day's livelihood trips and updates the essentials supply.
 pub fn run(
     world: &mut World,

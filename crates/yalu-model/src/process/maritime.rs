@@ -75,34 +75,7 @@ use crate::params::{
 use crate::process::price_factor;
 use crate::streams::Rng;
 use crate::units::Fen;
-use crate::world::{Ships, World};
-
-/// The ships at the start: every fleet's ships in port, every counterpart ship at the zone
-/// with a full hold (supply tankers) or an empty one (receiving ships).
-pub fn launch(params: &ModelParams) -> Ships {
-    let mut ships = Ships::default();
-    let Some(m) = &params.maritime else {
-        return ships;
-    };
-    for (f, fleet) in m.fleets.iter().enumerate() {
-        for _ in 0..fleet.ships {
-            ships.fleet.push(f as u16);
-        }
-    }
-    ships.busy_days = vec![0; ships.fleet.len()];
-    for (c, counterpart) in m.counterparts.iter().enumerate() {
-        for _ in 0..counterpart.ships {
-            ships.counterpart_fleet.push(c as u16);
-            ships
-                .counterpart_room
-                .push(counterpart_capacity_units(params, counterpart));
-        }
-    }
-    ships.counterpart_away_days = vec![0; ships.counterpart_fleet.len()];
-    ships.learned_detection =
-        vec![m.prior_detection_probability; m.fleets.len() * SeaRoute::ALL.len()];
-    ships
-}
+use crate::world::World;
 
 /// A full load of a fleet's ship, in its good's unit (kg, or barrels). Panics if the
 /// scenario has no maritime channel.
@@ -110,14 +83,6 @@ pub fn load_units(params: &ModelParams, fleet: usize) -> f64 {
     let m = params.maritime.as_ref().expect("maritime channel");
     let fleet = &m.fleets[fleet];
     fleet.capacity_t * 1000.0 / params.goods[fleet.good.0 as usize].mass_kg_per_unit
-}
-
-fn counterpart_capacity_units(params: &ModelParams, counterpart: &CounterpartFleet) -> f64 {
-    let mass = counterpart
-        .goods
-        .first()
-        .map_or(1.0, |g| params.goods[g.0 as usize].mass_kg_per_unit);
-    counterpart.capacity_t * 1000.0 / mass
 }
 
 /// The smallest full load of any fleet trading a good this counterpart fleet takes: below
@@ -309,7 +274,7 @@ pub fn run(
             ships.counterpart_away_days[c] -= 1;
             if ships.counterpart_away_days[c] == 0 {
                 let fleet = &m.counterparts[ships.counterpart_fleet[c] as usize];
-                ships.counterpart_room[c] = counterpart_capacity_units(params, fleet);
+                ships.counterpart_room[c] = params.counterpart_capacity_units(fleet);
             }
         }
     }

@@ -21,6 +21,14 @@ pub mod pass_up;
 pub mod porters;
 pub mod state_smuggling;
 
+/// Buffers the processes reuse from day to day, so the daily loop allocates nothing. They
+/// belong to the processes, not to the world's state.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// A consignment's options, reused by every plan ([`state_smuggling`]).
+    pub trade_options: Vec<state_smuggling::TradeOption>,
+}
+
 /// A lognormal price factor with mean 1: `exp(s z - s^2 / 2)`.
 pub fn price_factor(rng: &mut Rng, sigma: f64) -> f64 {
     let z: f64 = StandardNormal.sample(rng);

@@ -89,11 +89,13 @@ fn mode_carries(mode: Mode, driven_across: bool) -> bool {
     }
 }
 
-/// Runs the day's planning and crossings for every company.
+/// Runs the day's planning and crossings for every company; `trade_options` is reused
+/// for each plan's options.
 pub fn run(
     world: &mut World,
     params: &ModelParams,
     rng: &mut Rng,
+    trade_options: &mut Vec<TradeOption>,
     day: Day,
 ) -> Result<(), LedgerError> {
     let Some(trade) = &params.state_trade else {
@@ -117,7 +119,7 @@ pub fn run(
     }
     for company in 0..world.companies.bureau.len() {
         if rng.random_bool(trade.planning_probability_per_day) {
-            plan_and_send(world, params, trade, rng, day, company)?;
+            plan_and_send(world, params, trade, rng, trade_options, day, company)?;
         }
     }
     Ok(())
@@ -305,6 +307,7 @@ fn plan_and_send(
     params: &ModelParams,
     trade: &StateTrade,
     rng: &mut Rng,
+    trade_options: &mut Vec<TradeOption>,
     day: Day,
     company: usize,
 ) -> Result<(), LedgerError> {
@@ -317,10 +320,16 @@ fn plan_and_send(
     let drawn =
         f64::from(rng.random_range(spec.consignment_units_min..=spec.consignment_units_max));
     let units = drawn.min(world.quota_left[quota_cell].floor());
-    let mut scratch = std::mem::take(&mut world.option_scratch);
-    options(world, params, day, company, state_good, units, &mut scratch);
-    let chosen = choose(&scratch, trade, rng);
-    world.option_scratch = scratch;
+    options(
+        world,
+        params,
+        day,
+        company,
+        state_good,
+        units,
+        trade_options,
+    );
+    let chosen = choose(trade_options, trade, rng);
     let Some(chosen) = chosen else {
         return Ok(());
     };

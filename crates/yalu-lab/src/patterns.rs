@@ -13,30 +13,7 @@ use yalu_model::indicators::{
 use yalu_model::observe::{Activity, Channel, Outcome, SeaRoute};
 use yalu_model::params::GoodId;
 use yalu_model::params::ModelParams;
-use yalu_model::stats::{quantile_of_sorted, sorted_finite};
-
-/// A simulated figure across replicates.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Band {
-    /// Median.
-    pub median: f64,
-    /// 5th percentile.
-    pub p05: f64,
-    /// 95th percentile.
-    pub p95: f64,
-}
-
-impl Band {
-    /// The band of the finite values; `None` when there are none.
-    pub fn of(values: impl IntoIterator<Item = f64>) -> Option<Band> {
-        let sorted = sorted_finite(values);
-        (!sorted.is_empty()).then(|| Band {
-            median: quantile_of_sorted(&sorted, 0.5),
-            p05: quantile_of_sorted(&sorted, 0.05),
-            p95: quantile_of_sorted(&sorted, 0.95),
-        })
-    }
-}
+use yalu_report::Band;
 
 /// One pattern checked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -67,6 +44,7 @@ pub struct PatternCheck {
 
 /// A pattern's definition: the figure it reads from a replicate (`None` when the
 /// replicate does not cover it) and the accepted interval.
+#[derive(Clone, Copy)]
 pub struct Pattern {
     /// Id.
     pub id: &'static str,

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use yalu_lab::calibration_file::CalibrationFile;
-use yalu_lab::compare::{compare as compare_runs, table};
+use yalu_lab::compare::{compare as compare_runs, render, table};
 use yalu_lab::experiment::Sweep;
 use yalu_lab::sensitivity_file::{Method, SensitivityFile};
 use yalu_report::atomic::{write_file, write_table};
@@ -31,8 +31,8 @@ pub struct CompareArgs {
 
 pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
-    let a = load(Some(&args.a), &registry)?.scenario;
-    let b = load(Some(&args.b), &registry)?.scenario;
+    let a = load(Some(&args.a), &registry)?.0;
+    let b = load(Some(&args.b), &registry)?.0;
     let spec = args.replicates.spec(20, a.seed);
     let progress = progress_bar(2 * u64::from(spec.replicates), "runs (A and B)");
     let differences = compare_runs(&a.params, &b.params, spec, !args.independent, &|| {
@@ -41,35 +41,13 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     .map_err(Failure::run)?;
     progress.finish_and_clear();
     write_table(&table(&differences), &args.out, "compare")?;
-    let mut text = format!(
-        "{} vs {}: {} replicate pairs, {} random numbers\n{:<55} {:>16} {:>16} {:>16}  90% interval of B - A\n",
-        a.name,
-        b.name,
-        spec.replicates,
-        if args.independent {
-            "independent"
-        } else {
-            "common"
-        },
-        "output",
-        "A",
-        "B",
-        "B - A"
-    );
-    for d in differences
-        .iter()
-        .filter(|d| d.mean_difference != 0.0 && !d.metric.starts_with("money."))
-    {
-        text.push_str(&format!(
-            "{:<55} {:>16.3} {:>16.3} {:>16.3}  [{:.3}, {:.3}]\n",
-            d.metric, d.mean_a, d.mean_b, d.mean_difference, d.difference_p05, d.difference_p95
-        ));
-    }
-    text.push_str(&format!(
-        "All outputs, money flows included: {}\n",
-        args.out.join("compare.csv").display()
-    ));
-    print(&text)
+    print(&render(
+        (&a.name, &b.name),
+        spec,
+        !args.independent,
+        &differences,
+        &args.out.join("compare.csv"),
+    ))
 }
 
 #[derive(Debug, clap::Args)]
@@ -184,28 +162,9 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         &out.join(format!("{}-calibrated.toml", calibrated.scenario_name)),
         format!("{}\n", calibrated.scenario_toml).as_bytes(),
     )?;
-    let mut report = format!(
-        "ABC rejection: {} draws, {} accepted (distance <= {:.3}) against {}\n{:<45} {:>22} {:>12} {:>12} {:>12}\n",
-        fit.samples,
-        fit.accepted,
-        fit.tolerance,
-        calibrated.targets,
-        "parameter",
-        "prior",
-        "low",
-        "median",
-        "high"
-    );
-    for p in &fit.posterior {
-        report.push_str(&format!(
-            "{:<45} {:>22} {:>12.4} {:>12.4} {:>12.4}\n",
-            p.parameter,
-            format!("[{}, {}]", p.prior[0], p.prior[1]),
-            p.low,
-            p.median,
-            p.high
-        ));
-    }
-    report.push_str(&format!("Written to {}\n", out.display()));
-    print(&report)
+    print(&format!(
+        "{}Written to {}\n",
+        calibrated.render(),
+        out.display()
+    ))
 }

@@ -3,11 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use yalu_model::ledger::{ActorClass, Purpose};
-use yalu_report::outputs::{Catalog, KeyKind, OUTPUTS};
+use yalu_report::outputs::Catalog;
 use yalu_scenario::{Evidence, Registry};
 
-use crate::{Failure, Format, Loaded, load, print};
+use crate::{Failure, Format, load, print};
 
 pub fn report(out_dir: &Path) -> Result<(), Failure> {
     let started = std::time::Instant::now();
@@ -49,7 +48,7 @@ pub fn check(files: &[PathBuf]) -> Result<(), Failure> {
 
 pub fn evidence(path: Option<&Path>, format: Format, coverage: bool) -> Result<(), Failure> {
     let registry = Registry::embedded();
-    let Loaded { scenario, .. } = load(path, &registry)?;
+    let (scenario, _) = load(path, &registry)?;
     if coverage {
         let table = yalu_scenario::coverage(&scenario.parameters);
         return match format {
@@ -111,40 +110,6 @@ pub fn evidence(path: Option<&Path>, format: Format, coverage: bool) -> Result<(
 }
 
 pub fn outputs(scenario: Option<&Path>) -> Result<(), Failure> {
-    let registry = Registry::embedded();
-    let Loaded { scenario, .. } = load(scenario, &registry)?;
-    let catalog = Catalog::new(&scenario.params);
-    let mut text = format!(
-        "Outputs (ids for compare, sweep metrics and sensitivity outputs); keys for scenario `{}`\n",
-        scenario.name
-    );
-    for def in OUTPUTS {
-        text.push_str(&format!(
-            "\n{}{}\n    unit: {}; aggregation: {}\n    {}\n",
-            def.id,
-            def.key.placeholder(),
-            def.unit,
-            def.aggregation.describe(),
-            def.description
-        ));
-    }
-    for (kind, what) in [
-        (KeyKind::PorterSite, "<site>"),
-        (KeyKind::Channel, "<channel>"),
-        (KeyKind::FxChannel, "<fx channel>"),
-    ] {
-        let keys: Vec<String> = catalog
-            .keys(kind)
-            .into_iter()
-            .filter(|k| !k.is_empty())
-            .collect();
-        text.push_str(&format!("\n{what}: {}", keys.join(", ")));
-    }
-    let names = |names: Vec<&str>| names.join(", ");
-    text.push_str(&format!(
-        "\n<payer>, <payee>: {}\n<purpose>: {}\n",
-        names(ActorClass::ALL.iter().map(|c| c.name()).collect()),
-        names(Purpose::ALL.iter().map(|p| p.name()).collect())
-    ));
-    print(&text)
+    let (scenario, _) = load(scenario, &Registry::embedded())?;
+    print(&Catalog::new(&scenario.params).render(&scenario.name))
 }

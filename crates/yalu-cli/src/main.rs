@@ -13,8 +13,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use yalu_lab::EnsembleSpec;
-use yalu_lab::experiment::ExperimentError;
-use yalu_scenario::{BASELINE, LoadError, Registry, Scenario, SourceText};
+use yalu_lab::experiment::{ExperimentError, load_scenario};
+use yalu_lab::sweep::ScenarioSource;
+use yalu_scenario::{LoadError, Registry, Scenario, SourceText};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -104,6 +105,16 @@ mean and 90% interval of B - A.\nExample: yalu compare scenarios/baseline.toml t
         #[arg(long)]
         scenario: Option<PathBuf>,
     },
+}
+
+/// A scenario run as an ensemble: shared by `run` and `validate`.
+#[derive(Debug, clap::Args)]
+struct EnsembleArgs {
+    /// Scenario file (default: the built-in baseline).
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    #[command(flatten)]
+    replicates: ReplicateArgs,
 }
 
 /// How many replicates, on which seed, on how many threads: shared by `run`, `compare`
@@ -224,26 +235,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// A scenario with the text it was read from (for hashes and parameter overrides).
-struct Loaded {
-    scenario: Scenario,
-    text: SourceText,
-}
-
-/// Loads a scenario file, or the built-in baseline.
-fn load(path: Option<&Path>, registry: &Registry) -> Result<Loaded, Failure> {
-    let text = match path {
-        None => SourceText::new("<baseline>", BASELINE),
-        Some(path) => SourceText::new(
-            path.display().to_string(),
-            std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-                path: path.display().to_string(),
-                source,
-            })?,
-        ),
-    };
-    let scenario = Scenario::parse(&text, registry).map_err(LoadError::from)?;
-    Ok(Loaded { scenario, text })
+/// Loads a scenario file, or the built-in baseline, with the text it was read from.
+fn load(path: Option<&Path>, registry: &Registry) -> Result<(Scenario, SourceText), Failure> {
+    let source = path.map_or(ScenarioSource::Baseline, |p| {
+        ScenarioSource::File(p.to_path_buf())
+    });
+    Ok(load_scenario(&source, registry)?)
 }
 
 /// A progress bar on standard error; hidden when it is not a terminal.

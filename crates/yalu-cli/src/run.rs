@@ -5,21 +5,18 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use sha2::{Digest, Sha256};
-use yalu_lab::patterns::{PatternCheck, check_patterns};
+use yalu_lab::patterns::{check_patterns, render};
 use yalu_lab::{for_each_replicate, run_ensemble};
 use yalu_report::atomic::write_file;
 use yalu_report::{Manifest, RunWriter};
 use yalu_scenario::Registry;
 
-use crate::{Failure, Loaded, ReplicateArgs, load, print, progress_bar};
+use crate::{EnsembleArgs, Failure, load, print, progress_bar};
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// Scenario file (default: the built-in baseline).
-    #[arg(long)]
-    scenario: Option<PathBuf>,
     #[command(flatten)]
-    replicates: ReplicateArgs,
+    ensemble: EnsembleArgs,
     /// Output folder (default: out/<scenario name>).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -33,8 +30,8 @@ pub struct RunArgs {
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
-    let Loaded { scenario, text } = load(args.scenario.as_deref(), &registry)?;
-    let spec = args.replicates.spec(1, scenario.seed);
+    let (scenario, text) = load(args.ensemble.scenario.as_deref(), &registry)?;
+    let spec = args.ensemble.replicates.spec(1, scenario.seed);
     let out_dir = args
         .out
         .unwrap_or_else(|| Path::new("out").join(&scenario.name));
@@ -88,11 +85,8 @@ fn sha256_hex(text: &str) -> String {
 
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
-    /// Scenario file (default: the built-in baseline).
-    #[arg(long)]
-    scenario: Option<PathBuf>,
     #[command(flatten)]
-    replicates: ReplicateArgs,
+    ensemble: EnsembleArgs,
     /// Folder for validation.json (default: out/<scenario name>, beside the run's outputs).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -100,8 +94,8 @@ pub struct ValidateArgs {
 
 pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
-    let Loaded { scenario, .. } = load(args.scenario.as_deref(), &registry)?;
-    let spec = args.replicates.spec(10, scenario.seed);
+    let (scenario, _) = load(args.ensemble.scenario.as_deref(), &registry)?;
+    let spec = args.ensemble.replicates.spec(10, scenario.seed);
     let progress = progress_bar(u64::from(spec.replicates), "replicates");
     let results =
         run_ensemble(&scenario.params, spec, &|| progress.inc(1)).map_err(Failure::run)?;
@@ -112,7 +106,12 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         .unwrap_or_else(|| Path::new("out").join(&scenario.name));
     let json = serde_json::to_string_pretty(&checks).expect("serializes") + "\n";
     write_file(&out.join("validation.json"), json.as_bytes())?;
-    print(&render(&scenario.name, spec.replicates, &checks, &out))?;
+    print(&render(
+        &scenario.name,
+        spec.replicates,
+        &checks,
+        &out.join("validation.json"),
+    ))?;
     let missed: Vec<&str> = checks
         .iter()
         .filter(|c| c.covered && c.kind == "emergent" && c.pass == Some(false))
@@ -126,37 +125,4 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
             missed.join(", ")
         )))
     }
-}
-
-fn render(scenario: &str, replicates: u32, checks: &[PatternCheck], out: &Path) -> String {
-    let mut text = format!(
-        "Patterns for scenario `{scenario}`, {replicates} replicates (median [5%, 95%])\n{:<5} {:<9} {:<6} {:<44} {:<32} {}\n",
-        "id", "kind", "result", "pattern", "target (tolerance)", "simulated"
-    );
-    for c in checks {
-        let result = match (c.covered, c.pass) {
-            (false, _) => "n/c",
-            (true, Some(true)) => "pass",
-            (true, Some(false)) => "MISS",
-            (true, None) => "-",
-        };
-        let simulated = c
-            .simulated
-            .map(|s| format!("{:.3} [{:.3}, {:.3}]", s.median, s.p05, s.p95))
-            .unwrap_or_else(|| "not covered by this scenario".into());
-        text.push_str(&format!(
-            "{:<5} {:<9} {:<6} {:<44} {:<32} {}\n",
-            c.id,
-            c.kind,
-            result,
-            c.description,
-            format!("{} ({})", c.target, c.tolerance),
-            simulated
-        ));
-    }
-    text.push_str(&format!(
-        "n/c: not covered (the scenario lacks the channel or period). Written to {}\n",
-        out.join("validation.json").display()
-    ));
-    text
 }

@@ -24,7 +24,7 @@ use yalu_scenario::overrides::rewritten_as_assumptions;
 
 use crate::calibrate::{Calibration, Target, abc_rejection};
 use crate::design::ParameterRange;
-use crate::experiment::{Base, ExperimentError, located, measure_points, read};
+use crate::experiment::{Base, ExperimentError, measure_points, read};
 use crate::patterns::{Pattern, patterns};
 use crate::sweep::{Locator, Problem, ScenarioSource};
 use crate::thread_pool;
@@ -70,6 +70,36 @@ pub struct Calibrated {
     pub targets: String,
 }
 
+impl Calibrated {
+    /// The fit as text: draws, acceptance and each parameter's posterior.
+    pub fn render(&self) -> String {
+        let fit = &self.fit;
+        let mut text = format!(
+            "ABC rejection: {} draws, {} accepted (distance <= {:.3}) against {}\n{:<45} {:>22} {:>12} {:>12} {:>12}\n",
+            fit.samples,
+            fit.accepted,
+            fit.tolerance,
+            self.targets,
+            "parameter",
+            "prior",
+            "low",
+            "median",
+            "high"
+        );
+        for p in &fit.posterior {
+            text.push_str(&format!(
+                "{:<45} {:>22} {:>12.4} {:>12.4} {:>12.4}\n",
+                p.parameter,
+                format!("[{}, {}]", p.prior[0], p.prior[1]),
+                p.low,
+                p.median,
+                p.high
+            ));
+        }
+        text
+    }
+}
+
 impl CalibrationFile {
     /// Reads and checks `file`.
     pub fn load(file: &Path, registry: &Registry) -> Result<CalibrationFile, ExperimentError> {
@@ -81,46 +111,21 @@ impl CalibrationFile {
         };
         let raw = at.parse::<RawFile>()?.calibration;
         let base = Base::load(file, &ScenarioSource::named(file, &raw.scenario), registry)?;
-        let position = |item: &Spanned<String>| at.line_column(item.span().start);
         if *raw.replicates.get_ref() == 0 {
-            return Err(located(
-                &name,
-                at.line_column(raw.replicates.span().start),
-                "calibration.replicates",
-                Problem::ZeroReplicates,
-            )
-            .into());
-        }
-        let mut ranges = Vec::new();
-        for parameter in &raw.parameters {
-            let path = parameter.get_ref();
-            let at_parameter = |problem| {
-                located(
-                    &name,
-                    position(parameter),
-                    "calibration.parameters",
-                    problem,
+            return Err(at
+                .error(
+                    raw.replicates.span().start,
+                    "calibration.replicates",
+                    Problem::ZeroReplicates,
                 )
-            };
-            base.check_path(path).map_err(|reason| {
-                at_parameter(Problem::UnknownParameter {
-                    path: path.clone(),
-                    reason,
-                })
-            })?;
-            let Some(([low, high], true)) = base.range(path) else {
-                return Err(at_parameter(Problem::NotAnAssumption(path.clone())).into());
-            };
-            ranges.push(
-                ParameterRange::new(path.clone(), low, high).map_err(|e| at_parameter(e.into()))?,
-            );
+                .into());
         }
+        let ranges = base.ranges(&at, &raw.parameters, "calibration.parameters", true)?;
         let all = patterns();
         let ids: Vec<String> = all.iter().map(|p| p.id.to_owned()).collect();
         let mut picked = Vec::new();
         for id in &raw.patterns {
-            let at_pattern =
-                |problem| located(&name, position(id), "calibration.patterns", problem);
+            let at_pattern = |problem| at.error(id.span().start, "calibration.patterns", problem);
             let pattern = all.iter().find(|p| p.id == id.get_ref()).ok_or_else(|| {
                 at_pattern(Problem::UnknownPattern {
                     id: id.get_ref().clone(),

@@ -3,6 +3,8 @@
 //! difference B - A in each replicate reflects the scenarios, not the luck of the draw;
 //! without them, B runs on a different master seed.
 
+use std::path::Path;
+
 use yalu_model::ModelParams;
 use yalu_model::stats::quantile_of_sorted;
 use yalu_report::outputs::values;
@@ -131,4 +133,42 @@ pub fn table(differences: &[Difference]) -> Table {
             ("difference_p95", number(|d| d.difference_p95)),
         ],
     }
+}
+
+/// The differences as text: every output that differs, money flows left to the table at
+/// `written_to`.
+pub fn render(
+    (a, b): (&str, &str),
+    spec: EnsembleSpec,
+    common_random_numbers: bool,
+    differences: &[Difference],
+    written_to: &Path,
+) -> String {
+    let replicates = spec.replicates;
+    let mut text = format!(
+        "{a} vs {b}: {replicates} replicate pairs, {} random numbers\n{:<55} {:>16} {:>16} {:>16}  90% interval of B - A\n",
+        if common_random_numbers {
+            "common"
+        } else {
+            "independent"
+        },
+        "output",
+        "A",
+        "B",
+        "B - A"
+    );
+    for d in differences
+        .iter()
+        .filter(|d| d.mean_difference != 0.0 && !d.metric.starts_with("money."))
+    {
+        text.push_str(&format!(
+            "{:<55} {:>16.3} {:>16.3} {:>16.3}  [{:.3}, {:.3}]\n",
+            d.metric, d.mean_a, d.mean_b, d.mean_difference, d.difference_p05, d.difference_p95
+        ));
+    }
+    text.push_str(&format!(
+        "All outputs, money flows included: {}\n",
+        written_to.display()
+    ));
+    text
 }

@@ -15,10 +15,13 @@ use yalu_scenario::{BASELINE, Evidence, LoadError, Registry, Scenario, SourceTex
 use yalu_report::outputs::{Catalog, OutputSet};
 use yalu_report::table::{ColumnData, Table};
 
+use toml::Spanned;
+
 use crate::LabError;
+use crate::design::ParameterRange;
 use crate::store::{StoreError, SweepStore};
 use crate::sweep::{
-    MetricSummary, Problem, ScenarioSource, SpecError, SweepError, SweepFile, SweepSpec,
+    Locator, MetricSummary, Problem, ScenarioSource, SpecError, SweepError, SweepFile, SweepSpec,
     SweepSummary, run_sweep, summarize,
 };
 
@@ -133,6 +136,25 @@ impl ExperimentError {
     }
 }
 
+/// Loads a scenario (the built-in baseline or a file) with the text it was read from (for
+/// hashes and parameter overrides).
+pub fn load_scenario(
+    source: &ScenarioSource,
+    registry: &Registry,
+) -> Result<(Scenario, SourceText), LoadError> {
+    let text = match source {
+        ScenarioSource::Baseline => SourceText::new("<baseline>", BASELINE),
+        ScenarioSource::File(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+                path: path.display().to_string(),
+                source,
+            })?;
+            SourceText::new(path.display().to_string(), text)
+        }
+    };
+    Ok((Scenario::parse(&text, registry)?, text))
+}
+
 /// The scenario an experiment file names, with the text overrides apply to.
 pub struct Base {
     /// The experiment file, as errors name it.
@@ -150,17 +172,7 @@ impl Base {
         scenario: &ScenarioSource,
         registry: &Registry,
     ) -> Result<Base, LoadError> {
-        let text = match scenario {
-            ScenarioSource::Baseline => SourceText::new("<baseline>", BASELINE),
-            ScenarioSource::File(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-                    path: path.display().to_string(),
-                    source,
-                })?;
-                SourceText::new(path.display().to_string(), text)
-            }
-        };
-        let scenario = Scenario::parse(&text, registry)?;
+        let (scenario, text) = load_scenario(scenario, registry)?;
         Ok(Base {
             file: file.display().to_string(),
             text,
@@ -203,6 +215,41 @@ impl Base {
             Evidence::Assumption { range, .. } => range.map(|r| (r, true)),
             Evidence::Source { range, .. } => range.map(|r| (r, false)),
         }
+    }
+
+    /// Each parameter's recorded range (for `assumptions_only`, only an assumption's),
+    /// every problem located at the parameter's `field` in the file.
+    pub(crate) fn ranges(
+        &self,
+        at: &Locator,
+        parameters: &[Spanned<String>],
+        field: &str,
+        assumptions_only: bool,
+    ) -> Result<Vec<ParameterRange>, SpecError> {
+        parameters
+            .iter()
+            .map(|parameter| {
+                let path = parameter.get_ref();
+                let fail = |problem| at.error(parameter.span().start, field, problem);
+                self.check_path(path).map_err(|reason| {
+                    fail(Problem::UnknownParameter {
+                        path: path.clone(),
+                        reason,
+                    })
+                })?;
+                let ([low, high], _) = self
+                    .range(path)
+                    .filter(|(_, assumption)| *assumption || !assumptions_only)
+                    .ok_or_else(|| {
+                        fail(if assumptions_only {
+                            Problem::NotAnAssumption(path.clone())
+                        } else {
+                            Problem::NoRange(path.clone())
+                        })
+                    })?;
+                ParameterRange::new(path.clone(), low, high).map_err(|e| fail(e.into()))
+            })
+            .collect()
     }
 
     /// A problem with the analysis, naming the file.
@@ -339,20 +386,4 @@ pub(crate) fn read(file: &Path) -> Result<String, SpecError> {
         file: file.display().to_string(),
         source,
     })
-}
-
-/// A problem at a located item of an experiment file.
-pub(crate) fn located(
-    file: &str,
-    (line, column): (usize, usize),
-    field: impl Into<String>,
-    problem: Problem,
-) -> SpecError {
-    SpecError::Invalid {
-        file: file.to_owned(),
-        line,
-        column,
-        field: field.into(),
-        problem,
-    }
 }

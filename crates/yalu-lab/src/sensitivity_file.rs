@@ -27,11 +27,9 @@ use yalu_report::table::{ColumnData, Table};
 use yalu_scenario::Registry;
 
 use crate::design::{ParameterRange, morris, saltelli};
-use crate::experiment::{
-    Base, ExperimentError, located, mean_over_replicates, measure_points, read,
-};
+use crate::experiment::{Base, ExperimentError, mean_over_replicates, measure_points, read};
 use crate::sensitivity::{BootstrapConfig, morris_effects, sobol_indices};
-use crate::sweep::{Locator, Problem, ScenarioSource};
+use crate::sweep::{Locator, ScenarioSource};
 use crate::thread_pool;
 
 /// The design and estimator.
@@ -140,43 +138,19 @@ impl SensitivityFile {
             &ScenarioSource::named(file, &common.scenario),
             registry,
         )?;
-        let position = |item: &Spanned<String>| at.line_column(item.span().start);
         let ids: Vec<String> = common.outputs.iter().map(|o| o.get_ref().clone()).collect();
         let outputs = Catalog::new(&base.scenario.params)
             .resolve(&ids)
             .map_err(|unknown| {
                 let item = &common.outputs[ids.iter().position(|i| *i == unknown.id).unwrap_or(0)];
-                located(&name, position(item), "sensitivity.outputs", unknown.into())
+                at.error(item.span().start, "sensitivity.outputs", unknown.into())
             })?;
         if common.replicates == 0 || common.parameters.is_empty() {
             return Err(
                 base.analysis_error("expected at least one parameter and at least one replicate")
             );
         }
-        let mut ranges = Vec::new();
-        for parameter in &common.parameters {
-            let path = parameter.get_ref();
-            let at_parameter = |problem| {
-                located(
-                    &name,
-                    position(parameter),
-                    "sensitivity.parameters",
-                    problem,
-                )
-            };
-            base.check_path(path).map_err(|reason| {
-                at_parameter(Problem::UnknownParameter {
-                    path: path.clone(),
-                    reason,
-                })
-            })?;
-            let ([low, high], _) = base
-                .range(path)
-                .ok_or_else(|| at_parameter(Problem::NoRange(path.clone())))?;
-            ranges.push(
-                ParameterRange::new(path.clone(), low, high).map_err(|e| at_parameter(e.into()))?,
-            );
-        }
+        let ranges = base.ranges(&at, &common.parameters, "sensitivity.parameters", false)?;
         Ok(SensitivityFile {
             base,
             ranges,

@@ -607,6 +607,43 @@ impl Catalog {
             .collect()
     }
 
+    /// Every family with its key, unit, aggregation and meaning, then the keys, as text
+    /// (`yalu outputs`).
+    pub fn render(&self, scenario: &str) -> String {
+        let mut text = format!(
+            "Outputs (ids for compare, sweep metrics and sensitivity outputs); keys for scenario `{scenario}`\n"
+        );
+        for def in OUTPUTS {
+            text.push_str(&format!(
+                "\n{}{}\n    unit: {}; aggregation: {}\n    {}\n",
+                def.id,
+                def.key.placeholder(),
+                def.unit,
+                def.aggregation.describe(),
+                def.description
+            ));
+        }
+        for (kind, what) in [
+            (KeyKind::PorterSite, "<site>"),
+            (KeyKind::Channel, "<channel>"),
+            (KeyKind::FxChannel, "<fx channel>"),
+        ] {
+            let keys: Vec<String> = self
+                .keys(kind)
+                .into_iter()
+                .filter(|k| !k.is_empty())
+                .collect();
+            text.push_str(&format!("\n{what}: {}", keys.join(", ")));
+        }
+        let names = |names: Vec<&str>| names.join(", ");
+        text.push_str(&format!(
+            "\n<payer>, <payee>: {}\n<purpose>: {}\n",
+            names(ActorClass::ALL.iter().map(|c| c.name()).collect()),
+            names(Purpose::ALL.iter().map(|p| p.name()).collect())
+        ));
+        text
+    }
+
     /// Checks `ids` and gives them as a set to measure.
     pub fn resolve(&self, ids: &[String]) -> Result<OutputSet, UnknownOutput> {
         let missing = ids

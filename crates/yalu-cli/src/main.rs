@@ -3,8 +3,8 @@
 //! sensitivity files), 1 when a run fails or a validated pattern misses.
 
 mod experiments;
+mod info;
 mod run;
-mod validate;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,7 +12,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use yalu_scenario::{BASELINE, Evidence, LoadError, Registry, Scenario, SourceText};
+use yalu_lab::EnsembleSpec;
+use yalu_lab::experiment::{ExperimentError, load_scenario};
+use yalu_lab::sweep::ScenarioSource;
+use yalu_scenario::{LoadError, Registry, Scenario, SourceText};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -25,7 +28,8 @@ Examples:
   yalu validate --replicates 20            check patterns P1-P15 against the evidence
   yalu report out/baseline                 a self-contained HTML report
   yalu check scenarios/baseline.toml       validate a scenario file
-  yalu evidence --format json              every input with its source or assumption";
+  yalu evidence --format json              every input with its source or assumption
+  yalu outputs                             every output id experiments can ask for";
 
 /// Yalu: an evidence-backed agent-based simulator of North Korea's state-run smuggling
 /// and foreign-currency network, for sanctions analysis and research.
@@ -60,12 +64,12 @@ mean and 90% interval of B - A.\nExample: yalu compare scenarios/baseline.toml t
     Sensitivity(experiments::SensitivityArgs),
     /// Check a scenario's patterns (P1-P15) against the evidence; exit 1 if an emergent one misses.
     #[command(after_help = "Example: yalu validate --replicates 20 --out out/validation")]
-    Validate(validate::ValidateArgs),
+    Validate(run::ValidateArgs),
     /// Fit assumptions to emergent patterns by approximate Bayesian computation.
     #[command(
         after_help = "Writes calibration.json and <scenario>-calibrated.toml.\nExample: yalu calibrate sweeps/calibration.toml"
     )]
-    Calibrate(validate::CalibrateArgs),
+    Calibrate(experiments::CalibrateArgs),
     /// Write report.html (self-contained) and charts for a run's output folder.
     #[command(after_help = "Example: yalu report out/baseline")]
     Report {
@@ -93,6 +97,56 @@ mean and 90% interval of B - A.\nExample: yalu compare scenarios/baseline.toml t
         #[arg(long)]
         coverage: bool,
     },
+    /// List every output id (for compare, sweep and sensitivity files) with its unit,
+    /// aggregation and meaning.
+    #[command(after_help = "Example: yalu outputs --scenario scenarios/courier-2014.toml")]
+    Outputs {
+        /// Scenario whose sites key the porter outputs (default: the built-in baseline).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+    },
+}
+
+/// A scenario run as an ensemble: shared by `run` and `validate`.
+#[derive(Debug, clap::Args)]
+struct EnsembleArgs {
+    /// Scenario file (default: the built-in baseline).
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    #[command(flatten)]
+    replicates: ReplicateArgs,
+}
+
+/// How many replicates, on which seed, on how many threads: shared by `run`, `compare`
+/// and `validate`.
+#[derive(Debug, clap::Args)]
+struct ReplicateArgs {
+    /// Replicates (default: 1 for run, 10 for validate, 20 pairs for compare).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    replicates: Option<u32>,
+    /// Master seed (default: the scenario's seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    #[command(flatten)]
+    threads: ThreadArgs,
+}
+
+impl ReplicateArgs {
+    fn spec(&self, default_replicates: u32, scenario_seed: u64) -> EnsembleSpec {
+        EnsembleSpec {
+            seed: self.seed.unwrap_or(scenario_seed),
+            replicates: self.replicates.unwrap_or(default_replicates),
+            threads: self.threads.threads,
+        }
+    }
+}
+
+/// Worker threads, shared by every command that runs the model.
+#[derive(Debug, clap::Args)]
+struct ThreadArgs {
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -110,6 +164,22 @@ enum Failure {
 impl From<LoadError> for Failure {
     fn from(e: LoadError) -> Failure {
         Failure::BadInput(miette::Report::new(e))
+    }
+}
+
+impl From<ExperimentError> for Failure {
+    fn from(e: ExperimentError) -> Failure {
+        match e {
+            ExperimentError::Scenario(e) => e.into(),
+            e if e.is_bad_input() => Failure::bad_input(e),
+            e => Failure::run(e),
+        }
+    }
+}
+
+impl From<yalu_report::ReportError> for Failure {
+    fn from(e: yalu_report::ReportError) -> Failure {
+        Failure::run(e)
     }
 }
 
@@ -135,15 +205,16 @@ fn main() -> ExitCode {
         Command::Compare(args) => experiments::compare(args),
         Command::Sweep(args) => experiments::sweep(args),
         Command::Sensitivity(args) => experiments::sensitivity(args),
-        Command::Validate(args) => validate::validate(args),
-        Command::Calibrate(args) => validate::calibrate(args),
-        Command::Report { out_dir } => report(&out_dir),
-        Command::Check { files } => check(&files),
+        Command::Validate(args) => run::validate(args),
+        Command::Calibrate(args) => experiments::calibrate(args),
+        Command::Report { out_dir } => info::report(&out_dir),
+        Command::Check { files } => info::check(&files),
         Command::Evidence {
             scenario,
             format,
             coverage,
-        } => evidence(scenario.as_deref(), format, coverage),
+        } => info::evidence(scenario.as_deref(), format, coverage),
+        Command::Outputs { scenario } => info::outputs(scenario.as_deref()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -164,26 +235,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// A scenario with the text it was read from (for hashes and parameter overrides).
-struct Loaded {
-    scenario: Scenario,
-    text: SourceText,
-}
-
-/// Loads a scenario file, or the built-in baseline.
-fn load(path: Option<&Path>, registry: &Registry) -> Result<Loaded, Failure> {
-    let text = match path {
-        None => SourceText::new("<baseline>", BASELINE),
-        Some(path) => SourceText::new(
-            path.display().to_string(),
-            std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-                path: path.display().to_string(),
-                source,
-            })?,
-        ),
-    };
-    let scenario = Scenario::parse(&text, registry).map_err(LoadError::from)?;
-    Ok(Loaded { scenario, text })
+/// Loads a scenario file, or the built-in baseline, with the text it was read from.
+fn load(path: Option<&Path>, registry: &Registry) -> Result<(Scenario, SourceText), Failure> {
+    let source = path.map_or(ScenarioSource::Baseline, |p| {
+        ScenarioSource::File(p.to_path_buf())
+    });
+    Ok(load_scenario(&source, registry)?)
 }
 
 /// A progress bar on standard error; hidden when it is not a terminal.
@@ -204,105 +261,4 @@ fn print(text: &str) -> Result<(), Failure> {
         .lock()
         .write_all(text.as_bytes())
         .map_err(Failure::run)
-}
-
-fn report(out_dir: &Path) -> Result<(), Failure> {
-    let started = std::time::Instant::now();
-    let path = yalu_report::html::write_report(out_dir).map_err(|e| match e {
-        yalu_report::ReportError::MissingOutputs { .. } => Failure::bad_input(e),
-        other => Failure::run(other),
-    })?;
-    print(&format!(
-        "Wrote {} and charts/ in {:.2} s\n",
-        path.display(),
-        started.elapsed().as_secs_f64()
-    ))
-}
-
-fn check(files: &[PathBuf]) -> Result<(), Failure> {
-    let registry = Registry::embedded();
-    let mut failures = Vec::new();
-    for file in files {
-        match yalu_scenario::load(file, &registry) {
-            Ok(scenario) => print(&format!(
-                "{}: ok ({}, {} inputs with evidence)\n",
-                file.display(),
-                scenario.name,
-                scenario.parameters.len()
-            ))?,
-            Err(e) => failures.push(e),
-        }
-    }
-    match failures.pop() {
-        None => Ok(()),
-        Some(last) => {
-            for e in failures {
-                eprintln!("{:?}", miette::Report::new(e));
-            }
-            Err(last.into())
-        }
-    }
-}
-
-fn evidence(path: Option<&Path>, format: Format, coverage: bool) -> Result<(), Failure> {
-    let registry = Registry::embedded();
-    let Loaded { scenario, .. } = load(path, &registry)?;
-    if coverage {
-        let table = yalu_scenario::coverage(&scenario.parameters);
-        return match format {
-            Format::Json => print(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&table).expect("serializes")
-            )),
-            Format::Table => {
-                let mut text = format!(
-                    "Evidence coverage for scenario `{}`\n{:<20} {:>8} {:>8} {:>11} {:>9}\n",
-                    scenario.name, "submodel", "inputs", "sourced", "assumptions", "sourced %"
-                );
-                for row in &table {
-                    text.push_str(&format!(
-                        "{:<20} {:>8} {:>8} {:>11} {:>8.0}%\n",
-                        row.submodel,
-                        row.inputs,
-                        row.sourced,
-                        row.assumptions,
-                        100.0 * row.sourced_share
-                    ));
-                }
-                print(&text)
-            }
-        };
-    }
-    let document = scenario.evidence_document(&registry);
-    match format {
-        Format::Json => print(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&document).expect("serializes")
-        )),
-        Format::Table => {
-            let mut text = format!(
-                "Evidence for scenario `{}` ({} inputs)\n\n",
-                scenario.name,
-                scenario.parameters.len()
-            );
-            for p in &scenario.parameters {
-                let evidence = match &p.evidence {
-                    Evidence::Source { id, location, .. } => format!("source {id}: {location}"),
-                    Evidence::Assumption { reason, range } => match range {
-                        Some([low, high]) => format!("assumption, range [{low}, {high}]: {reason}"),
-                        None => format!("assumption: {reason}"),
-                    },
-                };
-                text.push_str(&format!(
-                    "{}\n    {} {}\n    {}\n",
-                    p.path, p.value, p.unit, evidence
-                ));
-            }
-            text.push_str("\nSources cited\n");
-            for source in &document.sources {
-                text.push_str(&format!("  {}: {}\n", source.id, source.citation()));
-            }
-            print(&text)
-        }
-    }
 }

@@ -1,29 +1,22 @@
-//! `yalu run`: replicates streamed into the output folder.
+//! `yalu run` (replicates streamed into the output folder) and `yalu validate` (the
+//! patterns of docs/ODD.md checked against a scenario's replicates).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use sha2::{Digest, Sha256};
-use yalu_lab::{EnsembleSpec, for_each_replicate};
+use yalu_lab::patterns::{check_patterns, render};
+use yalu_lab::{for_each_replicate, run_ensemble};
+use yalu_report::atomic::write_file;
 use yalu_report::{Manifest, RunWriter};
 use yalu_scenario::Registry;
 
-use crate::{Failure, Loaded, load, print, progress_bar};
+use crate::{EnsembleArgs, Failure, load, print, progress_bar};
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// Scenario file (default: the built-in baseline).
-    #[arg(long)]
-    scenario: Option<PathBuf>,
-    /// Master seed (default: the scenario's seed).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Number of replicates.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-    replicates: u32,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
+    #[command(flatten)]
+    ensemble: EnsembleArgs,
     /// Output folder (default: out/<scenario name>).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -37,19 +30,14 @@ pub struct RunArgs {
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
-    let Loaded { scenario, text } = load(args.scenario.as_deref(), &registry)?;
-    let seed = args.seed.unwrap_or(scenario.seed);
+    let (scenario, text) = load(args.ensemble.scenario.as_deref(), &registry)?;
+    let spec = args.ensemble.replicates.spec(1, scenario.seed);
     let out_dir = args
         .out
         .unwrap_or_else(|| Path::new("out").join(&scenario.name));
-    let mut writer = RunWriter::create(&out_dir, !args.no_replicate_files).map_err(Failure::run)?;
-    let progress = progress_bar(u64::from(args.replicates), "replicates");
+    let mut writer = RunWriter::create(&out_dir, !args.no_replicate_files)?;
+    let progress = progress_bar(u64::from(spec.replicates), "replicates");
     let started = Instant::now();
-    let spec = EnsembleSpec {
-        seed,
-        replicates: args.replicates,
-        threads: args.threads,
-    };
     for_each_replicate(&scenario.params, spec, &|| progress.inc(1), &mut |result| {
         Ok(writer.add(&scenario.params, &result)?)
     })
@@ -62,8 +50,8 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         scenario: scenario.name.clone(),
         scenario_file: text.name.clone(),
         scenario_sha256: sha256_hex(&text.text),
-        seed,
-        replicates: args.replicates,
+        seed: spec.seed,
+        replicates: spec.replicates,
         first_day: scenario.params.first_day.to_string(),
         last_day: scenario.params.last_day.to_string(),
         wall_time_s,
@@ -71,16 +59,15 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let evidence = serde_json::to_string_pretty(&scenario.evidence_document(&registry))
         .expect("evidence serializes");
-    let summary = writer
-        .finish(&manifest, &[("scenario.json", evidence)])
-        .map_err(Failure::run)?;
+    let summary = writer.finish(&manifest, &[("scenario.json", evidence)])?;
     if !args.quiet {
         print(&format!(
-            "{} {} to {}, seed {seed}, {} replicate(s) in {wall_time_s:.2} s; ledger balanced in every replicate.\n{}\nOutputs in {}\n",
+            "{} {} to {}, seed {}, {} replicate(s) in {wall_time_s:.2} s; ledger balanced in every replicate.\n{}\nOutputs in {}\n",
             scenario.name,
             scenario.params.first_day,
             scenario.params.last_day,
-            args.replicates,
+            spec.seed,
+            spec.replicates,
             summary.render(),
             out_dir.display()
         ))?;
@@ -89,9 +76,53 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
 }
 
 /// SHA-256 of a text, as lowercase hex.
-pub fn sha256_hex(text: &str) -> String {
+fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    ensemble: EnsembleArgs,
+    /// Folder for validation.json (default: out/<scenario name>, beside the run's outputs).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
+    let registry = Registry::embedded();
+    let (scenario, _) = load(args.ensemble.scenario.as_deref(), &registry)?;
+    let spec = args.ensemble.replicates.spec(10, scenario.seed);
+    let progress = progress_bar(u64::from(spec.replicates), "replicates");
+    let results =
+        run_ensemble(&scenario.params, spec, &|| progress.inc(1)).map_err(Failure::run)?;
+    progress.finish_and_clear();
+    let checks = check_patterns(&scenario.params, &results);
+    let out = args
+        .out
+        .unwrap_or_else(|| Path::new("out").join(&scenario.name));
+    let json = serde_json::to_string_pretty(&checks).expect("serializes") + "\n";
+    write_file(&out.join("validation.json"), json.as_bytes())?;
+    print(&render(
+        &scenario.name,
+        spec.replicates,
+        &checks,
+        &out.join("validation.json"),
+    ))?;
+    let missed: Vec<&str> = checks
+        .iter()
+        .filter(|c| c.covered && c.kind == "emergent" && c.pass == Some(false))
+        .map(|c| c.id)
+        .collect();
+    if missed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::run(anyhow::anyhow!(
+            "emergent patterns missed their targets: {}",
+            missed.join(", ")
+        )))
+    }
 }

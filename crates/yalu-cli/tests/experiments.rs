@@ -112,7 +112,7 @@ fn common_random_numbers_narrow_the_interval_of_a_difference() {
         ));
         let row = csv
             .lines()
-            .find(|l| l.starts_with("porters at all sites: income CNY/month,"))
+            .find(|l| l.starts_with("porter.income_cny_per_month,"))
             .expect("porter income compared");
         let cells: Vec<&str> = row.split(',').collect();
         let cell = |back: usize| cells[cells.len() - back].parse::<f64>().unwrap();
@@ -132,7 +132,7 @@ fn a_sweep_runs_resumes_and_refuses_a_foreign_store() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = short_baseline(dir.path(), "short", &[]);
     let sweep = format!(
-        "[sweep]\nname = \"levy\"\nscenario = \"{scenario}\"\nreplicates = 2\nseed = 3\nmetrics = [\"share of consignment value by state smuggling\"]\n\n[design]\nkind = \"grid\"\n\n[[parameters]]\npath = \"state_trade.official_levy_share\"\nvalues = [0.1, 0.3]\n"
+        "[sweep]\nname = \"levy\"\nscenario = \"{scenario}\"\nreplicates = 2\nseed = 3\nmetrics = [\"state_trade.smuggling_value_share\"]\n\n[design]\nkind = \"grid\"\n\n[[parameters]]\npath = \"state_trade.official_levy_share\"\nvalues = [0.1, 0.3]\n"
     );
     std::fs::write(dir.path().join("sweep.toml"), &sweep).unwrap();
     let out = yalu(&["sweep", "sweep.toml", "--out", "sw"], dir.path());
@@ -194,7 +194,7 @@ fn morris_sensitivity_ranks_parameters_over_their_recorded_ranges() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = short_baseline(dir.path(), "short", &[]);
     let sens = format!(
-        "[sensitivity]\nscenario = \"{scenario}\"\nparameters = [\"porter.sites[hyesan].crews\", \"market.rice_price_sigma_per_day\"]\noutputs = [\"porters at all sites: kg sold per year\"]\nseed = 5\n\n[morris]\ntrajectories = 3\nlevels = 4\n"
+        "[sensitivity]\nscenario = \"{scenario}\"\nparameters = [\"porter.sites[hyesan].crews\", \"market.rice_price_sigma_per_day\"]\noutputs = [\"porter.kg_sold_per_year\"]\nseed = 5\n\n[morris]\ntrajectories = 3\nlevels = 4\n"
     );
     std::fs::write(dir.path().join("sens.toml"), sens).unwrap();
     let out = yalu(
@@ -224,7 +224,7 @@ fn morris_sensitivity_ranks_parameters_over_their_recorded_ranges() {
     assert!(mu_star("porter.sites[hyesan].crews") > 0.0);
     assert_eq!(mu_star("market.rice_price_sigma_per_day"), 0.0);
 
-    let unranged = "[sensitivity]\nscenario = \"baseline\"\nparameters = [\"porter.crew_size_min\"]\noutputs = [\"porters at all sites: pay CNY/kg\"]\nseed = 1\n";
+    let unranged = "[sensitivity]\nscenario = \"baseline\"\nparameters = [\"porter.crew_size_min\"]\noutputs = [\"porter.pay_cny_per_kg\"]\nseed = 1\n";
     std::fs::write(dir.path().join("unranged.toml"), unranged).unwrap();
     let out = yalu(&["sensitivity", "unranged.toml"], dir.path());
     assert_eq!(out.status.code(), Some(2));
@@ -319,4 +319,57 @@ fn evidence_coverage_counts_sourced_and_assumed_inputs_per_submodel() {
         .find(|r| r["submodel"] == "profit_split")
         .unwrap();
     assert_eq!(profit_split["sourced_share"], 1.0);
+}
+
+#[test]
+fn an_unknown_output_in_a_sweep_file_is_bad_input_naming_its_line_and_the_nearest_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = "[sweep]\nname = \"typo\"\nscenario = \"baseline\"\nreplicates = 1\nseed = 1\nmetrics = [\n  \"porter.pay_cny_per_kg\",\n  \"fx.totl_usd_per_year\",\n]\n\n[design]\nkind = \"grid\"\n\n[[parameters]]\npath = \"state_trade.official_levy_share\"\nvalues = [0.1]\n";
+    std::fs::write(dir.path().join("typo.toml"), sweep).unwrap();
+    let out = yalu(&["sweep", "typo.toml", "--out", "never"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("typo.toml:8:3: `sweep.metrics`: unknown output `fx.totl_usd_per_year`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("nearest: fx.total_usd_per_year"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("never").exists(), "nothing ran");
+}
+
+#[test]
+fn an_unknown_output_in_a_sensitivity_file_is_located_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let sens = "[sensitivity]\nscenario = \"baseline\"\nparameters = [\"porter.sites[hyesan].crews\"]\noutputs = [\"porter.pay_cny_per_kg[hyesam]\"]\nseed = 1\n";
+    std::fs::write(dir.path().join("sens.toml"), sens).unwrap();
+    let out = yalu(&["sensitivity", "sens.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("sens.toml:4:12: `sensitivity.outputs`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("porter.pay_cny_per_kg[hyesan]"), "{stderr}");
+}
+
+#[test]
+fn outputs_lists_every_id_with_unit_aggregation_and_meaning() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yalu(&["outputs"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for def in yalu_report::outputs::OUTPUTS {
+        assert!(stdout.contains(def.id), "{} not listed", def.id);
+        assert!(stdout.contains(def.unit), "{} unit", def.id);
+        assert!(stdout.contains(def.description), "{} description", def.id);
+    }
+    assert!(
+        stdout.contains("porter.kg_sold_per_year[<site>]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("<site>: hyesan"), "{stdout}");
+    assert!(stdout.contains("total over the run per year (missing = 0)"));
 }

@@ -3,14 +3,18 @@
 //! difference B - A in each replicate reflects the scenarios, not the luck of the draw;
 //! without them, B runs on a different master seed.
 
-use rayon::prelude::*;
-use yalu_model::stats::quantile_of_sorted;
-use yalu_model::{ModelError, ModelParams, ReplicateResult, run_replicate};
+use std::path::Path;
 
+use yalu_model::ModelParams;
+use yalu_model::stats::quantile_of_sorted;
+use yalu_report::outputs::values;
+use yalu_report::table::{ColumnData, Table};
+
+use crate::experiment::{Unit, run_units};
 use crate::{EnsembleSpec, LabError, thread_pool};
 
-/// Named figures of one replicate.
-pub type Metrics = Vec<(String, f64)>;
+/// Every registry output of one replicate, by id.
+type Metrics = Vec<(String, f64)>;
 
 /// The difference B - A of one metric across replicates.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,14 +47,13 @@ pub fn independent_seed(seed: u64) -> u64 {
     seed ^ 0xA5A5_5A5A_DEAD_BEEF
 }
 
-/// Runs A and B for every replicate and summarises the differences of each metric that
-/// `metrics` reports for both (metrics are matched by name; A's order is kept).
+/// Runs A and B for every replicate (`on_done` after each run) and summarises the
+/// differences of each registry output both report (matched by id; A's order is kept).
 pub fn compare(
     a: &ModelParams,
     b: &ModelParams,
     spec: EnsembleSpec,
     common_random_numbers: bool,
-    metrics: &(dyn Fn(&ModelParams, &ReplicateResult) -> Metrics + Sync),
     on_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<Difference>, LabError> {
     let seed_b = if common_random_numbers {
@@ -59,18 +62,23 @@ pub fn compare(
         independent_seed(spec.seed)
     };
     let pool = thread_pool(spec.threads)?;
-    let pairs: Result<Vec<(Metrics, Metrics)>, ModelError> = pool.install(|| {
-        (0..spec.replicates)
-            .into_par_iter()
-            .map(|replicate| {
-                let ra = run_replicate(a, spec.seed, replicate)?;
-                let rb = run_replicate(b, seed_b, replicate)?;
-                on_done();
-                Ok((metrics(a, &ra), metrics(b, &rb)))
+    let units: Vec<Unit> = (0..spec.replicates)
+        .flat_map(|replicate| {
+            [(a, spec.seed), (b, seed_b)].map(|(params, seed)| Unit {
+                params,
+                seed,
+                replicate,
             })
+        })
+        .collect();
+    let metrics = |params: &ModelParams, result| -> Metrics {
+        values(params, &result)
+            .into_iter()
+            .map(|v| (v.id, v.value))
             .collect()
-    });
-    let pairs = pairs?;
+    };
+    let runs = run_units(&pool, &units, &metrics, on_done)?;
+    let pairs: Vec<(&Metrics, &Metrics)> = runs.chunks(2).map(|p| (&p[0], &p[1])).collect();
     let Some((first_a, _)) = pairs.first() else {
         return Ok(Vec::new());
     };
@@ -103,4 +111,64 @@ pub fn compare(
             }
         })
         .collect())
+}
+
+/// The differences as the `compare` table, one row per output.
+pub fn table(differences: &[Difference]) -> Table {
+    let number = |f: fn(&Difference) -> f64| ColumnData::Float(differences.iter().map(f).collect());
+    Table {
+        columns: vec![
+            (
+                "metric",
+                ColumnData::Text(differences.iter().map(|d| d.metric.clone()).collect()),
+            ),
+            (
+                "replicates",
+                ColumnData::Int(differences.iter().map(|d| d.replicates as i64).collect()),
+            ),
+            ("mean_a", number(|d| d.mean_a)),
+            ("mean_b", number(|d| d.mean_b)),
+            ("mean_difference", number(|d| d.mean_difference)),
+            ("difference_p05", number(|d| d.difference_p05)),
+            ("difference_p95", number(|d| d.difference_p95)),
+        ],
+    }
+}
+
+/// The differences as text: every output that differs, money flows left to the table at
+/// `written_to`.
+pub fn render(
+    (a, b): (&str, &str),
+    spec: EnsembleSpec,
+    common_random_numbers: bool,
+    differences: &[Difference],
+    written_to: &Path,
+) -> String {
+    let replicates = spec.replicates;
+    let mut text = format!(
+        "{a} vs {b}: {replicates} replicate pairs, {} random numbers\n{:<55} {:>16} {:>16} {:>16}  90% interval of B - A\n",
+        if common_random_numbers {
+            "common"
+        } else {
+            "independent"
+        },
+        "output",
+        "A",
+        "B",
+        "B - A"
+    );
+    for d in differences
+        .iter()
+        .filter(|d| d.mean_difference != 0.0 && !d.metric.starts_with("money."))
+    {
+        text.push_str(&format!(
+            "{:<55} {:>16.3} {:>16.3} {:>16.3}  [{:.3}, {:.3}]\n",
+            d.metric, d.mean_a, d.mean_b, d.mean_difference, d.difference_p05, d.difference_p95
+        ));
+    }
+    text.push_str(&format!(
+        "All outputs, money flows included: {}\n",
+        written_to.display()
+    ));
+    text
 }

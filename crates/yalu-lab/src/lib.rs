@@ -3,20 +3,26 @@
 //! replicates), paired comparisons with common random numbers, parameter sweeps that
 //! resume, and sensitivity analysis.
 //!
-//! Modules: [`design`] (grids, Latin hypercubes, Saltelli and Morris designs),
-//! [`sensitivity`] (Morris effects, Sobol indices), [`sweep`] and [`store`] (resumable
-//! sweeps in SQLite), [`compare`] (paired scenario comparison).
+//! Modules: [`experiment`] (the runner: design points, overrides, replicates with common
+//! random numbers, outputs, aggregation), [`design`] (grids, Latin hypercubes, Saltelli
+//! and Morris designs), [`sensitivity`] (Morris effects, Sobol indices) and
+//! [`sensitivity_file`] (a sensitivity experiment), [`sweep`] and [`store`] (resumable
+//! sweeps in SQLite), [`compare`] (paired scenario comparison), [`patterns`] (P1-P15),
+//! [`calibrate`] (ABC rejection) and [`calibration_file`] (a calibration experiment).
 #![deny(missing_docs)]
 pub mod calibrate;
+pub mod calibration_file;
 pub mod compare;
 pub mod design;
+pub mod experiment;
 pub mod patterns;
 pub mod sensitivity;
+pub mod sensitivity_file;
 pub mod store;
 pub mod sweep;
 
-use rayon::prelude::*;
-use yalu_model::{ModelError, ModelParams, ReplicateResult, run_replicate};
+use experiment::{Unit, run_units};
+use yalu_model::{ModelError, ModelParams, ReplicateResult};
 
 /// Why an ensemble could not run.
 #[derive(Debug, thiserror::Error)]
@@ -76,17 +82,14 @@ pub fn for_each_replicate(
     let mut first = 0;
     while first < spec.replicates {
         let last = (first + batch).min(spec.replicates);
-        let results: Result<Vec<_>, ModelError> = pool.install(|| {
-            (first..last)
-                .into_par_iter()
-                .map(|replicate| {
-                    let result = run_replicate(params, spec.seed, replicate);
-                    on_done();
-                    result
-                })
-                .collect()
-        });
-        for result in results? {
+        let units: Vec<Unit> = (first..last)
+            .map(|replicate| Unit {
+                params,
+                seed: spec.seed,
+                replicate,
+            })
+            .collect();
+        for result in run_units(&pool, &units, &|_, result| result, on_done)? {
             consume(result).map_err(LabError::Consumer)?;
         }
         first = last;

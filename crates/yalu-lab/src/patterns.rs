@@ -3,6 +3,8 @@
 //! simulated median and 90% band across replicates, and pass or miss. A pattern whose
 //! channel or period the scenario lacks is reported as not covered, never as passed.
 
+use std::path::Path;
+
 use serde::Serialize;
 use yalu_model::ReplicateResult;
 use yalu_model::calendar::{PhaseKind, YearMonth};
@@ -13,30 +15,7 @@ use yalu_model::indicators::{
 use yalu_model::observe::{Activity, Channel, Outcome, SeaRoute};
 use yalu_model::params::GoodId;
 use yalu_model::params::ModelParams;
-use yalu_model::stats::{quantile_of_sorted, sorted_finite};
-
-/// A simulated figure across replicates.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Band {
-    /// Median.
-    pub median: f64,
-    /// 5th percentile.
-    pub p05: f64,
-    /// 95th percentile.
-    pub p95: f64,
-}
-
-impl Band {
-    /// The band of the finite values; `None` when there are none.
-    pub fn of(values: impl IntoIterator<Item = f64>) -> Option<Band> {
-        let sorted = sorted_finite(values);
-        (!sorted.is_empty()).then(|| Band {
-            median: quantile_of_sorted(&sorted, 0.5),
-            p05: quantile_of_sorted(&sorted, 0.05),
-            p95: quantile_of_sorted(&sorted, 0.95),
-        })
-    }
-}
+use yalu_report::Band;
 
 /// One pattern checked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -67,6 +46,7 @@ pub struct PatternCheck {
 
 /// A pattern's definition: the figure it reads from a replicate (`None` when the
 /// replicate does not cover it) and the accepted interval.
+#[derive(Clone, Copy)]
 pub struct Pattern {
     /// Id.
     pub id: &'static str,
@@ -444,6 +424,45 @@ pub fn check_patterns(params: &ModelParams, results: &[ReplicateResult]) -> Vec<
             }
         })
         .collect()
+}
+
+/// The checks as a text table, ending with where they were written.
+pub fn render(
+    scenario: &str,
+    replicates: u32,
+    checks: &[PatternCheck],
+    written_to: &Path,
+) -> String {
+    let mut text = format!(
+        "Patterns for scenario `{scenario}`, {replicates} replicates (median [5%, 95%])\n{:<5} {:<9} {:<6} {:<44} {:<32} {}\n",
+        "id", "kind", "result", "pattern", "target (tolerance)", "simulated"
+    );
+    for c in checks {
+        let result = match (c.covered, c.pass) {
+            (false, _) => "n/c",
+            (true, Some(true)) => "pass",
+            (true, Some(false)) => "MISS",
+            (true, None) => "-",
+        };
+        let simulated = c
+            .simulated
+            .map(|s| format!("{:.3} [{:.3}, {:.3}]", s.median, s.p05, s.p95))
+            .unwrap_or_else(|| "not covered by this scenario".into());
+        text.push_str(&format!(
+            "{:<5} {:<9} {:<6} {:<44} {:<32} {}\n",
+            c.id,
+            c.kind,
+            result,
+            c.description,
+            format!("{} ({})", c.target, c.tolerance),
+            simulated
+        ));
+    }
+    text.push_str(&format!(
+        "n/c: not covered (the scenario lacks the channel or period). Written to {}\n",
+        written_to.display()
+    ));
+    text
 }
 
 #[cfg(test)]

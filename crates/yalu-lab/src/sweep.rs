@@ -18,7 +18,7 @@
 //! scenario = "scenarios/baseline.toml"  # relative to the sweep file, or "baseline"
 //! replicates = 10
 //! seed = 42
-//! metrics = ["vehicles_per_month_after_takeover", "room39_cny_per_year"]
+//! metrics = ["state_trade.vehicles_per_month_after_takeover", "fx.total_usd_per_year"]
 //!
 //! [design]
 //! kind = "grid"                         # "grid" | "latin_hypercube" | "list"
@@ -40,6 +40,8 @@ use yalu_model::stats::quantile_of_sorted;
 use rayon::prelude::*;
 use serde::Deserialize;
 use toml::Spanned;
+
+use yalu_report::outputs::{Catalog, OutputSet, UnknownOutput};
 
 use crate::design::{DesignError, ParameterRange, full_factorial, latin_hypercube};
 use crate::store::{ResultRow, StoreError, SweepStore};
@@ -122,6 +124,28 @@ pub enum Problem {
     /// points...).
     #[error(transparent)]
     Design(#[from] DesignError),
+    /// An output id that the registry does not declare.
+    #[error(transparent)]
+    UnknownOutput(#[from] UnknownOutput),
+    /// A pattern id that is not one of P1-P15.
+    #[error("unknown pattern `{id}`; nearest: {}", nearest.join(", "))]
+    UnknownPattern {
+        /// The id asked for.
+        id: String,
+        /// The closest pattern ids.
+        nearest: Vec<String>,
+    },
+    /// A parameter without a recorded range cannot be sampled.
+    #[error(
+        "parameter `{0}` has no recorded range (give it `range = [low, high]` in the scenario)"
+    )]
+    NoRange(String),
+    /// Only assumptions with a recorded range are calibrated.
+    #[error("`{0}` is not an assumption with a recorded range; only assumptions are calibrated")]
+    NotAnAssumption(String),
+    /// An input pattern cannot be calibrated against.
+    #[error("{0} is an input pattern; calibrate against emergent ones")]
+    InputPattern(String),
 }
 
 /// Why a sweep file could not be read.
@@ -129,7 +153,7 @@ pub enum Problem {
 #[non_exhaustive]
 pub enum SpecError {
     /// The file could not be read.
-    #[error("cannot read sweep file {file}: {source}")]
+    #[error("cannot read experiment file {file}: {source}")]
     Read {
         /// The file.
         file: String,
@@ -180,6 +204,22 @@ pub enum ScenarioSource {
     Baseline,
     /// Any other text: a scenario file, resolved against the sweep file's folder.
     File(PathBuf),
+}
+
+impl ScenarioSource {
+    /// `baseline`, or a path relative to `base_dir`.
+    pub fn relative_to(base_dir: &Path, scenario: &str) -> ScenarioSource {
+        match scenario {
+            "baseline" => ScenarioSource::Baseline,
+            relative => ScenarioSource::File(base_dir.join(relative)),
+        }
+    }
+
+    /// The scenario an experiment `file` names: `baseline`, or a path relative to the
+    /// file's folder.
+    pub fn named(file: &Path, scenario: &str) -> ScenarioSource {
+        ScenarioSource::relative_to(file.parent().unwrap_or(Path::new("")), scenario)
+    }
 }
 
 /// One set of parameter values at which the model is run.
@@ -292,6 +332,8 @@ pub struct SweepFile {
     spec: SweepSpec,
     /// `(line, column)` of each parameter's path, for [`SweepFile::validate`]'s errors.
     path_positions: Vec<(usize, usize)>,
+    /// `(line, column)` of each metric, for [`SweepFile::outputs`]' errors.
+    metric_positions: Vec<(usize, usize)>,
 }
 
 impl SweepFile {
@@ -310,11 +352,7 @@ impl SweepFile {
     /// a relative scenario path against `base_dir`.
     pub fn parse(file: &str, text: &str, base_dir: &Path) -> Result<SweepFile, SpecError> {
         let at = Locator { file, text };
-        let raw: RawFile = toml::from_str(text).map_err(|error| {
-            let offset = error.span().map_or(0, |span| span.start);
-            let field = field_at(text, offset);
-            at.error(offset, field, Problem::Schema(error.message().to_owned()))
-        })?;
+        let raw: RawFile = at.parse()?;
         let RawSweep {
             name,
             scenario,
@@ -323,10 +361,10 @@ impl SweepFile {
             metrics,
         } = raw.sweep;
         let name = non_empty(&at, name, "sweep.name", "sweep name")?;
-        let scenario = match non_empty(&at, scenario, "sweep.scenario", "scenario")?.as_str() {
-            "baseline" => ScenarioSource::Baseline,
-            relative => ScenarioSource::File(base_dir.join(relative)),
-        };
+        let scenario = ScenarioSource::relative_to(
+            base_dir,
+            &non_empty(&at, scenario, "sweep.scenario", "scenario")?,
+        );
         if *replicates.get_ref() == 0 {
             return Err(at.error(
                 replicates.span().start,
@@ -334,6 +372,11 @@ impl SweepFile {
                 Problem::ZeroReplicates,
             ));
         }
+        let metric_positions = metrics
+            .get_ref()
+            .iter()
+            .map(|metric| at.line_column(metric.span().start))
+            .collect();
         let metrics = parse_metrics(&at, metrics)?;
         let plan = parse_design(&at, &raw.design)?;
         if raw.parameters.is_empty() {
@@ -378,6 +421,24 @@ impl SweepFile {
                 points,
             },
             path_positions,
+            metric_positions,
+        })
+    }
+
+    /// The metrics as registry outputs; the first id the `catalog` does not know is
+    /// reported with its line, column and the nearest valid ids.
+    pub fn outputs(&self, catalog: &Catalog) -> Result<OutputSet, SpecError> {
+        let metrics = &self.spec.metrics;
+        catalog.resolve(metrics).map_err(|unknown| {
+            let index = metrics.iter().position(|m| *m == unknown.id).unwrap_or(0);
+            let (line, column) = self.metric_positions[index];
+            SpecError::Invalid {
+                file: self.file.clone(),
+                line,
+                column,
+                field: "sweep.metrics".into(),
+                problem: unknown.into(),
+            }
         })
     }
 
@@ -469,13 +530,27 @@ impl Plan {
 }
 
 /// The file name and text, to turn byte offsets into located errors.
-struct Locator<'a> {
-    file: &'a str,
-    text: &'a str,
+pub(crate) struct Locator<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) text: &'a str,
 }
 
 impl Locator<'_> {
-    fn error(&self, offset: usize, field: impl Into<String>, problem: Problem) -> SpecError {
+    /// The text as `T`; a schema error is located by the parser's span.
+    pub(crate) fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, SpecError> {
+        toml::from_str(self.text).map_err(|error| {
+            let offset = error.span().map_or(0, |span| span.start);
+            let field = field_at(self.text, offset);
+            self.error(offset, field, Problem::Schema(error.message().to_owned()))
+        })
+    }
+
+    pub(crate) fn error(
+        &self,
+        offset: usize,
+        field: impl Into<String>,
+        problem: Problem,
+    ) -> SpecError {
         let (line, column) = self.line_column(offset);
         SpecError::Invalid {
             file: self.file.to_owned(),
@@ -487,7 +562,7 @@ impl Locator<'_> {
     }
 
     /// Line and column, both from 1, of a byte offset.
-    fn line_column(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_column(&self, offset: usize) -> (usize, usize) {
         let before = self.text.get(..offset).unwrap_or(self.text);
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let line = before.matches('\n').count() + 1;

@@ -19,6 +19,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use crate::ReportError;
+use crate::atomic::{StagedDir, io, write_file};
 use input::RunData;
 use sections::{Figures, sections};
 use svg::escape;
@@ -36,7 +37,7 @@ pub fn write_report(out_dir: &Path) -> Result<PathBuf, ReportError> {
     let page = page(&data, &sections);
     write_charts(out_dir, &figures)?;
     let path = out_dir.join("report.html");
-    write_atomically(&path, page.as_bytes())?;
+    write_file(&path, page.as_bytes())?;
     Ok(path)
 }
 
@@ -96,43 +97,10 @@ fn page(data: &RunData, sections: &[sections::Section]) -> String {
 
 /// Replaces `out_dir/charts` with a folder holding exactly this report's charts.
 fn write_charts(out_dir: &Path, figures: &Figures) -> Result<(), ReportError> {
-    let io = |path: &Path| {
-        let path = path.display().to_string();
-        move |source| ReportError::Io { path, source }
-    };
-    let pid = std::process::id();
-    let target = out_dir.join("charts");
-    let fresh = out_dir.join(format!(".charts.partial-{pid}"));
-    let old = out_dir.join(format!(".charts.old-{pid}"));
-    for leftover in [&fresh, &old] {
-        if leftover.exists() {
-            std::fs::remove_dir_all(leftover).map_err(io(leftover))?;
-        }
-    }
-    std::fs::create_dir(&fresh).map_err(io(&fresh))?;
+    let charts = StagedDir::create(&out_dir.join("charts"))?;
     for chart in &figures.charts {
-        let path = fresh.join(format!("{}.svg", chart.name));
+        let path = charts.path().join(format!("{}.svg", chart.name));
         std::fs::write(&path, chart.svg(true) + "\n").map_err(io(&path))?;
     }
-    if target.exists() {
-        std::fs::rename(&target, &old).map_err(io(&target))?;
-    }
-    std::fs::rename(&fresh, &target).map_err(io(&target))?;
-    if old.exists() {
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
-    }
-    Ok(())
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let temporary = path.with_extension(format!("partial-{}", std::process::id()));
-    let written =
-        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
-    written.map_err(|source| {
-        let _ = std::fs::remove_file(&temporary);
-        ReportError::Io {
-            path: path.display().to_string(),
-            source,
-        }
-    })
+    charts.commit()
 }

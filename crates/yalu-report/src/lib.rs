@@ -3,15 +3,17 @@
 //! renamed into place only when every file is complete.
 #![deny(missing_docs)]
 
+pub mod atomic;
 pub mod html;
 pub mod out_dir;
+pub mod outputs;
 pub mod series;
 pub mod summary;
 pub mod table;
 pub mod tables;
 
 pub use out_dir::{Manifest, RunWriter, write_run};
-pub use summary::{Summary, SummaryBuilder, headlines};
+pub use summary::{Band, Summary, SummaryBuilder};
 
 /// Why outputs could not be written.
 #[derive(Debug, thiserror::Error)]

@@ -1,19 +1,20 @@
 //! Writing a run's folder: replicates are appended as they finish, every numeric series is
-//! summarised across replicates, and the folder is assembled under a hidden temporary name
-//! that replaces the target only once complete. A failed or abandoned run leaves no partial
-//! folder.
+//! summarised across replicates, and the folder is a [`StagedDir`]: it replaces the target
+//! only once complete, and a failed or abandoned run leaves no partial folder.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 use yalu_model::ReplicateResult;
 use yalu_model::params::ModelParams;
 
 use crate::ReportError;
+use crate::atomic::{StagedDir, io};
+use crate::outputs;
 use crate::series::SeriesSummary;
-use crate::summary::{Summary, SummaryBuilder, headlines};
+use crate::summary::{Summary, SummaryBuilder};
 use crate::table::{Table, TableFiles};
-use crate::tables;
+use crate::tables::{self, Schema};
 
 /// What was run, written as `manifest.json`.
 #[derive(Debug, Clone, Serialize)]
@@ -42,25 +43,24 @@ pub struct Manifest {
 
 type TableFn = fn(&ModelParams, &[ReplicateResult]) -> Table;
 
-/// The per-replicate tables: name, builder, and whether a row missing from a replicate
+/// The per-replicate tables: schema, builder, and whether a row missing from a replicate
 /// means zero (flows, money) rather than no value (prices, incomes).
-const TABLES: [(&str, TableFn, bool); 10] = [
-    ("flows", tables::flows, true),
-    ("money", tables::money, true),
-    ("fx", tables::fx, true),
-    ("porters", tables::porters, false),
-    ("incomes", tables::incomes, false),
-    ("trade", tables::trade, true),
-    ("prices", tables::prices, false),
-    ("activity", tables::activity, true),
-    ("balances", tables::balances, true),
-    ("observed", tables::observed, true),
+const TABLES: [(&Schema, TableFn, bool); 10] = [
+    (&tables::FLOWS, tables::flows, true),
+    (&tables::MONEY, tables::money, true),
+    (&tables::FX, tables::fx, true),
+    (&tables::PORTERS, tables::porters, false),
+    (&tables::INCOMES, tables::incomes, false),
+    (&tables::TRADE, tables::trade, true),
+    (&tables::PRICES, tables::prices, false),
+    (&tables::ACTIVITY, tables::activity, true),
+    (&tables::BALANCES, tables::balances, true),
+    (&tables::OBSERVED, tables::observed, true),
 ];
 
 /// A run's output folder being written.
 pub struct RunWriter {
-    out_dir: PathBuf,
-    temporary: PathBuf,
+    folder: StagedDir,
     replicate_files: Option<Vec<TableFiles>>,
     series: SeriesSummary,
     summary: SummaryBuilder,
@@ -76,20 +76,8 @@ impl RunWriter {
                 path: out_dir.display().to_string(),
             });
         }
-        let parent = parent_of(out_dir);
-        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-        let temporary = parent.join(format!(
-            ".{}.partial-{}",
-            name_of(out_dir),
-            std::process::id()
-        ));
-        if temporary.exists() {
-            std::fs::remove_dir_all(&temporary).map_err(io(&temporary))?;
-        }
-        std::fs::create_dir(&temporary).map_err(io(&temporary))?;
         let mut writer = RunWriter {
-            out_dir: out_dir.to_path_buf(),
-            temporary,
+            folder: StagedDir::create(out_dir)?,
             replicate_files: None,
             series: SeriesSummary::default(),
             summary: SummaryBuilder::default(),
@@ -98,7 +86,7 @@ impl RunWriter {
             writer.replicate_files = Some(
                 TABLES
                     .iter()
-                    .map(|(name, _, _)| TableFiles::create(&writer.temporary, name))
+                    .map(|(schema, _, _)| TableFiles::create(writer.folder.path(), schema.name))
                     .collect::<Result<_, _>>()?,
             );
         }
@@ -112,38 +100,42 @@ impl RunWriter {
         result: &ReplicateResult,
     ) -> Result<(), ReportError> {
         let one = std::slice::from_ref(result);
-        for (i, (name, build, absent_is_zero)) in TABLES.iter().enumerate() {
+        for (i, (schema, build, absent_is_zero)) in TABLES.iter().enumerate() {
             let table = build(params, one);
-            self.series.add(name, *absent_is_zero, &table);
+            self.series.add(schema.name, *absent_is_zero, &table);
             if let Some(files) = &mut self.replicate_files {
                 files[i].append(&table)?;
             }
         }
         self.series.end_replicate();
-        self.summary.add(headlines(params, result));
+        self.summary.add(outputs::values(params, result));
         Ok(())
     }
 
     /// Writes the summaries, `extra_files` (name, contents) and the manifest, and moves the
     /// folder into place. Returns the headline summary.
     pub fn finish(
-        mut self,
+        self,
         manifest: &Manifest,
         extra_files: &[(&str, String)],
     ) -> Result<Summary, ReportError> {
         let mut files = Vec::new();
-        if let Some(tables) = self.replicate_files.take() {
-            for (table, (name, _, _)) in tables.into_iter().zip(TABLES) {
+        let RunWriter {
+            folder,
+            replicate_files,
+            series,
+            summary,
+        } = self;
+        if let Some(tables) = replicate_files {
+            for (table, (schema, _, _)) in tables.into_iter().zip(TABLES) {
                 table.finish()?;
-                files.push(format!("{name}.csv"));
-                files.push(format!("{name}.parquet"));
+                files.push(format!("{}.csv", schema.name));
+                files.push(format!("{}.parquet", schema.name));
             }
         }
-        std::mem::take(&mut self.series)
-            .finish()
-            .write(&self.temporary, "summary")?;
+        series.finish().write(folder.path(), "summary")?;
         files.extend(["summary.csv".into(), "summary.parquet".into()]);
-        let summary = std::mem::take(&mut self.summary).finish();
+        let summary = summary.finish();
         files.extend(extra_files.iter().map(|(name, _)| (*name).to_owned()));
         files.push("manifest.json".into());
         let manifest = Manifest {
@@ -156,19 +148,11 @@ impl RunWriter {
             .map(|(name, contents)| (*name, contents.as_str()))
             .chain([("manifest.json", json.as_str())])
         {
-            let path = self.temporary.join(name);
+            let path = folder.path().join(name);
             std::fs::write(&path, format!("{contents}\n")).map_err(io(&path))?;
         }
-        replace(&self.temporary, &self.out_dir)?;
+        folder.commit()?;
         Ok(summary)
-    }
-}
-
-impl Drop for RunWriter {
-    /// A run that did not finish leaves nothing behind (after `finish` the temporary folder
-    /// has been renamed away, so this removes nothing).
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.temporary);
     }
 }
 
@@ -185,36 +169,4 @@ pub fn write_run(
         writer.add(params, result)?;
     }
     writer.finish(manifest, extra_files)
-}
-
-fn parent_of(out_dir: &Path) -> PathBuf {
-    out_dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf()
-}
-
-fn name_of(out_dir: &Path) -> String {
-    out_dir
-        .file_name()
-        .map_or_else(|| "run".into(), |n| n.to_string_lossy().into_owned())
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + use<> {
-    let path = path.display().to_string();
-    move |source| ReportError::Io { path, source }
-}
-
-/// Moves the finished folder into place, setting any earlier output aside first.
-fn replace(temporary: &Path, out_dir: &Path) -> Result<(), ReportError> {
-    if out_dir.exists() {
-        let old =
-            parent_of(out_dir).join(format!(".{}.old-{}", name_of(out_dir), std::process::id()));
-        std::fs::rename(out_dir, &old).map_err(io(out_dir))?;
-        std::fs::rename(temporary, out_dir).map_err(io(out_dir))?;
-        std::fs::remove_dir_all(&old).map_err(io(&old))
-    } else {
-        std::fs::rename(temporary, out_dir).map_err(io(out_dir))
-    }
 }

@@ -1,20 +1,16 @@
-//! Headline figures of a replicate, and their summary across replicates: the table printed
-//! at the end of `yalu run`, the outputs `yalu compare` differences, and the metrics a
-//! sweep or a sensitivity analysis can ask for. Each figure has a stable name; the summary
-//! shows its mean across replicates with the 5th-95th percentile band.
+//! The registry's outputs summarised across replicates: the table printed at the end of
+//! `yalu run` (each figure's mean with its 5th-95th percentile band), and [`Band`], the
+//! spread of any figure across replicates.
 
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use serde::Serialize;
 use yalu_model::ReplicateResult;
-use yalu_model::indicators::{
-    essentials_price_cny_per_kg, household_income_cny_per_month, porter_totals, takeover_windows,
-    trade_totals, vehicles_per_month,
-};
-use yalu_model::ledger::ActorClass;
-use yalu_model::observe::{Channel, Outcome};
 use yalu_model::params::ModelParams;
 use yalu_model::stats::{quantile_of_sorted, sorted_finite};
+
+use crate::outputs::{Section, Value, values};
 
 /// Money flows shown in the printed summary.
 const MONEY_ROWS_SHOWN: usize = 12;
@@ -54,288 +50,95 @@ impl Across {
     }
 }
 
-/// The part of the summary a figure belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Section {
-    /// Porter crews.
-    Porters,
-    /// Goods delivered by channel.
-    Channels,
-    /// Trading companies' routes and margins.
-    StateTrade,
-    /// Border households and markets.
-    Households,
-    /// Foreign currency reaching Room 39.
-    ForeignCurrency,
-    /// Money between actor classes.
-    Money,
+/// The spread of one figure across replicates: its 5th percentile, median and 95th
+/// percentile, each linear between order statistics. Missing (NaN) values are left out; a
+/// figure missing in every replicate is NaN throughout.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Band {
+    /// Median.
+    pub median: f64,
+    /// 5th percentile.
+    pub p05: f64,
+    /// 95th percentile.
+    pub p95: f64,
 }
 
-impl Section {
-    fn title(self) -> &'static str {
-        match self {
-            Section::Porters => "Porter crews",
-            Section::Channels => "Goods delivered by channel",
-            Section::StateTrade => "State trade",
-            Section::Households => "Border households and markets",
-            Section::ForeignCurrency => "Foreign currency reaching Room 39",
-            Section::Money => "Money between actor classes",
+impl Band {
+    /// The band of `values`, one per replicate.
+    pub fn across(values: &[f64]) -> Band {
+        let across = Across(values.to_vec());
+        Band {
+            median: across.quantile(0.5),
+            p05: across.quantile(0.05),
+            p95: across.quantile(0.95),
         }
     }
 
-    /// Whether a figure missing from a replicate means zero (money and goods that did not
-    /// move) rather than not applicable.
-    fn absent_is_zero(self) -> bool {
-        matches!(
-            self,
-            Section::Money | Section::Channels | Section::ForeignCurrency
-        )
+    /// The band of the finite values; `None` when there are none.
+    pub fn of(values: impl IntoIterator<Item = f64>) -> Option<Band> {
+        let finite: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
+        (!finite.is_empty()).then(|| Band::across(&finite))
     }
 }
 
-/// One named figure of one replicate.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Headline {
-    /// Where it is shown.
-    pub section: Section,
-    /// Its name, with its unit.
-    pub name: String,
-    /// Its value.
-    pub value: f64,
-}
-
-fn headline(section: Section, name: impl Into<String>, value: f64) -> Headline {
-    Headline {
-        section,
-        name: name.into(),
-        value,
-    }
-}
-
-/// Every headline figure of one replicate.
-pub fn headlines(params: &ModelParams, result: &ReplicateResult) -> Vec<Headline> {
-    let years = ((params.last_day - params.first_day).get_days() + 1) as f64 / 365.25;
-    let mut out = Vec::new();
-    porter_headlines(params, result, years, &mut out);
-    for channel in Channel::ALL {
-        let value: f64 = result
-            .flows
-            .iter()
-            .filter(|f| f.key.channel == channel && f.key.outcome == Outcome::Delivered)
-            .map(|f| f.value.cny())
-            .sum();
-        if value != 0.0 {
-            out.push(headline(
-                Section::Channels,
-                format!("{} value delivered, CNY/year", channel.name()),
-                value / years,
-            ));
-        }
-    }
-    if params.state_trade.is_some() {
-        state_trade_headlines(params, result, &mut out);
-    }
-    if params.households.is_some() {
-        household_headlines(params, result, &mut out);
-    }
-    let mut fx: Vec<(&'static str, f64)> = Vec::new();
-    for m in result
-        .money
-        .iter()
-        .filter(|m| m.payee == ActorClass::Room39)
-    {
-        if let Some(channel) = m.payer.fx_channel() {
-            let usd = m.amount.cny() / result.cny_per_usd[m.month] / years;
-            match fx.iter_mut().find(|(c, _)| *c == channel) {
-                Some((_, total)) => *total += usd,
-                None => fx.push((channel, usd)),
-            }
-        }
-    }
-    fx.sort_by(|a, b| a.0.cmp(b.0));
-    let total: f64 = fx.iter().map(|(_, usd)| usd).sum();
-    for (channel, usd) in fx {
-        out.push(headline(
-            Section::ForeignCurrency,
-            format!("Room 39 from {channel}, USD/year"),
-            usd,
-        ));
-    }
-    out.push(headline(
-        Section::ForeignCurrency,
-        "Room 39 from all channels, USD/year",
-        total,
-    ));
-    let mut money: Vec<(String, f64)> = Vec::new();
-    for m in &result.money {
-        let name = format!(
-            "{} -> {} ({}), CNY/year",
-            m.payer.name(),
-            m.payee.name(),
-            m.purpose.name()
-        );
-        match money.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, total)) => *total += m.amount.cny() / years,
-            None => money.push((name, m.amount.cny() / years)),
-        }
-    }
-    money.sort_by(|a, b| a.0.cmp(&b.0));
-    out.extend(
-        money
-            .into_iter()
-            .map(|(name, value)| headline(Section::Money, name, value)),
-    );
-    out
-}
-
-fn porter_headlines(
-    params: &ModelParams,
-    r: &ReplicateResult,
-    years: f64,
-    out: &mut Vec<Headline>,
-) {
-    let Some(porter) = &params.porter else {
-        return;
-    };
-    let sites = porter.sites.iter().map(|s| Some(s.site)).chain([None]);
-    for only in sites {
-        let totals = porter_totals(r, only);
-        let site = only.map_or("all sites", |s| params.sites[s.0 as usize].id.as_str());
-        for (what, value) in [
-            ("kg sold per year", totals.kg_sold / years),
-            ("pay CNY/kg", totals.pay_cny_per_kg()),
-            ("income CNY/month", totals.income_cny_per_month()),
-            ("income in rice, kg/month", totals.rice_kg_per_month()),
-        ] {
-            out.push(headline(
-                Section::Porters,
-                format!("porters at {site}: {what}"),
-                value,
-            ));
-        }
-    }
-}
-
-fn state_trade_headlines(params: &ModelParams, r: &ReplicateResult, out: &mut Vec<Headline>) {
-    let smuggled = trade_totals(r, Channel::StateSmuggling);
-    let official = trade_totals(r, Channel::OfficialCustoms);
-    let mut figures = vec![
-        (
-            "share of consignment value by state smuggling",
-            smuggled.revenue.cny() / (smuggled.revenue + official.revenue).cny(),
-        ),
-        (
-            "state smuggling net margin (after bribes, seizures), share of value",
-            smuggled.net_profit().cny() / smuggled.revenue.cny(),
-        ),
-        (
-            "same consignments without bribes or seizures, share of value",
-            (smuggled.revenue - smuggled.purchases - smuggled.labour).cny()
-                / smuggled.revenue.cny(),
-        ),
-        (
-            "official customs net margin (after the levy), share of value",
-            official.net_profit().cny() / official.revenue.cny(),
-        ),
-    ];
-    if let Some((_, after)) = takeover_windows(params, &r.months) {
-        figures.push((
-            "vehicles imported by state smuggling per month after the takeover",
-            vehicles_per_month(params, r, &after),
-        ));
-    }
-    for (name, value) in figures {
-        out.push(headline(Section::StateTrade, name, value));
-    }
-}
-
-fn household_headlines(params: &ModelParams, r: &ReplicateResult, out: &mut Vec<Headline>) {
-    let Some((before, after)) = takeover_windows(params, &r.months) else {
-        return;
-    };
-    for (name, value) in [
-        (
-            "household income, CNY/month, 12 months before the closure",
-            household_income_cny_per_month(r, &before),
-        ),
-        (
-            "household income, CNY/month, after the takeover",
-            household_income_cny_per_month(r, &after),
-        ),
-        (
-            "essentials price, CNY/kg, 12 months before the closure",
-            essentials_price_cny_per_kg(r, &before),
-        ),
-        (
-            "essentials price, CNY/kg, after the takeover",
-            essentials_price_cny_per_kg(r, &after),
-        ),
-    ] {
-        out.push(headline(Section::Households, name, value));
-    }
-}
-
-/// A figure across replicates.
+/// An output across replicates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
     /// Where it is shown.
     pub section: Section,
-    /// Its name, with its unit.
-    pub name: String,
+    /// Its registry id.
+    pub id: String,
+    /// Its printed label.
+    pub label: String,
     /// Its value in each replicate, in replicate order.
     pub values: Across,
 }
 
-/// Headline figures gathered replicate by replicate, in replicate order, so that memory
-/// grows with the number of figures times replicates only.
+/// Outputs gathered replicate by replicate, in replicate order, so that memory grows with
+/// the number of outputs times replicates only.
 #[derive(Debug, Clone, Default)]
 pub struct SummaryBuilder {
     replicates: usize,
     index: HashMap<String, usize>,
-    figures: Vec<Gathered>,
+    figures: Vec<(Value, Vec<(usize, f64)>)>,
 }
 
-/// A figure's section, name, and (replicate, value) pairs so far.
-type Gathered = (Section, String, Vec<(usize, f64)>);
-
 impl SummaryBuilder {
-    /// Adds the next replicate's headlines.
-    pub fn add(&mut self, headlines: Vec<Headline>) {
+    /// Adds the next replicate's outputs.
+    pub fn add(&mut self, outputs: Vec<Value>) {
         let replicate = self.replicates;
-        for h in headlines {
-            let at = *self.index.entry(h.name.clone()).or_insert_with(|| {
-                self.figures.push((h.section, h.name, Vec::new()));
+        for output in outputs {
+            let value = output.value;
+            let at = *self.index.entry(output.id.clone()).or_insert_with(|| {
+                self.figures.push((output, Vec::new()));
                 self.figures.len() - 1
             });
-            self.figures[at].2.push((replicate, h.value));
+            self.figures[at].1.push((replicate, value));
         }
         self.replicates += 1;
     }
 
-    /// The summary, figures in section order then name order.
+    /// The summary, figures in section order then label order; a replicate that did not
+    /// report a figure takes its aggregation's missing value.
     pub fn finish(self) -> Summary {
         let replicates = self.replicates;
         let mut figures: Vec<Figure> = self
             .figures
             .into_iter()
-            .map(|(section, name, values)| {
-                let fill = if section.absent_is_zero() {
-                    0.0
-                } else {
-                    f64::NAN
-                };
-                let mut all = vec![fill; replicates];
+            .map(|(first, values)| {
+                let mut all = vec![first.aggregation.missing_value(); replicates];
                 for (r, v) in values {
                     all[r] = v;
                 }
                 Figure {
-                    section,
-                    name,
+                    section: first.section,
+                    id: first.id,
+                    label: first.label,
                     values: Across(all),
                 }
             })
             .collect();
-        figures.sort_by(|a, b| (a.section, &a.name).cmp(&(b.section, &b.name)));
+        figures.sort_by(|a, b| (a.section, &a.label).cmp(&(b.section, &b.label)));
         Summary {
             figures,
             replicates,
@@ -357,17 +160,14 @@ impl Summary {
     pub fn new(params: &ModelParams, results: &[ReplicateResult]) -> Summary {
         let mut builder = SummaryBuilder::default();
         for r in results {
-            builder.add(headlines(params, r));
+            builder.add(values(params, r));
         }
         builder.finish()
     }
 
-    /// A figure by name.
-    pub fn get(&self, name: &str) -> Option<&Across> {
-        self.figures
-            .iter()
-            .find(|f| f.name == name)
-            .map(|f| &f.values)
+    /// A figure by registry id.
+    pub fn get(&self, id: &str) -> Option<&Across> {
+        self.figures.iter().find(|f| f.id == id).map(|f| &f.values)
     }
 
     /// The summary as aligned text tables, one per section.
@@ -395,7 +195,7 @@ impl Summary {
             }
             let rows: Vec<[String; 2]> = figures
                 .iter()
-                .map(|f| [f.name.clone(), f.values.show()])
+                .map(|f| [f.label.clone(), f.values.show()])
                 .collect();
             let _ = writeln!(out, "\n{} ({band})", section.title());
             render_rows(&mut out, &["figure", "value"], &rows);
@@ -445,6 +245,7 @@ fn render_rows<const N: usize>(out: &mut String, header: &[&str; N], rows: &[[St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outputs::Aggregation;
 
     #[test]
     fn quantiles_interpolate_and_skip_missing() {
@@ -458,19 +259,44 @@ mod tests {
 
     #[test]
     fn a_money_flow_missing_from_a_replicate_counts_as_zero_and_a_ratio_as_missing() {
+        let output = |id: &str, section, aggregation, value| Value {
+            id: id.to_owned(),
+            label: id.to_owned(),
+            section,
+            aggregation,
+            value,
+        };
         let mut builder = SummaryBuilder::default();
         builder.add(vec![
-            headline(Section::Money, "a -> b (bribe), CNY/year", 10.0),
-            headline(Section::Porters, "porters at x: pay CNY/kg", 0.8),
+            output(
+                "money.cny_per_year[a/b/bribe]",
+                Section::Money,
+                Aggregation::PerYear,
+                10.0,
+            ),
+            output(
+                "porter.pay_cny_per_kg[x]",
+                Section::Porters,
+                Aggregation::Ratio,
+                0.8,
+            ),
         ]);
         builder.add(vec![]);
         let summary = builder.finish();
         assert_eq!(
-            summary.get("a -> b (bribe), CNY/year").unwrap().0,
+            summary.get("money.cny_per_year[a/b/bribe]").unwrap().0,
             vec![10.0, 0.0]
         );
-        let pay = &summary.get("porters at x: pay CNY/kg").unwrap().0;
+        let pay = &summary.get("porter.pay_cny_per_kg[x]").unwrap().0;
         assert_eq!(pay[0], 0.8);
         assert!(pay[1].is_nan());
+    }
+
+    #[test]
+    fn a_band_leaves_out_missing_values() {
+        let band = Band::across(&[10.0, 2.0, f64::NAN, 4.0, 1.0, 3.0]);
+        assert_eq!(band.median, 3.0);
+        assert_eq!(Band::of([f64::NAN]), None);
+        assert!(Band::across(&[]).median.is_nan());
     }
 }

@@ -8,6 +8,163 @@ use yalu_model::{Fen, ReplicateResult};
 
 use crate::table::{ColumnData, Table};
 
+/// A table's name and columns in output order. The writers below build each table by its
+/// schema and the report reads the files by the same schema, so a column is named once.
+#[derive(Debug)]
+pub struct Schema {
+    /// File name without extension.
+    pub name: &'static str,
+    /// Column names, the key (`replicate`, `seed`, `month`) first.
+    pub columns: &'static [&'static str],
+}
+
+/// The columns of [`flows`].
+pub const FLOWS: Schema = Schema {
+    name: "flows",
+    columns: &[
+        "replicate",
+        "seed",
+        "month",
+        "channel",
+        "mode",
+        "site",
+        "good",
+        "outcome",
+        "sanctioned",
+        "quantity",
+        "unit",
+        "value_cny",
+    ],
+};
+
+/// The columns of [`money`].
+pub const MONEY: Schema = Schema {
+    name: "money",
+    columns: &[
+        "replicate",
+        "seed",
+        "month",
+        "payer",
+        "payee",
+        "purpose",
+        "amount_cny",
+    ],
+};
+
+/// The columns of [`fx`].
+pub const FX: Schema = Schema {
+    name: "fx",
+    columns: &[
+        "replicate",
+        "seed",
+        "month",
+        "channel",
+        "amount_cny",
+        "amount_usd",
+    ],
+};
+
+/// The columns of [`porters`].
+pub const PORTERS: Schema = Schema {
+    name: "porters",
+    columns: &[
+        "replicate",
+        "seed",
+        "month",
+        "site",
+        "porters_hired",
+        "crew_runs",
+        "kg_sold",
+        "kg_seized",
+        "wages_cny",
+        "pay_cny_per_kg",
+        "mean_income_cny",
+        "mean_income_rice_kg",
+    ],
+};
+
+/// The columns of [`incomes`].
+pub const INCOMES: Schema = Schema {
+    name: "incomes",
+    columns: &[
+        "replicate",
+        "seed",
+        "month",
+        "group",
+        "site",
+        "people",
+        "mean_income_cny",
+        "mean_income_rice_kg",
+    ],
+};
+
+/// The columns of [`trade`].
+pub const TRADE: Schema = Schema {
+    name: "trade",
+    columns: &[
+        "replicate",
+        "seed",
+        "month",
+        "channel",
+        "consignments",
+        "seized",
+        "loads",
+        "revenue_cny",
+        "purchases_cny",
+        "labour_cny",
+        "bribes_cny",
+        "levy_cny",
+        "net_profit_cny",
+    ],
+};
+
+/// The columns of [`prices`].
+pub const PRICES: Schema = Schema {
+    name: "prices",
+    columns: &[
+        "replicate",
+        "seed",
+        "month",
+        "site",
+        "good",
+        "price_cny_per_kg",
+    ],
+};
+
+/// The columns of [`activity`].
+pub const ACTIVITY: Schema = Schema {
+    name: "activity",
+    columns: &["replicate", "seed", "month", "metric", "value"],
+};
+
+/// The columns of [`balances`].
+pub const BALANCES: Schema = Schema {
+    name: "balances",
+    columns: &["replicate", "seed", "month", "class", "balance_cny"],
+};
+
+/// The columns of [`observed`].
+pub const OBSERVED: Schema = Schema {
+    name: "observed",
+    columns: &[
+        "replicate",
+        "seed",
+        "month",
+        "good",
+        "route",
+        "unit",
+        "observed_quantity",
+        "true_quantity",
+        "detected_transfers",
+        "transfers",
+        "interdicted_transfers",
+        "interdicted_quantity",
+        "interdicted_value_cny",
+        "detection_gap",
+        "annual_cap",
+    ],
+};
+
 /// Builds a table by pushing one row at a time into typed column builders.
 struct Rows<'a> {
     params: &'a ModelParams,
@@ -33,14 +190,27 @@ impl<'a> Rows<'a> {
         self.month.push(result.months[month].to_string());
     }
 
-    fn into_table(self, rest: Vec<(&'static str, ColumnData)>) -> Table {
-        let mut columns = vec![
-            ("replicate", ColumnData::Int(self.replicate)),
-            ("seed", ColumnData::Int(self.seed)),
-            ("month", ColumnData::Text(self.month)),
+    /// The table of `schema`, whose columns after the key are `rest`, in schema order.
+    fn into_table(self, schema: &Schema, rest: Vec<ColumnData>) -> Table {
+        let keys = [
+            ColumnData::Int(self.replicate),
+            ColumnData::Int(self.seed),
+            ColumnData::Text(self.month),
         ];
-        columns.extend(rest);
-        Table { columns }
+        assert_eq!(
+            keys.len() + rest.len(),
+            schema.columns.len(),
+            "{} columns",
+            schema.name
+        );
+        Table {
+            columns: schema
+                .columns
+                .iter()
+                .copied()
+                .zip(keys.into_iter().chain(rest))
+                .collect(),
+        }
     }
 
     fn site(&self, site: yalu_model::params::SiteId) -> String {
@@ -76,17 +246,20 @@ pub fn flows(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             value.push(flow.value.cny());
         }
     }
-    rows.into_table(vec![
-        ("channel", ColumnData::Text(channel)),
-        ("mode", ColumnData::Text(mode)),
-        ("site", ColumnData::Text(site)),
-        ("good", ColumnData::Text(good)),
-        ("outcome", ColumnData::Text(outcome)),
-        ("sanctioned", ColumnData::Bool(sanctioned)),
-        ("quantity", ColumnData::Int(quantity)),
-        ("unit", ColumnData::Text(unit)),
-        ("value_cny", ColumnData::Float(value)),
-    ])
+    rows.into_table(
+        &FLOWS,
+        vec![
+            ColumnData::Text(channel),
+            ColumnData::Text(mode),
+            ColumnData::Text(site),
+            ColumnData::Text(good),
+            ColumnData::Text(outcome),
+            ColumnData::Bool(sanctioned),
+            ColumnData::Int(quantity),
+            ColumnData::Text(unit),
+            ColumnData::Float(value),
+        ],
+    )
 }
 
 /// `money`: money between actor classes by month and purpose.
@@ -103,12 +276,15 @@ pub fn money(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             amount.push(flow.amount.cny());
         }
     }
-    rows.into_table(vec![
-        ("payer", ColumnData::Text(payer)),
-        ("payee", ColumnData::Text(payee)),
-        ("purpose", ColumnData::Text(purpose)),
-        ("amount_cny", ColumnData::Float(amount)),
-    ])
+    rows.into_table(
+        &MONEY,
+        vec![
+            ColumnData::Text(payer),
+            ColumnData::Text(payee),
+            ColumnData::Text(purpose),
+            ColumnData::Float(amount),
+        ],
+    )
 }
 
 /// `porters`: porters' work, pay per kilogram and monthly income in yuan and rice, by site.
@@ -133,17 +309,20 @@ pub fn porters(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             rice.push(p.mean_income_rice_kg());
         }
     }
-    rows.into_table(vec![
-        ("site", ColumnData::Text(site)),
-        ("porters_hired", ColumnData::Int(hired)),
-        ("crew_runs", ColumnData::Int(runs)),
-        ("kg_sold", ColumnData::Int(kg_sold)),
-        ("kg_seized", ColumnData::Int(kg_seized)),
-        ("wages_cny", ColumnData::Float(wages)),
-        ("pay_cny_per_kg", ColumnData::Float(pay_per_kg)),
-        ("mean_income_cny", ColumnData::Float(income)),
-        ("mean_income_rice_kg", ColumnData::Float(rice)),
-    ])
+    rows.into_table(
+        &PORTERS,
+        vec![
+            ColumnData::Text(site),
+            ColumnData::Int(hired),
+            ColumnData::Int(runs),
+            ColumnData::Int(kg_sold),
+            ColumnData::Int(kg_seized),
+            ColumnData::Float(wages),
+            ColumnData::Float(pay_per_kg),
+            ColumnData::Float(income),
+            ColumnData::Float(rice),
+        ],
+    )
 }
 
 /// `incomes`: mean monthly income per person (porters) or household, in yuan and in rice.
@@ -194,13 +373,16 @@ pub fn incomes(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             rice.push(f64::NAN);
         }
     }
-    rows.into_table(vec![
-        ("group", ColumnData::Text(group)),
-        ("site", ColumnData::Text(site)),
-        ("people", ColumnData::Int(people)),
-        ("mean_income_cny", ColumnData::Float(income)),
-        ("mean_income_rice_kg", ColumnData::Float(rice)),
-    ])
+    rows.into_table(
+        &INCOMES,
+        vec![
+            ColumnData::Text(group),
+            ColumnData::Text(site),
+            ColumnData::Int(people),
+            ColumnData::Float(income),
+            ColumnData::Float(rice),
+        ],
+    )
 }
 
 /// `trade`: trading companies' consignments by route, with every cost, so margins by route
@@ -209,15 +391,7 @@ pub fn trade(params: &ModelParams, results: &[ReplicateResult]) -> Table {
     let mut rows = Rows::new(params);
     let mut channel = Vec::new();
     let (mut consignments, mut seized, mut loads) = (Vec::new(), Vec::new(), Vec::new());
-    let money_columns = [
-        "revenue_cny",
-        "purchases_cny",
-        "labour_cny",
-        "bribes_cny",
-        "levy_cny",
-        "net_profit_cny",
-    ];
-    let mut money: Vec<Vec<f64>> = vec![Vec::new(); money_columns.len()];
+    let mut money: Vec<Vec<f64>> = vec![Vec::new(); 6];
     for result in results {
         for t in &result.trade_months {
             rows.key(result, t.month);
@@ -238,17 +412,13 @@ pub fn trade(params: &ModelParams, results: &[ReplicateResult]) -> Table {
         }
     }
     let mut columns = vec![
-        ("channel", ColumnData::Text(channel)),
-        ("consignments", ColumnData::Int(consignments)),
-        ("seized", ColumnData::Int(seized)),
-        ("loads", ColumnData::Int(loads)),
+        ColumnData::Text(channel),
+        ColumnData::Int(consignments),
+        ColumnData::Int(seized),
+        ColumnData::Int(loads),
     ];
-    columns.extend(
-        money_columns
-            .into_iter()
-            .zip(money.into_iter().map(ColumnData::Float)),
-    );
-    rows.into_table(columns)
+    columns.extend(money.into_iter().map(ColumnData::Float));
+    rows.into_table(&TRADE, columns)
 }
 
 /// `prices`: monthly mean market prices by site and good.
@@ -274,11 +444,14 @@ pub fn prices(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             }
         }
     }
-    rows.into_table(vec![
-        ("site", ColumnData::Text(site)),
-        ("good", ColumnData::Text(good)),
-        ("price_cny_per_kg", ColumnData::Float(price)),
-    ])
+    rows.into_table(
+        &PRICES,
+        vec![
+            ColumnData::Text(site),
+            ColumnData::Text(good),
+            ColumnData::Float(price),
+        ],
+    )
 }
 
 /// `fx`: foreign currency reaching Room 39 by channel and month, in yuan and US dollars.
@@ -300,11 +473,14 @@ pub fn fx(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             usd.push(flow.amount.cny() / result.cny_per_usd[flow.month]);
         }
     }
-    rows.into_table(vec![
-        ("channel", ColumnData::Text(channel)),
-        ("amount_cny", ColumnData::Float(cny)),
-        ("amount_usd", ColumnData::Float(usd)),
-    ])
+    rows.into_table(
+        &FX,
+        vec![
+            ColumnData::Text(channel),
+            ColumnData::Float(cny),
+            ColumnData::Float(usd),
+        ],
+    )
 }
 
 /// `activity`: monthly activity of Room 39's other channels (courier bags, embassies open,
@@ -319,10 +495,10 @@ pub fn activity(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             value.push(record.value);
         }
     }
-    rows.into_table(vec![
-        ("metric", ColumnData::Text(metric)),
-        ("value", ColumnData::Float(value)),
-    ])
+    rows.into_table(
+        &ACTIVITY,
+        vec![ColumnData::Text(metric), ColumnData::Float(value)],
+    )
 }
 
 /// `balances`: each actor class's cumulative net position at the end of each month (the
@@ -345,10 +521,10 @@ pub fn balances(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             }
         }
     }
-    rows.into_table(vec![
-        ("class", ColumnData::Text(class)),
-        ("balance_cny", ColumnData::Float(balance)),
-    ])
+    rows.into_table(
+        &BALANCES,
+        vec![ColumnData::Text(class), ColumnData::Float(balance)],
+    )
 }
 
 /// `observed`: the monitors' view of the sea beside the truth, by month, good and route
@@ -387,24 +563,21 @@ pub fn observed(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             );
         }
     }
-    rows.into_table(vec![
-        ("good", ColumnData::Text(good)),
-        ("route", ColumnData::Text(route)),
-        ("unit", ColumnData::Text(unit)),
-        ("observed_quantity", ColumnData::Int(observed_quantity)),
-        ("true_quantity", ColumnData::Int(true_quantity)),
-        ("detected_transfers", ColumnData::Int(detected)),
-        ("transfers", ColumnData::Int(transfers)),
-        ("interdicted_transfers", ColumnData::Int(interdicted)),
-        (
-            "interdicted_quantity",
+    rows.into_table(
+        &OBSERVED,
+        vec![
+            ColumnData::Text(good),
+            ColumnData::Text(route),
+            ColumnData::Text(unit),
+            ColumnData::Int(observed_quantity),
+            ColumnData::Int(true_quantity),
+            ColumnData::Int(detected),
+            ColumnData::Int(transfers),
+            ColumnData::Int(interdicted),
             ColumnData::Int(interdicted_quantity),
-        ),
-        (
-            "interdicted_value_cny",
             ColumnData::Float(interdicted_value),
-        ),
-        ("detection_gap", ColumnData::Float(gap)),
-        ("annual_cap", ColumnData::Float(annual_cap)),
-    ])
+            ColumnData::Float(gap),
+            ColumnData::Float(annual_cap),
+        ],
+    )
 }

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use yalu_report::Band;
 use yalu_report::ReportError;
-use yalu_report::html::stats::Band;
 use yalu_report::html::write_report;
 
 const HEADINGS: [&str; 9] = [

@@ -5,11 +5,11 @@ use std::fmt::Write;
 use std::ops::Range;
 
 use super::input::{Month, month_label};
-use super::stats::Band;
 use super::svg::{
     CHART_WIDTH, CONTENT_TOP, Chart, GRID, INK, LegendEntry, MUTED, Scale, Swatch, escape, human,
     legend, no_data,
 };
+use crate::summary::Band;
 
 /// A named figure over time (or categories), one band per period.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::ReportError;
+use crate::tables::{FLOWS, FX, INCOMES, MONEY, PRICES, Schema};
 
 /// The files without which there is nothing to report.
 pub(crate) const REQUIRED_FILES: [&str; 3] = ["manifest.json", "flows.csv", "money.csv"];
@@ -259,17 +260,11 @@ impl RunData {
             });
         }
         let info: RunInfo = read_json(&dir.join("manifest.json"))?;
-        let flows = read_csv(&dir.join("flows.csv"), FLOW_COLUMNS, flow)?;
-        let money = read_csv(&dir.join("money.csv"), PAYMENT_COLUMNS, payment)?;
-        let incomes = optional(&dir.join("incomes.csv"), |p| {
-            read_csv(p, INCOME_COLUMNS, income)
-        })?;
-        let prices = optional(&dir.join("prices.csv"), |p| {
-            read_csv(p, PRICE_COLUMNS, price)
-        })?;
-        let foreign_currency = optional(&dir.join("fx.csv"), |p| {
-            read_csv(p, FX_COLUMNS, foreign_currency)
-        })?;
+        let flows = read_table(dir, &FLOWS, flow)?;
+        let money = read_table(dir, &MONEY, payment)?;
+        let incomes = optional_table(dir, &INCOMES, income)?;
+        let prices = optional_table(dir, &PRICES, price)?;
+        let foreign_currency = optional_table(dir, &FX, foreign_currency)?;
         let observed = optional(&dir.join("observed.csv"), read_observed)?;
         let scenario: Option<Scenario> = optional(&dir.join("scenario.json"), read_json)?;
         let validation: Option<Vec<Check>> = optional(&dir.join("validation.json"), read_json)?;
@@ -430,6 +425,29 @@ impl Row<'_> {
     }
 }
 
+/// Reads `<schema name>.csv` in `dir`, whose header must hold the schema's columns.
+fn read_table<T>(
+    dir: &Path,
+    schema: &Schema,
+    parse: impl FnMut(&Row) -> Result<T, String>,
+) -> Result<Vec<T>, ReportError> {
+    read_csv(
+        &dir.join(format!("{}.csv", schema.name)),
+        schema.columns,
+        parse,
+    )
+}
+
+/// [`read_table`] for a table a run may not have written.
+fn optional_table<T>(
+    dir: &Path,
+    schema: &Schema,
+    parse: impl FnMut(&Row) -> Result<T, String>,
+) -> Result<Option<Vec<T>>, ReportError> {
+    let path = dir.join(format!("{}.csv", schema.name));
+    optional(&path, |_| read_table(dir, schema, parse))
+}
+
 /// Reads a CSV whose header must hold `required`, parsing each record with `parse`.
 fn read_csv<T>(
     path: &Path,
@@ -497,19 +515,6 @@ fn csv_error(path: &Path, line: u64, error: &csv::Error) -> ReportError {
     }
 }
 
-const FLOW_COLUMNS: &[&str] = &[
-    "replicate",
-    "month",
-    "channel",
-    "site",
-    "good",
-    "outcome",
-    "sanctioned",
-    "quantity",
-    "unit",
-    "value_cny",
-];
-
 fn flow(row: &Row) -> Result<Flow, String> {
     Ok(Flow {
         replicate: row.replicate()?,
@@ -529,15 +534,6 @@ fn flow(row: &Row) -> Result<Flow, String> {
     })
 }
 
-const PAYMENT_COLUMNS: &[&str] = &[
-    "replicate",
-    "month",
-    "payer",
-    "payee",
-    "purpose",
-    "amount_cny",
-];
-
 fn payment(row: &Row) -> Result<Payment, String> {
     Ok(Payment {
         replicate: row.replicate()?,
@@ -548,15 +544,6 @@ fn payment(row: &Row) -> Result<Payment, String> {
         amount_cny: row.number("amount_cny")?,
     })
 }
-
-const INCOME_COLUMNS: &[&str] = &[
-    "replicate",
-    "month",
-    "group",
-    "people",
-    "mean_income_cny",
-    "mean_income_rice_kg",
-];
 
 fn income(row: &Row) -> Result<Income, String> {
     Ok(Income {
@@ -569,8 +556,6 @@ fn income(row: &Row) -> Result<Income, String> {
     })
 }
 
-const PRICE_COLUMNS: &[&str] = &["replicate", "month", "good", "price_cny_per_kg"];
-
 fn price(row: &Row) -> Result<Price, String> {
     Ok(Price {
         replicate: row.replicate()?,
@@ -579,8 +564,6 @@ fn price(row: &Row) -> Result<Price, String> {
         price_cny_per_kg: row.optional_number("price_cny_per_kg")?,
     })
 }
-
-const FX_COLUMNS: &[&str] = &["replicate", "month", "channel", "amount_usd"];
 
 fn foreign_currency(row: &Row) -> Result<ForeignCurrency, String> {
     Ok(ForeignCurrency {

@@ -9,9 +9,10 @@ use super::charts::{Panel, Series, Timeline, band_chart, bar_chart};
 use super::input::{Check, Evidence, Income, Month, Outcome, RunData};
 use super::map::{MapSite, site_map};
 use super::sankey::{MoneyFlow, sankey};
-use super::stats::{Band, Grid, grids_by, ranked_by_total};
+use super::stats::{Grid, grids_by, ranked_by_total};
 use super::svg::{Chart, channel_colour, escape, human, human_band, palette, pretty};
 use crate::summary::Across;
+use crate::summary::Band;
 
 /// A titled part of the report.
 #[derive(Debug)]

@@ -3,32 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::summary::Across;
-
-/// The spread of one figure across replicates: its 5th percentile, median and 95th
-/// percentile, each linear between order statistics. Missing (NaN) values are left out; a
-/// figure missing in every replicate is NaN throughout.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Band {
-    /// 5th percentile.
-    pub p05: f64,
-    /// Median.
-    pub median: f64,
-    /// 95th percentile.
-    pub p95: f64,
-}
-
-impl Band {
-    /// The band of `values`, one per replicate.
-    pub fn across(values: &[f64]) -> Band {
-        let across = Across(values.to_vec());
-        Band {
-            p05: across.quantile(0.05),
-            median: across.quantile(0.5),
-            p95: across.quantile(0.95),
-        }
-    }
-}
+use crate::summary::{Across, Band};
 
 /// One figure per replicate (row) and period (column).
 #[derive(Debug, Clone, PartialEq)]

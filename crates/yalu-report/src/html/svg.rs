@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::stats::Band;
+use crate::summary::Band;
 
 /// Font stack of every chart.
 pub(crate) const FONT: &str = "system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif";

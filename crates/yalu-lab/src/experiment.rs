@@ -1,0 +1,389 @@
+//! The experiment runner every command uses: design points -> scenario overrides ->
+//! replicates (common random numbers: every point runs the same seed and replicate
+//! numbers) -> named outputs -> aggregation. [`run_units`] is the one parallel loop over
+//! replicates; `run`, `compare`, `validate`, `sweep`, `sensitivity` and `calibrate` all go
+//! through it (a sweep through [`crate::sweep::run_sweep`], which commits each unit as it
+//! finishes). Nothing here prints or spawns the binary, so tests call it directly.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use yalu_model::{ModelError, ModelParams, ReplicateResult, run_replicate};
+use yalu_scenario::overrides::{OverrideError, check_path, with_values};
+use yalu_scenario::{BASELINE, Evidence, LoadError, Registry, Scenario, SourceText};
+
+use yalu_report::outputs::{Catalog, OutputSet};
+use yalu_report::table::{ColumnData, Table};
+
+use toml::Spanned;
+
+use crate::LabError;
+use crate::design::ParameterRange;
+use crate::store::{StoreError, SweepStore};
+use crate::sweep::{
+    Locator, MetricSummary, Problem, ScenarioSource, SpecError, SweepError, SweepFile, SweepSpec,
+    SweepSummary, run_sweep, summarize,
+};
+
+/// One replicate to run: which scenario, on which seed, with which replicate number.
+#[derive(Clone, Copy)]
+pub struct Unit<'a> {
+    /// The scenario's parameters.
+    pub params: &'a ModelParams,
+    /// Master seed.
+    pub seed: u64,
+    /// Replicate number.
+    pub replicate: u32,
+}
+
+/// Runs `units` in parallel on `pool` and returns `measure` of each, in unit order, so the
+/// results do not depend on the number of threads; `on_done` is called as each finishes.
+pub fn run_units<T: Send>(
+    pool: &rayon::ThreadPool,
+    units: &[Unit],
+    measure: &(dyn Fn(&ModelParams, ReplicateResult) -> T + Sync),
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Vec<T>, ModelError> {
+    pool.install(|| {
+        units
+            .par_iter()
+            .map(|unit| {
+                let result = run_replicate(unit.params, unit.seed, unit.replicate)?;
+                let measured = measure(unit.params, result);
+                on_done();
+                Ok(measured)
+            })
+            .collect()
+    })
+}
+
+/// Per point, per replicate, `measure` of replicates `0..replicates` of every point, all
+/// on `seed` (common random numbers across points).
+pub fn measure_points<T: Send>(
+    pool: &rayon::ThreadPool,
+    points: &[ModelParams],
+    seed: u64,
+    replicates: u32,
+    measure: &(dyn Fn(&ModelParams, ReplicateResult) -> T + Sync),
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Vec<Vec<T>>, ModelError> {
+    let units: Vec<Unit> = points
+        .iter()
+        .flat_map(|params| {
+            (0..replicates).map(move |replicate| Unit {
+                params,
+                seed,
+                replicate,
+            })
+        })
+        .collect();
+    let mut measured = run_units(pool, &units, measure, on_done)?.into_iter();
+    Ok(points
+        .iter()
+        .map(|_| measured.by_ref().take(replicates as usize).collect())
+        .collect())
+}
+
+/// Why an experiment could not run; [`ExperimentError::is_bad_input`] tells the user's
+/// mistakes from failed runs.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExperimentError {
+    /// The experiment file is unreadable, malformed, or names something that does not
+    /// exist (located by file, line and column).
+    #[error(transparent)]
+    File(#[from] SpecError),
+    /// The scenario it names does not load.
+    #[error(transparent)]
+    Scenario(#[from] LoadError),
+    /// A design point does not make a valid scenario.
+    #[error("{file}: {source}")]
+    Point {
+        /// The experiment file.
+        file: String,
+        /// Why the point is invalid.
+        source: OverrideError,
+    },
+    /// The analysis refused its inputs (a design too small, say).
+    #[error("{file}: {message}")]
+    Analysis {
+        /// The experiment file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The sweep's store cannot be used (another sweep's, or not a store).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A run failed.
+    #[error(transparent)]
+    Run(#[from] LabError),
+    /// A sweep's run failed.
+    #[error(transparent)]
+    Sweep(#[from] SweepError),
+}
+
+impl From<ModelError> for ExperimentError {
+    fn from(error: ModelError) -> ExperimentError {
+        ExperimentError::Run(error.into())
+    }
+}
+
+impl ExperimentError {
+    /// Whether the user's input is at fault (exit code 2) rather than a run (1).
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, ExperimentError::Run(_) | ExperimentError::Sweep(_))
+    }
+}
+
+/// Loads a scenario (the built-in baseline or a file) with the text it was read from (for
+/// hashes and parameter overrides).
+pub fn load_scenario(
+    source: &ScenarioSource,
+    registry: &Registry,
+) -> Result<(Scenario, SourceText), LoadError> {
+    let text = match source {
+        ScenarioSource::Baseline => SourceText::new("<baseline>", BASELINE),
+        ScenarioSource::File(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+                path: path.display().to_string(),
+                source,
+            })?;
+            SourceText::new(path.display().to_string(), text)
+        }
+    };
+    Ok((Scenario::parse(&text, registry)?, text))
+}
+
+/// The scenario an experiment file names, with the text overrides apply to.
+pub struct Base {
+    /// The experiment file, as errors name it.
+    pub file: String,
+    /// The scenario text.
+    pub text: SourceText,
+    /// The scenario as written.
+    pub scenario: Scenario,
+}
+
+impl Base {
+    /// Loads the scenario an experiment `file` names.
+    pub fn load(
+        file: &Path,
+        scenario: &ScenarioSource,
+        registry: &Registry,
+    ) -> Result<Base, LoadError> {
+        let (scenario, text) = load_scenario(scenario, registry)?;
+        Ok(Base {
+            file: file.display().to_string(),
+            text,
+            scenario,
+        })
+    }
+
+    /// The parameters of every point (`paths[i]` set to `point[i]`), each re-validated
+    /// before any runs, so a bad point fails early.
+    pub fn points(
+        &self,
+        paths: &[String],
+        points: &[Vec<f64>],
+        registry: &Registry,
+    ) -> Result<Vec<ModelParams>, ExperimentError> {
+        points
+            .iter()
+            .map(|values| {
+                let assignments: Vec<(String, f64)> =
+                    paths.iter().cloned().zip(values.iter().copied()).collect();
+                with_values(&self.text, &assignments, registry)
+                    .map(|scenario| scenario.params)
+                    .map_err(|source| ExperimentError::Point {
+                        file: self.file.clone(),
+                        source,
+                    })
+            })
+            .collect()
+    }
+
+    /// Why `path` is not a parameter of the scenario, if it is not.
+    pub fn check_path(&self, path: &str) -> Result<(), String> {
+        check_path(&self.text, path).map_err(|e| e.to_string())
+    }
+
+    /// The recorded range of a parameter, and whether it is an assumption.
+    pub fn range(&self, path: &str) -> Option<([f64; 2], bool)> {
+        let record = self.scenario.parameters.iter().find(|p| p.path == path)?;
+        match &record.evidence {
+            Evidence::Assumption { range, .. } => range.map(|r| (r, true)),
+            Evidence::Source { range, .. } => range.map(|r| (r, false)),
+        }
+    }
+
+    /// Each parameter's recorded range (for `assumptions_only`, only an assumption's),
+    /// every problem located at the parameter's `field` in the file.
+    pub(crate) fn ranges(
+        &self,
+        at: &Locator,
+        parameters: &[Spanned<String>],
+        field: &str,
+        assumptions_only: bool,
+    ) -> Result<Vec<ParameterRange>, SpecError> {
+        parameters
+            .iter()
+            .map(|parameter| {
+                let path = parameter.get_ref();
+                let fail = |problem| at.error(parameter.span().start, field, problem);
+                self.check_path(path).map_err(|reason| {
+                    fail(Problem::UnknownParameter {
+                        path: path.clone(),
+                        reason,
+                    })
+                })?;
+                let ([low, high], _) = self
+                    .range(path)
+                    .filter(|(_, assumption)| *assumption || !assumptions_only)
+                    .ok_or_else(|| {
+                        fail(if assumptions_only {
+                            Problem::NotAnAssumption(path.clone())
+                        } else {
+                            Problem::NoRange(path.clone())
+                        })
+                    })?;
+                ParameterRange::new(path.clone(), low, high).map_err(|e| fail(e.into()))
+            })
+            .collect()
+    }
+
+    /// A problem with the analysis, naming the file.
+    pub fn analysis_error(&self, error: impl std::fmt::Display) -> ExperimentError {
+        ExperimentError::Analysis {
+            file: self.file.clone(),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// A sweep file checked against its scenario, every point's parameters validated.
+pub struct Sweep {
+    spec: SweepSpec,
+    base: Base,
+    outputs: OutputSet,
+    points: Vec<ModelParams>,
+}
+
+/// What a sweep did and its tables.
+pub struct SweepRun {
+    /// Units found done and units run now.
+    pub summary: SweepSummary,
+    /// Each point's parameter values: point, parameter, value.
+    pub points: Table,
+    /// Each point's metrics over replicates: point, metric, replicates, mean, p05, p50, p95.
+    pub metrics: Table,
+}
+
+impl Sweep {
+    /// Reads `file`, checks its parameter paths and metrics against the scenario it names,
+    /// and validates every point.
+    pub fn load(file: &Path, registry: &Registry) -> Result<Sweep, ExperimentError> {
+        let parsed = SweepFile::load(file)?;
+        let base = Base::load(file, parsed.scenario(), registry)?;
+        let outputs = parsed.outputs(&Catalog::new(&base.scenario.params))?;
+        let spec = parsed.validate(&|path| base.check_path(path))?;
+        let values: Vec<Vec<f64>> = spec
+            .points()
+            .iter()
+            .map(|p| p.values.iter().map(|(_, v)| *v).collect())
+            .collect();
+        let points = base.points(spec.parameters(), &values, registry)?;
+        Ok(Sweep {
+            spec,
+            base,
+            outputs,
+            points,
+        })
+    }
+
+    /// The checked spec.
+    pub fn spec(&self) -> &SweepSpec {
+        &self.spec
+    }
+
+    /// Runs the units `out/sweep.sqlite` does not hold yet, then summarises every unit.
+    pub fn run(
+        &self,
+        out: &Path,
+        threads: usize,
+        on_progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<SweepRun, ExperimentError> {
+        std::fs::create_dir_all(out).map_err(|source| StoreError::Io {
+            path: out.to_path_buf(),
+            source,
+        })?;
+        let mut store = SweepStore::open(out, &self.spec, &self.base.text.text)?;
+        let evaluate = |point: &crate::sweep::Point, replicate: u32, seed: u64| {
+            let params = &self.points[point.index];
+            run_replicate(params, seed, replicate).map(|result| {
+                let values = self.outputs.measure(params, &result);
+                self.outputs.ids().iter().cloned().zip(values).collect()
+            })
+        };
+        let summary = run_sweep(&self.spec, &mut store, &evaluate, threads, on_progress)?;
+        let rows = summarize(&store.results()?);
+        let number = |f: fn(&MetricSummary) -> f64| ColumnData::Float(rows.iter().map(f).collect());
+        let metrics = Table {
+            columns: vec![
+                (
+                    "point",
+                    ColumnData::Int(rows.iter().map(|r| r.point as i64).collect()),
+                ),
+                (
+                    "metric",
+                    ColumnData::Text(rows.iter().map(|r| r.metric.clone()).collect()),
+                ),
+                (
+                    "replicates",
+                    ColumnData::Int(rows.iter().map(|r| r.replicates as i64).collect()),
+                ),
+                ("mean", number(|r| r.mean)),
+                ("p05", number(|r| r.p05)),
+                ("p50", number(|r| r.p50)),
+                ("p95", number(|r| r.p95)),
+            ],
+        };
+        let (mut point, mut parameter, mut value) = (Vec::new(), Vec::new(), Vec::new());
+        for p in self.spec.points() {
+            for (path, v) in &p.values {
+                point.push(p.index as i64);
+                parameter.push(path.clone());
+                value.push(*v);
+            }
+        }
+        let points = Table {
+            columns: vec![
+                ("point", ColumnData::Int(point)),
+                ("parameter", ColumnData::Text(parameter)),
+                ("value", ColumnData::Float(value)),
+            ],
+        };
+        Ok(SweepRun {
+            summary,
+            points,
+            metrics,
+        })
+    }
+}
+
+/// The mean over replicates of each measured output (one `Vec` per replicate).
+pub fn mean_over_replicates(replicates: &[Vec<f64>]) -> Vec<f64> {
+    let count = replicates.len() as f64;
+    let outputs = replicates.first().map_or(0, Vec::len);
+    (0..outputs)
+        .map(|o| replicates.iter().map(|r| r[o] / count).sum())
+        .collect()
+}
+
+/// Reads an experiment file's text, located errors naming it.
+pub(crate) fn read(file: &Path) -> Result<String, SpecError> {
+    std::fs::read_to_string(file).map_err(|source| SpecError::Read {
+        file: file.display().to_string(),
+        source,
+    })
+}

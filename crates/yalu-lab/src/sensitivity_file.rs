@@ -1,0 +1,322 @@
+//! A sensitivity experiment: its file (scenario, parameters, outputs by registry id,
+//! replicates, seed, Morris and Sobol settings), checked with located errors, and its run
+//! through the experiment runner into long rows (output, parameter, statistic, value).
+//!
+//! ```toml
+//! [sensitivity]
+//! scenario = "../scenarios/baseline.toml"   # or "baseline"
+//! parameters = ["state_trade.company_share"]
+//! outputs = ["fx.total_usd_per_year"]
+//! replicates = 1
+//! seed = 11
+//! [morris]                                  # optional
+//! trajectories = 10
+//! levels = 4
+//! [sobol]                                   # optional
+//! base_samples = 64
+//! bootstrap_resamples = 200
+//! confidence_level = 0.95
+//! ```
+
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+use yalu_report::outputs::{Catalog, OutputSet};
+use yalu_report::table::{ColumnData, Table};
+use yalu_scenario::Registry;
+
+use crate::design::{ParameterRange, morris, saltelli};
+use crate::experiment::{Base, ExperimentError, mean_over_replicates, measure_points, read};
+use crate::sensitivity::{BootstrapConfig, morris_effects, sobol_indices};
+use crate::sweep::{Locator, ScenarioSource};
+use crate::thread_pool;
+
+/// The design and estimator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Morris elementary effects (mu, mu*, sigma).
+    Morris,
+    /// Sobol first- and total-order indices with bootstrap intervals.
+    Sobol,
+}
+
+impl Method {
+    /// Its name in file and folder names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Morris => "morris",
+            Method::Sobol => "sobol",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    sensitivity: RawCommon,
+    #[serde(default)]
+    morris: MorrisSettings,
+    #[serde(default)]
+    sobol: SobolSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCommon {
+    scenario: String,
+    parameters: Vec<Spanned<String>>,
+    outputs: Vec<Spanned<String>>,
+    #[serde(default = "one")]
+    replicates: u32,
+    seed: u64,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MorrisSettings {
+    trajectories: usize,
+    levels: usize,
+}
+
+impl Default for MorrisSettings {
+    fn default() -> MorrisSettings {
+        MorrisSettings {
+            trajectories: 10,
+            levels: 4,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SobolSettings {
+    base_samples: usize,
+    bootstrap_resamples: usize,
+    confidence_level: f64,
+}
+
+impl Default for SobolSettings {
+    fn default() -> SobolSettings {
+        SobolSettings {
+            base_samples: 64,
+            bootstrap_resamples: 200,
+            confidence_level: 0.95,
+        }
+    }
+}
+
+/// A checked sensitivity file: its scenario loaded, every parameter ranged, every output
+/// declared.
+pub struct SensitivityFile {
+    base: Base,
+    ranges: Vec<ParameterRange>,
+    outputs: OutputSet,
+    replicates: u32,
+    seed: u64,
+    morris: MorrisSettings,
+    sobol: SobolSettings,
+}
+
+impl SensitivityFile {
+    /// Reads and checks `file`.
+    pub fn load(file: &Path, registry: &Registry) -> Result<SensitivityFile, ExperimentError> {
+        let text = read(file)?;
+        let name = file.display().to_string();
+        let at = Locator {
+            file: &name,
+            text: &text,
+        };
+        let raw: RawFile = at.parse()?;
+        let common = raw.sensitivity;
+        let base = Base::load(
+            file,
+            &ScenarioSource::named(file, &common.scenario),
+            registry,
+        )?;
+        let ids: Vec<String> = common.outputs.iter().map(|o| o.get_ref().clone()).collect();
+        let outputs = Catalog::new(&base.scenario.params)
+            .resolve(&ids)
+            .map_err(|unknown| {
+                let item = &common.outputs[ids.iter().position(|i| *i == unknown.id).unwrap_or(0)];
+                at.error(item.span().start, "sensitivity.outputs", unknown.into())
+            })?;
+        if common.replicates == 0 || common.parameters.is_empty() {
+            return Err(
+                base.analysis_error("expected at least one parameter and at least one replicate")
+            );
+        }
+        let ranges = base.ranges(&at, &common.parameters, "sensitivity.parameters", false)?;
+        Ok(SensitivityFile {
+            base,
+            ranges,
+            outputs,
+            replicates: common.replicates,
+            seed: common.seed,
+            morris: raw.morris,
+            sobol: raw.sobol,
+        })
+    }
+
+    /// Parameters analysed.
+    pub fn parameters(&self) -> usize {
+        self.ranges.len()
+    }
+
+    /// Replicates per design point.
+    pub fn replicates(&self) -> u32 {
+        self.replicates
+    }
+
+    /// The design's points, parameter values in file order.
+    pub fn points(&self, method: Method) -> Result<Vec<Vec<f64>>, ExperimentError> {
+        let points = match method {
+            Method::Morris => morris(
+                &self.ranges,
+                self.morris.trajectories,
+                self.morris.levels,
+                self.seed,
+            )
+            .map(|d| d.points().to_vec()),
+            Method::Sobol => saltelli(&self.ranges, self.sobol.base_samples, self.seed)
+                .map(|d| d.points().to_vec()),
+        };
+        points.map_err(|e| self.base.analysis_error(e))
+    }
+
+    /// Runs every design point (`on_done` after each replicate) and estimates each
+    /// output's sensitivity to each parameter.
+    pub fn run(
+        &self,
+        method: Method,
+        registry: &Registry,
+        threads: usize,
+        on_done: &(dyn Fn() + Sync),
+    ) -> Result<SensitivityRows, ExperimentError> {
+        let paths: Vec<String> = self.ranges.iter().map(|r| r.name.clone()).collect();
+        let points = self.base.points(&paths, &self.points(method)?, registry)?;
+        let pool = thread_pool(threads)?;
+        let measured = measure_points(
+            &pool,
+            &points,
+            self.seed,
+            self.replicates,
+            &|params, result| self.outputs.measure(params, &result),
+            on_done,
+        )?;
+        let means: Vec<Vec<f64>> = measured.iter().map(|r| mean_over_replicates(r)).collect();
+        let bad = |e: &dyn std::fmt::Display| self.base.analysis_error(e);
+        let mut rows = SensitivityRows::default();
+        for (o, output) in self.outputs.ids().iter().enumerate() {
+            let outputs: Vec<f64> = means.iter().map(|v| v[o]).collect();
+            match method {
+                Method::Morris => {
+                    let design = morris(
+                        &self.ranges,
+                        self.morris.trajectories,
+                        self.morris.levels,
+                        self.seed,
+                    )
+                    .map_err(|e| bad(&e))?;
+                    for e in morris_effects(&design, &outputs).map_err(|e| bad(&e))? {
+                        rows.push(
+                            output,
+                            &e.name,
+                            [("mu", e.mu), ("mu_star", e.mu_star), ("sigma", e.sigma)],
+                        );
+                    }
+                }
+                Method::Sobol => {
+                    let design = saltelli(&self.ranges, self.sobol.base_samples, self.seed)
+                        .map_err(|e| bad(&e))?;
+                    let bootstrap = BootstrapConfig {
+                        resamples: self.sobol.bootstrap_resamples,
+                        confidence_level: self.sobol.confidence_level,
+                        seed: self.seed,
+                    };
+                    for s in sobol_indices(&design, &outputs, &bootstrap).map_err(|e| bad(&e))? {
+                        for (order, estimate) in [
+                            ("first_order", s.first_order),
+                            ("total_order", s.total_order),
+                        ] {
+                            rows.push(
+                                output,
+                                &s.name,
+                                [
+                                    (order.to_owned(), estimate.value),
+                                    (format!("{order}_low"), estimate.low),
+                                    (format!("{order}_high"), estimate.high),
+                                ],
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        Ok(rows)
+    }
+}
+
+/// Long rows: output, parameter, statistic, value.
+#[derive(Debug, Default)]
+pub struct SensitivityRows {
+    output: Vec<String>,
+    parameter: Vec<String>,
+    statistic: Vec<String>,
+    value: Vec<f64>,
+}
+
+impl SensitivityRows {
+    fn push<S: Into<String>, const N: usize>(
+        &mut self,
+        output: &str,
+        parameter: &str,
+        stats: [(S, f64); N],
+    ) {
+        for (statistic, value) in stats {
+            self.output.push(output.to_owned());
+            self.parameter.push(parameter.to_owned());
+            self.statistic.push(statistic.into());
+            self.value.push(value);
+        }
+    }
+
+    /// The value of `statistic` for `output` and `parameter`.
+    pub fn get(&self, output: &str, parameter: &str, statistic: &str) -> Option<f64> {
+        (0..self.value.len())
+            .find(|&i| {
+                self.output[i] == output
+                    && self.parameter[i] == parameter
+                    && self.statistic[i] == statistic
+            })
+            .map(|i| self.value[i])
+    }
+
+    /// The rows as aligned text.
+    pub fn render(&self) -> String {
+        (0..self.value.len())
+            .map(|i| {
+                format!(
+                    "{:<45} {:<45} {:<18} {:>14.4}\n",
+                    self.output[i], self.parameter[i], self.statistic[i], self.value[i]
+                )
+            })
+            .collect()
+    }
+
+    /// The rows as a table.
+    pub fn into_table(self) -> Table {
+        Table {
+            columns: vec![
+                ("output", ColumnData::Text(self.output)),
+                ("parameter", ColumnData::Text(self.parameter)),
+                ("statistic", ColumnData::Text(self.statistic)),
+                ("value", ColumnData::Float(self.value)),
+            ],
+        }
+    }
+}

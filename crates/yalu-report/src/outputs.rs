@@ -1,0 +1,751 @@
+//! The output registry: every headline figure a replicate yields is declared once in
+//! [`OUTPUTS`] with a stable machine id, its unit, its meaning, how it aggregates and the
+//! label the printed summary shows. The printed summary, `compare`, `sweep`,
+//! `sensitivity` and `yalu outputs` all look figures up here by id, so an id that is not
+//! declared is an error ([`Catalog::resolve`]), never a silent zero.
+//!
+//! A declaration is a family: `porter.pay_cny_per_kg` alone, or keyed like a parameter
+//! path, `porter.pay_cny_per_kg[hyesan]`, `fx.usd_per_year[overseas_labour]`,
+//! `money.cny_per_year[donju/border_guards/bribe]` (payer/payee/purpose).
+
+use serde::Serialize;
+use yalu_model::ReplicateResult;
+use yalu_model::indicators::{
+    essentials_price_cny_per_kg, household_income_cny_per_month, porter_totals, takeover_windows,
+    trade_totals, vehicles_per_month,
+};
+use yalu_model::ledger::{ActorClass, Purpose};
+use yalu_model::observe::{Channel, Outcome};
+use yalu_model::params::ModelParams;
+
+/// The part of the printed summary a figure belongs to, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    /// Porter crews.
+    Porters,
+    /// Goods delivered by channel.
+    Channels,
+    /// Trading companies' routes and margins.
+    StateTrade,
+    /// Border households and markets.
+    Households,
+    /// Foreign currency reaching Room 39.
+    ForeignCurrency,
+    /// Money between actor classes.
+    Money,
+}
+
+impl Section {
+    /// The heading of the section in the printed summary.
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Porters => "Porter crews",
+            Section::Channels => "Goods delivered by channel",
+            Section::StateTrade => "State trade",
+            Section::Households => "Border households and markets",
+            Section::ForeignCurrency => "Foreign currency reaching Room 39",
+            Section::Money => "Money between actor classes",
+        }
+    }
+}
+
+/// How a figure is formed within a replicate, which also says what a figure missing from
+/// a replicate means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregation {
+    /// A total over the run divided by its length in years; missing means nothing moved,
+    /// so zero.
+    PerYear,
+    /// A ratio of totals over the run; missing means not applicable (no value).
+    Ratio,
+    /// A mean per month over a window of the run; missing means not applicable.
+    MonthlyMean,
+}
+
+impl Aggregation {
+    /// The value of a figure a replicate does not report.
+    pub fn missing_value(self) -> f64 {
+        match self {
+            Aggregation::PerYear => 0.0,
+            Aggregation::Ratio | Aggregation::MonthlyMean => f64::NAN,
+        }
+    }
+
+    /// How it is described by `yalu outputs`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Aggregation::PerYear => "total over the run per year (missing = 0)",
+            Aggregation::Ratio => "ratio of totals over the run (missing = n/a)",
+            Aggregation::MonthlyMean => "mean per month over a window (missing = n/a)",
+        }
+    }
+}
+
+/// What a family's key ranges over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyKind {
+    /// No key.
+    None,
+    /// Optional porter site: without a key, all sites together.
+    PorterSite,
+    /// A goods channel (`porter`, `state_smuggling`, ...).
+    Channel,
+    /// A foreign-currency channel (`state_trade`, `overseas_labour`, ...).
+    FxChannel,
+    /// `payer/payee/purpose`, actor classes and purposes as in `money.csv`.
+    MoneyFlow,
+}
+
+impl KeyKind {
+    /// The placeholder shown after a family id by `yalu outputs`.
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            KeyKind::None => "",
+            KeyKind::PorterSite => "[<site>] (optional: all sites without it)",
+            KeyKind::Channel => "[<channel>]",
+            KeyKind::FxChannel => "[<fx channel>]",
+            KeyKind::MoneyFlow => "[<payer>/<payee>/<purpose>]",
+        }
+    }
+}
+
+/// One replicate as the measures see it.
+pub struct Replicate<'a> {
+    params: &'a ModelParams,
+    result: &'a ReplicateResult,
+    years: f64,
+}
+
+/// A family's values in one replicate: `(key, value)`, key empty when unkeyed.
+type Measure = fn(&Replicate) -> Vec<(String, f64)>;
+
+/// One declared output family.
+#[derive(Serialize)]
+pub struct OutputDef {
+    /// Stable machine id (without a key).
+    pub id: &'static str,
+    /// What the key ranges over.
+    pub key: KeyKind,
+    /// Unit of the value.
+    pub unit: &'static str,
+    /// How the value is formed, and what missing means.
+    pub aggregation: Aggregation,
+    /// Where the printed summary shows it.
+    pub section: Section,
+    /// The printed label; `{0}`, `{1}`... are the key's `/`-separated parts.
+    pub label: &'static str,
+    /// What it means.
+    pub description: &'static str,
+    #[serde(skip)]
+    measure: Measure,
+}
+
+/// Every output family, in display order within each section.
+pub const OUTPUTS: &[OutputDef] = &[
+    OutputDef {
+        id: "porter.kg_sold_per_year",
+        key: KeyKind::PorterSite,
+        unit: "kg/year",
+        aggregation: Aggregation::PerYear,
+        section: Section::Porters,
+        label: "porters at {0}: kg sold per year",
+        description: "goods porters carried across and sold",
+        measure: |r| porters(r, |t, years| t.kg_sold / years),
+    },
+    OutputDef {
+        id: "porter.pay_cny_per_kg",
+        key: KeyKind::PorterSite,
+        unit: "CNY/kg",
+        aggregation: Aggregation::Ratio,
+        section: Section::Porters,
+        label: "porters at {0}: pay CNY/kg",
+        description: "porters' wages per kilogram sold",
+        measure: |r| porters(r, |t, _| t.pay_cny_per_kg()),
+    },
+    OutputDef {
+        id: "porter.income_cny_per_month",
+        key: KeyKind::PorterSite,
+        unit: "CNY/month",
+        aggregation: Aggregation::Ratio,
+        section: Section::Porters,
+        label: "porters at {0}: income CNY/month",
+        description: "a hired porter's income per month worked",
+        measure: |r| porters(r, |t, _| t.income_cny_per_month()),
+    },
+    OutputDef {
+        id: "porter.income_rice_kg_per_month",
+        key: KeyKind::PorterSite,
+        unit: "kg rice/month",
+        aggregation: Aggregation::Ratio,
+        section: Section::Porters,
+        label: "porters at {0}: income in rice, kg/month",
+        description: "a hired porter's monthly income in kilograms of rice at market prices",
+        measure: |r| porters(r, |t, _| t.rice_kg_per_month()),
+    },
+    OutputDef {
+        id: "goods.delivered_cny_per_year",
+        key: KeyKind::Channel,
+        unit: "CNY/year",
+        aggregation: Aggregation::PerYear,
+        section: Section::Channels,
+        label: "{0} value delivered, CNY/year",
+        description: "value of goods a channel delivered to buyers",
+        measure: |r| {
+            Channel::ALL
+                .iter()
+                .map(|&channel| {
+                    let value: f64 = r
+                        .result
+                        .flows
+                        .iter()
+                        .filter(|f| f.key.channel == channel && f.key.outcome == Outcome::Delivered)
+                        .map(|f| f.value.cny())
+                        .sum();
+                    (channel.name().to_owned(), value / r.years)
+                })
+                // A channel that moved nothing is not shown (its missing value is zero).
+                .filter(|(_, value)| *value != 0.0)
+                .collect()
+        },
+    },
+    OutputDef {
+        id: "state_trade.smuggling_value_share",
+        key: KeyKind::None,
+        unit: "share",
+        aggregation: Aggregation::Ratio,
+        section: Section::StateTrade,
+        label: "share of consignment value by state smuggling",
+        description: "state smuggling's share of trading companies' consignment value",
+        measure: |r| {
+            state_trade(r, |smuggled, official| {
+                smuggled.revenue.cny() / (smuggled.revenue + official.revenue).cny()
+            })
+        },
+    },
+    OutputDef {
+        id: "state_trade.smuggling_net_margin",
+        key: KeyKind::None,
+        unit: "share",
+        aggregation: Aggregation::Ratio,
+        section: Section::StateTrade,
+        label: "state smuggling net margin (after bribes, seizures), share of value",
+        description: "state smuggling's net profit over its revenue",
+        measure: |r| {
+            state_trade(r, |smuggled, _| {
+                smuggled.net_profit().cny() / smuggled.revenue.cny()
+            })
+        },
+    },
+    OutputDef {
+        id: "state_trade.smuggling_margin_before_bribes",
+        key: KeyKind::None,
+        unit: "share",
+        aggregation: Aggregation::Ratio,
+        section: Section::StateTrade,
+        label: "same consignments without bribes or seizures, share of value",
+        description: "state smuggling's margin over revenue before bribes and seizures",
+        measure: |r| {
+            state_trade(r, |smuggled, _| {
+                (smuggled.revenue - smuggled.purchases - smuggled.labour).cny()
+                    / smuggled.revenue.cny()
+            })
+        },
+    },
+    OutputDef {
+        id: "state_trade.customs_net_margin",
+        key: KeyKind::None,
+        unit: "share",
+        aggregation: Aggregation::Ratio,
+        section: Section::StateTrade,
+        label: "official customs net margin (after the levy), share of value",
+        description: "official customs trade's net profit over its revenue",
+        measure: |r| {
+            state_trade(r, |_, official| {
+                official.net_profit().cny() / official.revenue.cny()
+            })
+        },
+    },
+    OutputDef {
+        id: "state_trade.vehicles_per_month_after_takeover",
+        key: KeyKind::None,
+        unit: "vehicles/month",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::StateTrade,
+        label: "vehicles imported by state smuggling per month after the takeover",
+        description: "vehicles state smuggling delivered per month from the takeover on",
+        measure: |r| {
+            if r.params.state_trade.is_none() {
+                return Vec::new();
+            }
+            after_takeover(r, |_, after| vehicles_per_month(r.params, r.result, after))
+        },
+    },
+    OutputDef {
+        id: "households.income_cny_per_month_before_closure",
+        key: KeyKind::None,
+        unit: "CNY/month",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::Households,
+        label: "household income, CNY/month, 12 months before the closure",
+        description: "a border household's income per month, 12 months before the closure",
+        measure: |r| {
+            households(r, |before, _| {
+                household_income_cny_per_month(r.result, before)
+            })
+        },
+    },
+    OutputDef {
+        id: "households.income_cny_per_month_after_takeover",
+        key: KeyKind::None,
+        unit: "CNY/month",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::Households,
+        label: "household income, CNY/month, after the takeover",
+        description: "a border household's income per month from the takeover on",
+        measure: |r| {
+            households(r, |_, after| {
+                household_income_cny_per_month(r.result, after)
+            })
+        },
+    },
+    OutputDef {
+        id: "households.essentials_price_cny_per_kg_before_closure",
+        key: KeyKind::None,
+        unit: "CNY/kg",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::Households,
+        label: "essentials price, CNY/kg, 12 months before the closure",
+        description: "mean market price of essentials, 12 months before the closure",
+        measure: |r| households(r, |before, _| essentials_price_cny_per_kg(r.result, before)),
+    },
+    OutputDef {
+        id: "households.essentials_price_cny_per_kg_after_takeover",
+        key: KeyKind::None,
+        unit: "CNY/kg",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::Households,
+        label: "essentials price, CNY/kg, after the takeover",
+        description: "mean market price of essentials from the takeover on",
+        measure: |r| households(r, |_, after| essentials_price_cny_per_kg(r.result, after)),
+    },
+    OutputDef {
+        id: "fx.usd_per_year",
+        key: KeyKind::FxChannel,
+        unit: "USD/year",
+        aggregation: Aggregation::PerYear,
+        section: Section::ForeignCurrency,
+        label: "Room 39 from {0}, USD/year",
+        description: "foreign currency reaching Room 39 through one channel (dated rate)",
+        measure: foreign_currency_by_channel,
+    },
+    OutputDef {
+        id: "fx.total_usd_per_year",
+        key: KeyKind::None,
+        unit: "USD/year",
+        aggregation: Aggregation::PerYear,
+        section: Section::ForeignCurrency,
+        label: "Room 39 from all channels, USD/year",
+        description: "foreign currency reaching Room 39 through every channel",
+        measure: |r| {
+            let total = foreign_currency_by_channel(r)
+                .iter()
+                .map(|(_, usd)| usd)
+                .sum();
+            vec![(String::new(), total)]
+        },
+    },
+    OutputDef {
+        id: "money.cny_per_year",
+        key: KeyKind::MoneyFlow,
+        unit: "CNY/year",
+        aggregation: Aggregation::PerYear,
+        section: Section::Money,
+        label: "{0} -> {1} ({2}), CNY/year",
+        description: "money paid by one actor class to another for one purpose",
+        measure: |r| {
+            let mut money: Vec<(String, f64)> = Vec::new();
+            for m in &r.result.money {
+                let key = format!("{}/{}/{}", m.payer.name(), m.payee.name(), m.purpose.name());
+                let value = m.amount.cny() / r.years;
+                match money.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, total)) => *total += value,
+                    None => money.push((key, value)),
+                }
+            }
+            money
+        },
+    },
+];
+
+/// Porter figures for all sites (no key) and for each porter site.
+fn porters(
+    r: &Replicate,
+    figure: fn(&yalu_model::indicators::PorterTotals, f64) -> f64,
+) -> Vec<(String, f64)> {
+    let Some(porter) = &r.params.porter else {
+        return Vec::new();
+    };
+    porter
+        .sites
+        .iter()
+        .map(|s| {
+            let id = r.params.sites[s.site.0 as usize].id.clone();
+            (id, figure(&porter_totals(r.result, Some(s.site)), r.years))
+        })
+        .chain([(
+            String::new(),
+            figure(&porter_totals(r.result, None), r.years),
+        )])
+        .collect()
+}
+
+type TradeTotals = yalu_model::observe::TradeMonth;
+
+fn state_trade(r: &Replicate, figure: fn(&TradeTotals, &TradeTotals) -> f64) -> Vec<(String, f64)> {
+    if r.params.state_trade.is_none() {
+        return Vec::new();
+    }
+    let smuggled = trade_totals(r.result, Channel::StateSmuggling);
+    let official = trade_totals(r.result, Channel::OfficialCustoms);
+    vec![(String::new(), figure(&smuggled, &official))]
+}
+
+/// A figure over the windows before the closure and after the takeover, when the run has
+/// both.
+fn after_takeover(r: &Replicate, figure: impl Fn(&[usize], &[usize]) -> f64) -> Vec<(String, f64)> {
+    takeover_windows(r.params, &r.result.months)
+        .map(|(before, after)| (String::new(), figure(&before, &after)))
+        .into_iter()
+        .collect()
+}
+
+fn households(r: &Replicate, figure: impl Fn(&[usize], &[usize]) -> f64) -> Vec<(String, f64)> {
+    if r.params.households.is_none() {
+        return Vec::new();
+    }
+    after_takeover(r, figure)
+}
+
+/// Foreign currency reaching Room 39 per channel, in channel name order.
+fn foreign_currency_by_channel(r: &Replicate) -> Vec<(String, f64)> {
+    let mut fx: Vec<(String, f64)> = Vec::new();
+    for m in r
+        .result
+        .money
+        .iter()
+        .filter(|m| m.payee == ActorClass::Room39)
+    {
+        if let Some(channel) = m.payer.fx_channel() {
+            let usd = m.amount.cny() / r.result.cny_per_usd[m.month] / r.years;
+            match fx.iter_mut().find(|(c, _)| c == channel) {
+                Some((_, total)) => *total += usd,
+                None => fx.push((channel.to_owned(), usd)),
+            }
+        }
+    }
+    fx.sort_by(|a, b| a.0.cmp(&b.0));
+    fx
+}
+
+/// One output's value in one replicate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    /// Its id, `family` or `family[key]`.
+    pub id: String,
+    /// Its printed label.
+    pub label: String,
+    /// Its family's section.
+    pub section: Section,
+    /// Its family's aggregation.
+    pub aggregation: Aggregation,
+    /// The value.
+    pub value: f64,
+}
+
+impl OutputDef {
+    /// The id of this family with `key` (empty for none).
+    pub fn id_with(&self, key: &str) -> String {
+        if key.is_empty() {
+            self.id.to_owned()
+        } else {
+            format!("{}[{key}]", self.id)
+        }
+    }
+
+    /// The printed label with `key` filled in.
+    pub fn label_with(&self, key: &str) -> String {
+        let key = if key.is_empty() && self.key == KeyKind::PorterSite {
+            "all sites"
+        } else {
+            key
+        };
+        key.split('/')
+            .enumerate()
+            .fold(self.label.to_owned(), |label, (i, part)| {
+                label.replace(&format!("{{{i}}}"), part)
+            })
+    }
+}
+
+/// Every output present in one replicate, in registry order.
+pub fn values(params: &ModelParams, result: &ReplicateResult) -> Vec<Value> {
+    let replicate = Replicate {
+        params,
+        result,
+        years: ((params.last_day - params.first_day).get_days() + 1) as f64 / 365.25,
+    };
+    OUTPUTS
+        .iter()
+        .flat_map(|def| {
+            (def.measure)(&replicate)
+                .into_iter()
+                .map(move |(key, value)| Value {
+                    id: def.id_with(&key),
+                    label: def.label_with(&key),
+                    section: def.section,
+                    aggregation: def.aggregation,
+                    value,
+                })
+        })
+        .collect()
+}
+
+/// Outputs resolved by [`Catalog::resolve`], measured together from one replicate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputSet {
+    ids: Vec<String>,
+    missing: Vec<f64>,
+}
+
+impl OutputSet {
+    /// The ids, in the order asked for.
+    pub fn ids(&self) -> &[String] {
+        &self.ids
+    }
+
+    /// Each output's value in one replicate, in the order asked for; an output the
+    /// replicate does not report takes its aggregation's missing value.
+    pub fn measure(&self, params: &ModelParams, result: &ReplicateResult) -> Vec<f64> {
+        let all = values(params, result);
+        self.ids
+            .iter()
+            .zip(&self.missing)
+            .map(|(id, missing)| {
+                all.iter()
+                    .find(|v| &v.id == id)
+                    .map_or(*missing, |v| v.value)
+            })
+            .collect()
+    }
+}
+
+/// An id that is not a declared output.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("unknown output `{id}`; nearest: {}", nearest.join(", "))]
+pub struct UnknownOutput {
+    /// The id asked for.
+    pub id: String,
+    /// The closest valid ids, closest first.
+    pub nearest: Vec<String>,
+}
+
+/// The valid output ids of one scenario (its porter sites key the porter outputs).
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    porter_sites: Vec<String>,
+}
+
+impl Catalog {
+    /// The catalog for a scenario's parameters.
+    pub fn new(params: &ModelParams) -> Catalog {
+        let porter_sites = params.porter.iter().flat_map(|p| &p.sites);
+        Catalog {
+            porter_sites: porter_sites
+                .map(|s| params.sites[s.site.0 as usize].id.clone())
+                .collect(),
+        }
+    }
+
+    /// The keys a family takes (the empty key meaning none).
+    pub fn keys(&self, kind: KeyKind) -> Vec<String> {
+        let names = |names: &mut dyn Iterator<Item = &str>| names.map(str::to_owned).collect();
+        match kind {
+            KeyKind::None => vec![String::new()],
+            KeyKind::PorterSite => [String::new()]
+                .into_iter()
+                .chain(self.porter_sites.iter().cloned())
+                .collect(),
+            KeyKind::Channel => names(&mut Channel::ALL.iter().map(|c| c.name())),
+            KeyKind::FxChannel => names(&mut ActorClass::ALL.iter().filter_map(|c| c.fx_channel())),
+            KeyKind::MoneyFlow => {
+                let mut keys = Vec::new();
+                for payer in ActorClass::ALL {
+                    for payee in ActorClass::ALL {
+                        for purpose in Purpose::ALL {
+                            keys.push(format!(
+                                "{}/{}/{}",
+                                payer.name(),
+                                payee.name(),
+                                purpose.name()
+                            ));
+                        }
+                    }
+                }
+                keys
+            }
+        }
+    }
+
+    /// Every valid id.
+    pub fn ids(&self) -> Vec<String> {
+        OUTPUTS
+            .iter()
+            .flat_map(|def| self.keys(def.key).into_iter().map(|k| def.id_with(&k)))
+            .collect()
+    }
+
+    /// Every family with its key, unit, aggregation and meaning, then the keys, as text
+    /// (`yalu outputs`).
+    pub fn render(&self, scenario: &str) -> String {
+        let mut text = format!(
+            "Outputs (ids for compare, sweep metrics and sensitivity outputs); keys for scenario `{scenario}`\n"
+        );
+        for def in OUTPUTS {
+            text.push_str(&format!(
+                "\n{}{}\n    unit: {}; aggregation: {}\n    {}\n",
+                def.id,
+                def.key.placeholder(),
+                def.unit,
+                def.aggregation.describe(),
+                def.description
+            ));
+        }
+        for (kind, what) in [
+            (KeyKind::PorterSite, "<site>"),
+            (KeyKind::Channel, "<channel>"),
+            (KeyKind::FxChannel, "<fx channel>"),
+        ] {
+            let keys: Vec<String> = self
+                .keys(kind)
+                .into_iter()
+                .filter(|k| !k.is_empty())
+                .collect();
+            text.push_str(&format!("\n{what}: {}", keys.join(", ")));
+        }
+        let names = |names: Vec<&str>| names.join(", ");
+        text.push_str(&format!(
+            "\n<payer>, <payee>: {}\n<purpose>: {}\n",
+            names(ActorClass::ALL.iter().map(|c| c.name()).collect()),
+            names(Purpose::ALL.iter().map(|p| p.name()).collect())
+        ));
+        text
+    }
+
+    /// Checks `ids` and gives them as a set to measure.
+    pub fn resolve(&self, ids: &[String]) -> Result<OutputSet, UnknownOutput> {
+        let missing = ids
+            .iter()
+            .map(|id| self.aggregation_of(id).map(Aggregation::missing_value))
+            .collect::<Result<_, _>>()?;
+        Ok(OutputSet {
+            ids: ids.to_vec(),
+            missing,
+        })
+    }
+
+    fn aggregation_of(&self, id: &str) -> Result<Aggregation, UnknownOutput> {
+        let (family, key) = match id.split_once('[') {
+            Some((family, rest)) => (family, rest.strip_suffix(']').unwrap_or("\u{0}")),
+            None => (id, ""),
+        };
+        OUTPUTS
+            .iter()
+            .find(|def| def.id == family && self.keys(def.key).iter().any(|k| k == key))
+            .map(|def| def.aggregation)
+            .ok_or_else(|| UnknownOutput {
+                id: id.to_owned(),
+                nearest: nearest(id, &self.ids(), 3),
+            })
+    }
+}
+
+/// The `count` candidates closest to `wanted` by edit distance, closest first.
+pub fn nearest(wanted: &str, candidates: &[String], count: usize) -> Vec<String> {
+    let mut ranked: Vec<(usize, &String)> = candidates
+        .iter()
+        .map(|c| (edit_distance(wanted, c), c))
+        .collect();
+    ranked.sort();
+    ranked
+        .into_iter()
+        .take(count)
+        .map(|(_, c)| c.clone())
+        .collect()
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substituted = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substituted.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_machine_friendly_and_labels_fill_their_keys() {
+        let mut ids: Vec<&str> = OUTPUTS.iter().map(|d| d.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), OUTPUTS.len());
+        for id in ids {
+            assert!(
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._".contains(c)),
+                "{id}"
+            );
+        }
+        let money = OUTPUTS
+            .iter()
+            .find(|d| d.id == "money.cny_per_year")
+            .unwrap();
+        assert_eq!(
+            money.label_with("donju/border_guards/bribe"),
+            "donju -> border_guards (bribe), CNY/year"
+        );
+        let pay = OUTPUTS
+            .iter()
+            .find(|d| d.id == "porter.pay_cny_per_kg")
+            .unwrap();
+        assert_eq!(pay.label_with(""), "porters at all sites: pay CNY/kg");
+    }
+
+    #[test]
+    fn nearest_ids_rank_by_edit_distance() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        let candidates = [
+            "fx.total_usd_per_year",
+            "porter.pay_cny_per_kg",
+            "fx.usd_per_year",
+        ]
+        .map(String::from);
+        assert_eq!(
+            nearest("fx.totl_usd_per_year", &candidates, 2),
+            ["fx.total_usd_per_year", "fx.usd_per_year"]
+        );
+    }
+}

@@ -87,9 +87,20 @@ mean and 90% interval of B - A.\nExample: yalu compare scenarios/baseline.toml t
     /// List every input of a scenario with its value, unit and source or assumption.
     #[command(after_help = "Example: yalu evidence --scenario my.toml --format json")]
     Evidence {
+        /// What to list: a scenario's inputs, or the registry's sources, claims, conflicts
+        /// or observed series.
+        #[arg(value_enum, default_value_t = EvidenceView::Inputs)]
+        view: EvidenceView,
         /// Scenario file (default: the built-in baseline).
         #[arg(long)]
         scenario: Option<PathBuf>,
+        /// Only claims or series of this registry file: core, land, maritime, channels,
+        /// prices.
+        #[arg(long)]
+        topic: Option<String>,
+        /// Only claims or series whose period includes this year.
+        #[arg(long)]
+        year: Option<i16>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -147,6 +158,21 @@ struct ThreadArgs {
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
+}
+
+/// What `yalu evidence` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EvidenceView {
+    /// Every input of a scenario with its value, unit and evidence.
+    Inputs,
+    /// The registered sources, with their kind and citation.
+    Sources,
+    /// The claims: each figure with its bound, period and location.
+    Claims,
+    /// Where claims disagree and what the model does about it.
+    Conflicts,
+    /// Observations over time, marked calibration or test.
+    Series,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -210,10 +236,19 @@ fn main() -> ExitCode {
         Command::Report { out_dir } => info::report(&out_dir),
         Command::Check { files } => info::check(&files),
         Command::Evidence {
+            view: EvidenceView::Inputs,
             scenario,
             format,
             coverage,
+            ..
         } => info::evidence(scenario.as_deref(), format, coverage),
+        Command::Evidence {
+            view,
+            topic,
+            year,
+            format,
+            ..
+        } => info::registry(view, topic.as_deref(), year, format),
         Command::Outputs { scenario } => info::outputs(scenario.as_deref()),
     };
     match outcome {

@@ -215,7 +215,7 @@ fn evidence_lists_every_input_as_a_table_and_as_json() {
     for p in parameters {
         assert!(p["path"].is_string() && p["unit"].is_string(), "{p}");
         let kind = p["evidence"]["kind"].as_str().unwrap();
-        assert!(kind == "source" || kind == "assumption", "{p}");
+        assert!(kind == "claim" || kind == "assumption", "{p}");
         if kind == "assumption" && p["value"].is_number() {
             assert!(p["evidence"]["range"].is_array(), "{p}");
         }
@@ -226,7 +226,12 @@ fn evidence_lists_every_input_as_a_table_and_as_json() {
         .unwrap();
     assert_eq!(runs["value"], 4.0);
     assert_eq!(runs["unit"], "runs/month");
-    assert_eq!(runs["evidence"]["id"], "dailynk-porters");
+    assert_eq!(runs["evidence"]["source"], "dailynk-porters");
+    assert_eq!(
+        runs["evidence"]["claim"],
+        "dailynk-porters-runs-4-per-month"
+    );
+    assert_eq!(runs["doc"], "Runs a crew makes in a month.");
     assert!(
         json["sources"]
             .as_array()

@@ -33,6 +33,17 @@ fn short_baseline(dir: &Path, name: &str, replace: &[(&str, &str)]) -> String {
     path.display().to_string()
 }
 
+/// A replacement that turns the baseline's parameter `key` (its first occurrence) into
+/// `key = {table}`: a what-if departs from a sourced value only as an assumption.
+fn what_if(key: &str, table: &str) -> (String, String) {
+    let baseline = std::fs::read_to_string(baseline_path()).unwrap();
+    let line = baseline
+        .lines()
+        .find(|l| l.starts_with(&format!("{key} = {{")))
+        .unwrap_or_else(|| panic!("no {key} in the baseline"));
+    (line.to_owned(), format!("{key} = {table}"))
+}
+
 #[test]
 fn many_replicates_give_a_summary_with_bands_and_can_skip_replicate_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -78,14 +89,11 @@ fn many_replicates_give_a_summary_with_bands_and_can_skip_replicate_files() {
 fn common_random_numbers_narrow_the_interval_of_a_difference() {
     let dir = tempfile::tempdir().unwrap();
     let a = short_baseline(dir.path(), "a", &[]);
-    let b = short_baseline(
-        dir.path(),
-        "b",
-        &[(
-            "official_levy_share = { value = 0.3,",
-            "official_levy_share = { value = 0.2,",
-        )],
+    let (line, lower_levy) = what_if(
+        "official_levy_share",
+        r#"{ value = 0.2, unit = "share", assumption = "What if the levy were 20%?", range = [0, 1] }"#,
     );
+    let b = short_baseline(dir.path(), "b", &[(&line, &lower_levy)]);
     let width = |independent: bool| {
         let mut args = vec![
             "compare",
@@ -224,7 +232,7 @@ fn morris_sensitivity_ranks_parameters_over_their_recorded_ranges() {
     assert!(mu_star("porter.sites[hyesan].crews") > 0.0);
     assert_eq!(mu_star("market.rice_price_sigma_per_day"), 0.0);
 
-    let unranged = "[sensitivity]\nscenario = \"baseline\"\nparameters = [\"porter.crew_size_min\"]\noutputs = [\"porter.pay_cny_per_kg\"]\nseed = 1\n";
+    let unranged = "[sensitivity]\nscenario = \"baseline\"\nparameters = [\"porter.min_load_kg\"]\noutputs = [\"porter.pay_cny_per_kg\"]\nseed = 1\n";
     std::fs::write(dir.path().join("unranged.toml"), unranged).unwrap();
     let out = yalu(&["sensitivity", "unranged.toml"], dir.path());
     assert_eq!(out.status.code(), Some(2));
@@ -267,19 +275,18 @@ fn validate_reports_every_pattern_and_fails_on_a_missed_emergent_one() {
     assert!(p10["pass"].is_null(), "not covered is not passed");
 
     // Porters paid 60% of the profit earn far more than the testimony's 0.8 CNY/kg.
+    let guards = what_if(
+        "border_guards_share",
+        r#"{ value = 0.1, unit = "share", assumption = "What if guards took 10%?", range = [0, 1] }"#,
+    );
+    let porters = what_if(
+        "porters_share",
+        r#"{ value = 0.6, unit = "share", assumption = "What if porters took 60%?", range = [0, 1] }"#,
+    );
     let greedy = short_baseline(
         dir.path(),
         "greedy",
-        &[
-            (
-                "border_guards_share = { value = 0.5,",
-                "border_guards_share = { value = 0.1,",
-            ),
-            (
-                "porters_share = { value = 0.2,",
-                "porters_share = { value = 0.6,",
-            ),
-        ],
+        &[(&guards.0, &guards.1), (&porters.0, &porters.1)],
     );
     let out = yalu(
         &[
@@ -304,10 +311,14 @@ fn evidence_coverage_counts_sourced_and_assumed_inputs_per_submodel() {
     assert!(out.status.success());
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = rows.as_array().unwrap();
-    let all = rows.last().unwrap();
+    // Per submodel, then all inputs, then the 30 most influential (evidence/influence.csv).
+    let top = rows.last().unwrap();
+    assert_eq!(top["submodel"], "top 30 (Morris)");
+    assert_eq!(top["inputs"].as_u64().unwrap(), 30);
+    let all = &rows[rows.len() - 2];
     assert_eq!(all["submodel"], "all");
     let sum = |field: &str| {
-        rows[..rows.len() - 1]
+        rows[..rows.len() - 2]
             .iter()
             .map(|r| r[field].as_u64().unwrap())
             .sum::<u64>()

@@ -213,7 +213,7 @@ impl Base {
         let record = self.scenario.parameters.iter().find(|p| p.path == path)?;
         match &record.evidence {
             Evidence::Assumption { range, .. } => range.map(|r| (r, true)),
-            Evidence::Source { range, .. } => range.map(|r| (r, false)),
+            Evidence::Claim { range, .. } => range.map(|r| (r, false)),
         }
     }
 

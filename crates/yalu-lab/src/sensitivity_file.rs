@@ -296,6 +296,36 @@ impl SensitivityRows {
             .map(|i| self.value[i])
     }
 
+    /// Parameters ranked by influence: for each output, `statistic` (`mu_star` for
+    /// Morris, `total_order` for Sobol) divided by its largest value over the parameters;
+    /// a parameter's score is its largest share over the outputs, so one that dominates
+    /// any output ranks first. Ties keep the file's order.
+    pub fn ranking(&self, statistic: &str) -> Vec<(String, f64)> {
+        let rows = || (0..self.value.len()).filter(|&i| self.statistic[i] == statistic);
+        let largest = |output: &str| {
+            rows()
+                .filter(|&i| self.output[i] == output)
+                .map(|i| self.value[i].abs())
+                .filter(|v| v.is_finite())
+                .fold(0.0, f64::max)
+        };
+        let mut scores: Vec<(String, f64)> = Vec::new();
+        for i in rows() {
+            let top = largest(&self.output[i]);
+            let share = if top > 0.0 && self.value[i].is_finite() {
+                self.value[i].abs() / top
+            } else {
+                0.0
+            };
+            match scores.iter_mut().find(|(p, _)| *p == self.parameter[i]) {
+                Some((_, score)) => *score = score.max(share),
+                None => scores.push((self.parameter[i].clone(), share)),
+            }
+        }
+        scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+        scores
+    }
+
     /// The rows as aligned text.
     pub fn render(&self) -> String {
         (0..self.value.len())

@@ -200,7 +200,7 @@ fn guards_pass_part_of_their_take_up_to_their_command_and_the_centre() {
 fn pay_per_kg_and_monthly_income_emerge_near_the_testimony() {
     // P2: about 0.8 CNY/kg; P4: 160-200 CNY a month; P5: about 48 kg of rice for 200 CNY.
     // Tolerances: pay within 0.65-0.95 CNY/kg, income within 130-220 CNY, rice within
-    // 30-55 kg (the testimony's own figures disagree by 20%, see evidence/sources.toml).
+    // 30-55 kg (the testimony's own figures disagree by 20%, see evidence/sources/core.toml).
     let params = baseline();
     assert!(params.state_trade.is_some(), "the full baseline");
     let result = run_replicate(&params, 20170101, 0).unwrap();

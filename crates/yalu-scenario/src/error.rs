@@ -14,24 +14,58 @@ pub enum ErrorKind {
     /// The TOML does not parse or does not fit the schema (unknown field, wrong type...).
     #[error("{0}")]
     Schema(String),
-    /// A `source` names an id that is not in the evidence registry.
-    #[error("unknown source id `{id}`; expected one of: {known}")]
-    UnknownSource {
+    /// A `claim` names an id that is not in the evidence registry.
+    #[error("unknown claim id `{id}`; the nearest registered claims: {nearest}")]
+    UnknownClaim {
         /// The id given.
         id: String,
-        /// The ids the registry has.
-        known: String,
+        /// The closest registered ids.
+        nearest: String,
     },
-    /// A `source` is not of the form `<source-id>: <where in the document>`.
-    #[error("expected `<source-id>: <where in the document>`, found `{0}`")]
-    MalformedSource(String),
-    /// A value has neither a source nor an assumption.
+    /// A sourced value outside the bound its claim states.
+    #[error("value {value} lies outside what claim `{claim}` states ({figure})")]
+    OutsideClaim {
+        /// The value.
+        value: f64,
+        /// The claim.
+        claim: String,
+        /// The claim's figure and bound, in words.
+        figure: String,
+    },
+    /// A value in another unit than its claim's, with no arithmetic shown.
     #[error(
-        "expected `source = \"<source-id>: <where>\"` or `assumption = \"<why>\"`, found neither"
+        "the value is in {unit} but claim `{claim}` gives {figure}; show the arithmetic in `derivation = \"...\"`"
     )]
+    DerivationNeeded {
+        /// The parameter's unit.
+        unit: &'static str,
+        /// The claim.
+        claim: String,
+        /// The claim's figure.
+        figure: String,
+    },
+    /// A claim whose period does not cover the dates the value is used for.
+    #[error(
+        "claim `{claim}` covers {period} but the value is used {used}; say why it carries over in `carry_over = \"...\"`"
+    )]
+    ClaimPeriod {
+        /// The claim.
+        claim: String,
+        /// Its period.
+        period: String,
+        /// When the value is used.
+        used: String,
+    },
+    /// A number citing a claim that gives no figure.
+    #[error(
+        "claim `{0}` gives no figure, so it cannot source a number; make the value an assumption whose reason cites it"
+    )]
+    ClaimWithoutFigure(String),
+    /// A value has neither a source nor an assumption.
+    #[error("expected `claim = \"<claim-id>\"` or `assumption = \"<why>\"`, found neither")]
     NoEvidence,
     /// A value has both a source and an assumption.
-    #[error("expected either `source` or `assumption`, found both")]
+    #[error("expected either `claim` or `assumption`, found both")]
     BothEvidence,
     /// An assumption without its plausible range.
     #[error("an assumption needs a plausible `range = [low, high]`")]

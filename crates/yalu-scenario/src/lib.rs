@@ -16,7 +16,9 @@ pub mod scenario;
 
 pub use error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
 pub use evidence::Registry;
-pub use records::{CoverageRow, Evidence, ParameterRecord, Value, coverage};
+pub use records::{
+    CoverageRow, Evidence, ParameterRecord, Value, coverage, coverage_of, most_influential,
+};
 pub use scenario::{BASELINE, EvidenceDocument, Scenario, SiteInfo};
 
 use std::path::Path;

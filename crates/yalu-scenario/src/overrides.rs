@@ -74,7 +74,10 @@ pub fn with_values(
                 path: path.clone(),
                 reason,
             })?;
-        set_value(table, *value);
+        let set = set_value(table, *value);
+        if let Some(claim) = table.remove("claim") {
+            departs_from(table, &claim, set);
+        }
     }
     let changed = SourceText::new(
         text.name.clone(),
@@ -98,21 +101,46 @@ pub fn rewritten_as_assumptions(
             reason: why,
         })?;
         set_value(table, *value);
-        table.remove("source");
+        for key in ["claim", "derivation", "carry_over"] {
+            table.remove(key);
+        }
         table.insert("assumption".into(), Value::String(reason.clone()));
     }
     Ok(toml::to_string(&document).expect("a TOML table serializes"))
 }
 
+/// A value an experiment sets on a parameter that cites a claim is the experiment's input,
+/// not the claim's figure: it becomes an assumption that says so and names the claim. A
+/// stated range still bounds it; without one (the claim's bound stood in) the value is its
+/// own range, as sourced values without a range were always free to be set.
+fn departs_from(table: &mut Table, claim: &Value, value: f64) {
+    table.remove("derivation");
+    table.remove("carry_over");
+    let claim = claim.as_str().unwrap_or_default();
+    table.insert(
+        "assumption".into(),
+        Value::String(format!(
+            "Set to {value} by an experiment; the registered evidence is claim `{claim}`."
+        )),
+    );
+    if !table.contains_key("range") {
+        table.insert(
+            "range".into(),
+            Value::Array(vec![Value::Float(value), Value::Float(value)]),
+        );
+    }
+}
+
 /// Sets a parameter's value; a count written as a whole number stays one (rounded), so
 /// designs over a count's range give valid scenarios.
-fn set_value(table: &mut Table, value: f64) {
-    let new = if table.get("value").is_some_and(Value::is_integer) {
-        Value::Integer(value.round() as i64)
+fn set_value(table: &mut Table, value: f64) -> f64 {
+    let (new, set) = if table.get("value").is_some_and(Value::is_integer) {
+        (Value::Integer(value.round() as i64), value.round())
     } else {
-        Value::Float(value)
+        (Value::Float(value), value)
     };
     table.insert("value".into(), new);
+    set
 }
 
 fn parse(text: &SourceText) -> Result<Table, OverrideError> {
@@ -158,10 +186,16 @@ fn select<'a>(items: &'a mut [Value], selector: &str) -> Option<&'a mut Table> {
     if let Ok(index) = selector.parse::<usize>() {
         return items.get_mut(index)?.as_table_mut();
     }
+    let text = |t: &Table, key: &str| t.get(key).and_then(Value::as_str).map(str::to_owned);
     items.iter_mut().filter_map(Value::as_table_mut).find(|t| {
-        ID_KEYS
-            .iter()
-            .any(|k| t.get(*k).and_then(Value::as_str) == Some(selector))
+        // Crossings are named by site and mode together, `site/mode`.
+        let crossing = text(t, "site")
+            .zip(text(t, "mode"))
+            .map(|(s, m)| format!("{s}/{m}"));
+        crossing.as_deref() == Some(selector)
+            || ID_KEYS
+                .iter()
+                .any(|k| t.get(*k).and_then(Value::as_str) == Some(selector))
     })
 }
 
@@ -172,6 +206,18 @@ mod tests {
 
     fn baseline() -> SourceText {
         SourceText::new("<baseline>", BASELINE)
+    }
+
+    #[test]
+    fn every_number_yalu_evidence_lists_can_be_set_by_its_path() {
+        let registry = Registry::embedded();
+        let scenario = Scenario::parse(&baseline(), &registry).unwrap();
+        for record in &scenario.parameters {
+            if matches!(record.value, crate::Value::Number(_)) {
+                check_path(&baseline(), &record.path)
+                    .unwrap_or_else(|e| panic!("{}: {e}", record.path));
+            }
+        }
     }
 
     #[test]

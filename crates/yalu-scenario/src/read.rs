@@ -83,12 +83,20 @@ impl<'t, 'i> Table<'t, 'i> {
     }
 }
 
-/// A parameter as written: `{ value = 30, unit = "kg", source = "...", range = [a, b] }`.
+/// The evidence keys of an item: `claim` (with `derivation` and `carry_over`) or
+/// `assumption`.
+struct Cited<'t> {
+    claim: Option<Str<'t>>,
+    derivation: Option<Str<'t>>,
+    carry_over: Option<Str<'t>>,
+    assumption: Option<Str<'t>>,
+}
+
+/// A parameter as written: `{ value = 30, unit = "kg", claim = "...", range = [a, b] }`.
 struct RawParam<'t> {
     value: Spanned<f64>,
     unit: Option<Str<'t>>,
-    source: Option<Str<'t>>,
-    assumption: Option<Str<'t>>,
+    cited: Cited<'t>,
     range: Option<Spanned<[f64; 2]>>,
     span: Range<usize>,
 }
@@ -98,6 +106,9 @@ pub(crate) struct Checker<'a> {
     pub text: &'a SourceText,
     pub registry: &'a Registry,
     pub errors: Vec<ScenarioError>,
+    /// The days the values being read are used on (the horizon, or a schedule step's
+    /// days), which a cited claim's period must cover.
+    pub window: Option<(Date, Date)>,
     /// Records with the offset where each stands, to list them in file order.
     records: Vec<(usize, ParameterRecord)>,
 }
@@ -108,6 +119,7 @@ impl<'a> Checker<'a> {
             text,
             registry,
             errors: Vec::new(),
+            window: None,
             records: Vec::new(),
         }
     }
@@ -306,8 +318,7 @@ impl<'a> Checker<'a> {
         let mut t = Table::of(field.to_owned(), item)?;
         let value = self.number(&mut t, "value");
         let unit = self.opt_string(&mut t, "unit");
-        let source = self.opt_string(&mut t, "source");
-        let assumption = self.opt_string(&mut t, "assumption");
+        let cited = self.cited(&mut t);
         let range = t
             .get("range")
             .and_then(|r| self.range(r, format!("{field}.range")));
@@ -315,11 +326,19 @@ impl<'a> Checker<'a> {
         Some(RawParam {
             value: value?,
             unit,
-            source,
-            assumption,
+            cited,
             range,
             span: item.span(),
         })
+    }
+
+    fn cited<'t>(&mut self, t: &mut Table<'t, '_>) -> Cited<'t> {
+        Cited {
+            claim: self.opt_string(t, "claim"),
+            derivation: self.opt_string(t, "derivation"),
+            carry_over: self.opt_string(t, "carry_over"),
+            assumption: self.opt_string(t, "assumption"),
+        }
     }
 
     fn range(&mut self, item: &Item, field: String) -> Option<Spanned<[f64; 2]>> {
@@ -388,7 +407,7 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        if raw.assumption.is_some() && raw.source.is_none() && range.is_none() {
+        if raw.cited.assumption.is_some() && raw.cited.claim.is_none() && range.is_none() {
             self.error(raw.span.clone(), field, ErrorKind::AssumptionWithoutRange);
         }
         let admitted = spec.bounds.admits(value, spec.whole);
@@ -403,9 +422,8 @@ impl<'a> Checker<'a> {
             );
         }
         if let Some(evidence) = self.evidence(
-            raw.source.as_ref(),
-            raw.assumption.as_ref(),
-            range,
+            &raw.cited,
+            Some((value, unit, range)),
             raw.span.clone(),
             field,
         ) {
@@ -429,16 +447,29 @@ impl<'a> Checker<'a> {
         S::SPECS.iter().map(|spec| self.param(t, spec)).collect()
     }
 
-    /// Resolves `source` / `assumption` for an item whose whole table spans `span`.
+    /// Resolves `claim` / `assumption` for an item whose whole table spans `span`; for a
+    /// number, `(value, unit, stated range)` are checked against the claim's figure.
     fn evidence(
         &mut self,
-        source: Option<&Str>,
-        assumption: Option<&Str>,
-        range: Option<[f64; 2]>,
+        cited: &Cited,
+        number: Option<(f64, &'static str, Option<[f64; 2]>)>,
         span: Range<usize>,
         field: &str,
     ) -> Option<Evidence> {
-        match (source, assumption) {
+        let range = number.and_then(|(_, _, range)| range);
+        if cited.claim.is_none() {
+            for extra in [&cited.derivation, &cited.carry_over].into_iter().flatten() {
+                self.error(
+                    extra.span.clone(),
+                    field,
+                    ErrorKind::Invalid {
+                        expected: "`derivation` and `carry_over` only beside a `claim`".into(),
+                        found: "an assumption with one".into(),
+                    },
+                );
+            }
+        }
+        match (&cited.claim, &cited.assumption) {
             (Some(_), Some(a)) => {
                 self.error(a.span.clone(), field, ErrorKind::BothEvidence);
                 None
@@ -451,45 +482,82 @@ impl<'a> Checker<'a> {
                 reason: reason.text.trim().to_owned(),
                 range,
             }),
-            (Some(source), None) => {
-                let malformed = |c: &mut Self| {
-                    c.error(
-                        source.span.clone(),
-                        format!("{field}.source"),
-                        ErrorKind::MalformedSource(source.text.to_owned()),
-                    );
-                };
-                let Some((id, location)) = source.text.split_once(':') else {
-                    malformed(self);
-                    return None;
-                };
-                let (id, location) = (id.trim(), location.trim());
-                if location.is_empty() || id.is_empty() {
-                    malformed(self);
-                    return None;
-                }
-                if self.registry.get(id).is_none() {
-                    self.error(
-                        source.span.clone(),
-                        format!("{field}.source"),
-                        ErrorKind::UnknownSource {
-                            id: id.to_owned(),
-                            known: self.registry.ids(),
-                        },
-                    );
-                    return None;
-                }
-                Some(Evidence::Source {
-                    id: id.to_owned(),
-                    location: location.to_owned(),
-                    range,
-                })
-            }
+            (Some(id), None) => self.claim_evidence(cited, id, number, field),
         }
     }
 
+    fn claim_evidence(
+        &mut self,
+        cited: &Cited,
+        id: &Str,
+        number: Option<(f64, &'static str, Option<[f64; 2]>)>,
+        field: &str,
+    ) -> Option<Evidence> {
+        let registry = self.registry;
+        let claim_field = format!("{field}.claim");
+        let Some((source, claim)) = registry.claim(id.text) else {
+            let kind = ErrorKind::UnknownClaim {
+                id: id.text.to_owned(),
+                nearest: registry.nearest_claims(id.text),
+            };
+            self.error(id.span.clone(), &claim_field, kind);
+            return None;
+        };
+        let mut range = number.and_then(|(_, _, range)| range);
+        if let Some((value, unit, _)) = number {
+            let Some(interval) = claim.interval() else {
+                let kind = ErrorKind::ClaimWithoutFigure(claim.id.clone());
+                self.error(id.span.clone(), &claim_field, kind);
+                return None;
+            };
+            if claim.unit.as_deref() == Some(unit) {
+                let [low, high] = interval;
+                if !(low..=high).contains(&value) {
+                    let kind = ErrorKind::OutsideClaim {
+                        value,
+                        claim: claim.id.clone(),
+                        figure: claim.figure(),
+                    };
+                    self.error(id.span.clone(), &claim_field, kind);
+                }
+                if range.is_none() && low.is_finite() && high.is_finite() {
+                    range = Some(interval);
+                }
+            } else if cited.derivation.is_none() {
+                let kind = ErrorKind::DerivationNeeded {
+                    unit,
+                    claim: claim.id.clone(),
+                    figure: claim.figure(),
+                };
+                self.error(id.span.clone(), &claim_field, kind);
+            }
+        }
+        if let (Some(Ok((first, last))), Some((used_first, used_last))) =
+            (claim.dates(), self.window)
+            && (used_first < first || used_last > last)
+            && cited.carry_over.is_none()
+        {
+            let kind = ErrorKind::ClaimPeriod {
+                claim: claim.id.clone(),
+                period: format!("{first} to {last}"),
+                used: format!("from {used_first} to {used_last}"),
+            };
+            self.error(id.span.clone(), claim_field, kind);
+        }
+        let text = |s: &Option<Str>| s.as_ref().map(|s| s.text.trim().to_owned());
+        Some(Evidence::Claim {
+            claim: claim.id.clone(),
+            source: source.id.clone(),
+            location: claim.location.clone(),
+            figure: claim.figure(),
+            derivation: text(&cited.derivation),
+            carry_over: text(&cited.carry_over),
+            range,
+        })
+    }
+
     /// Records a non-numeric item (a date, a season, a location) with the evidence given
-    /// by the `source` or `assumption` keys of its table.
+    /// by the `claim` or `assumption` keys of its table.
     pub fn text_record(
         &mut self,
         t: &mut Table,
@@ -498,15 +566,8 @@ impl<'a> Checker<'a> {
         unit: &'static str,
         span: Range<usize>,
     ) {
-        let source = self.opt_string(t, "source");
-        let assumption = self.opt_string(t, "assumption");
-        if let Some(evidence) = self.evidence(
-            source.as_ref(),
-            assumption.as_ref(),
-            None,
-            span.clone(),
-            field,
-        ) {
+        let cited = self.cited(t);
+        if let Some(evidence) = self.evidence(&cited, None, span.clone(), field) {
             self.records.push((
                 span.start,
                 ParameterRecord {

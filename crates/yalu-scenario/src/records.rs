@@ -42,13 +42,23 @@ impl std::fmt::Display for Value {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Evidence {
-    /// From a registered source.
-    Source {
-        /// Source id.
-        id: String,
+    /// From a registered claim.
+    Claim {
+        /// Claim id.
+        claim: String,
+        /// The source it is in.
+        source: String,
         /// Where in the document.
         location: String,
-        /// A range the source gives, if any.
+        /// The claim's figure and bound, in words.
+        figure: String,
+        /// The arithmetic from the figure to the value, when they differ in unit.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        derivation: Option<String>,
+        /// Why the figure holds beyond the claim's period, when it is used there.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        carry_over: Option<String>,
+        /// The range the claim supports.
         range: Option<[f64; 2]>,
     },
     /// The modellers' assumption.
@@ -102,7 +112,7 @@ pub fn coverage(parameters: &[ParameterRecord]) -> Vec<CoverageRow> {
     };
     for p in parameters {
         let submodel = p.path.split(['.', '[']).next().unwrap_or(&p.path);
-        let sourced = matches!(p.evidence, Evidence::Source { .. });
+        let sourced = matches!(p.evidence, Evidence::Claim { .. });
         add(submodel, sourced);
         add("all", sourced);
     }
@@ -112,4 +122,42 @@ pub fn coverage(parameters: &[ParameterRecord]) -> Vec<CoverageRow> {
         rows.push(all);
     }
     rows
+}
+
+/// The committed influence ranking (`evidence/influence.csv`: rank, parameter, score), from
+/// `yalu sensitivity sweeps/influence.toml --method morris`.
+pub const INFLUENCE: &str = include_str!("../../../evidence/influence.csv");
+
+/// The `n` most influential parameter paths of the committed ranking.
+pub fn most_influential(n: usize) -> Vec<&'static str> {
+    INFLUENCE
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split(',').nth(1))
+        .take(n)
+        .collect()
+}
+
+/// Sourced versus assumed among the inputs at `paths` (those the scenario has), as a row
+/// named `label`.
+pub fn coverage_of(parameters: &[ParameterRecord], paths: &[&str], label: &str) -> CoverageRow {
+    let chosen: Vec<&ParameterRecord> = parameters
+        .iter()
+        .filter(|p| paths.contains(&p.path.as_str()))
+        .collect();
+    let sourced = chosen
+        .iter()
+        .filter(|p| matches!(p.evidence, Evidence::Claim { .. }))
+        .count();
+    CoverageRow {
+        submodel: label.to_owned(),
+        inputs: chosen.len(),
+        sourced,
+        assumptions: chosen.len() - sourced,
+        sourced_share: if chosen.is_empty() {
+            0.0
+        } else {
+            sourced as f64 / chosen.len() as f64
+        },
+    }
 }

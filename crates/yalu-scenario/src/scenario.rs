@@ -68,7 +68,7 @@ impl Scenario {
             .parameters
             .iter()
             .filter_map(|p| match &p.evidence {
-                Evidence::Source { id, .. } => Some(id.as_str()),
+                Evidence::Claim { source, .. } => Some(source.as_str()),
                 Evidence::Assumption { .. } => None,
             })
             .collect();
@@ -186,6 +186,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     }
     let seed = c.whole_u64(&mut meta, "seed");
     c.finish(meta);
+    c.window = first_day.zip(last_day);
 
     let ice_season = calendar(root, c);
     let phases = phases(root, c);
@@ -536,7 +537,8 @@ fn none_given(c: &mut Checker, span: Range<usize>, field: &str, expected: &str) 
 }
 
 /// Dated steps `(from, value)` in strictly increasing date order, at least one; `value`
-/// reads each step's parameter.
+/// reads each step's parameter, with the checker's window set to the days the step is in
+/// force (so a cited claim must cover them).
 fn schedule(
     c: &mut Checker,
     t: &mut Table,
@@ -544,7 +546,7 @@ fn schedule(
     mut value: impl FnMut(&mut Checker, &mut Table) -> f64,
 ) -> Vec<(Date, f64)> {
     let field = format!("{}.{key}", t.path);
-    let steps = c.tables(t, key);
+    let mut steps = c.tables(t, key);
     if steps.is_empty() {
         none_given(
             c,
@@ -553,28 +555,48 @@ fn schedule(
             &format!("at least one [[{field}]] step"),
         );
     }
-    let mut schedule: Vec<(Date, f64)> = Vec::new();
-    for mut step in steps {
-        let v = value(c, &mut step);
-        if let Some(text) = c.string(&mut step, "from")
-            && let Some(from) = c.date(&text, &format!("{}.from", step.path))
-        {
-            if let Some((previous, _)) = schedule.last()
-                && from <= *previous
+    let mut dates: Vec<Option<Date>> = Vec::new();
+    for step in &mut steps {
+        let from_field = format!("{}.from", step.path);
+        let date = c.string(step, "from").and_then(|text| {
+            let date = c.date(&text, &from_field)?;
+            if let Some(previous) = dates.iter().flatten().next_back()
+                && date <= *previous
             {
                 c.error(
                     text.span.clone(),
-                    format!("{}.from", step.path),
+                    &from_field,
                     ErrorKind::Invalid {
                         expected: format!("a date after the previous step's ({previous})"),
-                        found: from.to_string(),
+                        found: date.to_string(),
                     },
                 );
             }
+            Some(date)
+        });
+        dates.push(date);
+    }
+    let horizon = c.window;
+    let mut schedule = Vec::new();
+    for (i, mut step) in steps.into_iter().enumerate() {
+        let next = dates[i + 1..].iter().flatten().next();
+        // The first step's value also stands before its date (schedules begin with it); a
+        // step that ends before the horizon starts is never used: no window to cover.
+        c.window = match (dates[i], horizon) {
+            (Some(from), Some((first, last))) => {
+                let start = if i == 0 { first } else { from.max(first) };
+                let end = next.and_then(|n| n.yesterday().ok()).unwrap_or(last);
+                Some((start, end.min(last))).filter(|(a, b)| a <= b)
+            }
+            _ => horizon,
+        };
+        let v = value(c, &mut step);
+        if let Some(from) = dates[i] {
             schedule.push((from, v));
         }
         c.finish(step);
     }
+    c.window = horizon;
     schedule
 }
 

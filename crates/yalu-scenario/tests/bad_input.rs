@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{line_of, only_error};
+use common::{errors_of, line_of, only_error};
 use yalu_scenario::{BASELINE, ErrorKind, Registry, Scenario, SourceText};
 
 #[test]
@@ -31,8 +31,8 @@ fn unknown_field() {
 #[test]
 fn unknown_field_inside_a_parameter() {
     let e = only_error(
-        "runs_per_month = { value = 4, unit = \"runs/month\", source",
-        "runs_per_month = { value = 4, unit = \"runs/month\", sorce = \"x\", source",
+        "runs_per_month = { value = 4, unit = \"runs/month\", claim",
+        "runs_per_month = { value = 4, unit = \"runs/month\", sorce = \"x\", claim",
     );
     assert_eq!(e.field, "porter.runs_per_month.sorce");
     assert!(matches!(&e.kind, ErrorKind::Schema(m) if m.contains("sorce")));
@@ -41,8 +41,8 @@ fn unknown_field_inside_a_parameter() {
 #[test]
 fn wrong_unit() {
     let e = only_error(
-        "max_load_kg = { value = 50, unit = \"kg\"",
-        "max_load_kg = { value = 50, unit = \"lb\"",
+        "max_load_kg = { value = 60, unit = \"kg\"",
+        "max_load_kg = { value = 60, unit = \"lb\"",
     );
     assert_eq!(e.field, "porter.max_load_kg.unit");
     assert_eq!(
@@ -58,10 +58,20 @@ fn wrong_unit() {
 
 #[test]
 fn negative_load() {
-    let e = only_error(
+    // Refused as a count, and as outside what its claim (at least 30 kg) states.
+    let errors = errors_of(
         "min_load_kg = { value = 30,",
         "min_load_kg = { value = -30,",
     );
+    assert!(
+        errors
+            .iter()
+            .any(|e| matches!(&e.kind, ErrorKind::OutsideClaim { value, .. } if *value == -30.0))
+    );
+    let e = errors
+        .into_iter()
+        .find(|e| matches!(e.kind, ErrorKind::Invalid { .. }))
+        .unwrap();
     assert_eq!(e.field, "porter.min_load_kg.value");
     assert_eq!(e.line, line_of("min_load_kg"));
     assert_eq!(e.column, 25);
@@ -72,10 +82,14 @@ fn negative_load() {
 
 #[test]
 fn split_shares_that_do_not_sum_to_one() {
-    let e = only_error(
+    // 0.25 also leaves what the claim states (20%), a second error.
+    let e = errors_of(
         "porters_share = { value = 0.2,",
         "porters_share = { value = 0.25,",
-    );
+    )
+    .into_iter()
+    .find(|e| e.field == "profit_split")
+    .unwrap();
     assert_eq!(e.field, "profit_split");
     assert!(matches!(e.kind, ErrorKind::SharesDoNotSumToOne { sum } if (sum - 1.05).abs() < 1e-9));
 }
@@ -88,14 +102,29 @@ fn end_before_start() {
 }
 
 #[test]
-fn unknown_source_id() {
+fn unknown_claim_id() {
     let e = only_error(
-        "source = \"dailynk-porters: paragraph 12, four runs a month\"",
-        "source = \"dailynk-portres: paragraph 12, four runs a month\"",
+        "claim = \"dailynk-porters-runs-4-per-month\"",
+        "claim = \"dailynk-porters-runs-4-a-month\"",
     );
+    assert_eq!(e.field, "porter.runs_per_month.claim");
+    assert!(
+        matches!(&e.kind, ErrorKind::UnknownClaim { id, nearest } if id == "dailynk-porters-runs-4-a-month" && nearest.contains("dailynk-porters-runs-4-per-month"))
+    );
+}
+
+#[test]
+fn the_old_source_form_is_refused_with_the_keys_that_are_accepted() {
+    let e = errors_of(
+        "claim = \"dailynk-porters-runs-4-per-month\"",
+        "source = \"dailynk-porters: paragraph 12\"",
+    )
+    .into_iter()
+    .find(|e| matches!(e.kind, ErrorKind::Schema(_)))
+    .unwrap();
     assert_eq!(e.field, "porter.runs_per_month.source");
     assert!(
-        matches!(&e.kind, ErrorKind::UnknownSource { id, known } if id == "dailynk-portres" && known.contains("dailynk-porters"))
+        matches!(&e.kind, ErrorKind::Schema(m) if m.contains("`claim`") && m.contains("`assumption`"))
     );
 }
 
@@ -130,8 +159,8 @@ fn assumption_without_range() {
 #[test]
 fn value_without_evidence() {
     let e = only_error(
-        "runs_per_month = { value = 4, unit = \"runs/month\", source = \"dailynk-porters: paragraph 12, four runs a month\" }",
-        "runs_per_month = { value = 4, unit = \"runs/month\" }",
+        "strength_sd_kg = { value = 8, unit = \"kg\", assumption = \"Spread such that a few applicants fall below the 30 kg hiring bar.\", range",
+        "strength_sd_kg = { value = 8, unit = \"kg\", range",
     );
     assert_eq!(e.kind, ErrorKind::NoEvidence);
 }
@@ -190,6 +219,12 @@ fn several_problems_are_all_reported_in_file_order() {
     let errors = Scenario::parse(&SourceText::new("bad.toml", text), &Registry::embedded())
         .unwrap_err()
         .errors;
-    assert_eq!(errors.len(), 2);
-    assert!(errors[0].line < errors[1].line);
+    // Each mutation is also outside its claim's figure: four errors, in file order.
+    assert_eq!(errors.len(), 4);
+    assert!(
+        errors
+            .windows(2)
+            .all(|w| (w[0].line, w[0].column) <= (w[1].line, w[1].column))
+    );
+    assert!(errors[0].line < errors[3].line);
 }

@@ -59,11 +59,11 @@ fn baseline_maritime_section_is_valid_and_every_value_has_evidence() {
     };
     assert!(matches!(
         evidence_of("maritime.cap.barrels_per_year"),
-        Evidence::Source { id, .. } if id == "unscr-2397"
+        Evidence::Claim { source, .. } if source == "unscr-2397"
     ));
     assert!(matches!(
         evidence_of("maritime.cargoes[seafood].closure_stop_share"),
-        Evidence::Source { id, .. } if id == "asiapress-state-smuggling"
+        Evidence::Claim { source, .. } if source == "asiapress-state-smuggling"
     ));
     assert!(matches!(
         evidence_of("maritime.cargoes[coal].closure_stop_share"),

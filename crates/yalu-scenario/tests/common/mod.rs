@@ -6,6 +6,14 @@ use yalu_scenario::{BASELINE, Registry, Scenario, ScenarioError, SourceText};
 /// and returns the only error, checking that its message leads with file, line, column and
 /// field.
 pub fn only_error(from: &str, to: &str) -> ScenarioError {
+    let errors = errors_of(from, to);
+    assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
+    errors.into_iter().next().unwrap()
+}
+
+/// Replaces `from` as [`only_error`] does and returns every error, each checked to lead
+/// with file, line, column and field.
+pub fn errors_of(from: &str, to: &str) -> Vec<ScenarioError> {
     assert!(
         BASELINE.contains(from),
         "test bug: `{from}` not in the baseline"
@@ -14,8 +22,13 @@ pub fn only_error(from: &str, to: &str) -> ScenarioError {
     let errors = Scenario::parse(&SourceText::new("bad.toml", text), &Registry::embedded())
         .expect_err("the scenario should be refused")
         .errors;
-    assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
-    let error = errors.into_iter().next().unwrap();
+    for error in &errors {
+        located(error);
+    }
+    errors
+}
+
+fn located(error: &ScenarioError) {
     assert_eq!(error.file, "bad.toml");
     let message = error.to_string();
     assert!(
@@ -25,7 +38,6 @@ pub fn only_error(from: &str, to: &str) -> ScenarioError {
         )),
         "{message}"
     );
-    error
 }
 
 /// The line (from 1) of the baseline that first contains `pattern`.

@@ -100,7 +100,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let results =
         run_ensemble(&scenario.params, spec, &|| progress.inc(1)).map_err(Failure::run)?;
     progress.finish_and_clear();
-    let checks = check_patterns(&scenario.params, &results);
+    let checks = check_patterns(&scenario.params, &results, &registry);
     let out = args
         .out
         .unwrap_or_else(|| Path::new("out").join(&scenario.name));
@@ -112,16 +112,16 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         &checks,
         &out.join("validation.json"),
     ))?;
-    let missed: Vec<&str> = checks
+    let missed: Vec<String> = checks
         .iter()
-        .filter(|c| c.covered && c.kind == "emergent" && c.pass == Some(false))
-        .map(|c| c.id)
+        .filter(|c| c.covered && c.pass == Some(false))
+        .map(|c| format!("{} ({})", c.id, c.kind))
         .collect();
     if missed.is_empty() {
         Ok(())
     } else {
         Err(Failure::run(anyhow::anyhow!(
-            "emergent patterns missed their targets: {}",
+            "patterns missed their targets: {}",
             missed.join(", ")
         )))
     }

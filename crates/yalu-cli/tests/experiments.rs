@@ -247,12 +247,6 @@ fn morris_sensitivity_ranks_parameters_over_their_recorded_ranges() {
 fn validate_reports_every_pattern_and_fails_on_a_missed_emergent_one() {
     let dir = tempfile::tempdir().unwrap();
     let out = yalu(&["validate", "--replicates", "2", "--out", "v"], dir.path());
-    assert!(
-        out.status.success(),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("v/validation.json")).unwrap(),
     )
@@ -269,6 +263,30 @@ fn validate_reports_every_pattern_and_fails_on_a_missed_emergent_one() {
         "covered",
     ] {
         assert!(checks.iter().all(|c| c.get(field).is_some()), "{field}");
+    }
+    // Exit 1 exactly when a covered pattern misses, each miss named with its class.
+    let missed: Vec<String> = checks
+        .iter()
+        .filter(|c| c["covered"] == true && c["pass"] == false)
+        .map(|c| {
+            format!(
+                "{} ({})",
+                c["id"].as_str().unwrap(),
+                c["kind"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        out.status.code(),
+        Some(if missed.is_empty() { 0 } else { 1 })
+    );
+    for miss in &missed {
+        assert!(text(&out.stderr).contains(miss.as_str()), "{miss}");
+    }
+    for c in checks {
+        let kind = c["kind"].as_str().unwrap();
+        assert!(["input", "calibrated", "emergent"].contains(&kind), "{c}");
+        assert!(c["how"].as_str().unwrap().len() > 10, "{c}");
     }
     let p10 = checks.iter().find(|c| c["id"] == "P10").unwrap();
     assert_eq!(p10["covered"], false, "the baseline has no 2014 couriers");
@@ -301,7 +319,11 @@ fn validate_reports_every_pattern_and_fails_on_a_missed_emergent_one() {
         dir.path(),
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
-    assert!(text(&out.stderr).contains("P2"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("P2 (calibrated)"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

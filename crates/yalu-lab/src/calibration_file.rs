@@ -132,8 +132,19 @@ impl CalibrationFile {
                     nearest: nearest(id.get_ref(), &ids, 3),
                 })
             })?;
-            if pattern.kind != "emergent" {
-                return Err(at_pattern(Problem::InputPattern(id.get_ref().clone())).into());
+            let class = pattern.class;
+            if !matches!(class, crate::patterns::Class::Calibrated(_)) {
+                let problem = Problem::NotCalibrated(id.get_ref().clone(), class.name());
+                return Err(at_pattern(problem).into());
+            }
+            let held_out = registry
+                .series
+                .iter()
+                .any(|o| o.claim == pattern.claim && o.use_ == yalu_scenario::evidence::Use::Test);
+            if held_out {
+                let problem =
+                    Problem::TestObservation(id.get_ref().clone(), pattern.claim.to_owned());
+                return Err(at_pattern(problem).into());
             }
             picked.push(*pattern);
         }
@@ -172,8 +183,8 @@ impl CalibrationFile {
             .iter()
             .map(|p| Target {
                 id: p.id.to_owned(),
-                low: p.accepted.0,
-                high: p.accepted.1,
+                low: p.accepted(registry).map_or(f64::NAN, |a| a.0),
+                high: p.accepted(registry).map_or(f64::NAN, |a| a.1),
             })
             .collect();
         let paths: Vec<String> = self.ranges.iter().map(|r| r.name.clone()).collect();

@@ -143,9 +143,15 @@ pub enum Problem {
     /// Only assumptions with a recorded range are calibrated.
     #[error("`{0}` is not an assumption with a recorded range; only assumptions are calibrated")]
     NotAnAssumption(String),
-    /// An input pattern cannot be calibrated against.
-    #[error("{0} is an input pattern; calibrate against emergent ones")]
-    InputPattern(String),
+    /// Only a calibrated pattern may be fitted: fitting an input is meaningless and fitting
+    /// an emergent one would make it calibrated.
+    #[error("{0} is {1}; calibrate against calibrated patterns (`yalu validate` lists them)")]
+    NotCalibrated(String, &'static str),
+    /// The pattern's claim is held out for testing.
+    #[error(
+        "{0} rests on claim `{1}`, which the series hold out as a test observation; it may not be fitted"
+    )]
+    TestObservation(String, String),
 }
 
 /// Why a sweep file could not be read.

@@ -50,13 +50,24 @@ pub fn porter_totals(r: &ReplicateResult, site: Option<SiteId>) -> PorterTotals 
 
 /// Trading companies' consignments by one channel, summed over the replicate.
 pub fn trade_totals(r: &ReplicateResult, channel: Channel) -> TradeMonth {
+    trade_totals_of(r, channel, None)
+}
+
+/// A channel's trade over the run for goods under a sanction (`Some(true)`), free goods
+/// (`Some(false)`) or all (`None`).
+pub fn trade_totals_of(
+    r: &ReplicateResult,
+    channel: Channel,
+    sanctioned: Option<bool>,
+) -> TradeMonth {
     r.trade_months
         .iter()
-        .filter(|t| t.channel == Some(channel))
+        .filter(|t| t.channel == Some(channel) && sanctioned.is_none_or(|s| t.sanctioned == s))
         .fold(TradeMonth::default(), |mut sum, t| {
             sum.consignments += t.consignments;
             sum.seized += t.seized;
             sum.loads += t.loads;
+            sum.value_sent += t.value_sent;
             sum.revenue += t.revenue;
             sum.purchases += t.purchases;
             sum.labour += t.labour;

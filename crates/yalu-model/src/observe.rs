@@ -181,12 +181,16 @@ pub struct TradeMonth {
     pub month: usize,
     /// State smuggling or the official customs route.
     pub channel: Option<Channel>,
+    /// Whether the goods were under a sanction in force when sent.
+    pub sanctioned: bool,
     /// Consignments sent.
     pub consignments: u32,
     /// Of which seized.
     pub seized: u32,
     /// Loads (trucks, vehicles, boats) sent.
     pub loads: u64,
+    /// Value of every consignment sent (seized ones too) at the list sale price.
+    pub value_sent: Fen,
     /// Sales of the consignments that got through.
     pub revenue: Fen,
     /// Goods bought.
@@ -195,7 +199,7 @@ pub struct TradeMonth {
     pub labour: Fen,
     /// Bribes to officials.
     pub bribes: Fen,
-    /// Customs levy.
+    /// Paid to the centre at customs: the levy on profit and trade licences.
     pub levy: Fen,
 }
 
@@ -225,11 +229,16 @@ pub enum Activity {
     DrugsSoldKg,
     /// Drugs seized, in kilograms.
     DrugsSeizedKg,
+    /// Consignments planned when both state smuggling and official customs were open to
+    /// the company and cleared the donju's hurdle.
+    TradeChoicesBothRoutes,
+    /// Of which sent by state smuggling.
+    TradeChoicesSmuggled,
 }
 
 impl Activity {
     /// Every activity metric, in output order.
-    pub const ALL: [Activity; 8] = [
+    pub const ALL: [Activity; 10] = [
         Activity::CourierBags,
         Activity::CourierBagsSeized,
         Activity::CourierCashUsd,
@@ -238,6 +247,8 @@ impl Activity {
         Activity::WorkersAbroad,
         Activity::DrugsSoldKg,
         Activity::DrugsSeizedKg,
+        Activity::TradeChoicesBothRoutes,
+        Activity::TradeChoicesSmuggled,
     ];
 
     /// The name used in output tables.
@@ -251,6 +262,8 @@ impl Activity {
             Activity::WorkersAbroad => "workers_abroad",
             Activity::DrugsSoldKg => "drugs_sold_kg",
             Activity::DrugsSeizedKg => "drugs_seized_kg",
+            Activity::TradeChoicesBothRoutes => "trade_choices_both_routes",
+            Activity::TradeChoicesSmuggled => "trade_choices_smuggled",
         }
     }
 }
@@ -426,11 +439,16 @@ impl Metrics {
             .collect();
         let trade_months = (0..months)
             .flat_map(|month| {
-                [Channel::StateSmuggling, Channel::OfficialCustoms].map(|c| TradeMonth {
-                    month,
-                    channel: Some(c),
-                    ..TradeMonth::default()
-                })
+                [Channel::StateSmuggling, Channel::OfficialCustoms]
+                    .into_iter()
+                    .flat_map(move |c| {
+                        [false, true].map(|sanctioned| TradeMonth {
+                            month,
+                            channel: Some(c),
+                            sanctioned,
+                            ..TradeMonth::default()
+                        })
+                    })
             })
             .collect();
         Metrics {
@@ -497,10 +515,16 @@ impl Metrics {
         &mut self.household_months[month * self.sites + site.0 as usize]
     }
 
-    /// The trade tallies of a channel (state smuggling or official) in a month.
-    pub fn trade_month(&mut self, month: usize, channel: Channel) -> &mut TradeMonth {
-        let offset = usize::from(channel == Channel::OfficialCustoms);
-        &mut self.trade_months[month * 2 + offset]
+    /// The trade tallies of a channel (state smuggling or official) in a month, for goods
+    /// under a sanction or not.
+    pub fn trade_month(
+        &mut self,
+        month: usize,
+        channel: Channel,
+        sanctioned: bool,
+    ) -> &mut TradeMonth {
+        let offset = 2 * usize::from(channel == Channel::OfficialCustoms) + usize::from(sanctioned);
+        &mut self.trade_months[month * 4 + offset]
     }
 
     /// The sea tallies of a good by a route in a month, to add to.

@@ -461,6 +461,8 @@ param_set! {
         consignment_units_min: u32 [Units, Bounds::POSITIVE_COUNT],
         /// Largest consignment.
         consignment_units_max: u32 [Units, Bounds::POSITIVE_COUNT],
+        /// Trade licence (waku) per unit, paid on either route: to the centre through customs, as bribes when smuggled.
+        licence_cny_per_unit: f64 [CnyEach, Bounds::NON_NEGATIVE],
     }
 }
 
@@ -495,6 +497,10 @@ param_set! {
         choice_sensitivity: f64 [LogitScale, Bounds::NON_NEGATIVE],
         /// Expected return on the money laid out below which donju decline to finance.
         donju_hurdle_return: f64 [Ratio, Bounds::NON_NEGATIVE],
+        /// Days official customs holds a consignment (inspection, papers) beyond the one night a crossing takes.
+        official_clearance_days: f64 [Days, Bounds::NON_NEGATIVE],
+        /// What a day's use of the donju's money costs, as a share of the money laid out.
+        donju_financing_cost_per_day: f64 [PerDay, Bounds::UNIT_INTERVAL],
     }
 }
 

@@ -302,7 +302,7 @@ fn p12_seafood_transshipment_stops_completely_during_the_closure() {
     let closure = params.phases[0].clone();
     assert_eq!(
         (closure.first, closure.last),
-        (date(2020, 1, 28), date(2023, 8, 31))
+        (date(2020, 1, 31), date(2023, 8, 31))
     );
     let seafood = good(&params, "seafood");
     for r in 0..3 {
@@ -608,7 +608,8 @@ fn deterrence_works_through_what_operators_learn() {
     // interdiction: at the baseline's low rates (2% at sea, 3% in port) the effect is
     // small; at three times those rates it is clear. Tolerances (8 replicates of
     // 2018-2019): at baseline rates, learning cuts coal carried by more than fixed beliefs
-    // do; at three times the rates, by more than 1.5% and more than three times as much.
+    // do; at three times the rates, by more than 1% and more than three times as much
+    // (1.2% against 0.3% with the re-sourced fleets).
     let mut base = two_years_at_sea();
     base.maritime.as_mut().unwrap().ship_replacement_days = 0;
     let drop = |params: &ModelParams| {
@@ -636,7 +637,7 @@ fn deterrence_works_through_what_operators_learn() {
     let learning = drop(&strict);
     let fixed = drop(&fixed_beliefs(&strict));
     println!("deterrence at 3x interdiction: {learning:.4} learning, {fixed:.4} fixed beliefs");
-    assert!(learning > 0.015, "drop with learning {learning}");
+    assert!(learning > 0.01, "drop with learning {learning}");
     assert!(
         learning > 3.0 * fixed.abs(),
         "learning {learning}, fixed beliefs {fixed}"

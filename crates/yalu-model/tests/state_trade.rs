@@ -110,7 +110,9 @@ fn learned_risk_not_true_risk_drives_expected_profit_and_sanctioned_goods_have_n
     world.companies.learned_risk[company * crossings + c] = 0.5;
     options(&world, &params, day, company, sedans, 20.0, &mut found);
     let after = found.iter().find(|o| o.route.crossing == Some(c)).unwrap();
-    assert!(after.expected_profit_cny < before.expected_profit_cny - 0.4 * 20.0 * 100_000.0);
+    // Half the consignments expected lost: at least 40% of the 20 sedans' value goes.
+    let sedan_price = params.goods[trade.goods[sedans].good.0 as usize].sale_price_cny();
+    assert!(after.expected_profit_cny < before.expected_profit_cny - 0.4 * 20.0 * sedan_price);
 
     options(&world, &params, day, company, cement, 400_000.0, &mut found);
     assert!(

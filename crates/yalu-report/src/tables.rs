@@ -106,9 +106,11 @@ pub const TRADE: Schema = Schema {
         "seed",
         "month",
         "channel",
+        "sanctioned",
         "consignments",
         "seized",
         "loads",
+        "value_sent_cny",
         "revenue_cny",
         "purchases_cny",
         "labour_cny",
@@ -389,17 +391,19 @@ pub fn incomes(params: &ModelParams, results: &[ReplicateResult]) -> Table {
 /// can be compared.
 pub fn trade(params: &ModelParams, results: &[ReplicateResult]) -> Table {
     let mut rows = Rows::new(params);
-    let mut channel = Vec::new();
+    let (mut channel, mut sanctioned) = (Vec::new(), Vec::new());
     let (mut consignments, mut seized, mut loads) = (Vec::new(), Vec::new(), Vec::new());
-    let mut money: Vec<Vec<f64>> = vec![Vec::new(); 6];
+    let mut money: Vec<Vec<f64>> = vec![Vec::new(); 7];
     for result in results {
         for t in &result.trade_months {
             rows.key(result, t.month);
             channel.push(t.channel.map_or("", |c| c.name()).to_owned());
+            sanctioned.push(t.sanctioned);
             consignments.push(i64::from(t.consignments));
             seized.push(i64::from(t.seized));
             loads.push(t.loads as i64);
             for (column, amount) in money.iter_mut().zip([
+                t.value_sent,
                 t.revenue,
                 t.purchases,
                 t.labour,
@@ -413,6 +417,7 @@ pub fn trade(params: &ModelParams, results: &[ReplicateResult]) -> Table {
     }
     let mut columns = vec![
         ColumnData::Text(channel),
+        ColumnData::Bool(sanctioned),
         ColumnData::Int(consignments),
         ColumnData::Int(seized),
         ColumnData::Int(loads),

@@ -60,11 +60,32 @@ pub fn check_path(text: &SourceText, path: &str) -> Result<(), OverrideError> {
         })
 }
 
-/// The scenario with each `(path, value)` set, validated.
+/// The scenario with each `(path, value)` set, validated: a value outside a parameter's
+/// recorded range is refused.
 pub fn with_values(
     text: &SourceText,
     values: &[(String, f64)],
     registry: &Registry,
+) -> Result<Scenario, OverrideError> {
+    set_values(text, values, registry, false)
+}
+
+/// The scenario with each `(path, value)` set even beyond the recorded ranges, each
+/// widened to take the value and its parameter marked as set outside the evidence: for
+/// knock-out tests that switch a mechanism off and stress tests beyond the record.
+pub fn beyond_ranges(
+    text: &SourceText,
+    values: &[(String, f64)],
+    registry: &Registry,
+) -> Result<Scenario, OverrideError> {
+    set_values(text, values, registry, true)
+}
+
+fn set_values(
+    text: &SourceText,
+    values: &[(String, f64)],
+    registry: &Registry,
+    widen: bool,
 ) -> Result<Scenario, OverrideError> {
     let mut document = parse(text)?;
     for (path, value) in values {
@@ -77,6 +98,9 @@ pub fn with_values(
         let set = set_value(table, *value);
         if let Some(claim) = table.remove("claim") {
             departs_from(table, &claim, set);
+        }
+        if widen {
+            widen_range(table, set);
         }
     }
     let changed = SourceText::new(
@@ -128,6 +152,31 @@ fn departs_from(table: &mut Table, claim: &Value, value: f64) {
             "range".into(),
             Value::Array(vec![Value::Float(value), Value::Float(value)]),
         );
+    }
+}
+
+/// Widens a parameter's range to take `value`, saying so in its assumption.
+fn widen_range(table: &mut Table, value: f64) {
+    let number = |v: &Value| v.as_float().or(v.as_integer().map(|i| i as f64));
+    let range = table
+        .get("range")
+        .and_then(Value::as_array)
+        .and_then(|r| Some([number(r.first()?)?, number(r.get(1)?)?]));
+    if let Some([low, high]) = range
+        && !(low..=high).contains(&value)
+    {
+        table.insert(
+            "range".into(),
+            Value::Array(vec![
+                Value::Float(low.min(value)),
+                Value::Float(high.max(value)),
+            ]),
+        );
+        if let Some(Value::String(reason)) = table.get_mut("assumption") {
+            reason.push_str(&format!(
+                " Set to {value}, outside the recorded range [{low}, {high}]."
+            ));
+        }
     }
 }
 

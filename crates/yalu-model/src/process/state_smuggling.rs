@@ -11,10 +11,12 @@
 //!   state smuggling at each crossing in its bureau's province whose mode can carry the
 //!   good and has capacity left (the consignment shrinks to fit), and the official customs
 //!   route at the bureau's customs site unless the good is sanctioned today.
-//!   Expected profit: smuggling `(1 - r) V - C - B - L`, where r is the seizure risk the
-//!   company has learned at that crossing (not the true risk); official
-//!   `(V - C - L)(1 - levy)` when positive. V: value at the sale price, C: purchase,
-//!   B: bribes per load for each agency, L: labour per load.
+//!   Expected profit: smuggling `(1 - r) V - O - f O`, where r is the seizure risk the
+//!   company has learned at that crossing (not the true risk) and O = C + B + L the money
+//!   laid out; official `(V - C - L)(1 - levy) - f (C + L)(1 + d)` (the levy on positive
+//!   profit). V: value at the sale price, C: purchase, B: bribes per load for each agency,
+//!   L: labour per load, f: `donju_financing_cost_per_day`, d:
+//!   `official_clearance_days` (a smuggled load crosses in one night).
 //! - **Finance and choice**: the donju decline unless the best option's expected profit is
 //!   at least `donju_hurdle_return` of the money laid out. Among the options that clear it,
 //!   the company picks by a logit on expected margin (profit / V) with scale
@@ -34,7 +36,7 @@ use rand::RngExt;
 
 use crate::calendar::Day;
 use crate::ledger::{LedgerError, Purpose};
-use crate::observe::{Channel, FlowKey, Outcome};
+use crate::observe::{Activity, Channel, FlowKey, Outcome};
 use crate::params::{Agency, Direction, Mode, ModelParams, SiteId, StateGood, StateTrade};
 use crate::process::enforcement::seizure_probability;
 use crate::process::price_factor;
@@ -171,17 +173,27 @@ fn value_option(
     let value = units * good.sale_price_cny();
     let purchase = units * good.purchase_price_cny();
     let labour = loads as f64 * mode_params(params, route.mode).labour_cny_per_load;
+    // The trade licence is paid on either route: to the centre at customs, or as its
+    // equivalent in bribes when smuggled.
+    let licence = units * spec.licence_cny_per_unit;
+    // The donju's money is tied up for the night of a crossing, and at customs for the
+    // clearance days too; what that costs is part of the expected profit.
+    let financing = |outlay: f64, days: f64| outlay * trade.donju_financing_cost_per_day * days;
     let (expected_profit_cny, outlay_cny) = if route.crossing.is_some() {
-        let bribes = loads as f64 * trade.bribe_cny_per_load.iter().sum::<f64>();
+        let bribes = smuggling_bribes_cny(trade, loads, licence);
+        let outlay = purchase + bribes + labour;
         (
-            (1.0 - risk) * value - purchase - bribes - labour,
-            purchase + bribes + labour,
+            (1.0 - risk) * value - outlay - financing(outlay, 1.0),
+            outlay,
         )
     } else {
-        let profit = value - purchase - labour;
+        let profit = value - purchase - labour - licence;
+        let outlay = purchase + labour + licence;
         (
-            profit - trade.official_levy_share * profit.max(0.0),
-            purchase + labour,
+            profit
+                - trade.official_levy_share * profit.max(0.0)
+                - financing(outlay, 1.0 + trade.official_clearance_days),
+            outlay,
         )
     };
     TradeOption {
@@ -273,13 +285,23 @@ pub fn options(
     }
 }
 
+/// What a smuggled consignment pays the agencies at the crossing: the per-load bribes, or
+/// the trade licence's equivalent where that is larger (companies that skip the licence
+/// spend its price on bribes instead, so the two are not paid twice).
+fn smuggling_bribes_cny(trade: &StateTrade, loads: u64, licence_cny: f64) -> f64 {
+    (loads as f64 * trade.bribe_cny_per_load.iter().sum::<f64>()).max(licence_cny)
+}
+
+/// Whether the donju would finance an option: a positive expected profit of at least
+/// `donju_hurdle_return` of the money laid out.
+fn financed(o: &TradeOption, trade: &StateTrade) -> bool {
+    o.expected_profit_cny > 0.0 && o.expected_profit_cny >= trade.donju_hurdle_return * o.outlay_cny
+}
+
 /// The donju's financing rule and the company's logit choice; `None` when no option
 /// clears the hurdle.
 pub fn choose(options: &[TradeOption], trade: &StateTrade, rng: &mut Rng) -> Option<TradeOption> {
-    let financed = |o: &&TradeOption| {
-        o.expected_profit_cny > 0.0
-            && o.expected_profit_cny >= trade.donju_hurdle_return * o.outlay_cny
-    };
+    let financed = |o: &&TradeOption| financed(o, trade);
     let best = options
         .iter()
         .filter(financed)
@@ -333,6 +355,21 @@ fn plan_and_send(
     let Some(chosen) = chosen else {
         return Ok(());
     };
+    let financed = |o: &TradeOption| financed(o, trade);
+    let smuggling_open = trade_options
+        .iter()
+        .any(|o| o.route.crossing.is_some() && financed(o));
+    let official_open = trade_options
+        .iter()
+        .any(|o| o.route.crossing.is_none() && financed(o));
+    if smuggling_open && official_open {
+        let month = world.calendar.month_index(day);
+        let metrics = &mut world.metrics;
+        metrics.add_activity(month, Activity::TradeChoicesBothRoutes, 1.0);
+        if chosen.route.crossing.is_some() {
+            metrics.add_activity(month, Activity::TradeChoicesSmuggled, 1.0);
+        }
+    }
     world.quota_left[quota_cell] -= chosen.units;
     if let Some(c) = chosen.route.crossing {
         world.loads_left_tonight[c] -= chosen.loads as u32;
@@ -382,11 +419,30 @@ fn send(
         .household_month(month, route.site)
         .income_rice_kg += labour.cny() / rice_price;
 
+    let licence = Fen::from_cny(chosen.units * spec.licence_cny_per_unit);
     let mut bribes = Fen::ZERO;
+    let mut licence_fee = Fen::ZERO;
     let mut seized = false;
+    if route.crossing.is_none() && licence > Fen::ZERO {
+        world
+            .ledger
+            .transfer(site.donju, world.accounts.centre, licence, Purpose::Fee)?;
+        licence_fee = licence;
+    }
     if let Some(c) = route.crossing {
-        for (a, _) in Agency::ALL.iter().enumerate() {
-            let bribe = Fen::from_cny(chosen.loads as f64 * trade.bribe_cny_per_load[a]);
+        let total = Fen::from_cny(smuggling_bribes_cny(trade, chosen.loads, licence.cny()));
+        let rates: f64 = trade.bribe_cny_per_load.iter().sum();
+        let mut paid = Fen::ZERO;
+        for (a, rate) in trade.bribe_cny_per_load.iter().enumerate() {
+            // Shared as the per-load rates are; the last agency takes the rounding.
+            let bribe = if a + 1 == Agency::ALL.len() {
+                total - paid
+            } else if rates > 0.0 {
+                total.share(rate / rates)
+            } else {
+                Fen(total.0 / Agency::ALL.len() as i64)
+            };
+            paid += bribe;
             world
                 .ledger
                 .transfer(site.donju, site.officials[a], bribe, Purpose::Bribe)?;
@@ -405,12 +461,15 @@ fn send(
         *risk += trade.risk_learning_rate * (f64::from(u8::from(seized)) - *risk);
     }
 
-    let tally = world.metrics.trade_month(month, channel);
+    let sanctioned = params.sanctioned(spec.good, world.calendar.date(day));
+    let tally = world.metrics.trade_month(month, channel, sanctioned);
+    tally.value_sent += Fen::from_cny(chosen.units * good.sale_price_cny());
     tally.consignments += 1;
     tally.loads += chosen.loads;
     tally.purchases += purchase;
     tally.labour += labour;
     tally.bribes += bribes;
+    tally.levy += licence_fee;
     let key = |outcome| FlowKey {
         channel,
         mode: route.mode,
@@ -440,7 +499,7 @@ fn send(
     world
         .metrics
         .record_flow(key(Outcome::Delivered), quantity, revenue);
-    let mut profit = revenue - purchase - labour - bribes;
+    let mut profit = revenue - purchase - labour - bribes - licence_fee;
     let mut levy = Fen::ZERO;
     if channel == Channel::OfficialCustoms && profit > Fen::ZERO {
         levy = profit.share(trade.official_levy_share);
@@ -449,7 +508,7 @@ fn send(
             .transfer(site.donju, world.accounts.centre, levy, Purpose::Levy)?;
         profit -= levy;
     }
-    let tally = world.metrics.trade_month(month, channel);
+    let tally = world.metrics.trade_month(month, channel, sanctioned);
     tally.revenue += revenue;
     tally.levy += levy;
     if profit <= Fen::ZERO {

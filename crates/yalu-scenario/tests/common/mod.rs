@@ -44,3 +44,16 @@ fn located(error: &ScenarioError) {
 pub fn line_of(pattern: &str) -> usize {
     BASELINE.lines().position(|l| l.contains(pattern)).unwrap() + 1
 }
+
+/// The whole line of the first parameter `key` that follows `anchor` in the baseline, so a
+/// test can replace a parameter without depending on the wording of its evidence.
+pub fn param_line(anchor: &str, key: &str) -> String {
+    let start = BASELINE
+        .find(anchor)
+        .unwrap_or_else(|| panic!("test bug: `{anchor}` not in the baseline"));
+    BASELINE[start..]
+        .lines()
+        .find(|l| l.starts_with(&format!("{key} = {{")))
+        .unwrap_or_else(|| panic!("test bug: no `{key}` after `{anchor}`"))
+        .to_owned()
+}

@@ -95,7 +95,7 @@ fn set_values(
                 path: path.clone(),
                 reason,
             })?;
-        let set = set_value(table, *value);
+        let set = set_value(table, path, *value);
         if let Some(claim) = table.remove("claim") {
             departs_from(table, &claim, set);
         }
@@ -124,7 +124,7 @@ pub fn rewritten_as_assumptions(
             path: path.clone(),
             reason: why,
         })?;
-        set_value(table, *value);
+        set_value(table, path, *value);
         for key in ["claim", "derivation", "carry_over"] {
             table.remove(key);
         }
@@ -180,10 +180,12 @@ fn widen_range(table: &mut Table, value: f64) {
     }
 }
 
-/// Sets a parameter's value; a count written as a whole number stays one (rounded), so
-/// designs over a count's range give valid scenarios.
-fn set_value(table: &mut Table, value: f64) -> f64 {
-    let (new, set) = if table.get("value").is_some_and(Value::is_integer) {
+/// Sets a parameter's value; a count (declared whole) is rounded, so designs over a
+/// count's range give valid scenarios, while a price written as `1` stays free to take
+/// 9.5.
+fn set_value(table: &mut Table, path: &str, value: f64) -> f64 {
+    let whole = crate::declared::spec_of(path).is_some_and(|spec| spec.whole);
+    let (new, set) = if whole {
         (Value::Integer(value.round() as i64), value.round())
     } else {
         (Value::Float(value), value)

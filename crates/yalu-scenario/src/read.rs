@@ -423,7 +423,7 @@ impl<'a> Checker<'a> {
         }
         if let Some(evidence) = self.evidence(
             &raw.cited,
-            Some((value, unit, range)),
+            Some((value, spec, range)),
             raw.span.clone(),
             field,
         ) {
@@ -452,7 +452,7 @@ impl<'a> Checker<'a> {
     fn evidence(
         &mut self,
         cited: &Cited,
-        number: Option<(f64, &'static str, Option<[f64; 2]>)>,
+        number: Option<(f64, &ParamSpec, Option<[f64; 2]>)>,
         span: Range<usize>,
         field: &str,
     ) -> Option<Evidence> {
@@ -490,7 +490,7 @@ impl<'a> Checker<'a> {
         &mut self,
         cited: &Cited,
         id: &Str,
-        number: Option<(f64, &'static str, Option<[f64; 2]>)>,
+        number: Option<(f64, &ParamSpec, Option<[f64; 2]>)>,
         field: &str,
     ) -> Option<Evidence> {
         let registry = self.registry;
@@ -504,7 +504,8 @@ impl<'a> Checker<'a> {
             return None;
         };
         let mut range = number.and_then(|(_, _, range)| range);
-        if let Some((value, unit, _)) = number {
+        if let Some((value, spec, _)) = number {
+            let unit = spec.unit.name();
             let Some(interval) = claim.interval() else {
                 let kind = ErrorKind::ClaimWithoutFigure(claim.id.clone());
                 self.error(id.span.clone(), &claim_field, kind);
@@ -521,7 +522,9 @@ impl<'a> Checker<'a> {
                     self.error(id.span.clone(), &claim_field, kind);
                 }
                 if range.is_none() && low.is_finite() && high.is_finite() {
-                    range = Some(interval);
+                    // Within what the parameter may take (a point claim of 1 is no
+                    // licence to sample 1.005 of a share).
+                    range = Some([low.max(spec.bounds.min), high.min(spec.bounds.max)]);
                 }
             } else if cited.derivation.is_none() {
                 let kind = ErrorKind::DerivationNeeded {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use sha2::{Digest, Sha256};
+use yalu_lab::observations::{check_observations, render as render_observations, scores};
 use yalu_lab::patterns::{check_patterns, render};
 use yalu_lab::{for_each_replicate, run_ensemble};
 use yalu_report::atomic::write_file;
@@ -106,12 +107,19 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         .unwrap_or_else(|| Path::new("out").join(&scenario.name));
     let json = serde_json::to_string_pretty(&checks).expect("serializes") + "\n";
     write_file(&out.join("validation.json"), json.as_bytes())?;
+    let observed = check_observations(&scenario.params, &results, &registry);
+    let json = serde_json::json!({"scores": scores(&observed), "observations": observed});
+    write_file(
+        &out.join("observations.json"),
+        format!("{json:#}\n").as_bytes(),
+    )?;
     print(&render(
         &scenario.name,
         spec.replicates,
         &checks,
         &out.join("validation.json"),
     ))?;
+    print(&render_observations(&observed))?;
     let missed: Vec<String> = checks
         .iter()
         .filter(|c| c.covered && c.pass == Some(false))

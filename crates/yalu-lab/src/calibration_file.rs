@@ -1,12 +1,15 @@
-//! A calibration experiment: its file (scenario, assumptions to fit, emergent patterns to
-//! fit them to, samples, accepted share, replicates, seed), checked with located errors,
-//! and its run by ABC rejection through the experiment runner.
+//! A calibration experiment: its file (scenario, assumptions to fit, the calibrated
+//! patterns and the `calibration` observations of the evidence series to fit them to,
+//! samples, accepted share, replicates, seed), checked with located errors, and its run by
+//! ABC rejection through the experiment runner. Emergent and input patterns, and
+//! observations held out as `test`, are refused: they stay out of every fit.
 //!
 //! ```toml
 //! [calibration]
 //! scenario = "../scenarios/baseline.toml"   # or "baseline"
-//! parameters = ["state_trade.choice_sensitivity"]
-//! patterns = ["P6", "P14"]
+//! parameters = ["takeover.state_trade_multiplier"]
+//! patterns = ["P6"]
+//! observations = ["tt2020afp-coal-jan-aug-2019-obs"]
 //! samples = 40
 //! accept_share = 0.2
 //! replicates = 1
@@ -20,11 +23,13 @@ use toml::Spanned;
 use yalu_report::Band;
 use yalu_report::outputs::nearest;
 use yalu_scenario::Registry;
+use yalu_scenario::evidence::Use;
 use yalu_scenario::overrides::rewritten_as_assumptions;
 
 use crate::calibrate::{Calibration, Target, abc_rejection};
 use crate::design::ParameterRange;
 use crate::experiment::{Base, ExperimentError, measure_points, read};
+use crate::observations::{Observable, observable};
 use crate::patterns::{Pattern, patterns};
 use crate::sweep::{Locator, Problem, ScenarioSource};
 use crate::thread_pool;
@@ -40,18 +45,77 @@ struct RawFile {
 struct RawCalibration {
     scenario: String,
     parameters: Vec<Spanned<String>>,
+    #[serde(default)]
     patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    observations: Vec<Spanned<String>>,
     samples: usize,
     accept_share: f64,
     replicates: Spanned<u32>,
     seed: u64,
 }
 
+/// What a calibration fits to: a calibrated pattern, or an observation of the series the
+/// model produces, over the observation's months.
+#[derive(Clone)]
+enum Fitted {
+    Pattern(Pattern),
+    Observation {
+        id: String,
+        observable: &'static Observable,
+        first: String,
+        last: String,
+        accepted: (f64, f64),
+    },
+}
+
+impl Fitted {
+    fn id(&self) -> &str {
+        match self {
+            Fitted::Pattern(p) => p.id,
+            Fitted::Observation { id, .. } => id,
+        }
+    }
+
+    fn accepted(&self, registry: &Registry) -> (f64, f64) {
+        match self {
+            Fitted::Pattern(p) => p.accepted(registry).unwrap_or((f64::NAN, f64::NAN)),
+            Fitted::Observation { accepted, .. } => *accepted,
+        }
+    }
+
+    fn measure(
+        &self,
+        params: &yalu_model::ModelParams,
+        result: &yalu_model::ReplicateResult,
+    ) -> Option<f64> {
+        match self {
+            Fitted::Pattern(p) => (p.measure)(params, result),
+            Fitted::Observation {
+                observable,
+                first,
+                last,
+                ..
+            } => {
+                let index = |text: &str| {
+                    let (year, month) = text.split_once('-')?;
+                    let (year, month): (i16, i8) = (year.parse().ok()?, month.parse().ok()?);
+                    result
+                        .months
+                        .iter()
+                        .position(|m| m.year == year && m.month == month)
+                };
+                (observable.measure)(params, result, index(first)?, index(last)?)
+            }
+        }
+    }
+}
+
 /// A checked calibration file.
 pub struct CalibrationFile {
     base: Base,
     ranges: Vec<ParameterRange>,
-    patterns: Vec<Pattern>,
+    targets: Vec<Fitted>,
     samples: usize,
     accept_share: f64,
     replicates: u32,
@@ -123,7 +187,7 @@ impl CalibrationFile {
         let ranges = base.ranges(&at, &raw.parameters, "calibration.parameters", true)?;
         let all = patterns();
         let ids: Vec<String> = all.iter().map(|p| p.id.to_owned()).collect();
-        let mut picked = Vec::new();
+        let mut targets = Vec::new();
         for id in &raw.patterns {
             let at_pattern = |problem| at.error(id.span().start, "calibration.patterns", problem);
             let pattern = all.iter().find(|p| p.id == id.get_ref()).ok_or_else(|| {
@@ -137,21 +201,51 @@ impl CalibrationFile {
                 let problem = Problem::NotCalibrated(id.get_ref().clone(), class.name());
                 return Err(at_pattern(problem).into());
             }
-            let held_out = registry
-                .series
-                .iter()
-                .any(|o| o.claim == pattern.claim && o.use_ == yalu_scenario::evidence::Use::Test);
-            if held_out {
+            if held_out(registry, pattern.claim) {
                 let problem =
                     Problem::TestObservation(id.get_ref().clone(), pattern.claim.to_owned());
                 return Err(at_pattern(problem).into());
             }
-            picked.push(*pattern);
+            targets.push(Fitted::Pattern(*pattern));
+        }
+        let observation_ids: Vec<String> = registry
+            .series
+            .iter()
+            .map(|o| o.observation.clone())
+            .collect();
+        for id in &raw.observations {
+            let at_observation =
+                |problem| at.error(id.span().start, "calibration.observations", problem);
+            let o = registry
+                .series
+                .iter()
+                .find(|o| &o.observation == id.get_ref())
+                .ok_or_else(|| {
+                    at_observation(Problem::UnknownObservation {
+                        id: id.get_ref().clone(),
+                        nearest: nearest(id.get_ref(), &observation_ids, 3),
+                    })
+                })?;
+            if o.use_ == Use::Test {
+                let problem = Problem::TestObservation(id.get_ref().clone(), o.claim.clone());
+                return Err(at_observation(problem).into());
+            }
+            let (Some(observable), Some([low, high])) = (observable(o), o.interval()) else {
+                let problem = Problem::NotModelled(id.get_ref().clone(), o.what.clone());
+                return Err(at_observation(problem).into());
+            };
+            targets.push(Fitted::Observation {
+                id: o.observation.clone(),
+                observable,
+                first: o.first.clone(),
+                last: o.last.clone(),
+                accepted: (low, high),
+            });
         }
         Ok(CalibrationFile {
             base,
             ranges,
-            patterns: picked,
+            targets,
             samples: raw.samples,
             accept_share: raw.accept_share,
             replicates: *raw.replicates.get_ref(),
@@ -179,12 +273,15 @@ impl CalibrationFile {
     ) -> Result<Calibrated, ExperimentError> {
         let pool = thread_pool(threads)?;
         let targets: Vec<Target> = self
-            .patterns
+            .targets
             .iter()
-            .map(|p| Target {
-                id: p.id.to_owned(),
-                low: p.accepted(registry).map_or(f64::NAN, |a| a.0),
-                high: p.accepted(registry).map_or(f64::NAN, |a| a.1),
+            .map(|t| {
+                let (low, high) = t.accepted(registry);
+                Target {
+                    id: t.id().to_owned(),
+                    low,
+                    high,
+                }
             })
             .collect();
         let paths: Vec<String> = self.ranges.iter().map(|r| r.name.clone()).collect();
@@ -199,9 +296,9 @@ impl CalibrationFile {
                 self.seed,
                 self.replicates,
                 &|params, result| {
-                    self.patterns
+                    self.targets
                         .iter()
-                        .map(|p| (p.measure)(params, &result).unwrap_or(f64::NAN))
+                        .map(|t| t.measure(params, &result).unwrap_or(f64::NAN))
                         .collect::<Vec<f64>>()
                 },
                 on_done,
@@ -211,7 +308,7 @@ impl CalibrationFile {
             Ok(measured
                 .iter()
                 .map(|replicates| {
-                    (0..self.patterns.len())
+                    (0..self.targets.len())
                         .map(|p| {
                             Band::of(replicates.iter().map(|r| r[p])).map_or(f64::NAN, |b| b.median)
                         })
@@ -229,9 +326,9 @@ impl CalibrationFile {
         )
         .map_err(|e| self.base.analysis_error(e))?;
         let targets_text = self
-            .patterns
+            .targets
             .iter()
-            .map(|p| p.id)
+            .map(Fitted::id)
             .collect::<Vec<_>>()
             .join(", ");
         let fitted: Vec<(String, f64, String)> = fit
@@ -264,4 +361,12 @@ impl CalibrationFile {
             targets: targets_text,
         })
     }
+}
+
+/// Whether the series hold out an observation of `claim` as a test.
+fn held_out(registry: &Registry, claim: &str) -> bool {
+    registry
+        .series
+        .iter()
+        .any(|o| o.claim == claim && o.use_ == Use::Test)
 }

@@ -15,6 +15,7 @@ pub mod calibration_file;
 pub mod compare;
 pub mod design;
 pub mod experiment;
+pub mod observations;
 pub mod patterns;
 pub mod sensitivity;
 pub mod sensitivity_file;

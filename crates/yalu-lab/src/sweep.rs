@@ -135,6 +135,19 @@ pub enum Problem {
         /// The closest pattern ids.
         nearest: Vec<String>,
     },
+    /// An observation id that is not in the registry's series.
+    #[error("unknown observation `{id}`; nearest: {}", nearest.join(", "))]
+    UnknownObservation {
+        /// The id asked for.
+        id: String,
+        /// The closest observation ids.
+        nearest: Vec<String>,
+    },
+    /// An observation the model does not produce.
+    #[error(
+        "observation `{0}` ({1}) is not something the model produces (`yalu validate` lists those it does)"
+    )]
+    NotModelled(String, String),
     /// A parameter without a recorded range cannot be sampled.
     #[error(
         "parameter `{0}` has no recorded range (give it `range = [low, high]` in the scenario)"

@@ -150,17 +150,31 @@ pub struct Claim {
     pub tolerance: Option<f64>,
 }
 
+impl Bound {
+    /// The values a figure with this bound admits, `[low, high]`: `value` for point, about,
+    /// at least and at most; `low` and `high` for a range.
+    pub fn interval(
+        self,
+        value: Option<f64>,
+        low: Option<f64>,
+        high: Option<f64>,
+        tolerance: Option<f64>,
+    ) -> Option<[f64; 2]> {
+        match self {
+            Bound::Point => value.map(|v| widen(v, POINT_ROUNDING)),
+            Bound::About => value.map(|v| widen(v, tolerance.unwrap_or(ABOUT_TOLERANCE))),
+            Bound::AtLeast => value.map(|v| [v, f64::INFINITY]),
+            Bound::AtMost => value.map(|v| [f64::NEG_INFINITY, v]),
+            Bound::Range => Some([low?, high?]),
+        }
+    }
+}
+
 impl Claim {
     /// The values the claim admits, `[low, high]`, if it gives a figure.
     pub fn interval(&self) -> Option<[f64; 2]> {
-        let value = self.value;
-        match self.bound? {
-            Bound::Point => value.map(|v| widen(v, POINT_ROUNDING)),
-            Bound::About => value.map(|v| widen(v, self.tolerance.unwrap_or(ABOUT_TOLERANCE))),
-            Bound::AtLeast => value.map(|v| [v, f64::INFINITY]),
-            Bound::AtMost => value.map(|v| [f64::NEG_INFINITY, v]),
-            Bound::Range => Some([self.low?, self.high?]),
-        }
+        self.bound?
+            .interval(self.value, self.low, self.high, self.tolerance)
     }
 
     /// The period as dates (first and last day), if the claim states one.
@@ -277,6 +291,13 @@ pub struct Observation {
     /// Calibration or test.
     #[serde(rename = "use")]
     pub use_: Use,
+}
+
+impl Observation {
+    /// The values the observation admits, `[low, high]`.
+    pub fn interval(&self) -> Option<[f64; 2]> {
+        self.bound.interval(self.value, self.low, self.high, None)
+    }
 }
 
 impl Registry {

@@ -1,0 +1,86 @@
+//! Calibration fits only what may be fitted: calibrated patterns and observations marked
+//! `calibration`. Emergent and input patterns, and observations held out as `test`, are
+//! refused before anything runs; a fit is the same for the same seed.
+
+use std::path::{Path, PathBuf};
+
+use yalu_lab::calibration_file::CalibrationFile;
+use yalu_lab::experiment::ExperimentError;
+use yalu_scenario::Registry;
+use yalu_scenario::evidence::Use;
+
+fn scenario(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios")
+        .join(name)
+        .canonicalize()
+        .unwrap()
+        .display()
+        .to_string()
+}
+
+fn file(dir: &Path, targets: &str) -> PathBuf {
+    let text = format!(
+        "[calibration]\nscenario = \"{}\"\nparameters = [\"couriers.cash_usd_per_trip\"]\n{targets}\nsamples = 6\naccept_share = 0.5\nreplicates = 1\nseed = 9\n",
+        scenario("courier-2014.toml")
+    );
+    let path = dir.join("fit.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn refusal(targets: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    match CalibrationFile::load(&file(dir.path(), targets), &Registry::embedded()) {
+        Err(e @ ExperimentError::File(_)) => e.to_string(),
+        Err(other) => panic!("expected a located refusal, got {other}"),
+        Ok(_) => panic!("{targets} should be refused"),
+    }
+}
+
+#[test]
+fn an_observation_held_out_as_test_cannot_be_fitted() {
+    let registry = Registry::embedded();
+    let test = registry
+        .series
+        .iter()
+        .find(|o| o.use_ == Use::Test && yalu_lab::observations::observable(o).is_some())
+        .expect("the series hold out a test observation the model produces");
+    let message = refusal(&format!("observations = [\"{}\"]", test.observation));
+    assert!(message.contains("hold out as a test"), "{message}");
+    assert!(message.contains("fit.toml:"), "{message}");
+}
+
+#[test]
+fn emergent_and_input_patterns_cannot_be_fitted() {
+    let message = refusal("patterns = [\"P14\"]");
+    assert!(message.contains("P14 is emergent"), "{message}");
+    let message = refusal("patterns = [\"P1\"]");
+    assert!(message.contains("P1 is input"), "{message}");
+}
+
+#[test]
+fn an_unknown_observation_is_refused_with_the_nearest_ids() {
+    let message = refusal("observations = [\"tt2020afp-coal-jan-aug-2019\"]");
+    assert!(
+        message.contains("tt2020afp-coal-jan-aug-2019-obs"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_fit_to_a_calibrated_pattern_is_the_same_for_the_same_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = Registry::embedded();
+    let path = file(dir.path(), "patterns = [\"P10\"]");
+    let fit = || {
+        CalibrationFile::load(&path, &registry)
+            .unwrap()
+            .run(&registry, 2, &|| {})
+            .unwrap()
+    };
+    let (a, b) = (fit(), fit());
+    assert_eq!(a.fit.accepted_sets, b.fit.accepted_sets);
+    assert_eq!(a.scenario_toml, b.scenario_toml);
+    assert_eq!(a.fit.accepted, 3);
+}

@@ -179,9 +179,10 @@ impl RunWriter {
 
 /// A run's outputs kept in memory instead of written (the Python API): every replicate's
 /// tables, built by the same code as a run folder's files, and the same summaries.
-#[derive(Default)]
 pub struct RunTables {
-    replicates: Vec<Vec<Table>>,
+    /// Per table (in [`TABLES`] order), its piece from each replicate; `None` when only
+    /// the summaries are kept.
+    replicates: Option<Vec<Vec<Table>>>,
     gathered: Gathered,
 }
 
@@ -197,25 +198,33 @@ pub struct RunOutputs {
 }
 
 impl RunTables {
+    /// Starts gathering; with `keep_replicate_tables` false only the summaries are kept
+    /// (the tables of [`RunOutputs`] are then empty), as `--no-replicate-files` does.
+    pub fn new(keep_replicate_tables: bool) -> RunTables {
+        RunTables {
+            replicates: keep_replicate_tables.then(|| TABLES.iter().map(|_| Vec::new()).collect()),
+            gathered: Gathered::default(),
+        }
+    }
+
     /// Adds the next replicate (replicates must come in replicate order).
     pub fn add(
         &mut self,
         params: &ModelParams,
         result: &ReplicateResult,
     ) -> Result<(), ReportError> {
-        if self.replicates.is_empty() {
-            self.replicates = TABLES.iter().map(|_| Vec::new()).collect();
-        }
         let replicates = &mut self.replicates;
         self.gathered.add(params, result, &mut |i, table| {
-            replicates[i].push(table);
+            if let Some(replicates) = replicates {
+                replicates[i].push(table);
+            }
             Ok(())
         })
     }
 
     /// The tables and summaries.
     pub fn finish(self) -> RunOutputs {
-        let mut pieces = self.replicates.into_iter();
+        let mut pieces = self.replicates.unwrap_or_default().into_iter();
         RunOutputs {
             tables: TABLES
                 .iter()

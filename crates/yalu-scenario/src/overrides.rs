@@ -34,15 +34,8 @@ pub enum OverrideError {
         reason: String,
     },
     /// The scenario with the new values is invalid.
-    #[error("{}", describe(.0))]
+    #[error("{}", .0.describe())]
     Invalid(#[from] ScenarioErrors),
-}
-
-fn describe(errors: &ScenarioErrors) -> String {
-    std::iter::once(errors.to_string())
-        .chain(errors.errors.iter().map(|e| format!("  {e}")))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Identifying keys of elements in arrays of tables, in the order they are tried.
@@ -66,6 +59,15 @@ pub fn with_values(
     values: &[(String, f64)],
     registry: &Registry,
 ) -> Result<Scenario, OverrideError> {
+    Ok(Scenario::parse(&text_with_values(text, values)?, registry)?)
+}
+
+/// The scenario text with each `(path, value)` set (a claim-cited value becoming a named
+/// assumption), not yet validated; [`with_values`] validates it.
+pub fn text_with_values(
+    text: &SourceText,
+    values: &[(String, f64)],
+) -> Result<SourceText, OverrideError> {
     let mut document = parse(text)?;
     for (path, value) in values {
         let table =
@@ -79,11 +81,10 @@ pub fn with_values(
             departs_from(table, &claim, set);
         }
     }
-    let changed = SourceText::new(
+    Ok(SourceText::new(
         text.name.clone(),
         toml::to_string(&document).expect("a TOML table serializes"),
-    );
-    Ok(Scenario::parse(&changed, registry)?)
+    ))
 }
 
 /// The scenario text with each `(path, value, reason)` set as an assumption: the value

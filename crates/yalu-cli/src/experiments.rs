@@ -8,6 +8,8 @@ use yalu_lab::calibration_file::CalibrationFile;
 use yalu_lab::compare::{compare as compare_runs, render, table};
 use yalu_lab::experiment::Sweep;
 use yalu_lab::sensitivity_file::{Method, SensitivityFile};
+use yalu_lab::store;
+use yalu_lab::sweep::Shard;
 use yalu_report::atomic::{write_file, write_table};
 use yalu_scenario::Registry;
 
@@ -50,33 +52,88 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     ))
 }
 
+/// `yalu sweep FILE ...` or `yalu sweep merge ...`.
 #[derive(Debug, clap::Args)]
-pub struct SweepArgs {
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct SweepCommand {
+    #[command(subcommand)]
+    merge: Option<SweepSubcommand>,
+    #[command(flatten)]
+    run: SweepArgs,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum SweepSubcommand {
+    /// Merge the stores of one sweep's shards (`--shard K/N`) into one store; stores of
+    /// different sweeps, or with different results for a unit, are refused.
+    #[command(after_help = "Example: yalu sweep merge --out out/levy shard-*/
+Then `yalu sweep FILE --out out/levy` finds every unit done and writes the tables.")]
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SweepArgs {
     /// The sweep file.
-    file: PathBuf,
+    #[arg(required = true)]
+    file: Option<PathBuf>,
     /// Output folder holding sweep.sqlite and the summary (default: out/sweep-<name>).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Run only share K of N of the units (1 <= K <= N), e.g. from a Slurm job array;
+    /// merge the shards' stores with `yalu sweep merge`.
+    #[arg(long, value_name = "K/N", conflicts_with = "ray")]
+    shard: Option<Shard>,
+    /// Run the units as tasks on the Ray cluster at ADDRESS (`auto`, or host:port);
+    /// needs the Python package (see the README). The store stays here, on the driver.
+    #[arg(long, value_name = "ADDRESS")]
+    ray: Option<String>,
+    /// Units per Ray task.
+    #[arg(long, requires = "ray")]
+    batch: Option<usize>,
     #[command(flatten)]
     threads: ThreadArgs,
 }
 
-pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
-    let sweep = Sweep::load(&args.file, &Registry::embedded())?;
+#[derive(Debug, clap::Args)]
+struct MergeArgs {
+    /// Folder of the merged store (created if absent; an existing store must be of the
+    /// same sweep).
+    #[arg(long)]
+    out: PathBuf,
+    /// The shards' stores: sweep.sqlite files or the folders holding them.
+    #[arg(required = true)]
+    stores: Vec<PathBuf>,
+}
+
+pub fn sweep(command: SweepCommand) -> Result<(), Failure> {
+    let args = match command.merge {
+        Some(SweepSubcommand::Merge(args)) => return merge(args),
+        None => command.run,
+    };
+    let file = args.file.expect("clap requires the file");
+    if let Some(address) = &args.ray {
+        return ray_sweep(&file, address, args.out.as_deref(), args.batch);
+    }
+    let sweep = Sweep::load(&file, &Registry::embedded())?;
     let spec = sweep.spec();
     let out = args
         .out
         .unwrap_or_else(|| Path::new("out").join(format!("sweep-{}", spec.name())));
+    let shard = args.shard.unwrap_or(Shard::ALL);
     let progress = progress_bar(spec.unit_count() as u64, "runs");
-    let run = sweep.run(&out, args.threads.threads, &mut |done, total| {
+    let run = sweep.run(&out, args.threads.threads, shard, &mut |done, total| {
         progress.set_length(total as u64);
         progress.set_position(done as u64);
     })?;
     progress.finish_and_clear();
     write_table(&run.points, &out, "sweep_points")?;
     write_table(&run.metrics, &out, "sweep_summary")?;
+    let share = match args.shard {
+        Some(shard) => format!(" (shard {shard}: {} units)", run.summary.total_units),
+        None => String::new(),
+    };
     print(&format!(
-        "Sweep {}: {} points x {} replicates; {} runs were already done, {} ran now.\nResults: {} (SQLite) and {}\n",
+        "Sweep {}: {} points x {} replicates{share}; {} runs were already done, {} ran now.\nResults: {} (SQLite) and {}\n",
         spec.name(),
         spec.points().len(),
         spec.replicates(),
@@ -85,6 +142,58 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         out.join("sweep.sqlite").display(),
         out.join("sweep_summary.csv").display()
     ))
+}
+
+fn merge(args: MergeArgs) -> Result<(), Failure> {
+    let merged = store::merge(&args.stores, &args.out).map_err(Failure::bad_input)?;
+    print(&format!(
+        "Merged {} stores into {}: {} units added, {} already there, {} in all.\n\
+         Run `yalu sweep FILE --out {}` to write its tables (it runs any unit still missing).\n",
+        args.stores.len(),
+        args.out.join(store::STORE_FILE_NAME).display(),
+        merged.added,
+        merged.already_there,
+        merged.total,
+        args.out.display()
+    ))
+}
+
+/// `yalu sweep FILE --ray ADDRESS`: the Ray driver is Python (`python -m yalu.ray`), run
+/// with `$YALU_PYTHON` or `python3`; its exit code is passed on.
+fn ray_sweep(
+    file: &Path,
+    address: &str,
+    out: Option<&Path>,
+    batch: Option<usize>,
+) -> Result<(), Failure> {
+    let python = std::env::var_os("YALU_PYTHON").unwrap_or_else(|| "python3".into());
+    let mut command = std::process::Command::new(&python);
+    command
+        .args(["-m", "yalu.ray", "sweep"])
+        .arg(file)
+        .args(["--address", address]);
+    if let Some(out) = out {
+        command.arg("--out").arg(out);
+    }
+    if let Some(batch) = batch {
+        command.args(["--batch", &batch.to_string()]);
+    }
+    let status = command.status().map_err(|e| {
+        Failure::run(anyhow::anyhow!(
+            "cannot start {} for the Ray driver: {e}; install the Python package (see the README) \
+             or set YALU_PYTHON",
+            python.to_string_lossy()
+        ))
+    })?;
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(2) => Err(Failure::BadInput(miette::Report::msg(
+            "the Ray driver refused its input (above)",
+        ))),
+        _ => Err(Failure::run(anyhow::anyhow!(
+            "the Ray driver failed ({status})"
+        ))),
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

@@ -57,8 +57,13 @@ mean and 90% interval of B - A.\nExample: yalu compare scenarios/baseline.toml t
     )]
     Compare(experiments::CompareArgs),
     /// Run a parameter sweep from a sweep file; rerunning resumes where it stopped.
-    #[command(after_help = "Example: yalu sweep sweeps/levy.toml --out out/levy-sweep")]
-    Sweep(experiments::SweepArgs),
+    #[command(
+        after_help = "Examples:\n  yalu sweep sweeps/levy.toml --out out/levy-sweep\n  \
+yalu sweep sweeps/levy.toml --shard 2/8 --out out/levy-2     one share, e.g. a Slurm array task\n  \
+yalu sweep merge --out out/levy out/levy-*                  merge the shards' stores\n  \
+yalu sweep sweeps/levy.toml --ray auto                      units as tasks on a Ray cluster"
+    )]
+    Sweep(experiments::SweepCommand),
     /// Morris or Sobol sensitivity analysis over the parameters' recorded ranges.
     #[command(after_help = "Example: yalu sensitivity sens.toml --method sobol")]
     Sensitivity(experiments::SensitivityArgs),

@@ -136,6 +136,78 @@ fn common_random_numbers_narrow_the_interval_of_a_difference() {
 }
 
 #[test]
+fn sweep_shards_merged_equal_the_unsharded_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = short_baseline(dir.path(), "short", &[]);
+    let sweep = format!(
+        "[sweep]\nname = \"levy\"\nscenario = \"{scenario}\"\nreplicates = 2\nseed = 3\nmetrics = [\"state_trade.smuggling_value_share\", \"fx.total_usd_per_year\"]\n\n[design]\nkind = \"grid\"\n\n[[parameters]]\npath = \"state_trade.official_levy_share\"\nvalues = [0.1, 0.3, 0.5]\n"
+    );
+    std::fs::write(dir.path().join("sweep.toml"), &sweep).unwrap();
+    let run = |args: &[&str]| {
+        let out = yalu(args, dir.path());
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    run(&["sweep", "sweep.toml", "--out", "whole"]);
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let stdout = run(&[
+            "sweep",
+            "sweep.toml",
+            "--shard",
+            &shard,
+            "--out",
+            &format!("s{k}"),
+        ]);
+        assert!(
+            stdout.contains(&format!("(shard {shard}: 2 units)")),
+            "{stdout}"
+        );
+    }
+    let merged = run(&[
+        "sweep",
+        "merge",
+        "--out",
+        "merged",
+        "s1",
+        "s2",
+        "s3/sweep.sqlite",
+    ]);
+    assert!(
+        merged.contains("6 units added, 0 already there, 6 in all"),
+        "{merged}"
+    );
+    let finished = run(&["sweep", "sweep.toml", "--out", "merged"]);
+    assert!(
+        finished.contains("6 runs were already done, 0 ran now"),
+        "{finished}"
+    );
+    let at =
+        |d: &str| std::fs::read_to_string(dir.path().join(d).join("sweep_summary.csv")).unwrap();
+    assert_eq!(at("merged"), at("whole"));
+
+    // A store of another sweep (another seed) is refused as bad input.
+    std::fs::write(
+        dir.path().join("other.toml"),
+        sweep.replace("seed = 3", "seed = 4"),
+    )
+    .unwrap();
+    run(&["sweep", "other.toml", "--shard", "1/3", "--out", "o1"]);
+    let out = yalu(
+        &["sweep", "merge", "--out", "mixed", "s1", "o1"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("refusing to merge"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = yalu(&["sweep", "sweep.toml", "--shard", "4/3"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn a_sweep_runs_resumes_and_refuses_a_foreign_store() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = short_baseline(dir.path(), "short", &[]);

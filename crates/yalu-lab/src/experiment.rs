@@ -21,8 +21,8 @@ use crate::LabError;
 use crate::design::ParameterRange;
 use crate::store::{StoreError, SweepStore};
 use crate::sweep::{
-    Locator, MetricSummary, Problem, ScenarioSource, SpecError, SweepError, SweepFile, SweepSpec,
-    SweepSummary, run_sweep, summarize,
+    Locator, MetricCheck, Metrics, Problem, ScenarioSource, Shard, SpecError, SweepError,
+    SweepFile, SweepSpec, SweepSummary, run_sweep, summarize, summary_table, todo,
 };
 
 /// One replicate to run: which scenario, on which seed, with which replicate number.
@@ -262,11 +262,20 @@ impl Base {
 }
 
 /// A sweep file checked against its scenario, every point's parameters validated.
+///
+/// Besides [`Sweep::run`] (the whole sweep, or one shard, on local threads), the sweep can
+/// be driven unit by unit, so that other schedulers (Ray tasks, say) reuse this code: the
+/// driver opens the store ([`Sweep::open_store`]), asks what is left ([`Sweep::todo`]),
+/// has workers run units ([`Sweep::evaluate`] on a sweep rebuilt from
+/// [`Sweep::from_texts`]) and records each result itself ([`Sweep::record`]), so the store
+/// keeps a single writer.
 pub struct Sweep {
     spec: SweepSpec,
     base: Base,
     outputs: OutputSet,
     points: Vec<ModelParams>,
+    /// The sweep file's text.
+    text: String,
 }
 
 /// What a sweep did and its tables.
@@ -283,8 +292,40 @@ impl Sweep {
     /// Reads `file`, checks its parameter paths and metrics against the scenario it names,
     /// and validates every point.
     pub fn load(file: &Path, registry: &Registry) -> Result<Sweep, ExperimentError> {
-        let parsed = SweepFile::load(file)?;
+        let text = read(file)?;
+        let parsed = SweepFile::parse(
+            &file.display().to_string(),
+            &text,
+            file.parent().unwrap_or(Path::new("")),
+        )?;
         let base = Base::load(file, parsed.scenario(), registry)?;
+        Sweep::checked(parsed, base, text, registry)
+    }
+
+    /// The sweep whose file `file` reads `text`, on the scenario `scenario` (whatever the
+    /// file names): what a worker without the files rebuilds from [`Sweep::texts`]. It
+    /// is the same sweep, with the same store, as [`Sweep::load`] of the files.
+    pub fn from_texts(
+        file: &Path,
+        text: &str,
+        scenario: SourceText,
+        registry: &Registry,
+    ) -> Result<Sweep, ExperimentError> {
+        let parsed = SweepFile::parse(&file.display().to_string(), text, Path::new(""))?;
+        let base = Base {
+            file: file.display().to_string(),
+            scenario: Scenario::parse(&scenario, registry).map_err(LoadError::from)?,
+            text: scenario,
+        };
+        Sweep::checked(parsed, base, text.to_owned(), registry)
+    }
+
+    fn checked(
+        parsed: SweepFile,
+        base: Base,
+        text: String,
+        registry: &Registry,
+    ) -> Result<Sweep, ExperimentError> {
         let outputs = parsed.outputs(&Catalog::new(&base.scenario.params))?;
         let spec = parsed.validate(&|path| base.check_path(path))?;
         let values: Vec<Vec<f64>> = spec
@@ -298,6 +339,7 @@ impl Sweep {
             base,
             outputs,
             points,
+            text,
         })
     }
 
@@ -306,48 +348,108 @@ impl Sweep {
         &self.spec
     }
 
-    /// Runs the units `out/sweep.sqlite` does not hold yet, then summarises every unit.
+    /// The sweep file's text and the scenario's, for [`Sweep::from_texts`].
+    pub fn texts(&self) -> (&str, &SourceText) {
+        (&self.text, &self.base.text)
+    }
+
+    /// Opens (creating if absent) `out/sweep.sqlite` for this sweep; a store of another
+    /// sweep or scenario text is refused.
+    pub fn open_store(&self, out: &Path) -> Result<SweepStore, ExperimentError> {
+        Ok(SweepStore::open(out, &self.spec, &self.base.text.text)?)
+    }
+
+    /// The units of `shard` that `store` does not hold yet, and how many it holds.
+    pub fn todo(
+        &self,
+        store: &SweepStore,
+        shard: Shard,
+    ) -> Result<(Vec<(usize, u32)>, SweepSummary), ExperimentError> {
+        Ok(todo(&self.spec, store, shard)?)
+    }
+
+    /// Runs one unit: replicate `replicate` of point `point`, on the sweep's seed, and
+    /// measures the sweep's metrics.
+    pub fn evaluate(&self, point: usize, replicate: u32) -> Result<Metrics, SweepError> {
+        let Some(params) = self
+            .points
+            .get(point)
+            .filter(|_| replicate < self.spec.replicates())
+        else {
+            return Err(SweepError::Evaluate {
+                point,
+                replicate,
+                source: format!(
+                    "no such unit: the sweep has points 0..{} and replicates 0..{}",
+                    self.points.len(),
+                    self.spec.replicates()
+                )
+                .into(),
+            });
+        };
+        self.measure(params, replicate)
+            .map_err(|source| SweepError::Evaluate {
+                point,
+                replicate,
+                source: source.into(),
+            })
+    }
+
+    fn measure(&self, params: &ModelParams, replicate: u32) -> Result<Metrics, ModelError> {
+        run_replicate(params, self.spec.seed(), replicate).map(|result| {
+            let values = self.outputs.measure(params, &result);
+            self.outputs.ids().iter().cloned().zip(values).collect()
+        })
+    }
+
+    /// Commits one unit's metrics (as [`Sweep::evaluate`] gave them) to `store`, after
+    /// checking they are the sweep's metrics with finite values.
+    pub fn record(
+        &self,
+        store: &mut SweepStore,
+        point: usize,
+        replicate: u32,
+        metrics: Metrics,
+    ) -> Result<(), ExperimentError> {
+        let metrics = MetricCheck::new(&self.spec).check(point, replicate, metrics)?;
+        store
+            .record(point, replicate, &metrics)
+            .map_err(|e| SweepError::from(e).into())
+    }
+
+    /// Runs the units of `shard` ([`Shard::ALL`]: every unit) that `out/sweep.sqlite` does
+    /// not hold yet, then summarises every unit the store holds.
     pub fn run(
         &self,
         out: &Path,
         threads: usize,
+        shard: Shard,
         on_progress: &mut dyn FnMut(usize, usize),
     ) -> Result<SweepRun, ExperimentError> {
-        std::fs::create_dir_all(out).map_err(|source| StoreError::Io {
-            path: out.to_path_buf(),
-            source,
-        })?;
-        let mut store = SweepStore::open(out, &self.spec, &self.base.text.text)?;
-        let evaluate = |point: &crate::sweep::Point, replicate: u32, seed: u64| {
-            let params = &self.points[point.index];
-            run_replicate(params, seed, replicate).map(|result| {
-                let values = self.outputs.measure(params, &result);
-                self.outputs.ids().iter().cloned().zip(values).collect()
-            })
+        let mut store = self.open_store(out)?;
+        let evaluate = |point: &crate::sweep::Point, replicate: u32, _seed: u64| {
+            self.measure(&self.points[point.index], replicate)
         };
-        let summary = run_sweep(&self.spec, &mut store, &evaluate, threads, on_progress)?;
-        let rows = summarize(&store.results()?);
-        let number = |f: fn(&MetricSummary) -> f64| ColumnData::Float(rows.iter().map(f).collect());
-        let metrics = Table {
-            columns: vec![
-                (
-                    "point",
-                    ColumnData::Int(rows.iter().map(|r| r.point as i64).collect()),
-                ),
-                (
-                    "metric",
-                    ColumnData::Text(rows.iter().map(|r| r.metric.clone()).collect()),
-                ),
-                (
-                    "replicates",
-                    ColumnData::Int(rows.iter().map(|r| r.replicates as i64).collect()),
-                ),
-                ("mean", number(|r| r.mean)),
-                ("p05", number(|r| r.p05)),
-                ("p50", number(|r| r.p50)),
-                ("p95", number(|r| r.p95)),
-            ],
-        };
+        let summary = run_sweep(
+            &self.spec,
+            &mut store,
+            &evaluate,
+            threads,
+            shard,
+            on_progress,
+        )?;
+        let (points, metrics) = self.tables(&store)?;
+        Ok(SweepRun {
+            summary,
+            points,
+            metrics,
+        })
+    }
+
+    /// The `sweep_points` table (point, parameter, value) and the `sweep_summary` table of
+    /// the units `store` holds.
+    pub fn tables(&self, store: &SweepStore) -> Result<(Table, Table), ExperimentError> {
+        let metrics = summary_table(&summarize(&store.results()?));
         let (mut point, mut parameter, mut value) = (Vec::new(), Vec::new(), Vec::new());
         for p in self.spec.points() {
             for (path, v) in &p.values {
@@ -363,11 +465,7 @@ impl Sweep {
                 ("value", ColumnData::Float(value)),
             ],
         };
-        Ok(SweepRun {
-            summary,
-            points,
-            metrics,
-        })
+        Ok((points, metrics))
     }
 }
 

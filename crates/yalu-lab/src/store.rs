@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use rusqlite::types::FromSql;
 use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};
 
@@ -104,6 +105,38 @@ pub enum StoreError {
         /// The sweep name it records.
         stored_name: String,
     },
+    /// A store to merge holds another sweep than the first one given.
+    #[error(
+        "refusing to merge {}: it holds sweep `{name}`, made from a different sweep definition \
+         or scenario text than {}; only shards of one sweep can be merged",
+        .path.display(),
+        .first.display()
+    )]
+    OtherSweepToMerge {
+        /// The store refused.
+        path: PathBuf,
+        /// The sweep name it records.
+        name: String,
+        /// The store the others are compared with.
+        first: PathBuf,
+    },
+    /// Two stores hold different results for the same unit.
+    #[error(
+        "refusing to merge {}: point {point}, replicate {replicate} has other results there \
+         than in {}",
+        .path.display(),
+        .merged.display()
+    )]
+    Conflict {
+        /// The store whose unit differs.
+        path: PathBuf,
+        /// The merged store.
+        merged: PathBuf,
+        /// Point index.
+        point: usize,
+        /// Replicate number.
+        replicate: u32,
+    },
     /// SQLite failed.
     #[error("{}: {source}", .path.display())]
     Sqlite {
@@ -160,7 +193,12 @@ impl SweepStore {
             source,
         })?;
         if !exists {
-            create(&path, spec, &digest)?;
+            let points: Vec<(usize, String)> = spec
+                .points()
+                .iter()
+                .map(|point| (point.index, point.values_json().to_string()))
+                .collect();
+            create(&path, spec.name(), &digest, &points)?;
         }
         check(&path, &digest)?;
         let sqlite = |source| StoreError::Sqlite {
@@ -269,6 +307,182 @@ impl SweepStore {
     }
 }
 
+/// What [`merge`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MergeSummary {
+    /// Units copied into the merged store.
+    pub added: usize,
+    /// Units found in the merged store already, with the same results.
+    pub already_there: usize,
+    /// Units the merged store holds now.
+    pub total: usize,
+}
+
+/// Merges stores of one sweep (shards run with `--shard K/N`, each into its own store;
+/// `inputs` are store files or out dirs holding `sweep.sqlite`) into `out_dir/sweep.sqlite`,
+/// creating it if absent. Every input, and an existing output, must be a store of this
+/// format for the same sweep definition and scenario text; a unit found twice must have
+/// the same results (it is then kept once), so merging again, or merging overlapping
+/// shards, changes nothing. Each input's units are committed in one transaction.
+pub fn merge(inputs: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, StoreError> {
+    let stores: Vec<PathBuf> = inputs
+        .iter()
+        .map(|input| {
+            if input.is_dir() {
+                input.join(STORE_FILE_NAME)
+            } else {
+                input.clone()
+            }
+        })
+        .collect();
+    let mut summary = MergeSummary {
+        added: 0,
+        already_there: 0,
+        total: 0,
+    };
+    let Some(first) = stores.first() else {
+        return Ok(summary);
+    };
+    let first_meta = checked_meta(first)?;
+    let digest = first_meta
+        .get("definition_sha256")
+        .cloned()
+        .unwrap_or_default();
+    for store in &stores[1..] {
+        let meta = checked_meta(store)?;
+        if meta.get("definition_sha256") != Some(&digest) {
+            return Err(StoreError::OtherSweepToMerge {
+                path: store.clone(),
+                name: meta.get("sweep_name").cloned().unwrap_or_default(),
+                first: first.clone(),
+            });
+        }
+    }
+    fs::create_dir_all(out_dir).map_err(|source| StoreError::Io {
+        path: out_dir.to_owned(),
+        source,
+    })?;
+    let path = out_dir.join(STORE_FILE_NAME);
+    let sqlite = |path: &Path| {
+        let path = path.to_owned();
+        move |source| StoreError::Sqlite { path, source }
+    };
+    if !path.try_exists().map_err(|source| StoreError::Io {
+        path: path.clone(),
+        source,
+    })? {
+        let source = read_only(first).map_err(sqlite(first))?;
+        let points = rows(
+            &source,
+            "SELECT point, values_json FROM points ORDER BY point",
+        )
+        .map_err(sqlite(first))?;
+        let name = first_meta.get("sweep_name").cloned().unwrap_or_default();
+        create(&path, &name, &digest, &points)?;
+    }
+    check(&path, &digest)?;
+    let mut merged = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .map_err(sqlite(&path))?;
+    merged.busy_timeout(BUSY_TIMEOUT).map_err(sqlite(&path))?;
+    let mut units = unit_results(&merged).map_err(sqlite(&path))?;
+    for store in &stores {
+        let source = read_only(store).map_err(sqlite(store))?;
+        let transaction = merged.transaction().map_err(sqlite(&path))?;
+        for ((point, replicate), results) in unit_results(&source).map_err(sqlite(store))? {
+            match units.get(&(point, replicate)) {
+                Some(existing) if *existing == results => summary.already_there += 1,
+                Some(_) => {
+                    return Err(StoreError::Conflict {
+                        path: store.clone(),
+                        merged: path.clone(),
+                        point,
+                        replicate,
+                    });
+                }
+                None => {
+                    transaction
+                        .execute(
+                            "INSERT INTO done (point, replicate) VALUES (?1, ?2)",
+                            (point, replicate),
+                        )
+                        .map_err(sqlite(&path))?;
+                    for (metric, bits) in &results {
+                        transaction
+                            .execute(
+                                "INSERT INTO results (point, replicate, metric, value)
+                                 VALUES (?1, ?2, ?3, ?4)",
+                                (point, replicate, metric, f64::from_bits(*bits)),
+                            )
+                            .map_err(sqlite(&path))?;
+                    }
+                    units.insert((point, replicate), results);
+                    summary.added += 1;
+                }
+            }
+        }
+        transaction.commit().map_err(sqlite(&path))?;
+    }
+    summary.total = units.len();
+    Ok(summary)
+}
+
+/// A unit's results: `(metric, value bits)` sorted by metric, so equal means identical.
+type UnitResults = Vec<(String, u64)>;
+
+/// Every unit a store holds, with its results.
+fn unit_results(connection: &Connection) -> rusqlite::Result<HashMap<(usize, u32), UnitResults>> {
+    let mut units: HashMap<(usize, u32), UnitResults> = HashMap::new();
+    for (point, replicate) in rows::<usize, u32>(connection, "SELECT point, replicate FROM done")? {
+        units.insert((point, replicate), Vec::new());
+    }
+    let mut statement = connection.prepare(
+        "SELECT point, replicate, metric, value FROM results ORDER BY point, replicate, metric",
+    )?;
+    let results = statement.query_map([], |row| {
+        Ok((
+            (row.get::<_, usize>(0)?, row.get::<_, u32>(1)?),
+            row.get::<_, String>(2)?,
+            row.get::<_, f64>(3)?,
+        ))
+    })?;
+    for result in results {
+        let (unit, metric, value) = result?;
+        units
+            .entry(unit)
+            .or_default()
+            .push((metric, value.to_bits()));
+    }
+    Ok(units)
+}
+
+/// Every row of a two-column query, as pairs.
+fn rows<A: FromSql, B: FromSql>(
+    connection: &Connection,
+    sql: &str,
+) -> rusqlite::Result<Vec<(A, B)>> {
+    let mut statement = connection.prepare(sql)?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
+}
+
+fn read_only(path: &Path) -> rusqlite::Result<Connection> {
+    Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+}
+
+/// A store's `meta`, refused unless it is a Yalu sweep store of this format.
+fn checked_meta(path: &Path) -> Result<HashMap<String, String>, StoreError> {
+    let meta = read_meta(path).map_err(|error| StoreError::NotAStore {
+        path: path.to_owned(),
+        reason: error.to_string(),
+    })?;
+    let digest = meta.get("definition_sha256").cloned().unwrap_or_default();
+    check(path, &digest)?;
+    Ok(meta)
+}
+
 /// Hex SHA-256 of the canonical definition and the scenario text.
 fn definition_digest(definition: &str, scenario_text: &str) -> String {
     let mut hasher = Sha256::new();
@@ -287,7 +501,12 @@ fn definition_digest(definition: &str, scenario_text: &str) -> String {
 /// Creates the store at `path`, complete: it is built under a temporary name and linked
 /// into place, so a kill during creation never leaves a half-made store that later runs
 /// would refuse as foreign, and a store another process created meanwhile is not replaced.
-fn create(path: &Path, spec: &SweepSpec, digest: &str) -> Result<(), StoreError> {
+fn create(
+    path: &Path,
+    name: &str,
+    digest: &str,
+    points: &[(usize, String)],
+) -> Result<(), StoreError> {
     let staging = path.with_file_name(format!(
         ".{STORE_FILE_NAME}.{}-{}.tmp",
         std::process::id(),
@@ -304,7 +523,7 @@ fn create(path: &Path, spec: &SweepSpec, digest: &str) -> Result<(), StoreError>
         }
         _ => {}
     }
-    let linked = build(&staging, spec, digest).and_then(|()| {
+    let linked = build(&staging, name, digest, points).and_then(|()| {
         match fs::hard_link(&staging, path) {
             // Another process created the store first: it is checked like any existing file.
             Err(error) if error.kind() == io::ErrorKind::AlreadyExists => Ok(()),
@@ -316,7 +535,12 @@ fn create(path: &Path, spec: &SweepSpec, digest: &str) -> Result<(), StoreError>
 }
 
 /// Writes the tables, `meta` and `points` into a new database at `staging`, and closes it.
-fn build(staging: &Path, spec: &SweepSpec, digest: &str) -> Result<(), StoreError> {
+fn build(
+    staging: &Path,
+    name: &str,
+    digest: &str,
+    points: &[(usize, String)],
+) -> Result<(), StoreError> {
     let sqlite = |source| StoreError::Sqlite {
         path: staging.to_owned(),
         source,
@@ -327,7 +551,7 @@ fn build(staging: &Path, spec: &SweepSpec, digest: &str) -> Result<(), StoreErro
     for (key, value) in [
         ("kind", STORE_KIND),
         ("format_version", FORMAT_VERSION),
-        ("sweep_name", spec.name()),
+        ("sweep_name", name),
         ("definition_sha256", digest),
     ] {
         transaction
@@ -337,11 +561,11 @@ fn build(staging: &Path, spec: &SweepSpec, digest: &str) -> Result<(), StoreErro
             )
             .map_err(sqlite)?;
     }
-    for point in spec.points() {
+    for (point, values_json) in points {
         transaction
             .execute(
                 "INSERT INTO points (point, values_json) VALUES (?1, ?2)",
-                (point.index, point.values_json().to_string()),
+                (point, values_json),
             )
             .map_err(sqlite)?;
     }
@@ -380,11 +604,7 @@ fn check(path: &Path, digest: &str) -> Result<(), StoreError> {
 }
 
 fn read_meta(path: &Path) -> rusqlite::Result<HashMap<String, String>> {
-    let connection = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    let mut statement = connection.prepare("SELECT key, value FROM meta")?;
-    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    rows.collect()
+    Ok(rows(&read_only(path)?, "SELECT key, value FROM meta")?
+        .into_iter()
+        .collect())
 }

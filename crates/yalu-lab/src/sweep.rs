@@ -42,6 +42,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use yalu_report::outputs::{Catalog, OutputSet, UnknownOutput};
+use yalu_report::table::{ColumnData, Table};
 
 use crate::design::{DesignError, ParameterRange, full_factorial, latin_hypercube};
 use crate::store::{ResultRow, StoreError, SweepStore};
@@ -327,6 +328,17 @@ impl SweepSpec {
     /// Units of work: points times replicates (checked to fit when the file was parsed).
     pub fn unit_count(&self) -> usize {
         self.points.len() * self.replicates as usize
+    }
+
+    /// The `(point, replicate)` units of `shard`, point-major (point 0's replicates first).
+    pub fn units(&self, shard: Shard) -> Vec<(usize, u32)> {
+        self.points
+            .iter()
+            .flat_map(|point| (0..self.replicates).map(move |replicate| (point.index, replicate)))
+            .enumerate()
+            .filter(|(number, _)| number % shard.count == shard.index)
+            .map(|(_, unit)| unit)
+            .collect()
     }
 
     /// Everything that determines the results except the scenario text, as canonical JSON
@@ -843,13 +855,67 @@ fn lhs_ranges(at: &Locator, parameters: &[RawParameter]) -> Result<Vec<Parameter
         .collect()
 }
 
+/// A deterministic share of a sweep's units, for running one sweep as several jobs (a
+/// Slurm job array, say), each into its own store, merged afterwards
+/// ([`crate::store::merge`]). Units are numbered point-major (`point * replicates +
+/// replicate`) and unit u belongs to shard `u mod count`, so every shard gets points from
+/// across the design and the shards together hold every unit once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// Which share, from 0.
+    index: usize,
+    /// How many shares.
+    count: usize,
+}
+
+impl Shard {
+    /// The whole sweep.
+    pub const ALL: Shard = Shard { index: 0, count: 1 };
+
+    /// Share `number` (from 1, as Slurm's array task ids usually are) of `count`.
+    pub fn new(number: usize, count: usize) -> Result<Shard, String> {
+        if count == 0 || number == 0 || number > count {
+            return Err(format!(
+                "expected a shard K/N with 1 <= K <= N, found {number}/{count}"
+            ));
+        }
+        Ok(Shard {
+            index: number - 1,
+            count,
+        })
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `K/N`, e.g. `3/8`.
+    fn from_str(text: &str) -> Result<Shard, String> {
+        let parse = |part: &str| {
+            part.trim()
+                .parse::<usize>()
+                .map_err(|_| format!("expected a shard K/N such as 3/8, found `{text}`"))
+        };
+        let (number, count) = text
+            .split_once('/')
+            .ok_or_else(|| format!("expected a shard K/N such as 3/8, found `{text}`"))?;
+        Shard::new(parse(number)?, parse(count)?)
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index + 1, self.count)
+    }
+}
+
 /// One unit's metrics as `(name, value)`, as the evaluator returns them.
 pub type Metrics = Vec<(String, f64)>;
 
 /// What [`run_sweep`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SweepSummary {
-    /// Units in the sweep: points times replicates.
+    /// Units in the sweep (points times replicates), or in the shard run.
     pub total_units: usize,
     /// Units found already done in the store, and skipped.
     pub already_done: usize,
@@ -929,9 +995,10 @@ struct Finished {
     outcome: Result<Metrics, SweepError>,
 }
 
-/// Runs every (point, replicate) of `spec` that `store` does not yet hold, on a rayon pool
-/// of `threads` threads (0: one per core), and commits each unit's metrics as soon as it
-/// finishes, so a rerun after an interruption skips the finished units.
+/// Runs every (point, replicate) of `spec`'s `shard` ([`Shard::ALL`]: every unit) that
+/// `store` does not yet hold, on a rayon pool of `threads` threads (0: one per core), and
+/// commits each unit's metrics as soon as it finishes, so a rerun after an interruption
+/// skips the finished units.
 ///
 /// `evaluate(point, replicate, seed)` runs one replicate at one point and returns every
 /// metric of the spec, each once, with finite values. `seed` is the sweep's seed for every
@@ -951,36 +1018,24 @@ pub fn run_sweep<E>(
     store: &mut SweepStore,
     evaluate: &(dyn Fn(&Point, u32, u64) -> Result<Metrics, E> + Sync),
     threads: usize,
+    shard: Shard,
     on_progress: &mut dyn FnMut(usize, usize),
 ) -> Result<SweepSummary, SweepError>
 where
     E: Into<Box<dyn Error + Send + Sync>>,
 {
-    if store.definition() != spec.definition_json() {
-        return Err(SweepError::StoreMismatch {
-            store: store.path().to_owned(),
-        });
-    }
-    let done: HashSet<(usize, u32)> = store.done_units()?.into_iter().collect();
-    let todo: Vec<(&Point, u32)> = spec
-        .points
-        .iter()
-        .flat_map(|point| (0..spec.replicates).map(move |replicate| (point, replicate)))
-        .filter(|(point, replicate)| !done.contains(&(point.index, *replicate)))
+    let (todo, mut summary) = todo(spec, store, shard)?;
+    let todo: Vec<(&Point, u32)> = todo
+        .into_iter()
+        .map(|(point, replicate)| (&spec.points[point], replicate))
         .collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|source| SweepError::ThreadPool { threads, source })?;
-    let total = spec.unit_count();
-    let mut summary = SweepSummary {
-        total_units: total,
-        already_done: done.len(),
-        ran: 0,
-    };
+    let total = summary.total_units;
     on_progress(summary.already_done, total);
-    let mut expected: Vec<&str> = spec.metrics.iter().map(String::as_str).collect();
-    expected.sort_unstable();
+    let expected = MetricCheck::new(spec);
 
     let (sender, receiver) = mpsc::channel::<Finished>();
     let mut first_error = None;
@@ -995,9 +1050,7 @@ where
                                 replicate,
                                 source: source.into(),
                             })
-                            .and_then(|metrics| {
-                                check_metrics(spec, &expected, point.index, replicate, metrics)
-                            });
+                            .and_then(|metrics| expected.check(point.index, replicate, metrics));
                         let failed = outcome.is_err();
                         let finished = Finished {
                             point: point.index,
@@ -1039,34 +1092,74 @@ where
     }
 }
 
-/// `metrics` if it names every metric of the spec once (`expected` is their sorted names)
-/// with finite values.
-fn check_metrics(
+/// The units of `shard` that `store` does not hold yet, and the counts so far; refuses a
+/// store made for another spec.
+pub(crate) fn todo(
     spec: &SweepSpec,
-    expected: &[&str],
-    point: usize,
-    replicate: u32,
-    metrics: Metrics,
-) -> Result<Metrics, SweepError> {
-    let mut found: Vec<&str> = metrics.iter().map(|(name, _)| name.as_str()).collect();
-    found.sort_unstable();
-    if found != expected {
-        return Err(SweepError::WrongMetrics {
-            point,
-            replicate,
-            expected: spec.metrics.clone(),
-            found: metrics.into_iter().map(|(name, _)| name).collect(),
+    store: &SweepStore,
+    shard: Shard,
+) -> Result<(Vec<(usize, u32)>, SweepSummary), SweepError> {
+    if store.definition() != spec.definition_json() {
+        return Err(SweepError::StoreMismatch {
+            store: store.path().to_owned(),
         });
     }
-    if let Some((metric, value)) = metrics.iter().find(|(_, value)| !value.is_finite()) {
-        return Err(SweepError::NonFiniteMetric {
-            point,
-            replicate,
-            metric: metric.clone(),
-            value: *value,
-        });
+    let done: HashSet<(usize, u32)> = store.done_units()?.into_iter().collect();
+    let units = spec.units(shard);
+    let total_units = units.len();
+    let todo: Vec<(usize, u32)> = units
+        .into_iter()
+        .filter(|unit| !done.contains(unit))
+        .collect();
+    let summary = SweepSummary {
+        total_units,
+        already_done: total_units - todo.len(),
+        ran: 0,
+    };
+    Ok((todo, summary))
+}
+
+/// Checks that a unit's metrics are the spec's, each once, with finite values.
+pub(crate) struct MetricCheck<'a> {
+    spec: &'a SweepSpec,
+    /// The spec's metric names, sorted.
+    sorted: Vec<&'a str>,
+}
+
+impl<'a> MetricCheck<'a> {
+    pub(crate) fn new(spec: &'a SweepSpec) -> MetricCheck<'a> {
+        let mut sorted: Vec<&str> = spec.metrics.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        MetricCheck { spec, sorted }
     }
-    Ok(metrics)
+
+    /// `metrics` if it names every metric of the spec once with finite values.
+    pub(crate) fn check(
+        &self,
+        point: usize,
+        replicate: u32,
+        metrics: Metrics,
+    ) -> Result<Metrics, SweepError> {
+        let mut found: Vec<&str> = metrics.iter().map(|(name, _)| name.as_str()).collect();
+        found.sort_unstable();
+        if found != self.sorted {
+            return Err(SweepError::WrongMetrics {
+                point,
+                replicate,
+                expected: self.spec.metrics.clone(),
+                found: metrics.into_iter().map(|(name, _)| name).collect(),
+            });
+        }
+        if let Some((metric, value)) = metrics.iter().find(|(_, value)| !value.is_finite()) {
+            return Err(SweepError::NonFiniteMetric {
+                point,
+                replicate,
+                metric: metric.clone(),
+                value: *value,
+            });
+        }
+        Ok(metrics)
+    }
 }
 
 /// One metric at one point, over its replicates.
@@ -1086,6 +1179,31 @@ pub struct MetricSummary {
     pub p50: f64,
     /// 95th percentile.
     pub p95: f64,
+}
+
+/// The `sweep_summary` table of `rows`: point, metric, replicates, mean, p05, p50, p95.
+pub fn summary_table(rows: &[MetricSummary]) -> Table {
+    let number = |f: fn(&MetricSummary) -> f64| ColumnData::Float(rows.iter().map(f).collect());
+    Table {
+        columns: vec![
+            (
+                "point",
+                ColumnData::Int(rows.iter().map(|r| r.point as i64).collect()),
+            ),
+            (
+                "metric",
+                ColumnData::Text(rows.iter().map(|r| r.metric.clone()).collect()),
+            ),
+            (
+                "replicates",
+                ColumnData::Int(rows.iter().map(|r| r.replicates as i64).collect()),
+            ),
+            ("mean", number(|r| r.mean)),
+            ("p05", number(|r| r.p05)),
+            ("p50", number(|r| r.p50)),
+            ("p95", number(|r| r.p95)),
+        ],
+    }
 }
 
 /// Summarises `rows` (as from [`SweepStore::results`]) per point and metric, sorted by

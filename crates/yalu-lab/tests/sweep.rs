@@ -8,10 +8,10 @@ use std::time::Duration;
 use rusqlite::Connection;
 use tempfile::TempDir;
 use yalu_lab::design::DesignError;
-use yalu_lab::store::{ResultRow, STORE_FILE_NAME, StoreError, SweepStore};
+use yalu_lab::store::{ResultRow, STORE_FILE_NAME, StoreError, SweepStore, merge};
 use yalu_lab::sweep::{
-    DesignKind, MetricSummary, Point, Problem, ScenarioSource, SpecError, SweepError, SweepFile,
-    SweepSpec, run_sweep, summarize,
+    DesignKind, MetricSummary, Point, Problem, ScenarioSource, Shard, SpecError, SweepError,
+    SweepFile, SweepSpec, run_sweep, summarize,
 };
 
 const SCENARIO_TEXT: &str = "[scenario]\nname = \"toy\"\n";
@@ -127,7 +127,15 @@ fn open(dir: &Path, spec: &SweepSpec) -> SweepStore {
 fn complete_run(spec: &SweepSpec, threads: usize) -> Vec<ResultRow> {
     let dir = TempDir::new().unwrap();
     let mut store = open(dir.path(), spec);
-    run_sweep(spec, &mut store, &toy, threads, &mut no_progress).unwrap();
+    run_sweep(
+        spec,
+        &mut store,
+        &toy,
+        threads,
+        Shard::ALL,
+        &mut no_progress,
+    )
+    .unwrap();
     store.results().unwrap()
 }
 
@@ -443,9 +451,14 @@ fn progress_counts_up_to_the_total() {
     let dir = TempDir::new().unwrap();
     let mut store = open(dir.path(), &spec);
     let mut calls = Vec::new();
-    let summary = run_sweep(&spec, &mut store, &toy, 2, &mut |done, total| {
-        calls.push((done, total))
-    })
+    let summary = run_sweep(
+        &spec,
+        &mut store,
+        &toy,
+        2,
+        Shard::ALL,
+        &mut |done, total| calls.push((done, total)),
+    )
     .unwrap();
     assert_eq!(
         calls,
@@ -471,7 +484,8 @@ fn an_interrupted_sweep_resumes_without_repeating_or_losing_units() {
         metrics
     };
     let mut store = open(dir.path(), &spec);
-    let error = run_sweep(&spec, &mut store, &failing, 2, &mut no_progress).unwrap_err();
+    let error =
+        run_sweep(&spec, &mut store, &failing, 2, Shard::ALL, &mut no_progress).unwrap_err();
     let SweepError::Evaluate { source, .. } = &error else {
         panic!("expected the evaluator's error, got {error}");
     };
@@ -489,13 +503,13 @@ fn an_interrupted_sweep_resumes_without_repeating_or_losing_units() {
         toy(point, replicate, seed)
     };
     let mut store = open(dir.path(), &spec);
-    let summary = run_sweep(&spec, &mut store, &good, 2, &mut no_progress).unwrap();
+    let summary = run_sweep(&spec, &mut store, &good, 2, Shard::ALL, &mut no_progress).unwrap();
     assert_eq!(summary.already_done, FINISHED_BEFORE_FAILURE);
     assert_eq!(summary.ran, spec.unit_count() - FINISHED_BEFORE_FAILURE);
     assert_eq!(completed.load(Ordering::SeqCst), spec.unit_count());
     assert_eq!(store.results().unwrap(), complete_run(&spec, 1));
 
-    let summary = run_sweep(&spec, &mut store, &good, 2, &mut no_progress).unwrap();
+    let summary = run_sweep(&spec, &mut store, &good, 2, Shard::ALL, &mut no_progress).unwrap();
     assert_eq!((summary.already_done, summary.ran), (spec.unit_count(), 0));
     assert_eq!(completed.load(Ordering::SeqCst), spec.unit_count());
 }
@@ -513,7 +527,15 @@ fn a_result_cannot_exist_without_its_done_row() {
         }
         Ok::<_, String>(metrics)
     };
-    let error = run_sweep(&spec, &mut store, &wrong_once, 1, &mut no_progress).unwrap_err();
+    let error = run_sweep(
+        &spec,
+        &mut store,
+        &wrong_once,
+        1,
+        Shard::ALL,
+        &mut no_progress,
+    )
+    .unwrap_err();
     assert!(
         matches!(
             error,
@@ -578,7 +600,7 @@ fn metrics_must_be_finite() {
         metrics[0].1 = f64::NAN;
         Ok::<_, String>(metrics)
     };
-    let error = run_sweep(&spec, &mut store, &nan, 1, &mut no_progress).unwrap_err();
+    let error = run_sweep(&spec, &mut store, &nan, 1, Shard::ALL, &mut no_progress).unwrap_err();
     assert!(
         matches!(&error, SweepError::NonFiniteMetric { metric, .. } if metric == "y"),
         "{error}"
@@ -590,7 +612,15 @@ fn metrics_must_be_finite() {
 fn a_store_runs_only_the_spec_it_was_opened_for() {
     let dir = TempDir::new().unwrap();
     let mut store = open(dir.path(), &sweep(GRID));
-    let error = run_sweep(&sweep(LIST), &mut store, &toy, 1, &mut no_progress).unwrap_err();
+    let error = run_sweep(
+        &sweep(LIST),
+        &mut store,
+        &toy,
+        1,
+        Shard::ALL,
+        &mut no_progress,
+    )
+    .unwrap_err();
     assert!(matches!(error, SweepError::StoreMismatch { .. }), "{error}");
 }
 
@@ -642,7 +672,7 @@ fn refuses_a_store_of_another_sweep_untouched() {
     let dir = TempDir::new().unwrap();
     let other = sweep(&edit(GRID, "seed = 42", "seed = 43"));
     let mut store = open(dir.path(), &other);
-    run_sweep(&other, &mut store, &toy, 1, &mut no_progress).unwrap();
+    run_sweep(&other, &mut store, &toy, 1, Shard::ALL, &mut no_progress).unwrap();
     drop(store);
     assert_refused_untouched(dir.path(), |e| {
         matches!(e, StoreError::OtherSweep { stored_name, .. } if stored_name == "toy-grid")
@@ -757,7 +787,7 @@ fn reopening_the_same_sweep_keeps_its_results() {
     let spec = sweep(GRID);
     let dir = TempDir::new().unwrap();
     let mut store = open(dir.path(), &spec);
-    run_sweep(&spec, &mut store, &toy, 2, &mut no_progress).unwrap();
+    run_sweep(&spec, &mut store, &toy, 2, Shard::ALL, &mut no_progress).unwrap();
     let results = store.results().unwrap();
     drop(store);
     // Comments and layout are not part of the definition.
@@ -774,4 +804,116 @@ fn reopening_the_same_sweep_keeps_its_results() {
         .unwrap();
     assert_eq!(points.len(), 6);
     assert_eq!(points[0], r#"{"a":1.0,"x":0.5}"#);
+}
+
+#[test]
+fn shards_split_the_units_once_each_and_are_parsed_as_k_of_n() {
+    let spec = sweep(GRID);
+    let shards: Vec<Vec<(usize, u32)>> = (1..=4)
+        .map(|k| spec.units(Shard::new(k, 4).unwrap()))
+        .collect();
+    let mut all: Vec<(usize, u32)> = shards.concat();
+    all.sort_unstable();
+    assert_eq!(
+        all,
+        spec.units(Shard::ALL),
+        "every unit in exactly one shard"
+    );
+    assert_eq!(shards[0][..2], [(0, 0), (1, 1)], "round robin, point-major");
+    assert_eq!("2/4".parse::<Shard>(), Shard::new(2, 4));
+    assert_eq!(Shard::new(2, 4).unwrap().to_string(), "2/4");
+    for bad in ["0/4", "5/4", "1/0", "1", "a/b"] {
+        let error = bad.parse::<Shard>().unwrap_err();
+        assert!(error.contains("K/N"), "{bad}: {error}");
+    }
+}
+
+#[test]
+fn merged_shards_equal_the_unsharded_sweep_and_merging_again_changes_nothing() {
+    let spec = sweep(GRID);
+    let shard_dirs: Vec<TempDir> = (1..=3).map(|_| TempDir::new().unwrap()).collect();
+    for (k, dir) in shard_dirs.iter().enumerate() {
+        let mut store = open(dir.path(), &spec);
+        let shard = Shard::new(k + 1, 3).unwrap();
+        let summary = run_sweep(&spec, &mut store, &toy, 2, shard, &mut no_progress).unwrap();
+        assert_eq!(summary.ran, 6, "18 units in 3 shards");
+    }
+    let inputs: Vec<PathBuf> = shard_dirs.iter().map(|d| d.path().to_owned()).collect();
+    let merged = TempDir::new().unwrap();
+    let summary = merge(&inputs, merged.path()).unwrap();
+    assert_eq!(
+        (summary.added, summary.already_there, summary.total),
+        (18, 0, 18)
+    );
+    let store = open(merged.path(), &spec);
+    assert_eq!(store.results().unwrap(), complete_run(&spec, 2));
+
+    let again = merge(&inputs[..1], merged.path()).unwrap();
+    assert_eq!((again.added, again.already_there, again.total), (0, 6, 18));
+}
+
+#[test]
+fn merge_refuses_another_sweeps_store_and_conflicting_units() {
+    let spec = sweep(GRID);
+    let other = sweep(&edit(GRID, "seed = 42", "seed = 43"));
+    let (a, b, out) = (
+        TempDir::new().unwrap(),
+        TempDir::new().unwrap(),
+        TempDir::new().unwrap(),
+    );
+    run_sweep(
+        &spec,
+        &mut open(a.path(), &spec),
+        &toy,
+        1,
+        Shard::new(1, 2).unwrap(),
+        &mut no_progress,
+    )
+    .unwrap();
+    run_sweep(
+        &other,
+        &mut open(b.path(), &other),
+        &toy,
+        1,
+        Shard::ALL,
+        &mut no_progress,
+    )
+    .unwrap();
+    let error = merge(&[a.path().to_owned(), b.path().to_owned()], out.path()).unwrap_err();
+    assert!(
+        matches!(error, StoreError::OtherSweepToMerge { .. }),
+        "{error}"
+    );
+    assert!(
+        !out.path().join(STORE_FILE_NAME).exists(),
+        "nothing written"
+    );
+
+    // The same sweep, but one unit's value altered: refused, naming the unit.
+    let c = TempDir::new().unwrap();
+    run_sweep(
+        &spec,
+        &mut open(c.path(), &spec),
+        &toy,
+        1,
+        Shard::new(1, 2).unwrap(),
+        &mut no_progress,
+    )
+    .unwrap();
+    Connection::open(c.path().join(STORE_FILE_NAME))
+        .unwrap()
+        .execute("UPDATE results SET value = value + 1 WHERE point = 0 AND replicate = 0 AND metric = 'y'", [])
+        .unwrap();
+    let error = merge(&[a.path().to_owned(), c.path().to_owned()], out.path()).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            StoreError::Conflict {
+                point: 0,
+                replicate: 0,
+                ..
+            }
+        ),
+        "{error}"
+    );
 }

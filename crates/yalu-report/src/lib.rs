@@ -12,7 +12,7 @@ pub mod summary;
 pub mod table;
 pub mod tables;
 
-pub use out_dir::{Manifest, RunWriter, write_run};
+pub use out_dir::{Manifest, RunOutputs, RunTables, RunWriter, write_run};
 pub use summary::{Band, Summary, SummaryBuilder};
 
 /// Why outputs could not be written.

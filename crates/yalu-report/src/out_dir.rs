@@ -58,12 +58,40 @@ const TABLES: [(&Schema, TableFn, bool); 10] = [
     (&tables::OBSERVED, tables::observed, true),
 ];
 
+/// What every run gathers, whether it writes a folder or keeps its tables in memory: each
+/// numeric series across replicates (`summary.*`) and the headline figures.
+#[derive(Default)]
+struct Gathered {
+    series: SeriesSummary,
+    summary: SummaryBuilder,
+}
+
+impl Gathered {
+    /// Builds the next replicate's tables, gathers them, and hands each to `keep` with its
+    /// position in [`TABLES`].
+    fn add(
+        &mut self,
+        params: &ModelParams,
+        result: &ReplicateResult,
+        keep: &mut dyn FnMut(usize, Table) -> Result<(), ReportError>,
+    ) -> Result<(), ReportError> {
+        let one = std::slice::from_ref(result);
+        for (i, (schema, build, absent_is_zero)) in TABLES.iter().enumerate() {
+            let table = build(params, one);
+            self.series.add(schema.name, *absent_is_zero, &table);
+            keep(i, table)?;
+        }
+        self.series.end_replicate();
+        self.summary.add(outputs::values(params, result));
+        Ok(())
+    }
+}
+
 /// A run's output folder being written.
 pub struct RunWriter {
     folder: StagedDir,
     replicate_files: Option<Vec<TableFiles>>,
-    series: SeriesSummary,
-    summary: SummaryBuilder,
+    gathered: Gathered,
 }
 
 impl RunWriter {
@@ -79,8 +107,7 @@ impl RunWriter {
         let mut writer = RunWriter {
             folder: StagedDir::create(out_dir)?,
             replicate_files: None,
-            series: SeriesSummary::default(),
-            summary: SummaryBuilder::default(),
+            gathered: Gathered::default(),
         };
         if keep_replicate_files {
             writer.replicate_files = Some(
@@ -99,17 +126,12 @@ impl RunWriter {
         params: &ModelParams,
         result: &ReplicateResult,
     ) -> Result<(), ReportError> {
-        let one = std::slice::from_ref(result);
-        for (i, (schema, build, absent_is_zero)) in TABLES.iter().enumerate() {
-            let table = build(params, one);
-            self.series.add(schema.name, *absent_is_zero, &table);
-            if let Some(files) = &mut self.replicate_files {
-                files[i].append(&table)?;
-            }
-        }
-        self.series.end_replicate();
-        self.summary.add(outputs::values(params, result));
-        Ok(())
+        let files = &mut self.replicate_files;
+        self.gathered
+            .add(params, result, &mut |i, table| match files {
+                Some(files) => files[i].append(&table),
+                None => Ok(()),
+            })
     }
 
     /// Writes the summaries, `extra_files` (name, contents) and the manifest, and moves the
@@ -123,8 +145,7 @@ impl RunWriter {
         let RunWriter {
             folder,
             replicate_files,
-            series,
-            summary,
+            gathered: Gathered { series, summary },
         } = self;
         if let Some(tables) = replicate_files {
             for (table, (schema, _, _)) in tables.into_iter().zip(TABLES) {
@@ -153,6 +174,65 @@ impl RunWriter {
         }
         folder.commit()?;
         Ok(summary)
+    }
+}
+
+/// A run's outputs kept in memory instead of written (the Python API): every replicate's
+/// tables, built by the same code as a run folder's files, and the same summaries.
+pub struct RunTables {
+    /// Per table (in [`TABLES`] order), its piece from each replicate; `None` when only
+    /// the summaries are kept.
+    replicates: Option<Vec<Vec<Table>>>,
+    gathered: Gathered,
+}
+
+/// What [`RunTables::finish`] gives.
+pub struct RunOutputs {
+    /// Each per-replicate table's name and its pieces, one per replicate in replicate
+    /// order, in the order a run folder lists them.
+    pub tables: Vec<(&'static str, Vec<Table>)>,
+    /// Every numeric series across replicates, as `summary.csv` holds it.
+    pub series: Table,
+    /// The headline figures across replicates.
+    pub summary: Summary,
+}
+
+impl RunTables {
+    /// Starts gathering; with `keep_replicate_tables` false only the summaries are kept
+    /// (the tables of [`RunOutputs`] are then empty), as `--no-replicate-files` does.
+    pub fn new(keep_replicate_tables: bool) -> RunTables {
+        RunTables {
+            replicates: keep_replicate_tables.then(|| TABLES.iter().map(|_| Vec::new()).collect()),
+            gathered: Gathered::default(),
+        }
+    }
+
+    /// Adds the next replicate (replicates must come in replicate order).
+    pub fn add(
+        &mut self,
+        params: &ModelParams,
+        result: &ReplicateResult,
+    ) -> Result<(), ReportError> {
+        let replicates = &mut self.replicates;
+        self.gathered.add(params, result, &mut |i, table| {
+            if let Some(replicates) = replicates {
+                replicates[i].push(table);
+            }
+            Ok(())
+        })
+    }
+
+    /// The tables and summaries.
+    pub fn finish(self) -> RunOutputs {
+        let mut pieces = self.replicates.unwrap_or_default().into_iter();
+        RunOutputs {
+            tables: TABLES
+                .iter()
+                .map(|(schema, _, _)| (schema.name, pieces.next().unwrap_or_default()))
+                .collect(),
+            series: self.gathered.series.finish(),
+            summary: self.gathered.summary.finish(),
+        }
     }
 }
 

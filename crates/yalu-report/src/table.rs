@@ -95,7 +95,9 @@ impl Table {
         files.finish()
     }
 
-    fn record_batch(&self, path: &Path) -> Result<RecordBatch, ReportError> {
+    /// The table as one Arrow record batch, with the schema its Parquet file has (floats
+    /// nullable, a NaN a null; every other column not nullable).
+    pub fn to_record_batch(&self) -> Result<RecordBatch, arrow_schema::ArrowError> {
         let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) = self
             .columns
             .iter()
@@ -105,12 +107,7 @@ impl Table {
                 (Field::new(*name, data_type, nullable), array)
             })
             .unzip();
-        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| {
-            ReportError::Parquet {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            }
-        })
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
     }
 }
 
@@ -158,7 +155,10 @@ impl TableFiles {
                 .write_record(table.columns.iter().map(|(_, c)| c.csv_cell(row)))
                 .map_err(csv_error)?;
         }
-        let batch = table.record_batch(&self.parquet_path)?;
+        let batch = table.to_record_batch().map_err(|e| ReportError::Parquet {
+            path: self.parquet_path.display().to_string(),
+            message: e.to_string(),
+        })?;
         let parquet_error = |e: parquet::errors::ParquetError| ReportError::Parquet {
             path: self.parquet_path.display().to_string(),
             message: e.to_string(),

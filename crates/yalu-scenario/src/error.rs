@@ -204,6 +204,17 @@ pub struct ScenarioErrors {
     pub errors: Vec<ScenarioError>,
 }
 
+impl ScenarioErrors {
+    /// The count, then one `file:line:col: `field`: problem` line per problem (plain text,
+    /// where the command line renders them with miette).
+    pub fn describe(&self) -> String {
+        std::iter::once(self.to_string())
+            .chain(self.errors.iter().map(|e| format!("  {e}")))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
 fn plural(n: usize) -> String {
     if n == 1 {
         "1 problem".to_owned()

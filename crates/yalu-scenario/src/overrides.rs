@@ -34,15 +34,8 @@ pub enum OverrideError {
         reason: String,
     },
     /// The scenario with the new values is invalid.
-    #[error("{}", describe(.0))]
+    #[error("{}", .0.describe())]
     Invalid(#[from] ScenarioErrors),
-}
-
-fn describe(errors: &ScenarioErrors) -> String {
-    std::iter::once(errors.to_string())
-        .chain(errors.errors.iter().map(|e| format!("  {e}")))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Identifying keys of elements in arrays of tables, in the order they are tried.
@@ -67,7 +60,7 @@ pub fn with_values(
     values: &[(String, f64)],
     registry: &Registry,
 ) -> Result<Scenario, OverrideError> {
-    set_values(text, values, registry, false)
+    Ok(Scenario::parse(&edited(text, values, false)?, registry)?)
 }
 
 /// The scenario with each `(path, value)` set even beyond the recorded ranges, each
@@ -78,15 +71,24 @@ pub fn beyond_ranges(
     values: &[(String, f64)],
     registry: &Registry,
 ) -> Result<Scenario, OverrideError> {
-    set_values(text, values, registry, true)
+    Ok(Scenario::parse(&edited(text, values, true)?, registry)?)
 }
 
-fn set_values(
+/// The scenario text with each `(path, value)` set (a claim-cited value becoming a named
+/// assumption), not yet validated; [`with_values`] validates it.
+pub fn text_with_values(
     text: &SourceText,
     values: &[(String, f64)],
-    registry: &Registry,
+) -> Result<SourceText, OverrideError> {
+    edited(text, values, false)
+}
+
+/// The text with each value set, the ranges widened to take them when `widen`.
+fn edited(
+    text: &SourceText,
+    values: &[(String, f64)],
     widen: bool,
-) -> Result<Scenario, OverrideError> {
+) -> Result<SourceText, OverrideError> {
     let mut document = parse(text)?;
     for (path, value) in values {
         let table =
@@ -103,11 +105,10 @@ fn set_values(
             widen_range(table, set);
         }
     }
-    let changed = SourceText::new(
+    Ok(SourceText::new(
         text.name.clone(),
         toml::to_string(&document).expect("a TOML table serializes"),
-    );
-    Ok(Scenario::parse(&changed, registry)?)
+    ))
 }
 
 /// The scenario text with each `(path, value, reason)` set as an assumption: the value

@@ -1,0 +1,65 @@
+"""What Ray adds to a sweep: wall time of `yalu sweep` on local threads against the same
+sweep as Ray tasks on a one-machine Ray with as many worker CPUs, for several batch sizes.
+
+    python python/benchmarks/ray_overhead.py [SWEEP_FILE] [--cpus 2] [--batches 1,10,50]
+
+Needs a release build of both (`cargo build --release`, `pip install '.[ray]'`). Each run
+starts from an empty store; the Ray runs check that their store equals the local one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import ray
+
+import yalu
+import yalu.ray
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("file", nargs="?", default=str(REPO / "sweeps" / "bench-2000.toml"))
+    parser.add_argument("--cpus", type=int, default=2)
+    parser.add_argument("--batches", default="1,10,50")
+    parser.add_argument("--yalu", default=str(REPO / "target" / "release" / "yalu"))
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="yalu-bench-"))
+    units = yalu.Sweep(args.file).unit_count
+
+    started = time.monotonic()
+    subprocess.run(
+        [args.yalu, "sweep", args.file, "--threads", str(args.cpus), "--out", work / "local"],
+        check=True, capture_output=True,
+    )
+    local = time.monotonic() - started
+    expected = yalu.Sweep(args.file).open_store(work / "local").results().to_arrow()
+    print(f"{units} units; local `yalu sweep --threads {args.cpus}`: {local:.1f} s "
+          f"({1000 * local / units * args.cpus:.1f} ms of CPU per unit)")
+
+    started = time.monotonic()
+    ray.init(num_cpus=args.cpus, include_dashboard=False, log_to_driver=False)
+    print(f"ray.init: {time.monotonic() - started:.1f} s (not counted below)")
+    for batch in [int(b) for b in args.batches.split(",")]:
+        out = work / f"ray-{batch}"
+        started = time.monotonic()
+        done = yalu.ray.sweep(args.file, out=out, batch=batch, progress=False)
+        took = time.monotonic() - started
+        same = yalu.Sweep(args.file).open_store(out).results().to_arrow().equals(expected)
+        overhead = took - local
+        print(f"Ray, batch {batch:>3} ({done['tasks']:>4} tasks): {took:.1f} s; "
+              f"overhead {overhead:+.1f} s = {100 * overhead / local:+.1f}% of local, "
+              f"{1000 * overhead / units:+.2f} ms per unit; same results: {same}")
+    ray.shutdown()
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Sweeps on a real local Ray cluster (a head and a worker node): the same store as a
+local sweep, resuming after a killed driver, and a worker killed mid-sweep."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import yalu
+import yalu.ray
+from conftest import write_sweep
+
+pytestmark = pytest.mark.ray
+
+
+def stored(sweep_file, out):
+    return yalu.Sweep(sweep_file).open_store(out).results().to_arrow()
+
+
+def test_a_ray_sweep_equals_the_local_sweep(tmp_path, sweep_file, ray_driver):
+    local = yalu.sweep(sweep_file, out=tmp_path / "local", threads=2)
+    done = yalu.ray.sweep(sweep_file, out=tmp_path / "ray", batch=2, progress=False)
+    assert (done["total_units"], done["ran"], done["tasks"]) == (9, 9, 5)
+    assert done["workers"] >= 1
+    assert stored(sweep_file, tmp_path / "ray").equals(stored(sweep_file, tmp_path / "local"))
+    assert (tmp_path / "ray" / "sweep_summary.csv").read_text() == (
+        tmp_path / "local" / "sweep_summary.csv"
+    ).read_text()
+    # Rerun: nothing left to do, nothing recorded twice.
+    again = yalu.ray.sweep(sweep_file, out=tmp_path / "ray", progress=False)
+    assert (again["already_done"], again["ran"]) == (local["total_units"], 0)
+
+
+def test_both_nodes_run_tasks(ray_driver):
+    @ray_driver.remote(num_cpus=1)
+    def node():
+        time.sleep(1.0)
+        return ray_driver.get_runtime_context().get_node_id()
+
+    nodes = set(ray_driver.get([node.remote() for _ in range(4)]))
+    assert len(nodes) == 2
+
+
+def test_a_killed_driver_resumes_without_losing_or_doubling_units(tmp_path, short_scenario, ray_cluster):
+    sweep_file = write_sweep(tmp_path, short_scenario, values=(0.1, 0.2, 0.3, 0.4), replicates=4)
+    out = tmp_path / "ray"
+    driver = subprocess.Popen(
+        [sys.executable, "-m", "yalu.ray", "sweep", sweep_file, "--address", ray_cluster.address,
+         "--out", out, "--batch", "1"],
+        stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    # Kill the driver once some units are recorded.
+    deadline = time.monotonic() + 240
+    for line in driver.stderr:
+        if line.startswith("units ") and int(line.split()[1].split("/")[0]) >= 3:
+            break
+        assert time.monotonic() < deadline, "no progress from the driver"
+    os.killpg(driver.pid, signal.SIGKILL)
+    driver.wait()
+    plan = yalu.Sweep(sweep_file)
+    partial = plan.open_store(out).done_units()
+    assert 3 <= len(partial) < 16
+    resumed = subprocess.run(
+        [sys.executable, "-m", "yalu.ray", "sweep", sweep_file, "--address", ray_cluster.address,
+         "--out", out, "--quiet"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{len(partial)} were already done, {16 - len(partial)} ran now" in resumed.stdout
+    yalu.sweep(sweep_file, out=tmp_path / "local")
+    assert stored(sweep_file, out).equals(stored(sweep_file, tmp_path / "local"))
+
+
+def test_a_worker_killed_mid_sweep_has_its_units_retried(tmp_path, short_scenario, ray_driver):
+    sweep_file = write_sweep(tmp_path, short_scenario, values=(0.1, 0.2, 0.3, 0.4), replicates=3)
+    killed = []
+
+    def kill_a_worker(recorded, total, pid):
+        # After the first batch: kill the worker that ran it, most likely busy with another.
+        if not killed:
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    done = yalu.ray.sweep(
+        sweep_file, out=tmp_path / "ray", batch=2, progress=False, on_recorded=kill_a_worker
+    )
+    assert killed
+    assert done["ran"] == 12
+    with pytest.raises(ProcessLookupError):
+        os.kill(killed[0], 0)
+    yalu.sweep(sweep_file, out=tmp_path / "local")
+    assert stored(sweep_file, tmp_path / "ray").equals(stored(sweep_file, tmp_path / "local"))
+
+
+def test_yalu_sweep_ray_hands_over_to_the_python_driver(tmp_path, sweep_file, ray_cluster, yalu_bin):
+    env = dict(os.environ, YALU_PYTHON=sys.executable)
+    cli = subprocess.run(
+        [yalu_bin, "sweep", sweep_file, "--ray", ray_cluster.address, "--out", tmp_path / "cli-ray"],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert cli.returncode == 0, cli.stderr
+    assert "9 ran now" in cli.stdout
+    yalu.sweep(sweep_file, out=tmp_path / "local")
+    assert stored(sweep_file, tmp_path / "cli-ray").equals(stored(sweep_file, tmp_path / "local"))

@@ -22,11 +22,15 @@ use yalu_report::outputs::nearest;
 use yalu_scenario::Registry;
 use yalu_scenario::overrides::rewritten_as_assumptions;
 
+use crate::budget::Work;
 use crate::calibrate::{Calibration, Target, abc_rejection};
+use crate::design::MAX_POINTS;
 use crate::design::ParameterRange;
 use crate::experiment::{Base, ExperimentError, measure_points, read};
 use crate::patterns::{Pattern, patterns};
-use crate::sweep::{Locator, Problem, ScenarioSource};
+use crate::sweep::{
+    Locator, MAX_REPLICATES, Problem, ScenarioSource, SpecError, distinct, require,
+};
 use crate::thread_pool;
 
 #[derive(Debug, Deserialize)]
@@ -39,10 +43,10 @@ struct RawFile {
 #[serde(deny_unknown_fields)]
 struct RawCalibration {
     scenario: String,
-    parameters: Vec<Spanned<String>>,
-    patterns: Vec<Spanned<String>>,
-    samples: usize,
-    accept_share: f64,
+    parameters: Spanned<Vec<Spanned<String>>>,
+    patterns: Spanned<Vec<Spanned<String>>>,
+    samples: Spanned<usize>,
+    accept_share: Spanned<f64>,
     replicates: Spanned<u32>,
     seed: u64,
 }
@@ -52,6 +56,8 @@ pub struct CalibrationFile {
     base: Base,
     ranges: Vec<ParameterRange>,
     patterns: Vec<Pattern>,
+    /// Line and column of each pattern in the file.
+    pattern_at: Vec<(usize, usize)>,
     samples: usize,
     accept_share: f64,
     replicates: u32,
@@ -103,28 +109,60 @@ impl Calibrated {
 impl CalibrationFile {
     /// Reads and checks `file`.
     pub fn load(file: &Path, registry: &Registry) -> Result<CalibrationFile, ExperimentError> {
-        let text = read(file)?;
+        CalibrationFile::parse(file, &read(file)?, registry)
+    }
+
+    /// Checks the text of `file`: every field, the scenario it names, every assumption's
+    /// range and every pattern, all before anything runs.
+    pub fn parse(
+        file: &Path,
+        text: &str,
+        registry: &Registry,
+    ) -> Result<CalibrationFile, ExperimentError> {
         let name = file.display().to_string();
-        let at = Locator {
-            file: &name,
-            text: &text,
-        };
+        let at = Locator { file: &name, text };
         let raw = at.parse::<RawFile>()?.calibration;
+        let r = &raw.replicates;
+        require(
+            &at,
+            (1..=MAX_REPLICATES).contains(r.get_ref()),
+            r.span().start,
+            "calibration.replicates",
+            format!("a whole number of replicates in [1, {MAX_REPLICATES}]"),
+            r.get_ref(),
+        )?;
+        let n = &raw.samples;
+        require(
+            &at,
+            (1..=MAX_POINTS).contains(n.get_ref()),
+            n.span().start,
+            "calibration.samples",
+            format!("a whole number of samples in [1, {MAX_POINTS}]"),
+            n.get_ref(),
+        )?;
+        let share = &raw.accept_share;
+        require(
+            &at,
+            *share.get_ref() > 0.0 && *share.get_ref() <= 1.0,
+            share.span().start,
+            "calibration.accept_share",
+            "a share in (0, 1]",
+            share.get_ref(),
+        )?;
+        distinct(&at, &raw.parameters, "calibration.parameters", "parameter")?;
+        distinct(&at, &raw.patterns, "calibration.patterns", "pattern")?;
         let base = Base::load(file, &ScenarioSource::named(file, &raw.scenario), registry)?;
-        if *raw.replicates.get_ref() == 0 {
-            return Err(at
-                .error(
-                    raw.replicates.span().start,
-                    "calibration.replicates",
-                    Problem::ZeroReplicates,
-                )
-                .into());
-        }
-        let ranges = base.ranges(&at, &raw.parameters, "calibration.parameters", true)?;
+        let ranges = base.ranges(
+            &at,
+            raw.parameters.get_ref(),
+            "calibration.parameters",
+            true,
+        )?;
         let all = patterns();
         let ids: Vec<String> = all.iter().map(|p| p.id.to_owned()).collect();
         let mut picked = Vec::new();
-        for id in &raw.patterns {
+        let mut pattern_at = Vec::new();
+        for id in raw.patterns.get_ref() {
             let at_pattern = |problem| at.error(id.span().start, "calibration.patterns", problem);
             let pattern = all.iter().find(|p| p.id == id.get_ref()).ok_or_else(|| {
                 at_pattern(Problem::UnknownPattern {
@@ -136,16 +174,55 @@ impl CalibrationFile {
                 return Err(at_pattern(Problem::InputPattern(id.get_ref().clone())).into());
             }
             picked.push(*pattern);
+            pattern_at.push(at.line_column(id.span().start));
         }
         Ok(CalibrationFile {
             base,
             ranges,
             patterns: picked,
-            samples: raw.samples,
-            accept_share: raw.accept_share,
+            pattern_at,
+            samples: *raw.samples.get_ref(),
+            accept_share: *raw.accept_share.get_ref(),
             replicates: *raw.replicates.get_ref(),
             seed: raw.seed,
         })
+    }
+
+    /// The scenario's name.
+    pub fn scenario_name(&self) -> &str {
+        &self.base.scenario.name
+    }
+
+    /// The work of every draw on `threads` worker threads (each holds one result).
+    pub fn work(&self, threads: usize) -> Work {
+        let mut work = Work::of(
+            &[&self.base.scenario.params],
+            self.replicates,
+            threads as u64,
+            threads,
+        );
+        work.points = self.samples as u64;
+        work
+    }
+
+    /// Refuses a pattern that one replicate of the scenario as written cannot measure (it
+    /// lacks the channel or period): every draw would be at an infinite distance.
+    fn check_coverage(&self) -> Result<(), ExperimentError> {
+        let params = &self.base.scenario.params;
+        let result = yalu_model::run_replicate(params, self.seed, 0)?;
+        for (pattern, &(line, column)) in self.patterns.iter().zip(&self.pattern_at) {
+            if (pattern.measure)(params, &result).is_none() {
+                return Err(SpecError::Invalid {
+                    file: self.base.file.clone(),
+                    line,
+                    column,
+                    field: "calibration.patterns".into(),
+                    problem: Problem::UncoveredPattern(pattern.id.to_owned()),
+                }
+                .into());
+            }
+        }
+        Ok(())
     }
 
     /// Parameter sets to draw.
@@ -167,6 +244,7 @@ impl CalibrationFile {
         on_done: &(dyn Fn() + Sync),
     ) -> Result<Calibrated, ExperimentError> {
         let pool = thread_pool(threads)?;
+        self.check_coverage()?;
         let targets: Vec<Target> = self
             .patterns
             .iter()

@@ -160,7 +160,10 @@ impl FileSpec {
 fn run(args: &[String], dir: &Path) -> Result<(Option<i32>, String), String> {
     let stdout = dir.join(".stdout");
     let stderr = dir.join(".stderr");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_yalu"))
+    // YALU_BIN runs the corpus against another build (an older one, say, to count what it
+    // gets wrong).
+    let binary = std::env::var("YALU_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_yalu").into());
+    let mut child = Command::new(binary)
         .args(args)
         .current_dir(dir)
         .env("RAYON_NUM_THREADS", "1")
@@ -214,6 +217,24 @@ fn leftovers(dir: &Path) -> Vec<String> {
         }
     }
     found
+}
+
+/// Writes the case's files as fuzzing seeds under `dir/TARGET/` (the fuzz target that
+/// parses them: scenario, sweep, sensitivity or calibration).
+fn write_seeds(case: &Case, dir: &Path) -> Result<(), String> {
+    for (name, spec) in &case.files {
+        let bytes = spec.bytes()?;
+        let text = String::from_utf8_lossy(&bytes);
+        let target = ["sweep", "sensitivity", "calibration"]
+            .into_iter()
+            .find(|t| text.contains(&format!("[{t}]")))
+            .unwrap_or("scenario");
+        let folder = dir.join(target);
+        std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
+        let file = format!("{}-{}", case.name, name.replace('/', "_"));
+        std::fs::write(folder.join(file), bytes).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 fn check(case: &Case) -> Result<(), String> {
@@ -348,6 +369,12 @@ fn every_bad_input_gets_its_exit_code_and_message() {
         );
     }
     assert!(cases.len() >= MIN_CASES, "{} cases", cases.len());
+    // Seeds for the fuzz targets: YALU_SEEDS=fuzz/seeds cargo test --test bad_inputs
+    if let Ok(dir) = std::env::var("YALU_SEEDS") {
+        for case in &cases {
+            write_seeds(case, Path::new(&dir)).unwrap();
+        }
+    }
     // An optional filter, to rerun one case: YALU_CASE=name cargo test --test bad_inputs
     let only = std::env::var("YALU_CASE").ok();
     let next = AtomicUsize::new(0);

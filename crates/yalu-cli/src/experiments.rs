@@ -4,13 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
+use yalu_lab::budget::Work;
 use yalu_lab::calibration_file::CalibrationFile;
 use yalu_lab::compare::{compare as compare_runs, render, table};
 use yalu_lab::experiment::Sweep;
 use yalu_lab::sensitivity_file::{Method, SensitivityFile};
 use yalu_lab::store;
 use yalu_lab::sweep::Shard;
-use yalu_report::atomic::{write_file, write_table};
+use yalu_report::atomic::{prepare_dir, write_file, write_table};
 use yalu_scenario::Registry;
 
 use crate::{Failure, ReplicateArgs, ThreadArgs, load, print, progress_bar};
@@ -35,13 +36,26 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
     let a = load(Some(&args.a), &registry)?.0;
     let b = load(Some(&args.b), &registry)?.0;
-    let spec = args.replicates.spec(20, a.seed);
+    let count = args.replicates.replicates.unwrap_or(20);
+    // Both scenarios' measured figures are held, not their replicates.
+    let threads = args
+        .replicates
+        .threads
+        .budget(|threads| Work::of(&[&a.params, &b.params], count, threads as u64, threads))?;
+    prepare_dir(&args.out)?;
+    let spec = args.replicates.spec(20, a.seed, threads);
     let progress = progress_bar(2 * u64::from(spec.replicates), "runs (A and B)");
     let differences = compare_runs(&a.params, &b.params, spec, !args.independent, &|| {
         progress.inc(1)
     })
     .map_err(Failure::run)?;
     progress.finish_and_clear();
+    if differences.is_empty() {
+        return Err(Failure::bad_input(NoCommonOutputs {
+            a: a.name.clone(),
+            b: b.name.clone(),
+        }));
+    }
     write_table(&table(&differences), &args.out, "compare")?;
     print(&render(
         (&a.name, &b.name),
@@ -50,6 +64,17 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         &differences,
         &args.out.join("compare.csv"),
     ))
+}
+
+/// Two scenarios that share no output: nothing to compare.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "scenarios `{a}` and `{b}` have no output in common (`yalu outputs --scenario FILE` \
+     lists each one's); compare scenarios that share a channel"
+)]
+struct NoCommonOutputs {
+    a: String,
+    b: String,
 }
 
 /// `yalu sweep FILE ...` or `yalu sweep merge ...`.
@@ -119,9 +144,11 @@ pub fn sweep(command: SweepCommand) -> Result<(), Failure> {
     let out = args
         .out
         .unwrap_or_else(|| Path::new("out").join(format!("sweep-{}", spec.name())));
+    let threads = args.threads.budget(|threads| sweep.work(threads))?;
+    prepare_dir(&out)?;
     let shard = args.shard.unwrap_or(Shard::ALL);
     let progress = progress_bar(spec.unit_count() as u64, "runs");
-    let run = sweep.run(&out, args.threads.threads, shard, &mut |done, total| {
+    let run = sweep.run(&out, threads, shard, &mut |done, total| {
         progress.set_length(total as u64);
         progress.set_position(done as u64);
     })?;
@@ -223,13 +250,20 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         MethodArg::Sobol => Method::Sobol,
     };
     let file = SensitivityFile::load(&args.file, &registry)?;
-    let points = file.points(method)?.len();
-    let progress = progress_bar((points * file.replicates() as usize) as u64, "replicates");
-    let rows = file.run(method, &registry, args.threads.threads, &|| progress.inc(1))?;
-    progress.finish_and_clear();
     let out = args
         .out
         .unwrap_or_else(|| Path::new("out").join(format!("sensitivity-{}", method.name())));
+    let points = file.points(method)?.len();
+    let work = file.work(method, &registry)?;
+    let threads = args.threads.budget(|threads| Work {
+        threads: threads as u64,
+        held: threads as u64,
+        ..work
+    })?;
+    prepare_dir(&out)?;
+    let progress = progress_bar((points * file.replicates() as usize) as u64, "replicates");
+    let rows = file.run(method, &registry, threads, &|| progress.inc(1))?;
+    progress.finish_and_clear();
     let ranking = rows.ranking(match method {
         Method::Morris => "mu_star",
         Method::Sobol => "total_order",
@@ -289,16 +323,18 @@ pub struct CalibrateArgs {
 pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
     let file = CalibrationFile::load(&args.file, &registry)?;
+    let out = args
+        .out
+        .unwrap_or_else(|| Path::new("out").join(format!("calibration-{}", file.scenario_name())));
+    let threads = args.threads.budget(|threads| file.work(threads))?;
+    prepare_dir(&out)?;
     let progress = progress_bar(
         (file.samples() * file.replicates() as usize) as u64,
         "replicates",
     );
-    let calibrated = file.run(&registry, args.threads.threads, &|| progress.inc(1))?;
+    let calibrated = file.run(&registry, threads, &|| progress.inc(1))?;
     progress.finish_and_clear();
     let fit = &calibrated.fit;
-    let out = args.out.unwrap_or_else(|| {
-        Path::new("out").join(format!("calibration-{}", calibrated.scenario_name))
-    });
     let json = serde_json::to_string_pretty(fit).expect("serializes") + "\n";
     write_file(&out.join("calibration.json"), json.as_bytes())?;
     write_file(

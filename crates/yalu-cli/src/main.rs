@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use yalu_lab::EnsembleSpec;
+use yalu_lab::budget::{self, DEFAULT_MAX_WORK, Work};
 use yalu_lab::experiment::{ExperimentError, load_scenario};
 use yalu_lab::sweep::ScenarioSource;
 use yalu_scenario::{LoadError, Registry, Scenario, SourceText};
@@ -148,21 +149,39 @@ struct ReplicateArgs {
 }
 
 impl ReplicateArgs {
-    fn spec(&self, default_replicates: u32, scenario_seed: u64) -> EnsembleSpec {
+    /// The ensemble to run, on `threads` worker threads (see [`ThreadArgs::budget`]).
+    fn spec(&self, default_replicates: u32, scenario_seed: u64, threads: usize) -> EnsembleSpec {
         EnsembleSpec {
             seed: self.seed.unwrap_or(scenario_seed),
             replicates: self.replicates.unwrap_or(default_replicates),
-            threads: self.threads.threads,
+            threads,
         }
     }
 }
 
-/// Worker threads, shared by every command that runs the model.
+/// Worker threads and the work limit, shared by every command that runs the model.
 #[derive(Debug, clap::Args)]
 struct ThreadArgs {
-    /// Worker threads (default: one per core). Results do not depend on it.
+    /// Worker threads (default: one per core; at most 4 per core). Results do not depend
+    /// on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// The most work to start, in agent-days (agents x days x replicates x points); the
+    /// estimate is printed before the model runs.
+    #[arg(long, default_value_t = DEFAULT_MAX_WORK)]
+    max_work: f64,
+}
+
+impl ThreadArgs {
+    /// The worker threads to use, after printing the estimate of `work` (given the
+    /// threads) and refusing it above the limits: all before the model runs.
+    fn budget(&self, work: impl FnOnce(usize) -> Work) -> Result<usize, Failure> {
+        let threads = budget::threads(self.threads).map_err(Failure::bad_input)?;
+        let work = work(threads);
+        eprintln!("{}", work.describe());
+        work.check(self.max_work).map_err(Failure::bad_input)?;
+        Ok(threads)
+    }
 }
 
 /// What `yalu evidence` lists.
@@ -210,7 +229,11 @@ impl From<ExperimentError> for Failure {
 
 impl From<yalu_report::ReportError> for Failure {
     fn from(e: yalu_report::ReportError) -> Failure {
-        Failure::run(e)
+        if e.is_bad_input() {
+            Failure::bad_input(e)
+        } else {
+            Failure::run(e)
+        }
     }
 }
 
@@ -225,6 +248,22 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
+    // Ctrl-C, SIGTERM or SIGHUP: remove the partial output folders being assembled, then
+    // stop (128 + SIGINT, as shells report an interrupted command).
+    let handler = ctrlc::set_handler(|| {
+        yalu_report::atomic::remove_partials();
+        eprintln!("interrupted: partial outputs removed");
+        std::process::exit(130);
+    });
+    if let Err(error) = handler {
+        eprintln!(
+            "warning: cannot catch Ctrl-C ({error}); an interrupted run may leave a partial folder, removed by the next run"
+        );
+    }
+    // Errors on one line each, however long: easy to read in logs and to search.
+    let _ = miette::set_hook(Box::new(|_| {
+        Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())
+    }));
     let cli = Cli::parse();
     // No subcommand: the same as `yalu run`, with its defaults.
     let command = cli
@@ -269,10 +308,26 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", chain(&error));
             ExitCode::from(1)
         }
     }
+}
+
+/// An error and its causes, each said once: a cause whose text the message already
+/// contains (an OS or SQLite error that the message quotes) is not repeated.
+fn chain(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let said = cause.to_string();
+        if !text.contains(&said) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&said);
+        }
+    }
+    text
 }
 
 /// Loads a scenario file, or the built-in baseline, with the text it was read from.

@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use sha2::{Digest, Sha256};
+use yalu_lab::budget::Work;
 use yalu_lab::observations::{check_observations, render as render_observations, scores};
 use yalu_lab::patterns::{check_patterns, render};
-use yalu_lab::{for_each_replicate, run_ensemble};
-use yalu_report::atomic::write_file;
+use yalu_lab::{BATCH_PER_THREAD, for_each_replicate, run_ensemble};
+use yalu_report::atomic::{prepare_dir, write_file};
 use yalu_report::{Manifest, RunWriter};
 use yalu_scenario::Registry;
 
@@ -32,11 +33,18 @@ pub struct RunArgs {
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
     let (scenario, text) = load(args.ensemble.scenario.as_deref(), &registry)?;
-    let spec = args.ensemble.replicates.spec(1, scenario.seed);
+    let replicates = &args.ensemble.replicates;
+    let count = replicates.replicates.unwrap_or(1);
+    let threads = replicates.threads.budget(|threads| {
+        let batch = threads as u64 * u64::from(BATCH_PER_THREAD);
+        Work::of(&[&scenario.params], count, batch, threads)
+    })?;
+    let spec = replicates.spec(1, scenario.seed, threads);
     let out_dir = args
         .out
         .unwrap_or_else(|| Path::new("out").join(&scenario.name));
     let mut writer = RunWriter::create(&out_dir, !args.no_replicate_files)?;
+    let kept = writer.kept().join(", ");
     let progress = progress_bar(u64::from(spec.replicates), "replicates");
     let started = Instant::now();
     for_each_replicate(&scenario.params, spec, &|| progress.inc(1), &mut |result| {
@@ -61,6 +69,12 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let evidence = serde_json::to_string_pretty(&scenario.evidence_document(&registry))
         .expect("evidence serializes");
     let summary = writer.finish(&manifest, &[("scenario.json", evidence)])?;
+    if !kept.is_empty() {
+        eprintln!(
+            "kept in {}: {kept} (not written by this run)",
+            out_dir.display()
+        );
+    }
     if !args.quiet {
         print(&format!(
             "{} {} to {}, seed {}, {} replicate(s) in {wall_time_s:.2} s; ledger balanced in every replicate.\n{}\nOutputs in {}\n",
@@ -96,15 +110,22 @@ pub struct ValidateArgs {
 pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
     let (scenario, _) = load(args.ensemble.scenario.as_deref(), &registry)?;
-    let spec = args.ensemble.replicates.spec(10, scenario.seed);
+    let out = args
+        .out
+        .unwrap_or_else(|| Path::new("out").join(&scenario.name));
+    let replicates = &args.ensemble.replicates;
+    let count = replicates.replicates.unwrap_or(10);
+    // Every replicate's results are held for the patterns.
+    let threads = replicates
+        .threads
+        .budget(|threads| Work::of(&[&scenario.params], count, u64::from(count), threads))?;
+    prepare_dir(&out)?;
+    let spec = replicates.spec(10, scenario.seed, threads);
     let progress = progress_bar(u64::from(spec.replicates), "replicates");
     let results =
         run_ensemble(&scenario.params, spec, &|| progress.inc(1)).map_err(Failure::run)?;
     progress.finish_and_clear();
     let checks = check_patterns(&scenario.params, &results, &registry);
-    let out = args
-        .out
-        .unwrap_or_else(|| Path::new("out").join(&scenario.name));
     let json = serde_json::to_string_pretty(&checks).expect("serializes") + "\n";
     write_file(&out.join("validation.json"), json.as_bytes())?;
     let observed = check_observations(&scenario.params, &results, &registry);

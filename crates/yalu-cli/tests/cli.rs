@@ -182,7 +182,7 @@ fn an_existing_folder_that_is_not_a_yalu_output_is_left_alone() {
     std::fs::create_dir(dir.path().join("precious")).unwrap();
     std::fs::write(dir.path().join("precious/notes.txt"), "keep").unwrap();
     let out = yalu(&["run", "--out", "precious", "--quiet"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("not a Yalu output"));
     assert!(dir.path().join("precious/notes.txt").is_file());
 

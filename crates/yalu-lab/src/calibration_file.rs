@@ -26,12 +26,16 @@ use yalu_scenario::Registry;
 use yalu_scenario::evidence::Use;
 use yalu_scenario::overrides::rewritten_as_assumptions;
 
+use crate::budget::Work;
 use crate::calibrate::{Calibration, Target, abc_rejection};
+use crate::design::MAX_POINTS;
 use crate::design::ParameterRange;
 use crate::experiment::{Base, ExperimentError, measure_points, read};
 use crate::observations::{Observable, observable};
 use crate::patterns::{Pattern, patterns};
-use crate::sweep::{Locator, Problem, ScenarioSource};
+use crate::sweep::{
+    Locator, MAX_REPLICATES, Problem, ScenarioSource, SpecError, distinct, require,
+};
 use crate::thread_pool;
 
 #[derive(Debug, Deserialize)]
@@ -44,13 +48,13 @@ struct RawFile {
 #[serde(deny_unknown_fields)]
 struct RawCalibration {
     scenario: String,
-    parameters: Vec<Spanned<String>>,
+    parameters: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
-    patterns: Vec<Spanned<String>>,
+    patterns: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
-    observations: Vec<Spanned<String>>,
-    samples: usize,
-    accept_share: f64,
+    observations: Option<Spanned<Vec<Spanned<String>>>>,
+    samples: Spanned<usize>,
+    accept_share: Spanned<f64>,
     replicates: Spanned<u32>,
     seed: u64,
 }
@@ -116,6 +120,8 @@ pub struct CalibrationFile {
     base: Base,
     ranges: Vec<ParameterRange>,
     targets: Vec<Fitted>,
+    /// Line and column of each target in the file.
+    target_at: Vec<(usize, usize)>,
     samples: usize,
     accept_share: f64,
     replicates: u32,
@@ -167,28 +173,65 @@ impl Calibrated {
 impl CalibrationFile {
     /// Reads and checks `file`.
     pub fn load(file: &Path, registry: &Registry) -> Result<CalibrationFile, ExperimentError> {
-        let text = read(file)?;
+        CalibrationFile::parse(file, &read(file)?, registry)
+    }
+
+    /// Checks the text of `file`: every field, the scenario it names, every assumption's
+    /// range and every pattern, all before anything runs.
+    pub fn parse(
+        file: &Path,
+        text: &str,
+        registry: &Registry,
+    ) -> Result<CalibrationFile, ExperimentError> {
         let name = file.display().to_string();
-        let at = Locator {
-            file: &name,
-            text: &text,
-        };
+        let at = Locator { file: &name, text };
         let raw = at.parse::<RawFile>()?.calibration;
-        let base = Base::load(file, &ScenarioSource::named(file, &raw.scenario), registry)?;
-        if *raw.replicates.get_ref() == 0 {
-            return Err(at
-                .error(
-                    raw.replicates.span().start,
-                    "calibration.replicates",
-                    Problem::ZeroReplicates,
-                )
-                .into());
+        let r = &raw.replicates;
+        require(
+            &at,
+            (1..=MAX_REPLICATES).contains(r.get_ref()),
+            r.span().start,
+            "calibration.replicates",
+            format!("a whole number of replicates in [1, {MAX_REPLICATES}]"),
+            r.get_ref(),
+        )?;
+        let n = &raw.samples;
+        require(
+            &at,
+            (1..=MAX_POINTS).contains(n.get_ref()),
+            n.span().start,
+            "calibration.samples",
+            format!("a whole number of samples in [1, {MAX_POINTS}]"),
+            n.get_ref(),
+        )?;
+        let share = &raw.accept_share;
+        require(
+            &at,
+            *share.get_ref() > 0.0 && *share.get_ref() <= 1.0,
+            share.span().start,
+            "calibration.accept_share",
+            "a share in (0, 1]",
+            share.get_ref(),
+        )?;
+        distinct(&at, &raw.parameters, "calibration.parameters", "parameter")?;
+        if let Some(patterns) = &raw.patterns {
+            distinct(&at, patterns, "calibration.patterns", "pattern")?;
         }
-        let ranges = base.ranges(&at, &raw.parameters, "calibration.parameters", true)?;
+        if let Some(observations) = &raw.observations {
+            distinct(&at, observations, "calibration.observations", "observation")?;
+        }
+        let base = Base::load(file, &ScenarioSource::named(file, &raw.scenario), registry)?;
+        let ranges = base.ranges(
+            &at,
+            raw.parameters.get_ref(),
+            "calibration.parameters",
+            true,
+        )?;
         let all = patterns();
         let ids: Vec<String> = all.iter().map(|p| p.id.to_owned()).collect();
         let mut targets = Vec::new();
-        for id in &raw.patterns {
+        let mut target_at = Vec::new();
+        for id in raw.patterns.iter().flat_map(|p| p.get_ref()) {
             let at_pattern = |problem| at.error(id.span().start, "calibration.patterns", problem);
             let pattern = all.iter().find(|p| p.id == id.get_ref()).ok_or_else(|| {
                 at_pattern(Problem::UnknownPattern {
@@ -207,13 +250,14 @@ impl CalibrationFile {
                 return Err(at_pattern(problem).into());
             }
             targets.push(Fitted::Pattern(*pattern));
+            target_at.push(at.line_column(id.span().start));
         }
         let observation_ids: Vec<String> = registry
             .series
             .iter()
             .map(|o| o.observation.clone())
             .collect();
-        for id in &raw.observations {
+        for id in raw.observations.iter().flat_map(|o| o.get_ref()) {
             let at_observation =
                 |problem| at.error(id.span().start, "calibration.observations", problem);
             let o = registry
@@ -241,16 +285,59 @@ impl CalibrationFile {
                 last: o.last.clone(),
                 accepted: (low, high),
             });
+            target_at.push(at.line_column(id.span().start));
         }
         Ok(CalibrationFile {
             base,
             ranges,
             targets,
-            samples: raw.samples,
-            accept_share: raw.accept_share,
+            target_at,
+            samples: *raw.samples.get_ref(),
+            accept_share: *raw.accept_share.get_ref(),
             replicates: *raw.replicates.get_ref(),
             seed: raw.seed,
         })
+    }
+
+    /// The scenario's name.
+    pub fn scenario_name(&self) -> &str {
+        &self.base.scenario.name
+    }
+
+    /// The work of every draw on `threads` worker threads (each holds one result).
+    pub fn work(&self, threads: usize) -> Work {
+        let mut work = Work::of(
+            &[&self.base.scenario.params],
+            self.replicates,
+            threads as u64,
+            threads,
+        );
+        work.points = self.samples as u64;
+        work
+    }
+
+    /// Refuses a pattern that one replicate of the scenario as written cannot measure (it
+    /// lacks the channel or period): every draw would be at an infinite distance.
+    fn check_coverage(&self) -> Result<(), ExperimentError> {
+        let params = &self.base.scenario.params;
+        let result = yalu_model::run_replicate(params, self.seed, 0)?;
+        for (target, &(line, column)) in self.targets.iter().zip(&self.target_at) {
+            if target.measure(params, &result).is_none() {
+                let field = match target {
+                    Fitted::Pattern(_) => "calibration.patterns",
+                    Fitted::Observation { .. } => "calibration.observations",
+                };
+                return Err(SpecError::Invalid {
+                    file: self.base.file.clone(),
+                    line,
+                    column,
+                    field: field.into(),
+                    problem: Problem::UncoveredPattern(target.id().to_owned()),
+                }
+                .into());
+            }
+        }
+        Ok(())
     }
 
     /// Parameter sets to draw.
@@ -272,6 +359,7 @@ impl CalibrationFile {
         on_done: &(dyn Fn() + Sync),
     ) -> Result<Calibrated, ExperimentError> {
         let pool = thread_pool(threads)?;
+        self.check_coverage()?;
         let targets: Vec<Target> = self
             .targets
             .iter()

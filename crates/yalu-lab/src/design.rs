@@ -44,8 +44,8 @@ pub enum DesignError {
         /// Index of the parameter, from 0.
         parameter: usize,
     },
-    /// The number of points does not fit in a `usize`.
-    #[error("the design has more points than a usize can count")]
+    /// More points than any design may have ([`MAX_POINTS`]).
+    #[error("the design would have more than {MAX_POINTS} points; use fewer values or samples")]
     TooManyPoints,
     /// A Morris design needs an even number of levels, at least 2, so that every jump of
     /// `delta` from a starting level lands on another level.
@@ -120,10 +120,15 @@ fn validate_ranges(ranges: &[ParameterRange]) -> Result<(), DesignError> {
     ranges.iter().try_for_each(ParameterRange::validate)
 }
 
+/// The most points a design may have: checked before any point is made, so no design
+/// allocates more than the machine holds.
+pub const MAX_POINTS: usize = 1_000_000;
+
 fn point_count(factors: &[usize]) -> Result<usize, DesignError> {
     factors
         .iter()
         .try_fold(1_usize, |count, &factor| count.checked_mul(factor))
+        .filter(|&count| count <= MAX_POINTS)
         .ok_or(DesignError::TooManyPoints)
 }
 
@@ -176,6 +181,7 @@ pub fn latin_hypercube(
     if samples == 0 {
         return Err(DesignError::NoSamples);
     }
+    point_count(&[samples])?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut points: Vec<Vec<f64>> = (0..samples)
         .map(|_| Vec::with_capacity(ranges.len()))

@@ -121,6 +121,9 @@ pub enum ExperimentError {
     /// A sweep's run failed.
     #[error(transparent)]
     Sweep(#[from] SweepError),
+    /// The work or memory it asks for is above the limits.
+    #[error(transparent)]
+    Budget(#[from] crate::budget::BudgetError),
 }
 
 impl From<ModelError> for ExperimentError {
@@ -145,10 +148,7 @@ pub fn load_scenario(
     let text = match source {
         ScenarioSource::Baseline => SourceText::new("<baseline>", BASELINE),
         ScenarioSource::File(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-                path: path.display().to_string(),
-                source,
-            })?;
+            let text = yalu_scenario::read_text(path)?;
             SourceText::new(path.display().to_string(), text)
         }
     };
@@ -348,6 +348,12 @@ impl Sweep {
         &self.spec
     }
 
+    /// The work of every unit, on `threads` worker threads (each holds one result).
+    pub fn work(&self, threads: usize) -> crate::budget::Work {
+        let points: Vec<&ModelParams> = self.points.iter().collect();
+        crate::budget::Work::of(&points, self.spec.replicates(), threads as u64, threads)
+    }
+
     /// The sweep file's text and the scenario's, for [`Sweep::from_texts`].
     pub fn texts(&self) -> (&str, &SourceText) {
         (&self.text, &self.base.text)
@@ -480,8 +486,28 @@ pub fn mean_over_replicates(replicates: &[Vec<f64>]) -> Vec<f64> {
 
 /// Reads an experiment file's text, located errors naming it.
 pub(crate) fn read(file: &Path) -> Result<String, SpecError> {
-    std::fs::read_to_string(file).map_err(|source| SpecError::Read {
-        file: file.display().to_string(),
-        source,
+    yalu_scenario::read_text(file).map_err(|error| match error {
+        LoadError::NotUtf8 {
+            path,
+            line,
+            column,
+            byte,
+        } => SpecError::Invalid {
+            file: path,
+            line,
+            column,
+            field: "<text>".into(),
+            problem: Problem::Schema(format!(
+                "the file is not UTF-8 text (byte 0x{byte:02x} here); save it as UTF-8"
+            )),
+        },
+        LoadError::Read { error, .. } => SpecError::Read {
+            file: file.display().to_string(),
+            source: error,
+        },
+        other => SpecError::Read {
+            file: file.display().to_string(),
+            source: std::io::Error::other(other.to_string()),
+        },
     })
 }

@@ -10,6 +10,7 @@
 //! sweeps in SQLite), [`compare`] (paired scenario comparison), [`patterns`] (P1-P15),
 //! [`calibrate`] (ABC rejection) and [`calibration_file`] (a calibration experiment).
 #![deny(missing_docs)]
+pub mod budget;
 pub mod calibrate;
 pub mod calibration_file;
 pub mod compare;
@@ -65,7 +66,7 @@ pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, LabError> {
 }
 
 /// Replicates run at once per worker thread before their results are handed over.
-const BATCH_PER_THREAD: u32 = 4;
+pub const BATCH_PER_THREAD: u32 = 4;
 
 /// Runs replicates in parallel batches and hands each result to `consume` in replicate
 /// order; `on_done` is called as each replicate finishes (from worker threads). Only one

@@ -22,14 +22,16 @@ use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
+use yalu_model::ModelParams;
 use yalu_report::outputs::{Catalog, OutputSet};
 use yalu_report::table::{ColumnData, Table};
 use yalu_scenario::Registry;
 
+use crate::budget::Work;
 use crate::design::{ParameterRange, morris, saltelli};
 use crate::experiment::{Base, ExperimentError, mean_over_replicates, measure_points, read};
 use crate::sensitivity::{BootstrapConfig, morris_effects, sobol_indices};
-use crate::sweep::{Locator, ScenarioSource};
+use crate::sweep::{Locator, MAX_REPLICATES, ScenarioSource, SpecError, distinct, require};
 use crate::thread_pool;
 
 /// The design and estimator.
@@ -55,29 +57,37 @@ impl Method {
 #[serde(deny_unknown_fields)]
 struct RawFile {
     sensitivity: RawCommon,
-    #[serde(default)]
-    morris: MorrisSettings,
-    #[serde(default)]
-    sobol: SobolSettings,
+    morris: Option<RawMorris>,
+    sobol: Option<RawSobol>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCommon {
     scenario: String,
-    parameters: Vec<Spanned<String>>,
-    outputs: Vec<Spanned<String>>,
-    #[serde(default = "one")]
-    replicates: u32,
+    parameters: Spanned<Vec<Spanned<String>>>,
+    outputs: Spanned<Vec<Spanned<String>>>,
+    replicates: Option<Spanned<u32>>,
     seed: u64,
-}
-
-fn one() -> u32 {
-    1
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawMorris {
+    trajectories: Spanned<usize>,
+    levels: Spanned<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSobol {
+    base_samples: Spanned<usize>,
+    bootstrap_resamples: Spanned<usize>,
+    confidence_level: Spanned<f64>,
+}
+
+/// Morris trajectories and levels.
+#[derive(Debug)]
 struct MorrisSettings {
     trajectories: usize,
     levels: usize,
@@ -92,8 +102,8 @@ impl Default for MorrisSettings {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Sobol base samples and bootstrap.
+#[derive(Debug)]
 struct SobolSettings {
     base_samples: usize,
     bootstrap_resamples: usize,
@@ -107,6 +117,79 @@ impl Default for SobolSettings {
             bootstrap_resamples: 200,
             confidence_level: 0.95,
         }
+    }
+}
+
+/// The most bootstrap resamples, Morris trajectories and levels, and Sobol base samples a
+/// file may ask for (the designs are also capped at `design::MAX_POINTS`).
+const MAX_RESAMPLES: usize = 100_000;
+const MAX_TRAJECTORIES: usize = 100_000;
+const MAX_LEVELS: usize = 1_000;
+const MAX_BASE_SAMPLES: usize = 1_000_000;
+
+impl RawMorris {
+    fn check(self, at: &Locator) -> Result<MorrisSettings, SpecError> {
+        let (t, l) = (&self.trajectories, &self.levels);
+        require(
+            at,
+            (2..=MAX_TRAJECTORIES).contains(t.get_ref()),
+            t.span().start,
+            "morris.trajectories",
+            format!("a whole number of trajectories in [2, {MAX_TRAJECTORIES}]"),
+            t.get_ref(),
+        )?;
+        require(
+            at,
+            (2..=MAX_LEVELS).contains(l.get_ref()) && l.get_ref() % 2 == 0,
+            l.span().start,
+            "morris.levels",
+            format!("an even number of levels in [2, {MAX_LEVELS}]"),
+            l.get_ref(),
+        )?;
+        Ok(MorrisSettings {
+            trajectories: self.trajectories.into_inner(),
+            levels: self.levels.into_inner(),
+        })
+    }
+}
+
+impl RawSobol {
+    fn check(self, at: &Locator) -> Result<SobolSettings, SpecError> {
+        let (n, b, c) = (
+            &self.base_samples,
+            &self.bootstrap_resamples,
+            &self.confidence_level,
+        );
+        require(
+            at,
+            (2..=MAX_BASE_SAMPLES).contains(n.get_ref()),
+            n.span().start,
+            "sobol.base_samples",
+            format!("a whole number of base samples in [2, {MAX_BASE_SAMPLES}]"),
+            n.get_ref(),
+        )?;
+        require(
+            at,
+            (1..=MAX_RESAMPLES).contains(b.get_ref()),
+            b.span().start,
+            "sobol.bootstrap_resamples",
+            format!("a whole number of resamples in [1, {MAX_RESAMPLES}]"),
+            b.get_ref(),
+        )?;
+        let level = *c.get_ref();
+        require(
+            at,
+            level > 0.0 && level < 1.0,
+            c.span().start,
+            "sobol.confidence_level",
+            "a confidence level strictly between 0 and 1, like 0.95",
+            level,
+        )?;
+        Ok(SobolSettings {
+            base_samples: *n.get_ref(),
+            bootstrap_resamples: *b.get_ref(),
+            confidence_level: level,
+        })
     }
 }
 
@@ -125,40 +208,70 @@ pub struct SensitivityFile {
 impl SensitivityFile {
     /// Reads and checks `file`.
     pub fn load(file: &Path, registry: &Registry) -> Result<SensitivityFile, ExperimentError> {
-        let text = read(file)?;
+        SensitivityFile::parse(file, &read(file)?, registry)
+    }
+
+    /// Checks the text of `file`: every field, the scenario it names, every parameter's
+    /// range and every output, all before anything runs.
+    pub fn parse(
+        file: &Path,
+        text: &str,
+        registry: &Registry,
+    ) -> Result<SensitivityFile, ExperimentError> {
         let name = file.display().to_string();
-        let at = Locator {
-            file: &name,
-            text: &text,
-        };
+        let at = Locator { file: &name, text };
         let raw: RawFile = at.parse()?;
         let common = raw.sensitivity;
+        let replicates = match &common.replicates {
+            Some(r) => {
+                require(
+                    &at,
+                    (1..=MAX_REPLICATES).contains(r.get_ref()),
+                    r.span().start,
+                    "sensitivity.replicates",
+                    format!("a whole number of replicates in [1, {MAX_REPLICATES}]"),
+                    r.get_ref(),
+                )?;
+                *r.get_ref()
+            }
+            None => 1,
+        };
+        distinct(
+            &at,
+            &common.parameters,
+            "sensitivity.parameters",
+            "parameter",
+        )?;
+        distinct(&at, &common.outputs, "sensitivity.outputs", "output id")?;
+        let morris = raw.morris.map(|m| m.check(&at)).transpose()?;
+        let sobol = raw.sobol.map(|s| s.check(&at)).transpose()?;
         let base = Base::load(
             file,
             &ScenarioSource::named(file, &common.scenario),
             registry,
         )?;
-        let ids: Vec<String> = common.outputs.iter().map(|o| o.get_ref().clone()).collect();
+        let outputs = common.outputs.get_ref();
+        let ids: Vec<String> = outputs.iter().map(|o| o.get_ref().clone()).collect();
         let outputs = Catalog::new(&base.scenario.params)
             .resolve(&ids)
             .map_err(|unknown| {
-                let item = &common.outputs[ids.iter().position(|i| *i == unknown.id).unwrap_or(0)];
+                let item = &outputs[ids.iter().position(|i| *i == unknown.id).unwrap_or(0)];
                 at.error(item.span().start, "sensitivity.outputs", unknown.into())
             })?;
-        if common.replicates == 0 || common.parameters.is_empty() {
-            return Err(
-                base.analysis_error("expected at least one parameter and at least one replicate")
-            );
-        }
-        let ranges = base.ranges(&at, &common.parameters, "sensitivity.parameters", false)?;
+        let ranges = base.ranges(
+            &at,
+            common.parameters.get_ref(),
+            "sensitivity.parameters",
+            false,
+        )?;
         Ok(SensitivityFile {
             base,
             ranges,
             outputs,
-            replicates: common.replicates,
+            replicates,
             seed: common.seed,
-            morris: raw.morris,
-            sobol: raw.sobol,
+            morris: morris.unwrap_or_default(),
+            sobol: sobol.unwrap_or_default(),
         })
     }
 
@@ -186,6 +299,15 @@ impl SensitivityFile {
                 .map(|d| d.points().to_vec()),
         };
         points.map_err(|e| self.base.analysis_error(e))
+    }
+
+    /// The work of every point of `method`'s design (threads and held results are the
+    /// caller's to set).
+    pub fn work(&self, method: Method, registry: &Registry) -> Result<Work, ExperimentError> {
+        let paths: Vec<String> = self.ranges.iter().map(|r| r.name.clone()).collect();
+        let points = self.base.points(&paths, &self.points(method)?, registry)?;
+        let points: Vec<&ModelParams> = points.iter().collect();
+        Ok(Work::of(&points, self.replicates, 0, 0))
     }
 
     /// Runs every design point (`on_done` after each replicate) and estimates each

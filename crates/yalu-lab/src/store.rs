@@ -137,6 +137,30 @@ pub enum StoreError {
         /// Replicate number.
         replicate: u32,
     },
+    /// Another process is running a sweep on this store.
+    #[error(
+        "{} is in use: a sweep is already running on it (pid {pid}); wait for it to \
+         finish, or use another out dir",
+        .path.display()
+    )]
+    Busy {
+        /// The store.
+        path: PathBuf,
+        /// The process holding it, as its lock file says.
+        pid: String,
+    },
+    /// SQLite's integrity check failed: the file is damaged.
+    #[error(
+        "{} is damaged (SQLite's integrity check: {report}); its results cannot be trusted: \
+         move it away and run the sweep again",
+        .path.display()
+    )]
+    Corrupt {
+        /// The store.
+        path: PathBuf,
+        /// The first problems the check reports.
+        report: String,
+    },
     /// SQLite failed.
     #[error("{}: {source}", .path.display())]
     Sqlite {
@@ -165,6 +189,8 @@ pub struct ResultRow {
 pub struct SweepStore {
     path: PathBuf,
     connection: Connection,
+    /// `sweep.sqlite.lock`, locked for as long as the store is open.
+    _lock: fs::File,
     /// The spec's canonical definition, to refuse running another spec into this store.
     definition: String,
 }
@@ -186,6 +212,7 @@ impl SweepStore {
             source,
         })?;
         let path = out_dir.join(STORE_FILE_NAME);
+        let lock = lock(&path)?;
         let definition = spec.definition_json();
         let digest = definition_digest(&definition, scenario_text);
         let exists = path.try_exists().map_err(|source| StoreError::Io {
@@ -212,6 +239,20 @@ impl SweepStore {
         )
         .map_err(sqlite)?;
         connection.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
+        let report: Vec<String> = connection
+            .prepare("PRAGMA integrity_check(5)")
+            .and_then(|mut check| {
+                check
+                    .query_map([], |row| row.get::<_, String>(0))?
+                    .collect()
+            })
+            .map_err(sqlite)?;
+        if report != ["ok"] {
+            return Err(StoreError::Corrupt {
+                path,
+                report: report.join("; "),
+            });
+        }
         // WAL: readers (a report, say) do not block the writer, and a commit is one append.
         connection
             .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
@@ -219,6 +260,7 @@ impl SweepStore {
         Ok(SweepStore {
             path,
             connection,
+            _lock: lock,
             definition,
         })
     }
@@ -481,6 +523,70 @@ fn checked_meta(path: &Path) -> Result<HashMap<String, String>, StoreError> {
     let digest = meta.get("definition_sha256").cloned().unwrap_or_default();
     check(path, &digest)?;
     Ok(meta)
+}
+
+/// Takes the advisory lock `STORE.lock` beside the store (released when the returned file
+/// is closed, even if the process is killed) and writes this process's id into it; if
+/// another process holds it, says which.
+fn lock(store: &Path) -> Result<fs::File, StoreError> {
+    use std::io::{Read, Write};
+    let path = store.with_file_name(format!("{STORE_FILE_NAME}.lock"));
+    let io_error = |source| StoreError::Io {
+        path: path.clone(),
+        source,
+    };
+    let mut file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(io_error)?;
+    if try_lock(&file).map_err(io_error)? {
+        file.set_len(0).map_err(io_error)?;
+        write!(file, "{}", std::process::id()).map_err(io_error)?;
+        Ok(file)
+    } else {
+        let mut pid = String::new();
+        let _ = file.read_to_string(&mut pid);
+        Err(StoreError::Busy {
+            path: store.to_owned(),
+            pid: pid.trim().to_owned(),
+        })
+    }
+}
+
+/// Takes a write lock on the whole of `file` if no other process holds one: a POSIX
+/// record lock, held by the process (so a store reopened in the same process, as a test
+/// that simulates a crash does, is not refused) and released by the system when the
+/// process ends, however it ends.
+#[cfg(unix)]
+fn try_lock(file: &fs::File) -> io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: `flock` is a plain C struct for which all zeroes is a valid value.
+    let mut lock: libc::flock = unsafe { std::mem::zeroed() };
+    lock.l_type = libc::F_WRLCK as _;
+    lock.l_whence = libc::SEEK_SET as _;
+    // l_start = 0 and l_len = 0: the whole file, however long.
+    // SAFETY: the descriptor is open for as long as `file` lives; `lock` outlives the call.
+    if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &lock) } == 0 {
+        return Ok(true);
+    }
+    let error = io::Error::last_os_error();
+    match error.raw_os_error() {
+        Some(libc::EACCES | libc::EAGAIN) => Ok(false),
+        _ => Err(error),
+    }
+}
+
+/// Elsewhere, the operating system's advisory file lock.
+#[cfg(not(unix))]
+fn try_lock(file: &fs::File) -> io::Result<bool> {
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(fs::TryLockError::WouldBlock) => Ok(false),
+        Err(fs::TryLockError::Error(error)) => Err(error),
+    }
 }
 
 /// Hex SHA-256 of the canonical definition and the scenario text.

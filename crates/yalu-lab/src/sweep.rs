@@ -157,6 +157,31 @@ pub enum Problem {
     /// Only assumptions with a recorded range are calibrated.
     #[error("`{0}` is not an assumption with a recorded range; only assumptions are calibrated")]
     NotAnAssumption(String),
+    /// A number outside what the field admits.
+    #[error("expected {expected}, found {found}")]
+    OutOfRange {
+        /// What the field admits.
+        expected: String,
+        /// The value given.
+        found: String,
+    },
+    /// A list naming the same thing twice.
+    #[error("`{0}` is listed more than once")]
+    Repeated(String),
+    /// A list that must name at least one thing.
+    #[error("expected at least one {0}, found none")]
+    NoneListed(&'static str),
+    /// A sweep name that cannot name a folder.
+    #[error(
+        "expected a name of letters, digits, - and _ (it names the output folder), found `{0}`"
+    )]
+    BadName(String),
+    /// A pattern that no replicate of the scenario can measure.
+    #[error(
+        "{0} is not covered by the scenario (it lacks the channel or period it measures); \
+         calibrate against what `yalu validate` reports as covered"
+    )]
+    UncoveredPattern(String),
     /// Only a calibrated pattern may be fitted: fitting an input is meaningless and fitting
     /// an emergent one would make it calibrated.
     #[error("{0} is {1}; calibrate against calibrated patterns (`yalu validate` lists them)")]
@@ -372,10 +397,7 @@ impl SweepFile {
     /// against its folder.
     pub fn load(path: &Path) -> Result<SweepFile, SpecError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| SpecError::Read {
-            file: file.clone(),
-            source,
-        })?;
+        let text = crate::experiment::read(path)?;
         Self::parse(&file, &text, path.parent().unwrap_or(Path::new("")))
     }
 
@@ -391,7 +413,21 @@ impl SweepFile {
             seed,
             metrics,
         } = raw.sweep;
+        let name_offset = name.span().start;
         let name = non_empty(&at, name, "sweep.name", "sweep name")?;
+        if !valid_name(&name) {
+            return Err(at.error(name_offset, "sweep.name", Problem::BadName(name)));
+        }
+        if *replicates.get_ref() > MAX_REPLICATES {
+            return Err(at.error(
+                replicates.span().start,
+                "sweep.replicates",
+                Problem::OutOfRange {
+                    expected: format!("at most {MAX_REPLICATES} replicates"),
+                    found: replicates.get_ref().to_string(),
+                },
+            ));
+        }
         let scenario = ScenarioSource::relative_to(
             base_dir,
             &non_empty(&at, scenario, "sweep.scenario", "scenario")?,
@@ -603,6 +639,64 @@ impl Locator<'_> {
 
 /// The dotted field at a byte offset, from the nearest table header above it and the key
 /// on its line: the TOML parser locates schema errors only by span.
+/// The most replicates per point an experiment file may ask for.
+pub const MAX_REPLICATES: u32 = 1_000_000;
+
+/// Whether `name` can name a file or folder: letters, digits, `-` and `_` only (no
+/// separators, no `..`), as scenario names.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+}
+
+/// A located error if `ok` is false: `field` must be `expected`, and is `found`.
+pub(crate) fn require(
+    at: &Locator,
+    ok: bool,
+    offset: usize,
+    field: &str,
+    expected: impl Into<String>,
+    found: impl std::fmt::Display,
+) -> Result<(), SpecError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(at.error(
+            offset,
+            field,
+            Problem::OutOfRange {
+                expected: expected.into(),
+                found: found.to_string(),
+            },
+        ))
+    }
+}
+
+/// A located error for an empty list or a repeated item.
+pub(crate) fn distinct(
+    at: &Locator,
+    list: &Spanned<Vec<Spanned<String>>>,
+    field: &str,
+    what: &'static str,
+) -> Result<(), SpecError> {
+    let items = list.get_ref();
+    if items.is_empty() {
+        return Err(at.error(list.span().start, field, Problem::NoneListed(what)));
+    }
+    for (i, item) in items.iter().enumerate() {
+        if items[..i].iter().any(|e| e.get_ref() == item.get_ref()) {
+            return Err(at.error(
+                item.span().start,
+                field,
+                Problem::Repeated(item.get_ref().clone()),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn field_at(text: &str, offset: usize) -> String {
     let before = text.get(..offset).unwrap_or(text);
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);

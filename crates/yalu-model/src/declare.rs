@@ -117,27 +117,41 @@ impl Bounds {
     pub const fn new(min: f64, max: f64) -> Bounds {
         Bounds { min, max }
     }
-    /// 0 or more.
-    pub const NON_NEGATIVE: Bounds = Bounds::new(0.0, f64::INFINITY);
-    /// Greater than 0.
-    pub const POSITIVE: Bounds = Bounds::new(f64::MIN_POSITIVE, f64::INFINITY);
+    /// The largest magnitude any uncounted quantity may take: far above any real figure
+    /// (a trillion yuan), far below where sums over agents and days overflow to infinity.
+    pub const LARGEST: f64 = 1e12;
+    /// 0 or more (up to [`Bounds::LARGEST`]).
+    pub const NON_NEGATIVE: Bounds = Bounds::new(0.0, Bounds::LARGEST);
+    /// Greater than 0 (up to [`Bounds::LARGEST`]).
+    pub const POSITIVE: Bounds = Bounds::new(f64::MIN_POSITIVE, Bounds::LARGEST);
     /// A share or a probability.
     pub const UNIT_INTERVAL: Bounds = Bounds::new(0.0, 1.0);
     /// An event rate per month (at most daily).
     pub const PER_MONTH: Bounds = Bounds::new(0.0, 28.0);
-    /// A count, 0 or more.
-    pub const COUNT: Bounds = Bounds::new(0.0, u32::MAX as f64);
-    /// A count, 1 or more.
-    pub const POSITIVE_COUNT: Bounds = Bounds::new(1.0, u32::MAX as f64);
+
+    /// A count from 0 to its declared maximum `max`: every count has one, so the work
+    /// and memory a scenario asks for are bounded before anything is allocated.
+    pub const fn count(max: u32) -> Bounds {
+        Bounds::new(0.0, max as f64)
+    }
+
+    /// A count from 1 to its declared maximum `max`.
+    pub const fn positive_count(max: u32) -> Bounds {
+        Bounds::new(1.0, max as f64)
+    }
 
     /// A description for error messages, e.g. `a whole number in [1, 500]`.
     pub fn describe(self, whole: bool) -> String {
         let kind = if whole { "a whole number" } else { "a number" };
-        match (self.min, self.max) {
-            (min, max) if max.is_infinite() && min == f64::MIN_POSITIVE => format!("{kind} > 0"),
-            (min, max) if max.is_infinite() || max == u32::MAX as f64 => format!("{kind} >= {min}"),
-            (min, max) if min == f64::MIN_POSITIVE => format!("{kind} in (0, {max}]"),
-            (min, max) => format!("{kind} in [{min}, {max}]"),
+        let max = if self.max >= 1e9 {
+            format!("{:e}", self.max)
+        } else {
+            self.max.to_string()
+        };
+        if self.min == f64::MIN_POSITIVE {
+            format!("{kind} in (0, {max}]")
+        } else {
+            format!("{kind} in [{}, {max}]", self.min)
         }
     }
 
@@ -280,7 +294,11 @@ mod tests {
 
     #[test]
     fn bounds_describe_what_they_admit() {
-        assert_eq!(Bounds::POSITIVE.describe(false), "a number > 0");
+        assert_eq!(Bounds::POSITIVE.describe(false), "a number in (0, 1e12]");
+        assert_eq!(
+            Bounds::count(200).describe(true),
+            "a whole number in [0, 200]"
+        );
         assert_eq!(
             Bounds::new(1.0, 500.0).describe(true),
             "a whole number in [1, 500]"

@@ -74,7 +74,7 @@ param_set! {
     pub struct Couriers {
         params:
         /// Officials sending cash this way.
-        officials: u32 [People, Bounds::COUNT],
+        officials: u32 [People, Bounds::count(100_000)],
         /// Bags each official sends in a month.
         trips_per_month: f64 [TripsPerMonth, Bounds::PER_MONTH],
         /// Mean cash in one bag.
@@ -96,7 +96,7 @@ param_set! {
         pub expulsions: Vec<(Date, u32)>,
         params:
         /// Embassies at the start.
-        embassies: u32 [Embassies, Bounds::COUNT],
+        embassies: u32 [Embassies, Bounds::count(200)],
         /// What each embassy must hand Room 39 each month.
         quota_usd_per_month: f64 [UsdPerMonth, Bounds::NON_NEGATIVE],
         /// Mean of what an embassy earns from contraband in a month.
@@ -188,6 +188,51 @@ impl ExchangeSchedule {
 pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
 
 impl ModelParams {
+    /// Days simulated, first and last included (0 if the dates are inverted, which a
+    /// validated scenario never has).
+    pub fn days(&self) -> u64 {
+        u64::try_from((self.last_day - self.first_day).get_days() + 1).unwrap_or(0)
+    }
+
+    /// Agents the engine steps every day: porters (applicants and crews), households,
+    /// courier officials, embassies, workers abroad at the peak, trading companies and
+    /// ships; at least 1 (the markets). This is the size the work and memory estimates of
+    /// an experiment rest on; every term is bounded by its count's declared maximum.
+    pub fn agents(&self) -> u64 {
+        let porters = self.porter.as_ref().map_or(0, |p| {
+            p.sites
+                .iter()
+                .map(|s| u64::from(s.applicants) + u64::from(s.crews))
+                .sum()
+        });
+        let households = self.households.as_ref().map_or(0, |h| {
+            h.households_at_site.iter().copied().map(u64::from).sum()
+        });
+        let couriers = self.couriers.map_or(0, |c| u64::from(c.officials));
+        let embassies = self
+            .diplomats
+            .as_ref()
+            .map_or(0, |d| u64::from(d.embassies));
+        let workers = self.labour.as_ref().map_or(0, |l| {
+            l.workers
+                .iter()
+                .map(|&(_, w)| u64::from(w))
+                .max()
+                .unwrap_or(0)
+        });
+        let companies = self.state_trade.as_ref().map_or(0, |t| {
+            t.bureaus.iter().map(|b| u64::from(b.companies)).sum()
+        });
+        let ships = self.maritime.as_ref().map_or(0, |m| {
+            m.fleets.iter().map(|f| u64::from(f.ships)).sum::<u64>()
+                + m.counterparts
+                    .iter()
+                    .map(|c| u64::from(c.ships))
+                    .sum::<u64>()
+        });
+        1 + porters + households + couriers + embassies + workers + companies + ships
+    }
+
     /// Essentials reaching each site's market per day in normal times (no crackdown, no
     /// enforcement), against which the market measures shortfalls.
     pub fn essentials_normal_supply_kg_per_day(&self) -> Vec<f64> {
@@ -394,7 +439,7 @@ param_set! {
         pub mode: Mode,
         params:
         /// Loads that can cross in one night with no Chinese enforcement.
-        loads_per_night: u32 [LoadsPerNight, Bounds::COUNT],
+        loads_per_night: u32 [LoadsPerNight, Bounds::count(100_000)],
     }
 }
 
@@ -440,7 +485,7 @@ param_set! {
         pub customs_site: SiteId,
         params:
         /// Trading companies under it.
-        companies: u32 [Companies, Bounds::COUNT],
+        companies: u32 [Companies, Bounds::count(10_000)],
         /// Its share of Room 39's targets.
         share_of_targets: f64 [Share, Bounds::UNIT_INTERVAL],
     }
@@ -458,9 +503,9 @@ param_set! {
         /// Units a month Room 39 wants moved, before the takeover multiplier.
         monthly_target_units: f64 [UnitsPerMonth, Bounds::NON_NEGATIVE],
         /// Smallest consignment.
-        consignment_units_min: u32 [Units, Bounds::POSITIVE_COUNT],
+        consignment_units_min: u32 [Units, Bounds::positive_count(10_000_000)],
         /// Largest consignment.
-        consignment_units_max: u32 [Units, Bounds::POSITIVE_COUNT],
+        consignment_units_max: u32 [Units, Bounds::positive_count(10_000_000)],
         /// Trade licence (waku) per unit, paid on either route: to the centre through customs, as bribes when smuggled.
         licence_cny_per_unit: f64 [CnyEach, Bounds::NON_NEGATIVE],
     }
@@ -595,7 +640,7 @@ param_set! {
     pub struct HouseholdSite {
         params:
         /// Border households living on small-scale smuggling there.
-        households: u32 [Households, Bounds::COUNT],
+        households: u32 [Households, Bounds::count(1_000_000)],
     }
 }
 
@@ -611,17 +656,17 @@ param_set! {
         pub profit_split: ProfitSplit,
         params:
         /// Smallest crew a donju sends.
-        crew_size_min: u32 [Porters, Bounds::POSITIVE_COUNT],
+        crew_size_min: u32 [Porters, Bounds::positive_count(1_000)],
         /// Largest crew of the usual kind.
-        crew_size_typical_max: u32 [Porters, Bounds::POSITIVE_COUNT],
+        crew_size_typical_max: u32 [Porters, Bounds::positive_count(1_000)],
         /// Largest crew ever seen.
-        crew_size_max: u32 [Porters, Bounds::POSITIVE_COUNT],
+        crew_size_max: u32 [Porters, Bounds::positive_count(1_000)],
         /// Share of crews larger than the usual kind.
         large_crew_share: f64 [Share, Bounds::UNIT_INTERVAL],
         /// Donju do not hire anyone who cannot carry this much.
-        min_load_kg: u32 [Kg, Bounds::COUNT],
+        min_load_kg: u32 [Kg, Bounds::count(1_000)],
         /// The most one porter's bags hold.
-        max_load_kg: u32 [Kg, Bounds::POSITIVE_COUNT],
+        max_load_kg: u32 [Kg, Bounds::positive_count(1_000)],
         /// Mean of what applicants can carry.
         strength_mean_kg: f64 [Kg, Bounds::POSITIVE],
         /// Spread of what applicants can carry.
@@ -643,9 +688,9 @@ param_set! {
         pub site: SiteId,
         params:
         /// Donju operations, each with one crew.
-        crews: u32 [Crews, Bounds::COUNT],
+        crews: u32 [Crews, Bounds::count(100_000)],
         /// People looking for porter work there.
-        applicants: u32 [People, Bounds::COUNT],
+        applicants: u32 [People, Bounds::count(1_000_000)],
     }
 }
 
@@ -758,7 +803,7 @@ param_set! {
         /// Share of ship-to-ship transfers made at night.
         night_share: f64 [Share, Bounds::UNIT_INTERVAL],
         /// Days before an interdicted ship is replaced by another.
-        ship_replacement_days: u32 [Days, Bounds::COUNT],
+        ship_replacement_days: u32 [Days, Bounds::count(3_650)],
     }
 }
 
@@ -853,7 +898,7 @@ param_set! {
         pub home_port: SiteId,
         params:
         /// Ships at the start.
-        ships: u32 [Ships, Bounds::COUNT],
+        ships: u32 [Ships, Bounds::count(10_000)],
         /// Cargo one ship carries.
         capacity_t: f64 [Tonnes, Bounds::POSITIVE],
         /// Round trip from the home port to the transfer zone and back, with the transfer.
@@ -904,7 +949,7 @@ param_set! {
         pub goods: Vec<GoodId>,
         params:
         /// Ships.
-        ships: u32 [Ships, Bounds::COUNT],
+        ships: u32 [Ships, Bounds::count(10_000)],
         /// Cargo one ship holds.
         capacity_t: f64 [Tonnes, Bounds::POSITIVE],
         /// Round trip from the zone to a Chinese port and back, to unload or reload.
@@ -976,7 +1021,7 @@ pub const CNY_PER_USD: ParamSpec = ParamSpec {
 pub const EMBASSIES_CLOSED: ParamSpec = ParamSpec {
     key: "embassies",
     unit: Unit::Embassies,
-    bounds: Bounds::COUNT,
+    bounds: Bounds::count(200),
     whole: true,
     doc: "Embassies that close on this date.",
 };
@@ -985,7 +1030,7 @@ pub const EMBASSIES_CLOSED: ParamSpec = ParamSpec {
 pub const WORKERS_ABROAD: ParamSpec = ParamSpec {
     key: "workers",
     unit: Unit::People,
-    bounds: Bounds::COUNT,
+    bounds: Bounds::count(1_000_000),
     whole: true,
     doc: "Workers abroad from this step's date.",
 };

@@ -78,8 +78,8 @@ fn scenario_error(py: Python<'_>, errors: &ScenarioErrors, message: String) -> P
 pub fn load_error(py: Python<'_>, error: LoadError) -> PyErr {
     match error {
         LoadError::Invalid(errors) => scenario_error(py, &errors, errors.describe()),
-        LoadError::Read { path, source } => pyo3::exceptions::PyOSError::new_err(format!(
-            "cannot read scenario file {path}: {source}"
+        LoadError::Read { path, error } => pyo3::exceptions::PyOSError::new_err(format!(
+            "cannot read scenario file {path}: {error}"
         )),
         other => YaluError::new_err(other.to_string()),
     }

@@ -37,11 +37,33 @@ pub enum ReportError {
     },
     /// The output folder exists and was not written by Yalu, so it is not replaced.
     #[error(
-        "output folder {path} exists and has no manifest.json, so it is not a Yalu output; choose another --out or remove it"
+        "output folder {path} exists and {reason}, so it is not a Yalu output and is left as it is; choose another --out"
     )]
     NotAYaluFolder {
         /// The folder.
         path: String,
+        /// What gave it away.
+        reason: String,
+    },
+    /// The output location cannot be used (the user's `--out`): a file where a folder
+    /// should be, or a folder that cannot be created or written.
+    #[error("cannot use {path} as the output folder: {reason}; choose another --out")]
+    BadOutDir {
+        /// The folder asked for.
+        path: String,
+        /// Why not.
+        reason: String,
+    },
+    /// The output folder holds an entry Yalu did not write under a name this run writes.
+    #[error(
+        "output folder {path} holds {name}, which Yalu did not write and this run would \
+         overwrite; move it away or choose another --out"
+    )]
+    ForeignEntry {
+        /// The folder.
+        path: String,
+        /// The entry.
+        name: String,
     },
     /// A run's folder lacks files the report needs (all of them when the folder is absent).
     #[error(
@@ -72,4 +94,18 @@ pub enum ReportError {
         /// What is wrong.
         message: String,
     },
+}
+
+impl ReportError {
+    /// Whether the user's input is at fault (an unusable `--out`, a folder that is not a
+    /// Yalu output): exit code 2 rather than 1.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            ReportError::BadOutDir { .. }
+                | ReportError::ForeignEntry { .. }
+                | ReportError::NotAYaluFolder { .. }
+                | ReportError::MissingOutputs { .. }
+        )
+    }
 }

@@ -9,7 +9,7 @@ use yalu_model::ReplicateResult;
 use yalu_model::params::ModelParams;
 
 use crate::ReportError;
-use crate::atomic::{StagedDir, io};
+use crate::atomic::{StagedDir, io, remove_stale};
 use crate::outputs;
 use crate::series::SeriesSummary;
 use crate::summary::{Summary, SummaryBuilder};
@@ -90,6 +90,7 @@ impl Gathered {
 /// A run's output folder being written.
 pub struct RunWriter {
     folder: StagedDir,
+    keep: Vec<String>,
     replicate_files: Option<Vec<TableFiles>>,
     gathered: Gathered,
 }
@@ -97,15 +98,16 @@ pub struct RunWriter {
 impl RunWriter {
     /// Starts a run's folder. With `keep_replicate_files` false only the summaries are
     /// written (for runs of many replicates). An existing folder is replaced at the end
-    /// only if it is a Yalu output (it has a manifest.json).
+    /// only if it is empty or a Yalu output (its manifest.json lists the files Yalu wrote);
+    /// entries Yalu did not write are kept, moved into the new folder, and a run that
+    /// would overwrite one is refused.
     pub fn create(out_dir: &Path, keep_replicate_files: bool) -> Result<RunWriter, ReportError> {
-        if out_dir.exists() && !out_dir.join("manifest.json").is_file() {
-            return Err(ReportError::NotAYaluFolder {
-                path: out_dir.display().to_string(),
-            });
-        }
+        // An earlier output that a killed run had set aside is put back first.
+        remove_stale(out_dir);
+        let keep = foreign_entries(out_dir)?;
         let mut writer = RunWriter {
             folder: StagedDir::create(out_dir)?,
+            keep,
             replicate_files: None,
             gathered: Gathered::default(),
         };
@@ -118,6 +120,11 @@ impl RunWriter {
             );
         }
         Ok(writer)
+    }
+
+    /// Entries of the existing folder that Yalu did not write; they are kept.
+    pub fn kept(&self) -> &[String] {
+        &self.keep
     }
 
     /// Adds the next replicate (replicates must come in replicate order).
@@ -144,6 +151,7 @@ impl RunWriter {
         let mut files = Vec::new();
         let RunWriter {
             folder,
+            keep,
             replicate_files,
             gathered: Gathered { series, summary },
         } = self;
@@ -172,7 +180,7 @@ impl RunWriter {
             let path = folder.path().join(name);
             std::fs::write(&path, format!("{contents}\n")).map_err(io(&path))?;
         }
-        folder.commit()?;
+        folder.commit_keeping(&keep)?;
         Ok(summary)
     }
 }
@@ -234,6 +242,79 @@ impl RunTables {
             summary: self.gathered.summary.finish(),
         }
     }
+}
+
+/// The entries of `out_dir` that a run may keep: none for an absent or empty folder, those
+/// its Yalu manifest does not list for an earlier output; an error for anything else.
+fn foreign_entries(out_dir: &Path) -> Result<Vec<String>, ReportError> {
+    let path = out_dir.display().to_string();
+    let not_yalu = |reason: &str| ReportError::NotAYaluFolder {
+        path: path.clone(),
+        reason: reason.to_owned(),
+    };
+    if !out_dir.is_dir() {
+        // Absent, or a file: StagedDir::create says which problem it is.
+        return Ok(Vec::new());
+    }
+    let mut entries: Vec<String> = std::fs::read_dir(out_dir)
+        .and_then(|dir| {
+            dir.map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+                .collect()
+        })
+        .map_err(io(out_dir))?;
+    entries.sort();
+    if entries.is_empty() {
+        return Ok(entries);
+    }
+    let manifest = out_dir.join("manifest.json");
+    let text = match std::fs::read_to_string(&manifest) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(not_yalu("has no manifest.json"));
+        }
+        Err(_) => return Err(not_yalu("its manifest.json cannot be read as text")),
+    };
+    let written = serde_json::from_str::<WrittenBy>(&text)
+        .ok()
+        .filter(|m| !m.yalu_version.is_empty())
+        .ok_or_else(|| not_yalu("its manifest.json was not written by Yalu"))?
+        .files;
+    let writes: Vec<String> = TABLES
+        .iter()
+        .flat_map(|(schema, _, _)| {
+            [
+                format!("{}.csv", schema.name),
+                format!("{}.parquet", schema.name),
+            ]
+        })
+        .chain(RUN_FILES.iter().map(|name| (*name).to_owned()))
+        .collect();
+    let foreign: Vec<String> = entries
+        .into_iter()
+        .filter(|e| !written.contains(e))
+        .collect();
+    if let Some(name) = foreign.iter().find(|e| writes.contains(e)) {
+        return Err(ReportError::ForeignEntry {
+            path,
+            name: name.clone(),
+        });
+    }
+    Ok(foreign)
+}
+
+/// Files a run writes besides the per-replicate tables.
+const RUN_FILES: [&str; 4] = [
+    "summary.csv",
+    "summary.parquet",
+    "scenario.json",
+    "manifest.json",
+];
+
+/// What marks a manifest as Yalu's: its version and the files it wrote.
+#[derive(serde::Deserialize)]
+struct WrittenBy {
+    yalu_version: String,
+    files: Vec<String>,
 }
 
 /// Writes every output of replicates already in memory (tests, small runs).

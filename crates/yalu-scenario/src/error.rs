@@ -23,7 +23,7 @@ pub enum ErrorKind {
         nearest: String,
     },
     /// A sourced value outside the bound its claim states.
-    #[error("value {value} lies outside what claim `{claim}` states ({figure})")]
+    #[error("value {} lies outside what claim `{claim}` states ({figure})", number(*.value))]
     OutsideClaim {
         /// The value.
         value: f64,
@@ -71,7 +71,7 @@ pub enum ErrorKind {
     #[error("an assumption needs a plausible `range = [low, high]`")]
     AssumptionWithoutRange,
     /// A range whose low end exceeds its high end.
-    #[error("expected range [low, high] with low <= high, found [{low}, {high}]")]
+    #[error("expected range [low, high] with low <= high, found [{}, {}]", number(*.low), number(*.high))]
     InvertedRange {
         /// Low end.
         low: f64,
@@ -79,7 +79,7 @@ pub enum ErrorKind {
         high: f64,
     },
     /// A value outside the range its own evidence gives.
-    #[error("value {value} lies outside its stated range [{low}, {high}]")]
+    #[error("value {} lies outside its stated range [{}, {}]", number(*.value), number(*.low), number(*.high))]
     OutsideStatedRange {
         /// The value.
         value: f64,
@@ -137,6 +137,22 @@ pub enum ErrorKind {
     /// An id defined twice.
     #[error("`{0}` is defined more than once")]
     Duplicate(String),
+    /// A list naming the same thing twice.
+    #[error("`{0}` is listed more than once")]
+    Repeated(String),
+    /// A stated range with an end that is not a finite number (or is beyond any real
+    /// figure, [`yalu_model::declare::Bounds::LARGEST`]).
+    #[error(
+        "expected a range [low, high] of finite numbers, each within ±1e12, found [{}, {}]",
+        number(*.low),
+        number(*.high)
+    )]
+    BadRange {
+        /// Low end.
+        low: f64,
+        /// High end.
+        high: f64,
+    },
 }
 
 /// One problem in a scenario file, located precisely.
@@ -191,6 +207,16 @@ impl ScenarioError {
             source_code: NamedSource::new(source.name.clone(), source.text.clone()),
             span: span.into(),
         }
+    }
+}
+
+/// A number as an error message shows it: in full up to 15 digits, in exponent form
+/// beyond (1e308, not 309 digits).
+pub fn number(value: f64) -> String {
+    if value.is_finite() && value != 0.0 && !(1e-6..1e15).contains(&value.abs()) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
     }
 }
 

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use yalu_model::calendar::MonthDay;
-use yalu_model::declare::{ParamSet, ParamSpec};
+use yalu_model::declare::{Bounds, ParamSet, ParamSpec};
 
 use crate::error::{ErrorKind, ScenarioError, SourceText};
 use crate::evidence::Registry;
@@ -140,6 +140,13 @@ impl<'a> Checker<'a> {
     }
 
     fn wrong_type(&mut self, item: &Item, field: String, expected: &str) {
+        if matches!(item.get_ref(), DeValue::Datetime(_)) {
+            let message = format!(
+                "expected {expected}, found an unquoted TOML date: write dates in quotes, \
+                 like \"2019-01-01\""
+            );
+            return self.schema(item.span(), field, message);
+        }
         let found = item.get_ref().type_str();
         self.schema(
             item.span(),
@@ -210,10 +217,23 @@ impl<'a> Checker<'a> {
     pub fn strings<'t>(&mut self, t: &mut Table<'t, '_>, key: &'t str) -> Vec<Str<'t>> {
         let field = t.field(key);
         match self.required(t, key).map(|i| (i, i.get_ref())) {
-            Some((_, DeValue::Array(items))) => items
-                .iter()
-                .filter_map(|i| self.as_str(i, field.clone()))
-                .collect(),
+            Some((_, DeValue::Array(items))) => {
+                let strings: Vec<Str<'t>> = items
+                    .iter()
+                    .filter_map(|i| self.as_str(i, field.clone()))
+                    .collect();
+                // A list names each thing once: a repeat is a slip, never a weight.
+                for (i, s) in strings.iter().enumerate() {
+                    if strings[..i].iter().any(|earlier| earlier.text == s.text) {
+                        self.error(
+                            s.span.clone(),
+                            field.clone(),
+                            ErrorKind::Repeated(s.text.to_owned()),
+                        );
+                    }
+                }
+                strings
+            }
             Some((item, _)) => {
                 self.wrong_type(item, field, "an array of strings");
                 Vec::new()
@@ -393,7 +413,14 @@ impl<'a> Checker<'a> {
         }
         let range = raw.range.as_ref().map(|r| *r.get_ref());
         if let (Some(spanned), Some([low, high])) = (&raw.range, range) {
-            if low.is_nan() || high.is_nan() || low > high {
+            let admits = |end: f64| end.is_finite() && end.abs() <= Bounds::LARGEST;
+            if !admits(low) || !admits(high) {
+                self.error(
+                    spanned.span(),
+                    format!("{field}.range"),
+                    ErrorKind::BadRange { low, high },
+                );
+            } else if low > high {
                 self.error(
                     spanned.span(),
                     format!("{field}.range"),
@@ -417,7 +444,7 @@ impl<'a> Checker<'a> {
                 format!("{field}.value"),
                 ErrorKind::Invalid {
                     expected: format!("{} ({unit})", spec.bounds.describe(spec.whole)),
-                    found: value.to_string(),
+                    found: crate::error::number(value),
                 },
             );
         }

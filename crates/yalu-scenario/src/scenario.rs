@@ -98,20 +98,28 @@ impl Scenario {
         let mut root = Table::new("", &document);
         let scenario = validate(&mut root, &mut c);
         c.finish(root);
-        if c.errors.is_empty() {
-            let errors_free = scenario.expect("no errors means every part converted");
-            let parameters = c.into_records();
-            Ok(Scenario {
-                parameters,
-                ..errors_free
-            })
-        } else {
-            let mut errors = c.errors;
-            errors.sort_by_key(|e| (e.line, e.column));
-            Err(ScenarioErrors {
-                file: text.name.clone(),
-                errors,
-            })
+        match scenario {
+            Some(scenario) if c.errors.is_empty() => Ok(Scenario {
+                parameters: c.into_records(),
+                ..scenario
+            }),
+            _ => {
+                let mut errors = c.errors;
+                if errors.is_empty() {
+                    // Every part that failed to convert reports why; this is a safety net.
+                    errors.push(ScenarioError::at(
+                        text,
+                        0..0,
+                        "scenario",
+                        ErrorKind::Schema("the scenario is incomplete".into()),
+                    ));
+                }
+                errors.sort_by_key(|e| (e.line, e.column));
+                Err(ScenarioErrors {
+                    file: text.name.clone(),
+                    errors,
+                })
+            }
         }
     }
 }
@@ -310,7 +318,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
             ice_season: ice_season?,
             phases,
             sanctions,
-            goods,
+            goods: goods.into_iter().collect::<Option<_>>()?,
             sites,
             market: market?,
             exchange: exchange?,
@@ -445,6 +453,26 @@ fn identify<'t>(
     key: &'static str,
 ) -> Vec<Option<Str<'t>>> {
     let ids: Vec<Option<Str<'t>>> = tables.iter_mut().map(|t| c.string(t, key)).collect();
+    for id in ids.iter().flatten() {
+        let text = id.text;
+        if text.trim().is_empty()
+            || text.trim() != text
+            || text
+                .chars()
+                .any(|ch| ch.is_control() || "/[]\"".contains(ch))
+        {
+            c.error(
+                id.span.clone(),
+                format!("{section}.{key}"),
+                ErrorKind::Invalid {
+                    expected: "a non-empty id without surrounding spaces, `/`, `[`, `]` or \
+                               `\"` (ids key paths and summary rows)"
+                        .into(),
+                    found: format!("`{text}`"),
+                },
+            );
+        }
+    }
     for (t, id) in tables.iter_mut().zip(&ids) {
         if let Some(id) = id {
             t.path = format!("{section}[{}]", id.text);
@@ -503,16 +531,21 @@ fn choice<T: Copy>(
     one_of(c, &text, &field, choices)
 }
 
+/// The good `id` names, if its table was valid.
+fn spec_of(goods: &[Option<Good>], id: GoodId) -> Option<&Good> {
+    goods.get(usize::from(id.0)).and_then(Option::as_ref)
+}
+
 /// A good counted in `unit`, or an error saying so.
 fn good_in_unit(
     c: &mut Checker,
     id: &Str,
     good: GoodId,
-    goods: &[Good],
+    goods: &[Option<Good>],
     unit: QuantityUnit,
     field: &str,
 ) {
-    if goods.get(good.0 as usize).is_some_and(|g| g.unit != unit) {
+    if spec_of(goods, good).is_some_and(|g| g.unit != unit) {
         c.error(
             id.span.clone(),
             field,
@@ -577,6 +610,24 @@ fn schedule(
         dates.push(date);
     }
     let horizon = c.window;
+    // The first step stands from the horizon's first day: a schedule that starts later
+    // would leave the first days without a value.
+    if let (Some(Some(first_step)), Some((first, _))) = (dates.first(), horizon)
+        && *first_step > first
+    {
+        let from = steps.first().map_or(t.span.clone(), |s| s.span_of("from"));
+        c.error(
+            from,
+            format!("{field}[0].from"),
+            ErrorKind::Invalid {
+                expected: format!(
+                    "a first step from on or before the scenario's first day ({first}), so \
+                     the schedule covers the whole horizon"
+                ),
+                found: first_step.to_string(),
+            },
+        );
+    }
     let mut schedule = Vec::new();
     for (i, mut step) in steps.into_iter().enumerate() {
         let next = dates[i + 1..].iter().flatten().next();
@@ -667,7 +718,9 @@ fn phases(root: &mut Table, c: &mut Checker) -> Vec<Phase> {
     phases
 }
 
-fn goods(root: &mut Table, c: &mut Checker) -> (Vec<Good>, Vec<String>) {
+/// The goods, one entry per `[[goods]]` table in file order (`None` where the table has
+/// errors, already reported), so a [`GoodId`] always indexes the good its id names.
+fn goods(root: &mut Table, c: &mut Checker) -> (Vec<Option<Good>>, Vec<String>) {
     let mut tables = c.tables(root, "goods");
     let ids = identify(c, &mut tables, "goods", "id");
     let good_ids = ids
@@ -723,15 +776,16 @@ fn goods(root: &mut Table, c: &mut Checker) -> (Vec<Good>, Vec<String>) {
             }
         };
         let values = c.params::<Good>(&mut t);
-        if let (Some(id), Some(unit), Some(direction)) = (id, unit, direction) {
-            goods.push(Good::from_values(
+        goods.push(match (id, unit, direction) {
+            (Some(id), Some(unit), Some(direction)) => Some(Good::from_values(
                 id.text.to_owned(),
                 unit,
                 direction,
                 mass_kg_per_unit,
                 &values,
-            ));
-        }
+            )),
+            _ => None,
+        });
         c.finish(t);
     }
     (goods, good_ids)
@@ -973,7 +1027,7 @@ fn state_trade<'t>(
     bureau_ids: &[Option<Str<'t>>],
     c: &mut Checker,
     ids: &Ids,
-    goods: &[Good],
+    goods: &[Option<Good>],
 ) -> Option<StateTrade> {
     let values = c.params::<StateTrade>(t);
     let levels = StateTrade::SPECS.iter().map(|s| s.key);
@@ -1049,9 +1103,7 @@ fn state_trade<'t>(
         );
         if let (Some(good), Some(name)) = (good, &name) {
             if state_good.driven_across
-                && goods
-                    .get(good.0 as usize)
-                    .is_some_and(|x| x.unit != QuantityUnit::Units)
+                && spec_of(goods, good).is_some_and(|x| x.unit != QuantityUnit::Units)
             {
                 c.error(
                     name.span.clone(),
@@ -1099,7 +1151,7 @@ fn households(
     h: &mut Table,
     c: &mut Checker,
     ids: &Ids,
-    goods: &[Good],
+    goods: &[Option<Good>],
 ) -> Option<HouseholdParams> {
     let good_text = c.string(h, "good");
     let good = good_text.as_ref().and_then(|g| {
@@ -1251,7 +1303,7 @@ fn labour(x: &mut Table, c: &mut Checker) -> Labour {
     )
 }
 
-fn drugs(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Good]) -> Option<Drugs> {
+fn drugs(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -> Option<Drugs> {
     let mut drug_good = |c: &mut Checker, key: &'static str| {
         let text = c.string(x, key)?;
         let field = format!("drugs.{key}");
@@ -1273,7 +1325,7 @@ fn drugs(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Good]) -> Option<Dr
     ))
 }
 
-fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Good]) -> Option<Maritime> {
+fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -> Option<Maritime> {
     let sts_zone = site_at(c, x, "sts_zone", ids);
     let values = c.params::<Maritime>(x);
     let bribes = c.required_table(x, "bribe_cny_per_t").map(|mut b| {
@@ -1289,16 +1341,17 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Good]) -> Option
     let cap = c.table(x, "cap").and_then(|mut cap| {
         let good = good_at(c, &mut cap, "good", ids);
         if let Some(g) = good
-            && goods
-                .get(g.0 as usize)
-                .is_some_and(|x| x.unit != QuantityUnit::Barrels)
+            && spec_of(goods, g).is_some_and(|x| x.unit != QuantityUnit::Barrels)
         {
             c.error(
                 cap.span_of("good"),
                 "maritime.cap.good",
                 ErrorKind::Invalid {
                     expected: "a good counted in barrels".into(),
-                    found: format!("`{}`", ids.goods[g.0 as usize]),
+                    found: format!(
+                        "`{}`",
+                        ids.goods.get(g.0 as usize).map_or("", String::as_str)
+                    ),
                 },
             );
         }
@@ -1352,7 +1405,7 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Good]) -> Option
             .as_ref()
             .and_then(|g| good(c, g, ids, &format!("{field}.good")));
         if let (Some(kind), Some(g), Some(text)) = (kind, good, &good_text)
-            && let Some(spec) = goods.get(g.0 as usize)
+            && let Some(spec) = spec_of(goods, g)
         {
             let (unit, direction, what) = match kind {
                 FleetKind::Tanker => (
@@ -1413,8 +1466,13 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Good]) -> Option
             let Some(g) = good(c, name, ids, &field) else {
                 continue;
             };
-            let spec = &goods[g.0 as usize];
-            let first_unit = traded.first().map(|first| goods[first.0 as usize].unit);
+            let Some(spec) = spec_of(goods, g) else {
+                continue;
+            };
+            let first_unit = traded
+                .first()
+                .and_then(|&first| spec_of(goods, first))
+                .map(|first| first.unit);
             let expected = match kind {
                 Some(CounterpartKind::SupplyTanker) if spec.direction != Direction::Import => {
                     Some("an import (supply tankers sell to North Korean ships)")

@@ -76,7 +76,7 @@ fn negative_load() {
     assert_eq!(e.line, line_of("min_load_kg"));
     assert_eq!(e.column, 25);
     assert!(
-        matches!(&e.kind, ErrorKind::Invalid { expected, found } if expected.contains(">= 0") && found == "-30")
+        matches!(&e.kind, ErrorKind::Invalid { expected, found } if expected == "a whole number in [0, 1000] (kg)" && found == "-30")
     );
 }
 
@@ -173,6 +173,16 @@ fn probability_outside_zero_one() {
     assert!(
         matches!(&e.kind, ErrorKind::Invalid { expected, .. } if expected.contains("in [0, 1]"))
     );
+}
+
+#[test]
+fn a_range_must_be_finite() {
+    let e = only_error(
+        "seizure_probability_per_run = { value = 0.02, unit = \"probability\", assumption = \"Seizures are rare: the testimony says bribes are paid on both sides and patrols stay off the roads.\", range = [0.0, 0.1] }",
+        "seizure_probability_per_run = { value = 0.02, unit = \"probability\", assumption = \"Seizures are rare: the testimony says bribes are paid on both sides and patrols stay off the roads.\", range = [0.0, inf] }",
+    );
+    assert_eq!(e.field, "porter.seizure_probability_per_run.range");
+    assert!(matches!(e.kind, ErrorKind::BadRange { high, .. } if high.is_infinite()));
 }
 
 #[test]

@@ -37,7 +37,7 @@ pub enum ModelError {
         site: String,
         /// The account balance.
         account_fen: i64,
-        /// The sum of the porters' cash column.
+        /// The sum of the porters' purses (each crew member's cash).
         cash_fen: i64,
     },
 }
@@ -114,12 +114,12 @@ fn check_porter_cash(
 ) -> Result<(), ModelError> {
     for (s, accounts) in world.accounts.at_site.iter().enumerate() {
         let cash_fen: Fen = world
-            .porters
+            .crews
             .site
             .iter()
-            .zip(&world.porters.cash)
+            .zip(&world.crews.member_cash)
             .filter(|(site, _)| site.0 as usize == s)
-            .map(|(_, cash)| *cash)
+            .flat_map(|(_, purses)| purses.iter().copied())
             .sum();
         let account_fen = world.ledger.balance(accounts.porters);
         if cash_fen != account_fen {

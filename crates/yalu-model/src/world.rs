@@ -99,7 +99,8 @@ pub struct SiteAccounts {
     pub suppliers: AccountId,
     /// The donju operating here.
     pub donju: AccountId,
-    /// The porters working here (their individual cash is in [`Porters::cash`]).
+    /// The porters working here (their individual pay not yet spent is in
+    /// [`Crews::member_cash`]).
     pub porters: AccountId,
     /// The officials' units, in [`Agency::ALL`] order.
     pub officials: [AccountId; 4],
@@ -120,8 +121,8 @@ pub struct Porters {
     pub strength_kg: Vec<u32>,
     /// Whether a crew hired the porter this month.
     pub hired: Vec<bool>,
-    /// Pay not yet spent.
-    pub cash: Vec<Fen>,
+    /// The pay not yet spent at each site: the sum of the site's members' cash.
+    pub paid_at_site: Vec<Fen>,
 }
 
 impl Porters {
@@ -144,6 +145,17 @@ pub struct Crews {
     /// This month's members (porter rows). Capacity is reserved once, so hiring allocates
     /// nothing after the first month.
     pub members: Vec<Vec<u32>>,
+    /// What each of this month's members carries on a run, in kg, in `members` order
+    /// (set at hiring).
+    pub member_kg: Vec<Vec<u32>>,
+    /// Each member's pay not yet spent, in `members` order. A porter is in one crew at
+    /// most in a month and spends the day's pay the same day, so the member's slot is the
+    /// porter's purse; keeping it beside the crew lets a run touch only its own members.
+    pub member_cash: Vec<Vec<Fen>>,
+    /// The crews paid since the pay was last spent.
+    pub paid: Vec<u32>,
+    /// What this month's members carry together on a run, in kg (set at hiring).
+    pub load_kg: Vec<u64>,
     /// For each site, the porters strong enough to be hired, reshuffled every month.
     pub hireable_at_site: Vec<Vec<u32>>,
 }
@@ -371,10 +383,17 @@ fn draw_porters(params: &ModelParams, rng: &mut Rng) -> (Porters, Crews) {
             crews
                 .members
                 .push(Vec::with_capacity(porter.crew_size_max as usize));
+            crews
+                .member_kg
+                .push(Vec::with_capacity(porter.crew_size_max as usize));
+            crews
+                .member_cash
+                .push(Vec::with_capacity(porter.crew_size_max as usize));
+            crews.load_kg.push(0);
         }
     }
     let n = porters.len();
     porters.hired = vec![false; n];
-    porters.cash = vec![Fen::ZERO; n];
+    porters.paid_at_site = vec![Fen::ZERO; params.sites.len()];
     (porters, crews)
 }

@@ -14,13 +14,17 @@ use crate::world::World;
 /// Spends every porter's cash on rice.
 pub fn run(world: &mut World, day: Day) -> Result<(), LedgerError> {
     let month = world.calendar.month_index(day);
-    let spent_at_site = &mut world.spent_at_site;
-    spent_at_site.fill(Fen::ZERO);
     let porters = &mut world.porters;
-    for (site, cash) in porters.site.iter().zip(porters.cash.iter_mut()) {
-        spent_at_site[site.0 as usize] += *cash;
-        *cash = Fen::ZERO;
+    // Only the members of the crews paid since yesterday hold cash, and what they hold at
+    // each site is already summed (sums of fen are exact in any order).
+    let crews = &mut world.crews;
+    for crew in crews.paid.drain(..) {
+        crews.member_cash[crew as usize].fill(Fen::ZERO);
     }
+    let spent_at_site = &mut world.spent_at_site;
+    spent_at_site.clear();
+    spent_at_site.extend_from_slice(&porters.paid_at_site);
+    porters.paid_at_site.fill(Fen::ZERO);
     for (site, &spent) in spent_at_site.iter().enumerate() {
         if spent == Fen::ZERO {
             continue;

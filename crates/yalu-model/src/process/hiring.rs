@@ -13,6 +13,7 @@ use rand::seq::SliceRandom;
 
 use crate::calendar::Day;
 use crate::params::ModelParams;
+use crate::process::porters::load_kg as load_kg_of;
 use crate::streams::Rng;
 use crate::world::World;
 
@@ -25,6 +26,15 @@ pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
     for members in &mut world.crews.members {
         members.clear();
     }
+    for loads in &mut world.crews.member_kg {
+        loads.clear();
+    }
+    // The pay of the month's last day was spent that day: every purse is empty.
+    for purses in &mut world.crews.member_cash {
+        debug_assert!(purses.iter().all(|&c| c == crate::units::Fen::ZERO));
+        purses.clear();
+    }
+    world.crews.load_kg.fill(0);
     if !world.calendar.land_open(day) {
         return;
     }
@@ -33,7 +43,13 @@ pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
         hireable.shuffle(rng);
     }
     let mut next_at_site = vec![0usize; crews.hireable_at_site.len()];
-    for (crew, members) in crews.members.iter_mut().enumerate() {
+    for (crew, ((members, member_kg), member_cash)) in crews
+        .members
+        .iter_mut()
+        .zip(&mut crews.member_kg)
+        .zip(&mut crews.member_cash)
+        .enumerate()
+    {
         let site = crews.site[crew].0 as usize;
         let size = if rng.random_bool(porter.large_crew_share) {
             rng.random_range(porter.crew_size_typical_max..=porter.crew_size_max)
@@ -45,8 +61,14 @@ pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
         let end = (start + size).min(hireable.len());
         members.extend_from_slice(&hireable[start..end]);
         next_at_site[site] = end;
+        let mut load_kg = 0;
         for &p in &hireable[start..end] {
             world.porters.hired[p as usize] = true;
+            let kg = load_kg_of(world.porters.strength_kg[p as usize], porter.max_load_kg);
+            member_kg.push(kg);
+            load_kg += u64::from(kg);
         }
+        crews.load_kg[crew] = load_kg;
+        member_cash.resize(members.len(), crate::units::Fen::ZERO);
     }
 }

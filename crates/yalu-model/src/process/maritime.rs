@@ -220,6 +220,9 @@ pub fn value_voyage(
     }
 }
 
+/// Options a ship weighs on a day (stay, port, ship-to-ship) with room to spare.
+const MAX_OPTIONS: usize = 4;
+
 /// The operator's logit choice among the options (staying in port is one of them).
 pub fn choose(options: &[VoyageOption], m: &Maritime, rng: &mut Rng) -> VoyageOption {
     let best = options
@@ -227,13 +230,29 @@ pub fn choose(options: &[VoyageOption], m: &Maritime, rng: &mut Rng) -> VoyageOp
         .map(|o| o.return_per_day)
         .fold(f64::NEG_INFINITY, f64::max);
     let weight = |o: &VoyageOption| (m.choice_sensitivity_days * (o.return_per_day - best)).exp();
-    let total: f64 = options.iter().map(weight).sum();
+    // Each weight is computed once (the same numbers, in the same order, as recomputing it).
+    let mut weights = [0.0; MAX_OPTIONS];
+    let Some(weights) = weights.get_mut(..options.len()) else {
+        let total: f64 = options.iter().map(weight).sum();
+        let mut u = rng.random::<f64>() * total;
+        for o in options {
+            if u < weight(o) {
+                return *o;
+            }
+            u -= weight(o);
+        }
+        return options[options.len() - 1];
+    };
+    for (w, o) in weights.iter_mut().zip(options) {
+        *w = weight(o);
+    }
+    let total: f64 = weights.iter().sum();
     let mut u = rng.random::<f64>() * total;
-    for o in options {
-        if u < weight(o) {
+    for (o, &w) in options.iter().zip(weights.iter()) {
+        if u < w {
             return *o;
         }
-        u -= weight(o);
+        u -= w;
     }
     options[options.len() - 1]
 }

@@ -62,7 +62,7 @@ fn pick_good<'a>(goods: &'a [PorterGood], rng: &mut Rng) -> &'a PorterGood {
 }
 
 /// What one porter carries on a run.
-fn load_kg(strength_kg: u32, max_load_kg: u32) -> u32 {
+pub fn load_kg(strength_kg: u32, max_load_kg: u32) -> u32 {
     strength_kg.min(max_load_kg)
 }
 
@@ -77,16 +77,7 @@ fn run_crew(
     let site = world.crews.site[crew];
     let accounts = world.accounts.at_site[site.0 as usize];
     let month = world.calendar.month_index(day);
-    let members = &world.crews.members[crew];
-    let total_kg: u64 = members
-        .iter()
-        .map(|&p| {
-            u64::from(load_kg(
-                world.porters.strength_kg[p as usize],
-                porter.max_load_kg,
-            ))
-        })
-        .sum();
+    let total_kg = world.crews.load_kg[crew];
     let good = pick_good(&porter.goods, rng);
     let key = |outcome| FlowKey {
         channel: Channel::Porter,
@@ -141,17 +132,23 @@ fn run_crew(
 
     let pool = profit.share(porter.profit_split.porters_share);
     let mut wages = Fen::ZERO;
-    for &p in members {
-        let p = p as usize;
-        let kg = load_kg(world.porters.strength_kg[p], porter.max_load_kg);
+    // Each member's load and purse sit beside the crew, in member order: the loop reads
+    // them in order and touches no other porter.
+    let crews = &mut world.crews;
+    for (&kg, cash) in crews.member_kg[crew]
+        .iter()
+        .zip(crews.member_cash[crew].iter_mut())
+    {
         let pay = pool.pro_rata(u64::from(kg), total_kg);
-        world.porters.cash[p] += pay;
+        *cash += pay;
         wages += pay;
     }
+    crews.paid.push(crew as u32);
     world
         .ledger
         .transfer(accounts.donju, accounts.porters, wages, Purpose::Wage)?;
     world.metrics.porter_month(month, site).wages += wages;
+    world.porters.paid_at_site[site.0 as usize] += wages;
     Ok(())
 }
 

@@ -67,6 +67,15 @@ pub fn with_values(
     values: &[(String, f64)],
     registry: &Registry,
 ) -> Result<Scenario, OverrideError> {
+    Ok(set_values(text, values, registry, false)?.1)
+}
+
+/// As [`with_values`], also returning the edited text (for a scenario saved after editing).
+pub fn edited(
+    text: &SourceText,
+    values: &[(String, f64)],
+    registry: &Registry,
+) -> Result<(SourceText, Scenario), OverrideError> {
     set_values(text, values, registry, false)
 }
 
@@ -78,7 +87,7 @@ pub fn beyond_ranges(
     values: &[(String, f64)],
     registry: &Registry,
 ) -> Result<Scenario, OverrideError> {
-    set_values(text, values, registry, true)
+    Ok(set_values(text, values, registry, true)?.1)
 }
 
 fn set_values(
@@ -86,7 +95,7 @@ fn set_values(
     values: &[(String, f64)],
     registry: &Registry,
     widen: bool,
-) -> Result<Scenario, OverrideError> {
+) -> Result<(SourceText, Scenario), OverrideError> {
     let mut document = parse(text)?;
     for (path, value) in values {
         let table =
@@ -107,7 +116,8 @@ fn set_values(
         text.name.clone(),
         toml::to_string(&document).expect("a TOML table serializes"),
     );
-    Ok(Scenario::parse(&changed, registry)?)
+    let scenario = Scenario::parse(&changed, registry)?;
+    Ok((changed, scenario))
 }
 
 /// The scenario text with each `(path, value, reason)` set as an assumption: the value

@@ -34,7 +34,8 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1")]
     pub host: IpAddr,
     /// Token every request must carry (header `Authorization: Bearer TOKEN`, or the
-    /// `token` query parameter of the printed URL, which sets a cookie).
+    /// `token` query parameter of the printed URL, which sets a cookie): at least 16
+    /// letters or digits.
     #[arg(long)]
     pub token: Option<String>,
     /// Folder the runs are written to, one sub-folder per run.
@@ -94,6 +95,12 @@ fn generated_token() -> std::io::Result<String> {
 /// was given.
 pub fn app(args: &ServeArgs, port: u16) -> std::io::Result<App> {
     let token = match &args.token {
+        Some(t) if t.len() < 16 || !t.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "--token must be at least 16 letters or digits",
+            ));
+        }
         Some(t) => Some(t.clone()),
         None if !args.host.is_loopback() => Some(generated_token()?),
         None => None,

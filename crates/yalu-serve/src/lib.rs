@@ -74,11 +74,12 @@ pub struct App {
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     /// The address could not be bound or the server failed.
-    #[error("cannot serve on {addr}: {source}")]
+    #[error("cannot serve on {addr}")]
     Io {
         /// The address.
         addr: String,
         /// Why.
+        #[source]
         source: std::io::Error,
     },
 }

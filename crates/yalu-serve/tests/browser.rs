@@ -284,6 +284,17 @@ fn workbench_in_headless_chromium() {
     );
     let before = median_sum(&browser, "run-charts", "goods_by_channel", "porter");
     browser.screenshot("02-run-results");
+    // The SVG and PNG exports each chart's buttons download.
+    let exports = browser.script(
+        "const dom = document.querySelector('#run-charts [data-figure=value_capture]');
+         const live = echarts.getInstanceByDom(dom);
+         const ssr = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 600, height: 320 });
+         ssr.setOption(live.getOption());
+         const svg = ssr.renderToSVGString();
+         ssr.dispose();
+         return [svg.slice(0, 4), live.getDataURL({ type: 'png' }).slice(0, 22)];",
+    );
+    assert_eq!(exports, json!(["<svg", "data:image/png;base64,"]));
     browser.click("#pin-run");
 
     // Change a parameter in the panel and run again.

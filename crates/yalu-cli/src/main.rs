@@ -122,6 +122,9 @@ yalu sweep sweeps/levy.toml --ray auto                      units as tasks on a 
         #[arg(long)]
         scenario: Option<PathBuf>,
     },
+    /// The workbench: a local web app to edit scenarios, run, compare and browse evidence.
+    #[command(after_help = "Example: yalu serve --port 8765")]
+    Serve(yalu_serve::ServeArgs),
 }
 
 /// A scenario run as an ensemble: shared by `run` and `validate`.
@@ -294,6 +297,7 @@ fn main() -> ExitCode {
             ..
         } => info::registry(view, topic.as_deref(), year, format),
         Command::Outputs { scenario } => info::outputs(scenario.as_deref()),
+        Command::Serve(args) => yalu_serve::serve(args).map_err(Failure::run),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -60,7 +60,7 @@ pub fn with_values(
     values: &[(String, f64)],
     registry: &Registry,
 ) -> Result<Scenario, OverrideError> {
-    Ok(Scenario::parse(&edited(text, values, false)?, registry)?)
+    Ok(Scenario::parse(&edit_text(text, values, false)?, registry)?)
 }
 
 /// The scenario with each `(path, value)` set even beyond the recorded ranges, each
@@ -71,7 +71,7 @@ pub fn beyond_ranges(
     values: &[(String, f64)],
     registry: &Registry,
 ) -> Result<Scenario, OverrideError> {
-    Ok(Scenario::parse(&edited(text, values, true)?, registry)?)
+    Ok(Scenario::parse(&edit_text(text, values, true)?, registry)?)
 }
 
 /// The scenario text with each `(path, value)` set (a claim-cited value becoming a named
@@ -80,11 +80,22 @@ pub fn text_with_values(
     text: &SourceText,
     values: &[(String, f64)],
 ) -> Result<SourceText, OverrideError> {
-    edited(text, values, false)
+    edit_text(text, values, false)
+}
+
+/// As [`with_values`], also returning the edited text (for a scenario saved after editing).
+pub fn edited(
+    text: &SourceText,
+    values: &[(String, f64)],
+    registry: &Registry,
+) -> Result<(SourceText, Scenario), OverrideError> {
+    let changed = edit_text(text, values, false)?;
+    let scenario = Scenario::parse(&changed, registry)?;
+    Ok((changed, scenario))
 }
 
 /// The text with each value set, the ranges widened to take them when `widen`.
-fn edited(
+fn edit_text(
     text: &SourceText,
     values: &[(String, f64)],
     widen: bool,

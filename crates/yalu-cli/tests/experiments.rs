@@ -404,5 +404,6 @@ fn outputs_lists_every_id_with_unit_aggregation_and_meaning() {
         "{stdout}"
     );
     assert!(stdout.contains("<site>: hyesan"), "{stdout}");
-    assert!(stdout.contains("total over the run per year (missing = 0)"));
+    assert!(stdout.contains("total over the window divided by its years (missing = 0)"));
+    assert!(stdout.contains("`fx.total_usd_per_year@2024`"), "{stdout}");
 }

@@ -7,8 +7,10 @@ use std::path::Path;
 
 use yalu_model::ModelParams;
 use yalu_model::stats::quantile_of_sorted;
-use yalu_report::outputs::values;
+use yalu_report::format::readable;
+use yalu_report::outputs::values_in;
 use yalu_report::table::{ColumnData, Table};
+use yalu_report::window::Window;
 
 use crate::experiment::{Unit, run_units};
 use crate::{EnsembleSpec, LabError, thread_pool};
@@ -48,12 +50,14 @@ pub fn independent_seed(seed: u64) -> u64 {
 }
 
 /// Runs A and B for every replicate (`on_done` after each run) and summarises the
-/// differences of each registry output both report (matched by id; A's order is kept).
+/// differences of each registry output both report over `window` (the whole run when
+/// `None`), matched by id; A's order is kept.
 pub fn compare(
     a: &ModelParams,
     b: &ModelParams,
     spec: EnsembleSpec,
     common_random_numbers: bool,
+    window: Option<Window>,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<Difference>, LabError> {
     let seed_b = if common_random_numbers {
@@ -72,7 +76,7 @@ pub fn compare(
         })
         .collect();
     let metrics = |params: &ModelParams, result| -> Metrics {
-        values(params, &result)
+        values_in(params, &result, window)
             .into_iter()
             .map(|v| (v.id, v.value))
             .collect()
@@ -162,8 +166,13 @@ pub fn render(
         .filter(|d| d.mean_difference != 0.0 && !d.metric.starts_with("money."))
     {
         text.push_str(&format!(
-            "{:<55} {:>16.3} {:>16.3} {:>16.3}  [{:.3}, {:.3}]\n",
-            d.metric, d.mean_a, d.mean_b, d.mean_difference, d.difference_p05, d.difference_p95
+            "{:<55} {:>16} {:>16} {:>16}  [{}, {}]\n",
+            d.metric,
+            readable(d.mean_a),
+            readable(d.mean_b),
+            readable(d.mean_difference),
+            readable(d.difference_p05),
+            readable(d.difference_p95)
         ));
     }
     text.push_str(&format!(

@@ -4,6 +4,8 @@
 #![deny(missing_docs)]
 
 pub mod atomic;
+pub mod format;
+pub mod headline;
 pub mod html;
 pub mod out_dir;
 pub mod outputs;
@@ -11,6 +13,7 @@ pub mod series;
 pub mod summary;
 pub mod table;
 pub mod tables;
+pub mod window;
 
 pub use out_dir::{Manifest, RunWriter, write_run};
 pub use summary::{Band, Summary, SummaryBuilder};

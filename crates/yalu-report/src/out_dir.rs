@@ -10,11 +10,11 @@ use yalu_model::params::ModelParams;
 
 use crate::ReportError;
 use crate::atomic::{StagedDir, io};
-use crate::outputs;
+use crate::headline::{HeadlineSummaries, Headlines};
 use crate::series::SeriesSummary;
-use crate::summary::{Summary, SummaryBuilder};
 use crate::table::{Table, TableFiles};
 use crate::tables::{self, Schema};
+use crate::window::Window;
 
 /// What was run, written as `manifest.json`.
 #[derive(Debug, Clone, Serialize)]
@@ -63,7 +63,10 @@ pub struct RunWriter {
     folder: StagedDir,
     replicate_files: Option<Vec<TableFiles>>,
     series: SeriesSummary,
-    summary: SummaryBuilder,
+    /// The printed figures' window (`None`: the whole run).
+    window: Option<Window>,
+    /// Headline figures, from the first replicate on.
+    headlines: Option<Headlines>,
 }
 
 impl RunWriter {
@@ -80,7 +83,8 @@ impl RunWriter {
             folder: StagedDir::create(out_dir)?,
             replicate_files: None,
             series: SeriesSummary::default(),
-            summary: SummaryBuilder::default(),
+            window: None,
+            headlines: None,
         };
         if keep_replicate_files {
             writer.replicate_files = Some(
@@ -91,6 +95,12 @@ impl RunWriter {
             );
         }
         Ok(writer)
+    }
+
+    /// Measures the headline figures over `window` instead of the whole run (they are
+    /// also written per year either way).
+    pub fn with_window(self, window: Option<Window>) -> RunWriter {
+        RunWriter { window, ..self }
     }
 
     /// Adds the next replicate (replicates must come in replicate order).
@@ -108,23 +118,28 @@ impl RunWriter {
             }
         }
         self.series.end_replicate();
-        self.summary.add(outputs::values(params, result));
+        self.headlines
+            .get_or_insert_with(|| Headlines::new(params, self.window))
+            .add(params, result);
         Ok(())
     }
 
-    /// Writes the summaries, `extra_files` (name, contents) and the manifest, and moves the
-    /// folder into place. Returns the headline summary.
+    /// Writes the summaries (`summary.*`; the headline figures as `headline.*`, their
+    /// printed table as `headline.txt`, and per year as `summary_by_year.*`),
+    /// `extra_files` (name, contents) and the manifest, and moves the folder into place.
+    /// Returns the headline summary.
     pub fn finish(
         self,
         manifest: &Manifest,
         extra_files: &[(&str, String)],
-    ) -> Result<Summary, ReportError> {
+    ) -> Result<HeadlineSummaries, ReportError> {
         let mut files = Vec::new();
         let RunWriter {
             folder,
             replicate_files,
             series,
-            summary,
+            headlines,
+            ..
         } = self;
         if let Some(tables) = replicate_files {
             for (table, (schema, _, _)) in tables.into_iter().zip(TABLES) {
@@ -135,7 +150,10 @@ impl RunWriter {
         }
         series.finish().write(folder.path(), "summary")?;
         files.extend(["summary.csv".into(), "summary.parquet".into()]);
-        let summary = summary.finish();
+        let headlines = headlines
+            .expect("a run has at least one replicate")
+            .finish();
+        files.extend(headlines.write(folder.path())?);
         files.extend(extra_files.iter().map(|(name, _)| (*name).to_owned()));
         files.push("manifest.json".into());
         let manifest = Manifest {
@@ -152,7 +170,7 @@ impl RunWriter {
             std::fs::write(&path, format!("{contents}\n")).map_err(io(&path))?;
         }
         folder.commit()?;
-        Ok(summary)
+        Ok(headlines)
     }
 }
 
@@ -163,7 +181,7 @@ pub fn write_run(
     params: &ModelParams,
     results: &[ReplicateResult],
     extra_files: &[(&str, String)],
-) -> Result<Summary, ReportError> {
+) -> Result<HeadlineSummaries, ReportError> {
     let mut writer = RunWriter::create(out_dir, true)?;
     for result in results {
         writer.add(params, result)?;

@@ -302,3 +302,45 @@ fn every_shipped_scenario_checks_and_runs_with_seed_42() {
         assert!(dir.path().join(&name).join("fx.csv").is_file());
     }
 }
+
+#[test]
+fn a_summary_only_run_is_refused_by_report_with_a_rerun_that_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/courier-2014.toml"
+    );
+    let run = yalu(
+        &[
+            "run",
+            "--scenario",
+            scenario,
+            "--no-replicate-files",
+            "--out",
+            "large",
+            "--quiet",
+        ],
+        dir.path(),
+    );
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let report = yalu(&["report", "large"], dir.path());
+    assert_eq!(report.status.code(), Some(2));
+    let stderr = text(&report.stderr);
+    assert!(stderr.contains("--no-replicate-files"), "{stderr}");
+    // The suggested command writes a folder the report accepts.
+    let rerun = stderr
+        .split("yalu run ")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>();
+    let mut args = vec!["run"];
+    args.extend(rerun.iter().map(|a| a.trim_end_matches(['\n'])));
+    let args: Vec<&str> = args
+        .into_iter()
+        .map(|a| if a == "20" { "1" } else { a })
+        .collect();
+    assert!(yalu(&args, dir.path()).status.success(), "{args:?}");
+    let report = yalu(&["report", "large-report"], dir.path());
+    assert!(report.status.success(), "{}", text(&report.stderr));
+}

@@ -116,7 +116,7 @@ fn common_random_numbers_narrow_the_interval_of_a_difference() {
         )
         .unwrap();
         assert!(csv.starts_with(
-            "metric,replicates,mean_a,mean_b,mean_difference,difference_p05,difference_p95"
+            "metric,unit,replicates,mean_a,mean_b,mean_difference,difference_p05,difference_p95"
         ));
         let row = csv
             .lines()

@@ -8,6 +8,7 @@ use std::path::Path;
 use yalu_model::ModelParams;
 use yalu_model::stats::quantile_of_sorted;
 use yalu_report::format::readable;
+use yalu_report::headline::unit_of;
 use yalu_report::outputs::values_in;
 use yalu_report::table::{ColumnData, Table};
 use yalu_report::window::Window;
@@ -127,6 +128,15 @@ pub fn table(differences: &[Difference]) -> Table {
                 ColumnData::Text(differences.iter().map(|d| d.metric.clone()).collect()),
             ),
             (
+                "unit",
+                ColumnData::Text(
+                    differences
+                        .iter()
+                        .map(|d| unit_of(&d.metric).to_owned())
+                        .collect(),
+                ),
+            ),
+            (
                 "replicates",
                 ColumnData::Int(differences.iter().map(|d| d.replicates as i64).collect()),
             ),
@@ -139,8 +149,8 @@ pub fn table(differences: &[Difference]) -> Table {
     }
 }
 
-/// The differences as text: every output that differs, money flows left to the table at
-/// `written_to`.
+/// The differences as text: every output that differs (and is defined in both), money
+/// flows left to the table at `written_to`.
 pub fn render(
     (a, b): (&str, &str),
     spec: EnsembleSpec,
@@ -150,24 +160,26 @@ pub fn render(
 ) -> String {
     let replicates = spec.replicates;
     let mut text = format!(
-        "{a} vs {b}: {replicates} replicate pairs, {} random numbers\n{:<55} {:>16} {:>16} {:>16}  90% interval of B - A\n",
+        "{a} vs {b}: {replicates} replicate pairs, {} random numbers\n{:<55} {:<14} {:>16} {:>16} {:>16}  90% interval of B - A\n",
         if common_random_numbers {
             "common"
         } else {
             "independent"
         },
         "output",
+        "unit",
         "A",
         "B",
         "B - A"
     );
     for d in differences
         .iter()
-        .filter(|d| d.mean_difference != 0.0 && !d.metric.starts_with("money."))
+        .filter(|d| d.replicates > 0 && d.mean_difference != 0.0 && !d.metric.starts_with("money."))
     {
         text.push_str(&format!(
-            "{:<55} {:>16} {:>16} {:>16}  [{}, {}]\n",
+            "{:<55} {:<14} {:>16} {:>16} {:>16}  [{}, {}]\n",
             d.metric,
+            unit_of(&d.metric),
             readable(d.mean_a),
             readable(d.mean_b),
             readable(d.mean_difference),

@@ -352,7 +352,7 @@ impl SensitivityFile {
 }
 
 /// Long rows: output, parameter, statistic, value.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct SensitivityRows {
     output: Vec<String>,
     parameter: Vec<String>,
@@ -414,19 +414,6 @@ impl SensitivityRows {
         }
         scores.sort_by(|a, b| b.1.total_cmp(&a.1));
         scores
-    }
-
-    /// The rows as aligned text, in file order (the raw estimates; for reading, see
-    /// [`SensitivityFile::render`]).
-    pub fn render(&self) -> String {
-        (0..self.value.len())
-            .map(|i| {
-                format!(
-                    "{:<45} {:<45} {:<18} {:>14.4}\n",
-                    self.output[i], self.parameter[i], self.statistic[i], self.value[i]
-                )
-            })
-            .collect()
     }
 
     /// The outputs in file order.

@@ -12,6 +12,7 @@ use yalu_lab::sensitivity_file::{Method, SensitivityFile};
 use yalu_lab::store;
 use yalu_lab::sweep::Shard;
 use yalu_report::atomic::{prepare_dir, write_file, write_table};
+use yalu_report::window::Window;
 use yalu_scenario::Registry;
 
 use crate::{Failure, ReplicateArgs, ThreadArgs, load, print, progress_bar};
@@ -30,6 +31,10 @@ pub struct CompareArgs {
     /// Output folder for compare.csv.
     #[arg(long, default_value = "out/compare")]
     out: PathBuf,
+    /// Measure every figure over these months only (2024-01..2024-12, 2024, 2018..2020):
+    /// a policy of one year shows its full effect instead of being averaged over the run.
+    #[arg(long)]
+    window: Option<Window>,
 }
 
 pub fn compare(args: CompareArgs) -> Result<(), Failure> {
@@ -45,9 +50,19 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     prepare_dir(&args.out)?;
     let spec = args.replicates.spec(20, a.seed, threads);
     let progress = progress_bar(2 * u64::from(spec.replicates), "runs (A and B)");
-    let differences = compare_runs(&a.params, &b.params, spec, !args.independent, &|| {
-        progress.inc(1)
-    })
+    if let Some(window) = args.window {
+        window
+            .check_overlaps(Window::covering(a.params.first_day, a.params.last_day))
+            .map_err(Failure::bad_input)?;
+    }
+    let differences = compare_runs(
+        &a.params,
+        &b.params,
+        spec,
+        !args.independent,
+        args.window,
+        &|| progress.inc(1),
+    )
     .map_err(Failure::run)?;
     progress.finish_and_clear();
     if differences.is_empty() {
@@ -268,7 +283,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         Method::Morris => "mu_star",
         Method::Sobol => "total_order",
     });
-    let rendered = rows.render();
+    let rendered = file.render(method, &rows);
     write_table(&rows.into_table(), &out, "sensitivity")?;
     write_table(&ranking_table(&ranking), &out, "ranking")?;
     let top: String = ranking
@@ -279,11 +294,15 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         .collect();
     print(&format!(
         "{} sensitivity over {} parameters, {points} model points x {} replicates\n{rendered}\n\
-         Most influential (score: the parameter's largest share of the top effect on any output)\n\
+         Most influential over all outputs (score: the parameter's largest {} on any output, as a share of that output's largest)\n\
          rank  score  parameter\n{top}Written to {} and ranking.csv\n",
         method.name(),
         file.parameters(),
         file.replicates(),
+        match method {
+            Method::Morris => "mu*",
+            Method::Sobol => "total-order index",
+        },
         out.join("sensitivity.csv").display()
     ))
 }

@@ -22,20 +22,28 @@ const EXAMPLES: &str = "\
 Examples:
   yalu                                     run the built-in baseline (2017-2025) once
   yalu run --replicates 100 --threads 2    100 replicates with 5-95% bands, in out/baseline
+  yalu run --replicates 20 --window 2024   headline figures for 2024 only (per year of 2024)
   yalu run --scenario scenarios/courier-2014.toml --seed 7 --out results/courier
-  yalu compare scenarios/baseline.toml my.toml --replicates 50
+  yalu compare scenarios/baseline.toml my.toml --replicates 50 --window 2024
   yalu sweep sweeps/levy.toml              a resumable parameter sweep (SQLite store)
-  yalu sensitivity sweeps/sens.toml --method morris
+  yalu sensitivity sweeps/sensitivity.toml --method morris
+  yalu calibrate sweeps/calibration.toml   fit assumptions to calibrated patterns (ABC)
   yalu validate --replicates 20            check patterns P1-P15 against the evidence
   yalu report out/baseline                 a self-contained HTML report
   yalu check scenarios/baseline.toml       validate a scenario file
   yalu evidence --format json              every input with its source or assumption
-  yalu outputs                             every output id experiments can ask for";
+  yalu evidence claims --topic channels    the registry's claims on one topic
+  yalu outputs                             every output id experiments can ask for
+
+my.toml is your own scenario: copy scenarios/baseline.toml and edit it (README: Write a
+what-if scenario).";
 
 /// Yalu: an evidence-backed agent-based simulator of North Korea's state-run smuggling
-/// and foreign-currency network, for sanctions analysis and research.
+/// and foreign-currency network, for sanctions analysis and research: run scenarios,
+/// compare them, sweep, analyse sensitivity, calibrate and validate against the evidence,
+/// and report.
 #[derive(Debug, Parser)]
-#[command(name = "yalu", version, about, after_help = EXAMPLES)]
+#[command(name = "yalu", version, after_help = EXAMPLES)]
 struct Cli {
     /// What to do; with none, `yalu` runs the baseline as `yalu run` would.
     #[command(subcommand)]
@@ -48,13 +56,13 @@ enum Command {
     #[command(
         after_help = "Outputs: manifest.json, scenario.json, summary.{csv,parquet} and per replicate \
 flows, money, fx, porters, incomes, trade, prices, activity, balances, observed (.csv and .parquet).\n\
-Example: yalu run --replicates 20 --out out/test"
+Example: yalu run --replicates 20 --out out/test --window 2024"
     )]
     Run(run::RunArgs),
     /// Compare two scenarios replicate by replicate with common random numbers.
     #[command(
         after_help = "Writes compare.csv: for each headline figure, the means under A and B and the \
-mean and 90% interval of B - A.\nExample: yalu compare scenarios/baseline.toml tight.toml --replicates 50"
+mean and 90% interval of B - A.\nExample: yalu compare scenarios/baseline.toml my.toml --replicates 50 --window 2024"
     )]
     Compare(experiments::CompareArgs),
     /// Run a parameter sweep from a sweep file; rerunning resumes where it stopped.
@@ -66,7 +74,9 @@ yalu sweep sweeps/levy.toml --ray auto                      units as tasks on a 
     )]
     Sweep(experiments::SweepCommand),
     /// Morris or Sobol sensitivity analysis over the parameters' recorded ranges.
-    #[command(after_help = "Example: yalu sensitivity sens.toml --method sobol")]
+    #[command(
+        after_help = "Writes sensitivity.csv (every estimate) and ranking.csv; prints each output's parameters ranked.\nExample: yalu sensitivity sweeps/sensitivity.toml --method sobol"
+    )]
     Sensitivity(experiments::SensitivityArgs),
     /// Check a scenario's patterns (P1-P15) against the evidence; exit 1 if an emergent one misses.
     #[command(after_help = "Example: yalu validate --replicates 20 --out out/validation")]
@@ -91,7 +101,7 @@ yalu sweep sweeps/levy.toml --ray auto                      units as tasks on a 
         files: Vec<PathBuf>,
     },
     /// List every input of a scenario with its value, unit and source or assumption.
-    #[command(after_help = "Example: yalu evidence --scenario my.toml --format json")]
+    #[command(after_help = "Example: yalu evidence claims --topic channels --year 2017")]
     Evidence {
         /// What to list: a scenario's inputs, or the registry's sources, claims, conflicts
         /// or observed series.

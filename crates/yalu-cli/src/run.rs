@@ -10,6 +10,7 @@ use yalu_lab::observations::{check_observations, render as render_observations, 
 use yalu_lab::patterns::{check_patterns, render};
 use yalu_lab::{BATCH_PER_THREAD, for_each_replicate, run_ensemble};
 use yalu_report::atomic::{prepare_dir, write_file};
+use yalu_report::window::Window;
 use yalu_report::{Manifest, RunWriter};
 use yalu_scenario::Registry;
 
@@ -28,6 +29,11 @@ pub struct RunArgs {
     /// Do not print the summary.
     #[arg(long)]
     quiet: bool,
+    /// Measure the printed headline figures over these months only (2024-01..2024-12,
+    /// 2024, 2018..2020); per year then means per year of the window. The figures of
+    /// every year are written to summary_by_year.csv either way.
+    #[arg(long)]
+    window: Option<Window>,
 }
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
@@ -40,10 +46,19 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         Work::of(&[&scenario.params], count, batch, threads)
     })?;
     let spec = replicates.spec(1, scenario.seed, threads);
+    if let Some(window) = args.window {
+        window
+            .check_overlaps(Window::covering(
+                scenario.params.first_day,
+                scenario.params.last_day,
+            ))
+            .map_err(Failure::bad_input)?;
+    }
     let out_dir = args
         .out
         .unwrap_or_else(|| Path::new("out").join(&scenario.name));
-    let mut writer = RunWriter::create(&out_dir, !args.no_replicate_files)?;
+    let mut writer =
+        RunWriter::create(&out_dir, !args.no_replicate_files)?.with_window(args.window);
     let kept = writer.kept().join(", ");
     let progress = progress_bar(u64::from(spec.replicates), "replicates");
     let started = Instant::now();
@@ -68,7 +83,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let evidence = serde_json::to_string_pretty(&scenario.evidence_document(&registry))
         .expect("evidence serializes");
-    let summary = writer.finish(&manifest, &[("scenario.json", evidence)])?;
+    let headlines = writer.finish(&manifest, &[("scenario.json", evidence)])?;
     if !kept.is_empty() {
         eprintln!(
             "kept in {}: {kept} (not written by this run)",
@@ -77,13 +92,13 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     }
     if !args.quiet {
         print(&format!(
-            "{} {} to {}, seed {}, {} replicate(s) in {wall_time_s:.2} s; ledger balanced in every replicate.\n{}\nOutputs in {}\n",
+            "{} {} to {}, seed {}, {} replicate(s) in {wall_time_s:.2} s; ledger balanced in every replicate.\n{}\nOutputs in {} (this table: headline.txt and headline.csv)\n",
             scenario.name,
             scenario.params.first_day,
             scenario.params.last_day,
             spec.seed,
             spec.replicates,
-            summary.render(),
+            headlines.render(),
             out_dir.display()
         ))?;
     }

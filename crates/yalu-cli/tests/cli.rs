@@ -302,3 +302,115 @@ fn every_shipped_scenario_checks_and_runs_with_seed_42() {
         assert!(dir.path().join(&name).join("fx.csv").is_file());
     }
 }
+
+#[test]
+fn a_summary_only_run_is_refused_by_report_with_a_rerun_that_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/courier-2014.toml"
+    );
+    let run = yalu(
+        &[
+            "run",
+            "--scenario",
+            scenario,
+            "--no-replicate-files",
+            "--out",
+            "large",
+            "--quiet",
+        ],
+        dir.path(),
+    );
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let report = yalu(&["report", "large"], dir.path());
+    assert_eq!(report.status.code(), Some(2));
+    let stderr = text(&report.stderr);
+    assert!(stderr.contains("--no-replicate-files"), "{stderr}");
+    // The suggested command writes a folder the report accepts.
+    let rerun = stderr
+        .split("yalu run ")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>();
+    let mut args = vec!["run"];
+    args.extend(rerun.iter().map(|a| a.trim_end_matches(['\n'])));
+    let args: Vec<&str> = args
+        .into_iter()
+        .map(|a| if a == "20" { "1" } else { a })
+        .collect();
+    assert!(yalu(&args, dir.path()).status.success(), "{args:?}");
+    let report = yalu(&["report", "large-report"], dir.path());
+    assert!(report.status.success(), "{}", text(&report.stderr));
+}
+
+#[test]
+fn the_report_of_each_shipped_scenario_has_no_empty_panel_and_no_mixed_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = yalu_scenario::Registry::embedded();
+    for scenario in ["baseline", "courier-2014", "drugs-2003"] {
+        let file = format!(
+            "{}/../../scenarios/{scenario}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let run = yalu(
+            &[
+                "run",
+                "--scenario",
+                &file,
+                "--replicates",
+                "2",
+                "--out",
+                scenario,
+                "--quiet",
+            ],
+            dir.path(),
+        );
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        let report = yalu(&["report", scenario], dir.path());
+        assert!(report.status.success(), "{}", text(&report.stderr));
+        let html = std::fs::read_to_string(dir.path().join(scenario).join("report.html")).unwrap();
+        for empty in [">no data<", "top 0 ", "(-0 ", "– -0)", "0 CNY (0 – 0)"] {
+            assert!(!html.contains(empty), "{scenario}: {empty:?} in the report");
+        }
+        // Every chart axis carries one unit, named in its label.
+        for (axis, units) in html.split("data-axis=\"").skip(1).map(|chunk| {
+            let value = |t: &str| t.split('"').next().unwrap_or_default().to_owned();
+            (
+                value(chunk),
+                chunk
+                    .split("data-unit=\"")
+                    .skip(1)
+                    .map(value)
+                    .collect::<Vec<_>>(),
+            )
+        }) {
+            assert!(
+                units.iter().all(|u| *u == units[0] && axis.contains(u)),
+                "{scenario}: {axis} {units:?}"
+            );
+        }
+        // The scope box cites registered claims only.
+        let scope = html
+            .split("<div class=\"scope\">")
+            .nth(1)
+            .unwrap()
+            .split("</div>")
+            .next()
+            .unwrap();
+        let claims: Vec<&str> = scope
+            .split("<code>")
+            .skip(1)
+            .filter_map(|c| c.split("</code>").next())
+            .filter(|c| !c.contains(' '))
+            .collect();
+        assert!(claims.len() >= 5, "{claims:?}");
+        for claim in claims {
+            assert!(
+                registry.claim(claim).is_some(),
+                "{scenario}: scope cites unknown claim {claim}"
+            );
+        }
+    }
+}

@@ -116,7 +116,7 @@ fn common_random_numbers_narrow_the_interval_of_a_difference() {
         )
         .unwrap();
         assert!(csv.starts_with(
-            "metric,replicates,mean_a,mean_b,mean_difference,difference_p05,difference_p95"
+            "metric,unit,replicates,mean_a,mean_b,mean_difference,difference_p05,difference_p95"
         ));
         let row = csv
             .lines()
@@ -476,5 +476,6 @@ fn outputs_lists_every_id_with_unit_aggregation_and_meaning() {
         "{stdout}"
     );
     assert!(stdout.contains("<site>: hyesan"), "{stdout}");
-    assert!(stdout.contains("total over the run per year (missing = 0)"));
+    assert!(stdout.contains("total over the window divided by its years (missing = 0)"));
+    assert!(stdout.contains("`fx.total_usd_per_year@2024`"), "{stdout}");
 }

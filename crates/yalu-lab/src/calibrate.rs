@@ -6,7 +6,8 @@
 //! Distance: for each pattern, how far the simulated median lies outside the pattern's
 //! accepted interval, in units of the interval's width (zero inside it), summed over
 //! patterns. Sets are ranked by distance, ties by draw order, and the best `accept_share`
-//! kept.
+//! kept, or every set inside all the targets (distance 0) when there are more of those:
+//! cutting ties at zero by draw order would bias the posterior.
 
 use serde::Serialize;
 
@@ -127,7 +128,10 @@ pub fn abc_rejection(
         })
         .collect();
     scored.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-    let keep = ((samples as f64 * accept_share).ceil() as usize).clamp(1, samples);
+    let inside = scored.iter().filter(|(_, d)| *d == 0.0).count();
+    let keep = ((samples as f64 * accept_share).ceil() as usize)
+        .max(inside)
+        .clamp(1, samples);
     let accepted: Vec<(usize, f64)> = scored.into_iter().take(keep).collect();
     let posterior = ranges
         .iter()

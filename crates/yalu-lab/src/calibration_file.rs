@@ -21,6 +21,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 use yalu_report::Band;
+use yalu_report::format::readable;
 use yalu_report::outputs::nearest;
 use yalu_scenario::Registry;
 use yalu_scenario::evidence::Use;
@@ -141,34 +142,47 @@ pub struct Calibrated {
 }
 
 impl Calibrated {
-    /// The fit as text: draws, acceptance and each parameter's posterior.
+    /// The fit as text: draws, acceptance rate, effective sample size and each
+    /// parameter's prior range and accepted values, labelled.
     pub fn render(&self) -> String {
         let fit = &self.fit;
+        // Rejection ABC weighs every accepted draw equally, so the effective sample size is
+        // the number accepted.
+        let effective = fit.accepted;
         let mut text = format!(
-            "ABC rejection: {} draws, {} accepted (distance <= {:.3}) against {}\n{:<45} {:>22} {:>12} {:>12} {:>12}\n",
+            "ABC rejection against {}: {} draws from the prior, {} accepted (acceptance rate {:.0}%), effective sample size {effective} (equal weights); largest accepted distance {:.3} (0: inside every target; 1: one target's width outside)\n",
+            self.targets,
             fit.samples,
             fit.accepted,
+            100.0 * fit.accepted as f64 / fit.samples.max(1) as f64,
             fit.tolerance,
-            self.targets,
-            "parameter",
-            "prior",
-            "low",
-            "median",
-            "high"
         );
-        for p in &fit.posterior {
+        if effective < MIN_EFFECTIVE {
             text.push_str(&format!(
-                "{:<45} {:>22} {:>12.4} {:>12.4} {:>12.4}\n",
-                p.parameter,
-                format!("[{}, {}]", p.prior[0], p.prior[1]),
-                p.low,
-                p.median,
-                p.high
+                "warning: only {effective} accepted draws; the accepted ranges are rough: increase samples (or accept_share)\n"
             ));
         }
+        text.push_str(&format!(
+            "{:<45} {:>22} {:>16} {:>12} {:>16}\n",
+            "parameter", "prior range", "lowest accepted", "median", "highest accepted"
+        ));
+        for p in &fit.posterior {
+            text.push_str(&format!(
+                "{:<45} {:>22} {:>16} {:>12} {:>16}\n",
+                p.parameter,
+                format!("[{}, {}]", readable(p.prior[0]), readable(p.prior[1])),
+                readable(p.low),
+                readable(p.median),
+                readable(p.high)
+            ));
+        }
+        text.push_str("The calibrated scenario takes each median; the lowest and highest accepted values are the spread of the accepted draws, not a credible interval.\n");
         text
     }
 }
+
+/// Fewer accepted draws than this make the accepted ranges too rough to read.
+const MIN_EFFECTIVE: usize = 10;
 
 impl CalibrationFile {
     /// Reads and checks `file`.

@@ -7,8 +7,11 @@ use std::path::Path;
 
 use yalu_model::ModelParams;
 use yalu_model::stats::quantile_of_sorted;
-use yalu_report::outputs::values;
+use yalu_report::format::readable;
+use yalu_report::headline::unit_of;
+use yalu_report::outputs::values_in;
 use yalu_report::table::{ColumnData, Table};
+use yalu_report::window::Window;
 
 use crate::experiment::{Unit, run_units};
 use crate::{EnsembleSpec, LabError, thread_pool};
@@ -48,12 +51,14 @@ pub fn independent_seed(seed: u64) -> u64 {
 }
 
 /// Runs A and B for every replicate (`on_done` after each run) and summarises the
-/// differences of each registry output both report (matched by id; A's order is kept).
+/// differences of each registry output both report over `window` (the whole run when
+/// `None`), matched by id; A's order is kept.
 pub fn compare(
     a: &ModelParams,
     b: &ModelParams,
     spec: EnsembleSpec,
     common_random_numbers: bool,
+    window: Option<Window>,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<Difference>, LabError> {
     let seed_b = if common_random_numbers {
@@ -72,7 +77,7 @@ pub fn compare(
         })
         .collect();
     let metrics = |params: &ModelParams, result| -> Metrics {
-        values(params, &result)
+        values_in(params, &result, window)
             .into_iter()
             .map(|v| (v.id, v.value))
             .collect()
@@ -123,6 +128,15 @@ pub fn table(differences: &[Difference]) -> Table {
                 ColumnData::Text(differences.iter().map(|d| d.metric.clone()).collect()),
             ),
             (
+                "unit",
+                ColumnData::Text(
+                    differences
+                        .iter()
+                        .map(|d| unit_of(&d.metric).to_owned())
+                        .collect(),
+                ),
+            ),
+            (
                 "replicates",
                 ColumnData::Int(differences.iter().map(|d| d.replicates as i64).collect()),
             ),
@@ -135,8 +149,8 @@ pub fn table(differences: &[Difference]) -> Table {
     }
 }
 
-/// The differences as text: every output that differs, money flows left to the table at
-/// `written_to`.
+/// The differences as text: every output that differs (and is defined in both), money
+/// flows left to the table at `written_to`.
 pub fn render(
     (a, b): (&str, &str),
     spec: EnsembleSpec,
@@ -146,24 +160,31 @@ pub fn render(
 ) -> String {
     let replicates = spec.replicates;
     let mut text = format!(
-        "{a} vs {b}: {replicates} replicate pairs, {} random numbers\n{:<55} {:>16} {:>16} {:>16}  90% interval of B - A\n",
+        "{a} vs {b}: {replicates} replicate pairs, {} random numbers\n{:<55} {:<14} {:>16} {:>16} {:>16}  90% interval of B - A\n",
         if common_random_numbers {
             "common"
         } else {
             "independent"
         },
         "output",
+        "unit",
         "A",
         "B",
         "B - A"
     );
     for d in differences
         .iter()
-        .filter(|d| d.mean_difference != 0.0 && !d.metric.starts_with("money."))
+        .filter(|d| d.replicates > 0 && d.mean_difference != 0.0 && !d.metric.starts_with("money."))
     {
         text.push_str(&format!(
-            "{:<55} {:>16.3} {:>16.3} {:>16.3}  [{:.3}, {:.3}]\n",
-            d.metric, d.mean_a, d.mean_b, d.mean_difference, d.difference_p05, d.difference_p95
+            "{:<55} {:<14} {:>16} {:>16} {:>16}  [{}, {}]\n",
+            d.metric,
+            unit_of(&d.metric),
+            readable(d.mean_a),
+            readable(d.mean_b),
+            readable(d.mean_difference),
+            readable(d.difference_p05),
+            readable(d.difference_p95)
         ));
     }
     text.push_str(&format!(

@@ -23,6 +23,8 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 use yalu_model::ModelParams;
+use yalu_report::format::readable;
+use yalu_report::headline::unit_of;
 use yalu_report::outputs::{Catalog, OutputSet};
 use yalu_report::table::{ColumnData, Table};
 use yalu_scenario::Registry;
@@ -383,8 +385,96 @@ impl SensitivityFile {
     }
 }
 
+/// What each index means, printed above the tables.
+const MORRIS_MEANINGS: &str = "\
+  mu*    mean absolute elementary effect: how much the output moves when the parameter steps
+         across its range (output's unit); ranks influence
+  mu     mean signed effect: near mu* when the effect always goes one way, near 0 when it changes sign
+  sigma  spread of the effects: large against mu* means interactions or a non-linear effect\n";
+const SOBOL_MEANINGS: &str = "\
+  S1     first-order index: share of the output's variance due to the parameter alone (0 to 1)
+  ST     total-order index: share including its interactions with others (0 to 1; ST near 0:
+         the parameter could be fixed); [low, high] is the bootstrap interval\n";
+/// How far outside [0, 1] a Sobol estimate may stray before it is flagged.
+const SOBOL_SLACK: f64 = 0.05;
+/// An interval wider than this is too wide to rank by.
+const WIDE_INTERVAL: f64 = 0.3;
+
+impl SensitivityFile {
+    /// The estimates for reading: per output, its parameters ranked (by mu* for Morris,
+    /// by the total-order index for Sobol) under a header, with what each index means and,
+    /// for Sobol, a warning when estimates leave [0, 1] or their intervals are wide.
+    pub fn render(&self, method: Method, rows: &SensitivityRows) -> String {
+        let mut text = match method {
+            Method::Morris => format!(
+                "Morris screening: {} trajectories, {} levels.\n{MORRIS_MEANINGS}",
+                self.morris.trajectories, self.morris.levels
+            ),
+            Method::Sobol => format!(
+                "Sobol indices: {} base samples, {} bootstrap resamples, {:.0}% intervals.\n{SOBOL_MEANINGS}",
+                self.sobol.base_samples,
+                self.sobol.bootstrap_resamples,
+                100.0 * self.sobol.confidence_level
+            ),
+        };
+        let mut suspect = Vec::new();
+        for output in rows.outputs() {
+            let value = |parameter: &str, statistic: &str| {
+                rows.get(output, parameter, statistic).unwrap_or(f64::NAN)
+            };
+            let key = match method {
+                Method::Morris => "mu_star",
+                Method::Sobol => "total_order",
+            };
+            let mut parameters: Vec<&str> = self.ranges.iter().map(|r| r.name.as_str()).collect();
+            parameters.sort_by(|a, b| value(b, key).abs().total_cmp(&value(a, key).abs()));
+            let width = parameters.iter().map(|p| p.len()).max().unwrap_or(9).max(9);
+            text.push_str(&format!("\n{output} ({})\n", unit_of(output)));
+            match method {
+                Method::Morris => text.push_str(&format!(
+                    "rank  {:<width$}  {:>14}  {:>14}  {:>14}\n",
+                    "parameter", "mu*", "mu", "sigma"
+                )),
+                Method::Sobol => text.push_str(&format!(
+                    "rank  {:<width$}  {:>22}  {:>22}\n",
+                    "parameter", "S1 [low, high]", "ST [low, high]"
+                )),
+            }
+            for (rank, parameter) in parameters.iter().enumerate() {
+                let cells = match method {
+                    Method::Morris => ["mu_star", "mu", "sigma"]
+                        .map(|s| format!("{:>14}", readable(value(parameter, s))))
+                        .join("  "),
+                    Method::Sobol => ["first_order", "total_order"]
+                        .map(|order| {
+                            let [estimate, low, high] =
+                                [order, &format!("{order}_low"), &format!("{order}_high")]
+                                    .map(|s| value(parameter, s));
+                            let outside = |v: f64| !(-SOBOL_SLACK..=1.0 + SOBOL_SLACK).contains(&v);
+                            if outside(estimate) || high - low > WIDE_INTERVAL {
+                                suspect.push(format!("{output} / {parameter} {order}"));
+                            }
+                            format!("{:>22}", format!("{estimate:.2} [{low:.2}, {high:.2}]"))
+                        })
+                        .join("  "),
+                };
+                text.push_str(&format!("{:>4}  {parameter:<width$}  {cells}\n", rank + 1));
+            }
+        }
+        if !suspect.is_empty() {
+            text.push_str(&format!(
+                "\nwarning: {} Sobol estimate(s) fall outside [0, 1] or have an interval wider than {WIDE_INTERVAL}: with base_samples = {} they are too noisy to rank by; increase base_samples (and replicates). First: {}\n",
+                suspect.len(),
+                self.sobol.base_samples,
+                suspect[0]
+            ));
+        }
+        text
+    }
+}
+
 /// Long rows: output, parameter, statistic, value.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct SensitivityRows {
     output: Vec<String>,
     parameter: Vec<String>,
@@ -448,16 +538,15 @@ impl SensitivityRows {
         scores
     }
 
-    /// The rows as aligned text.
-    pub fn render(&self) -> String {
-        (0..self.value.len())
-            .map(|i| {
-                format!(
-                    "{:<45} {:<45} {:<18} {:>14.4}\n",
-                    self.output[i], self.parameter[i], self.statistic[i], self.value[i]
-                )
-            })
-            .collect()
+    /// The outputs in file order.
+    fn outputs(&self) -> Vec<&str> {
+        let mut outputs: Vec<&str> = Vec::new();
+        for output in &self.output {
+            if !outputs.contains(&output.as_str()) {
+                outputs.push(output);
+            }
+        }
+        outputs
     }
 
     /// The rows as a table.

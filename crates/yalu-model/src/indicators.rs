@@ -1,6 +1,8 @@
 //! Indicators computed from a replicate's records, shared by the printed summary, the
 //! experiments' outputs and the pattern checks, so that each is defined once.
 
+use std::ops::Range;
+
 use crate::calendar::{PhaseKind, YearMonth};
 use crate::observe::{Channel, Outcome, ReplicateResult, TradeMonth};
 use crate::params::{ModelParams, SiteId};
@@ -37,9 +39,18 @@ impl PorterTotals {
 
 /// Porters' totals at `site`, or at every site when `None`.
 pub fn porter_totals(r: &ReplicateResult, site: Option<SiteId>) -> PorterTotals {
+    porter_totals_in(r, site, 0..r.months.len())
+}
+
+/// Porters' totals at `site` (every site when `None`) over the month indices `months`.
+pub fn porter_totals_in(
+    r: &ReplicateResult,
+    site: Option<SiteId>,
+    months: Range<usize>,
+) -> PorterTotals {
     r.porter_months
         .iter()
-        .filter(|p| site.is_none_or(|s| s == p.site))
+        .filter(|p| site.is_none_or(|s| s == p.site) && months.contains(&p.month))
         .fold(PorterTotals::default(), |t, p| PorterTotals {
             kg_sold: t.kg_sold + p.kg_sold as f64,
             wages_cny: t.wages_cny + p.wages.cny(),
@@ -50,7 +61,12 @@ pub fn porter_totals(r: &ReplicateResult, site: Option<SiteId>) -> PorterTotals 
 
 /// Trading companies' consignments by one channel, summed over the replicate.
 pub fn trade_totals(r: &ReplicateResult, channel: Channel) -> TradeMonth {
-    trade_totals_of(r, channel, None)
+    trade_totals_in(r, channel, 0..r.months.len())
+}
+
+/// Trading companies' consignments by one channel over the month indices `months`.
+pub fn trade_totals_in(r: &ReplicateResult, channel: Channel, months: Range<usize>) -> TradeMonth {
+    sum_trade(r, channel, |t| months.contains(&t.month))
 }
 
 /// A channel's trade over the run for goods under a sanction (`Some(true)`), free goods
@@ -60,9 +76,18 @@ pub fn trade_totals_of(
     channel: Channel,
     sanctioned: Option<bool>,
 ) -> TradeMonth {
+    sum_trade(r, channel, |t| sanctioned.is_none_or(|s| t.sanctioned == s))
+}
+
+/// A channel's trade months that `keep` keeps, summed.
+fn sum_trade(
+    r: &ReplicateResult,
+    channel: Channel,
+    keep: impl Fn(&TradeMonth) -> bool,
+) -> TradeMonth {
     r.trade_months
         .iter()
-        .filter(|t| t.channel == Some(channel) && sanctioned.is_none_or(|s| t.sanctioned == s))
+        .filter(|t| t.channel == Some(channel) && keep(t))
         .fold(TradeMonth::default(), |mut sum, t| {
             sum.consignments += t.consignments;
             sum.seized += t.seized;

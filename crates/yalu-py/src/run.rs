@@ -280,6 +280,7 @@ pub fn compare(
                 &b.loaded.params,
                 spec,
                 common_random_numbers,
+                None,
                 &|| {},
             )
         })

@@ -53,6 +53,8 @@ td+td{font-variant-numeric:tabular-nums}\
 .note{color:#555;font-size:0.92em}.pass{color:#1a7f37;font-weight:600}.fail{color:#b2182b;font-weight:600}.na{color:#777}\
 .sources li{margin:0.4em 0}.supports{color:#555;font-size:0.92em}code{font-size:0.9em}.facts code{word-break:break-all}\
 footer{margin-top:3em;color:#777;font-size:0.85em}\
+.scope{background:#fff8e6;border-left:4px solid #e0a800;padding:4px 14px;margin:0.6em 0}\
+details{margin:0.6em 0}summary{cursor:pointer;color:#1f4e8c}\
 @media print{section{break-inside:avoid-page}nav{display:none}}";
 
 fn page(data: &RunData, sections: &[sections::Section]) -> String {

@@ -4,6 +4,8 @@
 #![deny(missing_docs)]
 
 pub mod atomic;
+pub mod format;
+pub mod headline;
 pub mod html;
 pub mod out_dir;
 pub mod outputs;
@@ -11,6 +13,7 @@ pub mod series;
 pub mod summary;
 pub mod table;
 pub mod tables;
+pub mod window;
 
 pub use out_dir::{Manifest, RunOutputs, RunTables, RunWriter, write_run};
 pub use summary::{Band, Summary, SummaryBuilder};
@@ -75,6 +78,17 @@ pub enum ReportError {
         dir: String,
         /// Names of the missing files.
         missing: Vec<String>,
+    },
+    /// A run's folder written with `--no-replicate-files`: it has the summaries but not
+    /// the per-replicate tables the report draws.
+    #[error(
+        "{dir} holds only summaries (it was written with --no-replicate-files), and the report draws every replicate's tables; rerun without that flag (a few replicates are enough), for example:\n  yalu run {rerun}"
+    )]
+    SummaryOnly {
+        /// The folder.
+        dir: String,
+        /// Arguments of `yalu run` that write a reportable folder beside it.
+        rerun: String,
     },
     /// A file could not be read.
     #[error("cannot read {path}: {source}")]

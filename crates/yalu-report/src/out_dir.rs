@@ -10,11 +10,12 @@ use yalu_model::params::ModelParams;
 
 use crate::ReportError;
 use crate::atomic::{StagedDir, io, remove_stale};
-use crate::outputs;
+use crate::headline::{HeadlineSummaries, Headlines};
 use crate::series::SeriesSummary;
 use crate::summary::{Summary, SummaryBuilder};
 use crate::table::{Table, TableFiles};
 use crate::tables::{self, Schema};
+use crate::window::Window;
 
 /// What was run, written as `manifest.json`.
 #[derive(Debug, Clone, Serialize)]
@@ -63,7 +64,10 @@ const TABLES: [(&Schema, TableFn, bool); 10] = [
 #[derive(Default)]
 struct Gathered {
     series: SeriesSummary,
-    summary: SummaryBuilder,
+    /// The printed figures' window (`None`: the whole run).
+    window: Option<Window>,
+    /// Headline figures, from the first replicate on.
+    headlines: Option<Headlines>,
 }
 
 impl Gathered {
@@ -82,7 +86,9 @@ impl Gathered {
             keep(i, table)?;
         }
         self.series.end_replicate();
-        self.summary.add(outputs::values(params, result));
+        self.headlines
+            .get_or_insert_with(|| Headlines::new(params, self.window))
+            .add(params, result);
         Ok(())
     }
 }
@@ -127,6 +133,13 @@ impl RunWriter {
         &self.keep
     }
 
+    /// Measures the headline figures over `window` instead of the whole run (they are
+    /// also written per year either way).
+    pub fn with_window(mut self, window: Option<Window>) -> RunWriter {
+        self.gathered.window = window;
+        self
+    }
+
     /// Adds the next replicate (replicates must come in replicate order).
     pub fn add(
         &mut self,
@@ -141,19 +154,23 @@ impl RunWriter {
             })
     }
 
-    /// Writes the summaries, `extra_files` (name, contents) and the manifest, and moves the
-    /// folder into place. Returns the headline summary.
+    /// Writes the summaries (`summary.*`; the headline figures as `headline.*`, their
+    /// printed table as `headline.txt`, and per year as `summary_by_year.*`),
+    /// `extra_files` (name, contents) and the manifest, and moves the folder into place.
+    /// Returns the headline summary.
     pub fn finish(
         self,
         manifest: &Manifest,
         extra_files: &[(&str, String)],
-    ) -> Result<Summary, ReportError> {
+    ) -> Result<HeadlineSummaries, ReportError> {
         let mut files = Vec::new();
         let RunWriter {
             folder,
             keep,
             replicate_files,
-            gathered: Gathered { series, summary },
+            gathered: Gathered {
+                series, headlines, ..
+            },
         } = self;
         if let Some(tables) = replicate_files {
             for (table, (schema, _, _)) in tables.into_iter().zip(TABLES) {
@@ -164,7 +181,10 @@ impl RunWriter {
         }
         series.finish().write(folder.path(), "summary")?;
         files.extend(["summary.csv".into(), "summary.parquet".into()]);
-        let summary = summary.finish();
+        let headlines = headlines
+            .expect("a run has at least one replicate")
+            .finish();
+        files.extend(headlines.write(folder.path())?);
         files.extend(extra_files.iter().map(|(name, _)| (*name).to_owned()));
         files.push("manifest.json".into());
         let manifest = Manifest {
@@ -181,7 +201,7 @@ impl RunWriter {
             std::fs::write(&path, format!("{contents}\n")).map_err(io(&path))?;
         }
         folder.commit_keeping(&keep)?;
-        Ok(summary)
+        Ok(headlines)
     }
 }
 
@@ -239,7 +259,10 @@ impl RunTables {
                 .map(|(schema, _, _)| (schema.name, pieces.next().unwrap_or_default()))
                 .collect(),
             series: self.gathered.series.finish(),
-            summary: self.gathered.summary.finish(),
+            summary: self.gathered.headlines.map_or_else(
+                || SummaryBuilder::default().finish(),
+                |h| h.finish().summary,
+            ),
         }
     }
 }
@@ -324,7 +347,7 @@ pub fn write_run(
     params: &ModelParams,
     results: &[ReplicateResult],
     extra_files: &[(&str, String)],
-) -> Result<Summary, ReportError> {
+) -> Result<HeadlineSummaries, ReportError> {
     let mut writer = RunWriter::create(out_dir, true)?;
     for result in results {
         writer.add(params, result)?;

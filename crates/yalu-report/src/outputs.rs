@@ -6,17 +6,23 @@
 //!
 //! A declaration is a family: `porter.pay_cny_per_kg` alone, or keyed like a parameter
 //! path, `porter.pay_cny_per_kg[hyesan]`, `fx.usd_per_year[overseas_labour]`,
-//! `money.cny_per_year[donju/border_guards/bribe]` (payer/payee/purpose).
+//! `money.cny_per_year[donju/border_guards/bribe]` (payer/payee/purpose). Any id takes a
+//! time window after `@` ([`Window`]): `fx.total_usd_per_year@2024`; without one, a figure
+//! is measured over the whole run. "Per year" always means per year of the window.
 
 use serde::Serialize;
+use std::ops::Range;
 use yalu_model::ReplicateResult;
+
 use yalu_model::indicators::{
-    essentials_price_cny_per_kg, household_income_cny_per_month, porter_totals, takeover_windows,
-    trade_totals, vehicles_per_month,
+    essentials_price_cny_per_kg, household_income_cny_per_month, porter_totals_in,
+    takeover_windows, trade_totals_in, vehicles_per_month,
 };
 use yalu_model::ledger::{ActorClass, Purpose};
 use yalu_model::observe::{Channel, Outcome};
 use yalu_model::params::ModelParams;
+
+use crate::window::Window;
 
 /// The part of the printed summary a figure belongs to, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -28,6 +34,8 @@ pub enum Section {
     Channels,
     /// Trading companies' routes and margins.
     StateTrade,
+    /// The sea: capped imports against the cap, and what the monitors see.
+    Sea,
     /// Border households and markets.
     Households,
     /// Foreign currency reaching Room 39.
@@ -43,6 +51,7 @@ impl Section {
             Section::Porters => "Porter crews",
             Section::Channels => "Goods delivered by channel",
             Section::StateTrade => "State trade",
+            Section::Sea => "The sea: the import cap and the monitors' view",
             Section::Households => "Border households and markets",
             Section::ForeignCurrency => "Foreign currency reaching Room 39",
             Section::Money => "Money between actor classes",
@@ -55,12 +64,13 @@ impl Section {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregation {
-    /// A total over the run divided by its length in years; missing means nothing moved,
-    /// so zero.
+    /// A total over the window divided by its length in years; missing means nothing
+    /// moved, so zero.
     PerYear,
-    /// A ratio of totals over the run; missing means not applicable (no value).
+    /// A ratio of totals over the window; missing means not applicable (no value).
     Ratio,
-    /// A mean per month over a window of the run; missing means not applicable.
+    /// A mean per month over a phase of the run (within the window); missing means not
+    /// applicable.
     MonthlyMean,
 }
 
@@ -76,9 +86,11 @@ impl Aggregation {
     /// How it is described by `yalu outputs`.
     pub fn describe(self) -> &'static str {
         match self {
-            Aggregation::PerYear => "total over the run per year (missing = 0)",
-            Aggregation::Ratio => "ratio of totals over the run (missing = n/a)",
-            Aggregation::MonthlyMean => "mean per month over a window (missing = n/a)",
+            Aggregation::PerYear => "total over the window divided by its years (missing = 0)",
+            Aggregation::Ratio => "ratio of totals over the window (missing = n/a)",
+            Aggregation::MonthlyMean => {
+                "mean per month over a phase of the run, within the window (missing = n/a)"
+            }
         }
     }
 }
@@ -97,6 +109,8 @@ pub enum KeyKind {
     FxChannel,
     /// `payer/payee/purpose`, actor classes and purposes as in `money.csv`.
     MoneyFlow,
+    /// A good carried by sea (`coal`, `refined_petroleum`, ...).
+    SeaGood,
 }
 
 impl KeyKind {
@@ -108,15 +122,31 @@ impl KeyKind {
             KeyKind::Channel => "[<channel>]",
             KeyKind::FxChannel => "[<fx channel>]",
             KeyKind::MoneyFlow => "[<payer>/<payee>/<purpose>]",
+            KeyKind::SeaGood => "[<sea good>]",
         }
     }
 }
 
-/// One replicate as the measures see it.
+/// One replicate as the measures see it, through a window.
 pub struct Replicate<'a> {
     params: &'a ModelParams,
     result: &'a ReplicateResult,
+    /// Indices of the run's months in the window.
+    months: Range<usize>,
+    /// Simulated years in the window.
     years: f64,
+}
+
+impl Replicate<'_> {
+    /// Whether month index `month` lies in the window.
+    fn within(&self, month: usize) -> bool {
+        self.months.contains(&month)
+    }
+
+    /// `months` (indices) that lie in the window.
+    fn clip(&self, months: Vec<usize>) -> Vec<usize> {
+        months.into_iter().filter(|&m| self.within(m)).collect()
+    }
 }
 
 /// A family's values in one replicate: `(key, value)`, key empty when unkeyed.
@@ -135,7 +165,8 @@ pub struct OutputDef {
     pub aggregation: Aggregation,
     /// Where the printed summary shows it.
     pub section: Section,
-    /// The printed label; `{0}`, `{1}`... are the key's `/`-separated parts.
+    /// The printed label; `{0}`, `{1}`... are the key's `/`-separated parts (as words),
+    /// `{window}` the window.
     pub label: &'static str,
     /// What it means.
     pub description: &'static str,
@@ -151,8 +182,8 @@ pub const OUTPUTS: &[OutputDef] = &[
         unit: "kg/year",
         aggregation: Aggregation::PerYear,
         section: Section::Porters,
-        label: "porters at {0}: kg sold per year",
-        description: "goods porters carried across and sold",
+        label: "porters at {0}: kg sold per year of {window}",
+        description: "goods porters carried across and sold, per year of the window",
         measure: |r| porters(r, |t, years| t.kg_sold / years),
     },
     OutputDef {
@@ -161,7 +192,7 @@ pub const OUTPUTS: &[OutputDef] = &[
         unit: "CNY/kg",
         aggregation: Aggregation::Ratio,
         section: Section::Porters,
-        label: "porters at {0}: pay CNY/kg",
+        label: "porters at {0}: pay per kg sold, CNY/kg",
         description: "porters' wages per kilogram sold",
         measure: |r| porters(r, |t, _| t.pay_cny_per_kg()),
     },
@@ -171,8 +202,8 @@ pub const OUTPUTS: &[OutputDef] = &[
         unit: "CNY/month",
         aggregation: Aggregation::Ratio,
         section: Section::Porters,
-        label: "porters at {0}: income CNY/month",
-        description: "a hired porter's income per month worked",
+        label: "porters at {0}: income per porter hired, CNY per month worked",
+        description: "a hired porter's income per month worked (months nobody was hired, such as the closure, are left out)",
         measure: |r| porters(r, |t, _| t.income_cny_per_month()),
     },
     OutputDef {
@@ -181,8 +212,8 @@ pub const OUTPUTS: &[OutputDef] = &[
         unit: "kg rice/month",
         aggregation: Aggregation::Ratio,
         section: Section::Porters,
-        label: "porters at {0}: income in rice, kg/month",
-        description: "a hired porter's monthly income in kilograms of rice at market prices",
+        label: "porters at {0}: income per porter hired, kg of rice per month worked",
+        description: "a hired porter's income per month worked, in kilograms of rice at market prices",
         measure: |r| porters(r, |t, _| t.rice_kg_per_month()),
     },
     OutputDef {
@@ -191,8 +222,8 @@ pub const OUTPUTS: &[OutputDef] = &[
         unit: "CNY/year",
         aggregation: Aggregation::PerYear,
         section: Section::Channels,
-        label: "{0} value delivered, CNY/year",
-        description: "value of goods a channel delivered to buyers",
+        label: "{0}: value delivered, CNY per year of {window}",
+        description: "value of goods a channel delivered to buyers, per year of the window",
         measure: |r| {
             Channel::ALL
                 .iter()
@@ -201,7 +232,11 @@ pub const OUTPUTS: &[OutputDef] = &[
                         .result
                         .flows
                         .iter()
-                        .filter(|f| f.key.channel == channel && f.key.outcome == Outcome::Delivered)
+                        .filter(|f| {
+                            f.key.channel == channel
+                                && f.key.outcome == Outcome::Delivered
+                                && r.within(f.month)
+                        })
                         .map(|f| f.value.cny())
                         .sum();
                     (channel.name().to_owned(), value / r.years)
@@ -284,12 +319,70 @@ pub const OUTPUTS: &[OutputDef] = &[
         },
     },
     OutputDef {
+        id: "sea.cap_multiple_delivered",
+        key: KeyKind::None,
+        unit: "x annual cap",
+        aggregation: Aggregation::Ratio,
+        section: Section::Sea,
+        label: "capped import delivered by sea, times the annual cap ({window})",
+        description: "true deliveries of the capped good (refined petroleum in the baseline) per year of the window, over the annual cap",
+        measure: |r| capped(r, |o| o.true_delivered()),
+    },
+    OutputDef {
+        id: "sea.cap_multiple_observed",
+        key: KeyKind::None,
+        unit: "x annual cap",
+        aggregation: Aggregation::Ratio,
+        section: Section::Sea,
+        label: "capped import as the monitors saw it, times the annual cap ({window})",
+        description: "deliveries of the capped good the monitors detected (and did not interdict), per year of the window, over the annual cap",
+        measure: |r| capped(r, |o| o.observed_delivered()),
+    },
+    OutputDef {
+        id: "sea.cap_multiple_unseen",
+        key: KeyKind::None,
+        unit: "x annual cap",
+        aggregation: Aggregation::Ratio,
+        section: Section::Sea,
+        label: "detection gap: capped import the monitors missed, times the annual cap ({window})",
+        description: "true minus observed deliveries of the capped good, per year of the window, over the annual cap",
+        measure: |r| capped(r, |o| o.true_delivered() - o.observed_delivered()),
+    },
+    OutputDef {
+        id: "sea.observed_share",
+        key: KeyKind::SeaGood,
+        unit: "share",
+        aggregation: Aggregation::Ratio,
+        section: Section::Sea,
+        label: "{0} by sea: share of the quantity carried that the monitors saw",
+        description: "observed over true quantity carried by sea (observed.csv's detection_gap over the window)",
+        measure: |r| {
+            let mut goods: Vec<(String, (f64, f64))> = Vec::new();
+            for o in r.result.observed.iter().filter(|o| r.within(o.month)) {
+                let id = &r.params.goods[o.good.0 as usize].id;
+                let at = match goods.iter().position(|(g, _)| g == id) {
+                    Some(at) => at,
+                    None => {
+                        goods.push((id.clone(), (0.0, 0.0)));
+                        goods.len() - 1
+                    }
+                };
+                goods[at].1.0 += o.observed_quantity as f64;
+                goods[at].1.1 += o.true_quantity as f64;
+            }
+            goods
+                .into_iter()
+                .map(|(good, (seen, carried))| (good, seen / carried))
+                .collect()
+        },
+    },
+    OutputDef {
         id: "households.income_cny_per_month_before_closure",
         key: KeyKind::None,
         unit: "CNY/month",
         aggregation: Aggregation::MonthlyMean,
         section: Section::Households,
-        label: "household income, CNY/month, 12 months before the closure",
+        label: "income per border household, CNY per month, 12 months before the closure",
         description: "a border household's income per month, 12 months before the closure",
         measure: |r| {
             households(r, |before, _| {
@@ -303,7 +396,7 @@ pub const OUTPUTS: &[OutputDef] = &[
         unit: "CNY/month",
         aggregation: Aggregation::MonthlyMean,
         section: Section::Households,
-        label: "household income, CNY/month, after the takeover",
+        label: "income per border household, CNY per month, after the takeover",
         description: "a border household's income per month from the takeover on",
         measure: |r| {
             households(r, |_, after| {
@@ -317,7 +410,7 @@ pub const OUTPUTS: &[OutputDef] = &[
         unit: "CNY/kg",
         aggregation: Aggregation::MonthlyMean,
         section: Section::Households,
-        label: "essentials price, CNY/kg, 12 months before the closure",
+        label: "essentials price, CNY/kg, mean of the 12 months before the closure",
         description: "mean market price of essentials, 12 months before the closure",
         measure: |r| households(r, |before, _| essentials_price_cny_per_kg(r.result, before)),
     },
@@ -327,7 +420,7 @@ pub const OUTPUTS: &[OutputDef] = &[
         unit: "CNY/kg",
         aggregation: Aggregation::MonthlyMean,
         section: Section::Households,
-        label: "essentials price, CNY/kg, after the takeover",
+        label: "essentials price, CNY/kg, mean of the months after the takeover",
         description: "mean market price of essentials from the takeover on",
         measure: |r| households(r, |_, after| essentials_price_cny_per_kg(r.result, after)),
     },
@@ -337,8 +430,8 @@ pub const OUTPUTS: &[OutputDef] = &[
         unit: "USD/year",
         aggregation: Aggregation::PerYear,
         section: Section::ForeignCurrency,
-        label: "Room 39 from {0}, USD/year",
-        description: "foreign currency reaching Room 39 through one channel (dated rate)",
+        label: "Room 39 from {0}, USD per year of {window}",
+        description: "foreign currency reaching Room 39 through one modelled channel (dated rate), per year of the window",
         measure: foreign_currency_by_channel,
     },
     OutputDef {
@@ -347,8 +440,8 @@ pub const OUTPUTS: &[OutputDef] = &[
         unit: "USD/year",
         aggregation: Aggregation::PerYear,
         section: Section::ForeignCurrency,
-        label: "Room 39 from all channels, USD/year",
-        description: "foreign currency reaching Room 39 through every channel",
+        label: "Room 39 from the modelled channels only, USD per year of {window}",
+        description: "foreign currency reaching Room 39 through the channels this scenario models; not all of Room 39's income: cyber theft, arms sales and counterfeiting are outside the model",
         measure: |r| {
             let total = foreign_currency_by_channel(r)
                 .iter()
@@ -363,11 +456,11 @@ pub const OUTPUTS: &[OutputDef] = &[
         unit: "CNY/year",
         aggregation: Aggregation::PerYear,
         section: Section::Money,
-        label: "{0} -> {1} ({2}), CNY/year",
-        description: "money paid by one actor class to another for one purpose",
+        label: "{0} -> {1} ({2}), CNY per year of {window}",
+        description: "money paid by one actor class to another for one purpose, per year of the window",
         measure: |r| {
             let mut money: Vec<(String, f64)> = Vec::new();
-            for m in &r.result.money {
+            for m in r.result.money.iter().filter(|m| r.within(m.month)) {
                 let key = format!("{}/{}/{}", m.payer.name(), m.payee.name(), m.purpose.name());
                 let value = m.amount.cny() / r.years;
                 match money.iter_mut().find(|(k, _)| *k == key) {
@@ -388,17 +481,15 @@ fn porters(
     let Some(porter) = &r.params.porter else {
         return Vec::new();
     };
+    let totals = |site| porter_totals_in(r.result, site, r.months.clone());
     porter
         .sites
         .iter()
         .map(|s| {
             let id = r.params.sites[s.site.0 as usize].id.clone();
-            (id, figure(&porter_totals(r.result, Some(s.site)), r.years))
+            (id, figure(&totals(Some(s.site)), r.years))
         })
-        .chain([(
-            String::new(),
-            figure(&porter_totals(r.result, None), r.years),
-        )])
+        .chain([(String::new(), figure(&totals(None), r.years))])
         .collect()
 }
 
@@ -408,16 +499,35 @@ fn state_trade(r: &Replicate, figure: fn(&TradeTotals, &TradeTotals) -> f64) -> 
     if r.params.state_trade.is_none() {
         return Vec::new();
     }
-    let smuggled = trade_totals(r.result, Channel::StateSmuggling);
-    let official = trade_totals(r.result, Channel::OfficialCustoms);
+    let smuggled = trade_totals_in(r.result, Channel::StateSmuggling, r.months.clone());
+    let official = trade_totals_in(r.result, Channel::OfficialCustoms, r.months.clone());
     vec![(String::new(), figure(&smuggled, &official))]
 }
 
-/// A figure over the windows before the closure and after the takeover, when the run has
-/// both.
+/// A quantity of the capped good per year of the window over the annual cap; nothing when
+/// the scenario has no cap.
+fn capped(
+    r: &Replicate,
+    quantity: fn(&yalu_model::observe::ObservedRecord) -> i64,
+) -> Vec<(String, f64)> {
+    let Some(cap) = r.params.maritime.as_ref().and_then(|m| m.cap) else {
+        return Vec::new();
+    };
+    let total: i64 = r
+        .result
+        .observed
+        .iter()
+        .filter(|o| o.good == cap.good && r.within(o.month))
+        .map(quantity)
+        .sum();
+    vec![(String::new(), total as f64 / r.years / cap.barrels_per_year)]
+}
+
+/// A figure over the 12 months before the closure and the months after the takeover, each
+/// kept to the window, when the run has both.
 fn after_takeover(r: &Replicate, figure: impl Fn(&[usize], &[usize]) -> f64) -> Vec<(String, f64)> {
     takeover_windows(r.params, &r.result.months)
-        .map(|(before, after)| (String::new(), figure(&before, &after)))
+        .map(|(before, after)| (String::new(), figure(&r.clip(before), &r.clip(after))))
         .into_iter()
         .collect()
 }
@@ -429,14 +539,14 @@ fn households(r: &Replicate, figure: impl Fn(&[usize], &[usize]) -> f64) -> Vec<
     after_takeover(r, figure)
 }
 
-/// Foreign currency reaching Room 39 per channel, in channel name order.
+/// Foreign currency reaching Room 39 per channel in the window, in channel name order.
 fn foreign_currency_by_channel(r: &Replicate) -> Vec<(String, f64)> {
     let mut fx: Vec<(String, f64)> = Vec::new();
     for m in r
         .result
         .money
         .iter()
-        .filter(|m| m.payee == ActorClass::Room39)
+        .filter(|m| m.payee == ActorClass::Room39 && r.within(m.month))
     {
         if let Some(channel) = m.payer.fx_channel() {
             let usd = m.amount.cny() / r.result.cny_per_usd[m.month] / r.years;
@@ -453,7 +563,7 @@ fn foreign_currency_by_channel(r: &Replicate) -> Vec<(String, f64)> {
 /// One output's value in one replicate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Value {
-    /// Its id, `family` or `family[key]`.
+    /// Its id, `family` or `family[key]`, with `@window` when measured over a window.
     pub id: String,
     /// Its printed label.
     pub label: String,
@@ -463,6 +573,15 @@ pub struct Value {
     pub aggregation: Aggregation,
     /// The value.
     pub value: f64,
+}
+
+/// A key or class name as words: `border_guards` as "border guards", `room39` as
+/// "Room 39".
+pub fn words(name: &str) -> String {
+    match name {
+        "room39" => "Room 39".to_owned(),
+        other => other.replace('_', " "),
+    }
 }
 
 impl OutputDef {
@@ -475,8 +594,8 @@ impl OutputDef {
         }
     }
 
-    /// The printed label with `key` filled in.
-    pub fn label_with(&self, key: &str) -> String {
+    /// The printed label with `key` (as words) and `window` filled in.
+    pub fn label_with(&self, key: &str, window: &Window) -> String {
         let key = if key.is_empty() && self.key == KeyKind::PorterSite {
             "all sites"
         } else {
@@ -485,26 +604,41 @@ impl OutputDef {
         key.split('/')
             .enumerate()
             .fold(self.label.to_owned(), |label, (i, part)| {
-                label.replace(&format!("{{{i}}}"), part)
+                label.replace(&format!("{{{i}}}"), &words(part))
             })
+            .replace("{window}", &window.to_string())
     }
 }
 
-/// Every output present in one replicate, in registry order.
+/// Every output present in one replicate over the whole run, in registry order.
 pub fn values(params: &ModelParams, result: &ReplicateResult) -> Vec<Value> {
+    values_in(params, result, None)
+}
+
+/// Every output present in one replicate over `window` (the whole run when `None`; ids
+/// then carry no window), in registry order.
+pub fn values_in(
+    params: &ModelParams,
+    result: &ReplicateResult,
+    window: Option<Window>,
+) -> Vec<Value> {
+    let shown = window.unwrap_or_else(|| Window::covering(params.first_day, params.last_day));
     let replicate = Replicate {
         params,
         result,
-        years: ((params.last_day - params.first_day).get_days() + 1) as f64 / 365.25,
+        months: shown.indices(&result.months),
+        years: shown.years_within(params.first_day, params.last_day),
     };
+    let suffix = window.map_or(String::new(), |w| format!("@{w}"));
     OUTPUTS
         .iter()
         .flat_map(|def| {
-            (def.measure)(&replicate)
+            let (replicate, suffix) = (&replicate, &suffix);
+            (def.measure)(replicate)
                 .into_iter()
                 .map(move |(key, value)| Value {
-                    id: def.id_with(&key),
-                    label: def.label_with(&key),
+                    id: def.id_with(&key) + suffix,
+                    label: def.label_with(&key, &shown),
                     section: def.section,
                     aggregation: def.aggregation,
                     value,
@@ -518,6 +652,8 @@ pub fn values(params: &ModelParams, result: &ReplicateResult) -> Vec<Value> {
 pub struct OutputSet {
     ids: Vec<String>,
     missing: Vec<f64>,
+    /// The distinct windows asked for (`None`: the whole run).
+    windows: Vec<Option<Window>>,
 }
 
 impl OutputSet {
@@ -529,7 +665,11 @@ impl OutputSet {
     /// Each output's value in one replicate, in the order asked for; an output the
     /// replicate does not report takes its aggregation's missing value.
     pub fn measure(&self, params: &ModelParams, result: &ReplicateResult) -> Vec<f64> {
-        let all = values(params, result);
+        let all: Vec<Value> = self
+            .windows
+            .iter()
+            .flat_map(|window| values_in(params, result, *window))
+            .collect();
         self.ids
             .iter()
             .zip(&self.missing)
@@ -542,30 +682,47 @@ impl OutputSet {
     }
 }
 
-/// An id that is not a declared output.
+/// An id that is not a declared output, or whose window cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("unknown output `{id}`; nearest: {}", nearest.join(", "))]
+#[error("{}", match .window_problem {
+    Some(problem) => format!("output `{id}`: {problem}"),
+    None => format!("unknown output `{id}`; nearest: {}", nearest.join(", ")),
+})]
 pub struct UnknownOutput {
     /// The id asked for.
     pub id: String,
     /// The closest valid ids, closest first.
     pub nearest: Vec<String>,
+    /// What is wrong with the window after `@`, when that is the problem (boxed: the
+    /// error travels inside every experiment error).
+    pub window_problem: Option<Box<String>>,
 }
 
 /// The valid output ids of one scenario (its porter sites key the porter outputs).
 #[derive(Debug, Clone)]
 pub struct Catalog {
     porter_sites: Vec<String>,
+    sea_goods: Vec<String>,
+    run: Window,
 }
 
 impl Catalog {
     /// The catalog for a scenario's parameters.
     pub fn new(params: &ModelParams) -> Catalog {
         let porter_sites = params.porter.iter().flat_map(|p| &p.sites);
+        let mut sea_goods: Vec<String> = params
+            .maritime
+            .iter()
+            .flat_map(|m| &m.cargoes)
+            .map(|c| params.goods[c.good.0 as usize].id.clone())
+            .collect();
+        sea_goods.dedup();
         Catalog {
             porter_sites: porter_sites
                 .map(|s| params.sites[s.site.0 as usize].id.clone())
                 .collect(),
+            sea_goods,
+            run: Window::covering(params.first_day, params.last_day),
         }
     }
 
@@ -596,6 +753,7 @@ impl Catalog {
                 }
                 keys
             }
+            KeyKind::SeaGood => self.sea_goods.clone(),
         }
     }
 
@@ -611,7 +769,11 @@ impl Catalog {
     /// (`yalu outputs`).
     pub fn render(&self, scenario: &str) -> String {
         let mut text = format!(
-            "Outputs (ids for compare, sweep metrics and sensitivity outputs); keys for scenario `{scenario}`\n"
+            "Outputs (ids for compare, sweep metrics and sensitivity outputs); keys for scenario `{scenario}`\n\
+             Every id takes a time window after `@`: `fx.total_usd_per_year@2024`, \
+             `porter.kg_sold_per_year[hyesan]@2019-01..2019-06`, `...@2018..2020`; without one, \
+             the whole run ({}). Per year means per year of the window.\n",
+            self.run
         );
         for def in OUTPUTS {
             text.push_str(&format!(
@@ -627,6 +789,7 @@ impl Catalog {
             (KeyKind::PorterSite, "<site>"),
             (KeyKind::Channel, "<channel>"),
             (KeyKind::FxChannel, "<fx channel>"),
+            (KeyKind::SeaGood, "<sea good>"),
         ] {
             let keys: Vec<String> = self
                 .keys(kind)
@@ -644,30 +807,56 @@ impl Catalog {
         text
     }
 
-    /// Checks `ids` and gives them as a set to measure.
+    /// Checks `ids` (each with an optional `@window`) and gives them as a set to measure.
     pub fn resolve(&self, ids: &[String]) -> Result<OutputSet, UnknownOutput> {
-        let missing = ids
-            .iter()
-            .map(|id| self.aggregation_of(id).map(Aggregation::missing_value))
-            .collect::<Result<_, _>>()?;
+        let mut missing = Vec::with_capacity(ids.len());
+        let mut windows = Vec::new();
+        for id in ids {
+            let (aggregation, window) = self.aggregation_of(id)?;
+            missing.push(aggregation.missing_value());
+            if !windows.contains(&window) {
+                windows.push(window);
+            }
+        }
         Ok(OutputSet {
             ids: ids.to_vec(),
             missing,
+            windows,
         })
     }
 
-    fn aggregation_of(&self, id: &str) -> Result<Aggregation, UnknownOutput> {
-        let (family, key) = match id.split_once('[') {
+    fn aggregation_of(&self, id: &str) -> Result<(Aggregation, Option<Window>), UnknownOutput> {
+        let (output, window) = match id.split_once('@') {
+            Some((output, window)) => (output, Some(window)),
+            None => (id, None),
+        };
+        let window_problem = |problem: String| UnknownOutput {
+            id: id.to_owned(),
+            nearest: Vec::new(),
+            window_problem: Some(Box::new(problem)),
+        };
+        let window = window
+            .map(|w| {
+                w.parse::<Window>()
+                    .map_err(|e| window_problem(e.to_string()))
+            })
+            .transpose()?;
+        if let Some(w) = window {
+            w.check_overlaps(self.run)
+                .map_err(|e| window_problem(e.to_string()))?;
+        }
+        let (family, key) = match output.split_once('[') {
             Some((family, rest)) => (family, rest.strip_suffix(']').unwrap_or("\u{0}")),
-            None => (id, ""),
+            None => (output, ""),
         };
         OUTPUTS
             .iter()
             .find(|def| def.id == family && self.keys(def.key).iter().any(|k| k == key))
-            .map(|def| def.aggregation)
+            .map(|def| (def.aggregation, window))
             .ok_or_else(|| UnknownOutput {
                 id: id.to_owned(),
-                nearest: nearest(id, &self.ids(), 3),
+                nearest: nearest(output, &self.ids(), 3),
+                window_problem: None,
             })
     }
 }
@@ -723,15 +912,19 @@ mod tests {
             .iter()
             .find(|d| d.id == "money.cny_per_year")
             .unwrap();
+        let run: Window = "2017..2025".parse().unwrap();
         assert_eq!(
-            money.label_with("donju/border_guards/bribe"),
-            "donju -> border_guards (bribe), CNY/year"
+            money.label_with("donju/border_guards/bribe", &run),
+            "donju -> border guards (bribe), CNY per year of 2017..2025"
         );
         let pay = OUTPUTS
             .iter()
             .find(|d| d.id == "porter.pay_cny_per_kg")
             .unwrap();
-        assert_eq!(pay.label_with(""), "porters at all sites: pay CNY/kg");
+        assert_eq!(
+            pay.label_with("", &run),
+            "porters at all sites: pay per kg sold, CNY/kg"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use yalu_model::ReplicateResult;
 use yalu_model::params::ModelParams;
 use yalu_model::stats::{quantile_of_sorted, sorted_finite};
 
+use crate::format::readable;
 use crate::outputs::{Section, Value, values};
 
 /// Money flows shown in the printed summary.
@@ -31,21 +32,17 @@ impl Across {
         quantile_of_sorted(&sorted_finite(self.0.iter().copied()), q)
     }
 
-    /// Mean, with the 5-95% band when there is more than one replicate.
+    /// Mean, with the 5-95% band when there is more than one replicate, for reading.
     pub fn show(&self) -> String {
-        let decimals = if self.mean().abs() < 10.0 { 3 } else { 0 };
         if self.0.len() > 1 {
             format!(
-                "{:.*} [{:.*}, {:.*}]",
-                decimals,
-                self.mean(),
-                decimals,
-                self.quantile(0.05),
-                decimals,
-                self.quantile(0.95)
+                "{} [{}, {}]",
+                readable(self.mean()),
+                readable(self.quantile(0.05)),
+                readable(self.quantile(0.95))
             )
         } else {
-            format!("{:.*}", decimals, self.mean())
+            readable(self.mean())
         }
     }
 }

@@ -11,8 +11,9 @@ use yalu_report::Band;
 use yalu_report::ReportError;
 use yalu_report::html::write_report;
 
-const HEADINGS: [&str; 9] = [
+const HEADINGS: [&str; 10] = [
     "Run and how to read it",
+    "What the model covers",
     "Flows by channel and good",
     "Foreign currency and Room 39",
     "Who captures the value",
@@ -289,10 +290,24 @@ fn core_run_report_says_what_is_absent() {
     write_core_run(dir.path());
     let html =
         std::fs::read_to_string(write_report(dir.path()).expect("report")).expect("readable");
+    // Sections without data are left out; the run section says which files are absent.
     for heading in HEADINGS {
+        let absent = ["Validation", "Evidence"].contains(&heading);
+        assert_eq!(
+            !html.contains(&format!("<h2>{heading}</h2>")),
+            absent,
+            "heading {heading}"
+        );
+    }
+    let absent = html
+        .split("<th>Optional files absent</th><td>")
+        .nth(1)
+        .and_then(|rest| rest.split("</td>").next())
+        .expect("the run section lists absent files");
+    for file in ["scenario.json", "validation.json"] {
         assert!(
-            html.contains(&format!("<h2>{heading}</h2>")),
-            "missing heading {heading}"
+            absent.contains(file),
+            "{file} not listed as absent: {absent}"
         );
     }
     assert_eq!(count(&html, "<svg class=\"chart\""), CORE_CHARTS.len());
@@ -300,7 +315,6 @@ fn core_run_report_says_what_is_absent() {
     for expected in [
         "no scenario.json, so the sites&#39; coordinates are unknown",
         "flows include a maritime channel, but this output has no observed.csv",
-        "no validation.json",
         "Room 39&#39;s receipts from money.csv",
         "Room 39 receipts by paying class (CNY per year)",
     ] {
@@ -568,4 +582,45 @@ fn report_renders_in_headless_chromium() {
         "screenshot is nearly blank: {} bytes",
         png.len()
     );
+}
+
+/// For each axis of a chart (`data-axis`, its label), the units of the series drawn on it.
+pub fn axes_and_units(svg: &str) -> Vec<(String, Vec<String>)> {
+    let value = |text: &str| text.split('"').next().unwrap_or_default().to_owned();
+    svg.split("data-axis=\"")
+        .skip(1)
+        .map(|chunk| {
+            let units = chunk
+                .split("data-unit=\"")
+                .skip(1)
+                .map(value)
+                .collect::<Vec<_>>();
+            (value(chunk), units)
+        })
+        .collect()
+}
+
+#[test]
+fn no_chart_mixes_units_and_every_axis_names_its_unit() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    write_full_run(dir.path());
+    write_report(dir.path()).expect("report");
+    let mut axes = 0;
+    for chart in chart_files(dir.path()) {
+        let svg = std::fs::read_to_string(dir.path().join("charts").join(&chart)).unwrap();
+        for (axis, units) in axes_and_units(&svg) {
+            axes += 1;
+            assert!(!units.is_empty(), "{chart}: axis {axis} has no series");
+            assert!(
+                units.iter().all(|u| *u == units[0]),
+                "{chart}: axis {axis} mixes {units:?}"
+            );
+            assert!(
+                axis.contains(&units[0]),
+                "{chart}: axis {axis} lacks its unit {}",
+                units[0]
+            );
+        }
+    }
+    assert!(axes >= 10, "{axes} axes inspected");
 }

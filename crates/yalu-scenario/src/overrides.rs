@@ -5,7 +5,7 @@
 //! replaces the parameter's `value`; the scenario is then checked as usual, so a value
 //! outside the parameter's stated range is refused.
 
-use toml::{Table, Value};
+use toml_edit::{Array, DocumentMut, Item, TableLike, Value};
 
 use crate::error::{ScenarioErrors, SourceText};
 use crate::evidence::Registry;
@@ -34,8 +34,15 @@ pub enum OverrideError {
         reason: String,
     },
     /// The scenario with the new values is invalid.
-    #[error("{}", .0.describe())]
+    #[error("{}", describe(.0))]
     Invalid(#[from] ScenarioErrors),
+}
+
+fn describe(errors: &ScenarioErrors) -> String {
+    std::iter::once(errors.to_string())
+        .chain(errors.errors.iter().map(|e| format!("  {e}")))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Identifying keys of elements in arrays of tables, in the order they are tried.
@@ -44,13 +51,7 @@ const ID_KEYS: [&str; 4] = ["id", "site", "good", "mode"];
 /// Checks that `path` names a parameter of the scenario text.
 pub fn check_path(text: &SourceText, path: &str) -> Result<(), OverrideError> {
     let mut document = parse(text)?;
-    parameter(&mut document, path)
-        .map(|_| ())
-        .map_err(|reason| OverrideError::UnknownPath {
-            file: text.name.clone(),
-            path: path.to_owned(),
-            reason,
-        })
+    located(&mut document, text, path).map(|_| ())
 }
 
 /// The scenario with each `(path, value)` set, validated: a value outside a parameter's
@@ -94,7 +95,8 @@ pub fn edited(
     Ok((changed, scenario))
 }
 
-/// The text with each value set, the ranges widened to take them when `widen`.
+/// The text with each value set (comments and order kept), the ranges widened to take
+/// them when `widen`.
 fn edit_text(
     text: &SourceText,
     values: &[(String, f64)],
@@ -102,92 +104,92 @@ fn edit_text(
 ) -> Result<SourceText, OverrideError> {
     let mut document = parse(text)?;
     for (path, value) in values {
-        let table =
-            parameter(&mut document, path).map_err(|reason| OverrideError::UnknownPath {
-                file: text.name.clone(),
-                path: path.clone(),
-                reason,
-            })?;
+        let table = located(&mut document, text, path)?;
         let set = set_value(table, path, *value);
         if let Some(claim) = table.remove("claim") {
-            departs_from(table, &claim, set);
+            departs_from(table, claim.as_str().unwrap_or_default(), set);
         }
         if widen {
             widen_range(table, set);
         }
     }
-    Ok(SourceText::new(
-        text.name.clone(),
-        toml::to_string(&document).expect("a TOML table serializes"),
-    ))
+    Ok(SourceText::new(text.name.clone(), document.to_string()))
 }
 
 /// The scenario text with each `(path, value, reason)` set as an assumption: the value
-/// replaced, any source replaced by `reason`, the recorded range kept. Used to write a
-/// calibrated scenario that says where each fitted value came from.
+/// replaced, any source replaced by `reason`, the recorded range kept. The rest of the
+/// text, comments and order included, is left as it was. Used to write a calibrated
+/// scenario that says where each fitted value came from.
 pub fn rewritten_as_assumptions(
     text: &SourceText,
     fitted: &[(String, f64, String)],
 ) -> Result<String, OverrideError> {
     let mut document = parse(text)?;
     for (path, value, reason) in fitted {
-        let table = parameter(&mut document, path).map_err(|why| OverrideError::UnknownPath {
-            file: text.name.clone(),
-            path: path.clone(),
-            reason: why,
-        })?;
+        let table = located(&mut document, text, path)?;
         set_value(table, path, *value);
         for key in ["claim", "derivation", "carry_over"] {
             table.remove(key);
         }
-        table.insert("assumption".into(), Value::String(reason.clone()));
+        set(table, "assumption", reason.as_str().into());
     }
-    Ok(toml::to_string(&document).expect("a TOML table serializes"))
+    Ok(document.to_string())
 }
 
 /// A value an experiment sets on a parameter that cites a claim is the experiment's input,
 /// not the claim's figure: it becomes an assumption that says so and names the claim. A
 /// stated range still bounds it; without one (the claim's bound stood in) the value is its
 /// own range, as sourced values without a range were always free to be set.
-fn departs_from(table: &mut Table, claim: &Value, value: f64) {
+fn departs_from(table: &mut dyn TableLike, claim: &str, value: f64) {
     table.remove("derivation");
     table.remove("carry_over");
-    let claim = claim.as_str().unwrap_or_default();
-    table.insert(
-        "assumption".into(),
-        Value::String(format!(
-            "Set to {value} by an experiment; the registered evidence is claim `{claim}`."
-        )),
+    set(
+        table,
+        "assumption",
+        format!("Set to {value} by an experiment; the registered evidence is claim `{claim}`.")
+            .into(),
     );
     if !table.contains_key("range") {
-        table.insert(
-            "range".into(),
-            Value::Array(vec![Value::Float(value), Value::Float(value)]),
+        set(
+            table,
+            "range",
+            Value::Array(Array::from_iter([value, value])),
         );
     }
 }
 
 /// Widens a parameter's range to take `value`, saying so in its assumption.
-fn widen_range(table: &mut Table, value: f64) {
+fn widen_range(table: &mut dyn TableLike, value: f64) {
     let number = |v: &Value| v.as_float().or(v.as_integer().map(|i| i as f64));
     let range = table
         .get("range")
-        .and_then(Value::as_array)
-        .and_then(|r| Some([number(r.first()?)?, number(r.get(1)?)?]));
+        .and_then(Item::as_array)
+        .and_then(|r| Some([number(r.get(0)?)?, number(r.get(1)?)?]));
     if let Some([low, high]) = range
         && !(low..=high).contains(&value)
     {
-        table.insert(
-            "range".into(),
-            Value::Array(vec![
-                Value::Float(low.min(value)),
-                Value::Float(high.max(value)),
-            ]),
+        set(
+            table,
+            "range",
+            Value::Array(Array::from_iter([low.min(value), high.max(value)])),
         );
-        if let Some(Value::String(reason)) = table.get_mut("assumption") {
-            reason.push_str(&format!(
-                " Set to {value}, outside the recorded range [{low}, {high}]."
-            ));
+        if let Some(reason) = table.get("assumption").and_then(Item::as_str) {
+            let reason =
+                format!("{reason} Set to {value}, outside the recorded range [{low}, {high}].");
+            set(table, "assumption", reason.into());
+        }
+    }
+}
+
+/// Sets `key` to `new`, keeping the spacing around the old value.
+fn set(table: &mut dyn TableLike, key: &str, mut new: Value) {
+    match table.get_mut(key).and_then(Item::as_value_mut) {
+        Some(old) => {
+            *new.decor_mut() = old.decor().clone();
+            *old = new;
+        }
+        None => {
+            table.insert(key, Item::Value(new));
         }
     }
 }
@@ -195,29 +197,45 @@ fn widen_range(table: &mut Table, value: f64) {
 /// Sets a parameter's value; a count (declared whole) is rounded, so designs over a
 /// count's range give valid scenarios, while a price written as `1` stays free to take
 /// 9.5.
-fn set_value(table: &mut Table, path: &str, value: f64) -> f64 {
+fn set_value(table: &mut dyn TableLike, path: &str, value: f64) -> f64 {
     let whole = crate::declared::spec_of(path).is_some_and(|spec| spec.whole);
-    let (new, set) = if whole {
-        (Value::Integer(value.round() as i64), value.round())
+    let (new, set_to) = if whole {
+        (Value::from(value.round() as i64), value.round())
     } else {
-        (Value::Float(value), value)
+        (Value::from(value), value)
     };
-    table.insert("value".into(), new);
-    set
+    set(table, "value", new);
+    set_to
 }
 
-fn parse(text: &SourceText) -> Result<Table, OverrideError> {
+fn parse(text: &SourceText) -> Result<DocumentMut, OverrideError> {
     text.text
-        .parse::<Table>()
+        .parse::<DocumentMut>()
         .map_err(|e| OverrideError::NotToml {
             file: text.name.clone(),
             message: e.message().to_owned(),
         })
 }
 
+/// The parameter at `path`, or an error naming the file and the part that did not match.
+fn located<'d>(
+    document: &'d mut DocumentMut,
+    text: &SourceText,
+    path: &str,
+) -> Result<&'d mut dyn TableLike, OverrideError> {
+    parameter(document, path).map_err(|reason| OverrideError::UnknownPath {
+        file: text.name.clone(),
+        path: path.to_owned(),
+        reason,
+    })
+}
+
 /// The parameter table (`{ value = ..., ... }`) at `path`.
-fn parameter<'d>(document: &'d mut Table, path: &str) -> Result<&'d mut Table, String> {
-    let mut current = document;
+fn parameter<'d>(
+    document: &'d mut DocumentMut,
+    path: &str,
+) -> Result<&'d mut dyn TableLike, String> {
+    let mut current: &mut dyn TableLike = document.as_table_mut();
     let segments: Vec<&str> = path.split('.').collect();
     for (i, segment) in segments.iter().enumerate() {
         let (key, selector) = match segment.split_once('[') {
@@ -227,16 +245,31 @@ fn parameter<'d>(document: &'d mut Table, path: &str) -> Result<&'d mut Table, S
         let entry = current
             .get_mut(key)
             .ok_or_else(|| format!("no `{key}` in `{}`", segments[..i].join(".")))?;
-        let table = match (entry, selector) {
-            (Value::Table(table), None) => table,
-            (Value::Array(items), Some(selector)) => select(items, selector)
-                .ok_or_else(|| format!("no element `{selector}` in `{key}`"))?,
+        let not_found = || format!("no element `{}` in `{key}`", selector.unwrap_or_default());
+        current = match (entry, selector) {
+            (Item::ArrayOfTables(items), Some(selector)) => select(
+                items.iter_mut().map(|t| t as &mut dyn TableLike).collect(),
+                selector,
+            )
+            .ok_or_else(not_found)?,
+            (Item::Value(Value::Array(items)), Some(selector)) => select(
+                items
+                    .iter_mut()
+                    .filter_map(Value::as_inline_table_mut)
+                    .map(|t| t as &mut dyn TableLike)
+                    .collect(),
+                selector,
+            )
+            .ok_or_else(not_found)?,
+            (entry, None) => entry
+                .as_table_like_mut()
+                .ok_or_else(|| format!("`{segment}` is not a table"))?,
             _ => return Err(format!("`{segment}` is not a table")),
         };
-        current = table;
     }
     if current
         .get("value")
+        .and_then(Item::as_value)
         .is_some_and(|v| v.is_float() || v.is_integer())
     {
         Ok(current)
@@ -245,21 +278,29 @@ fn parameter<'d>(document: &'d mut Table, path: &str) -> Result<&'d mut Table, S
     }
 }
 
-fn select<'a>(items: &'a mut [Value], selector: &str) -> Option<&'a mut Table> {
-    if let Ok(index) = selector.parse::<usize>() {
-        return items.get_mut(index)?.as_table_mut();
-    }
-    let text = |t: &Table, key: &str| t.get(key).and_then(Value::as_str).map(str::to_owned);
-    items.iter_mut().filter_map(Value::as_table_mut).find(|t| {
-        // Crossings are named by site and mode together, `site/mode`.
-        let crossing = text(t, "site")
-            .zip(text(t, "mode"))
-            .map(|(s, m)| format!("{s}/{m}"));
-        crossing.as_deref() == Some(selector)
-            || ID_KEYS
-                .iter()
-                .any(|k| t.get(*k).and_then(Value::as_str) == Some(selector))
-    })
+/// The element of `tables` picked by a position or by its identifying key.
+fn select<'a>(
+    mut tables: Vec<&'a mut dyn TableLike>,
+    selector: &str,
+) -> Option<&'a mut dyn TableLike> {
+    let at = match selector.parse::<usize>() {
+        Ok(index) => (index < tables.len()).then_some(index)?,
+        Err(_) => {
+            let text =
+                |t: &dyn TableLike, key: &str| t.get(key).and_then(Item::as_str).map(str::to_owned);
+            tables.iter().position(|t| {
+                // Crossings are named by site and mode together, `site/mode`.
+                let crossing = text(&**t, "site")
+                    .zip(text(&**t, "mode"))
+                    .map(|(s, m)| format!("{s}/{m}"));
+                crossing.as_deref() == Some(selector)
+                    || ID_KEYS
+                        .iter()
+                        .any(|k| text(&**t, k).as_deref() == Some(selector))
+            })?
+        }
+    };
+    Some(tables.swap_remove(at))
 }
 
 #[cfg(test)]
@@ -330,6 +371,37 @@ mod tests {
             .unwrap();
         assert!(
             matches!(&record.evidence, crate::Evidence::Assumption { reason, range: Some(_) } if reason.contains("ABC"))
+        );
+    }
+
+    #[test]
+    fn a_rewritten_scenario_keeps_its_comments_and_order() {
+        let text = rewritten_as_assumptions(
+            &baseline(),
+            &[(
+                "takeover.state_trade_multiplier".into(),
+                3.0,
+                "fitted".into(),
+            )],
+        )
+        .unwrap();
+        let changed: Vec<&str> = BASELINE
+            .lines()
+            .zip(text.lines())
+            .filter(|(a, b)| a != b)
+            .map(|(_, b)| b)
+            .collect();
+        assert_eq!(BASELINE.lines().count(), text.lines().count());
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert!(
+            changed[0].starts_with("state_trade_multiplier = { value = 3.0"),
+            "{}",
+            changed[0]
+        );
+        assert!(
+            changed[0].contains("assumption = \"fitted\""),
+            "{}",
+            changed[0]
         );
     }
 

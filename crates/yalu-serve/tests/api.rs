@@ -275,6 +275,7 @@ fn compare_with_common_random_numbers_equals_yalu_compare() {
             threads: 1,
         },
         true,
+        None,
         &|| {},
     )
     .unwrap();

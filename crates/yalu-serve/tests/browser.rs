@@ -368,6 +368,7 @@ fn workbench_in_headless_chromium() {
             threads: 1,
         },
         true,
+        None,
         &|| {},
     )
     .unwrap()

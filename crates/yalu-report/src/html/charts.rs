@@ -11,12 +11,28 @@ use super::svg::{
 };
 use crate::summary::Band;
 
-/// A named figure over time (or categories), one band per period.
+/// A named figure over time (or categories), one band per period, in one unit.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Series {
     pub name: String,
+    /// What its values are in (`CNY`, `t`, `barrels`); written on the chart as `data-unit`
+    /// so a test can check that no axis mixes units.
+    pub unit: String,
     pub colour: &'static str,
     pub bands: Vec<Band>,
+}
+
+impl Series {
+    /// Whether any period has a finite median.
+    fn has_data(&self) -> bool {
+        self.bands.iter().any(|b| b.median.is_finite())
+    }
+}
+
+impl Panel {
+    fn has_data(&self) -> bool {
+        self.series.iter().any(Series::has_data)
+    }
 }
 
 /// One set of axes: a title, the y axis label with its unit, and the series drawn on it.
@@ -42,17 +58,26 @@ const PLOT_TOP: f64 = 24.0;
 const PLOT_BOTTOM: f64 = 42.0;
 const MARGIN: f64 = 12.0;
 
-/// Monthly bands in `panels` laid out `columns` to a row, with one legend for all.
+/// Monthly bands in `panels` laid out `columns` to a row, with one legend for all;
+/// panels without data are left out, and there is no chart when none has data.
 pub(crate) fn band_chart(
     name: &'static str,
     title: String,
     timeline: Timeline,
     panels: &[Panel],
     columns: usize,
-) -> Chart {
+) -> Option<Chart> {
+    let panels: Vec<&Panel> = panels.iter().filter(|p| p.has_data()).collect();
+    if panels.is_empty() {
+        return None;
+    }
     let columns = columns.clamp(1, panels.len().max(1));
     let mut entries: Vec<LegendEntry> = Vec::new();
-    for series in panels.iter().flat_map(|p| &p.series) {
+    for series in panels
+        .iter()
+        .flat_map(|p| &p.series)
+        .filter(|s| s.has_data())
+    {
         if !entries.iter().any(|e| e.label == series.name) {
             entries.push(LegendEntry {
                 label: series.name.clone(),
@@ -86,15 +111,12 @@ pub(crate) fn band_chart(
         );
     }
     let rows = panels.len().div_ceil(columns).max(1);
-    if panels.is_empty() {
-        body.push_str(&no_data(CHART_WIDTH / 2.0, top + panel_height / 2.0));
-    }
-    Chart {
+    Some(Chart {
         name,
         title,
         height: top + rows as f64 * panel_height + MARGIN,
         body,
-    }
+    })
 }
 
 /// The plot area of a panel at (x, y) of size (w, h): left, right, top, bottom.
@@ -152,6 +174,7 @@ fn draw_band_panel(
     frame: (f64, f64, f64, f64),
 ) {
     let (left, right, top, bottom) = plot_area(frame);
+    let _ = write!(svg, r#"<g data-axis="{}">"#, escape(&panel.y_label));
     let scale = Scale::covering(
         panel
             .series
@@ -167,7 +190,12 @@ fn draw_band_panel(
     let mut drawn = false;
     for series in &panel.series {
         let colour = series.colour;
-        let _ = write!(svg, r#"<g><title>{}</title>"#, escape(&series.name));
+        let _ = write!(
+            svg,
+            r#"<g data-unit="{}"><title>{}</title>"#,
+            escape(&series.unit),
+            escape(&series.name)
+        );
         for run in finite_runs(&series.bands) {
             drawn = true;
             let upper = run.clone().map(|i| (x_of(i), y_of(series.bands[i].p95)));
@@ -195,6 +223,7 @@ fn draw_band_panel(
     if !drawn {
         svg.push_str(&no_data((left + right) / 2.0, (top + bottom) / 2.0));
     }
+    svg.push_str("</g>");
 }
 
 /// Ticks at round month counts (a year when there is room), labelled.
@@ -256,7 +285,7 @@ pub(crate) fn path(points: impl IntoIterator<Item = (f64, f64)>) -> String {
 }
 
 /// Bars of the median per category (years, say) grouped by series, with whiskers from the
-/// 5th to the 95th percentile.
+/// 5th to the 95th percentile; no chart when no series has data.
 pub(crate) fn bar_chart(
     name: &'static str,
     title: String,
@@ -264,7 +293,10 @@ pub(crate) fn bar_chart(
     categories: &[String],
     series: &[Series],
     replicates: usize,
-) -> Chart {
+) -> Option<Chart> {
+    if !series.iter().any(Series::has_data) || categories.is_empty() {
+        return None;
+    }
     let entries: Vec<LegendEntry> = series
         .iter()
         .map(|s| LegendEntry {
@@ -295,6 +327,7 @@ pub(crate) fn bar_chart(
             .flat_map(|s| &s.bands)
             .flat_map(|b| [b.median, b.p95]),
     );
+    let _ = write!(body, r#"<g data-axis="{}">"#, escape(y_label));
     draw_axes(&mut body, frame, &scale, "", y_label, "year");
     let group_width = (right - left) / categories.len().max(1) as f64;
     let bar_width = group_width * 0.8 / series.len().max(1) as f64;
@@ -317,7 +350,8 @@ pub(crate) fn bar_chart(
             let middle = x + bar_width / 2.0;
             let _ = write!(
                 body,
-                r#"<rect x="{x:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{}"><title>{} {}: {}</title></rect>"#,
+                r#"<rect data-unit="{}" x="{x:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{}"><title>{} {}: {}</title></rect>"#,
+                escape(&one.unit),
                 y.min(zero),
                 (bar_width - 1.0).max(1.0),
                 (zero - y).abs(),
@@ -340,15 +374,13 @@ pub(crate) fn bar_chart(
             }
         }
     }
-    if series.is_empty() || categories.is_empty() {
-        body.push_str(&no_data((left + right) / 2.0, (top + bottom) / 2.0));
-    }
-    Chart {
+    body.push_str("</g>");
+    Some(Chart {
         name,
         title,
         height: frame.1 + frame.3 + MARGIN,
         body,
-    }
+    })
 }
 
 #[cfg(test)]

@@ -253,6 +253,20 @@ impl RunData {
             .filter(|name| !dir.join(name).is_file())
             .map(|name| (*name).to_owned())
             .collect();
+        if !missing.is_empty()
+            && dir.join("summary.csv").is_file()
+            && dir.join("manifest.json").is_file()
+        {
+            let info: RunInfo = read_json(&dir.join("manifest.json"))?;
+            let scenario = match info.scenario_file.as_str() {
+                "" | "<baseline>" => String::new(),
+                file => format!("--scenario {file} "),
+            };
+            return Err(ReportError::SummaryOnly {
+                dir: dir.display().to_string(),
+                rerun: format!("{scenario}--replicates 20 --out {}-report", dir.display()),
+            });
+        }
         if !missing.is_empty() {
             return Err(ReportError::MissingOutputs {
                 dir: dir.display().to_string(),

@@ -1,7 +1,8 @@
-//! A plain map of the sites: longitude and latitude projected equirectangularly (x scaled
-//! by the cosine of the middle latitude, so distances look right at this latitude), each
-//! site a circle whose area is its delivered value. No borders or rivers are drawn: the
-//! report carries no geography beyond the scenario's coordinates.
+//! A map of the sites: longitude and latitude projected equirectangularly (x scaled by the
+//! cosine of the middle latitude, so distances look right at this latitude), each site a
+//! circle whose area is its delivered value, over a basemap shipped with the crate: the
+//! coastline and the China-North Korea border, which runs along the Yalu and the Tumen,
+//! from Natural Earth 1:50m (public domain; `data/basemap.csv` says how it was cut).
 
 use std::fmt::Write;
 
@@ -27,6 +28,43 @@ const MAX_RADIUS: f64 = 28.0;
 const MIN_RADIUS: f64 = 3.0;
 /// Margin around the sites, degrees.
 const PADDING_DEG: f64 = 0.35;
+/// The basemap: `layer,part,lon_deg,lat_deg` rows after `#` comments and a header.
+const BASEMAP: &str = include_str!("../../data/basemap.csv");
+/// Longitude of Mount Paektu, where the border passes from the Yalu to the Tumen.
+const PAEKTU_LON_DEG: f64 = 128.08;
+const COAST: &str = "#5b84b1";
+const BORDER: &str = "#8c4b4b";
+
+/// One polyline of the basemap.
+struct Line {
+    layer: String,
+    points: Vec<(f64, f64)>,
+}
+
+/// The basemap's polylines, in file order.
+fn basemap() -> Vec<Line> {
+    let mut lines: Vec<(String, Line)> = Vec::new();
+    for row in BASEMAP.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let cells: Vec<&str> = row.split(',').collect();
+        let [layer, part, lon, lat] = cells[..] else {
+            continue;
+        };
+        let (Ok(lon), Ok(lat)) = (lon.parse::<f64>(), lat.parse::<f64>()) else {
+            continue;
+        };
+        match lines.last_mut() {
+            Some((id, line)) if id == part => line.points.push((lon, lat)),
+            _ => lines.push((
+                part.to_owned(),
+                Line {
+                    layer: layer.to_owned(),
+                    points: vec![(lon, lat)],
+                },
+            )),
+        }
+    }
+    lines.into_iter().map(|(_, line)| line).collect()
+}
 
 /// The map of `sites`, which must have finite coordinates.
 pub(crate) fn site_map(name: &'static str, title: String, sites: &[MapSite]) -> Chart {
@@ -34,6 +72,7 @@ pub(crate) fn site_map(name: &'static str, title: String, sites: &[MapSite]) -> 
     waterways.sort_unstable();
     waterways.dedup();
     let colour_of = |waterway: &str| palette(waterways.binary_search(&waterway).unwrap_or(0));
+    let basemap = basemap();
     let largest = sites
         .iter()
         .map(|s| s.delivered_cny)
@@ -50,9 +89,21 @@ pub(crate) fn site_map(name: &'static str, title: String, sites: &[MapSite]) -> 
             colour: colour_of(w),
             swatch: Swatch::Dot,
         })
+        .chain([
+            LegendEntry {
+                label: "coastline".into(),
+                colour: COAST,
+                swatch: Swatch::Line,
+            },
+            LegendEntry {
+                label: "China-North Korea border (the Yalu and the Tumen)".into(),
+                colour: BORDER,
+                swatch: Swatch::Line,
+            },
+        ])
         .collect();
     let note = format!(
-        "Circle area: value delivered over the run (median across replicates); the largest is {} CNY. Positions from scenario.json; no borders or rivers drawn.",
+        "Circle area: value delivered over the run (median); the largest is {} CNY. Coast and border: Natural Earth 1:50m (public domain).",
         human(largest)
     );
     let (mut body, legend_height) = legend(
@@ -91,6 +142,45 @@ pub(crate) fn site_map(name: &'static str, title: String, sites: &[MapSite]) -> 
         r##"<rect x="{left:.1}" y="{top:.1}" width="{:.1}" height="{plot_height:.1}" fill="#f7f9fb" stroke="{MUTED}"/>"##,
         right - left
     );
+    // The basemap, cut to the plot (runs of points inside it); the rivers named where the
+    // border is in view.
+    body.push_str(r#"<g fill="none">"#);
+    let inside =
+        |&(lon, lat): &(f64, f64)| (west..=east).contains(&lon) && (south..=north).contains(&lat);
+    for line in &basemap {
+        let (colour, dash) = match line.layer.as_str() {
+            "border" => (BORDER, r#" stroke-dasharray="6 3""#),
+            _ => (COAST, ""),
+        };
+        for run in line.points.chunk_by(|a, b| inside(a) == inside(b)) {
+            if run.len() < 2 || !inside(&run[0]) {
+                continue;
+            }
+            let d = super::charts::path(run.iter().map(|&(lon, lat)| (x_of(lon), y_of(lat))));
+            let _ = write!(
+                body,
+                r#"<path d="{d}" stroke="{colour}" stroke-width="1.4"{dash}/>"#
+            );
+        }
+    }
+    for (river, west_of_paektu) in [("Yalu", true), ("Tumen", false)] {
+        let shown: Vec<(f64, f64)> = basemap
+            .iter()
+            .filter(|l| l.layer == "border")
+            .flat_map(|l| &l.points)
+            .copied()
+            .filter(|p| (p.0 < PAEKTU_LON_DEG) == west_of_paektu && inside(p))
+            .collect();
+        if let Some(&(lon, lat)) = shown.get(shown.len() / 2) {
+            let _ = write!(
+                body,
+                r##"<text x="{:.1}" y="{:.1}" fill="{BORDER}" font-size="12" font-style="italic" stroke="#ffffff" stroke-width="3" paint-order="stroke">{river}</text>"##,
+                x_of(lon) + 6.0,
+                y_of(lat) - 6.0
+            );
+        }
+    }
+    body.push_str("</g>");
     let step = if east - west > 4.0 { 1.0 } else { 0.5 };
     for lon in graticule(west, east, step) {
         let x = x_of(lon);

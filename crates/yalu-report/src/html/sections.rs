@@ -6,7 +6,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use super::charts::{Panel, Series, Timeline, band_chart, bar_chart};
-use super::input::{Check, Evidence, Income, Month, Outcome, RunData};
+use super::input::{Check, Evidence, Income, Month, Outcome, Parameter, RunData};
 use super::map::{MapSite, site_map};
 use super::sankey::{MoneyFlow, sankey};
 use super::stats::{Grid, grids_by, ranked_by_total};
@@ -29,8 +29,12 @@ pub(crate) struct Figures {
 }
 
 impl Figures {
-    /// Keeps `chart` for its file and returns it inline, in a figure.
-    fn add(&mut self, chart: Chart) -> String {
+    /// Keeps `chart` for its file and returns it inline, in a figure (nothing when there
+    /// is no chart: no data to draw).
+    fn add(&mut self, chart: Option<Chart>) -> String {
+        let Some(chart) = chart else {
+            return String::new();
+        };
         let html = format!("<figure>{}</figure>", chart.svg(false));
         self.charts.push(chart);
         html
@@ -43,55 +47,39 @@ const SANCTIONED_DELIVERED: &str = "#b2182b";
 const SEIZED: &str = "#777777";
 const MONITOR: &str = "#333333";
 
-/// Every section, in reading order.
+/// Builds a section's HTML, or nothing when the run has no data for it.
+type Build = fn(&RunData, &mut Figures) -> Option<String>;
+
+/// Every section with data, in reading order: a channel the scenario lacks leaves no empty
+/// section, chart or panel behind.
 pub(crate) fn sections(data: &RunData, figures: &mut Figures) -> Vec<Section> {
-    vec![
-        Section {
-            id: "run",
-            heading: "Run and how to read it",
-            html: run_section(data),
-        },
-        Section {
-            id: "flows",
-            heading: "Flows by channel and good",
-            html: flows_section(data, figures),
-        },
-        Section {
-            id: "foreign-currency",
-            heading: "Foreign currency and Room 39",
-            html: foreign_currency_section(data, figures),
-        },
-        Section {
-            id: "money",
-            heading: "Who captures the value",
-            html: money_section(data, figures),
-        },
-        Section {
-            id: "sites",
-            heading: "Sites",
-            html: sites_section(data, figures),
-        },
-        Section {
-            id: "incomes",
-            heading: "Incomes and prices",
-            html: incomes_section(data, figures),
-        },
-        Section {
-            id: "monitor",
-            heading: "What the monitor sees",
-            html: monitor_section(data, figures),
-        },
-        Section {
-            id: "validation",
-            heading: "Validation",
-            html: validation_section(data),
-        },
-        Section {
-            id: "evidence",
-            heading: "Evidence",
-            html: evidence_section(data),
-        },
-    ]
+    let all: [(&'static str, &'static str, Build); 10] = [
+        ("run", "Run and how to read it", |d, _| Some(run_section(d))),
+        ("scope", "What the model covers", |d, _| {
+            Some(scope_section(d))
+        }),
+        ("flows", "Flows by channel and good", flows_section),
+        (
+            "foreign-currency",
+            "Foreign currency and Room 39",
+            foreign_currency_section,
+        ),
+        ("money", "Who captures the value", money_section),
+        ("sites", "Sites", sites_section),
+        ("incomes", "Incomes and prices", incomes_section),
+        ("monitor", "What the monitor sees", monitor_section),
+        ("validation", "Validation", |d, _| validation_section(d)),
+        ("evidence", "Evidence", |d, _| evidence_section(d)),
+    ];
+    all.into_iter()
+        .filter_map(|(id, heading, build)| {
+            Some(Section {
+                id,
+                heading,
+                html: build(data, figures)?,
+            })
+        })
+        .collect()
 }
 
 fn timeline(data: &RunData) -> Timeline {
@@ -238,7 +226,35 @@ fn run_section(data: &RunData) -> String {
     html
 }
 
-fn flows_section(data: &RunData, figures: &mut Figures) -> String {
+/// What the model covers and what it leaves out, so no figure is read as more than it is.
+fn scope_section(data: &RunData) -> String {
+    let mut channels: BTreeSet<String> = data.flows.iter().map(|f| pretty(&f.channel)).collect();
+    channels.extend(
+        data.foreign_currency
+            .iter()
+            .flatten()
+            .map(|r| pretty(&r.channel)),
+    );
+    let modelled = if channels.is_empty() {
+        "none with recorded flows".to_owned()
+    } else {
+        channels.into_iter().collect::<Vec<_>>().join(", ")
+    };
+    format!(
+        "<div class=\"scope\"><p><strong>Modelled in this run:</strong> {}. Figures for Room 39 are what reaches it through these channels only.</p>\
+<p><strong>Not modelled:</strong> channels the registry records but the model does not simulate, so no figure here includes them: \
+cyber theft and cryptocurrency heists (about USD 3 billion of suspected crypto thefts in 2017-2023, claim <code>ap2024-cyber-3b</code>; about USD 1.34 billion in 2024, <code>ayozat-2024</code>; about USD 1.5 billion in one theft in February 2025, <code>ayozat-bybit</code>), \
+arms sales (about USD 200 million of banned arms exports in 2017, <code>theweek2018-arms-200m</code>; USD 1.7-5.5 billion of arms delivered to Russia from February 2022 to October 2024, <code>anews2024-arms-value</code>) \
+and counterfeiting (about USD 22 million of counterfeit US notes passed in 1989-2005, <code>treasury2006-passed</code>). \
+<code>yalu evidence claims --topic channels</code> lists these claims with their sources.</p></div>",
+        escape(&modelled)
+    )
+}
+
+fn flows_section(data: &RunData, figures: &mut Figures) -> Option<String> {
+    if !data.flows.iter().any(|f| f.outcome == Outcome::Delivered) {
+        return None;
+    }
     let delivered = |outcome: Outcome| outcome == Outcome::Delivered;
     let by_channel = monthly(data, &data.flows, |f| {
         delivered(f.outcome).then_some((f.channel.as_str(), f.replicate, f.month, f.value_cny))
@@ -252,6 +268,7 @@ fn flows_section(data: &RunData, figures: &mut Figures) -> String {
             y_label: "CNY per month".into(),
             series: vec![Series {
                 name: pretty(channel),
+                unit: "CNY".into(),
                 colour: channel_colour(channel),
                 bands: by_channel[channel].bands(),
             }],
@@ -326,6 +343,7 @@ fn flows_section(data: &RunData, figures: &mut Figures) -> String {
             y_label: "CNY per month".into(),
             series: vec![Series {
                 name: pretty(good),
+                unit: "CNY".into(),
                 colour: palette(rank),
                 bands: by_good[good].bands(),
             }],
@@ -353,7 +371,7 @@ fn flows_section(data: &RunData, figures: &mut Figures) -> String {
         )));
     }
     html.push_str(&sanctioned_chart(data, figures));
-    html
+    Some(html)
 }
 
 /// Sanctioned goods over time: value, then quantity in each unit, delivered and seized.
@@ -372,9 +390,10 @@ fn sanctioned_chart(data: &RunData, figures: &mut Figures) -> String {
         Some(((f.unit.as_str(), outcome), f.replicate, f.month, f.quantity))
     });
     let units: BTreeSet<&str> = quantity.keys().map(|(unit, _)| *unit).collect();
-    let series = |grid: Option<&Grid>, outcome: &str| {
+    let series = |grid: Option<&Grid>, outcome: &str, unit: &str| {
         grid.map(|g| Series {
             name: outcome.to_owned(),
+            unit: unit.to_owned(),
             colour: if outcome == "delivered" {
                 SANCTIONED_DELIVERED
             } else {
@@ -388,7 +407,7 @@ fn sanctioned_chart(data: &RunData, figures: &mut Figures) -> String {
         y_label: "CNY per month".into(),
         series: ["delivered", "seized"]
             .into_iter()
-            .filter_map(|o| series(value.get(o), o))
+            .filter_map(|o| series(value.get(o), o, "CNY"))
             .collect(),
     }];
     panels.extend(units.iter().map(|unit| {
@@ -397,7 +416,7 @@ fn sanctioned_chart(data: &RunData, figures: &mut Figures) -> String {
             y_label: format!("{unit} per month"),
             series: ["delivered", "seized"]
                 .into_iter()
-                .filter_map(|o| series(quantity.get(&(*unit, o)), o))
+                .filter_map(|o| series(quantity.get(&(*unit, o)), o, unit))
                 .collect(),
         }
     }));
@@ -410,19 +429,21 @@ fn sanctioned_chart(data: &RunData, figures: &mut Figures) -> String {
     ))
 }
 
-fn foreign_currency_section(data: &RunData, figures: &mut Figures) -> String {
+fn foreign_currency_section(data: &RunData, figures: &mut Figures) -> Option<String> {
     let (years, group_of) = years(data);
-    let yearly_series = |grids: BTreeMap<&str, Grid>, colour: fn(&str, usize) -> &'static str| {
-        ranked_by_total(&grids)
-            .iter()
-            .enumerate()
-            .map(|(i, (key, _))| Series {
-                name: pretty(key),
-                colour: colour(key, i),
-                bands: grids[key].regrouped(&group_of, years.len()).bands(),
-            })
-            .collect::<Vec<_>>()
-    };
+    let yearly_series =
+        |grids: BTreeMap<&str, Grid>, unit: &str, colour: fn(&str, usize) -> &'static str| {
+            ranked_by_total(&grids)
+                .iter()
+                .enumerate()
+                .map(|(i, (key, _))| Series {
+                    name: pretty(key),
+                    unit: unit.to_owned(),
+                    colour: colour(key, i),
+                    bands: grids[key].regrouped(&group_of, years.len()).bands(),
+                })
+                .collect::<Vec<_>>()
+        };
     let room39 = monthly(data, &data.money, |p| {
         (p.payee == "room39").then_some((p.payer.as_str(), p.replicate, p.month, p.amount_cny))
     });
@@ -444,7 +465,7 @@ fn foreign_currency_section(data: &RunData, figures: &mut Figures) -> String {
                 "Foreign currency earned by channel (USD per year)".into(),
                 "USD per year",
                 &years,
-                &yearly_series(by_channel, |channel, _| channel_colour(channel)),
+                &yearly_series(by_channel, "USD", |channel, _| channel_colour(channel)),
                 data.replicates.len(),
             )
         }
@@ -457,16 +478,23 @@ fn foreign_currency_section(data: &RunData, figures: &mut Figures) -> String {
                 "Room 39 receipts by paying class (CNY per year)".into(),
                 "CNY per year",
                 &years,
-                &yearly_series(room39, |_, i| palette(i)),
+                &yearly_series(room39, "CNY", |_, i| palette(i)),
                 data.replicates.len(),
             )
         }
     };
-    html.push_str(&figures.add(chart));
-    html
+    let chart = figures.add(chart);
+    if chart.is_empty() {
+        return None;
+    }
+    html.push_str(&chart);
+    Some(html)
 }
 
-fn money_section(data: &RunData, figures: &mut Figures) -> String {
+fn money_section(data: &RunData, figures: &mut Figures) -> Option<String> {
+    if data.money.is_empty() {
+        return None;
+    }
     let by_link = monthly(data, &data.money, |p| {
         Some((
             (p.payer.as_str(), p.payee.as_str(), p.purpose.as_str()),
@@ -485,12 +513,12 @@ fn money_section(data: &RunData, figures: &mut Figures) -> String {
         })
         .collect();
     let replicates = data.replicates.len();
-    let mut html = figures.add(sankey(
+    let mut html = figures.add(Some(sankey(
         "money-flows",
         format!("Money between actor classes, total over the run (CNY, mean of {replicates} replicate(s))"),
         &flows,
         "Ribbon width: CNY paid; each class is labelled with the larger of what it receives and pays. A class that money flows back to appears again further right, marked received.",
-    ));
+    )));
     // Per class and replicate: received and paid over the run.
     let mut received: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut paid: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
@@ -530,10 +558,13 @@ fn money_section(data: &RunData, figures: &mut Figures) -> String {
         &["class", "received", "paid", "net"],
         &rows.into_iter().map(|(_, row)| row).collect::<Vec<_>>(),
     ));
-    html
+    Some(html)
 }
 
-fn sites_section(data: &RunData, figures: &mut Figures) -> String {
+fn sites_section(data: &RunData, figures: &mut Figures) -> Option<String> {
+    if data.flows.is_empty() {
+        return None;
+    }
     let outcome_by_site = |wanted: Outcome| {
         monthly(data, &data.flows, move |f| {
             (f.outcome == wanted).then_some((f.site.as_str(), f.replicate, f.month, f.value_cny))
@@ -571,7 +602,7 @@ fn sites_section(data: &RunData, figures: &mut Figures) -> String {
             &["site", "delivered over the run", "seized over the run"],
             &rows,
         ));
-        return html;
+        return Some(html);
     };
     let mapped: Vec<MapSite> = scenario
         .sites
@@ -596,11 +627,11 @@ fn sites_section(data: &RunData, figures: &mut Figures) -> String {
             "scenario.json gives no site with coordinates, so there is no map.",
         ));
     } else {
-        html.push_str(&figures.add(site_map(
+        html.push_str(&figures.add(Some(site_map(
             "site-map",
             "Sites and the value delivered through them over the run".into(),
             &mapped,
-        )));
+        ))));
     }
     let rows: Vec<Vec<String>> = scenario
         .sites
@@ -643,10 +674,11 @@ fn sites_section(data: &RunData, figures: &mut Figures) -> String {
             unknown.join(", ")
         )));
     }
-    html
+    Some(html)
 }
 
-fn incomes_section(data: &RunData, figures: &mut Figures) -> String {
+fn incomes_section(data: &RunData, figures: &mut Figures) -> Option<String> {
+    let charts_before = figures.charts.len();
     let mut html = String::new();
     match &data.incomes {
         Some(incomes) => {
@@ -671,16 +703,17 @@ fn incomes_section(data: &RunData, figures: &mut Figures) -> String {
             // where a group has no figure in rice).
             for (i, group) in groups.iter().enumerate() {
                 for (grids, unit, measure) in [
-                    (&cny, "CNY per month", "income"),
-                    (&rice, "kg of rice per month", "income in rice"),
+                    (&cny, "CNY", "income"),
+                    (&rice, "kg of rice", "income in rice"),
                 ] {
                     panels.push(Panel {
                         title: format!("{}: {measure}", pretty(group)),
-                        y_label: unit.into(),
+                        y_label: format!("{unit} per person per month"),
                         series: grids
                             .get(group)
                             .map(|grid| Series {
                                 name: pretty(group),
+                                unit: unit.into(),
                                 colour: palette(i),
                                 bands: grid.bands(),
                             })
@@ -718,6 +751,7 @@ fn incomes_section(data: &RunData, figures: &mut Figures) -> String {
                 .filter_map(|(i, (good, sum))| {
                     Some(Series {
                         name: pretty(good),
+                        unit: "CNY per kg".into(),
                         colour: palette(i),
                         bands: sum.divided_by(count.get(good)?).bands(),
                     })
@@ -737,22 +771,33 @@ fn incomes_section(data: &RunData, figures: &mut Figures) -> String {
         }
         None => html.push_str(&note("This output has no prices.csv.")),
     }
-    html
+    (figures.charts.len() > charts_before).then_some(html)
 }
 
-fn monitor_section(data: &RunData, figures: &mut Figures) -> String {
+fn monitor_section(data: &RunData, figures: &mut Figures) -> Option<String> {
     let maritime = |channel: &str| channel == "maritime";
     let Some(observed) = &data.observed else {
-        let text = if data.flows.iter().any(|f| maritime(&f.channel)) {
-            "The flows include a maritime channel, but this output has no observed.csv, so the monitor's view cannot be set beside the truth."
-        } else {
-            "This scenario has no maritime channel, so there is no monitor's view to set beside the truth."
-        };
-        return note(text);
+        // Said only when there is a maritime channel to see; otherwise no section.
+        return data
+            .flows
+            .iter()
+            .any(|f| maritime(&f.channel))
+            .then(|| note("The flows include a maritime channel, but this output has no observed.csv, so the monitor's view cannot be set beside the truth."));
     };
-    let truth_by = |by_good: bool| {
+    // Goods of each unit: quantities of different units are never added.
+    let unit_of: BTreeMap<&str, &str> = data
+        .flows
+        .iter()
+        .filter(|f| maritime(&f.channel))
+        .map(|f| (f.good.as_str(), f.unit.as_str()))
+        .collect();
+    let truth_by = |by_unit: bool| {
         monthly(data, &data.flows, move |f| {
-            let key = if by_good { f.good.as_str() } else { "all" };
+            let key = if by_unit {
+                f.unit.as_str()
+            } else {
+                f.good.as_str()
+            };
             (maritime(&f.channel) && f.outcome == Outcome::Delivered).then_some((
                 key,
                 f.replicate,
@@ -761,12 +806,16 @@ fn monitor_section(data: &RunData, figures: &mut Figures) -> String {
             ))
         })
     };
-    let seen_by = |by_good: bool| {
+    let seen_by = |by_unit: bool| {
         let mut grids: BTreeMap<&str, Grid> = BTreeMap::new();
         for row in &observed.rows {
-            let key = match (&row.good, by_good) {
-                (Some(good), true) => good.as_str(),
-                _ => "all",
+            let Some(good) = row.good.as_deref() else {
+                continue;
+            };
+            let key = if by_unit {
+                unit_of.get(good).copied().unwrap_or("unknown unit")
+            } else {
+                good
             };
             let grid = grids
                 .entry(key)
@@ -784,50 +833,57 @@ fn monitor_section(data: &RunData, figures: &mut Figures) -> String {
         }
         grids
     };
-    let total_bands = |grids: BTreeMap<&str, Grid>| {
-        grids.get("all").map_or_else(
+    let units: BTreeSet<&str> = unit_of.values().copied().collect();
+    if units.is_empty() {
+        return None;
+    }
+    let (truth_by_unit, seen_by_unit) = (truth_by(true), seen_by(true));
+    let bands = |grids: &BTreeMap<&str, Grid>, unit: &str| {
+        grids.get(unit).map_or_else(
             || Grid::zeros(data.replicates.len(), data.month_count).bands(),
             Grid::bands,
         )
     };
-    let units: BTreeSet<&str> = data
-        .flows
+    let panels: Vec<Panel> = units
         .iter()
-        .filter(|f| maritime(&f.channel))
-        .map(|f| f.unit.as_str())
+        .map(|unit| {
+            let goods: Vec<String> = unit_of
+                .iter()
+                .filter(|(_, u)| *u == unit)
+                .map(|(g, _)| pretty(g))
+                .collect();
+            Panel {
+                title: format!("{} ({unit})", goods.join(", ")),
+                y_label: format!("{unit} per month"),
+                series: vec![
+                    Series {
+                        name: "true deliveries".into(),
+                        unit: (*unit).to_owned(),
+                        colour: channel_colour("maritime"),
+                        bands: bands(&truth_by_unit, unit),
+                    },
+                    Series {
+                        name: "observed by the monitor".into(),
+                        unit: (*unit).to_owned(),
+                        colour: MONITOR,
+                        bands: bands(&seen_by_unit, unit),
+                    },
+                ],
+            }
+        })
         .collect();
-    let unit = if units.is_empty() {
-        "quantity".to_owned()
-    } else {
-        units.into_iter().collect::<Vec<_>>().join(" + ")
-    };
     let mut html = note(&format!(
-        "True maritime deliveries (flows.csv, channel maritime) beside what the monitor recorded (observed.csv, column {}).",
+        "True maritime deliveries (flows.csv, channel maritime) beside what the monitor recorded (observed.csv, column {}), one panel per unit: quantities in different units are not added.",
         observed.quantity_column
     ));
     html.push_str(&figures.add(band_chart(
         "monitor",
         "The monitor's view beside the truth: maritime quantities per month".into(),
         timeline(data),
-        &[Panel {
-            title: String::new(),
-            y_label: format!("{unit} per month"),
-            series: vec![
-                Series {
-                    name: "true deliveries".into(),
-                    colour: channel_colour("maritime"),
-                    bands: total_bands(truth_by(false)),
-                },
-                Series {
-                    name: "observed by the monitor".into(),
-                    colour: MONITOR,
-                    bands: total_bands(seen_by(false)),
-                },
-            ],
-        }],
-        1,
+        &panels,
+        2,
     )));
-    let (truth, seen) = (truth_by(true), seen_by(true));
+    let (truth, seen) = (truth_by(false), seen_by(false));
     let goods: BTreeSet<&str> = truth.keys().chain(seen.keys()).copied().collect();
     let zeros = vec![0.0; data.replicates.len()];
     let rows: Vec<Vec<String>> = goods
@@ -840,10 +896,12 @@ fn monitor_section(data: &RunData, figures: &mut Figures) -> String {
                 .zip(&true_total)
                 .map(|(s, t)| if *t > 0.0 { 100.0 * s / t } else { f64::NAN })
                 .collect();
+            let unit = unit_of.get(good).copied().unwrap_or("");
             vec![
                 escape(&pretty(good)),
-                escape(&human_band(&Band::across(&true_total), "")),
-                escape(&human_band(&Band::across(&seen_total), "")),
+                escape(unit),
+                escape(&human_band(&Band::across(&true_total), unit)),
+                escape(&human_band(&Band::across(&seen_total), unit)),
                 escape(&human_band(&Band::across(&share), "%")),
             ]
         })
@@ -851,13 +909,14 @@ fn monitor_section(data: &RunData, figures: &mut Figures) -> String {
     html.push_str(&table(
         &[
             "good",
+            "unit",
             "true deliveries over the run",
             "observed over the run",
-            "observed share of truth",
+            "observed share of truth (%)",
         ],
         &rows,
     ));
-    html
+    Some(html)
 }
 
 /// A JSON value as text: a two-number array as a range, objects as `key: value` pairs.
@@ -883,10 +942,8 @@ fn json_text(value: &Value) -> String {
     }
 }
 
-fn validation_section(data: &RunData) -> String {
-    let Some(checks) = &data.validation else {
-        return note("This output has no validation.json, so the pattern checks are not shown.");
-    };
+fn validation_section(data: &RunData) -> Option<String> {
+    let checks = data.validation.as_ref()?;
     let covered = |c: &&Check| c.covered != Some(false);
     let passed = checks
         .iter()
@@ -949,7 +1006,7 @@ fn validation_section(data: &RunData) -> String {
         ],
         &rows,
     ));
-    html
+    Some(html)
 }
 
 /// The id of a source's entry in the evidence list.
@@ -991,12 +1048,8 @@ fn range_text(range: &Value) -> String {
     }
 }
 
-fn evidence_section(data: &RunData) -> String {
-    let Some(scenario) = &data.scenario else {
-        return note(
-            "This output has no scenario.json, so the inputs' evidence is not listed; run `yalu evidence` for it.",
-        );
-    };
+fn evidence_section(data: &RunData) -> Option<String> {
+    let scenario = data.scenario.as_ref()?;
     let rows: Vec<Vec<String>> = scenario
         .parameters
         .iter()
@@ -1038,18 +1091,63 @@ fn evidence_section(data: &RunData) -> String {
             ]
         })
         .collect();
+    let assumed = |p: &&Parameter| matches!(p.evidence, Evidence::Assumption { .. });
     let mut html = format!(
-        "<p>{} inputs, {} of them assumptions; {} registered sources.</p>",
+        "<p>{} inputs, {} of them assumptions; {} registered sources. Per submodel (the first part of each input's path):</p>",
         scenario.parameters.len(),
-        scenario
-            .parameters
-            .iter()
-            .filter(|p| matches!(p.evidence, Evidence::Assumption { .. }))
-            .count(),
+        scenario.parameters.iter().filter(assumed).count(),
         scenario.sources.len()
     );
-    html.push_str(&table(&["input", "value", "unit", "evidence"], &rows));
-    html.push_str("<h3>Sources</h3><ol class=\"sources\">");
+    // Submodels in order of first appearance, with their inputs counted.
+    let mut submodels: Vec<(&str, usize, usize)> = Vec::new();
+    for parameter in &scenario.parameters {
+        let submodel = parameter.path.split(['.', '[']).next().unwrap_or_default();
+        let at = match submodels.iter().position(|(s, _, _)| *s == submodel) {
+            Some(at) => at,
+            None => {
+                submodels.push((submodel, 0, 0));
+                submodels.len() - 1
+            }
+        };
+        submodels[at].1 += 1;
+        submodels[at].2 += usize::from(assumed(&parameter));
+    }
+    let summary: Vec<Vec<String>> = submodels
+        .iter()
+        .map(|(submodel, inputs, assumptions)| {
+            vec![
+                escape(&pretty(submodel)),
+                inputs.to_string(),
+                (inputs - assumptions).to_string(),
+                assumptions.to_string(),
+                format!(
+                    "{:.0}%",
+                    100.0 * (inputs - assumptions) as f64 / *inputs as f64
+                ),
+            ]
+        })
+        .collect();
+    html.push_str(&table(
+        &[
+            "submodel",
+            "inputs",
+            "sourced",
+            "assumptions",
+            "sourced share",
+        ],
+        &summary,
+    ));
+    let _ = write!(
+        html,
+        "<details><summary>All {} inputs with their value, unit and evidence</summary>{}</details>",
+        rows.len(),
+        table(&["input", "value", "unit", "evidence"], &rows)
+    );
+    let _ = write!(
+        html,
+        "<details><summary>The {} sources</summary><ol class=\"sources\">",
+        scenario.sources.len()
+    );
     for source in &scenario.sources {
         let parts: Vec<String> = [&source.author, &source.outlet, &source.date]
             .into_iter()
@@ -1084,8 +1182,8 @@ fn evidence_section(data: &RunData) -> String {
             }
         );
     }
-    html.push_str("</ol>");
-    html
+    html.push_str("</ol></details>");
+    Some(html)
 }
 
 #[cfg(test)]

@@ -102,6 +102,8 @@ pub(crate) fn human(x: f64) -> String {
     } else {
         &text
     };
+    // A tiny negative rounds to zero, never to "-0".
+    let text = if text == "-0" { "0" } else { text };
     format!("{text}{suffix}")
 }
 
@@ -305,6 +307,7 @@ mod tests {
         assert_eq!(human(153.4), "153");
         assert_eq!(human(0.8312), "0.831");
         assert_eq!(human(0.0), "0");
+        assert_eq!(human(-1e-9), "0");
         assert_eq!(human(f64::NAN), "n/a");
     }
 

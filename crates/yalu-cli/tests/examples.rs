@@ -62,7 +62,6 @@ fn help_commands() -> Vec<String> {
         .lines()
         .take_while(|l| !l.trim().is_empty())
         .filter_map(|l| l.split_whitespace().next())
-        // `serve` runs until stopped: the workbench's own tests start and stop it.
         .filter(|name| *name != "help" && *name != "serve");
     for name in listed {
         let text = help(&[name, "--help"]);
@@ -152,7 +151,8 @@ fn every_example_in_the_help_and_the_readme_runs() {
     let dir = scratch();
     let mut ran: Vec<String> = Vec::new();
     for command in readme.iter().chain(&help).map(|c| shrunk(c)) {
-        if ran.contains(&command) {
+        // `yalu serve` runs until stopped: the workbench's own tests start and stop it.
+        if ran.contains(&command) || command.starts_with("yalu serve") {
             continue;
         }
         // The shell expands globs such as scenarios/*.toml, as it would for a reader.

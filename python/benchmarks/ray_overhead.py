@@ -11,15 +11,18 @@ Ray runs check that their store equals the local one.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
-import ray
+os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a one-machine Ray: no token file left in ~/.ray
 
-import yalu
-import yalu.ray
+import ray  # noqa: E402
+
+import yalu  # noqa: E402
+import yalu.ray  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 

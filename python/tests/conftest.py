@@ -21,6 +21,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+
+# The test cluster lives on this machine for one session: no token authentication, which
+# Ray turns on by default and which would otherwise depend on a token file left in ~/.ray
+# by whatever Ray ran here before. Nodes and drivers (and the drivers tests start) inherit it.
+os.environ["RAY_AUTH_MODE"] = "disabled"
 BASELINE = REPO / "scenarios" / "baseline.toml"
 
 

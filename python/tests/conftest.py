@@ -124,6 +124,13 @@ class RayCluster:
             "--disable-usage-stats",
         ]
         self.log = base / "ray-nodes.log"
+        try:
+            self._start(ray_cli, base, common)
+        except BaseException:
+            self.stop()  # a node that did start must not outlive a failed setup
+            raise
+
+    def _start(self, ray_cli: str, base: Path, common: list[str]) -> None:
         log = self.log.open("w")
         env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
         self.processes.append(

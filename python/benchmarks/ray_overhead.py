@@ -1,25 +1,28 @@
-"""What Ray adds to a sweep: wall time of `yalu sweep` on local threads against the same
-sweep as Ray tasks on a one-machine Ray with as many worker CPUs, for several batch sizes.
+"""What Ray adds to a sweep: wall time of a local sweep (`yalu.sweep`, the code `yalu
+sweep` runs) on N threads against the same sweep as Ray tasks on a one-machine Ray with N
+worker CPUs, for several batch sizes.
 
     python python/benchmarks/ray_overhead.py [SWEEP_FILE] [--cpus 2] [--batches 1,10,50]
 
-Needs a release build of both (`cargo build --release`, `pip install '.[ray]'`). Each run
-starts from an empty store; the Ray runs check that their store equals the local one.
+Needs a release build (`pip install '.[ray]'`). Each run starts from an empty store; the
+Ray runs check that their store equals the local one.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-import ray
+os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a one-machine Ray: no token file left in ~/.ray
 
-import yalu
-import yalu.ray
+import ray  # noqa: E402
+
+import yalu  # noqa: E402
+import yalu.ray  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -29,19 +32,15 @@ def main() -> None:
     parser.add_argument("file", nargs="?", default=str(REPO / "sweeps" / "bench-2000.toml"))
     parser.add_argument("--cpus", type=int, default=2)
     parser.add_argument("--batches", default="1,10,50")
-    parser.add_argument("--yalu", default=str(REPO / "target" / "release" / "yalu"))
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="yalu-bench-"))
     units = yalu.Sweep(args.file).unit_count
 
     started = time.monotonic()
-    subprocess.run(
-        [args.yalu, "sweep", args.file, "--threads", str(args.cpus), "--out", work / "local"],
-        check=True, capture_output=True,
-    )
+    yalu.sweep(args.file, out=work / "local", threads=args.cpus)
     local = time.monotonic() - started
     expected = yalu.Sweep(args.file).open_store(work / "local").results().to_arrow()
-    print(f"{units} units; local `yalu sweep --threads {args.cpus}`: {local:.1f} s "
+    print(f"{units} units; local sweep on {args.cpus} threads: {local:.1f} s "
           f"({1000 * local / units * args.cpus:.1f} ms of CPU per unit)")
 
     started = time.monotonic()

@@ -21,6 +21,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+
+# The test cluster lives on this machine for one session: no token authentication, which
+# Ray turns on by default and which would otherwise depend on a token file left in ~/.ray
+# by whatever Ray ran here before. Nodes and drivers (and the drivers tests start) inherit it.
+os.environ["RAY_AUTH_MODE"] = "disabled"
 BASELINE = REPO / "scenarios" / "baseline.toml"
 
 
@@ -119,6 +124,13 @@ class RayCluster:
             "--disable-usage-stats",
         ]
         self.log = base / "ray-nodes.log"
+        try:
+            self._start(ray_cli, base, common)
+        except BaseException:
+            self.stop()  # a node that did start must not outlive a failed setup
+            raise
+
+    def _start(self, ray_cli: str, base: Path, common: list[str]) -> None:
         log = self.log.open("w")
         env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
         self.processes.append(

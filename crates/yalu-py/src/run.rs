@@ -30,11 +30,16 @@ pub fn interruptible<T: Send>(
 ) -> PyResult<T> {
     let cancel = AtomicBool::new(false);
     py.detach(|| {
+        let waiting = std::thread::current();
         std::thread::scope(|scope| {
-            let worker = scope.spawn(|| work(&cancel));
+            let worker = scope.spawn(|| {
+                let outcome = work(&cancel);
+                waiting.unpark();
+                outcome
+            });
             let mut interrupted = None;
             while !worker.is_finished() {
-                std::thread::sleep(SIGNAL_POLL);
+                std::thread::park_timeout(SIGNAL_POLL);
                 if interrupted.is_none()
                     && let Err(error) = Python::attach(|py| py.check_signals())
                 {

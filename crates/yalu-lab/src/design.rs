@@ -122,7 +122,7 @@ fn validate_ranges(ranges: &[ParameterRange]) -> Result<(), DesignError> {
 
 /// The most points a design may have: checked before any point is made, so no design
 /// allocates more than the machine holds.
-pub const MAX_POINTS: usize = 1_000_000;
+pub const MAX_POINTS: usize = 100_000;
 
 fn point_count(factors: &[usize]) -> Result<usize, DesignError> {
     factors

@@ -639,6 +639,9 @@ impl Locator<'_> {
 
 /// The dotted field at a byte offset, from the nearest table header above it and the key
 /// on its line: the TOML parser locates schema errors only by span.
+/// The longest parameter path (real ones are under 80 characters).
+pub const MAX_PATH_LEN: usize = 200;
+
 /// The most replicates per point an experiment file may ask for.
 pub const MAX_REPLICATES: u32 = 1_000_000;
 
@@ -816,6 +819,17 @@ fn parse_paths(at: &Locator, parameters: &[RawParameter]) -> Result<Vec<String>,
         let field = format!("parameters[{index}].path");
         let offset = parameter.path.span().start;
         let path = non_empty(at, parameter.path.clone(), &field, "parameter path")?;
+        // Every point carries its paths: a long one multiplies memory by the points.
+        if path.len() > MAX_PATH_LEN {
+            return Err(at.error(
+                offset,
+                field,
+                Problem::OutOfRange {
+                    expected: format!("a parameter path of at most {MAX_PATH_LEN} characters"),
+                    found: format!("{} characters", path.len()),
+                },
+            ));
+        }
         let (line, _) = at.line_column(offset);
         if let Some(&first_line) = first_lines.get(path.as_str()) {
             return Err(at.error(offset, field, Problem::DuplicatePath { path, first_line }));

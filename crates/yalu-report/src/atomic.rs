@@ -48,9 +48,9 @@ fn alive(pid: u32) -> bool {
     }
 }
 
-/// Removes the temporaries (`.NAME.partial-PID`, `.NAME.old-PID`) that dead processes
-/// left beside `target`; a set-aside earlier output whose replacement never arrived is
-/// put back instead.
+/// Removes the temporaries (`.NAME.partial-PID`, `.NAME.old-PID`, `.NAME.probe-PID`) that
+/// dead processes left beside `target`; a set-aside earlier output whose replacement never
+/// arrived is put back instead.
 pub(crate) fn remove_stale(target: &Path) {
     let name = file_name(target);
     let Ok(entries) = std::fs::read_dir(parent_of(target)) else {
@@ -67,7 +67,7 @@ pub(crate) fn remove_stale(target: &Path) {
         let Ok(pid) = pid.parse::<u32>() else {
             continue;
         };
-        if !matches!(what, "partial" | "old") || pid == std::process::id() || alive(pid) {
+        if !matches!(what, "partial" | "old" | "probe") || pid == std::process::id() || alive(pid) {
             continue;
         }
         let path = entry.path();

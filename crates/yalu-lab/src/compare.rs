@@ -92,30 +92,40 @@ pub fn compare(
         .into_iter()
         .map(|name| {
             let lookup = |m: &Metrics| m.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
-            let (mut va, mut vb, mut diffs) = (Vec::new(), Vec::new(), Vec::new());
-            for (ma, mb) in &pairs {
-                if let (Some(x), Some(y)) = (lookup(ma), lookup(mb))
-                    && x.is_finite()
-                    && y.is_finite()
-                {
-                    va.push(x);
-                    vb.push(y);
-                    diffs.push(y - x);
-                }
-            }
-            let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-            diffs.sort_by(f64::total_cmp);
-            Difference {
-                mean_a: mean(&va),
-                mean_b: mean(&vb),
-                mean_difference: mean(&diffs),
-                difference_p05: quantile_of_sorted(&diffs, 0.05),
-                difference_p95: quantile_of_sorted(&diffs, 0.95),
-                replicates: diffs.len(),
-                metric: name,
-            }
+            let pairs = pairs.iter().map(|(ma, mb)| (lookup(ma), lookup(mb)));
+            paired_difference(name.clone(), pairs)
         })
         .collect())
+}
+
+/// The difference B - A of one metric over replicate pairs `(A, B)`, using the pairs in
+/// which both values are defined and finite.
+pub fn paired_difference(
+    metric: String,
+    pairs: impl Iterator<Item = (Option<f64>, Option<f64>)>,
+) -> Difference {
+    let (mut va, mut vb, mut diffs) = (Vec::new(), Vec::new(), Vec::new());
+    for (x, y) in pairs {
+        if let (Some(x), Some(y)) = (x, y)
+            && x.is_finite()
+            && y.is_finite()
+        {
+            va.push(x);
+            vb.push(y);
+            diffs.push(y - x);
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    diffs.sort_by(f64::total_cmp);
+    Difference {
+        mean_a: mean(&va),
+        mean_b: mean(&vb),
+        mean_difference: mean(&diffs),
+        difference_p05: quantile_of_sorted(&diffs, 0.05),
+        difference_p95: quantile_of_sorted(&diffs, 0.95),
+        replicates: diffs.len(),
+        metric,
+    }
 }
 
 /// The differences as the `compare` table, one row per output.

@@ -538,28 +538,21 @@ impl Measurements {
             .headline
             .iter()
             .map(|(id, label, _)| {
-                let (mut va, mut vb, mut diffs) = (Vec::new(), Vec::new(), Vec::new());
-                for (ma, mb) in reference.replicates.iter().zip(&self.replicates) {
-                    if let (Some(x), Some(y)) = (lookup(ma, id), lookup(mb, id))
-                        && x.is_finite()
-                        && y.is_finite()
-                    {
-                        va.push(x);
-                        vb.push(y);
-                        diffs.push(y - x);
-                    }
-                }
-                let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-                diffs.sort_by(f64::total_cmp);
+                let pairs = reference
+                    .replicates
+                    .iter()
+                    .zip(&self.replicates)
+                    .map(|(ma, mb)| (lookup(ma, id), lookup(mb, id)));
+                let d = yalu_lab::compare::paired_difference(id.clone(), pairs);
                 Headline {
-                    id: id.clone(),
+                    id: d.metric,
                     label: label.clone(),
-                    replicates: diffs.len(),
-                    mean_a: finite(mean(&va)),
-                    mean_b: finite(mean(&vb)),
-                    centre: finite(mean(&diffs)),
-                    p05: finite(quantile_of_sorted(&diffs, 0.05)),
-                    p95: finite(quantile_of_sorted(&diffs, 0.95)),
+                    replicates: d.replicates,
+                    mean_a: finite(d.mean_a),
+                    mean_b: finite(d.mean_b),
+                    centre: finite(d.mean_difference),
+                    p05: finite(d.difference_p05),
+                    p95: finite(d.difference_p95),
                 }
             })
             .collect()

@@ -40,6 +40,7 @@ use yalu_model::stats::quantile_of_sorted;
 use rayon::prelude::*;
 use serde::Deserialize;
 use toml::Spanned;
+use yalu_scenario::SourceText;
 
 use yalu_report::outputs::{Catalog, OutputSet, UnknownOutput};
 use yalu_report::table::{ColumnData, Table};
@@ -607,7 +608,7 @@ impl Locator<'_> {
     pub(crate) fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, SpecError> {
         toml::from_str(self.text).map_err(|error| {
             let offset = error.span().map_or(0, |span| span.start);
-            let field = field_at(self.text, offset);
+            let field = self.source().field_at(offset);
             self.error(offset, field, Problem::Schema(error.message().to_owned()))
         })
     }
@@ -630,15 +631,16 @@ impl Locator<'_> {
 
     /// Line and column, both from 1, of a byte offset.
     pub(crate) fn line_column(&self, offset: usize) -> (usize, usize) {
-        let before = self.text.get(..offset).unwrap_or(self.text);
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let line = before.matches('\n').count() + 1;
-        (line, before[line_start..].chars().count() + 1)
+        self.source().line_column(offset)
+    }
+
+    /// The text as the scenario crate's located source, whose locator every file shares
+    /// (only built when a problem is reported).
+    fn source(&self) -> SourceText {
+        SourceText::new(self.file, self.text)
     }
 }
 
-/// The dotted field at a byte offset, from the nearest table header above it and the key
-/// on its line: the TOML parser locates schema errors only by span.
 /// The longest parameter path (real ones are under 80 characters).
 pub const MAX_PATH_LEN: usize = 200;
 
@@ -698,29 +700,6 @@ pub(crate) fn distinct(
         }
     }
     Ok(())
-}
-
-fn field_at(text: &str, offset: usize) -> String {
-    let before = text.get(..offset).unwrap_or(text);
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let table = before[..line_start]
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|line| line.starts_with('['))
-        .map(|header| header.trim_matches(['[', ']']).trim());
-    let key = text[line_start..]
-        .lines()
-        .next()
-        .and_then(|line| line.split_once('='))
-        .map(|(key, _)| key.trim())
-        .filter(|key| !key.starts_with('['));
-    let parts: Vec<&str> = table.into_iter().chain(key).collect();
-    if parts.is_empty() {
-        "<top level>".to_owned()
-    } else {
-        parts.join(".")
-    }
 }
 
 fn non_empty(

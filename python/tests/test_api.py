@@ -146,7 +146,7 @@ def test_compare_validate_evidence_and_outputs(short_scenario, tmp_path):
         yalu.load_scenario(short_scenario, overrides={"porter.strength_mean_kg": 45}).text
     )
     table = yalu.compare(short_scenario, tight, replicates=2, seed=4).to_arrow()
-    assert table.column_names[:3] == ["metric", "replicates", "mean_a"]
+    assert table.column_names[:4] == ["metric", "unit", "replicates", "mean_a"]
     assert table.num_rows > 10
     checks = yalu.validate(short_scenario, replicates=2, seed=4)
     assert {c["id"] for c in checks} >= {"P1", "P2"}

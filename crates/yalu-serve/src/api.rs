@@ -311,13 +311,9 @@ async fn edit(State(app): State<Arc<App>>, Json(body): Json<EditBody>) -> Respon
 }
 
 fn edit_now(app: &App, body: EditBody) -> Response {
-    if let Some(refusal) = too_long(&body.text) {
-        return refusal;
-    }
-    let source = SourceText::new("scenario.toml", body.text.clone());
-    let scenario = match Scenario::parse(&source, &app.registry) {
-        Ok(s) => s,
-        Err(errors) => return problems(&errors),
+    let (source, scenario) = match checked(app, &body.text) {
+        Ok(checked) => checked,
+        Err(refusal) => return *refusal,
     };
     for (path, value) in &body.values {
         let Some(record) = scenario.parameters.iter().find(|p| p.path == *path) else {
@@ -341,6 +337,17 @@ fn edit_now(app: &App, body: EditBody) -> Response {
     }
 }
 
+/// A submitted scenario text within the length limit, checked; the refusal otherwise.
+fn checked(app: &App, text: &str) -> Result<(SourceText, Scenario), Box<Response>> {
+    if let Some(refusal) = too_long(text) {
+        return Err(Box::new(refusal));
+    }
+    let source = SourceText::new("scenario.toml", text.to_owned());
+    let scenario =
+        Scenario::parse(&source, &app.registry).map_err(|errors| Box::new(problems(&errors)))?;
+    Ok((source, scenario))
+}
+
 fn field_error(path: &str, message: String) -> Response {
     (
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -362,13 +369,9 @@ async fn submit(State(app): State<Arc<App>>, Json(body): Json<RunBody>) -> Respo
 }
 
 fn submit_now(app: &App, body: RunBody) -> Response {
-    if let Some(refusal) = too_long(&body.text) {
-        return refusal;
-    }
-    let source = SourceText::new("scenario.toml", body.text.clone());
-    let scenario = match Scenario::parse(&source, &app.registry) {
-        Ok(s) => s,
-        Err(errors) => return problems(&errors),
+    let (_, scenario) = match checked(app, &body.text) {
+        Ok(checked) => checked,
+        Err(refusal) => return *refusal,
     };
     let request = Request {
         seed: body.seed.unwrap_or(scenario.seed),

@@ -148,10 +148,12 @@ fn monthly_sums(
     out
 }
 
-fn goods_by_channel(
+/// Value delivered each month, by the flows table's column `key` (channel, good, ...).
+fn delivered_by(
     params: &ModelParams,
     result: &ReplicateResult,
     months: usize,
+    key: &str,
 ) -> BTreeMap<String, Vec<f64>> {
     let t = tables::flows(params, std::slice::from_ref(result));
     let outcome = text(&t, "outcome");
@@ -159,10 +161,18 @@ fn goods_by_channel(
         result,
         &t,
         months,
-        &text(&t, "channel"),
+        &text(&t, key),
         &number(&t, "value_cny"),
         |r| outcome[r] == "delivered",
     )
+}
+
+fn goods_by_channel(
+    params: &ModelParams,
+    result: &ReplicateResult,
+    months: usize,
+) -> BTreeMap<String, Vec<f64>> {
+    delivered_by(params, result, months, "channel")
 }
 
 fn goods_by_good(
@@ -170,19 +180,10 @@ fn goods_by_good(
     result: &ReplicateResult,
     months: usize,
 ) -> BTreeMap<String, Vec<f64>> {
-    let t = tables::flows(params, std::slice::from_ref(result));
-    let outcome = text(&t, "outcome");
-    monthly_sums(
-        result,
-        &t,
-        months,
-        &text(&t, "good"),
-        &number(&t, "value_cny"),
-        |r| outcome[r] == "delivered",
-    )
-    .into_iter()
-    .map(|(k, v)| (k, vec![v.iter().sum()]))
-    .collect()
+    delivered_by(params, result, months, "good")
+        .into_iter()
+        .map(|(k, v)| (k, vec![v.iter().sum()]))
+        .collect()
 }
 
 fn fx_by_channel(

@@ -13,11 +13,11 @@ use yalu_model::calendar::{IceSeason, Phase, PhaseKind};
 use yalu_model::declare::ParamSet;
 use yalu_model::params::{
     AgencyPassUp, Bureau, BureauId, CounterpartFleet, CounterpartKind, Couriers, Crossing,
-    Diplomats, Direction, Drugs, Enforcement, ExchangeSchedule, Fleet, FleetKind, Good, GoodId,
-    HouseholdParams, HouseholdSite, ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT, Maritime,
-    MarketParams, Mode, ModeParams, ModelParams, Monitors, PassUp, PorterGood, PorterParams,
-    PorterSite, ProfitSplit, QuantityUnit, Sanction, SeaBribes, SeaCargo, Site, SiteId, StateGood,
-    StateTrade, Takeover,
+    Diplomats, Direction, Drugs, Enforcement, ExchangeSchedule, Finance, Fleet, FleetKind, Good,
+    GoodId, HouseholdParams, HouseholdSite, ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT,
+    Maritime, MarketParams, Mode, ModeParams, ModelParams, Monitors, PassUp, PorterGood,
+    PorterParams, PorterSite, ProfitSplit, QuantityUnit, Sanction, SeaBribes, SeaCargo, Site,
+    SiteId, StateGood, StateTrade, Takeover,
 };
 
 use crate::error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
@@ -230,6 +230,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     let mut labour_table = c.table(root, "labour");
     let mut drugs_table = c.table(root, "drugs");
     let mut maritime_table = c.table(root, "maritime");
+    let mut finance_table = c.table(root, "finance");
 
     let porter = porter_table
         .as_mut()
@@ -285,6 +286,14 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     let maritime = maritime_table
         .as_mut()
         .and_then(|x| maritime(x, c, &ids, &goods));
+    let finance = required(
+        c,
+        finance_table.as_mut(),
+        officials_paid,
+        "finance",
+        "donju, households or ship operators pay before they are paid in this scenario",
+    )
+    .map(|f| Finance::from_values(&c.params::<Finance>(f)));
 
     for table in [
         state_trade_table,
@@ -301,6 +310,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
         labour_table,
         drugs_table,
         maritime_table,
+        finance_table,
     ]
     .into_iter()
     .flatten()
@@ -335,6 +345,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
             labour,
             drugs,
             maritime,
+            finance,
         },
         sites: site_infos,
         parameters: Vec::new(),

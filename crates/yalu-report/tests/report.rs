@@ -163,11 +163,17 @@ fn write_full_run(dir: &Path) {
               {{"id":"sinuiju","name":"Sinuiju","province":"North Pyongan","waterway":"lower Yalu","china_counterpart":"Dandong","latitude_deg":40.10,"longitude_deg":124.40}},
               {{"id":"samjiyon","name":"Samjiyon","province":"Ryanggang","waterway":"upper Tumen","china_counterpart":"Jilin","latitude_deg":41.82,"longitude_deg":128.31}}],
             "parameters":[
-              {{"path":"porter.pay","value":0.8,"unit":"CNY/kg","evidence":{{"kind":"source","id":"source-a","location":"paragraph 2","range":null}}}},
-              {{"path":"porter.runs_per_month","value":4,"unit":"runs","evidence":{{"kind":"assumption","reason":"Testimony says about four.","range":[3,5]}}}}],
+              {{"path":"porter.pay","value":0.8,"unit":"CNY/kg","evidence":{{"kind":"claim","claim":"pay-per-kg","source":"source-a","location":"paragraph 2","figure":"about 0.8 CNY/kg","range":[0.72,0.88]}}}},
+              {{"path":"porter.runs_per_month","value":4,"unit":"runs","evidence":{{"kind":"assumption","reason":"Testimony says about four.","range":[3,5]}}}},
+              {{"path":"market.rice_price","value":4.17,"unit":"CNY/kg","evidence":{{"kind":"claim","claim":"rice-for-pay","source":"source-a","location":"paragraph 13","figure":"48 kg","derivation":"200 CNY / 48 kg = 4.17 CNY/kg","carry_over":"Rice prices held to 2019.","range":null}}}}],
             "sources":[
-              {{"id":"source-a","outlet":"Daily NK","author":"A. Writer","date":"2019-05-01","title":"Porters on the Yalu","link":"{SOURCE_LINK}","supports":"Porter pay.","extra":"ignored"}},
-              {{"id":"source-b","outlet":"NK Insider","author":null,"date":"2024","title":"No link here","link":null,"supports":"Maritime trade."}}]}}"#
+              {{"id":"source-a","kind":"testimony","outlet":"Daily NK","author":"A. Writer","date":"2019-05-01","title":"Porters on the Yalu","link":"{SOURCE_LINK}","supports":"Porter pay.","extra":"ignored",
+                "claim":[{{"id":"pay-per-kg","claim":"Porters earn about 0.8 CNY a kilogram.","location":"paragraph 2","period":"2017","unit":"CNY/kg","bound":"about","value":0.8}},
+                         {{"id":"rice-for-pay","claim":"A month's pay buys 48 kg of rice.","location":"paragraph 13","period":"2017-03..2017-09","unit":"kg","bound":"point","value":48}}]}},
+              {{"id":"source-b","kind":"news_report","outlet":"NK Insider","author":null,"date":"2024","title":"No link here","link":null,"supports":"Maritime trade."}}],
+            "conflicts":[
+              {{"id":"pay-by-weight","claims":["pay-per-kg","other-pay"],"about":"Whether porters are paid by weight or by run.","resolution":"The model pays by weight and checks the run total against the other claim."}}],
+            "registry":{{"sources":5,"sources_by_kind":[{{"kind":"testimony","sources":3}},{{"kind":"news_report","sources":2}}],"claims":12,"observations":7}}}}"#
         ),
     );
     write(
@@ -268,7 +274,7 @@ fn full_run_report_has_every_section_chart_and_file() {
         "observed_quantity",
         "Of 3 pattern checks: 1 pass, 1 fail, 1 not covered",
         "<span class=\"fail\">fail</span>",
-        "<a href=\"#source-source-a\">source-a</a>: paragraph 2",
+        "claim <code>pay-per-kg</code> of <a href=\"#source-source-a\">source-a</a>; paragraph 2; figure about 0.8 CNY/kg (range 0.72 – 0.88)",
         "<em>assumption</em>: Testimony says about four. (range 3 – 5)",
         "<li id=\"source-source-b\">",
         "Foreign currency earned by channel (USD per year)",
@@ -282,6 +288,82 @@ fn full_run_report_has_every_section_chart_and_file() {
         .filter(|name| name.contains("partial") || name.contains(".old-"))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+/// The part of `html` from `start` up to the next `end`.
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("page lacks {start:?}"));
+    let rest = &html[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+#[test]
+fn evidence_section_shows_sources_by_kind_conflicts_and_each_claims_bound() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    write_full_run(dir.path());
+    let html =
+        std::fs::read_to_string(write_report(dir.path()).expect("report")).expect("readable");
+    let evidence = between(&html, "<h2>Evidence</h2>", "</section>");
+    assert!(evidence.contains(
+        "3 inputs: 2 sourced (each cites a claim of a registered source), 1 assumed (each with a reason and a range). The sourced inputs cite 2 source(s) of the registry's 5, which holds 12 claims and 7 observations"
+    ));
+
+    // Sources by kind: cited by the scenario against the registry's count.
+    let kinds = between(evidence, "<h3>Sources by kind</h3>", "</table>");
+    assert!(
+        kinds.contains("<td>testimony</td><td>1</td><td>3</td>"),
+        "{kinds}"
+    );
+    assert!(
+        kinds.contains("<td>news report</td><td>1</td><td>2</td>"),
+        "{kinds}"
+    );
+
+    // Each sourced input with its claim's figure, bound and period, under its submodel.
+    let claims = between(
+        evidence,
+        "<h3>What the sourced inputs rest on</h3>",
+        "</table>",
+    );
+    let porter = claims.find("porter (1 sourced)").expect("porter group");
+    let market = claims.find("market (1 sourced)").expect("market group");
+    let pay = claims.find("pay-per-kg").expect("pay row");
+    let rice = claims.find("rice-for-pay").expect("rice row");
+    assert!(
+        porter < pay && pay < market && market < rice,
+        "rows sit under their submodel"
+    );
+    assert!(
+        claims.contains("<td>about 0.8 CNY/kg</td><td>about</td><td>2017</td>"),
+        "{claims}"
+    );
+    assert!(
+        claims.contains("<td>48 kg (derived)</td><td>point</td><td>2017-03..2017-09</td>"),
+        "{claims}"
+    );
+    assert!(
+        !claims.contains("runs_per_month"),
+        "assumptions are not in the claims table"
+    );
+
+    // The conflicts: which claims, what they disagree about, what the model does.
+    let conflicts = between(evidence, "<h3>Conflicts between claims</h3>", "</table>");
+    assert!(conflicts.contains("1 recorded conflicts"));
+    for expected in [
+        "<code>pay-by-weight</code>",
+        "<code>pay-per-kg</code>, <code>other-pay</code>",
+        "Whether porters are paid by weight or by run.",
+        "The model pays by weight and checks the run total against the other claim.",
+    ] {
+        assert!(conflicts.contains(expected), "conflicts lack {expected:?}");
+    }
+
+    // The full list keeps the arithmetic and the carry-over.
+    assert!(evidence.contains(
+        "derivation: 200 CNY / 48 kg = 4.17 CNY/kg; carried over: Rice prices held to 2019."
+    ));
 }
 
 #[test]

@@ -19,7 +19,7 @@ pub use evidence::Registry;
 pub use records::{
     CoverageRow, Evidence, ParameterRecord, Value, coverage, coverage_of, most_influential,
 };
-pub use scenario::{BASELINE, EvidenceDocument, Scenario, SiteInfo};
+pub use scenario::{BASELINE, EvidenceDocument, KindCount, RegistrySummary, Scenario, SiteInfo};
 
 use std::io::Read;
 use std::path::Path;

@@ -59,6 +59,57 @@ pub struct EvidenceDocument<'a> {
     pub parameters: &'a [ParameterRecord],
     /// The registered sources the inputs cite, with full citations.
     pub sources: Vec<&'a crate::evidence::Source>,
+    /// Every conflict between claims in the registry, with what the model does about it.
+    pub conflicts: &'a [crate::evidence::Conflict],
+    /// The size of the registry the scenario was checked against.
+    pub registry: RegistrySummary,
+}
+
+/// How much evidence the registry holds: sources by kind, claims and observations.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistrySummary {
+    /// Registered sources.
+    pub sources: usize,
+    /// Sources of each kind present, in the registry's kind order.
+    pub sources_by_kind: Vec<KindCount>,
+    /// Claims across all sources.
+    pub claims: usize,
+    /// Observations across all series.
+    pub observations: usize,
+}
+
+/// The number of sources of one kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindCount {
+    /// The kind as the registry writes it (`testimony`, ...).
+    pub kind: &'static str,
+    /// Sources of that kind.
+    pub sources: usize,
+}
+
+impl RegistrySummary {
+    /// Counts `registry`'s sources by kind, its claims and its observations.
+    pub fn of(registry: &Registry) -> RegistrySummary {
+        let mut kinds: Vec<crate::evidence::SourceKind> =
+            registry.sources.iter().map(|s| s.kind).collect();
+        kinds.sort_unstable();
+        let mut sources_by_kind: Vec<KindCount> = Vec::new();
+        for kind in kinds {
+            match sources_by_kind.last_mut() {
+                Some(last) if last.kind == kind.name() => last.sources += 1,
+                _ => sources_by_kind.push(KindCount {
+                    kind: kind.name(),
+                    sources: 1,
+                }),
+            }
+        }
+        RegistrySummary {
+            sources: registry.sources.len(),
+            sources_by_kind,
+            claims: registry.sources.iter().map(|s| s.claims.len()).sum(),
+            observations: registry.series.len(),
+        }
+    }
 }
 
 impl Scenario {
@@ -80,6 +131,8 @@ impl Scenario {
             sites: &self.sites,
             parameters: &self.parameters,
             sources: cited.iter().filter_map(|id| registry.get(id)).collect(),
+            conflicts: &registry.conflicts,
+            registry: RegistrySummary::of(registry),
         }
     }
 

@@ -136,11 +136,20 @@ pub(crate) struct Site {
 #[derive(Debug, Default, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub(crate) enum Evidence {
-    Source {
+    /// A registered claim, with the arithmetic from its figure when the units differ.
+    Claim {
         #[serde(default, deserialize_with = "lenient_text")]
-        id: String,
+        claim: String,
+        #[serde(default, deserialize_with = "lenient_text")]
+        source: String,
         #[serde(default, deserialize_with = "lenient_text")]
         location: String,
+        #[serde(default, deserialize_with = "lenient_text")]
+        figure: String,
+        #[serde(default, deserialize_with = "lenient_text")]
+        derivation: String,
+        #[serde(default, deserialize_with = "lenient_text")]
+        carry_over: String,
         #[serde(default)]
         range: Value,
     },
@@ -185,6 +194,57 @@ pub(crate) struct Source {
     pub link: String,
     #[serde(deserialize_with = "lenient_text")]
     pub supports: String,
+    /// `official_statistic`, `testimony`, ...
+    #[serde(deserialize_with = "lenient_text")]
+    pub kind: String,
+    #[serde(rename = "claim")]
+    pub claims: Vec<SourceClaim>,
+}
+
+/// A claim of a registered document: its bound and period (the figure's words come with
+/// the parameter's evidence).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct SourceClaim {
+    #[serde(deserialize_with = "lenient_text")]
+    pub id: String,
+    /// `point`, `about`, `at_least`, `at_most` or `range`; empty for a claim without a figure.
+    #[serde(deserialize_with = "lenient_text")]
+    pub bound: String,
+    #[serde(deserialize_with = "lenient_text")]
+    pub period: String,
+}
+
+/// Claims that disagree and what the model does about it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct Conflict {
+    #[serde(deserialize_with = "lenient_text")]
+    pub id: String,
+    pub claims: Vec<Value>,
+    #[serde(deserialize_with = "lenient_text")]
+    pub about: String,
+    #[serde(deserialize_with = "lenient_text")]
+    pub resolution: String,
+}
+
+/// The number of registered sources of one kind.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct KindCount {
+    #[serde(deserialize_with = "lenient_text")]
+    pub kind: String,
+    pub sources: u64,
+}
+
+/// The size of the registry the scenario was checked against.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct RegistrySummary {
+    pub sources: u64,
+    pub sources_by_kind: Vec<KindCount>,
+    pub claims: u64,
+    pub observations: u64,
 }
 
 /// `scenario.json`: the scenario as run, with its evidence.
@@ -198,6 +258,8 @@ pub(crate) struct Scenario {
     pub sites: Vec<Site>,
     pub parameters: Vec<Parameter>,
     pub sources: Vec<Source>,
+    pub conflicts: Vec<Conflict>,
+    pub registry: Option<RegistrySummary>,
 }
 
 /// The spread of a simulated pattern across replicates.

@@ -1,12 +1,14 @@
 //! The report's sections, each built from the run's data into HTML with its charts.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
 use serde_json::Value;
 
 use super::charts::{Panel, Series, Timeline, band_chart, bar_chart};
-use super::input::{Check, Evidence, Income, Month, Outcome, Parameter, RunData};
+use super::input::{
+    Check, Evidence, Income, Month, Outcome, Parameter, RunData, Scenario, SourceClaim,
+};
 use super::map::{MapSite, site_map};
 use super::sankey::{MoneyFlow, sankey};
 use super::stats::{Grid, grids_by, ranked_by_total};
@@ -1048,60 +1050,235 @@ fn range_text(range: &Value) -> String {
     }
 }
 
-fn evidence_section(data: &RunData) -> Option<String> {
-    let scenario = data.scenario.as_ref()?;
-    let rows: Vec<Vec<String>> = scenario
-        .parameters
+/// The submodel of an input: the first part of its path (`goods`, `state_trade`, ...).
+fn submodel(path: &str) -> &str {
+    path.split(['.', '[']).next().unwrap_or_default()
+}
+
+/// An input's path as code, breaking after dots and brackets, not inside names.
+fn path_cell(path: &str) -> String {
+    format!(
+        "<code>{}</code>",
+        escape(path).replace('.', ".<wbr>").replace('[', "<wbr>[")
+    )
+}
+
+/// A parameter's evidence in full: the claim with its source, location, figure, arithmetic
+/// and carry-over, or the assumption with its reason.
+fn evidence_text(evidence: &Evidence) -> String {
+    match evidence {
+        Evidence::Claim {
+            claim,
+            source,
+            location,
+            figure,
+            derivation,
+            carry_over,
+            range,
+        } => {
+            let mut text = format!(
+                "claim <code>{}</code> of <a href=\"#{}\">{}</a>",
+                escape(claim),
+                source_anchor(source),
+                escape(source)
+            );
+            for (label, part) in [
+                ("", location),
+                ("figure ", figure),
+                ("derivation: ", derivation),
+                ("carried over: ", carry_over),
+            ] {
+                if !part.is_empty() {
+                    let _ = write!(text, "; {label}{}", escape(part));
+                }
+            }
+            text + &range_text(range)
+        }
+        Evidence::Assumption { reason, range } => format!(
+            "<em>assumption</em>: {}{}",
+            escape(reason),
+            range_text(range)
+        ),
+        Evidence::Unknown => "<em>not stated</em>".into(),
+    }
+}
+
+/// Sources by kind: how many the scenario cites and how many the registry holds.
+fn sources_by_kind(scenario: &Scenario) -> String {
+    let mut kinds: Vec<(String, usize, Option<u64>)> = Vec::new();
+    let mut count = |kind: &str, cited: usize, registered: Option<u64>| match kinds
+        .iter_mut()
+        .find(|(k, _, _)| k == kind)
+    {
+        Some(row) => {
+            row.1 += cited;
+            row.2 = row.2.or(registered);
+        }
+        None => kinds.push((kind.to_owned(), cited, registered)),
+    };
+    if let Some(registry) = &scenario.registry {
+        for kind in &registry.sources_by_kind {
+            count(&kind.kind, 0, Some(kind.sources));
+        }
+    }
+    for source in &scenario.sources {
+        let kind = if source.kind.is_empty() {
+            "not stated"
+        } else {
+            &source.kind
+        };
+        count(kind, 1, None);
+    }
+    let rows: Vec<Vec<String>> = kinds
         .iter()
-        .map(|parameter| {
-            let evidence = match &parameter.evidence {
-                Evidence::Source {
-                    id,
-                    location,
-                    range,
-                } => format!(
-                    "<a href=\"#{}\">{}</a>{}{}",
-                    source_anchor(id),
-                    escape(id),
-                    if location.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", escape(location))
-                    },
-                    range_text(range)
-                ),
-                Evidence::Assumption { reason, range } => format!(
-                    "<em>assumption</em>: {}{}",
-                    escape(reason),
-                    range_text(range)
-                ),
-                Evidence::Unknown => "<em>not stated</em>".into(),
-            };
+        .map(|(kind, cited, registered)| {
             vec![
-                // Paths break after dots and brackets, not inside names.
-                format!(
-                    "<code>{}</code>",
-                    escape(&parameter.path)
-                        .replace('.', ".<wbr>")
-                        .replace('[', "<wbr>[")
-                ),
-                escape(&json_text(&parameter.value)),
-                escape(&parameter.unit),
-                evidence,
+                escape(&pretty(kind)),
+                cited.to_string(),
+                registered.map_or_else(|| "–".to_owned(), |n| n.to_string()),
             ]
         })
         .collect();
+    table(
+        &["kind", "cited by this scenario", "in the registry"],
+        &rows,
+    )
+}
+
+/// The sourced inputs grouped by submodel, each with its claim's figure, bound and period.
+fn claims_table(scenario: &Scenario) -> String {
+    let claims: HashMap<&str, &SourceClaim> = scenario
+        .sources
+        .iter()
+        .flat_map(|source| &source.claims)
+        .map(|claim| (claim.id.as_str(), claim))
+        .collect();
+    let headers = ["input", "value", "claim", "figure", "bound", "period"];
+    let mut html = String::from("<table class=\"claims\"><thead><tr>");
+    for header in headers {
+        let _ = write!(html, "<th>{header}</th>");
+    }
+    html.push_str("</tr></thead><tbody>");
+    let mut groups: Vec<(&str, Vec<&Parameter>)> = Vec::new();
+    for parameter in &scenario.parameters {
+        if !matches!(parameter.evidence, Evidence::Claim { .. }) {
+            continue;
+        }
+        let group = submodel(&parameter.path);
+        match groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, members)) => members.push(parameter),
+            None => groups.push((group, vec![parameter])),
+        }
+    }
+    for (group, members) in groups {
+        let _ = write!(
+            html,
+            "<tr class=\"group\"><th colspan=\"{}\">{} ({} sourced)</th></tr>",
+            headers.len(),
+            escape(&pretty(group)),
+            members.len()
+        );
+        for parameter in members {
+            let Evidence::Claim {
+                claim,
+                source,
+                figure,
+                derivation,
+                ..
+            } = &parameter.evidence
+            else {
+                continue;
+            };
+            let registered = claims.get(claim.as_str());
+            let bound = registered.map_or("", |c| c.bound.as_str());
+            let period = registered.map_or("", |c| c.period.as_str());
+            let _ = write!(
+                html,
+                "<tr><td>{}</td><td>{} {}</td><td><code>{}</code> (<a href=\"#{}\">{}</a>)</td><td>{}{}</td><td>{}</td><td>{}</td></tr>",
+                path_cell(&parameter.path),
+                escape(&json_text(&parameter.value)),
+                escape(&parameter.unit),
+                escape(claim),
+                source_anchor(source),
+                escape(source),
+                escape(figure),
+                if derivation.is_empty() {
+                    ""
+                } else {
+                    " (derived)"
+                },
+                escape(&pretty(bound)),
+                escape(period),
+            );
+        }
+    }
+    html.push_str("</tbody></table>");
+    html
+}
+
+/// The registered conflicts between claims and what the model does about each.
+fn conflicts_table(scenario: &Scenario) -> String {
+    let rows: Vec<Vec<String>> = scenario
+        .conflicts
+        .iter()
+        .map(|conflict| {
+            let claims: Vec<String> = conflict
+                .claims
+                .iter()
+                .map(|claim| format!("<code>{}</code>", escape(&json_text(claim))))
+                .collect();
+            vec![
+                format!("<code>{}</code>", escape(&conflict.id)),
+                claims.join(", "),
+                escape(&conflict.about),
+                escape(&conflict.resolution),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "conflict",
+            "claims",
+            "what they disagree about",
+            "what the model does",
+        ],
+        &rows,
+    )
+}
+
+fn evidence_section(data: &RunData) -> Option<String> {
+    let scenario = data.scenario.as_ref()?;
+    let sourced = |p: &&Parameter| matches!(p.evidence, Evidence::Claim { .. });
     let assumed = |p: &&Parameter| matches!(p.evidence, Evidence::Assumption { .. });
+    let sourced_count = scenario.parameters.iter().filter(sourced).count();
     let mut html = format!(
-        "<p>{} inputs, {} of them assumptions; {} registered sources. Per submodel (the first part of each input's path):</p>",
+        "<p>{} inputs: {} sourced (each cites a claim of a registered source), {} assumed (each with a reason and a range){}. The sourced inputs cite {} source(s)",
         scenario.parameters.len(),
+        sourced_count,
         scenario.parameters.iter().filter(assumed).count(),
+        match scenario.parameters.len()
+            - sourced_count
+            - scenario.parameters.iter().filter(assumed).count()
+        {
+            0 => String::new(),
+            unknown => format!(", {unknown} give no evidence"),
+        },
         scenario.sources.len()
     );
+    if let Some(registry) = &scenario.registry {
+        let _ = write!(
+            html,
+            " of the registry's {}, which holds {} claims and {} observations in its series",
+            registry.sources, registry.claims, registry.observations
+        );
+    }
+    html.push_str(".</p><h3>Sources by kind</h3>");
+    html.push_str(&sources_by_kind(scenario));
+    html.push_str("<h3>Sourced inputs by submodel</h3><p class=\"note\">A submodel is the first part of an input's path.</p>");
     // Submodels in order of first appearance, with their inputs counted.
     let mut submodels: Vec<(&str, usize, usize)> = Vec::new();
     for parameter in &scenario.parameters {
-        let submodel = parameter.path.split(['.', '[']).next().unwrap_or_default();
+        let submodel = submodel(&parameter.path);
         let at = match submodels.iter().position(|(s, _, _)| *s == submodel) {
             Some(at) => at,
             None => {
@@ -1110,20 +1287,17 @@ fn evidence_section(data: &RunData) -> Option<String> {
             }
         };
         submodels[at].1 += 1;
-        submodels[at].2 += usize::from(assumed(&parameter));
+        submodels[at].2 += usize::from(sourced(&parameter));
     }
     let summary: Vec<Vec<String>> = submodels
         .iter()
-        .map(|(submodel, inputs, assumptions)| {
+        .map(|(submodel, inputs, sourced)| {
             vec![
                 escape(&pretty(submodel)),
                 inputs.to_string(),
-                (inputs - assumptions).to_string(),
-                assumptions.to_string(),
-                format!(
-                    "{:.0}%",
-                    100.0 * (inputs - assumptions) as f64 / *inputs as f64
-                ),
+                sourced.to_string(),
+                (inputs - sourced).to_string(),
+                format!("{:.0}%", 100.0 * *sourced as f64 / *inputs as f64),
             ]
         })
         .collect();
@@ -1132,11 +1306,31 @@ fn evidence_section(data: &RunData) -> Option<String> {
             "submodel",
             "inputs",
             "sourced",
-            "assumptions",
+            "not sourced",
             "sourced share",
         ],
         &summary,
     ));
+    html.push_str("<h3>What the sourced inputs rest on</h3><p class=\"note\">Each sourced input with the claim it cites: the claim's figure, how it bounds the truth (point, about, at least, at most, range) and the period it describes. \"(derived)\" marks a value computed from the figure; the full list below shows the arithmetic and any carry-over beyond the claim's period.</p>");
+    html.push_str(&claims_table(scenario));
+    let _ = write!(
+        html,
+        "<h3>Conflicts between claims</h3><details open><summary>{} recorded conflicts and what the model does about each</summary>{}</details>",
+        scenario.conflicts.len(),
+        conflicts_table(scenario)
+    );
+    let rows: Vec<Vec<String>> = scenario
+        .parameters
+        .iter()
+        .map(|parameter| {
+            vec![
+                path_cell(&parameter.path),
+                escape(&json_text(&parameter.value)),
+                escape(&parameter.unit),
+                evidence_text(&parameter.evidence),
+            ]
+        })
+        .collect();
     let _ = write!(
         html,
         "<details><summary>All {} inputs with their value, unit and evidence</summary>{}</details>",
@@ -1149,7 +1343,8 @@ fn evidence_section(data: &RunData) -> Option<String> {
         scenario.sources.len()
     );
     for source in &scenario.sources {
-        let parts: Vec<String> = [&source.author, &source.outlet, &source.date]
+        let kind = pretty(&source.kind);
+        let parts: Vec<String> = [&source.author, &source.outlet, &source.date, &kind]
             .into_iter()
             .filter(|p| !p.is_empty())
             .map(|p| escape(p))

@@ -8,7 +8,9 @@
 //! and Morris designs), [`sensitivity`] (Morris effects, Sobol indices) and
 //! [`sensitivity_file`] (a sensitivity experiment), [`sweep`] and [`store`] (resumable
 //! sweeps in SQLite), [`compare`] (paired scenario comparison), [`patterns`] (P1-P15),
-//! [`calibrate`] (ABC rejection) and [`calibration_file`] (a calibration experiment).
+//! [`calibrate`] (ABC rejection) and [`calibration_file`] (a calibration experiment);
+//! [`run_folder`] (`yalu run` and `yalu validate` into their folder), [`ray`] (a sweep's
+//! units on a Ray cluster, through the Python driver).
 #![deny(missing_docs)]
 pub mod budget;
 pub mod calibrate;
@@ -18,6 +20,8 @@ pub mod design;
 pub mod experiment;
 pub mod observations;
 pub mod patterns;
+pub mod ray;
+pub mod run_folder;
 pub mod sensitivity;
 pub mod sensitivity_file;
 pub mod store;

@@ -9,6 +9,7 @@
 pub mod declared;
 pub mod error;
 pub mod evidence;
+pub mod listing;
 pub mod overrides;
 mod read;
 pub mod records;
@@ -16,6 +17,7 @@ pub mod scenario;
 
 pub use error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
 pub use evidence::Registry;
+pub use listing::{Listing, RegistryView, coverage_table};
 pub use records::{
     CoverageRow, Evidence, ParameterRecord, Value, coverage, coverage_of, most_influential,
 };

@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+
 use yalu_lab::calibration_file::CalibrationFile;
 use yalu_lab::compare;
 use yalu_lab::experiment::Sweep;
@@ -14,7 +16,7 @@ use yalu_lab::sweep::Shard;
 use yalu_report::window::Window;
 use yalu_scenario::Registry;
 
-use crate::{Failure, ReplicateArgs, ThreadArgs, load, print, progress_bar, with_progress};
+use crate::{Failure, ReplicateArgs, ThreadArgs, load, print, with_progress};
 
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
@@ -40,16 +42,13 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
     let a = load(Some(&args.a), &registry)?.0;
     let b = load(Some(&args.b), &registry)?.0;
-    let count = args.replicates.replicates.unwrap_or(20);
-    let threads = args
-        .replicates
-        .threads
-        .budget(|threads| compare::work(&a.params, &b.params, count, threads))?;
-    let spec = args.replicates.spec(20, a.seed, threads);
+    let spec = args.replicates.spec(20, a.seed, |count, threads| {
+        compare::work(&a.params, &b.params, count, threads)
+    })?;
     let crn = !args.independent;
     let total = 2 * u64::from(spec.replicates);
-    let text = with_progress(total, "runs (A and B)", |done| {
-        compare::compare_into(&args.out, (&a, &b), spec, crn, args.window, done)
+    let text = with_progress(total, "runs (A and B)", |bar| {
+        compare::compare_into(&args.out, (&a, &b), spec, crn, args.window, &|| bar.inc(1))
     })?;
     print(&text)
 }
@@ -117,16 +116,15 @@ pub fn sweep(command: SweepCommand) -> Result<(), Failure> {
         return Ok(ray_sweep(&file, address, args.out.as_deref(), args.batch)?);
     }
     let sweep = Sweep::load(&file, &Registry::embedded())?;
-    let spec = sweep.spec();
     let out = args.out.unwrap_or_else(|| sweep.default_out());
     let threads = args.threads.budget(|threads| sweep.work(threads))?;
-    let progress = progress_bar(spec.unit_count() as u64, "runs");
-    let text = sweep.run_into(&out, threads, args.shard, &mut |done, total| {
-        progress.set_length(total as u64);
-        progress.set_position(done as u64);
-    });
-    progress.finish_and_clear();
-    print(&text?)
+    let text = with_progress(sweep.spec().unit_count() as u64, "runs", |bar| {
+        sweep.run_into(&out, threads, args.shard, &mut |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })
+    })?;
+    print(&text)
 }
 
 fn merge(args: MergeArgs) -> Result<(), Failure> {
@@ -134,19 +132,14 @@ fn merge(args: MergeArgs) -> Result<(), Failure> {
     print(&merged.render(args.stores.len(), &args.out))
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum MethodArg {
-    Morris,
-    Sobol,
-}
-
 #[derive(Debug, clap::Args)]
 pub struct SensitivityArgs {
     /// The sensitivity file.
     file: PathBuf,
     /// Method.
-    #[arg(long, value_enum, default_value_t = MethodArg::Morris)]
-    method: MethodArg,
+    #[arg(long, default_value = "morris", value_parser = PossibleValuesParser::new(Method::NAMES)
+        .map(|name| Method::named(&name).expect("one of the names")))]
+    method: Method,
     /// Output folder for sensitivity.csv (default: out/sensitivity-<method>).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -156,17 +149,12 @@ pub struct SensitivityArgs {
 
 pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
-    let method = match args.method {
-        MethodArg::Morris => Method::Morris,
-        MethodArg::Sobol => Method::Sobol,
-    };
-    let file = SensitivityFile::load(&args.file, &registry)?;
+    let (file, method) = (SensitivityFile::load(&args.file, &registry)?, args.method);
     let out = args.out.unwrap_or_else(|| method.default_out());
-    let points = file.points(method)?.len();
+    let total = file.runs(method)?;
     let threads = args.threads.budget(file.work(method, &registry)?)?;
-    let total = (points * file.replicates() as usize) as u64;
-    let text = with_progress(total, "replicates", |done| {
-        file.run_into(&out, method, &registry, threads, done)
+    let text = with_progress(total, "replicates", |bar| {
+        file.run_into(&out, method, &registry, threads, &|| bar.inc(1))
     })?;
     print(&text)
 }
@@ -187,9 +175,8 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let file = CalibrationFile::load(&args.file, &registry)?;
     let out = args.out.unwrap_or_else(|| file.default_out());
     let threads = args.threads.budget(|threads| file.work(threads))?;
-    let total = (file.samples() * file.replicates() as usize) as u64;
-    let text = with_progress(total, "replicates", |done| {
-        file.run_into(&out, &registry, threads, done)
+    let text = with_progress(file.runs(), "replicates", |bar| {
+        file.run_into(&out, &registry, threads, &|| bar.inc(1))
     })?;
     print(&text)
 }

@@ -26,13 +26,8 @@ pub fn check(files: &[PathBuf]) -> Result<(), Failure> {
     let registry = Registry::embedded();
     let mut failures = Vec::new();
     for file in files {
-        match yalu_scenario::load(file, &registry) {
-            Ok(scenario) => print(&format!(
-                "{}: ok ({}, {} inputs with evidence)\n",
-                file.display(),
-                scenario.name,
-                scenario.parameters.len()
-            ))?,
+        match yalu_scenario::check(file, &registry) {
+            Ok(said) => print(&said)?,
             Err(e) => failures.push(e),
         }
     }
@@ -98,30 +93,16 @@ pub fn evidence(args: EvidenceArgs) -> Result<(), Failure> {
     };
     if let Some(view) = view {
         let listing = registry.listing(view, args.topic.as_deref(), args.year);
-        return match args.format {
-            // Through a JSON value, whose keys are sorted.
-            Format::Json => print(&format!("{:#}\n", serde_json::json!(listing))),
-            Format::Table => print(&listing.table()),
-        };
+        // Through a JSON value, whose keys are sorted.
+        return show(args.format, &serde_json::json!(listing), listing.table());
     }
     let (scenario, _) = load(args.scenario.as_deref(), &registry)?;
     if args.coverage {
-        let mut table = yalu_scenario::coverage(&scenario.parameters);
-        table.push(yalu_scenario::coverage_of(
-            &scenario.parameters,
-            &yalu_scenario::most_influential(30),
-            "top 30 (Morris)",
-        ));
-        return match args.format {
-            Format::Json => print_json(&table),
-            Format::Table => print(&coverage_table(&scenario.name, &table)),
-        };
+        let table = yalu_scenario::coverage_report(&scenario.parameters);
+        return show(args.format, &table, coverage_table(&scenario.name, &table));
     }
     let document = scenario.evidence_document(&registry);
-    match args.format {
-        Format::Json => print_json(&document),
-        Format::Table => print(&document.table()),
-    }
+    show(args.format, &document, document.table())
 }
 
 pub fn outputs(scenario: Option<&Path>) -> Result<(), Failure> {
@@ -129,9 +110,13 @@ pub fn outputs(scenario: Option<&Path>) -> Result<(), Failure> {
     print(&Catalog::new(&scenario.params).render(&scenario.name))
 }
 
-fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
-    print(&format!(
-        "{}\n",
-        serde_json::to_string_pretty(value).expect("serializes")
-    ))
+/// `value` as JSON, or `table`.
+fn show(format: Format, value: &impl serde::Serialize, table: String) -> Result<(), Failure> {
+    match format {
+        Format::Json => print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(value).expect("serializes")
+        )),
+        Format::Table => print(&table),
+    }
 }

@@ -12,10 +12,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use yalu_lab::EnsembleSpec;
 use yalu_lab::budget::{self, DEFAULT_MAX_WORK, Work};
 use yalu_lab::experiment::{ExperimentError, load_scenario};
 use yalu_lab::sweep::ScenarioSource;
+use yalu_lab::{EnsembleSpec, said_once};
 use yalu_scenario::{LoadError, Registry, Scenario, SourceText};
 
 const EXAMPLES: &str = "\
@@ -141,13 +141,20 @@ struct ReplicateArgs {
 }
 
 impl ReplicateArgs {
-    /// The ensemble to run, on `threads` worker threads (see [`ThreadArgs::budget`]).
-    fn spec(&self, default_replicates: u32, scenario_seed: u64, threads: usize) -> EnsembleSpec {
-        EnsembleSpec {
+    /// The ensemble to run, once its `work` (given the replicates and threads) is within
+    /// the limits (see [`ThreadArgs::budget`]).
+    fn spec(
+        &self,
+        default_replicates: u32,
+        scenario_seed: u64,
+        work: impl FnOnce(u32, usize) -> Work,
+    ) -> Result<EnsembleSpec, Failure> {
+        let replicates = self.replicates.unwrap_or(default_replicates);
+        Ok(EnsembleSpec {
             seed: self.seed.unwrap_or(scenario_seed),
-            replicates: self.replicates.unwrap_or(default_replicates),
-            threads,
-        }
+            replicates,
+            threads: self.threads.budget(|threads| work(replicates, threads))?,
+        })
     }
 }
 
@@ -262,26 +269,10 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {}", chain(&error));
+            eprintln!("error: {}", said_once(error.as_ref()));
             ExitCode::from(1)
         }
     }
-}
-
-/// An error and its causes, each said once: a cause whose text the message already
-/// contains (an OS or SQLite error that the message quotes) is not repeated.
-fn chain(error: &anyhow::Error) -> String {
-    let mut text = String::new();
-    for cause in error.chain() {
-        let said = cause.to_string();
-        if !text.contains(&said) {
-            if !text.is_empty() {
-                text.push_str(": ");
-            }
-            text.push_str(&said);
-        }
-    }
-    text
 }
 
 /// Loads a scenario file, or the built-in baseline, with the text it was read from.
@@ -289,8 +280,9 @@ fn load(path: Option<&Path>, registry: &Registry) -> Result<(Scenario, SourceTex
     Ok(load_scenario(&ScenarioSource::from(path), registry)?)
 }
 
-/// A progress bar on standard error; hidden when it is not a terminal.
-fn progress_bar(total: u64, what: &str) -> ProgressBar {
+/// Runs `work` with a progress bar of `total` steps on standard error (hidden when it is
+/// not a terminal), cleared when the work ends.
+fn with_progress<T>(total: u64, what: &str, work: impl FnOnce(&ProgressBar) -> T) -> T {
     let bar = ProgressBar::new(total);
     bar.set_style(
         ProgressStyle::with_template(&format!(
@@ -299,15 +291,8 @@ fn progress_bar(total: u64, what: &str) -> ProgressBar {
         .expect("static template")
         .progress_chars("=> "),
     );
-    bar
-}
-
-/// Runs `work` with a progress bar of `total` steps (`work` calls its argument after each
-/// one), cleared when it ends.
-fn with_progress<T>(total: u64, what: &str, work: impl FnOnce(&(dyn Fn() + Sync)) -> T) -> T {
-    let progress = progress_bar(total, what);
-    let outcome = work(&|| progress.inc(1));
-    progress.finish_and_clear();
+    let outcome = work(&bar);
+    bar.finish_and_clear();
     outcome
 }
 

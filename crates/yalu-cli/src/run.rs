@@ -34,19 +34,19 @@ pub struct RunArgs {
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
     let (scenario, text) = load(args.ensemble.scenario.as_deref(), &registry)?;
-    let replicates = &args.ensemble.replicates;
-    let count = replicates.replicates.unwrap_or(1);
-    let threads = replicates
-        .threads
-        .budget(|threads| run_work(&scenario.params, count, threads))?;
-    let spec = replicates.spec(1, scenario.seed, threads);
+    let spec = args
+        .ensemble
+        .replicates
+        .spec(1, scenario.seed, |count, threads| {
+            run_work(&scenario.params, count, threads)
+        })?;
     let folder = RunFolder {
         out_dir: args.out.unwrap_or_else(|| default_out(&scenario.name)),
         replicate_files: !args.no_replicate_files,
         window: args.window,
     };
-    let done = with_progress(u64::from(spec.replicates), "replicates", |done| {
-        run_into(&folder, (&scenario, &text), &registry, spec, done)
+    let done = with_progress(u64::from(spec.replicates), "replicates", |bar| {
+        run_into(&folder, (&scenario, &text), &registry, spec, &|| bar.inc(1))
     })?;
     if !done.kept.is_empty() {
         eprintln!(
@@ -74,20 +74,17 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
     let (scenario, _) = load(args.ensemble.scenario.as_deref(), &registry)?;
     let out = args.out.unwrap_or_else(|| default_out(&scenario.name));
-    let replicates = &args.ensemble.replicates;
-    let count = replicates.replicates.unwrap_or(10);
-    let threads = replicates
-        .threads
-        .budget(|threads| validate_work(&scenario.params, count, threads))?;
-    let spec = replicates.spec(10, scenario.seed, threads);
-    let validation = with_progress(u64::from(spec.replicates), "replicates", |done| {
-        validate_into(&out, &scenario, &registry, spec, done)
+    let spec = args
+        .ensemble
+        .replicates
+        .spec(10, scenario.seed, |count, threads| {
+            validate_work(&scenario.params, count, threads)
+        })?;
+    let validation = with_progress(u64::from(spec.replicates), "replicates", |bar| {
+        validate_into(&out, &scenario, &registry, spec, &|| bar.inc(1))
     })?;
     print(&validation.text)?;
-    match validation.missed() {
-        None => Ok(()),
-        Some(missed) => Err(Failure::run(anyhow::anyhow!(
-            "patterns missed their targets: {missed}"
-        ))),
-    }
+    validation.missed().map_or(Ok(()), |missed| {
+        Err(Failure::run(anyhow::Error::msg(missed)))
+    })
 }

@@ -341,6 +341,11 @@ impl CalibrationFile {
         })
     }
 
+    /// The model runs: samples times replicates.
+    pub fn runs(&self) -> u64 {
+        self.samples() as u64 * u64::from(self.replicates())
+    }
+
     /// The default output folder: `out/calibration-<scenario>`.
     pub fn default_out(&self) -> PathBuf {
         Path::new("out").join(format!("calibration-{}", self.scenario_name()))

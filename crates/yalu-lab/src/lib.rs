@@ -50,6 +50,25 @@ pub enum LabError {
     Consumer(Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// An error and its causes, each said once and joined by `: `: a cause whose text the
+/// message already contains (an OS or SQLite error that the message quotes) is not
+/// repeated.
+pub fn said_once(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = String::new();
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        let said = error.to_string();
+        if !text.contains(&said) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&said);
+        }
+        cause = error.source();
+    }
+    text
+}
+
 /// What an ensemble is asked to do.
 #[derive(Debug, Clone, Copy)]
 pub struct EnsembleSpec {
@@ -116,4 +135,40 @@ pub fn run_ensemble(
         Ok(())
     })?;
     Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{message}")]
+    struct Said {
+        message: &'static str,
+        #[source]
+        cause: Option<Box<Said>>,
+    }
+
+    fn said(message: &'static str, cause: Option<Said>) -> Said {
+        Said {
+            message,
+            cause: cause.map(Box::new),
+        }
+    }
+
+    #[test]
+    fn causes_are_joined_and_a_quoted_one_is_not_repeated() {
+        let disk = said("disk full", None);
+        let quoted = said("cannot write out/a.csv: disk full", Some(disk));
+        let run = said("the run failed", Some(quoted));
+        assert_eq!(
+            said_once(&run),
+            "the run failed: cannot write out/a.csv: disk full"
+        );
+        let io = said("broken pipe", None);
+        assert_eq!(
+            said_once(&said("cannot print", Some(io))),
+            "cannot print: broken pipe"
+        );
+    }
 }

@@ -143,8 +143,8 @@ pub struct Validation {
 }
 
 impl Validation {
-    /// The emergent patterns that missed their targets, `id (kind)`, comma-separated;
-    /// `None` when every one that is covered passed.
+    /// Which patterns missed their targets (`patterns missed their targets: id (kind),
+    /// ...`); `None` when every one that is covered passed.
     pub fn missed(&self) -> Option<String> {
         let missed: Vec<String> = self
             .checks
@@ -152,7 +152,8 @@ impl Validation {
             .filter(|c| c.covered && c.pass == Some(false))
             .map(|c| format!("{} ({})", c.id, c.kind))
             .collect();
-        (!missed.is_empty()).then(|| missed.join(", "))
+        (!missed.is_empty())
+            .then(|| format!("patterns missed their targets: {}", missed.join(", ")))
     }
 }
 

@@ -47,6 +47,16 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method's name.
+    pub const NAMES: [&str; 2] = ["morris", "sobol"];
+
+    /// The method called `name`.
+    pub fn named(name: &str) -> Option<Method> {
+        [Method::Morris, Method::Sobol]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
+
     /// The default output folder: `out/sensitivity-<method>`.
     pub fn default_out(self) -> PathBuf {
         Path::new("out").join(format!("sensitivity-{}", self.name()))
@@ -291,6 +301,11 @@ impl SensitivityFile {
     /// Replicates per design point.
     pub fn replicates(&self) -> u32 {
         self.replicates
+    }
+
+    /// The model runs of `method`'s design: its points times the replicates.
+    pub fn runs(&self, method: Method) -> Result<u64, ExperimentError> {
+        Ok(self.points(method)?.len() as u64 * u64::from(self.replicates))
     }
 
     /// The design's points, parameter values in file order.

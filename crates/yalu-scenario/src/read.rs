@@ -757,7 +757,7 @@ impl<'a> Checker<'a> {
         match text.text.parse::<Date>() {
             Ok(date) => Some(date),
             Err(_) => {
-                self.refuse(&text, field, "a date YYYY-MM-DD");
+                self.refuse(text, field, "a date YYYY-MM-DD");
                 None
             }
         }
@@ -771,7 +771,7 @@ impl<'a> Checker<'a> {
                 day: date.day(),
             }),
             _ => {
-                self.refuse(&text, field, "a day of the year MM-DD");
+                self.refuse(text, field, "a day of the year MM-DD");
                 None
             }
         }

@@ -172,7 +172,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
                 .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'))
     {
         c.refuse(
-            &name,
+            name,
             "scenario.name",
             "a name of letters, digits, - and _ (it names the output folder)",
         );
@@ -373,7 +373,7 @@ fn one_of<T: Copy>(c: &mut Checker, text: &Str, field: &str, choices: &[(&str, T
             .map(|(name, _)| format!("`{name}`"))
             .collect::<Vec<_>>()
             .join(" or ");
-        c.refuse(&text, field, expected);
+        c.refuse(text, field, expected);
     }
     found
 }
@@ -405,7 +405,7 @@ fn good_in_unit(
     field: &str,
 ) {
     if spec_of(goods, good).is_some_and(|g| g.unit != unit) {
-        c.refuse(&id, field, format!("a good counted in {}", unit.name()));
+        c.refuse(id, field, format!("a good counted in {}", unit.name()));
     }
 }
 
@@ -424,7 +424,7 @@ fn schedule(
         c.invalid(
             t.span.clone(),
             &field,
-            &format!("at least one [[{field}]] step"),
+            format!("at least one [[{field}]] step"),
             "none",
         );
     }
@@ -598,7 +598,7 @@ fn goods(root: &mut Table, c: &mut Checker) -> (Vec<Option<Good>>, Vec<String>) 
             (false, Some(_)) => {
                 c.invalid(
                     id.as_ref().map_or(t.span.clone(), |i| i.span.clone()),
-                    &format!("{field}.mass_kg_per_unit"),
+                    format!("{field}.mass_kg_per_unit"),
                     "a mass_kg_per_unit for a good counted in units or barrels",
                     "none",
                 );
@@ -1109,7 +1109,7 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -
         Some(SeaCargo::from_values(good?, port?, &values))
     });
     let not_carried = |c: &mut Checker, id: &Str, field: String| {
-        c.refuse(&id, field, "a good listed in [[maritime.cargoes]]");
+        c.refuse(id, field, "a good listed in [[maritime.cargoes]]");
     };
 
     let fleets = c.each(x, "fleets", "id", |c, f, id| {
@@ -1145,7 +1145,7 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -
             };
             if spec.unit != unit || spec.direction != direction {
                 c.refuse(
-                    &text,
+                    text,
                     format!("{field}.good"),
                     format!("{what} for a {} fleet", kind.name()),
                 );
@@ -1193,7 +1193,7 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -
                 _ => None,
             };
             if let Some(expected) = expected {
-                c.refuse(&name, field.clone(), expected);
+                c.refuse(name, field.clone(), expected);
             } else if first_unit.is_some_and(|u| u != spec.unit) {
                 c.invalid(
                     name.span.clone(),

@@ -748,9 +748,19 @@ impl<'a> Checker<'a> {
         t: &mut Table<'t, '_>,
         key: &'t str,
     ) -> (Option<Str<'t>>, Option<Date>) {
+        self.parsed_at(t, key, Checker::date)
+    }
+
+    /// The required string under `key`, and what `parse` makes of it (reporting why not).
+    pub fn parsed_at<'t, T>(
+        &mut self,
+        t: &mut Table<'t, '_>,
+        key: &'t str,
+        parse: impl FnOnce(&mut Self, &Str, &str) -> Option<T>,
+    ) -> (Option<Str<'t>>, Option<T>) {
         let text = self.string(t, key);
-        let date = text.as_ref().and_then(|d| self.date(d, &t.field(key)));
-        (text, date)
+        let parsed = text.as_ref().and_then(|d| parse(self, d, &t.field(key)));
+        (text, parsed)
     }
 
     pub fn date(&mut self, text: &Str, field: &str) -> Option<Date> {

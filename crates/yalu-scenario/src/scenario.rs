@@ -155,10 +155,19 @@ pub(crate) fn toml_error(text: &SourceText, error: &toml::de::Error) -> Scenario
     )
 }
 
-/// The ids other sections refer to.
-struct Ids {
+/// The ids other sections refer to, and the goods they name.
+struct Ids<'g> {
     sites: Vec<String>,
     goods: Vec<String>,
+    /// Each good as declared (`None` where its table has errors), in [`GoodId`] order.
+    specs: &'g [Option<Good>],
+}
+
+impl Ids<'_> {
+    /// The good `id` names, if its table was valid.
+    fn spec(&self, id: GoodId) -> Option<&Good> {
+        self.specs.get(usize::from(id.0)).and_then(Option::as_ref)
+    }
 }
 
 fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
@@ -202,6 +211,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     let ids = Ids {
         sites: site_ids,
         goods: good_ids,
+        specs: &goods,
     };
 
     let market = c.required_section(root, "market", |c, m| {
@@ -233,20 +243,20 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     let crossings = crossings(root, c, &ids, &modes);
     let state_trade = state_trade_table
         .as_mut()
-        .and_then(|t| state_trade(t, bureau_tables, &bureau_ids, c, &ids, &goods));
+        .and_then(|t| state_trade(t, bureau_tables, &bureau_ids, c, &ids));
     if let Some(t) = state_trade_table {
         c.finish(t);
     }
     let takeover = c.section(root, "takeover", |c, t| takeover(t, c));
-    let households = c.section(root, "households", |c, h| households(h, c, &ids, &goods));
+    let households = c.section(root, "households", |c, h| households(h, c, &ids));
     let couriers = c.section(root, "couriers", |c, x| {
         let values = c.params::<Couriers>(x);
         Some(Couriers::from_values(&values))
     });
     let diplomats = c.section(root, "diplomats", |c, x| Some(diplomats(x, c)));
     let labour = c.section(root, "labour", |c, x| Some(labour(x, c)));
-    let drugs = c.section(root, "drugs", |c, x| drugs(x, c, &ids, &goods));
-    let maritime = c.section(root, "maritime", |c, x| maritime(x, c, &ids, &goods));
+    let drugs = c.section(root, "drugs", |c, x| drugs(x, c, &ids));
+    let maritime = c.section(root, "maritime", |c, x| maritime(x, c, &ids));
 
     Some(Scenario {
         name: name?.text.to_owned(),
@@ -355,13 +365,6 @@ fn site_at(c: &mut Checker, t: &mut Table, key: &'static str, ids: &Ids) -> Opti
     site(c, &id, ids, &field)
 }
 
-/// The string under `key` resolved as a good id.
-fn good_at(c: &mut Checker, t: &mut Table, key: &'static str, ids: &Ids) -> Option<GoodId> {
-    let id = c.string(t, key)?;
-    let field = format!("{}.{key}", t.path);
-    good(c, &id, ids, &field)
-}
-
 fn one_of<T: Copy>(c: &mut Checker, text: &Str, field: &str, choices: &[(&str, T)]) -> Option<T> {
     let found = choices
         .iter()
@@ -390,23 +393,19 @@ fn choice<T: Copy>(
     one_of(c, &text, &field, choices)
 }
 
-/// The good `id` names, if its table was valid.
-fn spec_of(goods: &[Option<Good>], id: GoodId) -> Option<&Good> {
-    goods.get(usize::from(id.0)).and_then(Option::as_ref)
-}
-
-/// A good counted in `unit`, or an error saying so.
-fn good_in_unit(
+/// The good `id` names (at `field`), which must be counted in `unit`.
+fn good_in(
     c: &mut Checker,
     id: &Str,
-    good: GoodId,
-    goods: &[Option<Good>],
+    ids: &Ids,
     unit: QuantityUnit,
     field: &str,
-) {
-    if spec_of(goods, good).is_some_and(|g| g.unit != unit) {
+) -> Option<GoodId> {
+    let found = good(c, id, ids, field)?;
+    if ids.spec(found).is_some_and(|g| g.unit != unit) {
         c.refuse(id, field, format!("a good counted in {}", unit.name()));
     }
+    Some(found)
 }
 
 /// Dated steps `(from, value)` in strictly increasing date order, at least one; `value`
@@ -430,21 +429,14 @@ fn schedule(
     }
     let mut dates: Vec<Option<Date>> = Vec::new();
     for step in &mut steps {
-        let from_field = format!("{}.from", step.path);
-        let date = c.string(step, "from").and_then(|text| {
-            let date = c.date(&text, &from_field)?;
-            if let Some(previous) = dates.iter().flatten().next_back()
-                && date <= *previous
-            {
-                c.invalid(
-                    text.span.clone(),
-                    &from_field,
-                    format!("a date after the previous step's ({previous})"),
-                    date.to_string(),
-                );
-            }
-            Some(date)
-        });
+        let (text, date) = c.date_at(step, "from");
+        if let (Some(text), Some(date), Some(previous)) =
+            (text, date, dates.iter().flatten().next_back())
+            && date <= *previous
+        {
+            let expected = format!("a date after the previous step's ({previous})");
+            c.invalid(text.span, step.field("from"), expected, date.to_string());
+        }
         dates.push(date);
     }
     let horizon = c.window;
@@ -489,30 +481,18 @@ fn schedule(
 }
 
 fn calendar(root: &mut Table, c: &mut Checker) -> Option<IceSeason> {
-    let mut cal = c.required_table(root, "calendar")?;
-    let first_text = c.string(&mut cal, "ice_first_day");
-    let last_text = c.string(&mut cal, "ice_last_day");
-    let first = first_text
-        .as_ref()
-        .and_then(|d| c.month_day(d, "calendar.ice_first_day"));
-    let last = last_text
-        .as_ref()
-        .and_then(|d| c.month_day(d, "calendar.ice_last_day"));
-    if let (Some(f), Some(l)) = (&first_text, &last_text) {
-        let value = format!("{} to {}", f.text, l.text);
-        c.text_record(
-            &mut cal,
-            "calendar.ice_season",
-            value,
-            "date",
-            f.span.clone(),
-        );
-    }
-    c.finish(cal);
-    Some(IceSeason {
-        first: first?,
-        last: last?,
-    })
+    c.required_section(root, "calendar", |c, cal| {
+        let (first_text, first) = c.parsed_at(cal, "ice_first_day", Checker::month_day);
+        let (last_text, last) = c.parsed_at(cal, "ice_last_day", Checker::month_day);
+        if let (Some(f), Some(l)) = (&first_text, &last_text) {
+            let value = format!("{} to {}", f.text, l.text);
+            c.text_record(cal, "calendar.ice_season", value, "date", f.span.clone());
+        }
+        Some(IceSeason {
+            first: first?,
+            last: last?,
+        })
+    })?
 }
 
 /// The `first_day` and `last_day` of `t`, each as written and as a date; a last day before
@@ -624,6 +604,7 @@ fn sanctions(root: &mut Table, c: &mut Checker, good_ids: &[String]) -> Vec<Sanc
     let ids = Ids {
         sites: Vec::new(),
         goods: good_ids.to_vec(),
+        specs: &[],
     };
     c.each(root, "sanctions", "id", |c, t, id| {
         let field = t.path.clone();
@@ -824,7 +805,6 @@ fn state_trade<'t>(
     bureau_ids: &[Option<Str<'t>>],
     c: &mut Checker,
     ids: &Ids,
-    goods: &[Option<Good>],
 ) -> Option<StateTrade> {
     let values = c.params::<StateTrade>(t);
     let share = |key| value_of::<StateTrade>(&values, key);
@@ -871,7 +851,9 @@ fn state_trade<'t>(
         let (good, name) = (good?, name?);
         let state_good = StateGood::from_values(good, driven_across?, &values);
         if state_good.driven_across
-            && spec_of(goods, good).is_some_and(|x| x.unit != QuantityUnit::Units)
+            && ids
+                .spec(good)
+                .is_some_and(|x| x.unit != QuantityUnit::Units)
         {
             c.refuse(
                 &name,
@@ -904,20 +886,10 @@ fn takeover(t: &mut Table, c: &mut Checker) -> Option<Takeover> {
     Some(Takeover::from_values(first_day?, &values))
 }
 
-fn households(
-    h: &mut Table,
-    c: &mut Checker,
-    ids: &Ids,
-    goods: &[Option<Good>],
-) -> Option<HouseholdParams> {
-    let good_text = c.string(h, "good");
-    let good = good_text.as_ref().and_then(|g| {
-        let found = good(c, g, ids, "households.good");
-        if let Some(found) = found {
-            good_in_unit(c, g, found, goods, QuantityUnit::Kg, "households.good");
-        }
-        found
-    });
+fn households(h: &mut Table, c: &mut Checker, ids: &Ids) -> Option<HouseholdParams> {
+    let good = c
+        .string(h, "good")
+        .and_then(|g| good_in(c, &g, ids, QuantityUnit::Kg, "households.good"));
     let mut households_at_site = vec![0; ids.sites.len()];
     c.each(h, "sites", "site", |c, s, id| {
         let site = id.and_then(|id| site(c, &id, ids, &format!("{}.site", s.path)));
@@ -1048,13 +1020,10 @@ fn labour(x: &mut Table, c: &mut Checker) -> Labour {
     )
 }
 
-fn drugs(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -> Option<Drugs> {
+fn drugs(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Drugs> {
     let mut drug_good = |c: &mut Checker, key: &'static str| {
         let text = c.string(x, key)?;
-        let field = format!("drugs.{key}");
-        let found = good(c, &text, ids, &field)?;
-        good_in_unit(c, &text, found, goods, QuantityUnit::Grams, &field);
-        Some(found)
+        good_in(c, &text, ids, QuantityUnit::Grams, &format!("drugs.{key}"))
     };
     let heroin = drug_good(c, "heroin_good");
     let methamphetamine = drug_good(c, "methamphetamine_good");
@@ -1070,7 +1039,7 @@ fn drugs(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -> O
     ))
 }
 
-fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -> Option<Maritime> {
+fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
     let sts_zone = site_at(c, x, "sts_zone", ids);
     let values = c.params::<Maritime>(x);
     let bribes = c
@@ -1080,20 +1049,9 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -
         .params_in::<Monitors>(x, "monitors")
         .map(|values| Monitors::from_values(&values));
     let cap = c.table(x, "cap").and_then(|mut cap| {
-        let good = good_at(c, &mut cap, "good", ids);
-        if let Some(g) = good
-            && spec_of(goods, g).is_some_and(|x| x.unit != QuantityUnit::Barrels)
-        {
-            c.invalid(
-                cap.span_of("good"),
-                "maritime.cap.good",
-                "a good counted in barrels",
-                format!(
-                    "`{}`",
-                    ids.goods.get(g.0 as usize).map_or("", String::as_str)
-                ),
-            );
-        }
+        let good = c
+            .string(&mut cap, "good")
+            .and_then(|g| good_in(c, &g, ids, QuantityUnit::Barrels, "maritime.cap.good"));
         let values = c.params::<ImportCap>(&mut cap);
         c.finish(cap);
         Some(ImportCap::from_values(good?, &values))
@@ -1129,7 +1087,7 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -
             .as_ref()
             .and_then(|g| good(c, g, ids, &format!("{field}.good")));
         if let (Some(kind), Some(g), Some(text)) = (kind, good, &good_text)
-            && let Some(spec) = spec_of(goods, g)
+            && let Some(spec) = ids.spec(g)
         {
             let (unit, direction, what) = match kind {
                 FleetKind::Tanker => (
@@ -1176,12 +1134,12 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -
             let Some(g) = good(c, name, ids, &field) else {
                 continue;
             };
-            let Some(spec) = spec_of(goods, g) else {
+            let Some(spec) = ids.spec(g) else {
                 continue;
             };
             let first_unit = traded
                 .first()
-                .and_then(|&first| spec_of(goods, first))
+                .and_then(|&first| ids.spec(first))
                 .map(|first| first.unit);
             let expected = match kind {
                 Some(CounterpartKind::SupplyTanker) if spec.direction != Direction::Import => {

@@ -190,3 +190,108 @@ fn a_2024_only_policy_shows_its_full_effect_in_a_windowed_compare() {
         "2024: {year}, whole run: {run}"
     );
 }
+
+/// A short baseline scenario and the text it was read from.
+fn short_scenario(dir: &Path) -> (Scenario, SourceText) {
+    let path = short_baseline(dir);
+    yalu_lab::experiment::load_scenario(
+        &yalu_lab::sweep::ScenarioSource::File(path),
+        &Registry::embedded(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_run_writes_its_folder_and_says_what_it_did() {
+    use yalu_lab::run_folder::{RunFolder, default_out, run_into};
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, text) = short_scenario(dir.path());
+    let folder = RunFolder {
+        out_dir: dir.path().join("run"),
+        replicate_files: false,
+        window: None,
+    };
+    let spec = yalu_lab::EnsembleSpec {
+        seed: 3,
+        replicates: 2,
+        threads: 1,
+    };
+    let ticks = std::sync::atomic::AtomicU32::new(0);
+    let done = run_into(
+        &folder,
+        (&scenario, &text),
+        &Registry::embedded(),
+        spec,
+        &|| {
+            ticks.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        },
+    )
+    .unwrap();
+    assert_eq!(ticks.into_inner(), 2, "one tick per replicate");
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(folder.out_dir.join("manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["replicates"], 2);
+    assert_eq!(
+        manifest["scenario_sha256"],
+        yalu_lab::run_folder::sha256_hex(&text.text)
+    );
+    assert!(folder.out_dir.join("scenario.json").is_file());
+    let said = done.render(&scenario, spec, &folder.out_dir);
+    assert!(said.contains("seed 3, 2 replicate(s)"), "{said}");
+    assert_eq!(default_out("x"), Path::new("out").join("x"));
+}
+
+#[test]
+fn a_window_outside_the_run_is_refused_as_bad_input_before_anything_runs() {
+    use yalu_lab::run_folder::{RunFolder, run_into};
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, text) = short_scenario(dir.path());
+    let folder = RunFolder {
+        out_dir: dir.path().join("run"),
+        replicate_files: false,
+        window: Some(yalu_report::window::Window::year(2024)),
+    };
+    let spec = yalu_lab::EnsembleSpec {
+        seed: 3,
+        replicates: 1,
+        threads: 1,
+    };
+    let error = run_into(
+        &folder,
+        (&scenario, &text),
+        &Registry::embedded(),
+        spec,
+        &|| panic!("nothing may run"),
+    )
+    .err()
+    .expect("refused");
+    assert!(error.is_bad_input(), "{error}");
+    assert!(!folder.out_dir.exists(), "no folder is written");
+}
+
+#[test]
+fn a_sensitivity_run_writes_its_estimates_and_ranking() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sensitivity_file(dir.path(), "\"porter.kg_sold_per_year\"");
+    let registry = Registry::embedded();
+    let file = SensitivityFile::load(&path, &registry).unwrap();
+    let out = dir.path().join("sens-out");
+    let said = file
+        .run_into(&out, Method::Morris, &registry, 1, &|| ())
+        .unwrap();
+    for name in ["sensitivity.csv", "ranking.csv"] {
+        assert!(out.join(name).is_file(), "{name}");
+    }
+    let ranking = std::fs::read_to_string(out.join("ranking.csv")).unwrap();
+    assert_eq!(ranking.lines().next(), Some("rank,parameter,score"));
+    assert_eq!(ranking.lines().count(), 1 + file.parameters());
+    assert!(said.contains("rank  score  parameter"), "{said}");
+    assert_eq!(
+        file.runs(Method::Morris).unwrap(),
+        file.points(Method::Morris).unwrap().len() as u64 * u64::from(file.replicates())
+    );
+    assert_eq!(Method::named("sobol"), Some(Method::Sobol));
+    assert_eq!(Method::named("fast"), None);
+}

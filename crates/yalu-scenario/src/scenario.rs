@@ -1185,3 +1185,47 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
         &values,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An ordering rule names its parameters by key: a misspelt key would read as 0 and
+    /// the rule would never fire.
+    #[test]
+    fn every_ordering_rule_names_declared_parameters() {
+        let declared = |specs: &[yalu_model::declare::ParamSpec], key: &str| {
+            specs.iter().any(|s| s.key == key)
+        };
+        for (lower, higher) in PORTER_ORDER {
+            assert!(declared(PorterParams::SPECS, lower), "{lower}");
+            assert!(declared(PorterParams::SPECS, higher), "{higher}");
+        }
+        for (lower, higher) in STATE_GOOD_ORDER {
+            assert!(declared(StateGood::SPECS, lower), "{lower}");
+            assert!(declared(StateGood::SPECS, higher), "{higher}");
+        }
+    }
+
+    #[test]
+    fn a_maximum_below_its_minimum_is_reported_at_the_maximum() {
+        let text = BASELINE.replacen(
+            "crew_size_max = { value = 50,",
+            "crew_size_max = { value = 25,",
+            1,
+        );
+        let errors = Scenario::parse(&SourceText::new("s.toml", text), &Registry::embedded())
+            .expect_err("refused")
+            .errors;
+        let order = errors
+            .iter()
+            .find(|e| e.field == "porter.crew_size_max.value")
+            .expect("the maximum is refused");
+        assert!(
+            matches!(&order.kind, ErrorKind::Invalid { expected, found }
+                if expected == "at least crew_size_typical_max (30)" && found == "25"),
+            "{:?}",
+            order.kind
+        );
+    }
+}

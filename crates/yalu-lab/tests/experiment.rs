@@ -191,29 +191,28 @@ fn a_2024_only_policy_shows_its_full_effect_in_a_windowed_compare() {
     );
 }
 
-/// A short baseline scenario and the text it was read from.
-fn short_scenario(dir: &Path) -> (Scenario, SourceText) {
-    let path = short_baseline(dir);
-    yalu_lab::experiment::load_scenario(
-        &yalu_lab::sweep::ScenarioSource::File(path),
+/// Runs `replicates` of a short baseline into `dir/run` (seed 3, one thread) over
+/// `window`, counting the replicates done: the folder, the spec, the outcome, the ticks
+/// and the scenario text's hash.
+fn short_run(
+    dir: &Path,
+    replicates: u32,
+    window: Option<yalu_report::window::Window>,
+) -> (PathBuf, Result<String, ExperimentError>, u32, String) {
+    use yalu_lab::run_folder::{RunFolder, run_into, sha256_hex};
+    let (scenario, text) = yalu_lab::experiment::load_scenario(
+        &yalu_lab::sweep::ScenarioSource::File(short_baseline(dir)),
         &Registry::embedded(),
     )
-    .unwrap()
-}
-
-#[test]
-fn a_run_writes_its_folder_and_says_what_it_did() {
-    use yalu_lab::run_folder::{RunFolder, default_out, run_into};
-    let dir = tempfile::tempdir().unwrap();
-    let (scenario, text) = short_scenario(dir.path());
+    .unwrap();
     let folder = RunFolder {
-        out_dir: dir.path().join("run"),
+        out_dir: dir.join("run"),
         replicate_files: false,
-        window: None,
+        window,
     };
     let spec = yalu_lab::EnsembleSpec {
         seed: 3,
-        replicates: 2,
+        replicates,
         threads: 1,
     };
     let ticks = std::sync::atomic::AtomicU32::new(0);
@@ -226,49 +225,40 @@ fn a_run_writes_its_folder_and_says_what_it_did() {
             ticks.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         },
     )
-    .unwrap();
-    assert_eq!(ticks.into_inner(), 2, "one tick per replicate");
-    let manifest: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(folder.out_dir.join("manifest.json")).unwrap(),
+    .map(|done| done.render(&scenario, spec, &folder.out_dir));
+    (
+        folder.out_dir,
+        done,
+        ticks.into_inner(),
+        sha256_hex(&text.text),
     )
-    .unwrap();
+}
+
+#[test]
+fn a_run_writes_its_folder_and_says_what_it_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, said, ticks, sha256) = short_run(dir.path(), 2, None);
+    let said = said.unwrap();
+    assert_eq!(ticks, 2, "one tick per replicate");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["replicates"], 2);
-    assert_eq!(
-        manifest["scenario_sha256"],
-        yalu_lab::run_folder::sha256_hex(&text.text)
-    );
-    assert!(folder.out_dir.join("scenario.json").is_file());
-    let said = done.render(&scenario, spec, &folder.out_dir);
+    assert_eq!(manifest["scenario_sha256"], sha256);
+    assert!(out.join("scenario.json").is_file());
     assert!(said.contains("seed 3, 2 replicate(s)"), "{said}");
-    assert_eq!(default_out("x"), Path::new("out").join("x"));
+    let default = yalu_lab::run_folder::default_out("x");
+    assert_eq!(default, Path::new("out").join("x"));
 }
 
 #[test]
 fn a_window_outside_the_run_is_refused_as_bad_input_before_anything_runs() {
-    use yalu_lab::run_folder::{RunFolder, run_into};
     let dir = tempfile::tempdir().unwrap();
-    let (scenario, text) = short_scenario(dir.path());
-    let folder = RunFolder {
-        out_dir: dir.path().join("run"),
-        replicate_files: false,
-        window: Some(yalu_report::window::Window::year(2024)),
-    };
-    let spec = yalu_lab::EnsembleSpec {
-        seed: 3,
-        replicates: 1,
-        threads: 1,
-    };
-    let error = run_into(
-        &folder,
-        (&scenario, &text),
-        &Registry::embedded(),
-        spec,
-        &|| panic!("nothing may run"),
-    )
-    .err()
-    .expect("refused");
+    let window = yalu_report::window::Window::year(2024);
+    let (out, said, ticks, _) = short_run(dir.path(), 1, Some(window));
+    let error = said.expect_err("refused");
     assert!(error.is_bad_input(), "{error}");
-    assert!(!folder.out_dir.exists(), "no folder is written");
+    assert_eq!(ticks, 0, "nothing ran");
+    assert!(!out.exists(), "no folder is written");
 }
 
 #[test]

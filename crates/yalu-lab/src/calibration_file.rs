@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 use yalu_report::Band;
-use yalu_report::atomic::{prepare_dir, write_file};
+use yalu_report::atomic::{prepare_dir, write_file, write_json};
 use yalu_report::format::readable;
 use yalu_report::outputs::nearest;
 use yalu_scenario::Registry;
@@ -195,8 +195,7 @@ impl CalibrationFile {
     ) -> Result<String, ExperimentError> {
         prepare_dir(out)?;
         let calibrated = self.run(registry, threads, on_done)?;
-        let json = serde_json::to_string_pretty(&calibrated.fit).expect("serializes") + "\n";
-        write_file(&out.join("calibration.json"), json.as_bytes())?;
+        write_json(&out.join("calibration.json"), &calibrated.fit)?;
         write_file(
             &out.join(format!("{}-calibrated.toml", calibrated.scenario_name)),
             format!("{}\n", calibrated.scenario_toml).as_bytes(),

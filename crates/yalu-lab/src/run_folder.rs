@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use sha2::{Digest, Sha256};
 use yalu_model::ModelParams;
-use yalu_report::atomic::{prepare_dir, write_file};
+use yalu_report::atomic::{prepare_dir, write_json};
 use yalu_report::headline::HeadlineSummaries;
 use yalu_report::window::Window;
 use yalu_report::{Manifest, RunWriter};
@@ -169,14 +169,10 @@ pub fn validate_into(
     prepare_dir(out)?;
     let results = run_ensemble(&scenario.params, spec, on_done)?;
     let checks = check_patterns(&scenario.params, &results, registry);
-    let json = serde_json::to_string_pretty(&checks).expect("serializes") + "\n";
-    write_file(&out.join("validation.json"), json.as_bytes())?;
+    write_json(&out.join("validation.json"), &checks)?;
     let observed = check_observations(&scenario.params, &results, registry);
     let json = serde_json::json!({"scores": scores(&observed), "observations": observed});
-    write_file(
-        &out.join("observations.json"),
-        format!("{json:#}\n").as_bytes(),
-    )?;
+    write_json(&out.join("observations.json"), &json)?;
     let mut text = render(
         &scenario.name,
         spec.replicates,

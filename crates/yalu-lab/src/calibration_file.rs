@@ -16,11 +16,12 @@
 //! seed = 3
 //! ```
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
 use yalu_report::Band;
+use yalu_report::atomic::{prepare_dir, write_file, write_json};
 use yalu_report::format::readable;
 use yalu_report::outputs::nearest;
 use yalu_scenario::Registry;
@@ -181,6 +182,32 @@ impl Calibrated {
     }
 }
 
+impl CalibrationFile {
+    /// Runs the calibration ([`CalibrationFile::run`]) and writes the fit to
+    /// `out/calibration.json` and the calibrated scenario to `out/<scenario>-calibrated.toml`;
+    /// returns the fit for reading.
+    pub fn run_into(
+        &self,
+        out: &Path,
+        registry: &Registry,
+        threads: usize,
+        on_done: &(dyn Fn() + Sync),
+    ) -> Result<String, ExperimentError> {
+        prepare_dir(out)?;
+        let calibrated = self.run(registry, threads, on_done)?;
+        write_json(&out.join("calibration.json"), &calibrated.fit)?;
+        write_file(
+            &out.join(format!("{}-calibrated.toml", calibrated.scenario_name)),
+            format!("{}\n", calibrated.scenario_toml).as_bytes(),
+        )?;
+        Ok(format!(
+            "{}Written to {}\n",
+            calibrated.render(),
+            out.display()
+        ))
+    }
+}
+
 /// Fewer accepted draws than this make the accepted ranges too rough to read.
 const MIN_EFFECTIVE: usize = 10;
 
@@ -311,6 +338,16 @@ impl CalibrationFile {
             replicates: *raw.replicates.get_ref(),
             seed: raw.seed,
         })
+    }
+
+    /// The model runs: samples times replicates.
+    pub fn runs(&self) -> u64 {
+        self.samples() as u64 * u64::from(self.replicates())
+    }
+
+    /// The default output folder: `out/calibration-<scenario>`.
+    pub fn default_out(&self) -> PathBuf {
+        Path::new("out").join(format!("calibration-{}", self.scenario_name()))
     }
 
     /// The scenario's name.

@@ -8,7 +8,9 @@
 //! and Morris designs), [`sensitivity`] (Morris effects, Sobol indices) and
 //! [`sensitivity_file`] (a sensitivity experiment), [`sweep`] and [`store`] (resumable
 //! sweeps in SQLite), [`compare`] (paired scenario comparison), [`patterns`] (P1-P15),
-//! [`calibrate`] (ABC rejection) and [`calibration_file`] (a calibration experiment).
+//! [`calibrate`] (ABC rejection) and [`calibration_file`] (a calibration experiment);
+//! [`run_folder`] (`yalu run` and `yalu validate` into their folder), [`ray`] (a sweep's
+//! units on a Ray cluster, through the Python driver).
 #![deny(missing_docs)]
 pub mod budget;
 pub mod calibrate;
@@ -18,6 +20,8 @@ pub mod design;
 pub mod experiment;
 pub mod observations;
 pub mod patterns;
+pub mod ray;
+pub mod run_folder;
 pub mod sensitivity;
 pub mod sensitivity_file;
 pub mod store;
@@ -44,6 +48,25 @@ pub enum LabError {
     /// The consumer of the results failed (for example, writing them).
     #[error(transparent)]
     Consumer(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// An error and its causes, each said once and joined by `: `: a cause whose text the
+/// message already contains (an OS or SQLite error that the message quotes) is not
+/// repeated.
+pub fn said_once(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = String::new();
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        let said = error.to_string();
+        if !text.contains(&said) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&said);
+        }
+        cause = error.source();
+    }
+    text
 }
 
 /// What an ensemble is asked to do.
@@ -112,4 +135,40 @@ pub fn run_ensemble(
         Ok(())
     })?;
     Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{message}")]
+    struct Said {
+        message: &'static str,
+        #[source]
+        cause: Option<Box<Said>>,
+    }
+
+    fn said(message: &'static str, cause: Option<Said>) -> Said {
+        Said {
+            message,
+            cause: cause.map(Box::new),
+        }
+    }
+
+    #[test]
+    fn causes_are_joined_and_a_quoted_one_is_not_repeated() {
+        let disk = said("disk full", None);
+        let quoted = said("cannot write out/a.csv: disk full", Some(disk));
+        let run = said("the run failed", Some(quoted));
+        assert_eq!(
+            said_once(&run),
+            "the run failed: cannot write out/a.csv: disk full"
+        );
+        let io = said("broken pipe", None);
+        assert_eq!(
+            said_once(&said("cannot print", Some(io))),
+            "cannot print: broken pipe"
+        );
+    }
 }

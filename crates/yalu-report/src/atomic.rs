@@ -202,6 +202,12 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     })
 }
 
+/// Writes `value` to `path` as indented JSON ending in a newline, as [`write_file`] does.
+pub fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), ReportError> {
+    let json = serde_json::to_string_pretty(value).expect("serializes") + "\n";
+    write_file(path, json.as_bytes())
+}
+
 /// Writes `<name>.csv` and `<name>.parquet` into `dir`, each renamed into place only once
 /// both are complete.
 pub fn write_table(table: &Table, dir: &Path, name: &str) -> Result<(), ReportError> {

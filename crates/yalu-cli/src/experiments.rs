@@ -332,7 +332,8 @@ fn ranking_table(ranking: &[(String, f64)]) -> yalu_report::table::Table {
 pub struct CalibrateArgs {
     /// The calibration file.
     file: PathBuf,
-    /// Output folder for calibration.json and the calibrated scenario.
+    /// Output folder for calibration.json, the calibrated scenario and its posterior
+    /// (default: out/calibration-<scenario>).
     #[arg(long)]
     out: Option<PathBuf>,
     #[command(flatten)]
@@ -353,13 +354,9 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     );
     let calibrated = file.run(&registry, threads, &|| progress.inc(1))?;
     progress.finish_and_clear();
-    let fit = &calibrated.fit;
-    let json = serde_json::to_string_pretty(fit).expect("serializes") + "\n";
-    write_file(&out.join("calibration.json"), json.as_bytes())?;
-    write_file(
-        &out.join(format!("{}-calibrated.toml", calibrated.scenario_name)),
-        format!("{}\n", calibrated.scenario_toml).as_bytes(),
-    )?;
+    for (name, contents) in calibrated.files() {
+        write_file(&out.join(name), contents.as_bytes())?;
+    }
     print(&format!(
         "{}Written to {}\n",
         calibrated.render(),

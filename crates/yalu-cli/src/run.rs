@@ -6,12 +6,12 @@ use std::time::Instant;
 
 use sha2::{Digest, Sha256};
 use yalu_lab::budget::Work;
-use yalu_lab::observations::{check_observations, render as render_observations, scores};
-use yalu_lab::patterns::{check_patterns, render};
-use yalu_lab::{BATCH_PER_THREAD, for_each_replicate, run_ensemble};
+use yalu_lab::posterior::PosteriorRun;
+use yalu_lab::validation::Validation;
+use yalu_lab::{BATCH_PER_THREAD, for_each_replicate_of, run_ensemble};
 use yalu_report::atomic::{prepare_dir, write_file};
 use yalu_report::window::Window;
-use yalu_report::{Manifest, RunWriter};
+use yalu_report::{Manifest, RunWriter, bands_note};
 use yalu_scenario::Registry;
 
 use crate::{EnsembleArgs, Failure, load, print, progress_bar};
@@ -34,6 +34,11 @@ pub struct RunArgs {
     /// every year are written to summary_by_year.csv either way.
     #[arg(long)]
     window: Option<Window>,
+    /// Draw each replicate's parameters from the accepted sets of a calibration
+    /// (`<scenario>-calibrated.posterior.json`, written by `yalu calibrate`), so the bands
+    /// carry parameter uncertainty as well as randomness.
+    #[arg(long, value_name = "FILE")]
+    posterior: Option<PathBuf>,
 }
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
@@ -54,6 +59,12 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             ))
             .map_err(Failure::bad_input)?;
     }
+    let posterior = args
+        .posterior
+        .as_deref()
+        .map(|file| PosteriorRun::bind(file, &text, &registry, spec.seed, spec.replicates))
+        .transpose()
+        .map_err(Failure::bad_input)?;
     let out_dir = args
         .out
         .unwrap_or_else(|| Path::new("out").join(&scenario.name));
@@ -62,9 +73,17 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let kept = writer.kept().join(", ");
     let progress = progress_bar(u64::from(spec.replicates), "replicates");
     let started = Instant::now();
-    for_each_replicate(&scenario.params, spec, &|| progress.inc(1), &mut |result| {
-        Ok(writer.add(&scenario.params, &result)?)
-    })
+    let params_of = |replicate| {
+        posterior
+            .as_ref()
+            .map_or(&scenario.params, |p| p.params(replicate))
+    };
+    for_each_replicate_of(
+        &params_of,
+        spec,
+        &|| progress.inc(1),
+        &mut |params, result| Ok(writer.add(params, &result)?),
+    )
     .map_err(|e| Failure::run(anyhow::Error::new(e).context("the run failed")))?;
     progress.finish_and_clear();
     let wall_time_s = started.elapsed().as_secs_f64();
@@ -79,6 +98,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         first_day: scenario.params.first_day.to_string(),
         last_day: scenario.params.last_day.to_string(),
         wall_time_s,
+        posterior: posterior.map(|p| p.used),
         files: Vec::new(),
     };
     let evidence = serde_json::to_string_pretty(&scenario.evidence_document(&registry))
@@ -92,13 +112,14 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     }
     if !args.quiet {
         print(&format!(
-            "{} {} to {}, seed {}, {} replicate(s) in {wall_time_s:.2} s; ledger balanced in every replicate.\n{}\nOutputs in {} (this table: headline.txt and headline.csv)\n",
+            "{} {} to {}, seed {}, {} replicate(s) in {wall_time_s:.2} s; ledger balanced in every replicate.\n{}\n{}\nOutputs in {} (this table: headline.txt and headline.csv)\n",
             scenario.name,
             scenario.params.first_day,
             scenario.params.last_day,
             spec.seed,
             spec.replicates,
             headlines.render(),
+            bands_note(manifest.posterior.as_ref()),
             out_dir.display()
         ))?;
     }
@@ -117,7 +138,7 @@ fn sha256_hex(text: &str) -> String {
 pub struct ValidateArgs {
     #[command(flatten)]
     ensemble: EnsembleArgs,
-    /// Folder for validation.json (default: out/<scenario name>, beside the run's outputs).
+    /// Folder for validation.json, the patterns and observations scored (default: out/<scenario name>, beside the run's outputs).
     #[arg(long)]
     out: Option<PathBuf>,
 }
@@ -140,23 +161,12 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let results =
         run_ensemble(&scenario.params, spec, &|| progress.inc(1)).map_err(Failure::run)?;
     progress.finish_and_clear();
-    let checks = check_patterns(&scenario.params, &results, &registry);
-    let json = serde_json::to_string_pretty(&checks).expect("serializes") + "\n";
-    write_file(&out.join("validation.json"), json.as_bytes())?;
-    let observed = check_observations(&scenario.params, &results, &registry);
-    let json = serde_json::json!({"scores": scores(&observed), "observations": observed});
-    write_file(
-        &out.join("observations.json"),
-        format!("{json:#}\n").as_bytes(),
-    )?;
-    print(&render(
-        &scenario.name,
-        spec.replicates,
-        &checks,
-        &out.join("validation.json"),
-    ))?;
-    print(&render_observations(&observed))?;
-    let missed: Vec<String> = checks
+    let validation = Validation::check(&scenario.name, &scenario.params, &results, &registry);
+    let written_to = out.join("validation.json");
+    write_file(&written_to, validation.to_json().as_bytes())?;
+    print(&validation.render(&written_to))?;
+    let missed: Vec<String> = validation
+        .patterns
         .iter()
         .filter(|c| c.covered && c.pass == Some(false))
         .map(|c| format!("{} ({})", c.id, c.kind))

@@ -445,6 +445,7 @@ impl Runs {
             first_day: params.first_day.to_string(),
             last_day: params.last_day.to_string(),
             wall_time_s,
+            posterior: None,
             files: Vec::new(),
         };
         let evidence =

@@ -219,6 +219,31 @@ mod tests {
     }
 
     #[test]
+    fn a_draw_whose_targets_were_not_measured_is_never_accepted() {
+        let ranges = [ParameterRange::new("x", 0.0, 1.0).unwrap()];
+        let targets = [Target {
+            id: "y".into(),
+            low: 10.0,
+            high: 11.0,
+        }];
+        // Half the draws measure nothing; accepting every draw keeps only the others.
+        let simulate = |sets: &[Vec<f64>]| {
+            Ok(sets
+                .iter()
+                .map(|s| vec![if s[0] < 0.5 { f64::NAN } else { s[0] }])
+                .collect())
+        };
+        let fit = abc_rejection(&ranges, &targets, 10, 1.0, 3, &simulate).unwrap();
+        assert_eq!(fit.accepted, 5);
+        assert!(fit.accepted_sets.iter().all(|s| s.distance.is_finite()));
+        let unmeasured = |sets: &[Vec<f64>]| Ok(sets.iter().map(|_| vec![f64::NAN]).collect());
+        assert!(matches!(
+            abc_rejection(&ranges, &targets, 10, 1.0, 3, &unmeasured),
+            Err(CalibrationError::NothingMeasured)
+        ));
+    }
+
+    #[test]
     fn bad_settings_are_refused() {
         let ranges = [ParameterRange::new("x", 0.0, 1.0).unwrap()];
         let targets = [Target {

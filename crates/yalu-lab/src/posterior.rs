@@ -347,3 +347,52 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_replicate_draws_a_set_in_proportion_to_the_weights_and_the_same_for_the_same_seed() {
+        let weights = [1.0, 3.0];
+        let draws: Vec<usize> = (0..4000).map(|r| set_of(7, r, &weights)).collect();
+        assert_eq!(
+            draws,
+            (0..4000)
+                .map(|r| set_of(7, r, &weights))
+                .collect::<Vec<_>>()
+        );
+        let share = draws.iter().filter(|&&s| s == 1).count() as f64 / 4000.0;
+        assert!((share - 0.75).abs() < 0.03, "{share}");
+        let other: Vec<usize> = (0..4000).map(|r| set_of(8, r, &weights)).collect();
+        assert_ne!(draws, other, "another seed draws other sets");
+    }
+
+    fn text(values: &str, weight: &str) -> String {
+        format!(
+            r#"{{"format": 1, "method": "m", "calibration_file": "f", "scenario": "s",
+            "scenario_sha256": "a", "calibrated_sha256": "b", "seed": 1, "samples": 4,
+            "targets": ["P6"], "parameters": ["x.y", "x.z"],
+            "sets": [{{"draw": 0, "values": {values}, "distance": 0.0, "weight": {weight}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn a_malformed_posterior_is_refused_naming_the_field() {
+        assert!(PosteriorFile::parse("p.json", text("[1, 2]", "1").as_bytes()).is_ok());
+        let refused = |values: &str, weight: &str| {
+            PosteriorFile::parse("p.json", text(values, weight).as_bytes())
+                .unwrap_err()
+                .to_string()
+        };
+        let message = refused("[1]", "1");
+        assert!(
+            message.starts_with("p.json: `sets[0].values`: expected 2 values"),
+            "{message}"
+        );
+        let message = refused("[1, 2]", "0");
+        assert!(message.contains("`sets[0].weight`"), "{message}");
+        let message = refused("[1, \"a\"]", "1");
+        assert!(message.starts_with("p.json:4:"), "{message}");
+    }
+}

@@ -279,12 +279,9 @@ impl PosteriorRun {
             ));
         }
         for (i, parameter) in posterior.parameters.iter().enumerate() {
-            check_path(text, parameter).map_err(|e| {
-                invalid(
-                    format!("parameters[{i}]"),
-                    format!("`{parameter}` is not a parameter of {}: {e}", text.name),
-                )
-            })?;
+            // The error names the scenario and the missing key.
+            check_path(text, parameter)
+                .map_err(|e| invalid(format!("parameters[{i}]"), e.to_string()))?;
         }
         let weights: Vec<f64> = posterior.sets.iter().map(|s| s.weight).collect();
         let set_of_replicate: Vec<usize> = (0..replicates)

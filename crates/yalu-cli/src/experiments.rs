@@ -163,7 +163,8 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
 pub struct CalibrateArgs {
     /// The calibration file.
     file: PathBuf,
-    /// Output folder for calibration.json and the calibrated scenario.
+    /// Output folder for calibration.json, the calibrated scenario and its posterior
+    /// (default: out/calibration-<scenario>).
     #[arg(long)]
     out: Option<PathBuf>,
     #[command(flatten)]

@@ -81,9 +81,11 @@ yalu sweep sweeps/levy.toml --ray auto                      units as tasks on a 
     /// Check a scenario's patterns (P1-P15) against the evidence; exit 1 if an emergent one misses.
     #[command(after_help = "Example: yalu validate --replicates 20 --out out/validation")]
     Validate(run::ValidateArgs),
-    /// Fit assumptions to emergent patterns by approximate Bayesian computation.
+    /// Fit assumptions to calibrated patterns and `calibration` observations by approximate
+    /// Bayesian computation (ABC rejection).
     #[command(
-        after_help = "Writes calibration.json and <scenario>-calibrated.toml.\nExample: yalu calibrate sweeps/calibration.toml"
+        after_help = "Writes calibration.json, <scenario>-calibrated.toml and its accepted sets, \
+<scenario>-calibrated.posterior.json (for `yalu run --posterior`).\nExample: yalu calibrate sweeps/calibration.toml"
     )]
     Calibrate(experiments::CalibrateArgs),
     /// Write report.html (self-contained) and charts for a run's output folder.

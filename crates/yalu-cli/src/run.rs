@@ -29,6 +29,11 @@ pub struct RunArgs {
     /// every year are written to summary_by_year.csv either way.
     #[arg(long)]
     window: Option<Window>,
+    /// Draw each replicate's parameters from the accepted sets of a calibration
+    /// (`<scenario>-calibrated.posterior.json`, written by `yalu calibrate`), so the bands
+    /// carry parameter uncertainty as well as randomness.
+    #[arg(long, value_name = "FILE")]
+    posterior: Option<PathBuf>,
 }
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
@@ -44,6 +49,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         out_dir: args.out.unwrap_or_else(|| default_out(&scenario.name)),
         replicate_files: !args.no_replicate_files,
         window: args.window,
+        posterior: args.posterior,
     };
     let done = with_progress(u64::from(spec.replicates), "replicates", |bar| {
         run_into(&folder, (&scenario, &text), &registry, spec, &|| bar.inc(1))
@@ -65,7 +71,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
 pub struct ValidateArgs {
     #[command(flatten)]
     ensemble: EnsembleArgs,
-    /// Folder for validation.json (default: out/<scenario name>, beside the run's outputs).
+    /// Folder for validation.json, the patterns and observations scored (default: out/<scenario name>, beside the run's outputs).
     #[arg(long)]
     out: Option<PathBuf>,
 }

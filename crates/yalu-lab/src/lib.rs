@@ -8,7 +8,9 @@
 //! and Morris designs), [`sensitivity`] (Morris effects, Sobol indices) and
 //! [`sensitivity_file`] (a sensitivity experiment), [`sweep`] and [`store`] (resumable
 //! sweeps in SQLite), [`compare`] (paired scenario comparison), [`patterns`] (P1-P15),
-//! [`calibrate`] (ABC rejection) and [`calibration_file`] (a calibration experiment);
+//! [`calibrate`] (ABC rejection), [`calibration_file`] (a calibration experiment) and
+//! [`posterior`] (its accepted parameter sets, which runs draw their replicates from);
+//! [`validation`] puts the patterns and the [`observations`] in one score;
 //! [`run_folder`] (`yalu run` and `yalu validate` into their folder), [`ray`] (a sweep's
 //! units on a Ray cluster, through the Python driver).
 #![deny(missing_docs)]
@@ -20,12 +22,14 @@ pub mod design;
 pub mod experiment;
 pub mod observations;
 pub mod patterns;
+pub mod posterior;
 pub mod ray;
 pub mod run_folder;
 pub mod sensitivity;
 pub mod sensitivity_file;
 pub mod store;
 pub mod sweep;
+pub mod validation;
 
 use experiment::{Unit, run_units};
 use yalu_model::{ModelError, ModelParams, ReplicateResult};
@@ -102,6 +106,20 @@ pub fn for_each_replicate(
         ReplicateResult,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
 ) -> Result<(), LabError> {
+    for_each_replicate_of(&|_| params, spec, on_done, &mut |_, result| consume(result))
+}
+
+/// As [`for_each_replicate`], replicate `r` running `params_of(r)` (a set drawn from a
+/// posterior, say); `consume` gets each result with the parameters it ran.
+pub fn for_each_replicate_of<'a>(
+    params_of: &(dyn Fn(u32) -> &'a ModelParams + Sync),
+    spec: EnsembleSpec,
+    on_done: &(dyn Fn() + Sync),
+    consume: &mut dyn FnMut(
+        &'a ModelParams,
+        ReplicateResult,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
+) -> Result<(), LabError> {
     let pool = thread_pool(spec.threads)?;
     let batch = pool.current_num_threads() as u32 * BATCH_PER_THREAD;
     let mut first = 0;
@@ -109,13 +127,14 @@ pub fn for_each_replicate(
         let last = (first + batch).min(spec.replicates);
         let units: Vec<Unit> = (first..last)
             .map(|replicate| Unit {
-                params,
+                params: params_of(replicate),
                 seed: spec.seed,
                 replicate,
             })
             .collect();
-        for result in run_units(&pool, &units, &|_, result| result, on_done)? {
-            consume(result).map_err(LabError::Consumer)?;
+        let results = run_units(&pool, &units, &|_, result| result, on_done)?;
+        for (unit, result) in units.iter().zip(results) {
+            consume(unit.params, result).map_err(LabError::Consumer)?;
         }
         first = last;
     }

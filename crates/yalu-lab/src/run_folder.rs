@@ -1,24 +1,24 @@
 //! A scenario's ensemble into its folder: `yalu run` streams the replicates into the run's
-//! outputs (tables, summaries, manifest, evidence), `yalu validate` checks the patterns
-//! and observed series and writes `validation.json` and `observations.json`. Each returns
-//! what the command prints.
+//! outputs (tables, summaries, manifest, evidence), drawing each replicate's parameters
+//! from a calibration's posterior if asked; `yalu validate` checks the patterns and
+//! observed series and writes both scores to `validation.json`. Each returns what the
+//! command prints.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use sha2::{Digest, Sha256};
 use yalu_model::ModelParams;
-use yalu_report::atomic::{prepare_dir, write_json};
+use yalu_report::atomic::{prepare_dir, write_file};
 use yalu_report::headline::HeadlineSummaries;
 use yalu_report::window::Window;
-use yalu_report::{Manifest, RunWriter};
+use yalu_report::{Manifest, RunWriter, bands_note};
 use yalu_scenario::{Registry, Scenario, SourceText};
 
 use crate::budget::Work;
 use crate::experiment::ExperimentError;
-use crate::observations::{check_observations, render as render_observations, scores};
-use crate::patterns::{PatternCheck, check_patterns, render};
-use crate::{BATCH_PER_THREAD, EnsembleSpec, for_each_replicate, run_ensemble};
+use crate::posterior::{PosteriorRun, sha256_hex};
+use crate::validation::Validation;
+use crate::{BATCH_PER_THREAD, EnsembleSpec, for_each_replicate_of, run_ensemble};
 
 /// Refuses a window that shares no month with the run of `params`.
 pub fn check_window(window: Option<Window>, params: &ModelParams) -> Result<(), ExperimentError> {
@@ -54,6 +54,9 @@ pub struct RunFolder {
     pub replicate_files: bool,
     /// The months the printed headline figures cover (`None`: the whole run).
     pub window: Option<Window>,
+    /// A calibration's accepted parameter sets to draw each replicate's parameters from
+    /// (`None`: every replicate runs the scenario's own values).
+    pub posterior: Option<PathBuf>,
 }
 
 /// A run written.
@@ -64,6 +67,8 @@ pub struct RunDone {
     pub wall_time_s: f64,
     /// Files found in the folder and kept (not this run's).
     pub kept: Vec<String>,
+    /// What the bands carry: randomness only, or parameter uncertainty too.
+    pub bands: String,
 }
 
 /// Runs `spec`'s replicates of `scenario` (read from `text`) and streams them into
@@ -78,11 +83,18 @@ pub fn run_into(
 ) -> Result<RunDone, ExperimentError> {
     let params = &scenario.params;
     check_window(folder.window, params)?;
+    let posterior = folder
+        .posterior
+        .as_deref()
+        .map(|file| PosteriorRun::bind(file, text, registry, spec.seed, spec.replicates))
+        .transpose()
+        .map_err(ExperimentError::refused)?;
     let mut writer =
         RunWriter::create(&folder.out_dir, folder.replicate_files)?.with_window(folder.window);
     let kept = writer.kept().to_vec();
     let started = Instant::now();
-    for_each_replicate(params, spec, on_done, &mut |result| {
+    let params_of = |replicate| posterior.as_ref().map_or(params, |p| p.params(replicate));
+    for_each_replicate_of(&params_of, spec, on_done, &mut |params, result| {
         Ok(writer.add(params, &result)?)
     })
     .map_err(ExperimentError::Failed)?;
@@ -91,14 +103,16 @@ pub fn run_into(
         yalu_version: env!("CARGO_PKG_VERSION").to_owned(),
         scenario: scenario.name.clone(),
         scenario_file: text.name.clone(),
-        scenario_sha256: sha256_hex(&text.text),
+        scenario_sha256: sha256_hex(text.text.as_bytes()),
         seed: spec.seed,
         replicates: spec.replicates,
         first_day: params.first_day.to_string(),
         last_day: params.last_day.to_string(),
         wall_time_s,
+        posterior: posterior.map(|p| p.used),
         files: Vec::new(),
     };
+    let bands = bands_note(manifest.posterior.as_ref());
     let evidence = serde_json::to_string_pretty(&scenario.evidence_document(registry))
         .expect("evidence serializes");
     let headlines = writer.finish(&manifest, &[("scenario.json", evidence)])?;
@@ -106,6 +120,7 @@ pub fn run_into(
         headlines,
         wall_time_s,
         kept,
+        bands,
     })
 }
 
@@ -113,7 +128,7 @@ impl RunDone {
     /// What the run did, its headline figures and where its outputs are.
     pub fn render(&self, scenario: &Scenario, spec: EnsembleSpec, out_dir: &Path) -> String {
         format!(
-            "{} {} to {}, seed {}, {} replicate(s) in {:.2} s; ledger balanced in every replicate.\n{}\nOutputs in {} (this table: headline.txt and headline.csv)\n",
+            "{} {} to {}, seed {}, {} replicate(s) in {:.2} s; ledger balanced in every replicate.\n{}\n{}\nOutputs in {} (this table: headline.txt and headline.csv)\n",
             scenario.name,
             scenario.params.first_day,
             scenario.params.last_day,
@@ -121,33 +136,27 @@ impl RunDone {
             spec.replicates,
             self.wall_time_s,
             self.headlines.render(),
+            self.bands,
             out_dir.display()
         )
     }
 }
 
-/// SHA-256 of a text, as lowercase hex.
-pub fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// A scenario's patterns and observed series checked.
-pub struct Validation {
-    /// Each pattern's check.
-    pub checks: Vec<PatternCheck>,
-    /// The checks for reading.
+/// A validation written, with what the command prints.
+pub struct Validated {
+    /// The patterns and observed series scored.
+    pub validation: Validation,
+    /// The scores for reading.
     pub text: String,
 }
 
-impl Validation {
+impl Validated {
     /// Which patterns missed their targets (`patterns missed their targets: id (kind),
     /// ...`); `None` when every one that is covered passed.
     pub fn missed(&self) -> Option<String> {
         let missed: Vec<String> = self
-            .checks
+            .validation
+            .patterns
             .iter()
             .filter(|c| c.covered && c.pass == Some(false))
             .map(|c| format!("{} ({})", c.id, c.kind))
@@ -158,27 +167,19 @@ impl Validation {
 }
 
 /// Runs `spec`'s replicates of `scenario`, checks its patterns and observed series, and
-/// writes them to `out/validation.json` and `out/observations.json`.
+/// writes both scores to `out/validation.json`.
 pub fn validate_into(
     out: &Path,
     scenario: &Scenario,
     registry: &Registry,
     spec: EnsembleSpec,
     on_done: &(dyn Fn() + Sync),
-) -> Result<Validation, ExperimentError> {
+) -> Result<Validated, ExperimentError> {
     prepare_dir(out)?;
     let results = run_ensemble(&scenario.params, spec, on_done)?;
-    let checks = check_patterns(&scenario.params, &results, registry);
-    write_json(&out.join("validation.json"), &checks)?;
-    let observed = check_observations(&scenario.params, &results, registry);
-    let json = serde_json::json!({"scores": scores(&observed), "observations": observed});
-    write_json(&out.join("observations.json"), &json)?;
-    let mut text = render(
-        &scenario.name,
-        spec.replicates,
-        &checks,
-        &out.join("validation.json"),
-    );
-    text.push_str(&render_observations(&observed));
-    Ok(Validation { checks, text })
+    let validation = Validation::check(&scenario.name, &scenario.params, &results, registry);
+    let written_to = out.join("validation.json");
+    write_file(&written_to, validation.to_json().as_bytes())?;
+    let text = validation.render(&written_to);
+    Ok(Validated { validation, text })
 }

@@ -199,7 +199,8 @@ fn short_run(
     replicates: u32,
     window: Option<yalu_report::window::Window>,
 ) -> (PathBuf, Result<String, ExperimentError>, u32, String) {
-    use yalu_lab::run_folder::{RunFolder, run_into, sha256_hex};
+    use yalu_lab::posterior::sha256_hex;
+    use yalu_lab::run_folder::{RunFolder, run_into};
     let (scenario, text) = yalu_lab::experiment::load_scenario(
         &yalu_lab::sweep::ScenarioSource::File(short_baseline(dir)),
         &Registry::embedded(),
@@ -209,6 +210,7 @@ fn short_run(
         out_dir: dir.join("run"),
         replicate_files: false,
         window,
+        posterior: None,
     };
     let spec = yalu_lab::EnsembleSpec {
         seed: 3,
@@ -230,7 +232,7 @@ fn short_run(
         folder.out_dir,
         done,
         ticks.into_inner(),
-        sha256_hex(&text.text),
+        sha256_hex(text.text.as_bytes()),
     )
 }
 

@@ -179,9 +179,16 @@ fn write_full_run(dir: &Path) {
     write(
         dir,
         "validation.json",
-        r#"[{"id":"P2","kind":"emergent","source":"source-a","target":0.8,"simulated":{"median":0.83,"p05":0.8,"p95":0.86},"tolerance":0.1,"pass":true,"covered":true},
+        r#"{"scenario":"synthetic","replicates":3,
+            "patterns":[
+            {"id":"P2","kind":"emergent","source":"source-a","target":0.8,"simulated":{"median":0.83,"p05":0.8,"p95":0.86},"tolerance":0.1,"pass":true,"covered":true},
             {"id":"P4","kind":"emergent","source":"source-a","target":[160,200],"simulated":{"median":153,"p05":150,"p95":157},"tolerance":"within range","pass":false,"covered":true},
-            {"id":"P9","kind":"pattern","description":"Maritime share of coal exports","source":"source-b","target":"maritime share","simulated":null,"tolerance":null,"pass":null,"covered":false}]"#,
+            {"id":"P6","kind":"calibrated","source":"source-a","target":250,"simulated":{"median":251,"p05":240,"p95":262},"tolerance":"fitted","pass":true,"covered":true},
+            {"id":"P9","kind":"emergent","description":"Maritime share of coal exports","source":"source-b","target":"maritime share","simulated":null,"tolerance":null,"pass":null,"covered":false}],
+            "observations":[
+            {"observation":"coal-2019","use":"calibration","what":"coal exported by sea","period":"2019-01..2019-08","unit":"t","low":3330000,"high":4070000,"simulated":{"median":3567500,"p05":3457800,"p95":3787800},"pass":true},
+            {"observation":"oil-2019","use":"calibration","what":"refined petroleum imported","period":"2019-01..2019-12","unit":"barrels","low":3890000,"high":null,"simulated":{"median":3288400,"p05":3167800,"p95":3607700},"pass":false},
+            {"observation":"workers-2023","use":"test","what":"workers abroad","period":"2023-01..2023-12","unit":"people","low":90000,"high":110000,"simulated":{"median":50000,"p05":50000,"p95":50000},"pass":false}]}"#,
     );
 }
 
@@ -272,13 +279,27 @@ fn full_run_report_has_every_section_chart_and_file() {
         "Hyesan",
         "Sites in flows.csv but not in scenario.json (not mapped): nampo.",
         "observed_quantity",
-        "Of 3 pattern checks: 1 pass, 1 fail, 1 not covered",
         "<span class=\"fail\">fail</span>",
         "claim <code>pay-per-kg</code> of <a href=\"#source-source-a\">source-a</a>; paragraph 2; figure about 0.8 CNY/kg (range 0.72 – 0.88)",
         "<em>assumption</em>: Testimony says about four. (range 3 – 5)",
         "<li id=\"source-source-b\">",
         "Foreign currency earned by channel (USD per year)",
         "Maritime share of coal exports",
+    ] {
+        assert!(html.contains(expected), "report lacks {expected:?}");
+    }
+    // Both scores: the patterns, where only emergent passes count, and the observations
+    // in and out of sample, each with its bound, median and band.
+    for expected in [
+        "Evidence: 1 of 2 covered emergent patterns pass.",
+        "Calibrated patterns (1 of 1 pass)",
+        "1 of 4 patterns are not covered",
+        "In sample: 1 of 2 calibration observations hit; out of sample: 0 of 1 held-out test observations hit.",
+        "3.33 M – 4.07 M t",
+        "at least 3.89 M barrels",
+        "3.57 M (3.46 M – 3.79 M)",
+        "<span class=\"fail\">miss</span>",
+        "<span class=\"pass\">hit</span>",
     ] {
         assert!(html.contains(expected), "report lacks {expected:?}");
     }
@@ -364,6 +385,43 @@ fn evidence_section_shows_sources_by_kind_conflicts_and_each_claims_bound() {
     assert!(evidence.contains(
         "derivation: 200 CNY / 48 kg = 4.17 CNY/kg; carried over: Rice prices held to 2019."
     ));
+}
+
+#[test]
+fn a_validation_of_patterns_alone_says_the_observed_scores_are_missing() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    write_core_run(dir.path());
+    write(
+        dir.path(),
+        "validation.json",
+        r#"[{"id":"P2","kind":"emergent","source":"source-a","target":0.8,"simulated":{"median":0.83,"p05":0.8,"p95":0.86},"tolerance":0.1,"pass":true,"covered":true}]"#,
+    );
+    let html = std::fs::read_to_string(write_report(dir.path()).expect("report")).expect("read");
+    assert!(html.contains("Evidence: 1 of 1 covered emergent patterns pass."));
+    assert!(html.contains("holds the patterns only"), "{html}");
+}
+
+#[test]
+fn the_report_says_whether_bands_carry_parameter_uncertainty() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    write_core_run(dir.path());
+    let html = std::fs::read_to_string(write_report(dir.path()).expect("report")).expect("read");
+    assert!(html.contains("Bands: randomness only"), "{html}");
+    let manifest = dir.path().join("manifest.json");
+    let text = std::fs::read_to_string(&manifest).expect("manifest").replace(
+        r#""files":[]"#,
+        r#""posterior":{"file":"fit.posterior.json","sha256":"abc","sets":8,"parameters":["a.b"],"set_of_replicate":[3,1,3]},"files":[]"#,
+    );
+    std::fs::write(&manifest, text).expect("write");
+    let html = std::fs::read_to_string(write_report(dir.path()).expect("report")).expect("read");
+    assert!(
+        html.contains("Bands: randomness and parameter uncertainty")
+            && html.contains(
+                "one of the 8 accepted parameter sets of fit.posterior.json (2 distinct sets used"
+            ),
+        "{html}"
+    );
+    assert!(html.contains("drawn per replicate from the 8 accepted sets"));
 }
 
 #[test]

@@ -31,6 +31,8 @@ pub(crate) struct RunInfo {
     pub first_day: String,
     pub last_day: String,
     pub wall_time_s: Option<f64>,
+    /// The posterior the replicates drew their parameters from, if any.
+    pub posterior: Option<crate::PosteriorUse>,
 }
 
 /// Whether a flow reached its buyer.
@@ -287,6 +289,63 @@ pub(crate) struct Check {
     pub covered: Option<bool>,
 }
 
+/// One observation of `validation.json`: an observed figure, its accepted bound, and the
+/// simulated median and band over its months.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ObservationCheck {
+    pub observation: String,
+    /// `calibration` (may be fitted to) or `test` (held out).
+    #[serde(rename = "use")]
+    pub use_: String,
+    pub what: String,
+    pub period: String,
+    pub unit: String,
+    /// The bound's ends; `None` when open (written as null).
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub simulated: Option<Simulated>,
+    pub pass: Option<bool>,
+}
+
+/// `validation.json`: the patterns and the observed series; an older file is the list of
+/// patterns alone.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum ValidationFile {
+    Both {
+        patterns: Vec<Check>,
+        observations: Vec<ObservationCheck>,
+    },
+    Patterns(Vec<Check>),
+}
+
+/// What the report shows of `validation.json`.
+#[derive(Debug)]
+pub(crate) struct Validation {
+    pub patterns: Vec<Check>,
+    /// `None` for a file written before the observations joined it.
+    pub observations: Option<Vec<ObservationCheck>>,
+}
+
+impl From<ValidationFile> for Validation {
+    fn from(file: ValidationFile) -> Validation {
+        match file {
+            ValidationFile::Both {
+                patterns,
+                observations,
+            } => Validation {
+                patterns,
+                observations: Some(observations),
+            },
+            ValidationFile::Patterns(patterns) => Validation {
+                patterns,
+                observations: None,
+            },
+        }
+    }
+}
+
 /// Everything the report reads from a run's folder.
 #[derive(Debug)]
 pub(crate) struct RunData {
@@ -304,7 +363,7 @@ pub(crate) struct RunData {
     pub foreign_currency: Option<Vec<ForeignCurrency>>,
     pub observed: Option<Observed>,
     pub scenario: Option<Scenario>,
-    pub validation: Option<Vec<Check>>,
+    pub validation: Option<Validation>,
 }
 
 impl RunData {
@@ -343,7 +402,8 @@ impl RunData {
         let foreign_currency = optional_table(dir, &FX, foreign_currency)?;
         let observed = optional(&dir.join("observed.csv"), read_observed)?;
         let scenario: Option<Scenario> = optional(&dir.join("scenario.json"), read_json)?;
-        let validation: Option<Vec<Check>> = optional(&dir.join("validation.json"), read_json)?;
+        let validation = optional(&dir.join("validation.json"), read_json::<ValidationFile>)?
+            .map(Validation::from);
 
         let mut replicates = BTreeSet::new();
         let mut months = BTreeSet::new();

@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::charts::{Panel, Series, Timeline, band_chart, bar_chart};
 use super::input::{
-    Check, Evidence, Income, Month, Outcome, Parameter, RunData, Scenario, SourceClaim,
+    Check, Evidence, Income, Month, ObservationCheck, Outcome, Parameter, RunData, Scenario,
+    Simulated, SourceClaim,
 };
 use super::map::{MapSite, site_map};
 use super::sankey::{MoneyFlow, sankey};
@@ -203,6 +204,20 @@ fn run_section(data: &RunData) -> String {
             info.seed.map_or("not recorded".into(), |s| s.to_string()),
         ),
         ("Replicates", replicates),
+        (
+            "Parameter sets",
+            info.posterior.as_ref().map_or_else(
+                || "the scenario's own values in every replicate".to_owned(),
+                |p| {
+                    format!(
+                        "drawn per replicate from the {} accepted sets of {} (SHA-256 <code>{}</code>)",
+                        p.sets,
+                        escape(&p.file),
+                        escape(&p.sha256)
+                    )
+                },
+            ),
+        ),
         ("Yalu version", or_unknown(&info.yalu_version)),
         (
             "Simulation wall time",
@@ -220,8 +235,15 @@ fn run_section(data: &RunData) -> String {
     html.push_str("</tbody></table>");
     html.push_str(
         "<h3>How to read this report</h3><ul>\
-<li>Each replicate is one run of the model with its own random numbers. Lines are the median across replicates of each month's figure; shaded bands run from the 5th to the 95th percentile (interpolated linearly between the sorted replicates). With few replicates the bands are rough.</li>\
-<li>Totals over the run are summed within each replicate first, then given as the median with the 5th to 95th percentile in brackets. The money diagram uses the mean across replicates, so its flows add up.</li>\
+<li>Each replicate is one run of the model with its own random numbers. Lines are the median across replicates of each month's figure; shaded bands run from the 5th to the 95th percentile (interpolated linearly between the sorted replicates). With few replicates the bands are rough.</li>",
+    );
+    let _ = write!(
+        html,
+        "<li>{}</li>",
+        escape(&crate::bands_note(info.posterior.as_ref()))
+    );
+    html.push_str(
+        "<li>Totals over the run are summed within each replicate first, then given as the median with the 5th to 95th percentile in brackets. The money diagram uses the mean across replicates, so its flows add up.</li>\
 <li>Amounts are yuan (CNY) as recorded by the model's ledger; k, M and bn stand for thousand, million and billion.</li>\
 <li>These are a model's estimates, not observations: see the validation and evidence sections for what they rest on. Every chart is also in the <code>charts/</code> folder as an SVG file.</li></ul>",
     );
@@ -945,60 +967,93 @@ fn json_text(value: &Value) -> String {
 }
 
 fn validation_section(data: &RunData) -> Option<String> {
-    let checks = data.validation.as_ref()?;
+    let validation = data.validation.as_ref()?;
+    let mut html = patterns_table(data, &validation.patterns);
+    html.push_str("<h3>Observed series</h3>");
+    match &validation.observations {
+        Some(observations) => html.push_str(&observations_table(observations)),
+        None => html.push_str(
+            "<p>This validation.json holds the patterns only (written before the observed \
+             series joined it): rerun <code>yalu validate</code> for the in-sample and \
+             out-of-sample scores.</p>",
+        ),
+    }
+    Some(html)
+}
+
+/// A verdict cell: pass (or hit), fail (or miss), not covered.
+fn verdict(covered: bool, pass: Option<bool>, words: [&str; 2]) -> String {
+    match (covered, pass) {
+        (false, _) => "<span class=\"na\">not covered</span>".to_owned(),
+        (_, Some(true)) => format!("<span class=\"pass\">{}</span>", words[0]),
+        (_, Some(false)) => format!("<span class=\"fail\">{}</span>", words[1]),
+        (_, None) => "<span class=\"na\">n/a</span>".to_owned(),
+    }
+}
+
+/// `median (p05 – p95)`, or a dash.
+fn simulated_text(simulated: Option<&Simulated>) -> String {
+    simulated.map_or_else(
+        || "–".to_owned(),
+        |s| {
+            let number = |x: Option<f64>| human(x.unwrap_or(f64::NAN));
+            format!(
+                "{} ({} – {})",
+                number(s.median),
+                number(s.p05),
+                number(s.p95)
+            )
+        },
+    )
+}
+
+/// The patterns with their class; only emergent passes are counted as evidence.
+fn patterns_table(data: &RunData, checks: &[Check]) -> String {
     let covered = |c: &&Check| c.covered != Some(false);
-    let passed = checks
-        .iter()
-        .filter(covered)
-        .filter(|c| c.pass == Some(true))
-        .count();
-    let failed = checks
-        .iter()
-        .filter(covered)
-        .filter(|c| c.pass == Some(false))
-        .count();
+    let score = |class: &str| {
+        let of_class = checks
+            .iter()
+            .filter(covered)
+            .filter(|c| json_text(&c.kind) == class);
+        let passed = of_class.clone().filter(|c| c.pass == Some(true)).count();
+        (passed, of_class.count())
+    };
+    let (emergent, calibrated, input) = (score("emergent"), score("calibrated"), score("input"));
     let uncovered = checks.len() - checks.iter().filter(covered).count();
     let mut html = format!(
-        "<p>Of {} pattern checks: {passed} pass, {failed} fail, {uncovered} not covered by the model yet.</p>",
+        "<p><strong>Evidence: {} of {} covered emergent patterns pass.</strong> Only emergent \
+         patterns count: each comes out of a mechanism, and switching the mechanism off makes it \
+         miss. Calibrated patterns ({} of {} pass) were reached by choosing parameters, and input \
+         patterns ({} of {} pass) copy a parameter, so their passes show the fit and the plumbing \
+         hold, not that the mechanisms are right. {uncovered} of {} patterns are not covered by \
+         this scenario.</p>",
+        emergent.0,
+        emergent.1,
+        calibrated.0,
+        calibrated.1,
+        input.0,
+        input.1,
         checks.len()
     );
     let rows: Vec<Vec<String>> = checks
         .iter()
         .map(|check| {
-            let verdict = match (check.covered, check.pass) {
-                (Some(false), _) => "<span class=\"na\">not covered</span>",
-                (_, Some(true)) => "<span class=\"pass\">pass</span>",
-                (_, Some(false)) => "<span class=\"fail\">fail</span>",
-                (_, None) => "<span class=\"na\">n/a</span>",
-            };
-            let simulated = check.simulated.as_ref().map_or_else(
-                || "–".to_owned(),
-                |s| {
-                    let number = |x: Option<f64>| human(x.unwrap_or(f64::NAN));
-                    format!(
-                        "{} ({} – {})",
-                        number(s.median),
-                        number(s.p05),
-                        number(s.p95)
-                    )
-                },
-            );
             vec![
                 escape(&json_text(&check.id)),
                 escape(&json_text(&check.kind)),
                 escape(&json_text(&check.description)),
                 cite(data, &json_text(&check.source)),
                 escape(&json_text(&check.target)),
-                escape(&simulated),
+                escape(&simulated_text(check.simulated.as_ref())),
                 escape(&json_text(&check.tolerance)),
-                verdict.to_owned(),
+                verdict(check.covered != Some(false), check.pass, ["pass", "fail"]),
             ]
         })
         .collect();
     html.push_str(&table(
         &[
             "id",
-            "kind",
+            "class",
             "pattern",
             "source",
             "target",
@@ -1008,7 +1063,61 @@ fn validation_section(data: &RunData) -> Option<String> {
         ],
         &rows,
     ));
-    Some(html)
+    html
+}
+
+/// The observed series: in-sample (calibration) and out-of-sample (test) hit rates, and
+/// each observation with its bound, median and band.
+fn observations_table(observations: &[ObservationCheck]) -> String {
+    let rate = |use_: &str| {
+        let chosen = observations.iter().filter(|o| o.use_ == use_);
+        (
+            chosen.clone().filter(|o| o.pass == Some(true)).count(),
+            chosen.count(),
+        )
+    };
+    let (in_sample, out_of_sample) = (rate("calibration"), rate("test"));
+    let mut html = format!(
+        "<p><strong>In sample: {} of {} calibration observations hit; out of sample: {} of {} \
+         held-out test observations hit.</strong> Calibration may fit parameters to observations \
+         marked calibration; test observations are never fitted to, so their hit rate is the \
+         out-of-sample score. An observation is hit when the simulated median lies within its \
+         bound.</p>",
+        in_sample.0, in_sample.1, out_of_sample.0, out_of_sample.1
+    );
+    let bound = |o: &ObservationCheck| match (o.low, o.high) {
+        (Some(low), Some(high)) => format!("{} – {} {}", human(low), human(high), o.unit),
+        (Some(low), None) => format!("at least {} {}", human(low), o.unit),
+        (None, Some(high)) => format!("at most {} {}", human(high), o.unit),
+        (None, None) => "–".to_owned(),
+    };
+    let rows: Vec<Vec<String>> = observations
+        .iter()
+        .map(|o| {
+            vec![
+                escape(&o.observation),
+                escape(&o.use_),
+                escape(&o.what),
+                escape(&o.period),
+                escape(&bound(o)),
+                escape(&simulated_text(o.simulated.as_ref())),
+                verdict(true, o.pass, ["hit", "miss"]),
+            ]
+        })
+        .collect();
+    html.push_str(&table(
+        &[
+            "observation",
+            "use",
+            "what",
+            "period",
+            "bound",
+            "simulated median (5th – 95th)",
+            "verdict",
+        ],
+        &rows,
+    ));
+    html
 }
 
 /// The id of a source's entry in the evidence list.

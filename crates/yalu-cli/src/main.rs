@@ -223,14 +223,7 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
-    // Ctrl-C, SIGTERM or SIGHUP: remove the partial output folders being assembled, then
-    // stop (128 + SIGINT, as shells report an interrupted command).
-    let handler = ctrlc::set_handler(|| {
-        yalu_report::atomic::remove_partials();
-        eprintln!("interrupted: partial outputs removed");
-        std::process::exit(130);
-    });
-    if let Err(error) = handler {
+    if let Err(error) = yalu_report::atomic::remove_partials_on_interrupt() {
         eprintln!(
             "warning: cannot catch Ctrl-C ({error}); an interrupted run may leave a partial folder, removed by the next run"
         );
@@ -265,12 +258,6 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(Failure::Run(error)) => {
-            if error
-                .downcast_ref::<std::io::Error>()
-                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-            {
-                return ExitCode::SUCCESS;
-            }
             eprintln!("error: {}", said_once(error.as_ref()));
             ExitCode::from(1)
         }
@@ -298,9 +285,10 @@ fn with_progress<T>(total: u64, what: &str, work: impl FnOnce(&ProgressBar) -> T
     outcome
 }
 
+/// Writes to standard output; a reader that has gone (`yalu ... | head`) is no failure.
 fn print(text: &str) -> Result<(), Failure> {
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(Failure::run)
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::run(e)),
+        _ => Ok(()),
+    }
 }

@@ -38,6 +38,17 @@ pub fn remove_partials() {
     }
 }
 
+/// Installs the process's handler for Ctrl-C, SIGTERM and SIGHUP: remove the partial
+/// output folders being assembled, say so, and stop with 130 (128 + SIGINT, as shells
+/// report an interrupted command). For binaries; a library host keeps its own handler.
+pub fn remove_partials_on_interrupt() -> Result<(), ctrlc::Error> {
+    ctrlc::set_handler(|| {
+        remove_partials();
+        eprintln!("interrupted: partial outputs removed");
+        std::process::exit(130);
+    })
+}
+
 /// Whether process `pid` is running. Where this cannot be told, every process is taken to
 /// be running, so nothing of a live process is ever removed.
 fn alive(pid: u32) -> bool {

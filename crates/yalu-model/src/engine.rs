@@ -95,7 +95,7 @@ pub fn run_replicate(
     seed: u64,
     replicate: u32,
 ) -> Result<ReplicateResult, ModelError> {
-    let mut streams = Streams::new(seed, replicate);
+    let mut streams = Streams::new(seed, replicate, params.sites.len());
     let mut world = World::new(params, &mut streams.population);
     let mut scratch = Scratch::default();
     let ledger_error = |source| ModelError::Ledger { replicate, source };

@@ -3,8 +3,9 @@
 
 use jiff::civil::Date;
 
-use crate::calendar::{IceSeason, Phase};
+use crate::calendar::IceSeason;
 use crate::declare::{Bounds, ParamSpec, Unit};
+use crate::events::Event;
 use crate::param_set;
 
 /// Index of a site in [`ModelParams::sites`].
@@ -24,8 +25,9 @@ pub struct ModelParams {
     pub last_day: Date,
     /// When the rivers are frozen.
     pub ice_season: IceSeason,
-    /// Dated phases such as border closures.
-    pub phases: Vec<Phase>,
+    /// Dated events (sanctions measures, campaigns, pandemic measures, resumptions,
+    /// crackdowns, policies) and their effects on channels.
+    pub events: Vec<Event>,
     /// Sanctions resolutions and the goods they ban.
     pub sanctions: Vec<Sanction>,
     /// The goods catalogue.
@@ -848,18 +850,14 @@ impl SeaAgency {
     ];
 }
 
-param_set! {
-    /// A good carried by sea.
-    #[derive(Clone, Copy, Debug, PartialEq)]
-    pub struct SeaCargo {
-        /// The good.
-        pub good: GoodId,
-        /// The Chinese port (a site) it goes to when delivered directly.
-        pub port: SiteId,
-        params:
-        /// Share of voyages carrying it that do not sail while the border is closed.
-        closure_stop_share: f64 [Share, Bounds::UNIT_INTERVAL],
-    }
+/// A good carried by sea. When its voyages stop or slow (a closure, a campaign) is said by
+/// the scenario's events on the maritime channel.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SeaCargo {
+    /// The good.
+    pub good: GoodId,
+    /// The Chinese port (a site) it goes to when delivered directly.
+    pub port: SiteId,
 }
 
 /// What kind of North Korean ship a fleet is.

@@ -243,7 +243,9 @@ impl World {
             params.first_day,
             params.last_day,
             params.ice_season,
-            &params.phases,
+            &params.events,
+            params.sites.len(),
+            params.goods.len(),
         );
         let mut ledger = Ledger::new();
         let accounts = open_accounts(&mut ledger, params);

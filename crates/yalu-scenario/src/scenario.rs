@@ -9,7 +9,7 @@ use std::ops::Range;
 use jiff::civil::Date;
 use serde::Serialize;
 use toml::de::DeTable;
-use yalu_model::calendar::{IceSeason, Phase, PhaseKind};
+use yalu_model::calendar::IceSeason;
 use yalu_model::declare::ParamSet;
 use yalu_model::params::{
     AgencyPassUp, Bureau, BureauId, CounterpartFleet, CounterpartKind, Couriers, Crossing,
@@ -156,9 +156,9 @@ pub(crate) fn toml_error(text: &SourceText, error: &toml::de::Error) -> Scenario
 }
 
 /// The ids other sections refer to.
-struct Ids {
-    sites: Vec<String>,
-    goods: Vec<String>,
+pub(crate) struct Ids {
+    pub sites: Vec<String>,
+    pub goods: Vec<String>,
 }
 
 fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
@@ -197,7 +197,6 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     c.window = first_day.zip(last_day);
 
     let ice_season = calendar(root, c);
-    let phases = phases(root, c);
     let (goods, good_ids) = goods(root, c);
     let sanctions = sanctions(root, c, &good_ids);
 
@@ -216,6 +215,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
         sites: site_ids,
         goods: good_ids,
     };
+    let events = crate::events::events(root, c, &ids);
 
     let mut porter_table = c.table(root, "porter");
     let mut split_table = c.table(root, "profit_split");
@@ -316,7 +316,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
             first_day: first_day?,
             last_day: last_day?,
             ice_season: ice_season?,
-            phases,
+            events,
             sanctions,
             goods: goods.into_iter().collect::<Option<_>>()?,
             sites,
@@ -362,7 +362,7 @@ fn required<'s, 't, 'i>(
     section
 }
 
-fn ordered(c: &mut Checker, first: Date, last: Date, last_text: &Str, field: &str) {
+pub(crate) fn ordered(c: &mut Checker, first: Date, last: Date, last_text: &Str, field: &str) {
     if last < first {
         c.error(
             last_text.span.clone(),
@@ -401,14 +401,14 @@ fn lookup(
     found.map(|i| i as u16)
 }
 
-fn site(c: &mut Checker, id: &Str, ids: &Ids, field: &str) -> Option<SiteId> {
+pub(crate) fn site(c: &mut Checker, id: &Str, ids: &Ids, field: &str) -> Option<SiteId> {
     lookup(c, id, &ids.sites, field, |id, known| {
         ErrorKind::UnknownSite { id, known }
     })
     .map(SiteId)
 }
 
-fn good(c: &mut Checker, id: &Str, ids: &Ids, field: &str) -> Option<GoodId> {
+pub(crate) fn good(c: &mut Checker, id: &Str, ids: &Ids, field: &str) -> Option<GoodId> {
     lookup(c, id, &ids.goods, field, |id, known| {
         ErrorKind::UnknownGood { id, known }
     })
@@ -446,7 +446,7 @@ fn unique_ids(c: &mut Checker, ids: &[Option<Str>], field: &str) {
 
 /// Reads each table's identifying key, names the table after it (`section[id]`) and reports
 /// duplicates; the ids are returned in table order.
-fn identify<'t>(
+pub(crate) fn identify<'t>(
     c: &mut Checker,
     tables: &mut [Table<'t, '_>],
     section: &str,
@@ -496,7 +496,12 @@ fn at_least(c: &mut Checker, t: &Table, key: &str, value: f64, low: f64, what: &
     }
 }
 
-fn one_of<T: Copy>(c: &mut Checker, text: &Str, field: &str, choices: &[(&str, T)]) -> Option<T> {
+pub(crate) fn one_of<T: Copy>(
+    c: &mut Checker,
+    text: &Str,
+    field: &str,
+    choices: &[(&str, T)],
+) -> Option<T> {
     let found = choices
         .iter()
         .find(|(name, _)| *name == text.text)
@@ -520,7 +525,7 @@ fn one_of<T: Copy>(c: &mut Checker, text: &Str, field: &str, choices: &[(&str, T
 }
 
 /// The string under `key`, which must be one of `choices`.
-fn choice<T: Copy>(
+pub(crate) fn choice<T: Copy>(
     c: &mut Checker,
     t: &mut Table,
     key: &'static str,
@@ -676,46 +681,6 @@ fn calendar(root: &mut Table, c: &mut Checker) -> Option<IceSeason> {
         first: first?,
         last: last?,
     })
-}
-
-fn phases(root: &mut Table, c: &mut Checker) -> Vec<Phase> {
-    let mut tables = c.tables(root, "phases");
-    let ids = identify(c, &mut tables, "phases", "id");
-    let mut phases = Vec::new();
-    for (mut t, id) in tables.into_iter().zip(ids) {
-        let field = t.path.clone();
-        let kind = choice(
-            c,
-            &mut t,
-            "kind",
-            &[("border_closure", PhaseKind::BorderClosure)],
-        );
-        let first_text = c.string(&mut t, "first_day");
-        let last_text = c.string(&mut t, "last_day");
-        let first = first_text
-            .as_ref()
-            .and_then(|d| c.date(d, &format!("{field}.first_day")));
-        let last = last_text
-            .as_ref()
-            .and_then(|d| c.date(d, &format!("{field}.last_day")));
-        if let (Some(f), Some(l), Some(text)) = (first, last, &last_text) {
-            ordered(c, f, l, text, &format!("{field}.last_day"));
-        }
-        if let (Some(id), Some(f), Some(l)) = (&id, &first_text, &last_text) {
-            let value = format!("{} to {}", f.text, l.text);
-            c.text_record(&mut t, &field, value, "date", id.span.clone());
-        }
-        if let (Some(id), Some(kind), Some(first), Some(last)) = (id, kind, first, last) {
-            phases.push(Phase {
-                id: id.text.to_owned(),
-                kind,
-                first,
-                last,
-            });
-        }
-        c.finish(t);
-    }
-    phases
 }
 
 /// The goods, one entry per `[[goods]]` table in file order (`None` where the table has
@@ -1368,9 +1333,8 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -
         let field = format!("{}.good", cargo.path);
         let good = id.as_ref().and_then(|id| good(c, id, ids, &field));
         let port = site_at(c, &mut cargo, "port", ids);
-        let values = c.params::<SeaCargo>(&mut cargo);
         if let (Some(good), Some(port)) = (good, port) {
-            cargoes.push(SeaCargo::from_values(good, port, &values));
+            cargoes.push(SeaCargo { good, port });
         }
         c.finish(cargo);
     }

@@ -1,5 +1,5 @@
-//! The commands that describe rather than simulate: `report`, `check`, `evidence` and
-//! `outputs`.
+//! The commands that describe rather than simulate: `report`, `check`, `evidence`,
+//! `events` and `outputs`.
 
 use std::path::{Path, PathBuf};
 
@@ -129,6 +129,15 @@ pub fn evidence(path: Option<&Path>, format: Format, coverage: bool) -> Result<(
             }
             print(&text)
         }
+    }
+}
+
+pub fn events(scenario: Option<&Path>, format: Format) -> Result<(), Failure> {
+    let (scenario, _) = load(scenario, &Registry::embedded())?;
+    let rows = yalu_scenario::events::event_rows(&scenario);
+    match format {
+        Format::Json => print(&format!("{:#}\n", serde_json::json!(rows))),
+        Format::Table => print(&yalu_scenario::events::render(&rows)),
     }
 }
 

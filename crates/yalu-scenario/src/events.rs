@@ -271,7 +271,8 @@ pub struct EventRow {
     pub channels: Vec<&'static str>,
     /// Each effect in words, e.g. `porter at hyesan: stop`.
     pub effects: Vec<String>,
-    /// The sites it names (empty: all sites of its channels).
+    /// The sites its effects name (`all` for an effect on every site of its channel;
+    /// empty when no effect is on a channel with sites).
     pub sites: Vec<String>,
     /// The claim it cites with its source, or `assumption`.
     pub source: String,
@@ -299,8 +300,14 @@ pub fn event_rows(scenario: &Scenario) -> Vec<EventRow> {
             let mut sites: Vec<String> = event
                 .effects
                 .iter()
-                .flat_map(|e| e.sites.iter())
-                .map(|s| params.sites[s.0 as usize].id.clone())
+                .filter(|e| e.channel.has_sites())
+                .flat_map(|e| match &e.sites[..] {
+                    [] => vec!["all".to_owned()],
+                    named => named
+                        .iter()
+                        .map(|s| params.sites[s.0 as usize].id.clone())
+                        .collect(),
+                })
                 .collect();
             sites.sort();
             sites.dedup();
@@ -318,6 +325,33 @@ pub fn event_rows(scenario: &Scenario) -> Vec<EventRow> {
         .collect();
     rows.sort_by(|a, b| a.first_day.cmp(&b.first_day));
     rows
+}
+
+/// The rows as text: one block per event, in date order.
+pub fn render(rows: &[EventRow]) -> String {
+    let mut out = String::new();
+    for row in rows {
+        let window = match &row.last_day {
+            Some(last) => format!("{} to {last}", row.first_day),
+            None => format!("from {}", row.first_day),
+        };
+        let sites = if row.sites.is_empty() {
+            "-".to_owned()
+        } else {
+            row.sites.join(", ")
+        };
+        out.push_str(&format!(
+            "{window}  {} [{}]\n    channels: {}; sites: {sites}\n",
+            row.id,
+            row.kind,
+            row.channels.join(", ")
+        ));
+        for effect in &row.effects {
+            out.push_str(&format!("    - {effect}\n"));
+        }
+        out.push_str(&format!("    source: {}\n", row.source));
+    }
+    out
 }
 
 /// An effect in words: `maritime (ship_to_ship; seafood): stop`.

@@ -59,6 +59,8 @@ pub struct EvidenceDocument<'a> {
     pub parameters: &'a [ParameterRecord],
     /// The registered sources the inputs cite, with full citations.
     pub sources: Vec<&'a crate::evidence::Source>,
+    /// The dated events in date order, as `yalu events` lists them.
+    pub events: Vec<crate::events::EventRow>,
 }
 
 impl Scenario {
@@ -80,6 +82,7 @@ impl Scenario {
             sites: &self.sites,
             parameters: &self.parameters,
             sources: cited.iter().filter_map(|id| registry.get(id)).collect(),
+            events: crate::events::event_rows(self),
         }
     }
 

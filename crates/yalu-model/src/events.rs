@@ -88,8 +88,8 @@ pub enum Action {
     BribeMultiplier,
     /// Multiplies the levy on declared trade's profit.
     LevyMultiplier,
-    /// Sends home this share of the workers abroad at the window's start, spread evenly
-    /// over the window's months.
+    /// A daily chance of being sent home that, alone, would send home this share of the
+    /// workers abroad over the event's window.
     RepatriateShare,
 }
 
@@ -169,7 +169,7 @@ pub const REPATRIATE_SHARE: ParamSpec = ParamSpec {
     unit: Unit::Share,
     bounds: Bounds::UNIT_INTERVAL,
     whole: false,
-    doc: "Share of the workers abroad at the window's start sent home by its end.",
+    doc: "Share of the workers abroad the event alone would send home over its window.",
 };
 
 /// Every numeric action's declaration, for the listings built from declarations.
@@ -318,7 +318,7 @@ pub struct Conditions {
     pub bribe: f64,
     /// Factor on the levy.
     pub levy: f64,
-    /// Share of the workers abroad sent home per day (labour returns only).
+    /// Daily chance a worker abroad is sent home (labour returns only).
     pub repatriate_per_day: f64,
 }
 
@@ -498,11 +498,14 @@ fn conditions_on(events: &[Event], list: &[(usize, usize)], date: Date) -> Condi
             Action::BribeMultiplier => c.bribe *= effect.value,
             Action::LevyMultiplier => c.levy *= effect.value,
             Action::RepatriateShare => {
+                // The daily hazard h with (1 - h)^days = 1 - share; an open-ended event
+                // sends its share home in its first year.
                 let days = event
                     .last
-                    .map_or(1, |last| (last - event.first).get_days() + 1)
+                    .map_or(365, |last| (last - event.first).get_days() + 1)
                     .max(1);
-                c.repatriate_per_day += effect.value / days as f64;
+                let kept = (1.0 - effect.value).max(0.0);
+                c.repatriate_per_day += 1.0 - kept.powf(1.0 / days as f64);
             }
         }
     }

@@ -109,27 +109,22 @@ param_set! {
 }
 
 param_set! {
-    /// Workers sent abroad, who hand most of their wages to the state.
-    #[derive(Clone, Debug, PartialEq)]
+    /// Workers sent abroad, a stock moved by dispatch, contract ends and repatriation
+    /// (when each runs is said by the events on `labour_dispatch` and `labour_return`);
+    /// they hand most of their wages to the state.
+    #[derive(Clone, Copy, Debug, PartialEq)]
     pub struct Labour {
-        /// (first day, workers abroad) steps; repatriation is a lower step.
-        pub workers: Vec<(Date, u32)>,
         params:
         /// Wage per worker per month.
         wage_usd_per_month: f64 [UsdPerMonth, Bounds::NON_NEGATIVE],
         /// Share of the wage handed to the state.
         handover_share: f64 [Share, Bounds::UNIT_INTERVAL],
-    }
-}
-
-impl Labour {
-    /// Workers abroad on a date (none before the first step).
-    pub fn workers_on(&self, date: Date) -> u32 {
-        self.workers
-            .iter()
-            .take_while(|(from, _)| *from <= date)
-            .last()
-            .map_or(0, |(_, n)| *n)
+        /// Workers abroad on the first simulated day.
+        workers_at_start: u32 [People, Bounds::count(1_000_000)],
+        /// Mean contract abroad (then a worker comes home unless returns are stopped).
+        contract_months: f64 [Months, Bounds::new(1.0, 240.0)],
+        /// Workers sent abroad in a month while dispatch is open at full capacity.
+        dispatch_workers_per_month: f64 [PeoplePerMonth, Bounds::new(0.0, 100_000.0)],
     }
 }
 
@@ -215,13 +210,7 @@ impl ModelParams {
             .diplomats
             .as_ref()
             .map_or(0, |d| u64::from(d.embassies));
-        let workers = self.labour.as_ref().map_or(0, |l| {
-            l.workers
-                .iter()
-                .map(|&(_, w)| u64::from(w))
-                .max()
-                .unwrap_or(0)
-        });
+        let workers = self.labour.map_or(0, |l| u64::from(l.workers_at_start));
         let companies = self.state_trade.as_ref().map_or(0, |t| {
             t.bureaus.iter().map(|b| u64::from(b.companies)).sum()
         });
@@ -1022,13 +1011,4 @@ pub const EMBASSIES_CLOSED: ParamSpec = ParamSpec {
     bounds: Bounds::count(200),
     whole: true,
     doc: "Embassies that close on this date.",
-};
-
-/// One step of the workers-abroad schedule (`[[labour.workers]]`).
-pub const WORKERS_ABROAD: ParamSpec = ParamSpec {
-    key: "workers",
-    unit: Unit::People,
-    bounds: Bounds::count(1_000_000),
-    whole: true,
-    doc: "Workers abroad from this step's date.",
 };

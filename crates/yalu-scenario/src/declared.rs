@@ -12,7 +12,7 @@ use yalu_model::params::{
     EMBASSIES_CLOSED, ENFORCEMENT_LEVEL, Enforcement, Fleet, Good, HouseholdParams, HouseholdSite,
     ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams, ModeParams, Monitors,
     PorterGood, PorterParams, PorterSite, ProfitSplit, SeaBribes, Site, StateGood, StateTrade,
-    Takeover, WORKERS_ABROAD,
+    Takeover,
 };
 
 /// A section: its path template (`[]` for an element of an array of tables, `<agency>` for
@@ -56,7 +56,6 @@ pub const SECTIONS: &[Section] = &[
     section("diplomats", Diplomats::SPECS),
     section("diplomats.expulsions[]", &[EMBASSIES_CLOSED]),
     section("labour", Labour::SPECS),
-    section("labour.workers[]", &[WORKERS_ABROAD]),
     section("drugs", Drugs::SPECS),
     section("maritime", Maritime::SPECS),
     section("maritime.bribe_cny_per_t", SeaBribes::SPECS),

@@ -1261,14 +1261,8 @@ fn diplomats(x: &mut Table, c: &mut Checker) -> Diplomats {
 }
 
 fn labour(x: &mut Table, c: &mut Checker) -> Labour {
-    let workers = schedule(c, x, "workers", |c, step| {
-        c.param(step, &yalu_model::params::WORKERS_ABROAD)
-    });
     let values = c.params::<Labour>(x);
-    Labour::from_values(
-        workers.into_iter().map(|(d, n)| (d, n as u32)).collect(),
-        &values,
-    )
+    Labour::from_values(&values)
 }
 
 fn drugs(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -> Option<Drugs> {

@@ -59,7 +59,8 @@ pub enum EventChannel {
     Porter,
     /// Trading companies' smuggling at land crossings, by crossing site.
     StateSmuggling,
-    /// Declared trade through customs, by customs site.
+    /// Declared trade through customs, by customs site and good (a sanctions ban stops
+    /// its goods here).
     OfficialCustoms,
     /// Border households' trips, by site.
     Livelihood,
@@ -219,9 +220,14 @@ impl EventChannel {
         )
     }
 
-    /// Whether effects on this channel may name sea routes and goods.
+    /// Whether effects on this channel may name sea routes.
     pub fn has_routes(self) -> bool {
         self == EventChannel::Maritime
+    }
+
+    /// Whether effects on this channel may name goods.
+    pub fn has_goods(self) -> bool {
+        matches!(self, EventChannel::Maritime | EventChannel::OfficialCustoms)
     }
 
     /// The actions the channel's process acts on.
@@ -258,7 +264,7 @@ pub struct Effect {
     pub sites: Vec<SiteId>,
     /// Sea routes (maritime only).
     pub routes: Vec<SeaRoute>,
-    /// Goods (maritime only).
+    /// Goods (maritime and declared trade).
     pub goods: Vec<GoodId>,
     /// What it does.
     pub action: Action,
@@ -293,6 +299,20 @@ impl Event {
             .iter()
             .any(|e| e.channel == channel && e.action == Action::Stop)
     }
+}
+
+/// Whether a good is under a sanctions ban on a date: a sanction measure in force stops
+/// declared trade in it.
+pub fn sanctioned(events: &[Event], good: GoodId, date: Date) -> bool {
+    events.iter().any(|e| {
+        e.kind == EventKind::SanctionMeasure
+            && e.covers(date)
+            && e.effects.iter().any(|f| {
+                f.channel == EventChannel::OfficialCustoms
+                    && f.action == Action::Stop
+                    && (f.goods.is_empty() || f.goods.contains(&good))
+            })
+    })
 }
 
 /// The border closure: the earliest pandemic measure that stops a channel, if any (the
@@ -338,11 +358,14 @@ impl Conditions {
     }
 }
 
-/// One target of a channel: a site, a (route, good) pair at sea, or the whole channel.
+/// One target of a channel: a site, a (site, good) pair at customs, a (route, good) pair
+/// at sea, or the whole channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
     /// A site of a channel with sites.
     Site(SiteId),
+    /// A good at a customs site.
+    SiteGood(SiteId, GoodId),
     /// A route and good at sea.
     Sea(SeaRoute, GoodId),
     /// A channel with no targets.
@@ -421,17 +444,21 @@ impl EventColumns {
     }
 
     fn keys(&self, channel: EventChannel) -> usize {
-        if channel.has_sites() {
-            self.sites
-        } else if channel.has_routes() {
-            SeaRoute::ALL.len() * self.goods
+        let sites = if channel.has_sites() { self.sites } else { 1 };
+        let routes = if channel.has_routes() {
+            SeaRoute::ALL.len()
         } else {
             1
-        }
+        };
+        let goods = if channel.has_goods() { self.goods } else { 1 };
+        sites * routes * goods
     }
 
     fn target(&self, channel: EventChannel, key: usize) -> Target {
-        if channel.has_sites() {
+        let goods = self.goods.max(1);
+        if channel.has_sites() && channel.has_goods() {
+            Target::SiteGood(SiteId((key / goods) as u16), GoodId((key % goods) as u16))
+        } else if channel.has_sites() {
             Target::Site(SiteId(key as u16))
         } else if channel.has_routes() {
             Target::Sea(
@@ -445,7 +472,10 @@ impl EventColumns {
 
     fn key(&self, channel: EventChannel, target: Target) -> Option<usize> {
         let k = match target {
-            Target::Site(s) if channel.has_sites() => s.0 as usize,
+            Target::Site(s) if channel.has_sites() && !channel.has_goods() => s.0 as usize,
+            Target::SiteGood(s, g) if channel.has_sites() && channel.has_goods() => {
+                s.0 as usize * self.goods + g.0 as usize
+            }
             Target::Sea(route, good) if channel.has_routes() => {
                 let r = SeaRoute::ALL.iter().position(|&x| x == route)?;
                 r * self.goods + good.0 as usize
@@ -471,6 +501,10 @@ impl EventColumns {
 fn touches(effect: &Effect, target: Target) -> bool {
     match target {
         Target::Site(site) => effect.sites.is_empty() || effect.sites.contains(&site),
+        Target::SiteGood(site, good) => {
+            (effect.sites.is_empty() || effect.sites.contains(&site))
+                && (effect.goods.is_empty() || effect.goods.contains(&good))
+        }
         Target::Sea(route, good) => {
             (effect.routes.is_empty() || effect.routes.contains(&route))
                 && (effect.goods.is_empty() || effect.goods.contains(&good))

@@ -28,8 +28,6 @@ pub struct ModelParams {
     /// Dated events (sanctions measures, campaigns, pandemic measures, resumptions,
     /// crackdowns, policies) and their effects on channels.
     pub events: Vec<Event>,
-    /// Sanctions resolutions and the goods they ban.
-    pub sanctions: Vec<Sanction>,
     /// The goods catalogue.
     pub goods: Vec<Good>,
     /// Crossing sites.
@@ -249,23 +247,11 @@ impl ModelParams {
         counterpart.capacity_t * 1000.0 / mass
     }
 
-    /// Whether a good is under a sanction in force on a date.
+    /// Whether a good is under a sanctions ban in force on a date (a sanction measure
+    /// event that stops declared trade in it).
     pub fn sanctioned(&self, good: GoodId, date: Date) -> bool {
-        self.sanctions
-            .iter()
-            .any(|s| s.in_force_from <= date && s.goods.contains(&good))
+        crate::events::sanctioned(&self.events, good, date)
     }
-}
-
-/// A sanctions resolution: from a date, the listed goods may not be traded.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Sanction {
-    /// Identifier, e.g. `UNSCR 2397`.
-    pub id: String,
-    /// First day the ban applies.
-    pub in_force_from: Date,
-    /// Goods banned.
-    pub goods: Vec<GoodId>,
 }
 
 /// What a good's quantities are counted in.

@@ -13,6 +13,7 @@
 //!   { channel = "porter", stop = true },
 //!   { channel = "state_smuggling", sites = ["hyesan"], risk_multiplier = { value = 2, assumption = "...", range = [1, 3] } },
 //!   { channel = "maritime", routes = ["ship_to_ship"], goods = ["seafood"], stop = true },
+//!   { channel = "official_customs", goods = ["coal"], stop = true },  # a sanctions ban
 //! ]
 //! ```
 //!
@@ -120,7 +121,7 @@ fn effect(
     let given = |e: &Table, key: &str| e.span_of(key) != e.span;
     let site_names = names(c, e, "sites", channel, channel.has_sites());
     let route_names = names(c, e, "routes", channel, channel.has_routes());
-    let good_names = names(c, e, "goods", channel, channel.has_routes());
+    let good_names = names(c, e, "goods", channel, channel.has_goods());
     let mut ok = true;
     let mut sites = Vec::new();
     for name in &site_names {

@@ -16,7 +16,7 @@ use yalu_model::params::{
     Diplomats, Direction, Drugs, Enforcement, ExchangeSchedule, Fleet, FleetKind, Good, GoodId,
     HouseholdParams, HouseholdSite, ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT, Maritime,
     MarketParams, Mode, ModeParams, ModelParams, Monitors, PassUp, PorterGood, PorterParams,
-    PorterSite, ProfitSplit, QuantityUnit, Sanction, SeaBribes, SeaCargo, Site, SiteId, StateGood,
+    PorterSite, ProfitSplit, QuantityUnit, SeaBribes, SeaCargo, Site, SiteId, StateGood,
     StateTrade, Takeover,
 };
 
@@ -201,7 +201,6 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
 
     let ice_season = calendar(root, c);
     let (goods, good_ids) = goods(root, c);
-    let sanctions = sanctions(root, c, &good_ids);
 
     // Sites name their bureau, which [state_trade] defines: read the bureau ids first.
     let mut state_trade_table = c.table(root, "state_trade");
@@ -320,7 +319,6 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
             last_day: last_day?,
             ice_season: ice_season?,
             events,
-            sanctions,
             goods: goods.into_iter().collect::<Option<_>>()?,
             sites,
             market: market?,
@@ -757,40 +755,6 @@ fn goods(root: &mut Table, c: &mut Checker) -> (Vec<Option<Good>>, Vec<String>) 
         c.finish(t);
     }
     (goods, good_ids)
-}
-
-fn sanctions(root: &mut Table, c: &mut Checker, good_ids: &[String]) -> Vec<Sanction> {
-    let ids = Ids {
-        sites: Vec::new(),
-        goods: good_ids.to_vec(),
-    };
-    let mut tables = c.tables(root, "sanctions");
-    let sanction_ids = identify(c, &mut tables, "sanctions", "id");
-    let mut sanctions = Vec::new();
-    for (mut t, id) in tables.into_iter().zip(sanction_ids) {
-        let field = t.path.clone();
-        let date_text = c.string(&mut t, "in_force_from");
-        let date = date_text
-            .as_ref()
-            .and_then(|d| c.date(d, &format!("{field}.in_force_from")));
-        let banned: Vec<GoodId> = c
-            .strings(&mut t, "goods")
-            .iter()
-            .filter_map(|g| good(c, g, &ids, &format!("{field}.goods")))
-            .collect();
-        if let (Some(id), Some(d)) = (&id, &date_text) {
-            c.text_record(&mut t, &field, d.text.to_owned(), "date", id.span.clone());
-        }
-        if let (Some(id), Some(date)) = (id, date) {
-            sanctions.push(Sanction {
-                id: id.text.to_owned(),
-                in_force_from: date,
-                goods: banned,
-            });
-        }
-        c.finish(t);
-    }
-    sanctions
 }
 
 fn sites(

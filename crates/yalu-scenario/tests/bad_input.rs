@@ -142,7 +142,7 @@ fn unknown_good_in_a_sanction() {
         "goods = [\"coal\", \"seafood\"]",
         "goods = [\"coal\", \"squid\"]",
     );
-    assert_eq!(e.field, "sanctions[UNSCR 2371].goods");
+    assert_eq!(e.field, "events[unscr2371-export-bans].effects[0].goods");
     assert!(matches!(&e.kind, ErrorKind::UnknownGood { id, .. } if id == "squid"));
 }
 

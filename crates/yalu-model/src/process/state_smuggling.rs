@@ -11,8 +11,8 @@
 //!   Uniform{min..max} units, capped by the quota. It then values every option open to it:
 //!   state smuggling at each crossing in its bureau's province whose mode can carry the
 //!   good and has capacity left (the consignment shrinks to fit), and the official customs
-//!   route at the bureau's customs site unless the good is sanctioned today or an event
-//!   stops declared trade there (at a capacity share k < 1, customs takes the consignment
+//!   route at the bureau's customs site unless an event stops declared trade in the good
+//!   there (a sanctions ban, a closure) (at a capacity share k < 1, customs takes the consignment
 //!   with probability k). Events also multiply the bribes per load at a crossing and the
 //!   levy at customs.
 //!   Expected profit: smuggling `(1 - r) V - O - f O`, where r is the seizure risk the
@@ -43,7 +43,7 @@ use crate::calendar::Day;
 use crate::events::{Conditions, EventChannel, Target};
 use crate::ledger::{LedgerError, Purpose};
 use crate::observe::{Activity, Channel, FlowKey, Outcome};
-use crate::params::{Agency, Direction, Mode, ModelParams, SiteId, StateGood, StateTrade};
+use crate::params::{Agency, Direction, GoodId, Mode, ModelParams, SiteId, StateGood, StateTrade};
 use crate::process::enforcement::seizure_probability;
 use crate::process::price_factor;
 use crate::streams::Rng;
@@ -283,7 +283,7 @@ pub fn options(
             site: crossing.site,
             mode: crossing.mode,
         };
-        let events = route_conditions(world, route, day);
+        let events = route_conditions(world, route, spec.good, day);
         options.push(value_option(
             params, trade, state_good, units, route, risk, events,
         ));
@@ -293,25 +293,26 @@ pub fn options(
         site: trade.bureaus[bureau.0 as usize].customs_site,
         mode: Mode::Convoy,
     };
-    let events = route_conditions(world, route, day);
-    if !params.sanctioned(spec.good, world.calendar.date(day)) && !events.stopped() {
+    // A sanctions ban on the good stops it at customs, as any event stopping declared trade.
+    let events = route_conditions(world, route, spec.good, day);
+    if !events.stopped() {
         options.push(value_option(
             params, trade, state_good, units, route, 0.0, events,
         ));
     }
 }
 
-/// What the events in force set on a route today: the smuggling channel at a crossing's
-/// site, or declared trade at the customs site.
-fn route_conditions(world: &World, route: Route, day: Day) -> Conditions {
-    let channel = if route.crossing.is_some() {
-        EventChannel::StateSmuggling
-    } else {
-        EventChannel::OfficialCustoms
+/// What the events in force set on a route today for a good: the smuggling channel at a
+/// crossing's site, or declared trade in the good at the customs site.
+fn route_conditions(world: &World, route: Route, good: GoodId, day: Day) -> Conditions {
+    let (channel, target) = match route.crossing {
+        Some(_) => (EventChannel::StateSmuggling, Target::Site(route.site)),
+        None => (
+            EventChannel::OfficialCustoms,
+            Target::SiteGood(route.site, good),
+        ),
     };
-    world
-        .calendar
-        .conditions(channel, Target::Site(route.site), day)
+    world.calendar.conditions(channel, target, day)
 }
 
 /// The levy on declared trade's profit under the events in force (at most all of it).
@@ -388,7 +389,7 @@ fn plan_and_send(
     );
     // Declared trade at part capacity: customs clears this consignment with that chance.
     if let Some(official) = trade_options.iter().find(|o| o.route.crossing.is_none()) {
-        let capacity = route_conditions(world, official.route, day).capacity;
+        let capacity = route_conditions(world, official.route, spec.good, day).capacity;
         if capacity < 1.0 && !rng.random_bool(capacity) {
             trade_options.retain(|o| o.route.crossing.is_some());
         }
@@ -440,7 +441,7 @@ fn send(
     } else {
         Channel::OfficialCustoms
     };
-    let events = route_conditions(world, route, day);
+    let events = route_conditions(world, route, spec.good, day);
 
     let purchase = Fen::from_cny(chosen.units * good.purchase_price_cny());
     let seller = match good.direction {

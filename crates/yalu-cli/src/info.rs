@@ -1,5 +1,5 @@
-//! The commands that describe rather than simulate: `report`, `check`, `evidence` and
-//! `outputs`.
+//! The commands that describe rather than simulate: `report`, `check`, `evidence`,
+//! `events` and `outputs`.
 
 use std::path::{Path, PathBuf};
 
@@ -103,6 +103,15 @@ pub fn evidence(args: EvidenceArgs) -> Result<(), Failure> {
     }
     let document = scenario.evidence_document(&registry);
     show(args.format, &document, document.table())
+}
+
+pub fn events(scenario: Option<&Path>, format: Format) -> Result<(), Failure> {
+    let (scenario, _) = load(scenario, &Registry::embedded())?;
+    let rows = yalu_scenario::events::event_rows(&scenario);
+    match format {
+        Format::Json => print(&format!("{:#}\n", serde_json::json!(rows))),
+        Format::Table => print(&yalu_scenario::events::render(&rows)),
+    }
 }
 
 pub fn outputs(scenario: Option<&Path>) -> Result<(), Failure> {

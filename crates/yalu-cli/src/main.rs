@@ -105,6 +105,15 @@ yalu sweep sweeps/levy.toml --ray auto                      units as tasks on a 
     /// List every input of a scenario with its value, unit and source or assumption.
     #[command(after_help = "Example: yalu evidence claims --topic channels --year 2017")]
     Evidence(info::EvidenceArgs),
+    /// List a scenario's dated events: window, kind, channels, sites and effects, source.
+    #[command(after_help = "Example: yalu events scenarios/baseline.toml --format json")]
+    Events {
+        /// Scenario file (default: the built-in baseline).
+        scenario: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// List every output id (for compare, sweep and sensitivity files) with its unit,
     /// aggregation and meaning.
     #[command(after_help = "Example: yalu outputs --scenario scenarios/courier-2014.toml")]
@@ -248,6 +257,7 @@ fn main() -> ExitCode {
         Command::Report { out_dir } => info::report(&out_dir),
         Command::Check { files } => info::check(&files),
         Command::Evidence(args) => info::evidence(args),
+        Command::Events { scenario, format } => info::events(scenario.as_deref(), format),
         Command::Outputs { scenario } => info::outputs(scenario.as_deref()),
         Command::Serve(args) => yalu_serve::serve(args).map_err(Failure::run),
     };

@@ -249,6 +249,46 @@ fn evidence_lists_every_input_as_a_table_and_as_json() {
 }
 
 #[test]
+fn events_lists_the_dated_events_with_their_effects_and_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yalu(&["events", "--format", "json"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rows.len() >= 10);
+    let firsts: Vec<&str> = rows
+        .iter()
+        .map(|r| r["first_day"].as_str().unwrap())
+        .collect();
+    assert!(firsts.windows(2).all(|w| w[0] <= w[1]), "in date order");
+    let closure = rows
+        .iter()
+        .find(|r| r["id"] == "covid-closure-land")
+        .unwrap();
+    assert_eq!(closure["kind"], "pandemic_measure");
+    assert_eq!(closure["last_day"], "2023-08-31");
+    assert!(
+        closure["effects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e == "porter: stop")
+    );
+    assert!(
+        closure["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("yon2020-rail-air-suspended")
+    );
+
+    let out = yalu(&["events", "scenarios-do-not-exist.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let out = yalu(&["events"], dir.path());
+    let table = text(&out.stdout);
+    assert!(table.contains("2020-01-31 to 2023-08-31  covid-closure-land [pandemic_measure]"));
+    assert!(table.contains("- maritime (seafood): stop"), "{table}");
+}
+
+#[test]
 fn report_writes_a_self_contained_page_and_names_missing_outputs() {
     let dir = tempfile::tempdir().unwrap();
     let out = yalu(&["report", "nowhere"], dir.path());
@@ -270,6 +310,9 @@ fn report_writes_a_self_contained_page_and_names_missing_outputs() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let html = std::fs::read_to_string(dir.path().join("r/report.html")).unwrap();
     assert!(html.matches("<svg class=\"chart\"").count() >= 7);
+    // The events: a timeline of their own, and marks on the time charts.
+    assert!(html.contains("id=\"chart-events\""));
+    assert!(html.matches("class=\"event\"").count() > 10);
     assert!(!html.contains("<script src") && !html.contains("<link rel=\"stylesheet\" href"));
     assert!(dir.path().join("r/charts").read_dir().unwrap().count() >= 7);
 }

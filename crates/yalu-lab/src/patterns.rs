@@ -14,7 +14,8 @@ use std::path::Path;
 
 use serde::Serialize;
 use yalu_model::ReplicateResult;
-use yalu_model::calendar::{PhaseKind, YearMonth};
+use yalu_model::calendar::YearMonth;
+use yalu_model::events::{Action, EventChannel};
 use yalu_model::indicators::{
     PorterTotals, essentials_price_cny_per_kg, household_income_cny_per_month, porter_totals,
     porter_totals_in, takeover_windows, trade_totals_of, vehicles_per_month,
@@ -380,7 +381,7 @@ pub fn patterns() -> Vec<Pattern> {
         Pattern {
             id: "P12",
             description: "seafood moved by sea during the COVID closure (t)",
-            class: Class::Input("maritime.cargoes[seafood].closure_stop_share"),
+            class: Class::Input("events[covid-seafood-at-sea]"),
             claim: "asiapress-seafood-sts-stopped-covid",
             target: Target::Judged {
                 low: 0.0,
@@ -390,14 +391,19 @@ pub fn patterns() -> Vec<Pattern> {
             measure: |p, r| {
                 p.maritime.as_ref()?;
                 let seafood = good_index(p, "seafood")?;
-                let closure = p
-                    .phases
-                    .iter()
-                    .find(|ph| ph.kind == PhaseKind::BorderClosure)?;
+                // The months wholly inside the event that stops seafood at sea.
+                let stop = p.events.iter().find(|e| {
+                    e.effects.iter().any(|f| {
+                        f.channel == EventChannel::Maritime
+                            && f.action == Action::Stop
+                            && f.goods.contains(&seafood)
+                    })
+                })?;
+                let last = stop.last.unwrap_or(p.last_day);
                 let months = months_between(
                     r,
-                    (closure.first.year(), closure.first.month() + 1),
-                    (closure.last.year(), closure.last.month()),
+                    (stop.first.year(), stop.first.month() + 1),
+                    (last.year(), last.month()),
                 )?;
                 Some(
                     r.flows

@@ -1,8 +1,10 @@
-//! The calendar: simulated days, months, the river-ice season and phases such as the
-//! COVID border closure. Everything a process asks about a date is precomputed here as a
-//! column indexed by day, so the daily loop only reads.
+//! The calendar: simulated days, months, the river-ice season and the conditions the
+//! scenario's dated events set on each channel. Everything a process asks about a date is
+//! precomputed here as a column indexed by day, so the daily loop only reads.
 
 use jiff::civil::Date;
+
+use crate::events::{Conditions, Event, EventChannel, EventColumns, Target};
 
 /// A simulated day, counted from the scenario's first day (day 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -63,52 +65,34 @@ impl IceSeason {
     }
 }
 
-/// What a phase changes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PhaseKind {
-    /// Land crossings stop (the COVID closure of 2020-2023).
-    BorderClosure,
-}
-
-/// A dated phase of the simulated history, both ends inclusive.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Phase {
-    /// Identifier from the scenario, e.g. `covid-border-closure`.
-    pub id: String,
-    /// What the phase does.
-    pub kind: PhaseKind,
-    /// First day of the phase.
-    pub first: Date,
-    /// Last day of the phase.
-    pub last: Date,
-}
-
-impl Phase {
-    fn covers(&self, date: Date) -> bool {
-        self.first <= date && date <= self.last
-    }
-}
-
 /// Precomputed facts about every simulated day, as columns indexed by [`Day`].
 #[derive(Clone, Debug)]
 pub struct Calendar {
     dates: Vec<Date>,
     month_index: Vec<u16>,
-    land_open: Vec<bool>,
     river_frozen: Vec<bool>,
     months: Vec<YearMonth>,
+    events: EventColumns,
 }
 
 impl Calendar {
-    /// The calendar from `first` to `last` inclusive. `last` must not precede `first`
-    /// (the scenario layer checks this and reports it to the user).
-    pub fn new(first: Date, last: Date, ice: IceSeason, phases: &[Phase]) -> Calendar {
+    /// The calendar from `first` to `last` inclusive, with the conditions `events` set
+    /// in a world of `sites` sites and `goods` goods. `last` must not precede `first` (the
+    /// scenario layer checks this and reports it to the user).
+    pub fn new(
+        first: Date,
+        last: Date,
+        ice: IceSeason,
+        events: &[Event],
+        sites: usize,
+        goods: usize,
+    ) -> Calendar {
         let mut calendar = Calendar {
             dates: Vec::new(),
             month_index: Vec::new(),
-            land_open: Vec::new(),
             river_frozen: Vec::new(),
             months: Vec::new(),
+            events: EventColumns::default(),
         };
         let mut date = first;
         while date <= last {
@@ -123,17 +107,13 @@ impl Calendar {
             calendar
                 .month_index
                 .push((calendar.months.len() - 1) as u16);
-            calendar.land_open.push(
-                !phases
-                    .iter()
-                    .any(|p| p.kind == PhaseKind::BorderClosure && p.covers(date)),
-            );
             calendar.river_frozen.push(ice.covers(date));
             match date.tomorrow() {
                 Ok(next) => date = next,
                 Err(_) => break,
             }
         }
+        calendar.events = EventColumns::new(&calendar.dates, sites, goods, events);
         calendar
     }
 
@@ -183,9 +163,9 @@ impl Calendar {
         (per_month / f64::from(self.days_in_month(day))).min(1.0)
     }
 
-    /// Whether land crossings are possible on this day (no border closure in force).
-    pub fn land_open(&self, day: Day) -> bool {
-        self.land_open[day.0 as usize]
+    /// The conditions the events in force set on a channel at a target on this day.
+    pub fn conditions(&self, channel: EventChannel, target: Target, day: Day) -> Conditions {
+        self.events.on(channel, target, day.0 as usize)
     }
 
     /// Whether the river is frozen on this day.
@@ -216,15 +196,6 @@ mod tests {
         }
     }
 
-    fn closure() -> Phase {
-        Phase {
-            id: "covid".into(),
-            kind: PhaseKind::BorderClosure,
-            first: date(2020, 1, 28),
-            last: date(2023, 8, 31),
-        }
-    }
-
     #[test]
     fn ice_season_wraps_the_new_year() {
         let ice = winter();
@@ -237,18 +208,8 @@ mod tests {
     }
 
     #[test]
-    fn closure_shuts_land_crossings_inclusive_of_both_ends() {
-        let cal = Calendar::new(date(2020, 1, 1), date(2023, 12, 31), winter(), &[closure()]);
-        let day = |d| cal.day_of(d).unwrap();
-        assert!(cal.land_open(day(date(2020, 1, 27))));
-        assert!(!cal.land_open(day(date(2020, 1, 28))));
-        assert!(!cal.land_open(day(date(2023, 8, 31))));
-        assert!(cal.land_open(day(date(2023, 9, 1))));
-    }
-
-    #[test]
     fn months_and_their_boundaries() {
-        let cal = Calendar::new(date(2017, 1, 1), date(2025, 12, 31), winter(), &[]);
+        let cal = Calendar::new(date(2017, 1, 1), date(2025, 12, 31), winter(), &[], 0, 0);
         assert_eq!(cal.days(), 3287);
         assert_eq!(cal.months().len(), 108);
         assert_eq!(cal.months()[0].to_string(), "2017-01");

@@ -51,6 +51,8 @@ pub enum Unit {
     HoursPerDay,
     PerHour,
     BarrelsPerYear,
+    Months,
+    PeoplePerMonth,
 }
 
 impl Unit {
@@ -99,6 +101,8 @@ impl Unit {
             Unit::HoursPerDay => "hours/day",
             Unit::PerHour => "1/hour",
             Unit::BarrelsPerYear => "barrels/year",
+            Unit::Months => "months",
+            Unit::PeoplePerMonth => "people/month",
         }
     }
 }

@@ -77,11 +77,12 @@ pub fn step_day(
     // 8. Households: livelihood smuggling; porters buy rice with their pay.
     livelihood::run(world, params, &mut streams.livelihood, day)?;
     consumption::run(world, day)?;
+    // Workers abroad: dispatch, contract ends and repatriation (their wages at month end).
+    labour::run(world, params, day)?;
     // 7 and 9, last of the month: officials pass up their take; the month is closed.
     if world.calendar.is_month_end(day) {
-        // 6, monthly: embassies' quotas and overseas workers' wages.
+        // 6, monthly: embassies' quotas.
         diplomats::run(world, params, &mut streams.diplomats, day)?;
-        labour::run(world, params, day)?;
         pass_up::run(world, params)?;
         observe::close_month(world, params, month, world.calendar.date(day));
     }
@@ -95,7 +96,7 @@ pub fn run_replicate(
     seed: u64,
     replicate: u32,
 ) -> Result<ReplicateResult, ModelError> {
-    let mut streams = Streams::new(seed, replicate);
+    let mut streams = Streams::new(seed, replicate, params.sites.len());
     let mut world = World::new(params, &mut streams.population);
     let mut scratch = Scratch::default();
     let ledger_error = |source| ModelError::Ledger { replicate, source };

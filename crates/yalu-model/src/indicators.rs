@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use crate::calendar::{PhaseKind, YearMonth};
+use crate::calendar::YearMonth;
 use crate::observe::{Channel, Outcome, ReplicateResult, TradeMonth};
 use crate::params::{ModelParams, SiteId};
 
@@ -115,10 +115,7 @@ pub fn takeover_windows(
             .iter()
             .position(|m| m.year == date.year() && m.month == date.month())
     };
-    let closure = params
-        .phases
-        .iter()
-        .find(|p| p.kind == PhaseKind::BorderClosure)?;
+    let closure = crate::events::closure(&params.events)?;
     let start = index(closure.first)?;
     let after = index(params.takeover?.first_day)?;
     (start >= 12).then(|| {

@@ -1,7 +1,8 @@
 //! Yalu's domain and engine, with no input or output of its own.
 //!
 //! Read the modules in this order, the way the model is built up:
-//! - domain: [`units`] (money in fen), [`calendar`] (days, months, ice, phases),
+//! - domain: [`units`] (money in fen), [`events`] (dated events and their effects on
+//!   channels), [`calendar`] (days, months, ice, the events' conditions per day),
 //!   [`declare`] (how a parameter is declared once: key, unit, bounds, doc), [`params`]
 //!   (the validated inputs the engine runs on, declared that way);
 //! - money: [`ledger`] (double-entry accounts between actor classes);
@@ -17,6 +18,7 @@
 pub mod calendar;
 pub mod declare;
 pub mod engine;
+pub mod events;
 pub mod indicators;
 pub mod ledger;
 pub mod observe;

@@ -3,8 +3,9 @@
 
 use jiff::civil::Date;
 
-use crate::calendar::{IceSeason, Phase};
+use crate::calendar::IceSeason;
 use crate::declare::{Bounds, ParamSpec, Unit};
+use crate::events::Event;
 use crate::param_set;
 
 /// Index of a site in [`ModelParams::sites`].
@@ -24,10 +25,9 @@ pub struct ModelParams {
     pub last_day: Date,
     /// When the rivers are frozen.
     pub ice_season: IceSeason,
-    /// Dated phases such as border closures.
-    pub phases: Vec<Phase>,
-    /// Sanctions resolutions and the goods they ban.
-    pub sanctions: Vec<Sanction>,
+    /// Dated events (sanctions measures, campaigns, pandemic measures, resumptions,
+    /// crackdowns, policies) and their effects on channels.
+    pub events: Vec<Event>,
     /// The goods catalogue.
     pub goods: Vec<Good>,
     /// Crossing sites.
@@ -130,27 +130,22 @@ param_set! {
 }
 
 param_set! {
-    /// Workers sent abroad, who hand most of their wages to the state.
-    #[derive(Clone, Debug, PartialEq)]
+    /// Workers sent abroad, a stock moved by dispatch, contract ends and repatriation
+    /// (when each runs is said by the events on `labour_dispatch` and `labour_return`);
+    /// they hand most of their wages to the state.
+    #[derive(Clone, Copy, Debug, PartialEq)]
     pub struct Labour {
-        /// (first day, workers abroad) steps; repatriation is a lower step.
-        pub workers: Vec<(Date, u32)>,
         params:
         /// Wage per worker per month.
         wage_usd_per_month: f64 [UsdPerMonth, Bounds::NON_NEGATIVE],
         /// Share of the wage handed to the state.
         handover_share: f64 [Share, Bounds::UNIT_INTERVAL],
-    }
-}
-
-impl Labour {
-    /// Workers abroad on a date (none before the first step).
-    pub fn workers_on(&self, date: Date) -> u32 {
-        self.workers
-            .iter()
-            .take_while(|(from, _)| *from <= date)
-            .last()
-            .map_or(0, |(_, n)| *n)
+        /// Workers abroad on the first simulated day.
+        workers_at_start: u32 [People, Bounds::count(1_000_000)],
+        /// Mean contract abroad (then a worker comes home unless returns are stopped).
+        contract_months: f64 [Months, Bounds::new(1.0, 240.0)],
+        /// Workers sent abroad in a month while dispatch is open at full capacity.
+        dispatch_workers_per_month: f64 [PeoplePerMonth, Bounds::new(0.0, 100_000.0)],
     }
 }
 
@@ -236,13 +231,7 @@ impl ModelParams {
             .diplomats
             .as_ref()
             .map_or(0, |d| u64::from(d.embassies));
-        let workers = self.labour.as_ref().map_or(0, |l| {
-            l.workers
-                .iter()
-                .map(|&(_, w)| u64::from(w))
-                .max()
-                .unwrap_or(0)
-        });
+        let workers = self.labour.map_or(0, |l| u64::from(l.workers_at_start));
         let companies = self.state_trade.as_ref().map_or(0, |t| {
             t.bureaus.iter().map(|b| u64::from(b.companies)).sum()
         });
@@ -281,23 +270,11 @@ impl ModelParams {
         counterpart.capacity_t * 1000.0 / mass
     }
 
-    /// Whether a good is under a sanction in force on a date.
+    /// Whether a good is under a sanctions ban in force on a date (a sanction measure
+    /// event that stops declared trade in it).
     pub fn sanctioned(&self, good: GoodId, date: Date) -> bool {
-        self.sanctions
-            .iter()
-            .any(|s| s.in_force_from <= date && s.goods.contains(&good))
+        crate::events::sanctioned(&self.events, good, date)
     }
-}
-
-/// A sanctions resolution: from a date, the listed goods may not be traded.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Sanction {
-    /// Identifier, e.g. `UNSCR 2397`.
-    pub id: String,
-    /// First day the ban applies.
-    pub in_force_from: Date,
-    /// Goods banned.
-    pub goods: Vec<GoodId>,
 }
 
 /// What a good's quantities are counted in.
@@ -909,18 +886,14 @@ impl SeaAgency {
     ];
 }
 
-param_set! {
-    /// A good carried by sea.
-    #[derive(Clone, Copy, Debug, PartialEq)]
-    pub struct SeaCargo {
-        /// The good.
-        pub good: GoodId,
-        /// The Chinese port (a site) it goes to when delivered directly.
-        pub port: SiteId,
-        params:
-        /// Share of voyages carrying it that do not sail while the border is closed.
-        closure_stop_share: f64 [Share, Bounds::UNIT_INTERVAL],
-    }
+/// A good carried by sea. When its voyages stop or slow (a closure, a campaign) is said by
+/// the scenario's events on the maritime channel.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SeaCargo {
+    /// The good.
+    pub good: GoodId,
+    /// The Chinese port (a site) it goes to when delivered directly.
+    pub port: SiteId,
 }
 
 /// What kind of North Korean ship a fleet is.
@@ -1085,13 +1058,4 @@ pub const EMBASSIES_CLOSED: ParamSpec = ParamSpec {
     bounds: Bounds::count(200),
     whole: true,
     doc: "Embassies that close on this date.",
-};
-
-/// One step of the workers-abroad schedule (`[[labour.workers]]`).
-pub const WORKERS_ABROAD: ParamSpec = ParamSpec {
-    key: "workers",
-    unit: Unit::People,
-    bounds: Bounds::count(1_000_000),
-    whole: true,
-    doc: "Workers abroad from this step's date.",
 };

@@ -48,6 +48,18 @@ pub fn stream(seed: u64, replicate: u32, stream: Stream) -> Rng {
     rng
 }
 
+/// One generator per site for a process whose sites do not interact (porters, households):
+/// an event at one site then leaves every other site's draws as they were.
+pub fn per_site(seed: u64, replicate: u32, process: Stream, sites: usize) -> Vec<Rng> {
+    (0..sites)
+        .map(|s| {
+            let mut rng = stream(seed, replicate, process);
+            rng.set_stream(process as u64 | ((s as u64 + 1) << 32));
+            rng
+        })
+        .collect()
+}
+
 /// SplitMix64 (Steele, Lea and Flood 2014): spreads nearby seeds across the key space.
 fn splitmix64(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -63,9 +75,9 @@ pub struct Streams {
     /// For [`Stream::Population`].
     pub population: Rng,
     /// For [`Stream::Hiring`].
-    pub hiring: Rng,
+    pub hiring: Vec<Rng>,
     /// For [`Stream::Porters`].
-    pub porters: Rng,
+    pub porters: Vec<Rng>,
     /// For [`Stream::Market`].
     pub market: Rng,
     /// For [`Stream::Enforcement`].
@@ -73,7 +85,7 @@ pub struct Streams {
     /// For [`Stream::StateTrade`].
     pub state_trade: Rng,
     /// For [`Stream::Livelihood`].
-    pub livelihood: Rng,
+    pub livelihood: Vec<Rng>,
     /// For [`Stream::Couriers`].
     pub couriers: Rng,
     /// For [`Stream::Diplomats`].
@@ -86,15 +98,15 @@ pub struct Streams {
 
 impl Streams {
     /// The streams of replicate `replicate` under master seed `seed`.
-    pub fn new(seed: u64, replicate: u32) -> Streams {
+    pub fn new(seed: u64, replicate: u32, sites: usize) -> Streams {
         Streams {
             population: stream(seed, replicate, Stream::Population),
-            hiring: stream(seed, replicate, Stream::Hiring),
-            porters: stream(seed, replicate, Stream::Porters),
+            hiring: per_site(seed, replicate, Stream::Hiring, sites),
+            porters: per_site(seed, replicate, Stream::Porters, sites),
             market: stream(seed, replicate, Stream::Market),
             enforcement: stream(seed, replicate, Stream::Enforcement),
             state_trade: stream(seed, replicate, Stream::StateTrade),
-            livelihood: stream(seed, replicate, Stream::Livelihood),
+            livelihood: per_site(seed, replicate, Stream::Livelihood, sites),
             couriers: stream(seed, replicate, Stream::Couriers),
             diplomats: stream(seed, replicate, Stream::Diplomats),
             drugs: stream(seed, replicate, Stream::Drugs),

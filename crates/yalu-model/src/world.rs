@@ -31,6 +31,8 @@ pub struct World {
     pub markets: Markets,
     /// Today's Chinese border enforcement level in [0, 1].
     pub enforcement: f64,
+    /// Workers abroad today (a stock of expected numbers, moved by daily flows).
+    pub workers_abroad: f64,
     /// Loads still able to cross tonight at each crossing (index as `params.crossings`).
     pub loads_left_tonight: Vec<u32>,
     /// Units Room 39 still wants moved this month, by bureau then state good.
@@ -245,7 +247,9 @@ impl World {
             params.first_day,
             params.last_day,
             params.ice_season,
-            &params.phases,
+            &params.events,
+            params.sites.len(),
+            params.goods.len(),
         );
         let mut ledger = Ledger::new();
         let accounts = open_accounts(&mut ledger, params);
@@ -299,6 +303,7 @@ impl World {
                 .enforcement
                 .as_ref()
                 .map_or(0.0, |e| e.scheduled(params.first_day)),
+            workers_abroad: params.labour.map_or(0.0, |l| f64::from(l.workers_at_start)),
             loads_left_tonight: vec![0; crossings],
             quota_left: vec![0.0; quotas],
             official_take_this_month: vec![[Fen::ZERO; 4]; sites],

@@ -1,14 +1,13 @@
-//! Property test: over random scenarios (horizons, closures, splits, crews, prices,
-//! seizure rates, state trade, households, enforcement, and the maritime channel on or off
-//! with random fleets, coverage, interdiction and closure stops), every replicate's ledger
-//! balances and no money or goods are created or lost.
+//! Property test: over random scenarios (horizons, random dated events on every channel,
+//! splits, crews, prices, seizure rates, state trade, households, enforcement, and the
+//! maritime channel on or off with random fleets, coverage and interdiction), every
+//! replicate's ledger balances and no money or goods are created or lost.
 
 mod common;
 
-use common::baseline;
+use common::{arb_event, baseline};
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
-use yalu_model::calendar::{Phase, PhaseKind};
 use yalu_model::ledger::{ActorClass, Purpose};
 use yalu_model::params::{ModelParams, ProfitSplit};
 use yalu_model::run_replicate;
@@ -21,7 +20,7 @@ prop_compose! {
     fn porter_and_calendar()(
         start in 0i64..2800,
         length in 1i64..400,
-        closure in proptest::option::of((0i64..300, 0i64..200)),
+        events in proptest::collection::vec(arb_event(400, 13, 17), 0..4),
         guards in 0.0f64..1.0,
         porters_of_rest in 0.0f64..1.0,
         crews in 0u32..6,
@@ -35,12 +34,11 @@ prop_compose! {
         let mut p = baseline();
         p.first_day = day(start);
         p.last_day = day(start + length);
-        p.phases = closure.map(|(from, len)| Phase {
-            id: "closure".into(),
-            kind: PhaseKind::BorderClosure,
-            first: day(start + from),
-            last: day(start + from + len),
-        }).into_iter().collect();
+        p.events = events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| e.at(i, day(start)))
+            .collect();
         let porters = (1.0 - guards) * porters_of_rest;
         let porter = p.porter.as_mut().unwrap();
         porter.profit_split = ProfitSplit {
@@ -126,13 +124,12 @@ prop_compose! {
     }
 }
 
-/// Random values for the maritime channel: coverage, interdiction, closure stops,
+/// Random values for the maritime channel: coverage, interdiction,
 /// learning, fleets and counterparts.
 #[derive(Debug, Clone)]
 struct SeaDraws {
     coverage: (f64, f64, f64),
     interdiction: (f64, f64),
-    stops: (f64, f64),
     learning: (f64, f64),
     ships: (u32, u32),
     replacement: u32,
@@ -148,13 +145,6 @@ impl SeaDraws {
         m.monitors.port_inspection_probability = self.coverage.2;
         m.monitors.interdiction_probability_at_sea = self.interdiction.0;
         m.monitors.interdiction_probability_in_port = self.interdiction.1;
-        for (i, cargo) in m.cargoes.iter_mut().enumerate() {
-            cargo.closure_stop_share = if i % 2 == 0 {
-                self.stops.0
-            } else {
-                self.stops.1
-            };
-        }
         (m.risk_learning_rate, m.prior_detection_probability) = self.learning;
         for fleet in &mut m.fleets {
             fleet.ships = self.ships.0;
@@ -172,14 +162,13 @@ prop_compose! {
     fn sea_draws()(
         coverage in (0.0f64..20.0, 0.0f64..=24.0, 0.0f64..=1.0),
         interdiction in (0.0f64..=1.0, 0.0f64..=1.0),
-        stops in (0.0f64..=1.0, 0.0f64..=1.0),
         learning in (0.0f64..=1.0, 0.0f64..=1.0),
         ships in (0u32..30, 0u32..10),
         replacement in 0u32..400,
         shares in (0.0f64..=1.0, 0.0f64..=1.0),
         hurdle in 0.0f64..0.5,
     ) -> SeaDraws {
-        SeaDraws { coverage, interdiction, stops, learning, ships, replacement, shares, hurdle }
+        SeaDraws { coverage, interdiction, learning, ships, replacement, shares, hurdle }
     }
 }
 

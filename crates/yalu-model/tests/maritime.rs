@@ -299,10 +299,14 @@ fn p12_seafood_transshipment_stops_completely_during_the_closure() {
     // closure (February 2020 - August 2023), in every replicate; seafood moves before and
     // after. Coal, on which the source is silent, is taken to continue (an assumption).
     let params = baseline();
-    let closure = params.phases[0].clone();
+    let stop = params
+        .events
+        .iter()
+        .find(|e| e.id == "covid-seafood-at-sea")
+        .expect("the baseline stops seafood at sea");
     assert_eq!(
-        (closure.first, closure.last),
-        (date(2020, 1, 31), date(2023, 8, 31))
+        (stop.first, stop.last),
+        (date(2020, 1, 31), Some(date(2023, 8, 31)))
     );
     let seafood = good(&params, "seafood");
     for r in 0..3 {
@@ -645,7 +649,7 @@ fn deterrence_works_through_what_operators_learn() {
 
     // What operators learned: more sightings, higher expected risk, on both routes.
     let learned = |params: &ModelParams| {
-        let mut streams = Streams::new(2018, 0);
+        let mut streams = Streams::new(2018, 0, params.sites.len());
         let mut world = World::new(params, &mut streams.population);
         let mut scratch = Scratch::default();
         let mut risk = [0.0; 2];

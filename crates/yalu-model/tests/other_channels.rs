@@ -175,7 +175,7 @@ fn embassies_pay_their_quotas_when_they_can_and_expulsions_cut_the_take() {
 }
 
 #[test]
-fn overseas_labour_scales_with_workers_and_repatriation_cuts_it() {
+fn overseas_labour_is_a_stock_moved_by_the_events_and_pays_by_head() {
     let params = baseline();
     let result = run_replicate(&params, 5, 0).unwrap();
     let month = |y, m| {
@@ -185,22 +185,52 @@ fn overseas_labour_scales_with_workers_and_repatriation_cuts_it() {
             .position(|x| x.year == y && x.month == m)
             .unwrap()
     };
-    let labour = params.labour.as_ref().unwrap();
+    let workers = |m: usize| {
+        result
+            .activity
+            .iter()
+            .find(|a| a.month == m && a.activity == Activity::WorkersAbroad)
+            .map(|a| a.value)
+            .unwrap()
+    };
+    let labour = params.labour.unwrap();
+    // Money follows heads: Room 39's take is workers x wage x handover in a month.
     let per_month = |m: usize| room39_usd(&result, "overseas_labour", m..m + 1);
-    let expected_2018 = 100_000.0 * labour.wage_usd_per_month * labour.handover_share;
-    assert!((per_month(month(2018, 6)) - expected_2018).abs() / expected_2018 < 1e-6);
-    assert!(
-        per_month(month(2020, 6)) < 0.7 * per_month(month(2018, 6)),
-        "repatriation"
-    );
-
-    let mut doubled = params.clone();
-    for step in &mut doubled.labour.as_mut().unwrap().workers {
-        step.1 *= 2;
+    for m in [
+        month(2017, 3),
+        month(2018, 6),
+        month(2021, 6),
+        month(2025, 6),
+    ] {
+        let expected = workers(m) * labour.wage_usd_per_month * labour.handover_share;
+        assert!(
+            (per_month(m) - expected).abs() / expected < 1e-6,
+            "month {m}"
+        );
     }
+    // Before UNSCR 2375 dispatch about replaces contract ends; after it, and through the
+    // 2397 deadline, the stock falls; through the closure nobody comes home or leaves;
+    // after the reopening returns resume and dispatch to Russia starts in 2024.
+    let start = f64::from(labour.workers_at_start);
+    assert!((workers(month(2017, 8)) - start).abs() / start < 0.02);
+    assert!(workers(month(2019, 12)) < 0.6 * start);
+    assert!(workers(month(2019, 12)) > 0.25 * start);
+    assert_eq!(workers(month(2020, 3)), workers(month(2023, 7)), "stranded");
+    assert!(
+        workers(month(2023, 12)) < workers(month(2023, 7)),
+        "returns resume"
+    );
+    let (d2024, d2025) = (workers(month(2024, 1)), workers(month(2025, 12)));
+    assert!(d2025 > 0.0 && d2025 < d2024 + 24.0 * labour.dispatch_workers_per_month);
+
+    // The system is linear in its stock and dispatch: doubling both doubles the money.
+    let mut doubled = params.clone();
+    let l = doubled.labour.as_mut().unwrap();
+    l.workers_at_start *= 2;
+    l.dispatch_workers_per_month *= 2.0;
     let twice = run_replicate(&doubled, 5, 0).unwrap();
-    let ratio = room39_usd(&twice, "overseas_labour", 0..12)
-        / room39_usd(&result, "overseas_labour", 0..12);
+    let ratio = room39_usd(&twice, "overseas_labour", 0..108)
+        / room39_usd(&result, "overseas_labour", 0..108);
     assert!((ratio - 2.0).abs() < 1e-6, "{ratio}");
 }
 

@@ -11,7 +11,7 @@ use yalu_model::observe::Outcome;
 use yalu_model::params::ModelParams;
 use yalu_model::process::hiring;
 use yalu_model::run_replicate;
-use yalu_model::streams::{Stream, stream};
+use yalu_model::streams::{Stream, per_site, stream};
 use yalu_model::world::World;
 
 /// The baseline with only the porter channel: no trading companies' consignments and no
@@ -103,12 +103,12 @@ fn donju_hire_only_porters_who_carry_at_least_the_minimum_in_crews_of_the_stated
     let params = baseline();
     let mut population = stream(5, 0, Stream::Population);
     let mut world = World::new(&params, &mut population);
-    let mut rng = stream(5, 0, Stream::Hiring);
+    let mut rngs = per_site(5, 0, Stream::Hiring, params.sites.len());
     let porter = params.porter.as_ref().unwrap();
     let mut weak = 0;
     for month in 0..24 {
         let day = yalu_model::calendar::Day(month * 30);
-        hiring::run(&mut world, &params, &mut rng, day);
+        hiring::run(&mut world, &params, &mut rngs, day);
         for members in &world.crews.members {
             assert!(
                 (porter.crew_size_min..=porter.crew_size_max).contains(&(members.len() as u32))
@@ -142,13 +142,15 @@ fn no_porter_crosses_during_the_border_closure() {
             .unwrap()
     };
     let (closed_from, closed_to) = (month_of(2020, 2), month_of(2023, 8));
-    // Nothing crosses the land border; ships at sea are not stopped by the land closure
-    // except for seafood (see tests/maritime.rs).
+    // Nothing is smuggled across the land border; ships at sea are not stopped by the land
+    // closure except for seafood (see tests/maritime.rs), and declared trade follows the
+    // rail freight's own dates (see tests/state_trade.rs).
+    use yalu_model::observe::Channel;
     assert!(
         result
             .flows
             .iter()
-            .filter(|f| f.key.channel != yalu_model::observe::Channel::Maritime)
+            .filter(|f| !matches!(f.key.channel, Channel::Maritime | Channel::OfficialCustoms))
             .all(|f| !(closed_from..=closed_to).contains(&f.month)),
         "flows recorded during the closure"
     );

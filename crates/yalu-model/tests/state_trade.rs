@@ -152,25 +152,47 @@ fn every_agency_passes_its_shares_up_to_seniors_and_the_centre() {
 }
 
 #[test]
-fn nothing_crosses_by_land_during_the_closure() {
+fn nothing_is_smuggled_by_land_during_the_closure_and_declared_trade_follows_the_rail() {
     let params = baseline();
     let result = run_replicate(&params, 6, 0).unwrap();
     let closed = month_index(&result, 2020, 2)..=month_index(&result, 2023, 8);
-    // By land; ships at sea are not stopped by the land closure except for seafood (see
-    // tests/maritime.rs).
+    // Smuggling by land stops; ships at sea are not stopped by the land closure except for
+    // seafood (see tests/maritime.rs), and declared trade runs through Sinuiju only, in the
+    // periods its rail freight ran (events covid-trade-2020, rail-freight-*).
     assert!(
         result
             .flows
             .iter()
-            .filter(|f| f.key.channel != Channel::Maritime)
+            .filter(|f| !matches!(f.key.channel, Channel::Maritime | Channel::OfficialCustoms))
             .all(|f| !closed.contains(&f.month))
     );
     assert!(
         result
             .trade_months
             .iter()
-            .filter(|t| closed.contains(&t.month))
+            .filter(|t| closed.contains(&t.month) && t.channel == Some(Channel::StateSmuggling))
             .all(|t| t.consignments == 0)
+    );
+    let sinuiju = params.sites.iter().position(|s| s.id == "sinuiju").unwrap();
+    let declared = |months: std::ops::RangeInclusive<usize>| {
+        result
+            .flows
+            .iter()
+            .filter(|f| f.key.channel == Channel::OfficialCustoms && months.contains(&f.month))
+            .map(|f| (f.key.site.0 as usize, f.value.0))
+            .collect::<Vec<_>>()
+    };
+    let during = declared(closed.clone());
+    assert!(during.iter().all(|&(site, _)| site == sinuiju));
+    assert!(
+        declared(month_index(&result, 2020, 9)..=month_index(&result, 2021, 12)).is_empty(),
+        "rail freight halted from August 2020 to mid-January 2022"
+    );
+    assert!(
+        declared(month_index(&result, 2022, 10)..=month_index(&result, 2023, 7))
+            .iter()
+            .any(|&(_, value)| value > 0),
+        "rail freight resumed from late September 2022"
     );
     for channel in [
         Channel::StateSmuggling,

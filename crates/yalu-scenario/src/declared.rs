@@ -6,12 +6,13 @@
 use std::fmt::Write as _;
 
 use yalu_model::declare::{ParamSet, ParamSpec};
+use yalu_model::events::EFFECT_SPECS;
 use yalu_model::params::{
     AgencyPassUp, Bureau, CNY_PER_USD, CounterpartFleet, Couriers, Crossing, Diplomats, Drugs,
     EMBASSIES_CLOSED, ENFORCEMENT_LEVEL, Enforcement, Finance, Fleet, Good, HouseholdParams,
     HouseholdSite, ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams,
-    ModeParams, Monitors, PorterGood, PorterParams, PorterSite, ProfitSplit, SeaBribes, SeaCargo,
-    Site, StateGood, StateTrade, Takeover, WORKERS_ABROAD,
+    ModeParams, Monitors, PorterGood, PorterParams, PorterSite, ProfitSplit, SeaBribes, Site,
+    StateGood, StateTrade, Takeover,
 };
 
 /// A section: its path template (`[]` for an element of an array of tables, `<agency>` for
@@ -29,6 +30,7 @@ const fn section(path: &'static str, specs: &'static [ParamSpec]) -> Section {
 
 /// Every section, in the order a scenario file lists them.
 pub const SECTIONS: &[Section] = &[
+    section("events[].effects[]", &EFFECT_SPECS),
     section("goods[]", &[MASS_KG_PER_UNIT]),
     section("goods[]", Good::SPECS),
     section("sites[]", Site::SPECS),
@@ -54,13 +56,11 @@ pub const SECTIONS: &[Section] = &[
     section("diplomats", Diplomats::SPECS),
     section("diplomats.expulsions[]", &[EMBASSIES_CLOSED]),
     section("labour", Labour::SPECS),
-    section("labour.workers[]", &[WORKERS_ABROAD]),
     section("drugs", Drugs::SPECS),
     section("maritime", Maritime::SPECS),
     section("maritime.bribe_cny_per_t", SeaBribes::SPECS),
     section("maritime.monitors", Monitors::SPECS),
     section("maritime.cap", ImportCap::SPECS),
-    section("maritime.cargoes[]", SeaCargo::SPECS),
     section("maritime.fleets[]", Fleet::SPECS),
     section("maritime.counterparts[]", CounterpartFleet::SPECS),
     section("finance", Finance::SPECS),

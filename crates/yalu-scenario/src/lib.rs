@@ -8,6 +8,7 @@
 
 pub mod declared;
 pub mod error;
+pub mod events;
 pub mod evidence;
 pub mod listing;
 pub mod overrides;

@@ -73,6 +73,11 @@ impl<'t, 'i> Table<'t, 'i> {
             .any(|(k, v)| k.get_ref() == key && matches!(v.get_ref(), DeValue::Table(_)))
     }
 
+    /// Marks `key` as known without reading it (a key another error already covers).
+    pub fn skip(&mut self, key: &'t str) {
+        self.asked.push(key);
+    }
+
     /// The span of the value under `key` (the table's span if absent).
     pub fn span_of(&self, key: &str) -> Range<usize> {
         self.entries

@@ -9,15 +9,15 @@ use std::ops::Range;
 use jiff::civil::Date;
 use serde::Serialize;
 use toml::de::DeTable;
-use yalu_model::calendar::{IceSeason, Phase, PhaseKind};
+use yalu_model::calendar::IceSeason;
 use yalu_model::declare::ParamSet;
 use yalu_model::params::{
     AgencyPassUp, Bureau, BureauId, CounterpartFleet, CounterpartKind, Couriers, Crossing,
     Diplomats, Direction, Drugs, Enforcement, ExchangeSchedule, Finance, Fleet, FleetKind, Good,
     GoodId, HouseholdParams, HouseholdSite, ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT,
     Maritime, MarketParams, Mode, ModeParams, ModelParams, Monitors, PassUp, PorterGood,
-    PorterParams, PorterSite, ProfitSplit, QuantityUnit, Sanction, SeaBribes, SeaCargo, Site,
-    SiteId, StateGood, StateTrade, Takeover,
+    PorterParams, PorterSite, ProfitSplit, QuantityUnit, SeaBribes, SeaCargo, Site, SiteId,
+    StateGood, StateTrade, Takeover,
 };
 
 use crate::error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
@@ -59,6 +59,8 @@ pub struct EvidenceDocument<'a> {
     pub parameters: &'a [ParameterRecord],
     /// The registered sources the inputs cite, with full citations.
     pub sources: Vec<&'a crate::evidence::Source>,
+    /// The dated events in date order, as `yalu events` lists them.
+    pub events: Vec<crate::events::EventRow>,
     /// Every conflict between claims in the registry, with what the model does about it.
     pub conflicts: &'a [crate::evidence::Conflict],
     /// The size of the registry the scenario was checked against.
@@ -133,6 +135,7 @@ impl Scenario {
             sources: cited.iter().filter_map(|id| registry.get(id)).collect(),
             conflicts: &registry.conflicts,
             registry: RegistrySummary::of(registry),
+            events: crate::events::event_rows(self),
         }
     }
 
@@ -209,9 +212,9 @@ pub(crate) fn toml_error(text: &SourceText, error: &toml::de::Error) -> Scenario
 }
 
 /// The ids other sections refer to, and the goods they name.
-struct Ids<'g> {
-    sites: Vec<String>,
-    goods: Vec<String>,
+pub(crate) struct Ids<'g> {
+    pub sites: Vec<String>,
+    pub goods: Vec<String>,
     /// Each good as declared (`None` where its table has errors), in [`GoodId`] order.
     specs: &'g [Option<Good>],
 }
@@ -246,9 +249,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     c.window = first_day.zip(last_day);
 
     let ice_season = calendar(root, c);
-    let phases = phases(root, c);
     let (goods, good_ids) = goods(root, c);
-    let sanctions = sanctions(root, c, &good_ids);
 
     // Sites name their bureau, which [state_trade] defines: read the bureau ids first.
     let mut state_trade_table = c.table(root, "state_trade");
@@ -266,6 +267,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
         goods: good_ids,
         specs: &goods,
     };
+    let events = crate::events::events(root, c, &ids);
 
     let market = c.required_section(root, "market", |c, m| {
         let values = c.params::<MarketParams>(m);
@@ -324,8 +326,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
             first_day: first_day?,
             last_day: last_day?,
             ice_season: ice_season?,
-            phases,
-            sanctions,
+            events,
             goods: goods.into_iter().collect::<Option<_>>()?,
             sites,
             market: market?,
@@ -377,6 +378,17 @@ fn needed<'t, 'i, T>(
     c.section(root, key, read)
 }
 
+/// Reports `last` before `first` at `last_text`.
+pub(crate) fn ordered(c: &mut Checker, first: Date, last: Date, last_text: &Str, field: String) {
+    if last < first {
+        let kind = ErrorKind::EndBeforeStart {
+            first: first.to_string(),
+            last: last.to_string(),
+        };
+        c.error(last_text.span.clone(), field, kind);
+    }
+}
+
 fn shares_sum_to_one(c: &mut Checker, shares: &[f64], span: Range<usize>, field: &str) {
     let sum: f64 = shares.iter().sum();
     if (sum - 1.0).abs() > 1e-9 {
@@ -403,14 +415,14 @@ fn lookup(
     found.map(|i| i as u16)
 }
 
-fn site(c: &mut Checker, id: &Str, ids: &Ids, field: &str) -> Option<SiteId> {
+pub(crate) fn site(c: &mut Checker, id: &Str, ids: &Ids, field: &str) -> Option<SiteId> {
     lookup(c, id, &ids.sites, field, |id, known| {
         ErrorKind::UnknownSite { id, known }
     })
     .map(SiteId)
 }
 
-fn good(c: &mut Checker, id: &Str, ids: &Ids, field: &str) -> Option<GoodId> {
+pub(crate) fn good(c: &mut Checker, id: &Str, ids: &Ids, field: &str) -> Option<GoodId> {
     lookup(c, id, &ids.goods, field, |id, known| {
         ErrorKind::UnknownGood { id, known }
     })
@@ -424,7 +436,12 @@ fn site_at(c: &mut Checker, t: &mut Table, key: &'static str, ids: &Ids) -> Opti
     site(c, &id, ids, &field)
 }
 
-fn one_of<T: Copy>(c: &mut Checker, text: &Str, field: &str, choices: &[(&str, T)]) -> Option<T> {
+pub(crate) fn one_of<T: Copy>(
+    c: &mut Checker,
+    text: &Str,
+    field: &str,
+    choices: &[(&str, T)],
+) -> Option<T> {
     let found = choices
         .iter()
         .find(|(name, _)| *name == text.text)
@@ -441,7 +458,7 @@ fn one_of<T: Copy>(c: &mut Checker, text: &Str, field: &str, choices: &[(&str, T
 }
 
 /// The string under `key`, which must be one of `choices`.
-fn choice<T: Copy>(
+pub(crate) fn choice<T: Copy>(
     c: &mut Checker,
     t: &mut Table,
     key: &'static str,
@@ -559,39 +576,10 @@ fn calendar(root: &mut Table, c: &mut Checker) -> Option<IceSeason> {
 fn days<'t>(c: &mut Checker, t: &mut Table<'t, '_>) -> [(Option<Str<'t>>, Option<Date>); 2] {
     let first = c.date_at(t, "first_day");
     let last = c.date_at(t, "last_day");
-    if let ((_, Some(first)), (Some(text), Some(last))) = (&first, &last)
-        && last < first
-    {
-        let kind = ErrorKind::EndBeforeStart {
-            first: first.to_string(),
-            last: last.to_string(),
-        };
-        c.error(text.span.clone(), t.field("last_day"), kind);
+    if let ((_, Some(first)), (Some(text), Some(last))) = (&first, &last) {
+        ordered(c, *first, *last, text, t.field("last_day"));
     }
     [first, last]
-}
-
-fn phases(root: &mut Table, c: &mut Checker) -> Vec<Phase> {
-    c.each(root, "phases", "id", |c, t, id| {
-        let field = t.path.clone();
-        let kind = choice(
-            c,
-            t,
-            "kind",
-            &[("border_closure", PhaseKind::BorderClosure)],
-        );
-        let [(first_text, first), (last_text, last)] = days(c, t);
-        if let (Some(id), Some(f), Some(l)) = (&id, &first_text, &last_text) {
-            let value = format!("{} to {}", f.text, l.text);
-            c.text_record(t, &field, value, "date", id.span.clone());
-        }
-        Some(Phase {
-            id: id?.text.to_owned(),
-            kind: kind?,
-            first: first?,
-            last: last?,
-        })
-    })
 }
 
 /// The goods, one entry per `[[goods]]` table in file order (`None` where the table has
@@ -657,31 +645,6 @@ fn goods(root: &mut Table, c: &mut Checker) -> (Vec<Option<Good>>, Vec<String>) 
         })
     });
     (goods, good_ids)
-}
-
-fn sanctions(root: &mut Table, c: &mut Checker, good_ids: &[String]) -> Vec<Sanction> {
-    let ids = Ids {
-        sites: Vec::new(),
-        goods: good_ids.to_vec(),
-        specs: &[],
-    };
-    c.each(root, "sanctions", "id", |c, t, id| {
-        let field = t.path.clone();
-        let (date_text, date) = c.date_at(t, "in_force_from");
-        let banned: Vec<GoodId> = c
-            .strings(t, "goods")
-            .iter()
-            .filter_map(|g| good(c, g, &ids, &format!("{field}.goods")))
-            .collect();
-        if let (Some(id), Some(d)) = (&id, &date_text) {
-            c.text_record(t, &field, d.text.to_owned(), "date", id.span.clone());
-        }
-        Some(Sanction {
-            id: id?.text.to_owned(),
-            in_force_from: date?,
-            goods: banned,
-        })
-    })
 }
 
 fn sites(
@@ -1069,14 +1032,8 @@ fn diplomats(x: &mut Table, c: &mut Checker) -> Diplomats {
 }
 
 fn labour(x: &mut Table, c: &mut Checker) -> Labour {
-    let workers = schedule(c, x, "workers", |c, step| {
-        c.param(step, &yalu_model::params::WORKERS_ABROAD)
-    });
     let values = c.params::<Labour>(x);
-    Labour::from_values(
-        workers.into_iter().map(|(d, n)| (d, n as u32)).collect(),
-        &values,
-    )
+    Labour::from_values(&values)
 }
 
 fn drugs(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Drugs> {
@@ -1122,8 +1079,10 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
         let field = format!("{}.good", cargo.path);
         let good = id.as_ref().and_then(|id| good(c, id, ids, &field));
         let port = site_at(c, cargo, "port", ids);
-        let values = c.params::<SeaCargo>(cargo);
-        Some(SeaCargo::from_values(good?, port?, &values))
+        Some(SeaCargo {
+            good: good?,
+            port: port?,
+        })
     });
     let not_carried = |c: &mut Checker, id: &Str, field: String| {
         c.refuse(id, field, "a good listed in [[maritime.cargoes]]");

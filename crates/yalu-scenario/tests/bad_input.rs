@@ -142,7 +142,7 @@ fn unknown_good_in_a_sanction() {
         "goods = [\"coal\", \"seafood\"]",
         "goods = [\"coal\", \"squid\"]",
     );
-    assert_eq!(e.field, "sanctions[UNSCR 2371].goods");
+    assert_eq!(e.field, "events[unscr2371-export-bans].effects[0].goods");
     assert!(matches!(&e.kind, ErrorKind::UnknownGood { id, .. } if id == "squid"));
 }
 
@@ -204,8 +204,8 @@ fn value_outside_its_own_stated_range() {
 
 #[test]
 fn malformed_date() {
-    let e = only_error("first_day = \"2020-01-31\"", "first_day = \"2020-13-31\"");
-    assert_eq!(e.field, "phases[covid-border-closure].first_day");
+    let e = only_error("first_day = \"2020-08-01\"", "first_day = \"2020-13-01\"");
+    assert_eq!(e.field, "events[covid-rail-freight-halt].first_day");
     assert!(
         matches!(&e.kind, ErrorKind::Invalid { expected, .. } if expected.contains("YYYY-MM-DD"))
     );

@@ -42,7 +42,7 @@ fn baseline_maritime_section_is_valid_and_every_value_has_evidence() {
     assert_eq!(cap.barrels_per_year, 500_000.0);
 
     // Every maritime number is recorded with its evidence; the cap cites UNSCR 2397 and
-    // the seafood stop cites the ASIAPRESS report.
+    // the seafood stop (an event) cites the ASIAPRESS report.
     let records: Vec<_> = scenario
         .parameters
         .iter()
@@ -59,7 +59,8 @@ fn baseline_maritime_section_is_valid_and_every_value_has_evidence() {
         .map_or(section, |(i, _)| &section[..i]);
     assert_eq!(records.len(), section.matches("value = ").count());
     let evidence_of = |path: &str| {
-        &records
+        &scenario
+            .parameters
             .iter()
             .find(|p| p.path == path)
             .unwrap_or_else(|| panic!("{path} recorded"))
@@ -70,11 +71,11 @@ fn baseline_maritime_section_is_valid_and_every_value_has_evidence() {
         Evidence::Claim { source, .. } if source == "unscr-2397"
     ));
     assert!(matches!(
-        evidence_of("maritime.cargoes[seafood].closure_stop_share"),
+        evidence_of("events[covid-seafood-at-sea]"),
         Evidence::Claim { source, .. } if source == "asiapress-state-smuggling"
     ));
     assert!(matches!(
-        evidence_of("maritime.cargoes[coal].closure_stop_share"),
+        evidence_of("events[covid-trade-2020].effects[0].capacity_share"),
         Evidence::Claim { range: Some(_), .. } | Evidence::Assumption { range: Some(_), .. }
     ));
     for record in &records {

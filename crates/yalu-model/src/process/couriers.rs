@@ -3,9 +3,11 @@
 //!
 //! - **When**: every day.
 //! - **What**: each official sends a bag today with probability
-//!   `trips_per_month / days_in_month`; the bag holds `cash_usd_per_trip` times a lognormal
+//!   `trips_per_month / days_in_month` times the events' capacity share (none while an
+//!   event stops the couriers); the bag holds `cash_usd_per_trip` times a lognormal
 //!   factor (mean 1, sigma `cash_sigma`), raised from the office's business abroad. With
-//!   probability `capture_probability_per_trip` it is found and seized; otherwise the
+//!   probability `capture_probability_per_trip` (times the events' risk multiplier) it is
+//!   found and seized; otherwise the
 //!   captain keeps `captain_fee_share` and the rest reaches Room 39.
 //! - **Ledger**: foreign counterparties -> Room 39 abroad (sale: the cash raised); Room 39
 //!   abroad -> foreign authorities (seizure), or Room 39 abroad -> ship captains (fee) and
@@ -14,6 +16,7 @@
 use rand::RngExt;
 
 use crate::calendar::Day;
+use crate::events::{EventChannel, Target};
 use crate::ledger::{LedgerError, Purpose};
 use crate::observe::Activity;
 use crate::params::ModelParams;
@@ -34,7 +37,15 @@ pub fn run(
     };
     let month = world.calendar.month_index(day);
     let cny_per_usd = params.exchange.cny_per_usd(world.calendar.date(day));
-    let probability = world.calendar.daily_chance(day, couriers.trips_per_month);
+    let conditions = world
+        .calendar
+        .conditions(EventChannel::Couriers, Target::Whole, day);
+    if conditions.stopped() {
+        return Ok(());
+    }
+    let probability =
+        world.calendar.daily_chance(day, couriers.trips_per_month) * conditions.capacity;
+    let capture = (couriers.capture_probability_per_trip * conditions.risk).min(1.0);
     let a = &world.accounts;
     for _ in 0..couriers.officials {
         if !rng.random_bool(probability) {
@@ -54,7 +65,7 @@ pub fn run(
         world
             .metrics
             .add_activity(month, Activity::CourierCashUsd, usd);
-        if rng.random_bool(couriers.capture_probability_per_trip) {
+        if rng.random_bool(capture) {
             world.ledger.transfer(
                 a.room39_abroad,
                 a.foreign_authorities,

@@ -1,24 +1,27 @@
 //! Donju hire porter crews.
 //!
-//! - **When**: the first day of each month on which land crossings are open; during a
-//!   border closure crews are disbanded and nobody is hired.
+//! - **When**: the first day of each month. Crews are disbanded; at a site where an event
+//!   stops the porter channel that day nobody is hired for the month.
 //! - **What**: each crew's size is drawn (mostly `crew_size_min`..=`crew_size_typical_max`,
 //!   a `large_crew_share` of crews up to `crew_size_max`); members are drawn at random from
 //!   the site's applicants who can carry at least `min_load_kg` (the donju do not take the
 //!   others). When a site runs out of strong applicants, its remaining crews go short.
+//!   Each site draws from its own stream, so what happens at one site leaves the others'
+//!   draws alone.
 //! - **Ledger**: none (pay is by weight, on each run).
 
 use rand::RngExt;
 use rand::seq::SliceRandom;
 
 use crate::calendar::Day;
-use crate::params::ModelParams;
+use crate::events::{EventChannel, Target};
+use crate::params::{ModelParams, SiteId};
 use crate::process::porters::load_kg as load_kg_of;
 use crate::streams::Rng;
 use crate::world::World;
 
 /// Forms this month's crews.
-pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
+pub fn run(world: &mut World, params: &ModelParams, rngs: &mut [Rng], day: Day) {
     let Some(porter) = &params.porter else {
         return;
     };
@@ -35,12 +38,19 @@ pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
         purses.clear();
     }
     world.crews.load_kg.fill(0);
-    if !world.calendar.land_open(day) {
-        return;
-    }
+    let open: Vec<bool> = (0..rngs.len())
+        .map(|s| {
+            !world
+                .calendar
+                .conditions(EventChannel::Porter, Target::Site(SiteId(s as u16)), day)
+                .stopped()
+        })
+        .collect();
     let crews = &mut world.crews;
-    for hireable in &mut crews.hireable_at_site {
-        hireable.shuffle(rng);
+    for (s, hireable) in crews.hireable_at_site.iter_mut().enumerate() {
+        if open[s] {
+            hireable.shuffle(&mut rngs[s]);
+        }
     }
     let mut next_at_site = vec![0usize; crews.hireable_at_site.len()];
     for (crew, ((members, member_kg), member_cash)) in crews
@@ -51,6 +61,10 @@ pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
         .enumerate()
     {
         let site = crews.site[crew].0 as usize;
+        if !open[site] {
+            continue;
+        }
+        let rng = &mut rngs[site];
         let size = if rng.random_bool(porter.large_crew_share) {
             rng.random_range(porter.crew_size_typical_max..=porter.crew_size_max)
         } else {

@@ -1,29 +1,43 @@
-//! Workers abroad hand most of their wages to the state.
+//! Workers abroad: a stock moved by dispatch, contract ends and repatriation, who hand
+//! most of their wages to the state.
 //!
-//! - **When**: the last day of each month.
-//! - **What**: the workers abroad on that day (a dated schedule; repatriation is a lower
-//!   step) are paid `wage_usd_per_month` each and hand `handover_share` of it over.
+//! - **When**: every day (the stock moves); the last day of each month (wages).
+//! - **What**: the stock W starts at `workers_at_start`. Each day
+//!   `dispatch_workers_per_month / days_in_month` workers leave, times the events' capacity
+//!   share on `labour_dispatch` (none while an event stops it: UNSCR 2375's ban on new work
+//!   authorisations, the COVID closure). Contracts end at `W / (contract_months x
+//!   days_in_month)` a day and those workers come home, and the events' repatriation
+//!   hazard on `labour_return` (UNSCR 2397's deadline) sends more home; while an event
+//!   stops `labour_return` (the closure) nobody comes home and the workers are kept on.
+//!   The stock is a number of workers, not whole people: the flows are expected values.
+//!   On the last day of the month the workers abroad are paid `wage_usd_per_month` each
+//!   and hand `handover_share` of it over.
 //! - **Ledger**: foreign counterparties -> overseas workers (wage); overseas workers ->
 //!   Room 39 (remittance).
 
 use crate::calendar::Day;
+use crate::events::{EventChannel, Target};
 use crate::ledger::{LedgerError, Purpose};
 use crate::observe::Activity;
-use crate::params::ModelParams;
+use crate::params::{Labour, ModelParams};
 use crate::units::Fen;
 use crate::world::World;
 
-/// Pays the month's wages and takes the handover.
+/// Moves today's workers; on the month's last day, pays the month's wages and takes the
+/// handover.
 pub fn run(world: &mut World, params: &ModelParams, day: Day) -> Result<(), LedgerError> {
     let Some(labour) = &params.labour else {
         return Ok(());
     };
+    world.workers_abroad = next_stock(world, labour, day);
+    if !world.calendar.is_month_end(day) {
+        return Ok(());
+    }
     let date = world.calendar.date(day);
     let month = world.calendar.month_index(day);
-    let workers = labour.workers_on(date);
-    let wages = Fen::from_cny(
-        f64::from(workers) * labour.wage_usd_per_month * params.exchange.cny_per_usd(date),
-    );
+    let workers = world.workers_abroad;
+    let wages =
+        Fen::from_cny(workers * labour.wage_usd_per_month * params.exchange.cny_per_usd(date));
     let a = &world.accounts;
     world.ledger.transfer(
         a.foreign_counterparties,
@@ -39,6 +53,23 @@ pub fn run(world: &mut World, params: &ModelParams, day: Day) -> Result<(), Ledg
     )?;
     world
         .metrics
-        .add_activity(month, Activity::WorkersAbroad, f64::from(workers));
+        .add_activity(month, Activity::WorkersAbroad, workers);
     Ok(())
+}
+
+/// The stock after today's dispatch, contract ends and repatriation.
+fn next_stock(world: &World, labour: &Labour, day: Day) -> f64 {
+    let calendar = &world.calendar;
+    let days = f64::from(calendar.days_in_month(day));
+    let dispatch = calendar.conditions(EventChannel::LabourDispatch, Target::Whole, day);
+    let returns = calendar.conditions(EventChannel::LabourReturn, Target::Whole, day);
+    let stock = world.workers_abroad;
+    let sent = labour.dispatch_workers_per_month / days * dispatch.capacity;
+    let home = if returns.stopped() {
+        0.0
+    } else {
+        let ended = stock / (labour.contract_months * days);
+        (ended + stock * returns.repatriate_per_day).min(stock)
+    };
+    stock + sent - home
 }

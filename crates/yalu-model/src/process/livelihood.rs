@@ -1,11 +1,12 @@
 //! Border households' livelihood smuggling of essentials (food, necessities, medicine).
 //!
-//! - **When**: every day on which land crossings are open, after the state consignments.
+//! - **When**: every day, after the state consignments.
 //! - **What**: at each site, of n households each makes a trip today with probability
 //!   `trips_per_month / days_in_month`, times (1 - `takeover.household_crackdown`) once the
-//!   takeover has begun. Each trip buys `kg_per_trip` of essentials in China at the Chinese
+//!   takeover has begun, times the events' capacity share at the site (none while an event
+//!   stops the livelihood channel there). Each site draws from its own stream. Each trip buys `kg_per_trip` of essentials in China at the Chinese
 //!   price; a trip is seized with probability `seizure_probability_per_trip` raised by
-//!   Chinese enforcement and the crackdown; what gets through is sold in the border market
+//!   Chinese enforcement, the crackdown and the events' risk multiplier; what gets through is sold in the border market
 //!   at today's essentials price. Trips are drawn per site as Binomial(n, p), households
 //!   being alike. Under the takeover, State Security and Public Security agents take
 //!   `takeover.household_bribe_share_of_margin` of the margin on the trips that still go.
@@ -19,6 +20,7 @@
 use rand_distr::{Binomial, Distribution};
 
 use crate::calendar::Day;
+use crate::events::{EventChannel, Target};
 use crate::ledger::{LedgerError, Purpose};
 use crate::observe::{Activity, Channel, FlowKey, Outcome};
 use crate::params::{Agency, Mode, ModelParams, SiteId};
@@ -31,7 +33,7 @@ use crate::world::World;
 pub fn run(
     world: &mut World,
     params: &ModelParams,
-    rng: &mut Rng,
+    rngs: &mut [Rng],
     day: Day,
 ) -> Result<(), LedgerError> {
     let Some(h) = &params.households else {
@@ -41,16 +43,18 @@ pub fn run(
     let date = world.calendar.date(day);
     let takeover = params.takeover.filter(|t| date >= t.first_day);
     let crackdown = takeover.map_or(0.0, |t| t.household_crackdown);
-    let open = world.calendar.land_open(day);
-    let trip_probability = if open {
-        world.calendar.daily_chance(day, h.trips_per_month) * (1.0 - crackdown)
-    } else {
-        0.0
-    };
+    let normal_trip_probability =
+        world.calendar.daily_chance(day, h.trips_per_month) * (1.0 - crackdown);
     let essentials = &params.goods[h.good.0 as usize];
     let smoothing = params.market.essentials_supply_smoothing_per_day;
     for (s, &households) in h.households_at_site.iter().enumerate() {
         let site = SiteId(s as u16);
+        let conditions =
+            world
+                .calendar
+                .conditions(EventChannel::Livelihood, Target::Site(site), day);
+        let trip_probability = normal_trip_probability * conditions.capacity;
+        let rng = &mut rngs[s];
         let mut delivered_kg = 0.0;
         if households > 0 && trip_probability > 0.0 {
             let wanted = sample_binomial(rng, u64::from(households), trip_probability);
@@ -72,7 +76,7 @@ pub fn run(
             }
             let seize = seizure_probability(
                 params,
-                h.seizure_probability_per_trip * (1.0 + crackdown),
+                h.seizure_probability_per_trip * (1.0 + crackdown) * conditions.risk,
                 params.sites[s].barrier,
                 world.enforcement,
             );

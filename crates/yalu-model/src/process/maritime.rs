@@ -10,15 +10,16 @@
 //!      receiving ship that has unloaded in China) or full (a supply tanker that has
 //!      reloaded); a ship back from interdiction is its replacement.
 //!   2. Each North Korean ship in port decides, in an order that starts at a random ship
-//!      each day. While the border is closed, a voyage of its good does not sail with
-//!      probability `cargoes[].closure_stop_share` (1 for seafood: nothing sails). Otherwise
-//!      its operator values three options: ship-to-ship (only if a counterpart ship at the
-//!      zone that trades the good has room for a full load: contacts are arranged by phone
-//!      before sailing), direct delivery to the good's Chinese port, and staying in port
-//!      today. A voyage's expected profit is `E = (1 - r) V - C - r S`, where r is the
+//!      each day. Its operator values three options: ship-to-ship (only if a counterpart
+//!      ship at the zone that trades the good has room for a full load: contacts are
+//!      arranged by phone before sailing), direct delivery to the good's Chinese port, and
+//!      staying in port today. A route an event stops for the good (the COVID rules on
+//!      seafood, say) is not offered; at an events' capacity share k < 1 it is offered with
+//!      probability k. A voyage's expected profit is `E = (1 - r) V - C - r S`, where r is the
 //!      interdiction risk the operator expects on that route (learned, see 5), V the
 //!      value of the load at the route's price, C the money laid out (export purchase or
-//!      import payment, supervision payments, fuel and crew for the round trip) and S the
+//!      import payment, supervision payments times the events' bribe factor, fuel and
+//!      crew for the round trip) and S the
 //!      ship's value. Options are compared by their daily return `E / (C x days)`; staying
 //!      is worth `hurdle_return_per_day`; the operator picks by a logit with scale
 //!      `choice_sensitivity_days`. The share of coal that goes ship-to-ship is therefore not
@@ -31,8 +32,9 @@
 //!      its freight to port; a supply tanker charges the Chinese price plus `margin_share`
 //!      and its freight. In port, the Chinese price. Sale prices carry a lognormal factor
 //!      of mean 1 (`price_sigma`).
-//!   4. Detection (see [`detection_probability`]): AIS is off with probability
-//!      `ais_off_share` and a transfer at sea is at night with probability `night_share`.
+//!   4. Detection (see [`detection_probability`], times the events' risk multiplier on the
+//!      route and good): AIS is off with probability `ais_off_share` and a transfer at sea
+//!      is at night with probability `night_share`.
 //!      A detected transfer is interdicted with probability `interdiction_probability_at_sea`
 //!      (in port: `..._in_port`). An interdicted load is seized with the payment that was
 //!      changing hands; the ship is out of service for `ship_replacement_days` (at least
@@ -50,7 +52,7 @@
 //!      More surveillance therefore deters voyages through what operators learn (and
 //!      through the ships it takes out of service), never through the true parameter.
 //! - **Parameters**: `[maritime]` (fleets, counterparts, cargoes, monitors, cap, shares);
-//!   the goods' prices and masses; the phases (closure).
+//!   the goods' prices and masses; the events on the maritime channel by route and good.
 //! - **Ledger** (`ops` = shipping operators; home = the fleet's home port): ops -> home
 //!   suppliers (purchase: an export load; fuel and stores); ops -> home households (wage:
 //!   crew); ops -> home customs and State Security units and -> party officials (bribe:
@@ -69,6 +71,7 @@
 use rand::RngExt;
 
 use crate::calendar::Day;
+use crate::events::{Conditions, EventChannel, Target};
 use crate::ledger::{LedgerError, Purpose};
 use crate::observe::{Activity, Channel, FlowKey, Outcome, ReplicateResult, SeaRoute};
 use crate::params::{
@@ -189,14 +192,15 @@ pub fn route_price(
 }
 
 /// Values a voyage of one of a fleet's ships on a route, at expected interdiction risk
-/// `risk`, buying or selling at `price` per unit. Panics if the scenario has no maritime
-/// channel.
+/// `risk`, buying or selling at `price` per unit, with supervision payments times
+/// `bribe_factor`. Panics if the scenario has no maritime channel.
 pub fn value_voyage(
     params: &ModelParams,
     fleet: usize,
     route: SeaRoute,
     price: f64,
     risk: f64,
+    bribe_factor: f64,
 ) -> VoyageOption {
     let m = params.maritime.as_ref().expect("maritime channel");
     let f = &m.fleets[fleet];
@@ -207,7 +211,7 @@ pub fn value_voyage(
         Direction::Export => (load * price, load * good.home_price_cny_per_unit),
         Direction::Import => (load * good.home_price_cny_per_unit, load * price),
     };
-    let supervision = f.capacity_t * m.bribe_cny_per_t.iter().sum::<f64>();
+    let supervision = f.capacity_t * m.bribe_cny_per_t.iter().sum::<f64>() * bribe_factor;
     let running = f64::from(days) * (f.fuel_cost_cny_per_day + f.crew_wage_cny_per_day);
     let outlay = payment + supervision + running;
     let expected = (1.0 - risk) * value - outlay - risk * f.ship_value_cny;
@@ -303,7 +307,6 @@ pub fn run(
     if n == 0 {
         return Ok(());
     }
-    let closed = !world.calendar.land_open(day);
     let start = rng.random_range(0..n);
     for i in 0..n {
         let ship = (start + i) % n;
@@ -312,17 +315,13 @@ pub fn run(
         }
         let fleet = world.ships.fleet[ship] as usize;
         let good = m.fleets[fleet].good;
-        let cargo = m
-            .cargoes
-            .iter()
-            .find(|c| c.good == good)
-            .expect("validated: every fleet's good is a cargo");
-        if closed
-            && cargo.closure_stop_share > 0.0
-            && (cargo.closure_stop_share >= 1.0 || rng.random_bool(cargo.closure_stop_share))
-        {
-            continue;
-        }
+        let events = |route| {
+            world
+                .calendar
+                .conditions(EventChannel::Maritime, Target::Sea(route, good), day)
+        };
+        let (port_events, sts_events) =
+            (events(SeaRoute::PortDelivery), events(SeaRoute::ShipToShip));
         let load = load_units(params, fleet);
         let risk = |route: SeaRoute| learned_risk(world, m, fleet, route);
         let stay = VoyageOption {
@@ -334,27 +333,33 @@ pub fn run(
             outlay_cny: 0.0,
             return_per_day: m.hurdle_return_per_day,
         };
-        let port = value_voyage(
-            params,
-            fleet,
-            SeaRoute::PortDelivery,
-            route_price(params, fleet, None),
-            risk(SeaRoute::PortDelivery),
-        );
-        let sts = counterpart_at_zone(world, m, good, load).map(|c| {
-            let counterpart = &m.counterparts[world.ships.counterpart_fleet[c] as usize];
-            VoyageOption {
-                counterpart: Some(c),
-                ..value_voyage(
-                    params,
-                    fleet,
-                    SeaRoute::ShipToShip,
-                    route_price(params, fleet, Some(counterpart)),
-                    risk(SeaRoute::ShipToShip),
-                )
-            }
+        let port = offered(port_events, rng).then(|| {
+            value_voyage(
+                params,
+                fleet,
+                SeaRoute::PortDelivery,
+                route_price(params, fleet, None),
+                risk(SeaRoute::PortDelivery),
+                port_events.bribe,
+            )
         });
-        let options = [Some(stay), Some(port), sts];
+        let sts = counterpart_at_zone(world, m, good, load)
+            .filter(|_| offered(sts_events, rng))
+            .map(|c| {
+                let counterpart = &m.counterparts[world.ships.counterpart_fleet[c] as usize];
+                VoyageOption {
+                    counterpart: Some(c),
+                    ..value_voyage(
+                        params,
+                        fleet,
+                        SeaRoute::ShipToShip,
+                        route_price(params, fleet, Some(counterpart)),
+                        risk(SeaRoute::ShipToShip),
+                        sts_events.bribe,
+                    )
+                }
+            });
+        let options = [Some(stay), port, sts];
         let mut offered = [stay; 3];
         let mut k = 0;
         for o in options.into_iter().flatten() {
@@ -362,9 +367,13 @@ pub fn run(
             k += 1;
         }
         let chosen = choose(&offered[..k], m, rng);
-        if chosen.route.is_none() {
+        let Some(route) = chosen.route else {
             continue;
-        }
+        };
+        let events = match route {
+            SeaRoute::ShipToShip => sts_events,
+            SeaRoute::PortDelivery => port_events,
+        };
         // The operator pays everything up front and must be able to replace the ship at
         // once if it is interdicted; each of the voyage's (at most eight) payments rounds
         // to the fen on its own, hence the few fen of slack.
@@ -373,7 +382,7 @@ pub fn run(
             .ledger
             .can_pay(world.accounts.shipping_operators, needed)
         {
-            sail(world, params, m, rng, day, ship, chosen)?;
+            sail(world, params, m, rng, day, ship, chosen, events)?;
         } else {
             let month = world.calendar.month_index(day);
             world
@@ -384,6 +393,12 @@ pub fn run(
     Ok(())
 }
 
+/// Whether a route the events leave open is offered today: always at full capacity, with
+/// probability k at a capacity share k (a draw only then, so event-free days draw alike).
+fn offered(events: Conditions, rng: &mut Rng) -> bool {
+    !events.stopped() && (events.capacity >= 1.0 || rng.random_bool(events.capacity))
+}
+
 /// What happened to one voyage.
 struct Voyage {
     route: SeaRoute,
@@ -391,6 +406,7 @@ struct Voyage {
     interdicted: bool,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn sail(
     world: &mut World,
     params: &ModelParams,
@@ -399,6 +415,7 @@ fn sail(
     day: Day,
     ship: usize,
     option: VoyageOption,
+    events: Conditions,
 ) -> Result<(), LedgerError> {
     let route = option.route.expect("a voyage has a route");
     let fleet_index = world.ships.fleet[ship] as usize;
@@ -431,7 +448,7 @@ fn sail(
         outlay += purchase;
     }
     for (agency, rate) in SeaAgency::ALL.iter().zip(m.bribe_cny_per_t) {
-        let bribe = Fen::from_cny(fleet.capacity_t * rate);
+        let bribe = Fen::from_cny(fleet.capacity_t * rate * events.bribe);
         let payee = match agency {
             SeaAgency::Customs => home.officials[Agency::Customs as usize],
             SeaAgency::StateSecurity => home.officials[Agency::StateSecurity as usize],
@@ -469,13 +486,9 @@ fn sail(
     } else {
         fleet.port_hours
     };
-    let detected = rng.random_bool(detection_probability(
-        &m.monitors,
-        route,
-        hours,
-        ais_off,
-        night,
-    ));
+    let detected = rng.random_bool(
+        (detection_probability(&m.monitors, route, hours, ais_off, night) * events.risk).min(1.0),
+    );
     let interdicted = detected && rng.random_bool(interdiction_probability(&m.monitors, route));
     let voyage = Voyage {
         route,

@@ -1,11 +1,13 @@
 //! Porter crews carry goods across the river at night and sell them in China.
 //!
-//! - **When**: every day on which land crossings are open. Each crew runs on a given day
-//!   with probability `runs_per_month / days_in_month`, so about `runs_per_month` runs a
-//!   month.
+//! - **When**: every day. Each crew runs on a given day with probability
+//!   `runs_per_month / days_in_month` times the events' capacity share at its site (none
+//!   while an event stops the porter channel there), so about `runs_per_month` runs a
+//!   month in normal times. Each site draws from its own stream.
 //! - **What**: every member carries `min(strength, max_load_kg)` of one good, drawn by
 //!   `share_of_runs`. The donju buys the goods at the good's home price. With
-//!   probability `seizure_probability_per_run` the goods are seized and the run earns
+//!   probability `seizure_probability_per_run` (times the events' risk multiplier at the
+//!   site) the goods are seized and the run earns
 //!   nothing. Otherwise Chinese merchants pay the good's Chinese price times a lognormal
 //!   factor (mean 1, sigma `sale_price_sigma`). If the run makes a profit, the border
 //!   guards take `profit_split.border_guards_share` of it, the porters' pool
@@ -22,6 +24,7 @@
 use rand::RngExt;
 
 use crate::calendar::Day;
+use crate::events::{EventChannel, Target};
 use crate::ledger::{LedgerError, Purpose};
 use crate::observe::{Activity, Channel, FlowKey, Outcome};
 use crate::params::{Agency, Mode, ModelParams, PorterGood, PorterParams};
@@ -34,21 +37,26 @@ use crate::world::World;
 pub fn run(
     world: &mut World,
     params: &ModelParams,
-    rng: &mut Rng,
+    rngs: &mut [Rng],
     day: Day,
 ) -> Result<(), LedgerError> {
     let Some(porter) = &params.porter else {
         return Ok(());
     };
-    if !world.calendar.land_open(day) {
-        return Ok(());
-    }
     let run_probability = world.calendar.daily_chance(day, porter.runs_per_month);
     for crew in 0..world.crews.site.len() {
-        if world.crews.members[crew].is_empty() || !rng.random_bool(run_probability) {
+        let site = world.crews.site[crew];
+        if world.crews.members[crew].is_empty() {
             continue;
         }
-        run_crew(world, params, porter, rng, day, crew)?;
+        let conditions = world
+            .calendar
+            .conditions(EventChannel::Porter, Target::Site(site), day);
+        let rng = &mut rngs[site.0 as usize];
+        if conditions.stopped() || !rng.random_bool(run_probability * conditions.capacity) {
+            continue;
+        }
+        run_crew(world, params, porter, rng, day, crew, conditions.risk)?;
     }
     Ok(())
 }
@@ -77,6 +85,7 @@ fn run_crew(
     rng: &mut Rng,
     day: Day,
     crew: usize,
+    risk_multiplier: f64,
 ) -> Result<(), LedgerError> {
     let site = world.crews.site[crew];
     let accounts = world.accounts.at_site[site.0 as usize];
@@ -113,7 +122,7 @@ fn run_crew(
 
     let tally = world.metrics.porter_month(month, site);
     tally.runs += 1;
-    if rng.random_bool(porter.seizure_probability_per_run) {
+    if rng.random_bool((porter.seizure_probability_per_run * risk_multiplier).min(1.0)) {
         tally.kg_seized += total_kg;
         let value = Fen::from_cny(total_kg as f64 * prices.china_price_cny_per_unit);
         world

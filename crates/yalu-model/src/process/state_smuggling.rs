@@ -1,16 +1,20 @@
 //! Trading companies plan consignments and send them by state smuggling or through
 //! official customs; the donju finance them and pay the bribes.
 //!
-//! - **When**: every day on which land crossings are open, after the porter crews.
-//! - **Capacity**: each crossing lets `loads_per_night x (1 - capacity_effect x E)` loads
-//!   across tonight; ice trucks need a frozen river, boats an open one.
+//! - **When**: every day, after the porter crews.
+//! - **Capacity**: each crossing lets `loads_per_night x (1 - capacity_effect x E) x k`
+//!   loads across tonight, k the events' capacity share at its site (0 while an event stops
+//!   state smuggling there); ice trucks need a frozen river, boats an open one.
 //! - **Planning**: each company plans with probability `planning_probability_per_day`. It
 //!   draws a good in proportion to the consignments its bureau still needs this month
 //!   (remaining quota / mean consignment), and a consignment of
 //!   Uniform{min..max} units, capped by the quota. It then values every option open to it:
 //!   state smuggling at each crossing in its bureau's province whose mode can carry the
 //!   good and has capacity left (the consignment shrinks to fit), and the official customs
-//!   route at the bureau's customs site unless the good is sanctioned today.
+//!   route at the bureau's customs site unless an event stops declared trade in the good
+//!   there (a sanctions ban, a closure) (at a capacity share k < 1, customs takes the consignment
+//!   with probability k). Events also multiply the bribes per load at a crossing and the
+//!   levy at customs.
 //!   Expected profit: smuggling `(1 - r) V - O - f O`, where r is the seizure risk the
 //!   company has learned at that crossing (not the true risk) and O = C + B + L the money
 //!   laid out; official `(V - C - L)(1 - levy) - f (C + L)(1 + d)` (the levy on positive
@@ -27,7 +31,8 @@
 //!   line, `[finance]`); otherwise the consignment is not sent (`trips_unaffordable`)
 //!   and uses no quota or capacity.
 //! - **Crossing**: a smuggled consignment is seized whole with the true probability
-//!   (mode base x barrier and enforcement effects); the company updates its learned risk
+//!   (mode base x barrier and enforcement effects x the events' risk multiplier); the
+//!   company updates its learned risk
 //!   at that crossing: `r' = r + a (seized - r)`.
 //! - **Ledger**: donju -> suppliers (export purchase) or Chinese merchants (import
 //!   purchase); donju -> each agency's officials at the site (bribe, smuggling only);
@@ -41,10 +46,11 @@
 use rand::RngExt;
 
 use crate::calendar::Day;
+use crate::events::{Conditions, EventChannel, Target};
 use crate::ledger::{LedgerError, Purpose};
 use crate::observe::{Activity, Channel, FlowKey, Outcome};
 use crate::params::{
-    Agency, Direction, Mode, ModelParams, SiteId, StateGood, StateTrade, UnitPrices,
+    Agency, Direction, GoodId, Mode, ModelParams, SiteId, StateGood, StateTrade, UnitPrices,
 };
 use crate::process::enforcement::seizure_probability;
 use crate::process::{donju_credit_cost_per_day, donju_interest, price_factor};
@@ -111,9 +117,6 @@ pub fn run(
     let Some(trade) = &params.state_trade else {
         return Ok(());
     };
-    if !world.calendar.land_open(day) {
-        return Ok(());
-    }
     let frozen = world.calendar.river_frozen(day);
     let capacity_effect = params
         .enforcement
@@ -121,8 +124,13 @@ pub fn run(
         .map_or(0.0, |e| e.capacity_effect);
     let capacity_factor = (1.0 - capacity_effect * world.enforcement).max(0.0);
     for (c, crossing) in params.crossings.iter().enumerate() {
+        let events = world.calendar.conditions(
+            EventChannel::StateSmuggling,
+            Target::Site(crossing.site),
+            day,
+        );
         world.loads_left_tonight[c] = if mode_usable_tonight(crossing.mode, frozen) {
-            (f64::from(crossing.loads_per_night) * capacity_factor).floor() as u32
+            (f64::from(crossing.loads_per_night) * capacity_factor * events.capacity).floor() as u32
         } else {
             0
         };
@@ -166,7 +174,8 @@ fn pick_good(world: &World, trade: &StateTrade, bureau: usize, rng: &mut Rng) ->
 }
 
 /// Values one way of sending `units` of a state good: by smuggling at `crossing` with
-/// learned seizure risk `risk`, or through official customs when `crossing` is `None`.
+/// learned seizure risk `risk`, or through official customs when `crossing` is `None`,
+/// under the `events`' bribe or levy factors at the route's site.
 fn value_option(
     params: &ModelParams,
     trade: &StateTrade,
@@ -174,6 +183,7 @@ fn value_option(
     units: f64,
     route: Route,
     (risk, sanctioned): (f64, bool),
+    events: Conditions,
 ) -> TradeOption {
     let spec = &trade.goods[state_good];
     let good = &params.goods[spec.good.0 as usize];
@@ -189,7 +199,7 @@ fn value_option(
     // clearance days too; what that costs is part of the expected profit.
     let financing = |outlay: f64, days: f64| outlay * donju_credit_cost_per_day(params) * days;
     let (expected_profit_cny, outlay_cny) = if route.crossing.is_some() {
-        let bribes = smuggling_bribes_cny(trade, loads, licence);
+        let bribes = smuggling_bribes_cny(trade, loads, licence, events.bribe);
         let outlay = purchase + bribes + labour;
         (
             (1.0 - risk) * value - outlay - financing(outlay, 1.0),
@@ -200,7 +210,7 @@ fn value_option(
         let outlay = purchase + labour + licence;
         (
             profit
-                - trade.official_levy_share * profit.max(0.0)
+                - levy_share(trade, events) * profit.max(0.0)
                 - financing(outlay, 1.0 + trade.official_clearance_days),
             outlay,
         )
@@ -283,6 +293,7 @@ pub fn options(
             site: crossing.site,
             mode: crossing.mode,
         };
+        let events = route_conditions(world, route, spec.good, day);
         options.push(value_option(
             params,
             trade,
@@ -290,14 +301,17 @@ pub fn options(
             units,
             route,
             (risk, sanctioned),
+            events,
         ));
     }
-    if !sanctioned {
-        let route = Route {
-            crossing: None,
-            site: trade.bureaus[bureau.0 as usize].customs_site,
-            mode: Mode::Convoy,
-        };
+    let route = Route {
+        crossing: None,
+        site: trade.bureaus[bureau.0 as usize].customs_site,
+        mode: Mode::Convoy,
+    };
+    // A sanctions ban on the good stops it at customs, as any event stopping declared trade.
+    let events = route_conditions(world, route, spec.good, day);
+    if !events.stopped() {
         options.push(value_option(
             params,
             trade,
@@ -305,15 +319,35 @@ pub fn options(
             units,
             route,
             (0.0, false),
+            events,
         ));
     }
 }
 
-/// What a smuggled consignment pays the agencies at the crossing: the per-load bribes, or
-/// the trade licence's equivalent where that is larger (companies that skip the licence
-/// spend its price on bribes instead, so the two are not paid twice).
-fn smuggling_bribes_cny(trade: &StateTrade, loads: u64, licence_cny: f64) -> f64 {
-    (loads as f64 * trade.bribe_cny_per_load.iter().sum::<f64>()).max(licence_cny)
+/// What the events in force set on a route today for a good: the smuggling channel at a
+/// crossing's site, or declared trade in the good at the customs site.
+fn route_conditions(world: &World, route: Route, good: GoodId, day: Day) -> Conditions {
+    let (channel, target) = match route.crossing {
+        Some(_) => (EventChannel::StateSmuggling, Target::Site(route.site)),
+        None => (
+            EventChannel::OfficialCustoms,
+            Target::SiteGood(route.site, good),
+        ),
+    };
+    world.calendar.conditions(channel, target, day)
+}
+
+/// The levy on declared trade's profit under the events in force (at most all of it).
+fn levy_share(trade: &StateTrade, events: Conditions) -> f64 {
+    (trade.official_levy_share * events.levy).min(1.0)
+}
+
+/// What a smuggled consignment pays the agencies at the crossing: the per-load bribes
+/// (times the events' bribe factor), or the trade licence's equivalent where that is
+/// larger (companies that skip the licence spend its price on bribes instead, so the two
+/// are not paid twice).
+fn smuggling_bribes_cny(trade: &StateTrade, loads: u64, licence_cny: f64, factor: f64) -> f64 {
+    (loads as f64 * trade.bribe_cny_per_load.iter().sum::<f64>() * factor).max(licence_cny)
 }
 
 /// Whether the donju would finance an option: a positive expected profit of at least
@@ -375,6 +409,13 @@ fn plan_and_send(
         units,
         trade_options,
     );
+    // Declared trade at part capacity: customs clears this consignment with that chance.
+    if let Some(official) = trade_options.iter().find(|o| o.route.crossing.is_none()) {
+        let capacity = route_conditions(world, official.route, spec.good, day).capacity;
+        if capacity < 1.0 && !rng.random_bool(capacity) {
+            trade_options.retain(|o| o.route.crossing.is_some());
+        }
+    }
     let chosen = choose(trade_options, trade, rng);
     let Some(chosen) = chosen else {
         return Ok(());
@@ -446,7 +487,12 @@ impl Outlay {
         let (licence_fee, bribes, days) = match route.crossing {
             Some(_) => (
                 Fen::ZERO,
-                Fen::from_cny(smuggling_bribes_cny(trade, chosen.loads, licence_cny)),
+                Fen::from_cny(smuggling_bribes_cny(
+                    trade,
+                    chosen.loads,
+                    licence_cny,
+                    route_conditions(world, route, spec.good, day).bribe,
+                )),
                 1.0,
             ),
             None => (
@@ -505,6 +551,7 @@ fn send(
         bribes,
         interest,
     } = outlay;
+    let events = route_conditions(world, route, spec.good, day);
 
     let seller = match good.direction {
         Direction::Export => site.suppliers,
@@ -552,7 +599,7 @@ fn send(
             params.sites[s].barrier,
             world.enforcement,
         );
-        seized = rng.random_bool(p);
+        seized = rng.random_bool((p * events.risk).min(1.0));
         let risk = &mut world.companies.learned_risk[company * params.crossings.len() + c];
         *risk += trade.risk_learning_rate * (f64::from(u8::from(seized)) - *risk);
     }
@@ -610,7 +657,7 @@ fn send(
     let mut profit = revenue - purchase - labour - bribes - licence_fee - interest;
     let mut levy = Fen::ZERO;
     if channel == Channel::OfficialCustoms && profit > Fen::ZERO {
-        levy = profit.share(trade.official_levy_share);
+        levy = profit.share(levy_share(trade, events));
         world
             .ledger
             .transfer(site.donju, world.accounts.centre, levy, Purpose::Levy)?;

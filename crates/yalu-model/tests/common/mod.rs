@@ -27,3 +27,98 @@ pub fn money_total(
         .map(|m| m.amount.0)
         .sum()
 }
+
+/// A random event, its dates as offsets from a first day given later (so a test can draw
+/// the horizon and the events together).
+#[derive(Debug, Clone)]
+pub struct EventDraw {
+    pub kind: yalu_model::events::EventKind,
+    pub from_days: i64,
+    pub length_days: Option<i64>,
+    pub effects: Vec<yalu_model::events::Effect>,
+}
+
+impl EventDraw {
+    /// The event with its dates counted from `first`.
+    pub fn at(&self, id: usize, first: jiff::civil::Date) -> yalu_model::events::Event {
+        let day = |offset: i64| first + jiff::Span::new().days(offset);
+        yalu_model::events::Event {
+            id: format!("e{id}"),
+            kind: self.kind,
+            first: day(self.from_days),
+            last: self.length_days.map(|len| day(self.from_days + len)),
+            effects: self.effects.clone(),
+        }
+    }
+}
+
+/// One effect on a random channel with a random action it supports, on random targets of
+/// a world of `sites` sites and `goods` goods.
+pub fn arb_effect(
+    sites: u16,
+    goods: u16,
+) -> impl proptest::strategy::Strategy<Value = yalu_model::events::Effect> {
+    use proptest::prelude::*;
+    use yalu_model::events::{Action, Effect, EventChannel};
+    use yalu_model::observe::SeaRoute;
+    use yalu_model::params::{GoodId, SiteId};
+    (
+        0..EventChannel::ALL.len(),
+        0usize..8,
+        0.0f64..3.0,
+        proptest::collection::btree_set(0..sites, 0..3),
+        proptest::option::of(0..SeaRoute::ALL.len()),
+        proptest::collection::btree_set(0..goods, 0..2),
+    )
+        .prop_map(move |(c, a, value, site_set, route, good_set)| {
+            let channel = EventChannel::ALL[c];
+            let action = channel.actions()[a % channel.actions().len()];
+            let value = match action {
+                Action::Stop | Action::Open => 1.0,
+                Action::CapacityShare | Action::RepatriateShare => value / 3.0,
+                _ => value,
+            };
+            Effect {
+                channel,
+                sites: if channel.has_sites() {
+                    site_set.into_iter().map(SiteId).collect()
+                } else {
+                    Vec::new()
+                },
+                routes: if channel.has_routes() {
+                    route.map(|r| vec![SeaRoute::ALL[r]]).unwrap_or_default()
+                } else {
+                    Vec::new()
+                },
+                goods: if channel.has_routes() {
+                    good_set.into_iter().map(GoodId).collect()
+                } else {
+                    Vec::new()
+                },
+                action,
+                value,
+            }
+        })
+}
+
+/// A random event starting within `days` days of the first day, with one to three effects.
+pub fn arb_event(
+    days: i64,
+    sites: u16,
+    goods: u16,
+) -> impl proptest::strategy::Strategy<Value = EventDraw> {
+    use proptest::prelude::*;
+    use yalu_model::events::EventKind;
+    (
+        0..EventKind::ALL.len(),
+        0..days.max(1),
+        proptest::option::of(0..days.max(1)),
+        proptest::collection::vec(arb_effect(sites, goods), 1..4),
+    )
+        .prop_map(|(k, from_days, length_days, effects)| EventDraw {
+            kind: EventKind::ALL[k],
+            from_days,
+            length_days,
+            effects,
+        })
+}

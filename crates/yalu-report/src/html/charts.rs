@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::input::{Month, month_label};
 use super::svg::{
     CHART_WIDTH, CONTENT_TOP, Chart, GRID, INK, LegendEntry, MUTED, Scale, Swatch, escape, human,
-    legend, no_data,
+    legend, no_data, palette,
 };
 use crate::summary::Band;
 
@@ -43,12 +43,21 @@ pub(crate) struct Panel {
     pub series: Vec<Series>,
 }
 
-/// The months and replicates a chart spans.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The months and replicates a chart spans, and the scenario's events to mark on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Timeline {
     pub first_month: Month,
     pub months: usize,
     pub replicates: usize,
+    pub events: Vec<Marker>,
+}
+
+/// A dated event drawn on the time charts: its months (both inclusive) and its label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Marker {
+    pub first: Month,
+    pub last: Month,
+    pub label: String,
 }
 
 /// Space around a panel's plot area, px.
@@ -87,8 +96,13 @@ pub(crate) fn band_chart(
         }
     }
     let note = format!(
-        "Line: median; shaded: 5th to 95th percentile across {} replicate(s).",
-        timeline.replicates
+        "Line: median; shaded: 5th to 95th percentile across {} replicate(s).{}",
+        timeline.replicates,
+        if timeline.events.is_empty() {
+            ""
+        } else {
+            " Grey: the scenario's dated events (a tick at each start; hover for its name)."
+        }
     );
     let (mut body, legend_height) = legend(
         &entries,
@@ -106,7 +120,7 @@ pub(crate) fn band_chart(
         draw_band_panel(
             &mut body,
             panel,
-            timeline,
+            &timeline,
             (x, y, panel_width, panel_height),
         );
     }
@@ -115,6 +129,74 @@ pub(crate) fn band_chart(
         name,
         title,
         height: top + rows as f64 * panel_height + MARGIN,
+        body,
+    })
+}
+
+/// The scenario's events as a timeline: one row per event of `timeline.events`, a bar
+/// over its months coloured by its kind, its label at the left; `rows` gives each event's
+/// (kind, label).
+pub(crate) fn event_timeline(timeline: &Timeline, rows: &[(String, String)]) -> Option<Chart> {
+    if timeline.events.is_empty() || timeline.months == 0 {
+        return None;
+    }
+    let mut distinct: Vec<&String> = Vec::new();
+    for (kind, _) in rows {
+        if !distinct.contains(&kind) {
+            distinct.push(kind);
+        }
+    }
+    let colour = |kind: &String| palette(distinct.iter().position(|k| *k == kind).unwrap_or(0));
+    let entries: Vec<LegendEntry> = distinct
+        .iter()
+        .map(|k| LegendEntry {
+            label: (*k).replace('_', " "),
+            colour: colour(k),
+            swatch: Swatch::Line,
+        })
+        .collect();
+    let (mut body, legend_height) = legend(
+        &entries,
+        "Each bar spans an event's window (to the end of the run if it has no end); the label is its id.",
+        MARGIN,
+        CONTENT_TOP + 10.0,
+        CHART_WIDTH - 2.0 * MARGIN,
+    );
+    const ROW: f64 = 16.0;
+    const LABEL: f64 = 230.0;
+    let top = CONTENT_TOP + legend_height + 8.0;
+    let (left, right) = (MARGIN + LABEL, CHART_WIDTH - MARGIN - PLOT_RIGHT);
+    let bottom = top + ROW * timeline.events.len() as f64;
+    let months = timeline.months as f64;
+    let x_of = |month: Month| {
+        let i = (month - timeline.first_month).clamp(0, timeline.months as Month) as f64;
+        left + i * (right - left) / months
+    };
+    for (i, (event, (kind, label))) in timeline.events.iter().zip(rows).enumerate() {
+        let y = top + i as f64 * ROW;
+        let (x0, x1) = (x_of(event.first), x_of(event.last + 1));
+        let _ = write!(
+            body,
+            r#"<g><title>{}</title><text x="{:.1}" y="{:.1}" text-anchor="end" fill="{INK}" font-size="11">{}</text><rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{}"/></g>"#,
+            escape(&event.label),
+            left - 6.0,
+            y + ROW - 4.0,
+            escape(label),
+            y + 3.0,
+            (x1 - x0).max(2.0),
+            ROW - 6.0,
+            colour(kind),
+        );
+    }
+    let _ = write!(
+        body,
+        r#"<line x1="{left:.1}" x2="{right:.1}" y1="{bottom:.1}" y2="{bottom:.1}" stroke="{MUTED}"/>"#
+    );
+    draw_month_ticks(&mut body, timeline, left, right, bottom);
+    Some(Chart {
+        name: "events",
+        title: "Dated events".into(),
+        height: bottom + 30.0,
         body,
     })
 }
@@ -170,7 +252,7 @@ fn draw_axes(
 fn draw_band_panel(
     svg: &mut String,
     panel: &Panel,
-    timeline: Timeline,
+    timeline: &Timeline,
     frame: (f64, f64, f64, f64),
 ) {
     let (left, right, top, bottom) = plot_area(frame);
@@ -184,6 +266,7 @@ fn draw_band_panel(
     );
     draw_axes(svg, frame, &scale, &panel.title, &panel.y_label, "month");
     draw_month_ticks(svg, timeline, left, right, bottom);
+    draw_events(svg, timeline, (left, right, top, bottom));
     let months = timeline.months.max(1) as f64;
     let x_of = |i: usize| left + (i as f64 + 0.5) * (right - left) / months;
     let y_of = |v: f64| scale.place(v, bottom, top);
@@ -226,8 +309,37 @@ fn draw_band_panel(
     svg.push_str("</g>");
 }
 
+/// The events under the series: each window shaded faintly across the plot, with a tick
+/// below the axis at its start; the name shows on hover.
+fn draw_events(
+    svg: &mut String,
+    timeline: &Timeline,
+    (left, right, top, bottom): (f64, f64, f64, f64),
+) {
+    let months = timeline.months.max(1) as f64;
+    let x_of = |month: Month| {
+        let i = (month - timeline.first_month).clamp(0, timeline.months as Month) as f64;
+        left + i * (right - left) / months
+    };
+    for event in &timeline.events {
+        let last = timeline.first_month + timeline.months as Month - 1;
+        if event.last < timeline.first_month || event.first > last {
+            continue;
+        }
+        let (x0, x1) = (x_of(event.first), x_of(event.last + 1));
+        let _ = write!(
+            svg,
+            r#"<g class="event"><title>{}</title><rect x="{x0:.1}" y="{top:.1}" width="{:.1}" height="{:.1}" fill="{MUTED}" fill-opacity="0.06"/><line x1="{x0:.1}" x2="{x0:.1}" y1="{bottom:.1}" y2="{:.1}" stroke="{MUTED}" stroke-width="2"/></g>"#,
+            escape(&event.label),
+            (x1 - x0).max(1.0),
+            bottom - top,
+            bottom + 7.0,
+        );
+    }
+}
+
 /// Ticks at round month counts (a year when there is room), labelled.
-fn draw_month_ticks(svg: &mut String, timeline: Timeline, left: f64, right: f64, bottom: f64) {
+fn draw_month_ticks(svg: &mut String, timeline: &Timeline, left: f64, right: f64, bottom: f64) {
     let months = timeline.months.max(1);
     let room = ((right - left) / 56.0).max(1.0) as usize;
     let step: Month = [1, 3, 6, 12, 24, 60, 120]

@@ -262,6 +262,36 @@ pub(crate) struct Scenario {
     pub sources: Vec<Source>,
     pub conflicts: Vec<Conflict>,
     pub registry: Option<RegistrySummary>,
+    pub events: Vec<EventMark>,
+}
+
+/// A dated event of `scenario.json`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct EventMark {
+    #[serde(deserialize_with = "lenient_text")]
+    pub id: String,
+    #[serde(deserialize_with = "lenient_text")]
+    pub kind: String,
+    #[serde(deserialize_with = "lenient_text")]
+    pub first_day: String,
+    pub last_day: Option<String>,
+    pub channels: Vec<String>,
+    pub effects: Vec<String>,
+    #[serde(deserialize_with = "lenient_text")]
+    pub source: String,
+}
+
+impl EventMark {
+    /// The months the event spans (to the run's last month if it does not end).
+    pub fn months(&self, last_month: Month) -> Option<(Month, Month)> {
+        let first = day_month(&self.first_day)?;
+        let last = self
+            .last_day
+            .as_deref()
+            .map_or(Some(last_month), day_month)?;
+        Some((first, last))
+    }
 }
 
 /// The spread of a simulated pattern across replicates.

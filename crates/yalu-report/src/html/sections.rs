@@ -5,10 +5,10 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use super::charts::{Panel, Series, Timeline, band_chart, bar_chart};
+use super::charts::{Marker, Panel, Series, Timeline, band_chart, bar_chart, event_timeline};
 use super::input::{
-    Check, Evidence, Income, Month, ObservationCheck, Outcome, Parameter, RunData, Scenario,
-    Simulated, SourceClaim,
+    Check, EventMark, Evidence, Income, Month, ObservationCheck, Outcome, Parameter, RunData,
+    Scenario, Simulated, SourceClaim,
 };
 use super::map::{MapSite, site_map};
 use super::sankey::{MoneyFlow, sankey};
@@ -56,11 +56,12 @@ type Build = fn(&RunData, &mut Figures) -> Option<String>;
 /// Every section with data, in reading order: a channel the scenario lacks leaves no empty
 /// section, chart or panel behind.
 pub(crate) fn sections(data: &RunData, figures: &mut Figures) -> Vec<Section> {
-    let all: [(&'static str, &'static str, Build); 10] = [
+    let all: [(&'static str, &'static str, Build); 11] = [
         ("run", "Run and how to read it", |d, _| Some(run_section(d))),
         ("scope", "What the model covers", |d, _| {
             Some(scope_section(d))
         }),
+        ("events", "Dated events", events_section),
         ("flows", "Flows by channel and good", flows_section),
         (
             "foreign-currency",
@@ -86,11 +87,27 @@ pub(crate) fn sections(data: &RunData, figures: &mut Figures) -> Vec<Section> {
 }
 
 fn timeline(data: &RunData) -> Timeline {
+    let last_month = data.first_month + data.month_count as Month - 1;
     Timeline {
         first_month: data.first_month,
         months: data.month_count,
         replicates: data.replicates.len(),
+        events: events(data)
+            .filter_map(|e| {
+                let (first, last) = e.months(last_month)?;
+                Some(Marker {
+                    first,
+                    last,
+                    label: format!("{} ({}): {}", e.id, e.kind, e.effects.join("; ")),
+                })
+            })
+            .collect(),
     }
+}
+
+/// The scenario's dated events, if `scenario.json` lists them.
+fn events(data: &RunData) -> impl Iterator<Item = &EventMark> {
+    data.scenario.iter().flat_map(|s| &s.events)
 }
 
 /// Sums rows into one replicate-by-month grid per key; `place` gives a row's key,
@@ -273,6 +290,44 @@ and counterfeiting (about USD 22 million of counterfeit US notes passed in 1989-
 <code>yalu evidence claims --topic channels</code> lists these claims with their sources.</p></div>",
         escape(&modelled)
     )
+}
+
+/// The scenario's events: a timeline and a table (window, kind, effects, source); the
+/// same events are marked on every time chart.
+fn events_section(data: &RunData, figures: &mut Figures) -> Option<String> {
+    let timeline = timeline(data);
+    let listed: Vec<&EventMark> = events(data)
+        .filter(|e| e.months(data.first_month).is_some())
+        .collect();
+    if listed.is_empty() {
+        return None;
+    }
+    let rows: Vec<(String, String)> = listed
+        .iter()
+        .map(|e| (e.kind.clone(), e.id.clone()))
+        .collect();
+    let mut html = String::from(
+        "<p class=\"note\">What the scenario changes and when: each event's window and its effects on named channels and sites (<code>yalu events</code> lists them). Grey marks on the time charts below show the same events.</p>",
+    );
+    html.push_str(&figures.add(event_timeline(&timeline, &rows)));
+    html.push_str("<table><thead><tr><th>window</th><th>event</th><th>kind</th><th>effects</th><th>source</th></tr></thead><tbody>");
+    for e in &listed {
+        let window = match &e.last_day {
+            Some(last) => format!("{} to {last}", e.first_day),
+            None => format!("from {}", e.first_day),
+        };
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&window),
+            escape(&e.id),
+            escape(&pretty(&e.kind)),
+            escape(&e.effects.join("; ")),
+            escape(&e.source)
+        );
+    }
+    html.push_str("</tbody></table>");
+    Some(html)
 }
 
 fn flows_section(data: &RunData, figures: &mut Figures) -> Option<String> {

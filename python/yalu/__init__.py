@@ -149,13 +149,24 @@ def sweep(
     out: str | os.PathLike[str] | None = None,
     threads: int = 0,
     shard: str | None = None,
+    allow_outside_range: bool = False,
 ) -> dict[str, Any]:
     """Run a sweep file on local threads, as ``yalu sweep FILE [--shard K/N]`` does.
 
     Resumes whatever ``out/sweep.sqlite`` holds; writes ``sweep_points`` and
-    ``sweep_summary``. Returns ``{"store", "total_units", "already_done", "ran"}``.
+    ``sweep_summary``. Returns ``{"store", "total_units", "already_done", "ran"}``. A value
+    outside its parameter's recorded range raises :class:`ScenarioError` unless
+    ``allow_outside_range`` (``--allow-outside-range``): the sweep then runs it and records
+    the parameters in the store's ``meta`` table (``outside_recorded_ranges``). Ctrl-C stops
+    it with ``KeyboardInterrupt``; the units already recorded stay, and a rerun resumes.
     """
-    return _native.sweep(os.fspath(file), None if out is None else os.fspath(out), threads, shard)
+    return _native.sweep(
+        os.fspath(file),
+        None if out is None else os.fspath(out),
+        threads,
+        shard,
+        allow_outside_range,
+    )
 
 
 def merge(stores: list[str | os.PathLike[str]], out: str | os.PathLike[str]) -> dict[str, Any]:
@@ -168,9 +179,11 @@ def _overrides(overrides: Mapping[str, float] | None) -> dict[str, float] | None
 
 
 @functools.lru_cache(maxsize=8)
-def _sweep_from_texts(file: str, text: str, scenario_name: str, scenario_text: str) -> Sweep:
+def _sweep_from_texts(
+    file: str, text: str, scenario_name: str, scenario_text: str, allow_outside_range: bool = False
+) -> Sweep:
     """Unpickles a Sweep, once per process for the same texts (Ray workers reuse it)."""
-    return Sweep.from_texts(file, text, scenario_name, scenario_text)
+    return Sweep.from_texts(file, text, scenario_name, scenario_text, allow_outside_range)
 
 
 @functools.lru_cache(maxsize=8)

@@ -74,12 +74,14 @@ def sweep(
     max_retries: int = 3,
     progress: bool = True,
     on_recorded: Callable[[int, int, int], None] | None = None,
+    allow_outside_range: bool = False,
 ) -> dict[str, Any]:
     """Run a sweep file's units as Ray tasks into ``out/sweep.sqlite``.
 
     ``address`` is passed to ``ray.init`` (``"auto"``, ``"ray://host:10001"``,
     ``"host:6379"``; None starts or joins a local Ray). An already initialised Ray is used
-    as it is. ``batch`` is the units per task (default: the units left divided by
+    as it is. ``allow_outside_range`` runs values beyond their parameters' recorded ranges
+    (recorded in the store, as ``yalu sweep --allow-outside-range``). ``batch`` is the units per task (default: the units left divided by
     ``4 x`` the cluster's CPUs). ``on_recorded(units_recorded, total, worker_pid)`` is
     called on the driver after each batch is committed. Returns ``{"store", "total_units",
     "already_done", "ran", "tasks", "workers"}``; the sweep's tables are written as
@@ -87,7 +89,15 @@ def sweep(
     """
     import ray
 
-    plan = Sweep(os.fspath(file))
+    plan = Sweep(os.fspath(file), allow_outside_range)
+    for outside in plan.outside_ranges:
+        low, high = outside["recorded_range"]
+        values = ", ".join(str(v) for v in outside["values"])
+        print(
+            f"warning: --allow-outside-range: `{outside['parameter']}` = {values} "
+            f"(recorded range [{low}, {high}])",
+            file=sys.stderr,
+        )
     out_dir = Path(out) if out is not None else Path("out") / f"sweep-{plan.name}"
     store = plan.open_store(os.fspath(out_dir))
     todo, total, already_done = plan.todo(store)
@@ -139,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--batch", type=int, default=None, help="units per Ray task")
     run.add_argument("--max-retries", type=int, default=3, help="retries of a task whose worker died")
     run.add_argument("--quiet", action="store_true", help="no progress lines")
+    run.add_argument(
+        "--allow-outside-range",
+        action="store_true",
+        help="run values outside their parameters' recorded ranges (recorded in the store)",
+    )
     args = parser.parse_args(argv)
     try:
         done = sweep(
@@ -148,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             batch=args.batch,
             max_retries=args.max_retries,
             progress=not args.quiet,
+            allow_outside_range=args.allow_outside_range,
         )
     except YaluError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use yalu_lab::budget::Work;
 use yalu_lab::calibration_file::CalibrationFile;
 use yalu_lab::compare::{compare as compare_runs, render, table};
-use yalu_lab::experiment::Sweep;
+use yalu_lab::experiment::{OutsideRange, RangePolicy, Sweep};
 use yalu_lab::sensitivity_file::{Method, SensitivityFile};
 use yalu_lab::store;
 use yalu_lab::sweep::Shard;
@@ -130,6 +130,10 @@ struct SweepArgs {
     /// Units per Ray task.
     #[arg(long, requires = "ray")]
     batch: Option<usize>,
+    /// Run values outside their parameters' recorded ranges (a stress test beyond the
+    /// evidence); the parameters and values are printed and recorded in the store.
+    #[arg(long)]
+    allow_outside_range: bool,
     #[command(flatten)]
     threads: ThreadArgs,
 }
@@ -150,11 +154,16 @@ pub fn sweep(command: SweepCommand) -> Result<(), Failure> {
         Some(SweepSubcommand::Merge(args)) => return merge(args),
         None => command.run,
     };
-    let file = args.file.expect("clap requires the file");
+    let file = args.file.clone().expect("clap requires the file");
     if let Some(address) = &args.ray {
-        return ray_sweep(&file, address, args.out.as_deref(), args.batch);
+        return ray_sweep(&file, address, &args);
     }
-    let sweep = Sweep::load(&file, &Registry::embedded())?;
+    let sweep = Sweep::load(
+        &file,
+        &Registry::embedded(),
+        range_policy(args.allow_outside_range),
+    )?;
+    warn_outside(sweep.outside_ranges());
     let spec = sweep.spec();
     let out = args
         .out
@@ -186,6 +195,21 @@ pub fn sweep(command: SweepCommand) -> Result<(), Failure> {
     ))
 }
 
+fn range_policy(allow_outside_range: bool) -> RangePolicy {
+    if allow_outside_range {
+        RangePolicy::AllowOutside
+    } else {
+        RangePolicy::Recorded
+    }
+}
+
+/// Says on standard error which parameters run beyond their recorded ranges.
+fn warn_outside(outside: &[OutsideRange]) {
+    for parameter in outside {
+        eprintln!("warning: --allow-outside-range: {parameter}");
+    }
+}
+
 fn merge(args: MergeArgs) -> Result<(), Failure> {
     let merged = store::merge(&args.stores, &args.out).map_err(Failure::bad_input)?;
     print(&format!(
@@ -202,23 +226,21 @@ fn merge(args: MergeArgs) -> Result<(), Failure> {
 
 /// `yalu sweep FILE --ray ADDRESS`: the Ray driver is Python (`python -m yalu.ray`), run
 /// with `$YALU_PYTHON` or `python3`; its exit code is passed on.
-fn ray_sweep(
-    file: &Path,
-    address: &str,
-    out: Option<&Path>,
-    batch: Option<usize>,
-) -> Result<(), Failure> {
+fn ray_sweep(file: &Path, address: &str, args: &SweepArgs) -> Result<(), Failure> {
     let python = std::env::var_os("YALU_PYTHON").unwrap_or_else(|| "python3".into());
     let mut command = std::process::Command::new(&python);
     command
         .args(["-m", "yalu.ray", "sweep"])
         .arg(file)
         .args(["--address", address]);
-    if let Some(out) = out {
+    if let Some(out) = &args.out {
         command.arg("--out").arg(out);
     }
-    if let Some(batch) = batch {
+    if let Some(batch) = args.batch {
         command.args(["--batch", &batch.to_string()]);
+    }
+    if args.allow_outside_range {
+        command.arg("--allow-outside-range");
     }
     let status = command.status().map_err(|e| {
         Failure::run(anyhow::anyhow!(

@@ -31,7 +31,7 @@ use crate::budget::Work;
 use crate::calibrate::{Calibration, Target, abc_rejection};
 use crate::design::MAX_POINTS;
 use crate::design::ParameterRange;
-use crate::experiment::{Base, ExperimentError, measure_points, read};
+use crate::experiment::{Base, ExperimentError, RangePolicy, measure_points, read};
 use crate::observations::{Observable, observable};
 use crate::patterns::{Pattern, patterns};
 use crate::sweep::{
@@ -390,7 +390,7 @@ impl CalibrationFile {
         let simulate = |sets: &[Vec<f64>]| -> Result<Vec<Vec<f64>>, String> {
             let points = self
                 .base
-                .points(&paths, sets, registry)
+                .points(&paths, sets, registry, RangePolicy::Recorded)
                 .map_err(|e| e.to_string())?;
             let measured = measure_points(
                 &pool,

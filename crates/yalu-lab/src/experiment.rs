@@ -9,7 +9,9 @@ use std::path::Path;
 
 use rayon::prelude::*;
 use yalu_model::{ModelError, ModelParams, ReplicateResult, run_replicate};
-use yalu_scenario::overrides::{OverrideError, check_path, with_values};
+use yalu_scenario::overrides::{
+    OverrideError, beyond_ranges, check_path, stated_range, with_values,
+};
 use yalu_scenario::{BASELINE, Evidence, LoadError, Registry, Scenario, SourceText};
 
 use yalu_report::outputs::{Catalog, OutputSet};
@@ -104,6 +106,22 @@ pub enum ExperimentError {
         /// Why the point is invalid.
         source: OverrideError,
     },
+    /// A design point sets values outside their parameters' recorded ranges, and the
+    /// experiment was not allowed beyond them.
+    #[error(
+        "{file}: {source}\n{} outside the recorded range; to stress-test beyond it on \
+         purpose, rerun with --allow-outside-range (the run then records which parameters \
+         left their ranges)",
+        describe_outside(.outside)
+    )]
+    OutsideRange {
+        /// The experiment file.
+        file: String,
+        /// The scenario's own complaint, located in the scenario.
+        source: OverrideError,
+        /// Every parameter the design sets outside its recorded range.
+        outside: Vec<OutsideRange>,
+    },
     /// The analysis refused its inputs (a design too small, say).
     #[error("{file}: {message}")]
     Analysis {
@@ -137,6 +155,48 @@ impl ExperimentError {
     pub fn is_bad_input(&self) -> bool {
         !matches!(self, ExperimentError::Run(_) | ExperimentError::Sweep(_))
     }
+}
+
+/// Whether an experiment's values may leave their parameters' recorded ranges.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RangePolicy {
+    /// A value outside a recorded range is refused, located in the scenario.
+    #[default]
+    Recorded,
+    /// Values beyond the recorded ranges run (`--allow-outside-range`), each range widened
+    /// to take them and every such parameter reported ([`OutsideRange`]).
+    AllowOutside,
+}
+
+/// A parameter an experiment sets outside its recorded range.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OutsideRange {
+    /// The parameter's path.
+    pub parameter: String,
+    /// The range the scenario records for it: [low, high].
+    pub recorded_range: [f64; 2],
+    /// The values outside it, ascending, each once.
+    pub values: Vec<f64>,
+}
+
+impl std::fmt::Display for OutsideRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let values: Vec<String> = self.values.iter().map(f64::to_string).collect();
+        let [low, high] = self.recorded_range;
+        write!(
+            f,
+            "`{}` = {} (recorded range [{low}, {high}])",
+            self.parameter,
+            values.join(", ")
+        )
+    }
+}
+
+/// The parameters outside their ranges, one clause each, for a message.
+fn describe_outside(outside: &[OutsideRange]) -> String {
+    let clauses: Vec<String> = outside.iter().map(|o| format!("  {o}")).collect();
+    let verb = if outside.len() == 1 { "is" } else { "are" };
+    format!("{}\n  {verb}", clauses.join("\n"))
 }
 
 /// Loads a scenario (the built-in baseline or a file) with the text it was read from (for
@@ -181,24 +241,67 @@ impl Base {
     }
 
     /// The parameters of every point (`paths[i]` set to `point[i]`), each re-validated
-    /// before any runs, so a bad point fails early.
+    /// before any runs, so a bad point fails early. Under [`RangePolicy::Recorded`] a
+    /// value outside its recorded range is refused; under
+    /// [`RangePolicy::AllowOutside`] it runs (see [`Base::outside_ranges`]).
     pub fn points(
         &self,
         paths: &[String],
         points: &[Vec<f64>],
         registry: &Registry,
+        policy: RangePolicy,
     ) -> Result<Vec<ModelParams>, ExperimentError> {
+        let set = match policy {
+            RangePolicy::Recorded => with_values,
+            RangePolicy::AllowOutside => beyond_ranges,
+        };
         points
             .iter()
             .map(|values| {
                 let assignments: Vec<(String, f64)> =
                     paths.iter().cloned().zip(values.iter().copied()).collect();
-                with_values(&self.text, &assignments, registry)
+                set(&self.text, &assignments, registry)
                     .map(|scenario| scenario.params)
-                    .map_err(|source| ExperimentError::Point {
-                        file: self.file.clone(),
-                        source,
+                    .map_err(|source| {
+                        let outside = match policy {
+                            RangePolicy::Recorded => self.outside_ranges(paths, points),
+                            RangePolicy::AllowOutside => Vec::new(),
+                        };
+                        let file = self.file.clone();
+                        if outside.is_empty() {
+                            ExperimentError::Point { file, source }
+                        } else {
+                            ExperimentError::OutsideRange {
+                                file,
+                                source,
+                                outside,
+                            }
+                        }
                     })
+            })
+            .collect()
+    }
+
+    /// Every parameter among `paths` that some point sets outside the range the scenario
+    /// states for it, with those values.
+    pub fn outside_ranges(&self, paths: &[String], points: &[Vec<f64>]) -> Vec<OutsideRange> {
+        paths
+            .iter()
+            .enumerate()
+            .filter_map(|(i, path)| {
+                let [low, high] = stated_range(&self.text, path).ok()??;
+                let mut values: Vec<f64> = points
+                    .iter()
+                    .map(|p| p[i])
+                    .filter(|v| !(low..=high).contains(v))
+                    .collect();
+                values.sort_by(f64::total_cmp);
+                values.dedup();
+                (!values.is_empty()).then(|| OutsideRange {
+                    parameter: path.clone(),
+                    recorded_range: [low, high],
+                    values,
+                })
             })
             .collect()
     }
@@ -276,7 +379,13 @@ pub struct Sweep {
     points: Vec<ModelParams>,
     /// The sweep file's text.
     text: String,
+    policy: RangePolicy,
+    /// The parameters its points set outside their recorded ranges (allowed by `policy`).
+    outside: Vec<OutsideRange>,
 }
+
+/// The store's `meta` key listing the parameters a sweep set outside their recorded ranges.
+pub const OUTSIDE_RANGES_KEY: &str = "outside_recorded_ranges";
 
 /// What a sweep did and its tables.
 pub struct SweepRun {
@@ -290,8 +399,12 @@ pub struct SweepRun {
 
 impl Sweep {
     /// Reads `file`, checks its parameter paths and metrics against the scenario it names,
-    /// and validates every point.
-    pub fn load(file: &Path, registry: &Registry) -> Result<Sweep, ExperimentError> {
+    /// and validates every point (beyond the recorded ranges only if `policy` allows).
+    pub fn load(
+        file: &Path,
+        registry: &Registry,
+        policy: RangePolicy,
+    ) -> Result<Sweep, ExperimentError> {
         let text = read(file)?;
         let parsed = SweepFile::parse(
             &file.display().to_string(),
@@ -299,7 +412,7 @@ impl Sweep {
             file.parent().unwrap_or(Path::new("")),
         )?;
         let base = Base::load(file, parsed.scenario(), registry)?;
-        Sweep::checked(parsed, base, text, registry)
+        Sweep::checked(parsed, base, text, registry, policy)
     }
 
     /// The sweep whose file `file` reads `text`, on the scenario `scenario` (whatever the
@@ -310,6 +423,7 @@ impl Sweep {
         text: &str,
         scenario: SourceText,
         registry: &Registry,
+        policy: RangePolicy,
     ) -> Result<Sweep, ExperimentError> {
         let parsed = SweepFile::parse(&file.display().to_string(), text, Path::new(""))?;
         let base = Base {
@@ -317,7 +431,7 @@ impl Sweep {
             scenario: Scenario::parse(&scenario, registry).map_err(LoadError::from)?,
             text: scenario,
         };
-        Sweep::checked(parsed, base, text.to_owned(), registry)
+        Sweep::checked(parsed, base, text.to_owned(), registry, policy)
     }
 
     fn checked(
@@ -325,6 +439,7 @@ impl Sweep {
         base: Base,
         text: String,
         registry: &Registry,
+        policy: RangePolicy,
     ) -> Result<Sweep, ExperimentError> {
         let outputs = parsed.outputs(&Catalog::new(&base.scenario.params))?;
         let spec = parsed.validate(&|path| base.check_path(path))?;
@@ -333,14 +448,31 @@ impl Sweep {
             .iter()
             .map(|p| p.values.iter().map(|(_, v)| *v).collect())
             .collect();
-        let points = base.points(spec.parameters(), &values, registry)?;
+        let points = base.points(spec.parameters(), &values, registry, policy)?;
+        let outside = match policy {
+            RangePolicy::Recorded => Vec::new(),
+            RangePolicy::AllowOutside => base.outside_ranges(spec.parameters(), &values),
+        };
         Ok(Sweep {
             spec,
             base,
             outputs,
             points,
             text,
+            policy,
+            outside,
         })
+    }
+
+    /// Whether its points may leave the recorded ranges (as it was loaded).
+    pub fn policy(&self) -> RangePolicy {
+        self.policy
+    }
+
+    /// The parameters its points set outside their recorded ranges (none unless loaded
+    /// with [`RangePolicy::AllowOutside`]).
+    pub fn outside_ranges(&self) -> &[OutsideRange] {
+        &self.outside
     }
 
     /// The checked spec.
@@ -360,9 +492,15 @@ impl Sweep {
     }
 
     /// Opens (creating if absent) `out/sweep.sqlite` for this sweep; a store of another
-    /// sweep or scenario text is refused.
+    /// sweep or scenario text is refused. Parameters set outside their recorded ranges
+    /// are recorded in its `meta` under `outside_recorded_ranges` (JSON).
     pub fn open_store(&self, out: &Path) -> Result<SweepStore, ExperimentError> {
-        Ok(SweepStore::open(out, &self.spec, &self.base.text.text)?)
+        let store = SweepStore::open(out, &self.spec, &self.base.text.text)?;
+        if !self.outside.is_empty() {
+            let json = serde_json::to_string(&self.outside).expect("serializes");
+            store.set_meta(OUTSIDE_RANGES_KEY, &json)?;
+        }
+        Ok(store)
     }
 
     /// The units of `shard` that `store` does not hold yet, and how many it holds.

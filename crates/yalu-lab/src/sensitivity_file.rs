@@ -31,7 +31,9 @@ use yalu_scenario::Registry;
 
 use crate::budget::Work;
 use crate::design::{ParameterRange, morris, saltelli};
-use crate::experiment::{Base, ExperimentError, mean_over_replicates, measure_points, read};
+use crate::experiment::{
+    Base, ExperimentError, RangePolicy, mean_over_replicates, measure_points, read,
+};
 use crate::sensitivity::{BootstrapConfig, morris_effects, sobol_indices};
 use crate::sweep::{Locator, MAX_REPLICATES, ScenarioSource, SpecError, distinct, require};
 use crate::thread_pool;
@@ -307,7 +309,12 @@ impl SensitivityFile {
     /// caller's to set).
     pub fn work(&self, method: Method, registry: &Registry) -> Result<Work, ExperimentError> {
         let paths: Vec<String> = self.ranges.iter().map(|r| r.name.clone()).collect();
-        let points = self.base.points(&paths, &self.points(method)?, registry)?;
+        let points = self.base.points(
+            &paths,
+            &self.points(method)?,
+            registry,
+            RangePolicy::Recorded,
+        )?;
         let points: Vec<&ModelParams> = points.iter().collect();
         Ok(Work::of(&points, self.replicates, 0, 0))
     }
@@ -322,7 +329,12 @@ impl SensitivityFile {
         on_done: &(dyn Fn() + Sync),
     ) -> Result<SensitivityRows, ExperimentError> {
         let paths: Vec<String> = self.ranges.iter().map(|r| r.name.clone()).collect();
-        let points = self.base.points(&paths, &self.points(method)?, registry)?;
+        let points = self.base.points(
+            &paths,
+            &self.points(method)?,
+            registry,
+            RangePolicy::Recorded,
+        )?;
         let pool = thread_pool(threads)?;
         let measured = measure_points(
             &pool,

@@ -4,8 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use yalu_lab::experiment::{ExperimentError, Sweep, measure_points};
+use yalu_lab::experiment::{
+    ExperimentError, OUTSIDE_RANGES_KEY, OutsideRange, RangePolicy, Sweep, measure_points,
+};
 use yalu_lab::sensitivity_file::{Method, SensitivityFile};
+use yalu_lab::sweep::Shard;
 use yalu_lab::sweep::{Problem, SpecError};
 use yalu_lab::thread_pool;
 use yalu_report::outputs::Catalog;
@@ -117,7 +120,7 @@ fn an_unknown_output_is_reported_at_its_line_and_column_with_the_nearest_ids() {
         field,
         problem: Problem::UnknownOutput(unknown),
         ..
-    })) = Sweep::load(&path, &Registry::embedded())
+    })) = Sweep::load(&path, &Registry::embedded(), RangePolicy::Recorded)
     else {
         panic!("expected an unknown output");
     };
@@ -189,4 +192,46 @@ fn a_2024_only_policy_shows_its_full_effect_in_a_windowed_compare() {
         year.abs() > 4.0 * run.abs(),
         "2024: {year}, whole run: {run}"
     );
+}
+
+#[test]
+fn a_sweep_runs_beyond_a_recorded_range_only_when_allowed_and_its_store_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = short_baseline(dir.path());
+    let path = dir.path().join("stress.toml");
+    // [200, 10000] CNY a load is the baseline's recorded range; 150 and 12,000 leave it.
+    std::fs::write(
+        &path,
+        format!(
+            "[sweep]\nname = \"stress\"\nscenario = \"{}\"\nreplicates = 1\nseed = 5\nmetrics = [\"fx.usd_per_year[state_trade]\"]\n\n[design]\nkind = \"list\"\n\n[[parameters]]\npath = \"state_trade.bribe_cny_per_load.state_security\"\nvalues = [12000, 2500, 150, 12000]\n\n[[parameters]]\npath = \"state_trade.official_levy_share\"\nvalues = [0.3, 0.3, 0.3, 0.9]\n",
+            scenario.display()
+        ),
+    )
+    .unwrap();
+    let registry = Registry::embedded();
+    let Err(ExperimentError::OutsideRange { outside, .. }) =
+        Sweep::load(&path, &registry, RangePolicy::Recorded)
+    else {
+        panic!("a value beyond the recorded range is refused by default");
+    };
+    let expected = vec![OutsideRange {
+        parameter: "state_trade.bribe_cny_per_load.state_security".into(),
+        recorded_range: [200.0, 10000.0],
+        values: vec![150.0, 12000.0],
+    }];
+    // The levy cites a claim without a stated range: any share is an experiment's input.
+    assert_eq!(outside, expected);
+
+    let sweep = Sweep::load(&path, &registry, RangePolicy::AllowOutside).unwrap();
+    assert_eq!(sweep.outside_ranges(), expected.as_slice());
+    let out = dir.path().join("out");
+    let run = sweep.run(&out, 2, Shard::ALL, &mut |_, _| {}).unwrap();
+    assert_eq!(run.summary.ran, 4);
+    let store = sweep.open_store(&out).unwrap();
+    let recorded: serde_json::Value =
+        serde_json::from_str(&store.meta(OUTSIDE_RANGES_KEY).unwrap().unwrap()).unwrap();
+    assert_eq!(recorded, serde_json::to_value(&expected).unwrap());
+    let values: Vec<f64> = store.results().unwrap().iter().map(|r| r.value).collect();
+    assert_eq!(values.len(), 4);
+    assert!(values.iter().all(|v| v.is_finite()), "{values:?}");
 }

@@ -158,14 +158,25 @@ fn departs_from(table: &mut dyn TableLike, claim: &str, value: f64) {
     }
 }
 
-/// Widens a parameter's range to take `value`, saying so in its assumption.
-fn widen_range(table: &mut dyn TableLike, value: f64) {
+/// The `range = [low, high]` the scenario text states for the parameter at `path`: the
+/// bounds [`with_values`] holds a new value to (a parameter without one takes any value
+/// its declaration admits).
+pub fn stated_range(text: &SourceText, path: &str) -> Result<Option<[f64; 2]>, OverrideError> {
+    let mut document = parse(text)?;
+    Ok(range_of(located(&mut document, text, path)?))
+}
+
+fn range_of(table: &dyn TableLike) -> Option<[f64; 2]> {
     let number = |v: &Value| v.as_float().or(v.as_integer().map(|i| i as f64));
-    let range = table
+    table
         .get("range")
         .and_then(Item::as_array)
-        .and_then(|r| Some([number(r.get(0)?)?, number(r.get(1)?)?]));
-    if let Some([low, high]) = range
+        .and_then(|r| Some([number(r.get(0)?)?, number(r.get(1)?)?]))
+}
+
+/// Widens a parameter's range to take `value`, saying so in its assumption.
+fn widen_range(table: &mut dyn TableLike, value: f64) {
+    if let Some([low, high]) = range_of(table)
         && !(low..=high).contains(&value)
     {
         set(

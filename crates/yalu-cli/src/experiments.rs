@@ -301,53 +301,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let progress = progress_bar((points * file.replicates() as usize) as u64, "replicates");
     let rows = file.run(method, &registry, threads, &|| progress.inc(1))?;
     progress.finish_and_clear();
-    let ranking = rows.ranking(match method {
-        Method::Morris => "mu_star",
-        Method::Sobol => "total_order",
-    });
-    let rendered = file.render(method, &rows);
-    write_table(&rows.into_table(), &out, "sensitivity")?;
-    write_table(&ranking_table(&ranking), &out, "ranking")?;
-    let top: String = ranking
-        .iter()
-        .take(20)
-        .enumerate()
-        .map(|(i, (parameter, score))| format!("{:>4}  {score:>5.2}  {parameter}\n", i + 1))
-        .collect();
-    print(&format!(
-        "{} sensitivity over {} parameters, {points} model points x {} replicates\n{rendered}\n\
-         Most influential over all outputs (score: the parameter's largest {} on any output, as a share of that output's largest)\n\
-         rank  score  parameter\n{top}Written to {} and ranking.csv\n",
-        method.name(),
-        file.parameters(),
-        file.replicates(),
-        match method {
-            Method::Morris => "mu*",
-            Method::Sobol => "total-order index",
-        },
-        out.join("sensitivity.csv").display()
-    ))
-}
-
-/// The ranking as a table: rank, parameter, score.
-fn ranking_table(ranking: &[(String, f64)]) -> yalu_report::table::Table {
-    use yalu_report::table::{ColumnData, Table};
-    Table {
-        columns: vec![
-            (
-                "rank",
-                ColumnData::Int((1..=ranking.len() as i64).collect()),
-            ),
-            (
-                "parameter",
-                ColumnData::Text(ranking.iter().map(|(p, _)| p.clone()).collect()),
-            ),
-            (
-                "score",
-                ColumnData::Float(ranking.iter().map(|(_, s)| *s).collect()),
-            ),
-        ],
-    }
+    print(&file.write(method, rows, &out)?)
 }
 
 #[derive(Debug, clap::Args)]

@@ -31,7 +31,7 @@ use crate::budget::Work;
 use crate::calibrate::{Calibration, Target, abc_rejection};
 use crate::design::MAX_POINTS;
 use crate::design::ParameterRange;
-use crate::experiment::{Base, ExperimentError, RangePolicy, measure_points, read};
+use crate::experiment::{Base, ExperimentError, Progress, RangePolicy, measure_points, read};
 use crate::observations::{Observable, observable};
 use crate::patterns::{Pattern, patterns};
 use crate::sweep::{
@@ -370,7 +370,7 @@ impl CalibrationFile {
         &self,
         registry: &Registry,
         threads: usize,
-        on_done: &(dyn Fn() + Sync),
+        on_done: &dyn Progress,
     ) -> Result<Calibrated, ExperimentError> {
         let pool = thread_pool(threads)?;
         self.check_coverage()?;

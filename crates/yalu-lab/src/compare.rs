@@ -13,7 +13,7 @@ use yalu_report::outputs::values_in;
 use yalu_report::table::{ColumnData, Table};
 use yalu_report::window::Window;
 
-use crate::experiment::{Unit, run_units};
+use crate::experiment::{Progress, Unit, run_units};
 use crate::{EnsembleSpec, LabError, thread_pool};
 
 /// Every registry output of one replicate, by id.
@@ -59,7 +59,7 @@ pub fn compare(
     spec: EnsembleSpec,
     common_random_numbers: bool,
     window: Option<Window>,
-    on_done: &(dyn Fn() + Sync),
+    on_done: &dyn Progress,
 ) -> Result<Vec<Difference>, LabError> {
     let seed_b = if common_random_numbers {
         spec.seed

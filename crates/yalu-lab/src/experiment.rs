@@ -6,6 +6,7 @@
 //! finishes). Nothing here prints or spawns the binary, so tests call it directly.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use yalu_model::{ModelError, ModelParams, ReplicateResult, run_replicate};
@@ -38,21 +39,55 @@ pub struct Unit<'a> {
     pub replicate: u32,
 }
 
+/// Told as each replicate finishes (from worker threads); may ask the work to stop.
+/// Any `Fn() + Sync` closure is one that never stops the work.
+pub trait Progress: Sync {
+    /// A replicate finished.
+    fn done(&self);
+    /// Whether to stop: no replicate starts once it says so, and the work ends with
+    /// [`LabError::Cancelled`].
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+impl<F: Fn() + Sync> Progress for F {
+    fn done(&self) {
+        self()
+    }
+}
+
+/// Progress that only listens for a stop: set the flag (from another thread, on Ctrl-C
+/// say) and the work ends between replicates.
+pub struct StopFlag<'a>(pub &'a AtomicBool);
+
+impl Progress for StopFlag<'_> {
+    fn done(&self) {}
+
+    fn cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 /// Runs `units` in parallel on `pool` and returns `measure` of each, in unit order, so the
-/// results do not depend on the number of threads; `on_done` is called as each finishes.
+/// results do not depend on the number of threads; `on_done` is told as each finishes,
+/// and no unit starts once it asks to stop.
 pub fn run_units<T: Send>(
     pool: &rayon::ThreadPool,
     units: &[Unit],
     measure: &(dyn Fn(&ModelParams, ReplicateResult) -> T + Sync),
-    on_done: &(dyn Fn() + Sync),
-) -> Result<Vec<T>, ModelError> {
+    on_done: &dyn Progress,
+) -> Result<Vec<T>, LabError> {
     pool.install(|| {
         units
             .par_iter()
             .map(|unit| {
+                if on_done.cancelled() {
+                    return Err(LabError::Cancelled);
+                }
                 let result = run_replicate(unit.params, unit.seed, unit.replicate)?;
                 let measured = measure(unit.params, result);
-                on_done();
+                on_done.done();
                 Ok(measured)
             })
             .collect()
@@ -67,8 +102,8 @@ pub fn measure_points<T: Send>(
     seed: u64,
     replicates: u32,
     measure: &(dyn Fn(&ModelParams, ReplicateResult) -> T + Sync),
-    on_done: &(dyn Fn() + Sync),
-) -> Result<Vec<Vec<T>>, ModelError> {
+    on_done: &dyn Progress,
+) -> Result<Vec<Vec<T>>, LabError> {
     let units: Vec<Unit> = points
         .iter()
         .flat_map(|params| {
@@ -570,9 +605,25 @@ impl Sweep {
         shard: Shard,
         on_progress: &mut dyn FnMut(usize, usize),
     ) -> Result<SweepRun, ExperimentError> {
+        self.run_until(out, threads, shard, on_progress, &|| {})
+    }
+
+    /// As [`Sweep::run`], but no unit starts once `stop` asks to stop: the sweep then ends
+    /// with an error, keeping in the store every unit that finished (a rerun resumes).
+    pub fn run_until(
+        &self,
+        out: &Path,
+        threads: usize,
+        shard: Shard,
+        on_progress: &mut dyn FnMut(usize, usize),
+        stop: &dyn Progress,
+    ) -> Result<SweepRun, ExperimentError> {
         let mut store = self.open_store(out)?;
         let evaluate = |point: &crate::sweep::Point, replicate: u32, _seed: u64| {
-            self.measure(&self.points[point.index], replicate)
+            if stop.cancelled() {
+                return Err(LabError::Cancelled);
+            }
+            Ok(self.measure(&self.points[point.index], replicate)?)
         };
         let summary = run_sweep(
             &self.spec,

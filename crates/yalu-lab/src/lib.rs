@@ -23,7 +23,7 @@ pub mod sensitivity_file;
 pub mod store;
 pub mod sweep;
 
-use experiment::{Unit, run_units};
+use experiment::{Progress, Unit, run_units};
 use yalu_model::{ModelError, ModelParams, ReplicateResult};
 
 /// Why an ensemble could not run.
@@ -44,6 +44,9 @@ pub enum LabError {
     /// The consumer of the results failed (for example, writing them).
     #[error(transparent)]
     Consumer(Box<dyn std::error::Error + Send + Sync>),
+    /// Stopped between replicates when asked to ([`experiment::Progress::cancelled`]).
+    #[error("stopped between replicates, as asked")]
+    Cancelled,
 }
 
 /// What an ensemble is asked to do.
@@ -74,7 +77,7 @@ pub const BATCH_PER_THREAD: u32 = 4;
 pub fn for_each_replicate(
     params: &ModelParams,
     spec: EnsembleSpec,
-    on_done: &(dyn Fn() + Sync),
+    on_done: &dyn Progress,
     consume: &mut dyn FnMut(
         ReplicateResult,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
@@ -104,7 +107,7 @@ pub fn for_each_replicate(
 pub fn run_ensemble(
     params: &ModelParams,
     spec: EnsembleSpec,
-    on_done: &(dyn Fn() + Sync),
+    on_done: &dyn Progress,
 ) -> Result<Vec<ReplicateResult>, LabError> {
     let mut results = Vec::with_capacity(spec.replicates as usize);
     for_each_replicate(params, spec, on_done, &mut |r| {

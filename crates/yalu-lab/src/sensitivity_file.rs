@@ -23,6 +23,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 use yalu_model::ModelParams;
+use yalu_report::atomic::write_table;
 use yalu_report::format::readable;
 use yalu_report::headline::unit_of;
 use yalu_report::outputs::{Catalog, OutputSet};
@@ -32,9 +33,10 @@ use yalu_scenario::Registry;
 use crate::budget::Work;
 use crate::design::{ParameterRange, morris, saltelli};
 use crate::experiment::{
-    Base, ExperimentError, RangePolicy, mean_over_replicates, measure_points, read,
+    Base, ExperimentError, Progress, RangePolicy, Sweep, mean_over_replicates, measure_points, read,
 };
 use crate::sensitivity::{BootstrapConfig, morris_effects, sobol_indices};
+use crate::store::SweepStore;
 use crate::sweep::{Locator, MAX_REPLICATES, ScenarioSource, SpecError, distinct, require};
 use crate::thread_pool;
 
@@ -326,7 +328,7 @@ impl SensitivityFile {
         method: Method,
         registry: &Registry,
         threads: usize,
-        on_done: &(dyn Fn() + Sync),
+        on_done: &dyn Progress,
     ) -> Result<SensitivityRows, ExperimentError> {
         let paths: Vec<String> = self.ranges.iter().map(|r| r.name.clone()).collect();
         let points = self.base.points(
@@ -345,6 +347,87 @@ impl SensitivityFile {
             on_done,
         )?;
         let means: Vec<Vec<f64>> = measured.iter().map(|r| mean_over_replicates(r)).collect();
+        self.estimate(method, &means)
+    }
+
+    /// The design of `method` as a sweep (a `list` design of its points, with the file's
+    /// replicates, seed and outputs as metrics), so that other schedulers (Ray) run its
+    /// units into a sweep store; [`SensitivityFile::from_store`] then gives the same
+    /// estimates as [`SensitivityFile::run`].
+    pub fn sweep(&self, method: Method, registry: &Registry) -> Result<Sweep, ExperimentError> {
+        let points = self.points(method)?;
+        let quoted = |text: &str| toml::Value::String(text.to_owned()).to_string();
+        let metrics: Vec<String> = self.outputs.ids().iter().map(|id| quoted(id)).collect();
+        let mut text = format!(
+            "# The {} design of {}, as a sweep.\n[sweep]\nname = \"sensitivity-{}\"\nscenario = {}\nreplicates = {}\nseed = {}\nmetrics = [{}]\n\n[design]\nkind = \"list\"\n",
+            method.name(),
+            self.base.file,
+            method.name(),
+            quoted(&self.base.text.name),
+            self.replicates,
+            self.seed,
+            metrics.join(", ")
+        );
+        for (i, range) in self.ranges.iter().enumerate() {
+            // `{:?}` writes the shortest text that reads back as the same f64.
+            let values: Vec<String> = points.iter().map(|p| format!("{:?}", p[i])).collect();
+            text.push_str(&format!(
+                "\n[[parameters]]\npath = {}\nvalues = [{}]\n",
+                quoted(&range.name),
+                values.join(", ")
+            ));
+        }
+        Sweep::from_texts(
+            Path::new(&self.base.file),
+            &text,
+            self.base.text.clone(),
+            registry,
+            RangePolicy::Recorded,
+        )
+    }
+
+    /// The estimates from a store of [`SensitivityFile::sweep`] holding every unit: each
+    /// point's outputs averaged over its replicates in replicate order, as
+    /// [`SensitivityFile::run`] averages them.
+    pub fn from_store(
+        &self,
+        method: Method,
+        store: &SweepStore,
+    ) -> Result<SensitivityRows, ExperimentError> {
+        let points = self.points(method)?.len();
+        let ids = self.outputs.ids();
+        let mut measured = vec![vec![vec![f64::NAN; ids.len()]; self.replicates as usize]; points];
+        let mut found = 0;
+        for row in store.results()? {
+            let output = ids.iter().position(|id| *id == row.metric);
+            let cell = measured
+                .get_mut(row.point)
+                .and_then(|p| p.get_mut(row.replicate as usize))
+                .zip(output)
+                .map(|(replicate, o)| &mut replicate[o]);
+            if let Some(cell) = cell {
+                *cell = row.value;
+                found += 1;
+            }
+        }
+        let expected = points * self.replicates as usize * ids.len();
+        if found != expected {
+            return Err(self.base.analysis_error(format!(
+                "the store {} holds {found} of the design's {expected} results; run the \
+                 missing units first",
+                store.path().display()
+            )));
+        }
+        let means: Vec<Vec<f64>> = measured.iter().map(|r| mean_over_replicates(r)).collect();
+        self.estimate(method, &means)
+    }
+
+    /// Each output's sensitivity to each parameter from the design points' mean outputs.
+    fn estimate(
+        &self,
+        method: Method,
+        means: &[Vec<f64>],
+    ) -> Result<SensitivityRows, ExperimentError> {
         let bad = |e: &dyn std::fmt::Display| self.base.analysis_error(e);
         let mut rows = SensitivityRows::default();
         for (o, output) in self.outputs.ids().iter().enumerate() {
@@ -482,6 +565,65 @@ impl SensitivityFile {
             ));
         }
         text
+    }
+}
+
+impl SensitivityFile {
+    /// Writes `sensitivity` (every estimate) and `ranking` (CSV and Parquet) into `out` and
+    /// returns what `yalu sensitivity` prints: the ranked tables and the overall ranking.
+    pub fn write(
+        &self,
+        method: Method,
+        rows: SensitivityRows,
+        out: &Path,
+    ) -> Result<String, yalu_report::ReportError> {
+        let ranking = rows.ranking(match method {
+            Method::Morris => "mu_star",
+            Method::Sobol => "total_order",
+        });
+        let rendered = self.render(method, &rows);
+        write_table(&rows.into_table(), out, "sensitivity")?;
+        write_table(&ranking_table(&ranking), out, "ranking")?;
+        let top: String = ranking
+            .iter()
+            .take(20)
+            .enumerate()
+            .map(|(i, (parameter, score))| format!("{:>4}  {score:>5.2}  {parameter}\n", i + 1))
+            .collect();
+        let points = self.points(method).map_or(0, |p| p.len());
+        Ok(format!(
+            "{} sensitivity over {} parameters, {points} model points x {} replicates\n{rendered}\n\
+             Most influential over all outputs (score: the parameter's largest {} on any output, as a share of that output's largest)\n\
+             rank  score  parameter\n{top}Written to {} and ranking.csv\n",
+            method.name(),
+            self.parameters(),
+            self.replicates,
+            match method {
+                Method::Morris => "mu*",
+                Method::Sobol => "total-order index",
+            },
+            out.join("sensitivity.csv").display()
+        ))
+    }
+}
+
+/// The ranking as a table: rank, parameter, score.
+fn ranking_table(ranking: &[(String, f64)]) -> Table {
+    Table {
+        columns: vec![
+            (
+                "rank",
+                ColumnData::Int((1..=ranking.len() as i64).collect()),
+            ),
+            (
+                "parameter",
+                ColumnData::Text(ranking.iter().map(|(p, _)| p.clone()).collect()),
+            ),
+            (
+                "score",
+                ColumnData::Float(ranking.iter().map(|(_, s)| *s).collect()),
+            ),
+        ],
     }
 }
 

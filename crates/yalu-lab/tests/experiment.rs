@@ -235,3 +235,68 @@ fn a_sweep_runs_beyond_a_recorded_range_only_when_allowed_and_its_store_says_so(
     assert_eq!(values.len(), 4);
     assert!(values.iter().all(|v| v.is_finite()), "{values:?}");
 }
+
+#[test]
+fn a_sensitivity_design_run_as_a_sweep_gives_the_local_estimates() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = Registry::embedded();
+    let path = sensitivity_file(
+        dir.path(),
+        "\"porter.kg_sold_per_year\", \"porter.pay_cny_per_kg\"",
+    );
+    let file = SensitivityFile::load(&path, &registry).unwrap();
+    let local = file.run(Method::Morris, &registry, 2, &|| {}).unwrap();
+    let sweep = file.sweep(Method::Morris, &registry).unwrap();
+    assert_eq!(
+        sweep.spec().points().len(),
+        file.points(Method::Morris).unwrap().len()
+    );
+    let out = dir.path().join("store");
+    // Half the units, then the rest, as a resumed scheduler would leave them.
+    sweep
+        .run(&out, 1, "1/2".parse().unwrap(), &mut |_, _| {})
+        .unwrap();
+    let store = sweep.open_store(&out).unwrap();
+    assert!(
+        file.from_store(Method::Morris, &store).is_err(),
+        "incomplete"
+    );
+    drop(store);
+    sweep.run(&out, 2, Shard::ALL, &mut |_, _| {}).unwrap();
+    let store = sweep.open_store(&out).unwrap();
+    assert_eq!(file.from_store(Method::Morris, &store).unwrap(), local);
+    // Rebuilt from its texts (as a worker unpickles it), it is the same sweep and store.
+    let (text, scenario) = sweep.texts();
+    let rebuilt = Sweep::from_texts(
+        &path,
+        text,
+        scenario.clone(),
+        &registry,
+        RangePolicy::Recorded,
+    )
+    .unwrap();
+    assert_eq!(
+        rebuilt.evaluate(3, 0).unwrap(),
+        sweep.evaluate(3, 0).unwrap()
+    );
+}
+
+#[test]
+fn a_stop_flag_ends_a_comparison_between_replicates() {
+    use std::sync::atomic::AtomicBool;
+    use yalu_lab::compare::compare;
+    use yalu_lab::experiment::StopFlag;
+    use yalu_lab::{EnsembleSpec, LabError};
+    let registry = Registry::embedded();
+    let a = Scenario::parse(&SourceText::new("<baseline>", BASELINE), &registry).unwrap();
+    let spec = EnsembleSpec {
+        seed: 7,
+        replicates: 50,
+        threads: 2,
+    };
+    let stop = AtomicBool::new(true);
+    let started = std::time::Instant::now();
+    let outcome = compare(&a.params, &a.params, spec, true, None, &StopFlag(&stop));
+    assert!(matches!(outcome, Err(LabError::Cancelled)), "{outcome:?}");
+    assert!(started.elapsed().as_secs() < 5, "no replicate ran");
+}

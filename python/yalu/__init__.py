@@ -31,6 +31,7 @@ from ._native import (
     RunResult,
     Scenario,
     ScenarioError,
+    Sensitivity,
     StoreError,
     Sweep,
     SweepStore,
@@ -50,6 +51,7 @@ __all__ = [
     "RunResult",
     "Scenario",
     "ScenarioError",
+    "Sensitivity",
     "StoreError",
     "Sweep",
     "SweepStore",
@@ -61,6 +63,7 @@ __all__ = [
     "merge",
     "outputs",
     "run",
+    "sensitivity",
     "sweep",
     "validate",
 ]
@@ -111,7 +114,8 @@ def compare(
     threads: int = 0,
     common_random_numbers: bool = True,
 ) -> Table:
-    """Compare two scenarios replicate by replicate, as ``yalu compare`` does.
+    """Compare two scenarios replicate by replicate, as ``yalu compare`` does (Ctrl-C stops
+    it between replicates with ``KeyboardInterrupt``).
 
     Returns the ``compare`` table: per output, ``replicates, mean_a, mean_b,
     mean_difference, difference_p05, difference_p95`` (B - A). With common random numbers
@@ -166,6 +170,25 @@ def sweep(
         threads,
         shard,
         allow_outside_range,
+    )
+
+
+def sensitivity(
+    file: str | os.PathLike[str],
+    method: str = "morris",
+    out: str | os.PathLike[str] | None = None,
+    threads: int = 0,
+) -> str:
+    """Run a sensitivity file on local threads, as ``yalu sensitivity FILE --method M`` does.
+
+    ``method`` is ``"morris"`` (mu, mu*, sigma) or ``"sobol"`` (first- and total-order
+    indices with bootstrap intervals). Writes ``sensitivity`` and ``ranking`` (CSV and
+    Parquet) into ``out`` (default ``out/sensitivity-METHOD``) and returns the ranked
+    tables the command prints. Ctrl-C stops it between replicates with
+    ``KeyboardInterrupt``. :mod:`yalu.ray` runs the same design on a Ray cluster.
+    """
+    return _native.sensitivity(
+        os.fspath(file), method, None if out is None else os.fspath(out), threads
     )
 
 

@@ -224,24 +224,42 @@ fn merge(args: MergeArgs) -> Result<(), Failure> {
     ))
 }
 
-/// `yalu sweep FILE --ray ADDRESS`: the Ray driver is Python (`python -m yalu.ray`), run
-/// with `$YALU_PYTHON` or `python3`; its exit code is passed on.
+/// `yalu sweep FILE --ray ADDRESS`.
 fn ray_sweep(file: &Path, address: &str, args: &SweepArgs) -> Result<(), Failure> {
-    let python = std::env::var_os("YALU_PYTHON").unwrap_or_else(|| "python3".into());
-    let mut command = std::process::Command::new(&python);
-    command
-        .args(["-m", "yalu.ray", "sweep"])
-        .arg(file)
-        .args(["--address", address]);
-    if let Some(out) = &args.out {
-        command.arg("--out").arg(out);
-    }
-    if let Some(batch) = args.batch {
-        command.args(["--batch", &batch.to_string()]);
-    }
+    let mut command = ray_driver("sweep", file, address, args.out.as_deref(), args.batch);
     if args.allow_outside_range {
         command.arg("--allow-outside-range");
     }
+    run_ray_driver(command)
+}
+
+/// The Ray driver is Python (`python -m yalu.ray COMMAND FILE`), run with `$YALU_PYTHON`
+/// or `python3`.
+fn ray_driver(
+    subcommand: &str,
+    file: &Path,
+    address: &str,
+    out: Option<&Path>,
+    batch: Option<usize>,
+) -> std::process::Command {
+    let python = std::env::var_os("YALU_PYTHON").unwrap_or_else(|| "python3".into());
+    let mut command = std::process::Command::new(&python);
+    command
+        .args(["-m", "yalu.ray", subcommand])
+        .arg(file)
+        .args(["--address", address]);
+    if let Some(out) = out {
+        command.arg("--out").arg(out);
+    }
+    if let Some(batch) = batch {
+        command.args(["--batch", &batch.to_string()]);
+    }
+    command
+}
+
+/// Runs the Ray driver; its exit code is passed on.
+fn run_ray_driver(mut command: std::process::Command) -> Result<(), Failure> {
+    let python = command.get_program().to_owned();
     let status = command.status().map_err(|e| {
         Failure::run(anyhow::anyhow!(
             "cannot start {} for the Ray driver: {e}; install the Python package (see the README) \
@@ -276,6 +294,13 @@ pub struct SensitivityArgs {
     /// Output folder for sensitivity.csv (default: out/sensitivity-<method>).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Run the design's points as tasks on the Ray cluster at ADDRESS (`auto`, or
+    /// host:port), as `yalu sweep --ray` does; needs the Python package (see the README).
+    #[arg(long, value_name = "ADDRESS")]
+    ray: Option<String>,
+    /// Units per Ray task.
+    #[arg(long, requires = "ray")]
+    batch: Option<usize>,
     #[command(flatten)]
     threads: ThreadArgs,
 }
@@ -286,6 +311,17 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         MethodArg::Morris => Method::Morris,
         MethodArg::Sobol => Method::Sobol,
     };
+    if let Some(address) = &args.ray {
+        let mut command = ray_driver(
+            "sensitivity",
+            &args.file,
+            address,
+            args.out.as_deref(),
+            args.batch,
+        );
+        command.args(["--method", method.name()]);
+        return run_ray_driver(command);
+    }
     let file = SensitivityFile::load(&args.file, &registry)?;
     let out = args
         .out

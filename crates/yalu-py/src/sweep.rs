@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use yalu_lab::experiment::{RangePolicy, Sweep as LabSweep};
+use yalu_lab::experiment::{RangePolicy, StopFlag, Sweep as LabSweep};
 use yalu_lab::store::{self, SweepStore as LabStore};
 use yalu_lab::sweep::{Metrics, Shard};
 use yalu_report::atomic::write_table;
@@ -17,6 +17,7 @@ use yalu_scenario::{Registry, SourceText};
 
 use crate::arrow::Table;
 use crate::errors::{ExperimentFileError, RunError, StoreError, YaluError, experiment_error};
+use crate::run::interruptible;
 use crate::scenario::from_json;
 
 /// A pickled sweep: its file's name and text, its scenario's name and text, and whether
@@ -44,8 +45,8 @@ fn range_policy(allow_outside_range: bool) -> RangePolicy {
 /// A sweep file checked against its scenario, every point validated.
 #[pyclass(module = "yalu._native", name = "Sweep", frozen)]
 pub struct Sweep {
-    sweep: Arc<LabSweep>,
-    file: PathBuf,
+    pub(crate) sweep: Arc<LabSweep>,
+    pub(crate) file: PathBuf,
 }
 
 /// A sweep's SQLite store (`sweep.sqlite`), opened by the driver, the one writer.
@@ -55,7 +56,7 @@ pub struct SweepStore {
 }
 
 impl SweepStore {
-    fn lock(&self) -> std::sync::MutexGuard<'_, LabStore> {
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, LabStore> {
         self.store
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -328,9 +329,10 @@ pub fn sweep<'py>(
         .map_err(|e| experiment_error(py, e))?;
     let out =
         out.unwrap_or_else(|| Path::new("out").join(format!("sweep-{}", sweep.spec().name())));
-    let run = py
-        .detach(|| sweep.run(&out, threads, shard, &mut |_, _| {}))
-        .map_err(|e| experiment_error(py, e))?;
+    let run = interruptible(py, |stop| {
+        sweep.run_until(&out, threads, shard, &mut |_, _| {}, &StopFlag(stop))
+    })?
+    .map_err(|e| experiment_error(py, e))?;
     for (table, name) in [
         (&run.points, "sweep_points"),
         (&run.metrics, "sweep_summary"),

@@ -454,7 +454,8 @@ impl CalibrationFile {
                 )
             })
             .collect();
-        let scenario_toml = rewritten_as_assumptions(&self.base.text, &fitted)
+        let calibrated_name = format!("{}-calibrated", self.base.scenario.name);
+        let scenario_toml = rewritten_as_assumptions(&self.base.text, &fitted, &calibrated_name)
             .map_err(|e| self.base.analysis_error(e))?;
         Ok(Calibrated {
             fit,

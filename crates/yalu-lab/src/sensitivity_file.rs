@@ -481,13 +481,12 @@ impl SensitivityFile {
 }
 
 /// What each index means, printed above the tables.
-const MORRIS_MEANINGS: &str = "\
-  mu*    mean absolute elementary effect: how much the output moves when the parameter steps
+const MORRIS_MEANINGS: &str = "  mu*    mean absolute elementary effect: how much the output moves when the parameter steps
          across its range (output's unit); ranks influence
   mu     mean signed effect: near mu* when the effect always goes one way, near 0 when it changes sign
   sigma  spread of the effects: large against mu* means interactions or a non-linear effect\n";
-const SOBOL_MEANINGS: &str = "\
-  S1     first-order index: share of the output's variance due to the parameter alone (0 to 1)
+const SOBOL_MEANINGS: &str =
+    "  S1     first-order index: share of the output's variance due to the parameter alone (0 to 1)
   ST     total-order index: share including its interactions with others (0 to 1; ST near 0:
          the parameter could be fixed); [low, high] is the bootstrap interval\n";
 /// How far outside [0, 1] a Sobol estimate may stray before it is flagged.

@@ -55,7 +55,7 @@ fn sensitivity_runs_from_a_file_and_does_not_depend_on_the_thread_count() {
     assert_eq!(one, two);
     let text = file.render(Method::Morris, &one);
     assert!(
-        text.contains("mu*    mean absolute elementary effect"),
+        text.contains("4 levels.\n  mu*    mean absolute elementary effect"),
         "{text}"
     );
     assert!(

@@ -117,12 +117,14 @@ fn edit_text(
 }
 
 /// The scenario text with each `(path, value, reason)` set as an assumption: the value
-/// replaced, any source replaced by `reason`, the recorded range kept. The rest of the
+/// replaced, any source replaced by `reason`, the recorded range kept, and the scenario
+/// renamed `name` (so its default output folder is not its parent's). The rest of the
 /// text, comments and order included, is left as it was. Used to write a calibrated
 /// scenario that says where each fitted value came from.
 pub fn rewritten_as_assumptions(
     text: &SourceText,
     fitted: &[(String, f64, String)],
+    name: &str,
 ) -> Result<String, OverrideError> {
     let mut document = parse(text)?;
     for (path, value, reason) in fitted {
@@ -133,6 +135,15 @@ pub fn rewritten_as_assumptions(
         }
         set(table, "assumption", reason.as_str().into());
     }
+    let scenario = document
+        .get_mut("scenario")
+        .and_then(Item::as_table_like_mut)
+        .ok_or_else(|| OverrideError::UnknownPath {
+            file: text.name.to_string(),
+            path: "scenario.name".into(),
+            reason: "no [scenario] table".into(),
+        })?;
+    set(scenario, "name", name.into());
     Ok(document.to_string())
 }
 

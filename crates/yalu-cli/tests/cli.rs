@@ -423,3 +423,40 @@ fn the_report_of_each_shipped_scenario_has_no_empty_panel_and_no_mixed_units() {
         }
     }
 }
+
+#[test]
+fn a_run_after_validate_keeps_the_validation_in_the_same_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/courier-2014.toml"
+    );
+    let validate = yalu(
+        &["validate", "--scenario", scenario, "--replicates", "2"],
+        dir.path(),
+    );
+    assert_ne!(
+        validate.status.code(),
+        Some(2),
+        "{}",
+        text(&validate.stderr)
+    );
+    let folder = dir.path().join("out/courier-2014");
+    let validation = std::fs::read(folder.join("validation.json")).unwrap();
+    let run = yalu(
+        &["run", "--scenario", scenario, "--replicates", "2"],
+        dir.path(),
+    );
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(folder.join("manifest.json").is_file());
+    assert_eq!(
+        std::fs::read(folder.join("validation.json")).unwrap(),
+        validation
+    );
+    assert!(folder.join("observations.json").is_file());
+    let stderr = text(&run.stderr);
+    assert!(
+        stderr.contains("kept in") && stderr.contains("validation.json"),
+        "the run says what it kept: {stderr}"
+    );
+}

@@ -154,8 +154,9 @@ pub enum ExperimentError {
         file: String,
         /// The scenario's own complaint, located in the scenario.
         source: OverrideError,
-        /// Every parameter the design sets outside its recorded range.
-        outside: Vec<OutsideRange>,
+        /// Every parameter the design sets outside its recorded range (boxed: the error
+        /// stays small).
+        outside: Box<[OutsideRange]>,
     },
     /// The analysis refused its inputs (a design too small, say).
     #[error("{file}: {message}")]
@@ -309,7 +310,7 @@ impl Base {
                             ExperimentError::OutsideRange {
                                 file,
                                 source,
-                                outside,
+                                outside: outside.into(),
                             }
                         }
                     })

@@ -220,7 +220,7 @@ fn a_sweep_runs_beyond_a_recorded_range_only_when_allowed_and_its_store_says_so(
         values: vec![150.0, 12000.0],
     }];
     // The levy cites a claim without a stated range: any share is an experiment's input.
-    assert_eq!(outside, expected);
+    assert_eq!(outside.to_vec(), expected);
 
     let sweep = Sweep::load(&path, &registry, RangePolicy::AllowOutside).unwrap();
     assert_eq!(sweep.outside_ranges(), expected.as_slice());

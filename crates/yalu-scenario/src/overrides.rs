@@ -375,6 +375,7 @@ mod tests {
                 33.0,
                 "calibrated: ABC rejection against P14".into(),
             )],
+            "baseline-calibrated",
         )
         .unwrap();
         let scenario = Scenario::parse(
@@ -382,6 +383,7 @@ mod tests {
             &Registry::embedded(),
         )
         .unwrap();
+        assert_eq!(scenario.name, "baseline-calibrated");
         assert_eq!(
             scenario.params.state_trade.unwrap().choice_sensitivity,
             33.0
@@ -405,6 +407,7 @@ mod tests {
                 3.0,
                 "fitted".into(),
             )],
+            "baseline-calibrated",
         )
         .unwrap();
         let changed: Vec<&str> = BASELINE
@@ -414,16 +417,17 @@ mod tests {
             .map(|(_, b)| b)
             .collect();
         assert_eq!(BASELINE.lines().count(), text.lines().count());
-        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert_eq!(changed.len(), 2, "{changed:?}");
+        assert_eq!(changed[0], "name = \"baseline-calibrated\"");
         assert!(
-            changed[0].starts_with("state_trade_multiplier = { value = 3.0"),
+            changed[1].starts_with("state_trade_multiplier = { value = 3.0"),
             "{}",
-            changed[0]
+            changed[1]
         );
         assert!(
-            changed[0].contains("assumption = \"fitted\""),
+            changed[1].contains("assumption = \"fitted\""),
             "{}",
-            changed[0]
+            changed[1]
         );
     }
 

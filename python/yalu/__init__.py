@@ -133,7 +133,8 @@ def validate(
     """Check patterns P1-P15 against a scenario's replicates, as ``yalu validate`` does.
 
     Returns one dict per pattern (``id``, ``kind``, ``target``, ``low``, ``high``,
-    ``covered``, ``simulated``, ``pass``, ...), as ``validation.json`` holds them.
+    ``covered``, ``simulated``, ``pass``, ...), as ``validation.json`` holds them under
+    ``patterns``.
     """
     return _native.validate(scenario, replicates, seed, threads)
 

@@ -2,20 +2,21 @@
 //! the experiment runner of `yalu-lab` called, its tables written and summarised. Outputs
 //! are asked for by registry id (`yalu outputs` lists them).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use yalu_lab::budget::Work;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+
 use yalu_lab::calibration_file::CalibrationFile;
-use yalu_lab::compare::{compare as compare_runs, render, table};
+use yalu_lab::compare;
 use yalu_lab::experiment::{OutsideRange, RangePolicy, Sweep};
+use yalu_lab::ray::{ray_sensitivity, ray_sweep};
 use yalu_lab::sensitivity_file::{Method, SensitivityFile};
 use yalu_lab::store;
 use yalu_lab::sweep::Shard;
-use yalu_report::atomic::{prepare_dir, write_file, write_table};
 use yalu_report::window::Window;
 use yalu_scenario::Registry;
 
-use crate::{Failure, ReplicateArgs, ThreadArgs, load, print, progress_bar};
+use crate::{Failure, ReplicateArgs, ThreadArgs, load, print, with_progress};
 
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
@@ -41,55 +42,15 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
     let a = load(Some(&args.a), &registry)?.0;
     let b = load(Some(&args.b), &registry)?.0;
-    let count = args.replicates.replicates.unwrap_or(20);
-    // Both scenarios' measured figures are held, not their replicates.
-    let threads = args
-        .replicates
-        .threads
-        .budget(|threads| Work::of(&[&a.params, &b.params], count, threads as u64, threads))?;
-    prepare_dir(&args.out)?;
-    let spec = args.replicates.spec(20, a.seed, threads);
-    let progress = progress_bar(2 * u64::from(spec.replicates), "runs (A and B)");
-    if let Some(window) = args.window {
-        window
-            .check_overlaps(Window::covering(a.params.first_day, a.params.last_day))
-            .map_err(Failure::bad_input)?;
-    }
-    let differences = compare_runs(
-        &a.params,
-        &b.params,
-        spec,
-        !args.independent,
-        args.window,
-        &|| progress.inc(1),
-    )
-    .map_err(Failure::run)?;
-    progress.finish_and_clear();
-    if differences.is_empty() {
-        return Err(Failure::bad_input(NoCommonOutputs {
-            a: a.name.clone(),
-            b: b.name.clone(),
-        }));
-    }
-    write_table(&table(&differences), &args.out, "compare")?;
-    print(&render(
-        (&a.name, &b.name),
-        spec,
-        !args.independent,
-        &differences,
-        &args.out.join("compare.csv"),
-    ))
-}
-
-/// Two scenarios that share no output: nothing to compare.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "scenarios `{a}` and `{b}` have no output in common (`yalu outputs --scenario FILE` \
-     lists each one's); compare scenarios that share a channel"
-)]
-struct NoCommonOutputs {
-    a: String,
-    b: String,
+    let spec = args.replicates.spec(20, a.seed, |count, threads| {
+        compare::work(&a.params, &b.params, count, threads)
+    })?;
+    let crn = !args.independent;
+    let total = 2 * u64::from(spec.replicates);
+    let text = with_progress(total, "runs (A and B)", |bar| {
+        compare::compare_into(&args.out, (&a, &b), spec, crn, args.window, &|| bar.inc(1))
+    })?;
+    print(&text)
 }
 
 /// `yalu sweep FILE ...` or `yalu sweep merge ...`.
@@ -156,51 +117,29 @@ pub fn sweep(command: SweepCommand) -> Result<(), Failure> {
     };
     let file = args.file.clone().expect("clap requires the file");
     if let Some(address) = &args.ray {
-        return ray_sweep(&file, address, &args);
+        return Ok(ray_sweep(
+            &file,
+            address,
+            args.out.as_deref(),
+            args.batch,
+            args.allow_outside_range,
+        )?);
     }
     let sweep = Sweep::load(
         &file,
         &Registry::embedded(),
-        range_policy(args.allow_outside_range),
+        RangePolicy::allowing_outside(args.allow_outside_range),
     )?;
     warn_outside(sweep.outside_ranges());
-    let spec = sweep.spec();
-    let out = args
-        .out
-        .unwrap_or_else(|| Path::new("out").join(format!("sweep-{}", spec.name())));
+    let out = args.out.unwrap_or_else(|| sweep.default_out());
     let threads = args.threads.budget(|threads| sweep.work(threads))?;
-    prepare_dir(&out)?;
-    let shard = args.shard.unwrap_or(Shard::ALL);
-    let progress = progress_bar(spec.unit_count() as u64, "runs");
-    let run = sweep.run(&out, threads, shard, &mut |done, total| {
-        progress.set_length(total as u64);
-        progress.set_position(done as u64);
+    let text = with_progress(sweep.spec().unit_count() as u64, "runs", |bar| {
+        sweep.run_into(&out, threads, args.shard, &mut |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })
     })?;
-    progress.finish_and_clear();
-    write_table(&run.points, &out, "sweep_points")?;
-    write_table(&run.metrics, &out, "sweep_summary")?;
-    let share = match args.shard {
-        Some(shard) => format!(" (shard {shard}: {} units)", run.summary.total_units),
-        None => String::new(),
-    };
-    print(&format!(
-        "Sweep {}: {} points x {} replicates{share}; {} runs were already done, {} ran now.\nResults: {} (SQLite) and {}\n",
-        spec.name(),
-        spec.points().len(),
-        spec.replicates(),
-        run.summary.already_done,
-        run.summary.ran,
-        out.join("sweep.sqlite").display(),
-        out.join("sweep_summary.csv").display()
-    ))
-}
-
-fn range_policy(allow_outside_range: bool) -> RangePolicy {
-    if allow_outside_range {
-        RangePolicy::AllowOutside
-    } else {
-        RangePolicy::Recorded
-    }
+    print(&text)
 }
 
 /// Says on standard error which parameters run beyond their recorded ranges.
@@ -212,76 +151,7 @@ fn warn_outside(outside: &[OutsideRange]) {
 
 fn merge(args: MergeArgs) -> Result<(), Failure> {
     let merged = store::merge(&args.stores, &args.out).map_err(Failure::bad_input)?;
-    print(&format!(
-        "Merged {} stores into {}: {} units added, {} already there, {} in all.\n\
-         Run `yalu sweep FILE --out {}` to write its tables (it runs any unit still missing).\n",
-        args.stores.len(),
-        args.out.join(store::STORE_FILE_NAME).display(),
-        merged.added,
-        merged.already_there,
-        merged.total,
-        args.out.display()
-    ))
-}
-
-/// `yalu sweep FILE --ray ADDRESS`.
-fn ray_sweep(file: &Path, address: &str, args: &SweepArgs) -> Result<(), Failure> {
-    let mut command = ray_driver("sweep", file, address, args.out.as_deref(), args.batch);
-    if args.allow_outside_range {
-        command.arg("--allow-outside-range");
-    }
-    run_ray_driver(command)
-}
-
-/// The Ray driver is Python (`python -m yalu.ray COMMAND FILE`), run with `$YALU_PYTHON`
-/// or `python3`.
-fn ray_driver(
-    subcommand: &str,
-    file: &Path,
-    address: &str,
-    out: Option<&Path>,
-    batch: Option<usize>,
-) -> std::process::Command {
-    let python = std::env::var_os("YALU_PYTHON").unwrap_or_else(|| "python3".into());
-    let mut command = std::process::Command::new(&python);
-    command
-        .args(["-m", "yalu.ray", subcommand])
-        .arg(file)
-        .args(["--address", address]);
-    if let Some(out) = out {
-        command.arg("--out").arg(out);
-    }
-    if let Some(batch) = batch {
-        command.args(["--batch", &batch.to_string()]);
-    }
-    command
-}
-
-/// Runs the Ray driver; its exit code is passed on.
-fn run_ray_driver(mut command: std::process::Command) -> Result<(), Failure> {
-    let python = command.get_program().to_owned();
-    let status = command.status().map_err(|e| {
-        Failure::run(anyhow::anyhow!(
-            "cannot start {} for the Ray driver: {e}; install the Python package (see the README) \
-             or set YALU_PYTHON",
-            python.to_string_lossy()
-        ))
-    })?;
-    match status.code() {
-        Some(0) => Ok(()),
-        Some(2) => Err(Failure::BadInput(miette::Report::msg(
-            "the Ray driver refused its input (above)",
-        ))),
-        _ => Err(Failure::run(anyhow::anyhow!(
-            "the Ray driver failed ({status})"
-        ))),
-    }
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum MethodArg {
-    Morris,
-    Sobol,
+    print(&merged.render(args.stores.len(), &args.out))
 }
 
 #[derive(Debug, clap::Args)]
@@ -289,8 +159,9 @@ pub struct SensitivityArgs {
     /// The sensitivity file.
     file: PathBuf,
     /// Method.
-    #[arg(long, value_enum, default_value_t = MethodArg::Morris)]
-    method: MethodArg,
+    #[arg(long, default_value = "morris", value_parser = PossibleValuesParser::new(Method::NAMES)
+        .map(|name| Method::named(&name).expect("one of the names")))]
+    method: Method,
     /// Output folder for sensitivity.csv (default: out/sensitivity-<method>).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -307,44 +178,31 @@ pub struct SensitivityArgs {
 
 pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
-    let method = match args.method {
-        MethodArg::Morris => Method::Morris,
-        MethodArg::Sobol => Method::Sobol,
-    };
     if let Some(address) = &args.ray {
-        let mut command = ray_driver(
-            "sensitivity",
+        return Ok(ray_sensitivity(
             &args.file,
             address,
             args.out.as_deref(),
             args.batch,
-        );
-        command.args(["--method", method.name()]);
-        return run_ray_driver(command);
+            args.method,
+        )?);
     }
-    let file = SensitivityFile::load(&args.file, &registry)?;
-    let out = args
-        .out
-        .unwrap_or_else(|| Path::new("out").join(format!("sensitivity-{}", method.name())));
-    let points = file.points(method)?.len();
-    let work = file.work(method, &registry)?;
-    let threads = args.threads.budget(|threads| Work {
-        threads: threads as u64,
-        held: threads as u64,
-        ..work
+    let (file, method) = (SensitivityFile::load(&args.file, &registry)?, args.method);
+    let out = args.out.unwrap_or_else(|| method.default_out());
+    let total = file.runs(method)?;
+    let threads = args.threads.budget(file.work(method, &registry)?)?;
+    let text = with_progress(total, "replicates", |bar| {
+        file.run_into(&out, method, &registry, threads, &|| bar.inc(1))
     })?;
-    prepare_dir(&out)?;
-    let progress = progress_bar((points * file.replicates() as usize) as u64, "replicates");
-    let rows = file.run(method, &registry, threads, &|| progress.inc(1))?;
-    progress.finish_and_clear();
-    print(&file.write(method, rows, &out)?)
+    print(&text)
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CalibrateArgs {
     /// The calibration file.
     file: PathBuf,
-    /// Output folder for calibration.json and the calibrated scenario.
+    /// Output folder for calibration.json, the calibrated scenario and its posterior
+    /// (default: out/calibration-<scenario>).
     #[arg(long)]
     out: Option<PathBuf>,
     #[command(flatten)]
@@ -354,27 +212,10 @@ pub struct CalibrateArgs {
 pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
     let file = CalibrationFile::load(&args.file, &registry)?;
-    let out = args
-        .out
-        .unwrap_or_else(|| Path::new("out").join(format!("calibration-{}", file.scenario_name())));
+    let out = args.out.unwrap_or_else(|| file.default_out());
     let threads = args.threads.budget(|threads| file.work(threads))?;
-    prepare_dir(&out)?;
-    let progress = progress_bar(
-        (file.samples() * file.replicates() as usize) as u64,
-        "replicates",
-    );
-    let calibrated = file.run(&registry, threads, &|| progress.inc(1))?;
-    progress.finish_and_clear();
-    let fit = &calibrated.fit;
-    let json = serde_json::to_string_pretty(fit).expect("serializes") + "\n";
-    write_file(&out.join("calibration.json"), json.as_bytes())?;
-    write_file(
-        &out.join(format!("{}-calibrated.toml", calibrated.scenario_name)),
-        format!("{}\n", calibrated.scenario_toml).as_bytes(),
-    )?;
-    print(&format!(
-        "{}Written to {}\n",
-        calibrated.render(),
-        out.display()
-    ))
+    let text = with_progress(file.runs(), "replicates", |bar| {
+        file.run_into(&out, &registry, threads, &|| bar.inc(1))
+    })?;
+    print(&text)
 }

@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use yalu_report::outputs::Catalog;
-use yalu_scenario::{Evidence, Registry};
+use yalu_scenario::{Registry, RegistryView, coverage_table};
 
-use crate::{EvidenceView, Failure, Format, load, print};
+use crate::{Failure, Format, load, print};
 
 pub fn report(out_dir: &Path) -> Result<(), Failure> {
     let started = std::time::Instant::now();
@@ -25,13 +25,8 @@ pub fn check(files: &[PathBuf]) -> Result<(), Failure> {
     let registry = Registry::embedded();
     let mut failures = Vec::new();
     for file in files {
-        match yalu_scenario::load(file, &registry) {
-            Ok(scenario) => print(&format!(
-                "{}: ok ({}, {} inputs with evidence)\n",
-                file.display(),
-                scenario.name,
-                scenario.parameters.len()
-            ))?,
+        match yalu_scenario::check(file, &registry) {
+            Ok(said) => print(&said)?,
             Err(e) => failures.push(e),
         }
     }
@@ -46,89 +41,67 @@ pub fn check(files: &[PathBuf]) -> Result<(), Failure> {
     }
 }
 
-pub fn evidence(path: Option<&Path>, format: Format, coverage: bool) -> Result<(), Failure> {
+/// `yalu evidence`: a scenario's inputs, or the registry.
+#[derive(Debug, clap::Args)]
+pub struct EvidenceArgs {
+    /// What to list: a scenario's inputs, or the registry's sources, claims, conflicts
+    /// or observed series.
+    #[arg(value_enum, default_value_t = EvidenceView::Inputs)]
+    view: EvidenceView,
+    /// Scenario file (default: the built-in baseline).
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Only claims or series of this registry file: core, land, maritime, channels,
+    /// prices.
+    #[arg(long)]
+    topic: Option<String>,
+    /// Only claims or series whose period includes this year.
+    #[arg(long)]
+    year: Option<i16>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Show the share of inputs that are sourced, per submodel.
+    #[arg(long)]
+    coverage: bool,
+}
+
+/// What `yalu evidence` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum EvidenceView {
+    /// Every input of a scenario with its value, unit and evidence.
+    Inputs,
+    /// The registered sources, with their kind and citation.
+    Sources,
+    /// The claims: each figure with its bound, period and location.
+    Claims,
+    /// Where claims disagree and what the model does about it.
+    Conflicts,
+    /// Observations over time, marked calibration or test.
+    Series,
+}
+
+pub fn evidence(args: EvidenceArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
-    let (scenario, _) = load(path, &registry)?;
-    if coverage {
-        let mut table = yalu_scenario::coverage(&scenario.parameters);
-        table.push(yalu_scenario::coverage_of(
-            &scenario.parameters,
-            &yalu_scenario::most_influential(30),
-            "top 30 (Morris)",
-        ));
-        return match format {
-            Format::Json => print(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&table).expect("serializes")
-            )),
-            Format::Table => {
-                let mut text = format!(
-                    "Evidence coverage for scenario `{}`\n{:<20} {:>8} {:>8} {:>11} {:>9}\n",
-                    scenario.name, "submodel", "inputs", "sourced", "assumptions", "sourced %"
-                );
-                for row in &table {
-                    text.push_str(&format!(
-                        "{:<20} {:>8} {:>8} {:>11} {:>8.0}%\n",
-                        row.submodel,
-                        row.inputs,
-                        row.sourced,
-                        row.assumptions,
-                        100.0 * row.sourced_share
-                    ));
-                }
-                print(&text)
-            }
-        };
+    let view = match args.view {
+        EvidenceView::Inputs => None,
+        EvidenceView::Sources => Some(RegistryView::Sources),
+        EvidenceView::Claims => Some(RegistryView::Claims),
+        EvidenceView::Conflicts => Some(RegistryView::Conflicts),
+        EvidenceView::Series => Some(RegistryView::Series),
+    };
+    if let Some(view) = view {
+        let listing = registry.listing(view, args.topic.as_deref(), args.year);
+        // Through a JSON value, whose keys are sorted.
+        return show(args.format, &serde_json::json!(listing), listing.table());
+    }
+    let (scenario, _) = load(args.scenario.as_deref(), &registry)?;
+    if args.coverage {
+        let table = yalu_scenario::coverage_report(&scenario.parameters);
+        return show(args.format, &table, coverage_table(&scenario.name, &table));
     }
     let document = scenario.evidence_document(&registry);
-    match format {
-        Format::Json => print(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&document).expect("serializes")
-        )),
-        Format::Table => {
-            let mut text = format!(
-                "Evidence for scenario `{}` ({} inputs)\n\n",
-                scenario.name,
-                scenario.parameters.len()
-            );
-            for p in &scenario.parameters {
-                let evidence = match &p.evidence {
-                    Evidence::Claim {
-                        claim,
-                        source,
-                        location,
-                        figure,
-                        derivation,
-                        carry_over,
-                        ..
-                    } => {
-                        let mut text = format!("claim {claim} ({source}, {location}): {figure}");
-                        if let Some(d) = derivation {
-                            text.push_str(&format!("; derived: {d}"));
-                        }
-                        if let Some(c) = carry_over {
-                            text.push_str(&format!("; carried over: {c}"));
-                        }
-                        text
-                    }
-                    Evidence::Assumption { reason, range } => match range {
-                        Some([low, high]) => format!("assumption, range [{low}, {high}]: {reason}"),
-                        None => format!("assumption: {reason}"),
-                    },
-                };
-                text.push_str(&format!(
-                    "{}\n    {} {}  {}\n    {}\n",
-                    p.path, p.value, p.unit, p.doc, evidence
-                ));
-            }
-            text.push_str("\nSources cited\n");
-            for source in &document.sources {
-                text.push_str(&format!("  {}: {}\n", source.id, source.citation()));
-            }
-            print(&text)
-        }
-    }
+    show(args.format, &document, document.table())
 }
 
 pub fn outputs(scenario: Option<&Path>) -> Result<(), Failure> {
@@ -136,109 +109,13 @@ pub fn outputs(scenario: Option<&Path>) -> Result<(), Failure> {
     print(&Catalog::new(&scenario.params).render(&scenario.name))
 }
 
-/// Lists the registry: sources, claims, conflicts or series, optionally of one topic and
-/// one year.
-pub fn registry(
-    view: EvidenceView,
-    topic: Option<&str>,
-    year: Option<i16>,
-    format: Format,
-) -> Result<(), Failure> {
-    let registry = Registry::embedded();
-    let in_year = |first: &str, last: &str| {
-        year.is_none_or(|y| {
-            yalu_scenario::evidence::period(&format!("{first}..{last}"))
-                .is_ok_and(|(a, b)| a.year() <= y && y <= b.year())
-        })
-    };
-    let topic_of = |claim: &str| registry.claim(claim).map_or("", |(s, _)| s.topic.as_str());
-    let json = |value: serde_json::Value| print(&format!("{value:#}\n"));
-    match (view, format) {
-        (EvidenceView::Inputs, _) => unreachable!("inputs are listed by `evidence`"),
-        (EvidenceView::Sources, Format::Json) => json(serde_json::json!(registry.sources)),
-        (EvidenceView::Sources, Format::Table) => print(
-            &registry
-                .sources
-                .iter()
-                .filter(|s| topic.is_none_or(|t| s.topic == t))
-                .map(|s| {
-                    format!(
-                        "{} [{}, {}]\n    {}\n",
-                        s.id,
-                        s.kind.name(),
-                        s.topic,
-                        s.citation()
-                    )
-                })
-                .collect::<String>(),
-        ),
-        (EvidenceView::Claims, format) => {
-            let rows = registry.claim_rows(topic, year);
-            match format {
-                Format::Json => json(serde_json::json!(rows)),
-                Format::Table => print(
-                    &rows
-                        .iter()
-                        .map(|r| {
-                            format!(
-                                "{} ({}, {})\n    {} | {} | {}\n",
-                                r.claim, r.source, r.location, r.period, r.figure, r.counted
-                            )
-                        })
-                        .chain(std::iter::once(format!("{} claims\n", rows.len())))
-                        .collect::<String>(),
-                ),
-            }
-        }
-        (EvidenceView::Conflicts, Format::Json) => json(serde_json::json!(registry.conflicts)),
-        (EvidenceView::Conflicts, Format::Table) => print(
-            &registry
-                .conflicts
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{}: {}\n    claims: {}\n    model: {}\n",
-                        c.id,
-                        c.about,
-                        c.claims.join(", "),
-                        c.resolution
-                    )
-                })
-                .collect::<String>(),
-        ),
-        (EvidenceView::Series, format) => {
-            let rows: Vec<_> = registry
-                .series
-                .iter()
-                .filter(|o| topic.is_none_or(|t| topic_of(&o.claim) == t))
-                .filter(|o| in_year(&o.first, &o.last))
-                .collect();
-            match format {
-                Format::Json => json(serde_json::json!(rows)),
-                Format::Table => print(
-                    &rows
-                        .iter()
-                        .map(|o| {
-                            let figure = match (o.value, o.low, o.high) {
-                                (Some(v), _, _) => format!("{v}"),
-                                (None, Some(l), Some(h)) => format!("{l}-{h}"),
-                                _ => String::new(),
-                            };
-                            format!(
-                                "{:<44} {}..{} {:?} {} {} [{:?}] {}\n",
-                                o.observation,
-                                o.first,
-                                o.last,
-                                o.bound,
-                                figure,
-                                o.unit,
-                                o.use_,
-                                o.what
-                            )
-                        })
-                        .collect::<String>(),
-                ),
-            }
-        }
+/// `value` as JSON, or `table`.
+fn show(format: Format, value: &impl serde::Serialize, table: String) -> Result<(), Failure> {
+    match format {
+        Format::Json => print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(value).expect("serializes")
+        )),
+        Format::Table => print(&table),
     }
 }

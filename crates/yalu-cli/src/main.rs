@@ -12,10 +12,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use yalu_lab::EnsembleSpec;
 use yalu_lab::budget::{self, DEFAULT_MAX_WORK, Work};
 use yalu_lab::experiment::{ExperimentError, load_scenario};
 use yalu_lab::sweep::ScenarioSource;
+use yalu_lab::{EnsembleSpec, said_once};
 use yalu_scenario::{LoadError, Registry, Scenario, SourceText};
 
 const EXAMPLES: &str = "\
@@ -81,9 +81,11 @@ yalu sweep sweeps/levy.toml --ray auto                      units as tasks on a 
     /// Check a scenario's patterns (P1-P15) against the evidence; exit 1 if an emergent one misses.
     #[command(after_help = "Example: yalu validate --replicates 20 --out out/validation")]
     Validate(run::ValidateArgs),
-    /// Fit assumptions to emergent patterns by approximate Bayesian computation.
+    /// Fit assumptions to calibrated patterns and `calibration` observations by approximate
+    /// Bayesian computation (ABC rejection).
     #[command(
-        after_help = "Writes calibration.json and <scenario>-calibrated.toml.\nExample: yalu calibrate sweeps/calibration.toml"
+        after_help = "Writes calibration.json, <scenario>-calibrated.toml and its accepted sets, \
+<scenario>-calibrated.posterior.json (for `yalu run --posterior`).\nExample: yalu calibrate sweeps/calibration.toml"
     )]
     Calibrate(experiments::CalibrateArgs),
     /// Write report.html (self-contained) and charts for a run's output folder.
@@ -102,28 +104,7 @@ yalu sweep sweeps/levy.toml --ray auto                      units as tasks on a 
     },
     /// List every input of a scenario with its value, unit and source or assumption.
     #[command(after_help = "Example: yalu evidence claims --topic channels --year 2017")]
-    Evidence {
-        /// What to list: a scenario's inputs, or the registry's sources, claims, conflicts
-        /// or observed series.
-        #[arg(value_enum, default_value_t = EvidenceView::Inputs)]
-        view: EvidenceView,
-        /// Scenario file (default: the built-in baseline).
-        #[arg(long)]
-        scenario: Option<PathBuf>,
-        /// Only claims or series of this registry file: core, land, maritime, channels,
-        /// prices.
-        #[arg(long)]
-        topic: Option<String>,
-        /// Only claims or series whose period includes this year.
-        #[arg(long)]
-        year: Option<i16>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// Show the share of inputs that are sourced, per submodel.
-        #[arg(long)]
-        coverage: bool,
-    },
+    Evidence(info::EvidenceArgs),
     /// List every output id (for compare, sweep and sensitivity files) with its unit,
     /// aggregation and meaning.
     #[command(after_help = "Example: yalu outputs --scenario scenarios/courier-2014.toml")]
@@ -162,13 +143,20 @@ struct ReplicateArgs {
 }
 
 impl ReplicateArgs {
-    /// The ensemble to run, on `threads` worker threads (see [`ThreadArgs::budget`]).
-    fn spec(&self, default_replicates: u32, scenario_seed: u64, threads: usize) -> EnsembleSpec {
-        EnsembleSpec {
+    /// The ensemble to run, once its `work` (given the replicates and threads) is within
+    /// the limits (see [`ThreadArgs::budget`]).
+    fn spec(
+        &self,
+        default_replicates: u32,
+        scenario_seed: u64,
+        work: impl FnOnce(u32, usize) -> Work,
+    ) -> Result<EnsembleSpec, Failure> {
+        let replicates = self.replicates.unwrap_or(default_replicates);
+        Ok(EnsembleSpec {
             seed: self.seed.unwrap_or(scenario_seed),
-            replicates: self.replicates.unwrap_or(default_replicates),
-            threads,
-        }
+            replicates,
+            threads: self.threads.budget(|threads| work(replicates, threads))?,
+        })
     }
 }
 
@@ -189,27 +177,11 @@ impl ThreadArgs {
     /// The worker threads to use, after printing the estimate of `work` (given the
     /// threads) and refusing it above the limits: all before the model runs.
     fn budget(&self, work: impl FnOnce(usize) -> Work) -> Result<usize, Failure> {
-        let threads = budget::threads(self.threads).map_err(Failure::bad_input)?;
-        let work = work(threads);
-        eprintln!("{}", work.describe());
-        work.check(self.max_work).map_err(Failure::bad_input)?;
-        Ok(threads)
+        budget::plan(self.threads, self.max_work, work, |estimate| {
+            eprintln!("{estimate}")
+        })
+        .map_err(Failure::bad_input)
     }
-}
-
-/// What `yalu evidence` lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum EvidenceView {
-    /// Every input of a scenario with its value, unit and evidence.
-    Inputs,
-    /// The registered sources, with their kind and citation.
-    Sources,
-    /// The claims: each figure with its bound, period and location.
-    Claims,
-    /// Where claims disagree and what the model does about it.
-    Conflicts,
-    /// Observations over time, marked calibration or test.
-    Series,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -240,16 +212,6 @@ impl From<ExperimentError> for Failure {
     }
 }
 
-impl From<yalu_report::ReportError> for Failure {
-    fn from(e: yalu_report::ReportError) -> Failure {
-        if e.is_bad_input() {
-            Failure::bad_input(e)
-        } else {
-            Failure::run(e)
-        }
-    }
-}
-
 impl Failure {
     fn run(error: impl Into<anyhow::Error>) -> Failure {
         Failure::Run(error.into())
@@ -261,14 +223,7 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
-    // Ctrl-C, SIGTERM or SIGHUP: remove the partial output folders being assembled, then
-    // stop (128 + SIGINT, as shells report an interrupted command).
-    let handler = ctrlc::set_handler(|| {
-        yalu_report::atomic::remove_partials();
-        eprintln!("interrupted: partial outputs removed");
-        std::process::exit(130);
-    });
-    if let Err(error) = handler {
+    if let Err(error) = yalu_report::atomic::remove_partials_on_interrupt() {
         eprintln!(
             "warning: cannot catch Ctrl-C ({error}); an interrupted run may leave a partial folder, removed by the next run"
         );
@@ -292,20 +247,7 @@ fn main() -> ExitCode {
         Command::Calibrate(args) => experiments::calibrate(args),
         Command::Report { out_dir } => info::report(&out_dir),
         Command::Check { files } => info::check(&files),
-        Command::Evidence {
-            view: EvidenceView::Inputs,
-            scenario,
-            format,
-            coverage,
-            ..
-        } => info::evidence(scenario.as_deref(), format, coverage),
-        Command::Evidence {
-            view,
-            topic,
-            year,
-            format,
-            ..
-        } => info::registry(view, topic.as_deref(), year, format),
+        Command::Evidence(args) => info::evidence(args),
         Command::Outputs { scenario } => info::outputs(scenario.as_deref()),
         Command::Serve(args) => yalu_serve::serve(args).map_err(Failure::run),
     };
@@ -316,44 +258,20 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(Failure::Run(error)) => {
-            if error
-                .downcast_ref::<std::io::Error>()
-                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-            {
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("error: {}", chain(&error));
+            eprintln!("error: {}", said_once(error.as_ref()));
             ExitCode::from(1)
         }
     }
 }
 
-/// An error and its causes, each said once: a cause whose text the message already
-/// contains (an OS or SQLite error that the message quotes) is not repeated.
-fn chain(error: &anyhow::Error) -> String {
-    let mut text = String::new();
-    for cause in error.chain() {
-        let said = cause.to_string();
-        if !text.contains(&said) {
-            if !text.is_empty() {
-                text.push_str(": ");
-            }
-            text.push_str(&said);
-        }
-    }
-    text
-}
-
 /// Loads a scenario file, or the built-in baseline, with the text it was read from.
 fn load(path: Option<&Path>, registry: &Registry) -> Result<(Scenario, SourceText), Failure> {
-    let source = path.map_or(ScenarioSource::Baseline, |p| {
-        ScenarioSource::File(p.to_path_buf())
-    });
-    Ok(load_scenario(&source, registry)?)
+    Ok(load_scenario(&ScenarioSource::from(path), registry)?)
 }
 
-/// A progress bar on standard error; hidden when it is not a terminal.
-fn progress_bar(total: u64, what: &str) -> ProgressBar {
+/// Runs `work` with a progress bar of `total` steps on standard error (hidden when it is
+/// not a terminal), cleared when the work ends.
+fn with_progress<T>(total: u64, what: &str, work: impl FnOnce(&ProgressBar) -> T) -> T {
     let bar = ProgressBar::new(total);
     bar.set_style(
         ProgressStyle::with_template(&format!(
@@ -362,12 +280,15 @@ fn progress_bar(total: u64, what: &str) -> ProgressBar {
         .expect("static template")
         .progress_chars("=> "),
     );
-    bar
+    let outcome = work(&bar);
+    bar.finish_and_clear();
+    outcome
 }
 
+/// Writes to standard output; a reader that has gone (`yalu ... | head`) is no failure.
 fn print(text: &str) -> Result<(), Failure> {
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(Failure::run)
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::run(e)),
+        _ => Ok(()),
+    }
 }

@@ -385,7 +385,7 @@ fn validate_reports_every_pattern_and_fails_on_a_missed_emergent_one() {
         &std::fs::read_to_string(dir.path().join("v/validation.json")).unwrap(),
     )
     .unwrap();
-    let checks = json.as_array().unwrap();
+    let checks = json["patterns"].as_array().unwrap();
     for field in [
         "id",
         "kind",
@@ -422,6 +422,46 @@ fn validate_reports_every_pattern_and_fails_on_a_missed_emergent_one() {
         assert!(["input", "calibrated", "emergent"].contains(&kind), "{c}");
         assert!(c["how"].as_str().unwrap().len() > 10, "{c}");
     }
+    // Only emergent passes are evidence; the file says so class by class.
+    let scores = json["pattern_scores"].as_array().unwrap();
+    for s in scores {
+        assert_eq!(s["evidence"], s["class"] == "emergent", "{s}");
+        let passed = checks
+            .iter()
+            .filter(|c| c["kind"] == s["class"] && c["pass"] == true)
+            .count();
+        assert_eq!(s["passed"], passed, "{s}");
+    }
+    // The observed series in the same file: each with its use, bound, median and band,
+    // and the in-sample and out-of-sample hit rates counted from them.
+    let observations = json["observations"].as_array().unwrap();
+    let rate = |use_: &str| {
+        let chosen: Vec<_> = observations.iter().filter(|o| o["use"] == use_).collect();
+        let hit = chosen.iter().filter(|o| o["pass"] == true).count();
+        serde_json::json!([hit, chosen.len()])
+    };
+    assert_eq!(json["observation_scores"]["in_sample"], rate("calibration"));
+    assert_eq!(json["observation_scores"]["out_of_sample"], rate("test"));
+    assert!(
+        rate("test")[1].as_u64().unwrap() > 0,
+        "test observations are scored"
+    );
+    for o in observations {
+        for field in ["low", "high", "period", "unit"] {
+            assert!(o.get(field).is_some(), "{field}: {o}");
+        }
+        let band = &o["simulated"];
+        let (p05, median, p95) = (
+            band["p05"].as_f64().unwrap(),
+            band["median"].as_f64().unwrap(),
+            band["p95"].as_f64().unwrap(),
+        );
+        assert!(p05 <= median && median <= p95, "{o}");
+    }
+    assert!(
+        !dir.path().join("v/observations.json").exists(),
+        "one file holds both scores"
+    );
     let p10 = checks.iter().find(|c| c["id"] == "P10").unwrap();
     assert_eq!(p10["covered"], false, "the baseline has no 2014 couriers");
     assert!(p10["pass"].is_null(), "not covered is not passed");
@@ -540,4 +580,174 @@ fn outputs_lists_every_id_with_unit_aggregation_and_meaning() {
     assert!(stdout.contains("<site>: hyesan"), "{stdout}");
     assert!(stdout.contains("total over the window divided by its years (missing = 0)"));
     assert!(stdout.contains("`fx.total_usd_per_year@2024`"), "{stdout}");
+}
+
+/// The band (p95 - p05) of a headline figure in a run folder's headline.csv.
+fn headline_band(run: &Path, id: &str) -> f64 {
+    let csv = std::fs::read_to_string(run.join("headline.csv")).unwrap();
+    let row = csv
+        .lines()
+        .find(|l| l.split(',').nth(1) == Some(id))
+        .unwrap_or_else(|| panic!("no {id} in headline.csv"));
+    let fields: Vec<f64> = row
+        .rsplit(',')
+        .take(3)
+        .map(|x| x.parse().unwrap())
+        .collect();
+    // Last three columns: p95, p50, p05 read from the right.
+    fields[0] - fields[2]
+}
+
+#[test]
+fn a_posterior_carries_parameter_uncertainty_into_the_bands_deterministically() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = short_baseline(dir.path(), "short", &[]);
+    std::fs::write(
+        dir.path().join("fit.toml"),
+        format!(
+            "[calibration]\nscenario = \"{scenario}\"\n\
+             parameters = [\"maritime.fleets[nampo_coal_carriers].ships\"]\n\
+             observations = [\"tt2020afp-coal-jan-aug-2019-obs\"]\n\
+             samples = 8\naccept_share = 0.5\nreplicates = 1\nseed = 5\n"
+        ),
+    )
+    .unwrap();
+    let calibrate = |out: &str| {
+        let run = yalu(&["calibrate", "fit.toml", "--out", out], dir.path());
+        assert!(run.status.success(), "{}", text(&run.stderr));
+    };
+    calibrate("c1");
+    calibrate("c2");
+    let posterior_name = "short-calibrated.posterior.json";
+    for name in [posterior_name, "short-calibrated.toml", "calibration.json"] {
+        let read = |out: &str| std::fs::read(dir.path().join(out).join(name)).unwrap();
+        assert_eq!(read("c1"), read("c2"), "{name} differs for the same seed");
+    }
+    let posterior: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("c1").join(posterior_name)).unwrap())
+            .unwrap();
+    assert_eq!(posterior["sets"].as_array().unwrap().len(), 4, "half of 8");
+    assert_eq!(posterior["seed"], 5);
+
+    let calibrated = "c1/short-calibrated.toml";
+    let with_posterior = format!("c1/{posterior_name}");
+    let run = |out: &str, posterior: bool| {
+        let mut args = vec![
+            "run",
+            "--scenario",
+            calibrated,
+            "--replicates",
+            "8",
+            "--no-replicate-files",
+            "--out",
+            out,
+        ];
+        if posterior {
+            args.extend(["--posterior", &with_posterior]);
+        }
+        let run = yalu(&args, dir.path());
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        text(&run.stdout)
+    };
+    let printed = run("p1", true);
+    assert!(
+        printed.contains("randomness and parameter uncertainty")
+            && printed.contains("of the 4 accepted parameter sets"),
+        "{printed}"
+    );
+    run("p2", true);
+    for name in ["summary.csv", "headline.csv"] {
+        let read = |out: &str| std::fs::read(dir.path().join(out).join(name)).unwrap();
+        assert_eq!(read("p1"), read("p2"), "{name} differs for the same seed");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("p1/manifest.json")).unwrap())
+            .unwrap();
+    let used = &manifest["posterior"];
+    assert_eq!(used["sets"], 4);
+    assert_eq!(used["sha256"].as_str().unwrap().len(), 64);
+    let sets: std::collections::BTreeSet<u64> = used["set_of_replicate"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_u64().unwrap())
+        .collect();
+    assert_eq!(used["set_of_replicate"].as_array().unwrap().len(), 8);
+    assert!(sets.len() > 1, "replicates drew different sets: {sets:?}");
+
+    let printed = run("fixed", false);
+    assert!(printed.contains("randomness only"), "{printed}");
+    let fixed = std::fs::read_to_string(dir.path().join("fixed/manifest.json")).unwrap();
+    assert!(fixed.contains("\"posterior\": null"), "{fixed}");
+    // The number of coal carriers was fitted; the value delivered by sea depends on it.
+    let id = "goods.delivered_cny_per_year[maritime]";
+    let (drawn, point) = (
+        headline_band(&dir.path().join("p1"), id),
+        headline_band(&dir.path().join("fixed"), id),
+    );
+    assert!(
+        drawn > 1.5 * point,
+        "band with the posterior {drawn} vs at the calibrated point {point}"
+    );
+}
+
+#[test]
+fn a_posterior_of_another_scenario_or_parameter_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = short_baseline(dir.path(), "short", &[]);
+    let posterior = |scenario_sha256: &str, parameter: &str| {
+        serde_json::json!({
+            "format": 1, "method": "test", "calibration_file": "fit.toml", "scenario": "short",
+            "scenario_sha256": scenario_sha256, "calibrated_sha256": "none", "seed": 1,
+            "samples": 2, "targets": ["x"], "parameters": [parameter],
+            "sets": [{"draw": 0, "values": [20.0], "distance": 0.0, "weight": 1.0}]
+        })
+        .to_string()
+    };
+    let sha = {
+        use sha2::Digest;
+        sha2::Sha256::digest(std::fs::read(&scenario).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let run = |file: &str, contents: String| {
+        std::fs::write(dir.path().join(file), contents).unwrap();
+        let out = yalu(
+            &[
+                "run",
+                "--scenario",
+                &scenario,
+                "--posterior",
+                file,
+                "--out",
+                "r",
+            ],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        assert!(!dir.path().join("r").exists(), "nothing is written");
+        text(&out.stderr)
+    };
+    let message = run(
+        "unknown.json",
+        posterior(&sha, "maritime.fleets[nampo_coal_carriers].shipz"),
+    );
+    assert!(
+        message.contains("unknown.json") && message.contains("parameters[0]"),
+        "{message}"
+    );
+    let message = run(
+        "foreign.json",
+        posterior(
+            &"0".repeat(64),
+            "maritime.fleets[nampo_coal_carriers].ships",
+        ),
+    );
+    assert!(
+        message.contains("foreign.json") && message.contains("scenario_sha256"),
+        "{message}"
+    );
+    let message = run("broken.json", "{\"format\": 1,\n \"sets\": [}".into());
+    assert!(message.contains("broken.json:2:"), "{message}");
 }

@@ -152,6 +152,21 @@ pub fn threads(asked: usize) -> Result<usize, BudgetError> {
     }
 }
 
+/// The worker threads for `asked` (0: one per core), after telling the estimate of
+/// `work` (given the threads) and refusing it above `limit`: all before the model runs.
+pub fn plan(
+    asked: usize,
+    limit: f64,
+    work: impl FnOnce(usize) -> Work,
+    tell: impl FnOnce(&str),
+) -> Result<usize, BudgetError> {
+    let threads = threads(asked)?;
+    let work = work(threads);
+    tell(&work.describe());
+    work.check(limit)?;
+    Ok(threads)
+}
+
 fn sci(x: f64) -> String {
     format!("{x:.2e}")
 }

@@ -71,8 +71,19 @@ pub struct Calibration {
     pub tolerance: f64,
     /// Per parameter.
     pub posterior: Vec<Posterior>,
-    /// Accepted sets: values in parameter order, then the distance.
-    pub accepted_sets: Vec<(Vec<f64>, f64)>,
+    /// The accepted sets, closest first.
+    pub accepted_sets: Vec<AcceptedSet>,
+}
+
+/// One accepted parameter set. Rejection ABC weighs every accepted set equally.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AcceptedSet {
+    /// Its number among the draws from the prior (from 0).
+    pub draw: usize,
+    /// Values, in parameter order.
+    pub values: Vec<f64>,
+    /// Its distance to the targets (see the module).
+    pub distance: f64,
 }
 
 /// Why a calibration could not run.
@@ -91,6 +102,9 @@ pub enum CalibrationError {
     /// The simulation failed.
     #[error("simulation failed: {0}")]
     Simulation(String),
+    /// No draw's targets could be measured.
+    #[error("no draw from the prior could be measured on every target")]
+    NothingMeasured,
 }
 
 /// Simulates parameter sets (values in range order), giving each target's simulated
@@ -127,11 +141,16 @@ pub fn abc_rejection(
             (i, distance)
         })
         .collect();
+    // A draw whose targets were not measured (an infinite distance) is never accepted.
+    scored.retain(|(_, d)| d.is_finite());
+    if scored.is_empty() {
+        return Err(CalibrationError::NothingMeasured);
+    }
     scored.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     let inside = scored.iter().filter(|(_, d)| *d == 0.0).count();
     let keep = ((samples as f64 * accept_share).ceil() as usize)
         .max(inside)
-        .clamp(1, samples);
+        .clamp(1, scored.len());
     let accepted: Vec<(usize, f64)> = scored.into_iter().take(keep).collect();
     let posterior = ranges
         .iter()
@@ -155,7 +174,11 @@ pub fn abc_rejection(
         posterior,
         accepted_sets: accepted
             .iter()
-            .map(|(i, d)| (draws[*i].clone(), *d))
+            .map(|&(draw, distance)| AcceptedSet {
+                draw,
+                values: draws[draw].clone(),
+                distance,
+            })
             .collect(),
     })
 }
@@ -193,6 +216,31 @@ mod tests {
         assert!(post.low >= 0.44 && post.high <= 0.56, "{post:?}");
         assert!((post.median - 0.5).abs() < 0.05);
         assert_eq!(fit.tolerance, 0.0);
+    }
+
+    #[test]
+    fn a_draw_whose_targets_were_not_measured_is_never_accepted() {
+        let ranges = [ParameterRange::new("x", 0.0, 1.0).unwrap()];
+        let targets = [Target {
+            id: "y".into(),
+            low: 10.0,
+            high: 11.0,
+        }];
+        // Half the draws measure nothing; accepting every draw keeps only the others.
+        let simulate = |sets: &[Vec<f64>]| {
+            Ok(sets
+                .iter()
+                .map(|s| vec![if s[0] < 0.5 { f64::NAN } else { s[0] }])
+                .collect())
+        };
+        let fit = abc_rejection(&ranges, &targets, 10, 1.0, 3, &simulate).unwrap();
+        assert_eq!(fit.accepted, 5);
+        assert!(fit.accepted_sets.iter().all(|s| s.distance.is_finite()));
+        let unmeasured = |sets: &[Vec<f64>]| Ok(sets.iter().map(|_| vec![f64::NAN]).collect());
+        assert!(matches!(
+            abc_rejection(&ranges, &targets, 10, 1.0, 3, &unmeasured),
+            Err(CalibrationError::NothingMeasured)
+        ));
     }
 
     #[test]

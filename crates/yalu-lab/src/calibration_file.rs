@@ -16,11 +16,12 @@
 //! seed = 3
 //! ```
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
 use yalu_report::Band;
+use yalu_report::atomic::{prepare_dir, write_file};
 use yalu_report::format::readable;
 use yalu_report::outputs::nearest;
 use yalu_scenario::Registry;
@@ -34,6 +35,7 @@ use crate::design::ParameterRange;
 use crate::experiment::{Base, ExperimentError, Progress, RangePolicy, measure_points, read};
 use crate::observations::{Observable, observable};
 use crate::patterns::{Pattern, patterns};
+use crate::posterior::{self, PosteriorFile};
 use crate::sweep::{
     Locator, MAX_REPLICATES, Problem, ScenarioSource, SpecError, distinct, require,
 };
@@ -139,9 +141,35 @@ pub struct Calibrated {
     pub scenario_name: String,
     /// The target patterns' ids, comma-separated.
     pub targets: String,
+    /// The accepted sets, for `yalu run --posterior`.
+    pub posterior: PosteriorFile,
 }
 
 impl Calibrated {
+    /// The calibrated scenario's file name.
+    pub fn scenario_file_name(&self) -> String {
+        format!("{}-calibrated.toml", self.scenario_name)
+    }
+
+    /// The files a calibration writes, by name: `calibration.json` (the fit), the
+    /// calibrated scenario and, beside it, its posterior (the accepted sets).
+    pub fn files(&self) -> Vec<(String, String)> {
+        vec![
+            (
+                "calibration.json".into(),
+                serde_json::to_string_pretty(&self.fit).expect("a fit serializes") + "\n",
+            ),
+            (
+                self.scenario_file_name(),
+                calibrated_text(&self.scenario_toml),
+            ),
+            (
+                format!("{}-calibrated{}", self.scenario_name, posterior::SUFFIX),
+                self.posterior.to_json(),
+            ),
+        ]
+    }
+
     /// The fit as text: draws, acceptance rate, effective sample size and each
     /// parameter's prior range and accepted values, labelled.
     pub fn render(&self) -> String {
@@ -177,7 +205,40 @@ impl Calibrated {
             ));
         }
         text.push_str("The calibrated scenario takes each median; the lowest and highest accepted values are the spread of the accepted draws, not a credible interval.\n");
+        text.push_str(&format!(
+            "The {} accepted sets are in {}-calibrated{}: `yalu run --scenario <folder>/{} --posterior <folder>/{}-calibrated{}` draws each replicate's parameters from them, so its bands carry parameter uncertainty too.\n",
+            fit.accepted,
+            self.scenario_name,
+            posterior::SUFFIX,
+            self.scenario_file_name(),
+            self.scenario_name,
+            posterior::SUFFIX,
+        ));
         text
+    }
+}
+
+impl CalibrationFile {
+    /// Runs the calibration ([`CalibrationFile::run`]) and writes the fit to
+    /// `out/calibration.json` and the calibrated scenario to `out/<scenario>-calibrated.toml`;
+    /// returns the fit for reading.
+    pub fn run_into(
+        &self,
+        out: &Path,
+        registry: &Registry,
+        threads: usize,
+        on_done: &dyn Progress,
+    ) -> Result<String, ExperimentError> {
+        prepare_dir(out)?;
+        let calibrated = self.run(registry, threads, on_done)?;
+        for (name, contents) in calibrated.files() {
+            write_file(&out.join(name), contents.as_bytes())?;
+        }
+        Ok(format!(
+            "{}Written to {}\n",
+            calibrated.render(),
+            out.display()
+        ))
     }
 }
 
@@ -311,6 +372,16 @@ impl CalibrationFile {
             replicates: *raw.replicates.get_ref(),
             seed: raw.seed,
         })
+    }
+
+    /// The model runs: samples times replicates.
+    pub fn runs(&self) -> u64 {
+        self.samples() as u64 * u64::from(self.replicates())
+    }
+
+    /// The default output folder: `out/calibration-<scenario>`.
+    pub fn default_out(&self) -> PathBuf {
+        Path::new("out").join(format!("calibration-{}", self.scenario_name()))
     }
 
     /// The scenario's name.
@@ -457,13 +528,28 @@ impl CalibrationFile {
         let calibrated_name = format!("{}-calibrated", self.base.scenario.name);
         let scenario_toml = rewritten_as_assumptions(&self.base.text, &fitted, &calibrated_name)
             .map_err(|e| self.base.analysis_error(e))?;
+        let posterior = PosteriorFile::of(
+            &fit,
+            &self.base.file,
+            &self.base.scenario.name,
+            &self.base.text.text,
+            &calibrated_text(&scenario_toml),
+            self.seed,
+            self.targets.iter().map(|t| t.id().to_owned()).collect(),
+        );
         Ok(Calibrated {
             fit,
             scenario_toml,
             scenario_name: self.base.scenario.name.clone(),
             targets: targets_text,
+            posterior,
         })
     }
+}
+
+/// The calibrated scenario file's bytes.
+fn calibrated_text(scenario_toml: &str) -> String {
+    format!("{scenario_toml}\n")
 }
 
 /// Whether the series hold out an observation of `claim` as a test.

@@ -7,13 +7,17 @@ use std::path::Path;
 
 use yalu_model::ModelParams;
 use yalu_model::stats::quantile_of_sorted;
+use yalu_report::atomic::{prepare_dir, write_table};
 use yalu_report::format::readable;
 use yalu_report::headline::unit_of;
 use yalu_report::outputs::values_in;
 use yalu_report::table::{ColumnData, Table};
 use yalu_report::window::Window;
+use yalu_scenario::Scenario;
 
-use crate::experiment::{Progress, Unit, run_units};
+use crate::budget::Work;
+use crate::experiment::{ExperimentError, Progress, Unit, run_units};
+use crate::run_folder::check_window;
 use crate::{EnsembleSpec, LabError, thread_pool};
 
 /// Every registry output of one replicate, by id.
@@ -96,6 +100,49 @@ pub fn compare(
             paired_difference(name.clone(), pairs)
         })
         .collect())
+}
+
+/// The work of comparing `a` with `b` over `replicates` pairs: both scenarios' measured
+/// figures are held, not their replicates.
+pub fn work(a: &ModelParams, b: &ModelParams, replicates: u32, threads: usize) -> Work {
+    Work::of(&[a, b], replicates, threads as u64, threads)
+}
+
+/// Compares B with A ([`compare`]) into `out/compare.*` and returns the differences for
+/// reading ([`render`]); scenarios that share no output are refused.
+pub fn compare_into(
+    out: &Path,
+    (a, b): (&Scenario, &Scenario),
+    spec: EnsembleSpec,
+    common_random_numbers: bool,
+    window: Option<Window>,
+    on_done: &dyn Progress,
+) -> Result<String, ExperimentError> {
+    prepare_dir(out)?;
+    check_window(window, &a.params)?;
+    let differences = compare(
+        &a.params,
+        &b.params,
+        spec,
+        common_random_numbers,
+        window,
+        on_done,
+    )?;
+    if differences.is_empty() {
+        return Err(ExperimentError::refused(format_args!(
+            "scenarios `{}` and `{}` have no output in common (`yalu outputs --scenario FILE` \
+             lists each one's); compare scenarios that share a channel",
+            a.name, b.name
+        )));
+    }
+    write_table(&table(&differences), out, "compare")?;
+    Ok(render(
+        (&a.name, &b.name),
+        spec,
+        common_random_numbers,
+        &differences,
+        &out.join("compare.csv"),
+    ))
 }
 
 /// The difference B - A of one metric over replicate pairs `(A, B)`, using the pairs in

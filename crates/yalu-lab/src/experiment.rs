@@ -5,7 +5,7 @@
 //! through it (a sweep through [`crate::sweep::run_sweep`], which commits each unit as it
 //! finishes). Nothing here prints or spawns the binary, so tests call it directly.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
@@ -15,6 +15,8 @@ use yalu_scenario::overrides::{
 };
 use yalu_scenario::{BASELINE, Evidence, LoadError, Registry, Scenario, SourceText};
 
+use yalu_report::ReportError;
+use yalu_report::atomic::{prepare_dir, write_table};
 use yalu_report::outputs::{Catalog, OutputSet};
 use yalu_report::table::{ColumnData, Table};
 
@@ -178,6 +180,19 @@ pub enum ExperimentError {
     /// The work or memory it asks for is above the limits.
     #[error(transparent)]
     Budget(#[from] crate::budget::BudgetError),
+    /// The outputs cannot be written (an unusable `--out`, say).
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// What is asked cannot be done as asked (a window outside the run, scenarios with no
+    /// output in common).
+    #[error("{0}")]
+    Refused(String),
+    /// `yalu run`'s replicates failed, or could not be written.
+    #[error("the run failed")]
+    Failed(#[source] LabError),
+    /// An external driver (the Ray driver) could not start or failed.
+    #[error("{0}")]
+    Driver(String),
 }
 
 impl From<ModelError> for ExperimentError {
@@ -189,7 +204,19 @@ impl From<ModelError> for ExperimentError {
 impl ExperimentError {
     /// Whether the user's input is at fault (exit code 2) rather than a run (1).
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self, ExperimentError::Run(_) | ExperimentError::Sweep(_))
+        match self {
+            ExperimentError::Run(_)
+            | ExperimentError::Sweep(_)
+            | ExperimentError::Failed(_)
+            | ExperimentError::Driver(_) => false,
+            ExperimentError::Report(e) => e.is_bad_input(),
+            _ => true,
+        }
+    }
+
+    /// A refusal of what is asked, said by `error`.
+    pub fn refused(error: impl std::fmt::Display) -> ExperimentError {
+        ExperimentError::Refused(error.to_string())
     }
 }
 
@@ -202,6 +229,18 @@ pub enum RangePolicy {
     /// Values beyond the recorded ranges run (`--allow-outside-range`), each range widened
     /// to take them and every such parameter reported ([`OutsideRange`]).
     AllowOutside,
+}
+
+impl RangePolicy {
+    /// [`RangePolicy::AllowOutside`] when `allow` (`--allow-outside-range`), else
+    /// [`RangePolicy::Recorded`].
+    pub fn allowing_outside(allow: bool) -> RangePolicy {
+        if allow {
+            RangePolicy::AllowOutside
+        } else {
+            RangePolicy::Recorded
+        }
+    }
 }
 
 /// A parameter an experiment sets outside its recorded range.
@@ -640,6 +679,42 @@ impl Sweep {
             points,
             metrics,
         })
+    }
+
+    /// The default output folder: `out/sweep-<name>`.
+    pub fn default_out(&self) -> PathBuf {
+        Path::new("out").join(format!("sweep-{}", self.spec.name()))
+    }
+
+    /// Runs the units of `shard` (all when `None`) that `out` does not hold yet
+    /// ([`Sweep::run`]) and writes `out/sweep_points.*` and `out/sweep_summary.*`; returns
+    /// what was done for reading.
+    pub fn run_into(
+        &self,
+        out: &Path,
+        threads: usize,
+        shard: Option<Shard>,
+        on_progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<String, ExperimentError> {
+        prepare_dir(out)?;
+        let run = self.run(out, threads, shard.unwrap_or(Shard::ALL), on_progress)?;
+        write_table(&run.points, out, "sweep_points")?;
+        write_table(&run.metrics, out, "sweep_summary")?;
+        let share = match shard {
+            Some(shard) => format!(" (shard {shard}: {} units)", run.summary.total_units),
+            None => String::new(),
+        };
+        let spec = &self.spec;
+        Ok(format!(
+            "Sweep {}: {} points x {} replicates{share}; {} runs were already done, {} ran now.\nResults: {} (SQLite) and {}\n",
+            spec.name(),
+            spec.points().len(),
+            spec.replicates(),
+            run.summary.already_done,
+            run.summary.ran,
+            out.join("sweep.sqlite").display(),
+            out.join("sweep_summary.csv").display()
+        ))
     }
 
     /// The `sweep_points` table (point, parameter, value) and the `sweep_summary` table of

@@ -8,7 +8,11 @@
 //! and Morris designs), [`sensitivity`] (Morris effects, Sobol indices) and
 //! [`sensitivity_file`] (a sensitivity experiment), [`sweep`] and [`store`] (resumable
 //! sweeps in SQLite), [`compare`] (paired scenario comparison), [`patterns`] (P1-P15),
-//! [`calibrate`] (ABC rejection) and [`calibration_file`] (a calibration experiment).
+//! [`calibrate`] (ABC rejection), [`calibration_file`] (a calibration experiment) and
+//! [`posterior`] (its accepted parameter sets, which runs draw their replicates from);
+//! [`validation`] puts the patterns and the [`observations`] in one score;
+//! [`run_folder`] (`yalu run` and `yalu validate` into their folder), [`ray`] (a sweep's
+//! units on a Ray cluster, through the Python driver).
 #![deny(missing_docs)]
 pub mod budget;
 pub mod calibrate;
@@ -18,10 +22,14 @@ pub mod design;
 pub mod experiment;
 pub mod observations;
 pub mod patterns;
+pub mod posterior;
+pub mod ray;
+pub mod run_folder;
 pub mod sensitivity;
 pub mod sensitivity_file;
 pub mod store;
 pub mod sweep;
+pub mod validation;
 
 use experiment::{Progress, Unit, run_units};
 use yalu_model::{ModelError, ModelParams, ReplicateResult};
@@ -47,6 +55,25 @@ pub enum LabError {
     /// Stopped between replicates when asked to ([`experiment::Progress::cancelled`]).
     #[error("stopped between replicates, as asked")]
     Cancelled,
+}
+
+/// An error and its causes, each said once and joined by `: `: a cause whose text the
+/// message already contains (an OS or SQLite error that the message quotes) is not
+/// repeated.
+pub fn said_once(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = String::new();
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        let said = error.to_string();
+        if !text.contains(&said) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&said);
+        }
+        cause = error.source();
+    }
+    text
 }
 
 /// What an ensemble is asked to do.
@@ -82,6 +109,20 @@ pub fn for_each_replicate(
         ReplicateResult,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
 ) -> Result<(), LabError> {
+    for_each_replicate_of(&|_| params, spec, on_done, &mut |_, result| consume(result))
+}
+
+/// As [`for_each_replicate`], replicate `r` running `params_of(r)` (a set drawn from a
+/// posterior, say); `consume` gets each result with the parameters it ran.
+pub fn for_each_replicate_of<'a>(
+    params_of: &(dyn Fn(u32) -> &'a ModelParams + Sync),
+    spec: EnsembleSpec,
+    on_done: &dyn Progress,
+    consume: &mut dyn FnMut(
+        &'a ModelParams,
+        ReplicateResult,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
+) -> Result<(), LabError> {
     let pool = thread_pool(spec.threads)?;
     let batch = pool.current_num_threads() as u32 * BATCH_PER_THREAD;
     let mut first = 0;
@@ -89,13 +130,14 @@ pub fn for_each_replicate(
         let last = (first + batch).min(spec.replicates);
         let units: Vec<Unit> = (first..last)
             .map(|replicate| Unit {
-                params,
+                params: params_of(replicate),
                 seed: spec.seed,
                 replicate,
             })
             .collect();
-        for result in run_units(&pool, &units, &|_, result| result, on_done)? {
-            consume(result).map_err(LabError::Consumer)?;
+        let results = run_units(&pool, &units, &|_, result| result, on_done)?;
+        for (unit, result) in units.iter().zip(results) {
+            consume(unit.params, result).map_err(LabError::Consumer)?;
         }
         first = last;
     }
@@ -115,4 +157,40 @@ pub fn run_ensemble(
         Ok(())
     })?;
     Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{message}")]
+    struct Said {
+        message: &'static str,
+        #[source]
+        cause: Option<Box<Said>>,
+    }
+
+    fn said(message: &'static str, cause: Option<Said>) -> Said {
+        Said {
+            message,
+            cause: cause.map(Box::new),
+        }
+    }
+
+    #[test]
+    fn causes_are_joined_and_a_quoted_one_is_not_repeated() {
+        let disk = said("disk full", None);
+        let quoted = said("cannot write out/a.csv: disk full", Some(disk));
+        let run = said("the run failed", Some(quoted));
+        assert_eq!(
+            said_once(&run),
+            "the run failed: cannot write out/a.csv: disk full"
+        );
+        let io = said("broken pipe", None);
+        assert_eq!(
+            said_once(&said("cannot print", Some(io))),
+            "cannot print: broken pipe"
+        );
+    }
 }

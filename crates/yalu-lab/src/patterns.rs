@@ -17,7 +17,7 @@ use yalu_model::ReplicateResult;
 use yalu_model::calendar::{PhaseKind, YearMonth};
 use yalu_model::indicators::{
     PorterTotals, essentials_price_cny_per_kg, household_income_cny_per_month, porter_totals,
-    takeover_windows, trade_totals_of, vehicles_per_month,
+    porter_totals_in, takeover_windows, trade_totals_of, vehicles_per_month,
 };
 use yalu_model::observe::{Activity, Channel, Outcome, SeaRoute};
 use yalu_model::params::GoodId;
@@ -211,6 +211,13 @@ fn porters(r: &ReplicateResult) -> Option<PorterTotals> {
     (totals.porter_months > 0.0).then_some(totals)
 }
 
+fn porters_in_year(r: &ReplicateResult, year: i16) -> Option<PorterTotals> {
+    let first = r.months.iter().position(|m| m.year == year)?;
+    let end = r.months.iter().rposition(|m| m.year == year)? + 1;
+    let totals = porter_totals_in(r, None, first..end);
+    (totals.porter_months > 0.0).then_some(totals)
+}
+
 /// Every pattern the model checks.
 pub fn patterns() -> Vec<Pattern> {
     vec![
@@ -275,11 +282,13 @@ pub fn patterns() -> Vec<Pattern> {
         },
         Pattern {
             id: "P5",
-            description: "rice bought per yuan of porter income",
+            description: "rice bought per yuan of porter income in 2017",
             class: Class::Input("market.rice_price_cny_per_kg"),
             claim: "dailynk-porters-rice-48kg-for-200-cny",
             target: Target::Claim { scale: 1.0 / 200.0 },
-            measure: |_, r| porters(r).map(|t| t.rice_kg / t.wages_cny),
+            // In the claim's year: later prices drift with the markets, which the 2017
+            // testimony does not describe.
+            measure: |_, r| porters_in_year(r, 2017).map(|t| t.rice_kg / t.wages_cny),
         },
         Pattern {
             id: "P6",
@@ -520,8 +529,9 @@ pub fn patterns() -> Vec<Pattern> {
             id: "P15",
             description: "state smuggling's net margin / official (regular) trade's net margin",
             class: Class::Emergent(Knockout {
-                mechanism: "bribes (with the licence's equivalent) and seizures on the smuggling route",
+                mechanism: "the Chinese side's discount on smuggled banned exports, bribes (with the licence's equivalent) and seizures on the smuggling route",
                 set: &[
+                    ("state_trade.sanctioned_export_discount", 0.0),
                     ("state_trade.bribe_cny_per_load.customs", 0.0),
                     ("state_trade.bribe_cny_per_load.state_security", 0.0),
                     ("state_trade.bribe_cny_per_load.public_security", 0.0),

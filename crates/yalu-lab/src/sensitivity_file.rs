@@ -18,12 +18,12 @@
 //! confidence_level = 0.95
 //! ```
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
 use yalu_model::ModelParams;
-use yalu_report::atomic::write_table;
+use yalu_report::atomic::{prepare_dir, write_table};
 use yalu_report::format::readable;
 use yalu_report::headline::unit_of;
 use yalu_report::outputs::{Catalog, OutputSet};
@@ -50,6 +50,21 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method's name.
+    pub const NAMES: [&str; 2] = ["morris", "sobol"];
+
+    /// The method called `name`.
+    pub fn named(name: &str) -> Option<Method> {
+        [Method::Morris, Method::Sobol]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
+
+    /// The default output folder: `out/sensitivity-<method>`.
+    pub fn default_out(self) -> PathBuf {
+        Path::new("out").join(format!("sensitivity-{}", self.name()))
+    }
+
     /// Its name in file and folder names.
     pub fn name(self) -> &'static str {
         match self {
@@ -291,6 +306,11 @@ impl SensitivityFile {
         self.replicates
     }
 
+    /// The model runs of `method`'s design: its points times the replicates.
+    pub fn runs(&self, method: Method) -> Result<u64, ExperimentError> {
+        Ok(self.points(method)?.len() as u64 * u64::from(self.replicates))
+    }
+
     /// The design's points, parameter values in file order.
     pub fn points(&self, method: Method) -> Result<Vec<Vec<f64>>, ExperimentError> {
         let points = match method {
@@ -307,9 +327,13 @@ impl SensitivityFile {
         points.map_err(|e| self.base.analysis_error(e))
     }
 
-    /// The work of every point of `method`'s design (threads and held results are the
-    /// caller's to set).
-    pub fn work(&self, method: Method, registry: &Registry) -> Result<Work, ExperimentError> {
+    /// The work of every point of `method`'s design, given the worker threads (each
+    /// holds one replicate's results at a time).
+    pub fn work(
+        &self,
+        method: Method,
+        registry: &Registry,
+    ) -> Result<impl FnOnce(usize) -> Work + use<>, ExperimentError> {
         let paths: Vec<String> = self.ranges.iter().map(|r| r.name.clone()).collect();
         let points = self.base.points(
             &paths,
@@ -318,7 +342,12 @@ impl SensitivityFile {
             RangePolicy::Recorded,
         )?;
         let points: Vec<&ModelParams> = points.iter().collect();
-        Ok(Work::of(&points, self.replicates, 0, 0))
+        let work = Work::of(&points, self.replicates, 0, 0);
+        Ok(move |threads: usize| Work {
+            threads: threads as u64,
+            held: threads as u64,
+            ..work
+        })
     }
 
     /// Runs every design point (`on_done` after each replicate) and estimates each
@@ -568,18 +597,38 @@ impl SensitivityFile {
 }
 
 impl SensitivityFile {
-    /// Writes `sensitivity` (every estimate) and `ranking` (CSV and Parquet) into `out` and
-    /// returns what `yalu sensitivity` prints: the ranked tables and the overall ranking.
+    /// Runs `method`'s design ([`SensitivityFile::run`]), writes every estimate to
+    /// `out/sensitivity.*` and the parameters ranked over all outputs
+    /// ([`SensitivityRows::ranking`]) to `out/ranking.*`; returns the estimates and the
+    /// ranking's top 20 for reading.
+    pub fn run_into(
+        &self,
+        out: &Path,
+        method: Method,
+        registry: &Registry,
+        threads: usize,
+        on_done: &dyn Progress,
+    ) -> Result<String, ExperimentError> {
+        prepare_dir(out)?;
+        let rows = self.run(method, registry, threads, on_done)?;
+        self.write(method, rows, out)
+    }
+
+    /// Writes `rows` (as [`SensitivityFile::run`] or [`SensitivityFile::from_store`] gave
+    /// them) to `out/sensitivity.*` and the ranking to `out/ranking.*`; returns the text
+    /// [`SensitivityFile::run_into`] returns.
     pub fn write(
         &self,
         method: Method,
         rows: SensitivityRows,
         out: &Path,
-    ) -> Result<String, yalu_report::ReportError> {
-        let ranking = rows.ranking(match method {
-            Method::Morris => "mu_star",
-            Method::Sobol => "total_order",
-        });
+    ) -> Result<String, ExperimentError> {
+        let points = self.points(method)?.len();
+        let (statistic, label) = match method {
+            Method::Morris => ("mu_star", "mu*"),
+            Method::Sobol => ("total_order", "total-order index"),
+        };
+        let ranking = rows.ranking(statistic);
         let rendered = self.render(method, &rows);
         write_table(&rows.into_table(), out, "sensitivity")?;
         write_table(&ranking_table(&ranking), out, "ranking")?;
@@ -589,18 +638,13 @@ impl SensitivityFile {
             .enumerate()
             .map(|(i, (parameter, score))| format!("{:>4}  {score:>5.2}  {parameter}\n", i + 1))
             .collect();
-        let points = self.points(method).map_or(0, |p| p.len());
         Ok(format!(
             "{} sensitivity over {} parameters, {points} model points x {} replicates\n{rendered}\n\
-             Most influential over all outputs (score: the parameter's largest {} on any output, as a share of that output's largest)\n\
+             Most influential over all outputs (score: the parameter's largest {label} on any output, as a share of that output's largest)\n\
              rank  score  parameter\n{top}Written to {} and ranking.csv\n",
             method.name(),
             self.parameters(),
-            self.replicates,
-            match method {
-                Method::Morris => "mu*",
-                Method::Sobol => "total-order index",
-            },
+            self.replicates(),
             out.join("sensitivity.csv").display()
         ))
     }

@@ -387,6 +387,21 @@ pub struct MergeSummary {
     pub total: usize,
 }
 
+impl MergeSummary {
+    /// What merging `stores` stores into `out_dir` did, and how to write its tables.
+    pub fn render(&self, stores: usize, out_dir: &Path) -> String {
+        format!(
+            "Merged {stores} stores into {}: {} units added, {} already there, {} in all.\n\
+             Run `yalu sweep FILE --out {}` to write its tables (it runs any unit still missing).\n",
+            out_dir.join(STORE_FILE_NAME).display(),
+            self.added,
+            self.already_there,
+            self.total,
+            out_dir.display()
+        )
+    }
+}
+
 /// Merges stores of one sweep (shards run with `--shard K/N`, each into its own store;
 /// `inputs` are store files or out dirs holding `sweep.sqlite`) into `out_dir/sweep.sqlite`,
 /// creating it if absent. Every input, and an existing output, must be a store of this

@@ -252,6 +252,15 @@ pub enum ScenarioSource {
     File(PathBuf),
 }
 
+impl From<Option<&Path>> for ScenarioSource {
+    /// A scenario file, or the built-in baseline when none is given.
+    fn from(path: Option<&Path>) -> ScenarioSource {
+        path.map_or(ScenarioSource::Baseline, |p| {
+            ScenarioSource::File(p.to_path_buf())
+        })
+    }
+}
+
 impl ScenarioSource {
     /// `baseline`, or a path relative to `base_dir`.
     pub fn relative_to(base_dir: &Path, scenario: &str) -> ScenarioSource {

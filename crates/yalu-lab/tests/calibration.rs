@@ -91,4 +91,38 @@ fn a_fit_to_a_calibrated_pattern_is_the_same_for_the_same_seed() {
     )
     .unwrap();
     assert_eq!(calibrated.name, format!("{}-calibrated", a.scenario_name));
+    // Every file it writes, the posterior's accepted sets included, is the same bytes.
+    assert_eq!(a.files(), b.files());
+    let posterior = &a.posterior;
+    assert_eq!(posterior.sets.len(), 3);
+    assert_eq!(posterior.seed, 9);
+    assert_eq!(posterior.parameters, ["couriers.cash_usd_per_trip"]);
+    assert_eq!(posterior.targets, ["P10"]);
+    for (set, accepted) in posterior.sets.iter().zip(&a.fit.accepted_sets) {
+        assert_eq!(set.values, accepted.values);
+        assert_eq!(set.weight, 1.0 / 3.0, "rejection ABC weighs sets equally");
+    }
+}
+
+#[test]
+fn a_calibrated_pattern_whose_claim_is_held_out_as_a_test_cannot_be_fitted() {
+    let mut registry = Registry::embedded();
+    let p10 = yalu_lab::patterns::patterns()
+        .into_iter()
+        .find(|p| p.id == "P10")
+        .unwrap();
+    let mut held_out = registry.series[0].clone();
+    held_out.observation = "p10-claim-held-out".into();
+    held_out.claim = p10.claim.into();
+    held_out.use_ = Use::Test;
+    registry.series.push(held_out);
+    let dir = tempfile::tempdir().unwrap();
+    let path = file(dir.path(), "patterns = [\"P10\"]");
+    let message = match CalibrationFile::load(&path, &registry) {
+        Err(e @ ExperimentError::File(_)) => e.to_string(),
+        Err(other) => panic!("expected a located refusal, got {other}"),
+        Ok(_) => panic!("P10 rests on a held-out claim and should be refused"),
+    };
+    assert!(message.contains("hold out as a test"), "{message}");
+    assert!(message.contains(p10.claim), "{message}");
 }

@@ -300,3 +300,100 @@ fn a_stop_flag_ends_a_comparison_between_replicates() {
     assert!(matches!(outcome, Err(LabError::Cancelled)), "{outcome:?}");
     assert!(started.elapsed().as_secs() < 5, "no replicate ran");
 }
+
+/// Runs `replicates` of a short baseline into `dir/run` (seed 3, one thread) over
+/// `window`, counting the replicates done: the folder, the spec, the outcome, the ticks
+/// and the scenario text's hash.
+fn short_run(
+    dir: &Path,
+    replicates: u32,
+    window: Option<yalu_report::window::Window>,
+) -> (PathBuf, Result<String, ExperimentError>, u32, String) {
+    use yalu_lab::posterior::sha256_hex;
+    use yalu_lab::run_folder::{RunFolder, run_into};
+    let (scenario, text) = yalu_lab::experiment::load_scenario(
+        &yalu_lab::sweep::ScenarioSource::File(short_baseline(dir)),
+        &Registry::embedded(),
+    )
+    .unwrap();
+    let folder = RunFolder {
+        out_dir: dir.join("run"),
+        replicate_files: false,
+        window,
+        posterior: None,
+    };
+    let spec = yalu_lab::EnsembleSpec {
+        seed: 3,
+        replicates,
+        threads: 1,
+    };
+    let ticks = std::sync::atomic::AtomicU32::new(0);
+    let done = run_into(
+        &folder,
+        (&scenario, &text),
+        &Registry::embedded(),
+        spec,
+        &|| {
+            ticks.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        },
+    )
+    .map(|done| done.render(&scenario, spec, &folder.out_dir));
+    (
+        folder.out_dir,
+        done,
+        ticks.into_inner(),
+        sha256_hex(text.text.as_bytes()),
+    )
+}
+
+#[test]
+fn a_run_writes_its_folder_and_says_what_it_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, said, ticks, sha256) = short_run(dir.path(), 2, None);
+    let said = said.unwrap();
+    assert_eq!(ticks, 2, "one tick per replicate");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["replicates"], 2);
+    assert_eq!(manifest["scenario_sha256"], sha256);
+    assert!(out.join("scenario.json").is_file());
+    assert!(said.contains("seed 3, 2 replicate(s)"), "{said}");
+    let default = yalu_lab::run_folder::default_out("x");
+    assert_eq!(default, Path::new("out").join("x"));
+}
+
+#[test]
+fn a_window_outside_the_run_is_refused_as_bad_input_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let window = yalu_report::window::Window::year(2024);
+    let (out, said, ticks, _) = short_run(dir.path(), 1, Some(window));
+    let error = said.expect_err("refused");
+    assert!(error.is_bad_input(), "{error}");
+    assert_eq!(ticks, 0, "nothing ran");
+    assert!(!out.exists(), "no folder is written");
+}
+
+#[test]
+fn a_sensitivity_run_writes_its_estimates_and_ranking() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sensitivity_file(dir.path(), "\"porter.kg_sold_per_year\"");
+    let registry = Registry::embedded();
+    let file = SensitivityFile::load(&path, &registry).unwrap();
+    let out = dir.path().join("sens-out");
+    let said = file
+        .run_into(&out, Method::Morris, &registry, 1, &|| ())
+        .unwrap();
+    for name in ["sensitivity.csv", "ranking.csv"] {
+        assert!(out.join(name).is_file(), "{name}");
+    }
+    let ranking = std::fs::read_to_string(out.join("ranking.csv")).unwrap();
+    assert_eq!(ranking.lines().next(), Some("rank,parameter,score"));
+    assert_eq!(ranking.lines().count(), 1 + file.parameters());
+    assert!(said.contains("rank  score  parameter"), "{said}");
+    assert_eq!(
+        file.runs(Method::Morris).unwrap(),
+        file.points(Method::Morris).unwrap().len() as u64 * u64::from(file.replicates())
+    );
+    assert_eq!(Method::named("sobol"), Some(Method::Sobol));
+    assert_eq!(Method::named("fast"), None);
+}

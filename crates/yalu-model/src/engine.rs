@@ -26,18 +26,18 @@ pub enum ModelError {
         /// What the ledger found.
         source: LedgerError,
     },
-    /// The porters' account at a site disagrees with the cash the porters hold.
+    /// An account disagrees with the cash its holders keep in the world's columns.
     #[error(
-        "replicate {replicate}: porters' account at site {site} holds {account_fen} fen but the porters hold {cash_fen} fen"
+        "replicate {replicate}: the account of {holders} holds {account_fen} fen but they hold {cash_fen} fen"
     )]
-    PorterCashMismatch {
+    CashMismatch {
         /// Which replicate.
         replicate: u32,
-        /// Site id.
-        site: String,
+        /// Whose cash, e.g. `porters at hyesan` or `embassies`.
+        holders: String,
         /// The account balance.
         account_fen: i64,
-        /// The sum of the porters' purses (each crew member's cash).
+        /// The sum of the holders' cash in the columns.
         cash_fen: i64,
     },
 }
@@ -103,15 +103,29 @@ pub fn run_replicate(
         step_day(&mut world, params, &mut streams, &mut scratch, day).map_err(ledger_error)?;
     }
     world.ledger.verify().map_err(ledger_error)?;
-    check_porter_cash(&world, params, replicate)?;
+    check_cash_columns(&world, params, replicate)?;
     Ok(observe::collect(world, params, seed, replicate))
 }
 
-fn check_porter_cash(
+/// Cross-checks every class whose cash is also kept in columns (the porters' purses by
+/// crew member, the embassies' cash by embassy) against its ledger accounts.
+fn check_cash_columns(
     world: &World,
     params: &ModelParams,
     replicate: u32,
 ) -> Result<(), ModelError> {
+    let agree = |holders: String, account_fen: Fen, cash_fen: Fen| {
+        if account_fen == cash_fen {
+            Ok(())
+        } else {
+            Err(ModelError::CashMismatch {
+                replicate,
+                holders,
+                account_fen: account_fen.0,
+                cash_fen: cash_fen.0,
+            })
+        }
+    };
     for (s, accounts) in world.accounts.at_site.iter().enumerate() {
         let cash_fen: Fen = world
             .crews
@@ -121,15 +135,15 @@ fn check_porter_cash(
             .filter(|(site, _)| site.0 as usize == s)
             .flat_map(|(_, purses)| purses.iter().copied())
             .sum();
-        let account_fen = world.ledger.balance(accounts.porters);
-        if cash_fen != account_fen {
-            return Err(ModelError::PorterCashMismatch {
-                replicate,
-                site: params.sites[s].id.clone(),
-                account_fen: account_fen.0,
-                cash_fen: cash_fen.0,
-            });
-        }
+        agree(
+            format!("porters at {}", params.sites[s].id),
+            world.ledger.balance(accounts.porters),
+            cash_fen,
+        )?;
     }
-    Ok(())
+    agree(
+        "embassies".to_owned(),
+        world.ledger.balance(world.accounts.diplomats),
+        world.embassy_cash.iter().copied().sum(),
+    )
 }

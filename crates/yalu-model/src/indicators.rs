@@ -98,6 +98,7 @@ fn sum_trade(
             sum.labour += t.labour;
             sum.bribes += t.bribes;
             sum.levy += t.levy;
+            sum.interest += t.interest;
             sum
         })
 }

@@ -71,11 +71,13 @@ pub enum ActorClass {
     PartyOfficials,
     /// Navies, coast guards and port authorities enforcing sanctions at sea.
     Interdictors,
+    /// Private moneylenders who lend the donju working capital.
+    Moneylenders,
 }
 
 impl ActorClass {
     /// Every class, in output order.
-    pub const ALL: [ActorClass; 31] = [
+    pub const ALL: [ActorClass; 32] = [
         ActorClass::ChineseMerchants,
         ActorClass::Suppliers,
         ActorClass::DomesticBuyers,
@@ -107,6 +109,7 @@ impl ActorClass {
         ActorClass::ChineseShipsAtSea,
         ActorClass::PartyOfficials,
         ActorClass::Interdictors,
+        ActorClass::Moneylenders,
     ];
 
     /// The name used in output tables.
@@ -143,7 +146,30 @@ impl ActorClass {
             ActorClass::ChineseShipsAtSea => "chinese_ships_at_sea",
             ActorClass::PartyOfficials => "party_officials",
             ActorClass::Interdictors => "interdictors",
+            ActorClass::Moneylenders => "moneylenders",
         }
+    }
+
+    /// Whether the class stands outside the network: foreign counterparts, the state
+    /// budget, buyers and suppliers whose wealth the model does not follow. Their
+    /// accounts may go negative (money entering the network comes from them); every
+    /// other class spends only what it holds plus a declared credit line.
+    pub fn is_outside(self) -> bool {
+        matches!(
+            self,
+            ActorClass::ChineseMerchants
+                | ActorClass::Suppliers
+                | ActorClass::DomesticBuyers
+                | ActorClass::Room39
+                | ActorClass::Centre
+                | ActorClass::MarketBuyers
+                | ActorClass::RiceTraders
+                | ActorClass::ForeignCounterparties
+                | ActorClass::ForeignAuthorities
+                | ActorClass::ChineseShipsAtSea
+                | ActorClass::Interdictors
+                | ActorClass::Moneylenders
+        )
     }
 
     /// Room 39's foreign-currency channel a payment from this class belongs to, if any.
@@ -201,11 +227,13 @@ pub enum Purpose {
     Remittance,
     /// Money taken by authorities.
     Seizure,
+    /// Interest on borrowed money.
+    Interest,
 }
 
 impl Purpose {
     /// Every purpose, in output order.
-    pub const ALL: [Purpose; 9] = [
+    pub const ALL: [Purpose; 10] = [
         Purpose::Sale,
         Purpose::Purchase,
         Purpose::Wage,
@@ -215,6 +243,7 @@ impl Purpose {
         Purpose::Levy,
         Purpose::Remittance,
         Purpose::Seizure,
+        Purpose::Interest,
     ];
 
     /// The name used in output tables.
@@ -229,6 +258,7 @@ impl Purpose {
             Purpose::Levy => "levy",
             Purpose::Remittance => "remittance",
             Purpose::Seizure => "seizure",
+            Purpose::Interest => "interest",
         }
     }
 }
@@ -253,22 +283,47 @@ pub enum LedgerError {
         /// Purpose.
         purpose: &'static str,
     },
-    /// The balances of all accounts do not sum to zero.
-    #[error("ledger does not balance: account balances sum to {sum_fen} fen instead of 0")]
-    BalancesDoNotSumToZero {
+    /// A payer would spend more than it holds plus its credit line.
+    #[error(
+        "overdraft refused: {payer}{site} holds {balance_fen} fen with a credit line of {credit_limit_fen} fen and cannot pay {amount_fen} fen to {payee} ({purpose})"
+    )]
+    Overdraft {
+        /// Payer's class.
+        payer: &'static str,
+        /// The payer's site, as " at site N", or empty.
+        site: String,
+        /// The payer's balance before the transfer.
+        balance_fen: i64,
+        /// How far below zero the payer may go.
+        credit_limit_fen: i64,
+        /// Amount asked for.
+        amount_fen: i64,
+        /// Payee's class.
+        payee: &'static str,
+        /// Purpose.
+        purpose: &'static str,
+    },
+    /// The balances of all accounts do not sum to the opening endowments.
+    #[error(
+        "ledger does not balance: account balances sum to {sum_fen} fen instead of the {opening_fen} fen of opening endowments"
+    )]
+    BalancesDoNotSumToOpening {
         /// The sum found.
         sum_fen: i64,
+        /// The endowments the accounts opened with.
+        opening_fen: i64,
     },
-    /// An actor class's balances disagree with the money flows recorded for it.
+    /// An actor class's balances disagree with its endowments and the money flows
+    /// recorded for it.
     #[error(
-        "ledger does not balance for {class}: balances sum to {balance_fen} fen but recorded flows net to {flows_fen} fen"
+        "ledger does not balance for {class}: balances sum to {balance_fen} fen but endowments and recorded flows net to {flows_fen} fen"
     )]
     ClassDisagreesWithFlows {
         /// The class.
         class: &'static str,
         /// Sum of the class's account balances.
         balance_fen: i64,
-        /// Inflows less outflows recorded for the class.
+        /// Opening endowments plus inflows less outflows recorded for the class.
         flows_fen: i64,
     },
 }
@@ -277,12 +332,25 @@ const CLASSES: usize = ActorClass::ALL.len();
 const PURPOSES: usize = Purpose::ALL.len();
 const CELLS_PER_MONTH: usize = CLASSES * CLASSES * PURPOSES;
 
+/// What an account may spend: outside classes are unbounded; every other account opens
+/// with an endowment and may go below zero only down to its credit line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Purse {
+    /// Money held when the account opens.
+    pub opening: Fen,
+    /// How far below zero the balance may go (borrowing).
+    pub credit_limit: Fen,
+}
+
 /// Accounts, balances and monthly flows between actor classes.
 #[derive(Clone, Debug)]
 pub struct Ledger {
     class: Vec<ActorClass>,
     site: Vec<Option<SiteId>>,
     balance: Vec<Fen>,
+    opening: Vec<Fen>,
+    /// The lowest balance each account may reach; `None` for outside classes.
+    floor: Vec<Option<Fen>>,
     current_month: usize,
     /// This month's flows in fen, indexed by payer class, payee class, purpose.
     month_flows_fen: Vec<i64>,
@@ -312,18 +380,48 @@ impl Ledger {
             class: Vec::new(),
             site: Vec::new(),
             balance: Vec::new(),
+            opening: Vec::new(),
+            floor: Vec::new(),
             current_month: 0,
             month_flows_fen: vec![0; CELLS_PER_MONTH],
             closed_months: Vec::new(),
         }
     }
 
-    /// Opens an account for an actor class, at a site or not, with a zero balance.
+    /// Opens an account with nothing in it and no credit (outside classes: unbounded).
     pub fn open(&mut self, class: ActorClass, site: Option<SiteId>) -> AccountId {
+        self.open_with(class, site, Purse::default())
+    }
+
+    /// Opens an account holding `purse.opening`, which may borrow down to
+    /// `-purse.credit_limit` (outside classes are unbounded and open empty).
+    pub fn open_with(
+        &mut self,
+        class: ActorClass,
+        site: Option<SiteId>,
+        purse: Purse,
+    ) -> AccountId {
+        let outside = class.is_outside();
+        let opening = if outside { Fen::ZERO } else { purse.opening };
         self.class.push(class);
         self.site.push(site);
-        self.balance.push(Fen::ZERO);
+        self.balance.push(opening);
+        self.opening.push(opening);
+        self.floor
+            .push((!outside).then(|| Fen::ZERO - purse.credit_limit));
         AccountId(self.class.len() as u32 - 1)
+    }
+
+    /// What an account can still pay: its balance plus what is left of its credit line;
+    /// `None` (no limit) for outside classes.
+    pub fn available(&self, account: AccountId) -> Option<Fen> {
+        let a = account.0 as usize;
+        self.floor[a].map(|floor| self.balance[a] - floor)
+    }
+
+    /// Whether an account can pay `amount` now.
+    pub fn can_pay(&self, account: AccountId, amount: Fen) -> bool {
+        self.available(account).is_none_or(|left| left >= amount)
     }
 
     /// Sets the month that transfers are recorded in; moving to a new month files the
@@ -361,6 +459,19 @@ impl Ledger {
         if amount == Fen::ZERO {
             return Ok(());
         }
+        if let Some(floor) = self.floor[p]
+            && self.balance[p] - amount < floor
+        {
+            return Err(LedgerError::Overdraft {
+                payer: self.class[p].name(),
+                site: self.site[p].map_or_else(String::new, |s| format!(" at site {}", s.0)),
+                balance_fen: self.balance[p].0,
+                credit_limit_fen: -floor.0,
+                amount_fen: amount.0,
+                payee: self.class[q].name(),
+                purpose: purpose.name(),
+            });
+        }
         self.balance[p] -= amount;
         self.balance[q] += amount;
         let cell = (self.class[p] as usize * CLASSES + self.class[q] as usize) * PURPOSES
@@ -379,14 +490,22 @@ impl Ledger {
         self.site[account.0 as usize]
     }
 
-    /// Checks the books: balances sum to zero, and each class's balances equal the net of
-    /// the monthly flows recorded for it (two independent tallies of the same money).
+    /// Checks the books: balances sum to the opening endowments, and each class's
+    /// balances equal its endowments plus the net of the monthly flows recorded for it (two
+    /// independent tallies of the same money).
     pub fn verify(&self) -> Result<(), LedgerError> {
         let sum: Fen = self.balance.iter().copied().sum();
-        if sum != Fen::ZERO {
-            return Err(LedgerError::BalancesDoNotSumToZero { sum_fen: sum.0 });
+        let opening: Fen = self.opening.iter().copied().sum();
+        if sum != opening {
+            return Err(LedgerError::BalancesDoNotSumToOpening {
+                sum_fen: sum.0,
+                opening_fen: opening.0,
+            });
         }
         let mut net_flows = [0i64; CLASSES];
+        for (class, opening) in self.class.iter().zip(&self.opening) {
+            net_flows[*class as usize] += opening.0;
+        }
         for flow in self.flows() {
             net_flows[flow.payer as usize] -= flow.amount.0;
             net_flows[flow.payee as usize] += flow.amount.0;
@@ -498,6 +617,64 @@ mod tests {
         ledger.corrupt_balance_for_test(donju, Fen(1));
         let message = ledger.verify().unwrap_err().to_string();
         assert!(message.contains("does not balance"), "{message}");
+    }
+
+    #[test]
+    fn an_actor_spends_no_more_than_it_holds_plus_its_credit_line() {
+        let mut ledger = Ledger::new();
+        let merchants = ledger.open(ActorClass::ChineseMerchants, None);
+        let purse = Purse {
+            opening: Fen(1_000),
+            credit_limit: Fen(500),
+        };
+        let donju = ledger.open_with(ActorClass::Donju, Some(SiteId(2)), purse);
+        assert_eq!(ledger.available(donju), Some(Fen(1_500)));
+        assert!(ledger.can_pay(donju, Fen(1_500)) && !ledger.can_pay(donju, Fen(1_501)));
+        let err = ledger
+            .transfer(donju, merchants, Fen(1_501), Purpose::Purchase)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "overdraft refused: donju at site 2 holds 1000 fen with a credit line of 500 fen and cannot pay 1501 fen to chinese_merchants (purchase)"
+        );
+        assert_eq!(
+            ledger.balance(donju),
+            Fen(1_000),
+            "a refused transfer moves nothing"
+        );
+        ledger
+            .transfer(donju, merchants, Fen(1_500), Purpose::Purchase)
+            .unwrap();
+        assert_eq!(ledger.balance(donju), Fen(-500));
+        assert_eq!(
+            ledger.available(merchants),
+            None,
+            "outside classes are unbounded"
+        );
+        ledger.verify().unwrap();
+    }
+
+    #[test]
+    fn endowments_are_part_of_the_books() {
+        let mut ledger = Ledger::new();
+        let purse = Purse {
+            opening: Fen(700),
+            credit_limit: Fen::ZERO,
+        };
+        let households = ledger.open_with(ActorClass::Households, None, purse);
+        let outside = ledger.open_with(ActorClass::MarketBuyers, None, purse);
+        assert_eq!(ledger.balance(households), Fen(700));
+        assert_eq!(
+            ledger.balance(outside),
+            Fen::ZERO,
+            "outside classes hold no endowment"
+        );
+        ledger.verify().unwrap();
+        ledger.corrupt_balance_for_test(households, Fen(-700));
+        assert!(matches!(
+            ledger.verify(),
+            Err(LedgerError::BalancesDoNotSumToOpening { .. })
+        ));
     }
 
     #[test]

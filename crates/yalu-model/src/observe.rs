@@ -201,12 +201,14 @@ pub struct TradeMonth {
     pub bribes: Fen,
     /// Paid to the centre at customs: the levy on profit and trade licences.
     pub levy: Fen,
+    /// Interest paid to moneylenders on the borrowed part of the outlay.
+    pub interest: Fen,
 }
 
 impl TradeMonth {
-    /// Profit after every cost, bribe, levy and seizure loss.
+    /// Profit after every cost, bribe, levy, interest and seizure loss.
     pub fn net_profit(&self) -> Fen {
-        self.revenue - self.purchases - self.labour - self.bribes - self.levy
+        self.revenue - self.purchases - self.labour - self.bribes - self.levy - self.interest
     }
 }
 
@@ -234,11 +236,14 @@ pub enum Activity {
     TradeChoicesBothRoutes,
     /// Of which sent by state smuggling.
     TradeChoicesSmuggled,
+    /// Consignments, porter runs, household trips and voyages not made because the payer
+    /// could not afford the outlay (its cash plus what is left of its credit line).
+    TripsUnaffordable,
 }
 
 impl Activity {
     /// Every activity metric, in output order.
-    pub const ALL: [Activity; 10] = [
+    pub const ALL: [Activity; 11] = [
         Activity::CourierBags,
         Activity::CourierBagsSeized,
         Activity::CourierCashUsd,
@@ -249,6 +254,7 @@ impl Activity {
         Activity::DrugsSeizedKg,
         Activity::TradeChoicesBothRoutes,
         Activity::TradeChoicesSmuggled,
+        Activity::TripsUnaffordable,
     ];
 
     /// The name used in output tables.
@@ -264,6 +270,7 @@ impl Activity {
             Activity::DrugsSeizedKg => "drugs_seized_kg",
             Activity::TradeChoicesBothRoutes => "trade_choices_both_routes",
             Activity::TradeChoicesSmuggled => "trade_choices_smuggled",
+            Activity::TripsUnaffordable => "trips_unaffordable",
         }
     }
 }

@@ -65,6 +65,29 @@ pub struct ModelParams {
     /// The maritime channel (ships, transfers at sea, port deliveries, monitors), if
     /// modelled.
     pub maritime: Option<Maritime>,
+    /// What the donju, households and ship operators start with and may borrow, if any of
+    /// them lays out money in the scenario.
+    pub finance: Option<Finance>,
+}
+
+param_set! {
+    /// `[finance]`: endowments and credit of the actors who pay before they are paid.
+    /// Nobody else needs money up front, and the outside world (Chinese partners, buyers,
+    /// the state budget) is not followed.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct Finance {
+        params:
+        /// Working capital the donju at one site hold on the first day.
+        donju_opening_cny_per_site: f64 [Cny, Bounds::NON_NEGATIVE],
+        /// How much the donju at one site may borrow from moneylenders at any time.
+        donju_credit_limit_cny_per_site: f64 [Cny, Bounds::NON_NEGATIVE],
+        /// Interest per day on the donju's money, as a share of the sum: what borrowing costs them, and what tying up their own money forgoes.
+        donju_credit_cost_per_day: f64 [PerDay, Bounds::UNIT_INTERVAL],
+        /// Savings a border household holds on the first day, for buying goods before it sells them.
+        households_savings_cny_per_household: f64 [Cny, Bounds::NON_NEGATIVE],
+        /// Cash the state shipping operators hold on the first day, for cargo, bribes, fuel, crews and replacement ships.
+        shipping_operators_opening_cny: f64 [Cny, Bounds::NON_NEGATIVE],
+    }
 }
 
 param_set! {
@@ -544,9 +567,47 @@ param_set! {
         donju_hurdle_return: f64 [Ratio, Bounds::NON_NEGATIVE],
         /// Days official customs holds a consignment (inspection, papers) beyond the one night a crossing takes.
         official_clearance_days: f64 [Days, Bounds::NON_NEGATIVE],
-        /// What a day's use of the donju's money costs, as a share of the money laid out.
-        donju_financing_cost_per_day: f64 [PerDay, Bounds::UNIT_INTERVAL],
+        /// Share of its Chinese price a smuggled export under sanction forgoes: Chinese buyers of banned goods pay less for the risk and costs on their side.
+        sanctioned_export_discount: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Share added to the Chinese price of a smuggled import under sanction, for the same reason on the sellers' side.
+        sanctioned_import_premium: f64 [Share, Bounds::NON_NEGATIVE],
     }
+}
+
+impl StateTrade {
+    /// What one unit of `good` fetches and costs, in yuan, on a route: smuggling a good
+    /// under sanction moves its Chinese price against the company ("costly for both
+    /// sides": the Chinese counterpart prices in its own risk); the official route and
+    /// goods free of sanctions trade at the catalogue's prices.
+    pub fn unit_prices_cny(&self, good: &Good, smuggled_under_sanction: bool) -> UnitPrices {
+        let mut china = good.china_price_cny_per_unit;
+        if smuggled_under_sanction {
+            china *= match good.direction {
+                Direction::Export => 1.0 - self.sanctioned_export_discount,
+                Direction::Import => 1.0 + self.sanctioned_import_premium,
+            };
+        }
+        let home = good.home_price_cny_per_unit;
+        match good.direction {
+            Direction::Export => UnitPrices {
+                purchase_cny: home,
+                sale_cny: china,
+            },
+            Direction::Import => UnitPrices {
+                purchase_cny: china,
+                sale_cny: home,
+            },
+        }
+    }
+}
+
+/// A unit's purchase and sale price on one route.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct UnitPrices {
+    /// Price paid to acquire it.
+    pub purchase_cny: f64,
+    /// Price received for it.
+    pub sale_cny: f64,
 }
 
 param_set! {

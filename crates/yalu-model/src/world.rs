@@ -6,9 +6,9 @@ use rand::RngExt;
 use rand_distr::{Distribution, Normal};
 
 use crate::calendar::Calendar;
-use crate::ledger::{AccountId, ActorClass, Ledger};
+use crate::ledger::{AccountId, ActorClass, Ledger, Purse};
 use crate::observe::{Metrics, SeaRoute};
-use crate::params::{Agency, BureauId, ModelParams, SiteId};
+use crate::params::{Agency, BureauId, Finance, ModelParams, SiteId};
 use crate::streams::Rng;
 use crate::units::Fen;
 
@@ -88,6 +88,8 @@ pub struct Accounts {
     pub party_officials: AccountId,
     /// Sanctions enforcers at sea and in ports.
     pub interdictors: AccountId,
+    /// Moneylenders who lend the donju working capital.
+    pub moneylenders: AccountId,
     /// Accounts held at each site, indexed by [`SiteId`].
     pub at_site: Vec<SiteAccounts>,
 }
@@ -315,7 +317,50 @@ impl World {
     }
 }
 
+/// The purses of the actors who pay before they are paid (see [`Finance`]); without a
+/// `[finance]` section they start empty and cannot borrow.
+struct Purses<'p> {
+    finance: Option<&'p Finance>,
+    households_at_site: &'p [u32],
+}
+
+impl Purses<'_> {
+    fn cash(cny: f64) -> Purse {
+        Purse {
+            opening: Fen::from_cny(cny),
+            credit_limit: Fen::ZERO,
+        }
+    }
+
+    fn donju(&self) -> Purse {
+        self.finance.map_or_else(Purse::default, |f| Purse {
+            opening: Fen::from_cny(f.donju_opening_cny_per_site),
+            credit_limit: Fen::from_cny(f.donju_credit_limit_cny_per_site),
+        })
+    }
+
+    fn households(&self, site: usize) -> Purse {
+        let households = self.households_at_site.get(site).copied().unwrap_or(0);
+        self.finance.map_or_else(Purse::default, |f| {
+            Self::cash(f.households_savings_cny_per_household * f64::from(households))
+        })
+    }
+
+    fn shipping_operators(&self) -> Purse {
+        self.finance.map_or_else(Purse::default, |f| {
+            Self::cash(f.shipping_operators_opening_cny)
+        })
+    }
+}
+
 fn open_accounts(ledger: &mut Ledger, params: &ModelParams) -> Accounts {
+    let purses = Purses {
+        finance: params.finance.as_ref(),
+        households_at_site: params
+            .households
+            .as_ref()
+            .map_or(&[], |h| h.households_at_site.as_slice()),
+    };
     Accounts {
         chinese_merchants: ledger.open(ActorClass::ChineseMerchants, None),
         domestic_buyers: ledger.open(ActorClass::DomesticBuyers, None),
@@ -335,21 +380,30 @@ fn open_accounts(ledger: &mut Ledger, params: &ModelParams) -> Accounts {
         diplomats: ledger.open(ActorClass::Diplomats, None),
         overseas_workers: ledger.open(ActorClass::OverseasWorkers, None),
         drug_traffickers: ledger.open(ActorClass::DrugTraffickers, None),
-        shipping_operators: ledger.open(ActorClass::ShippingOperators, None),
+        shipping_operators: ledger.open_with(
+            ActorClass::ShippingOperators,
+            None,
+            purses.shipping_operators(),
+        ),
         sea_companies: ledger.open(ActorClass::TradingCompanies, None),
         chinese_ships_at_sea: ledger.open(ActorClass::ChineseShipsAtSea, None),
         party_officials: ledger.open(ActorClass::PartyOfficials, None),
         interdictors: ledger.open(ActorClass::Interdictors, None),
+        moneylenders: ledger.open(ActorClass::Moneylenders, None),
         at_site: (0..params.sites.len() as u16)
             .map(|s| {
                 let site = Some(SiteId(s));
                 SiteAccounts {
                     suppliers: ledger.open(ActorClass::Suppliers, site),
-                    donju: ledger.open(ActorClass::Donju, site),
+                    donju: ledger.open_with(ActorClass::Donju, site, purses.donju()),
                     porters: ledger.open(ActorClass::Porters, site),
                     officials: Agency::ALL
                         .map(|agency| ledger.open(ActorClass::unit_of(agency), site)),
-                    households: ledger.open(ActorClass::Households, site),
+                    households: ledger.open_with(
+                        ActorClass::Households,
+                        site,
+                        purses.households(s as usize),
+                    ),
                     market_buyers: ledger.open(ActorClass::MarketBuyers, site),
                     rice_traders: ledger.open(ActorClass::RiceTraders, site),
                 }

@@ -3,7 +3,7 @@
 //! other schedulers (`yalu.ray sensitivity`): the driver runs the design's sweep into a
 //! store as for any sweep, then computes the indices from the store.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use pyo3::prelude::*;
@@ -11,22 +11,17 @@ use yalu_lab::experiment::StopFlag;
 use yalu_lab::sensitivity_file::{Method, SensitivityFile};
 use yalu_scenario::Registry;
 
-use crate::errors::{YaluError, experiment_error};
+use crate::errors::experiment_error;
 use crate::run::interruptible;
 use crate::sweep::{Sweep, SweepStore};
 
 fn method(name: &str) -> PyResult<Method> {
-    match name {
-        "morris" => Ok(Method::Morris),
-        "sobol" => Ok(Method::Sobol),
-        other => Err(pyo3::exceptions::PyValueError::new_err(format!(
-            "method must be \"morris\" or \"sobol\", not {other:?}"
-        ))),
-    }
-}
-
-fn default_out(method: Method) -> PathBuf {
-    Path::new("out").join(format!("sensitivity-{}", method.name()))
+    Method::named(name).ok_or_else(|| {
+        pyo3::exceptions::PyValueError::new_err(format!(
+            "method must be one of {:?}, not {name:?}",
+            Method::NAMES
+        ))
+    })
 }
 
 /// A sensitivity file checked against its scenario, with the method to run.
@@ -60,7 +55,7 @@ impl Sensitivity {
     /// The folder `yalu sensitivity` writes to by default: out/sensitivity-METHOD.
     #[getter]
     fn default_out(&self) -> PathBuf {
-        default_out(self.method)
+        self.method.default_out()
     }
 
     /// The design's points as a sweep (a `list` design with the file's replicates, seed
@@ -86,7 +81,7 @@ impl Sensitivity {
             .map_err(|e| experiment_error(py, e))?;
         self.file
             .write(self.method, rows, &out)
-            .map_err(|e| YaluError::new_err(e.to_string()))
+            .map_err(|e| experiment_error(py, e))
     }
 }
 
@@ -106,11 +101,9 @@ pub fn sensitivity(
     let file = py
         .detach(|| SensitivityFile::load(&file, &registry))
         .map_err(|e| experiment_error(py, e))?;
-    let out = out.unwrap_or_else(|| default_out(method));
-    let rows = interruptible(py, |stop| {
-        file.run(method, &registry, threads, &StopFlag(stop))
+    let out = out.unwrap_or_else(|| method.default_out());
+    interruptible(py, |stop| {
+        file.run_into(&out, method, &registry, threads, &StopFlag(stop))
     })?
-    .map_err(|e| experiment_error(py, e))?;
-    file.write(method, rows, &out)
-        .map_err(|e| YaluError::new_err(e.to_string()))
+    .map_err(|e| experiment_error(py, e))
 }

@@ -34,14 +34,6 @@ fn shard(shard: Option<&str>) -> PyResult<Shard> {
     })
 }
 
-fn range_policy(allow_outside_range: bool) -> RangePolicy {
-    if allow_outside_range {
-        RangePolicy::AllowOutside
-    } else {
-        RangePolicy::Recorded
-    }
-}
-
 /// A sweep file checked against its scenario, every point validated.
 #[pyclass(module = "yalu._native", name = "Sweep", frozen)]
 pub struct Sweep {
@@ -70,7 +62,7 @@ impl Sweep {
     #[new]
     #[pyo3(signature = (file, allow_outside_range = false))]
     fn new(py: Python<'_>, file: PathBuf, allow_outside_range: bool) -> PyResult<Sweep> {
-        let policy = range_policy(allow_outside_range);
+        let policy = RangePolicy::allowing_outside(allow_outside_range);
         let sweep = py
             .detach(|| LabSweep::load(&file, &Registry::embedded(), policy))
             .map_err(|e| experiment_error(py, e))?;
@@ -93,7 +85,7 @@ impl Sweep {
         allow_outside_range: bool,
     ) -> PyResult<Sweep> {
         let scenario = SourceText::new(scenario_name, scenario_text);
-        let policy = range_policy(allow_outside_range);
+        let policy = RangePolicy::allowing_outside(allow_outside_range);
         let sweep = py
             .detach(|| LabSweep::from_texts(&file, text, scenario, &Registry::embedded(), policy))
             .map_err(|e| experiment_error(py, e))?;
@@ -323,7 +315,7 @@ pub fn sweep<'py>(
     allow_outside_range: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let shard = self::shard(shard)?;
-    let policy = range_policy(allow_outside_range);
+    let policy = RangePolicy::allowing_outside(allow_outside_range);
     let sweep = py
         .detach(|| LabSweep::load(&file, &Registry::embedded(), policy))
         .map_err(|e| experiment_error(py, e))?;

@@ -38,6 +38,17 @@ pub fn remove_partials() {
     }
 }
 
+/// Installs the process's handler for Ctrl-C, SIGTERM and SIGHUP: remove the partial
+/// output folders being assembled, say so, and stop with 130 (128 + SIGINT, as shells
+/// report an interrupted command). For binaries; a library host keeps its own handler.
+pub fn remove_partials_on_interrupt() -> Result<(), ctrlc::Error> {
+    ctrlc::set_handler(|| {
+        remove_partials();
+        eprintln!("interrupted: partial outputs removed");
+        std::process::exit(130);
+    })
+}
+
 /// Whether process `pid` is running. Where this cannot be told, every process is taken to
 /// be running, so nothing of a live process is ever removed.
 fn alive(pid: u32) -> bool {
@@ -200,6 +211,12 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
         let _ = std::fs::remove_file(&temporary);
         io(path)(source)
     })
+}
+
+/// Writes `value` to `path` as indented JSON ending in a newline, as [`write_file`] does.
+pub fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), ReportError> {
+    let json = serde_json::to_string_pretty(value).expect("serializes") + "\n";
+    write_file(path, json.as_bytes())
 }
 
 /// Writes `<name>.csv` and `<name>.parquet` into `dir`, each renamed into place only once

@@ -58,6 +58,7 @@ td+td{font-variant-numeric:tabular-nums}\
 footer{margin-top:3em;color:#777;font-size:0.85em}\
 .scope{background:#fff8e6;border-left:4px solid #e0a800;padding:4px 14px;margin:0.6em 0}\
 details{margin:0.6em 0}summary{cursor:pointer;color:#1f4e8c}\
+table.claims tr.group th{background:#f3f6fa;border-bottom:1px solid #bbb;padding-top:8px}\
 @media print{section{break-inside:avoid-page}nav{display:none}}";
 
 fn page(data: &RunData, sections: &[sections::Section]) -> String {

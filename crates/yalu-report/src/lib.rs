@@ -15,7 +15,9 @@ pub mod table;
 pub mod tables;
 pub mod window;
 
-pub use out_dir::{Manifest, RunOutputs, RunTables, RunWriter, write_run};
+pub use out_dir::{
+    Manifest, PosteriorUse, RunOutputs, RunTables, RunWriter, bands_note, write_run,
+};
 pub use summary::{Band, Summary, SummaryBuilder};
 
 /// Why outputs could not be written.

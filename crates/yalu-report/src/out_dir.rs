@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use yalu_model::ReplicateResult;
 use yalu_model::params::ModelParams;
 
@@ -38,8 +38,48 @@ pub struct Manifest {
     pub last_day: String,
     /// Wall-clock seconds the simulation took.
     pub wall_time_s: f64,
+    /// The accepted parameter sets the replicates drew from (`yalu run --posterior`);
+    /// `None`: every replicate ran the scenario's own values.
+    pub posterior: Option<PosteriorUse>,
     /// Files in the folder.
     pub files: Vec<String>,
+}
+
+/// Which accepted parameter sets of a calibration's posterior a run's replicates used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PosteriorUse {
+    /// The posterior file, as given.
+    pub file: String,
+    /// SHA-256 of its bytes, hex.
+    pub sha256: String,
+    /// Accepted sets it holds.
+    pub sets: usize,
+    /// The parameter paths each set gives values for.
+    pub parameters: Vec<String>,
+    /// The set (0-based, in the file's order) each replicate ran, by replicate number.
+    pub set_of_replicate: Vec<usize>,
+}
+
+/// What a run's 5-95% bands carry: randomness only, or parameter uncertainty too.
+pub fn bands_note(posterior: Option<&PosteriorUse>) -> String {
+    match posterior {
+        None => "Bands: randomness only (every replicate runs the scenario's own parameter \
+                 values)."
+            .to_owned(),
+        Some(p) => {
+            let mut used = p.set_of_replicate.clone();
+            used.sort_unstable();
+            used.dedup();
+            format!(
+                "Bands: randomness and parameter uncertainty: each replicate drew one of the {} \
+                 accepted parameter sets of {} ({} distinct sets used; parameters: {}).",
+                p.sets,
+                p.file,
+                used.len(),
+                p.parameters.join(", ")
+            )
+        }
+    }
 }
 
 type TableFn = fn(&ModelParams, &[ReplicateResult]) -> Table;

@@ -116,6 +116,7 @@ pub const TRADE: Schema = Schema {
         "labour_cny",
         "bribes_cny",
         "levy_cny",
+        "interest_cny",
         "net_profit_cny",
     ],
 };
@@ -393,7 +394,7 @@ pub fn trade(params: &ModelParams, results: &[ReplicateResult]) -> Table {
     let mut rows = Rows::new(params);
     let (mut channel, mut sanctioned) = (Vec::new(), Vec::new());
     let (mut consignments, mut seized, mut loads) = (Vec::new(), Vec::new(), Vec::new());
-    let mut money: Vec<Vec<f64>> = vec![Vec::new(); 7];
+    let mut money: Vec<Vec<f64>> = vec![Vec::new(); 8];
     for result in results {
         for t in &result.trade_months {
             rows.key(result, t.month);
@@ -409,6 +410,7 @@ pub fn trade(params: &ModelParams, results: &[ReplicateResult]) -> Table {
                 t.labour,
                 t.bribes,
                 t.levy,
+                t.interest,
                 t.net_profit(),
             ]) {
                 column.push(amount.cny());

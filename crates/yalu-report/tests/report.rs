@@ -163,19 +163,32 @@ fn write_full_run(dir: &Path) {
               {{"id":"sinuiju","name":"Sinuiju","province":"North Pyongan","waterway":"lower Yalu","china_counterpart":"Dandong","latitude_deg":40.10,"longitude_deg":124.40}},
               {{"id":"samjiyon","name":"Samjiyon","province":"Ryanggang","waterway":"upper Tumen","china_counterpart":"Jilin","latitude_deg":41.82,"longitude_deg":128.31}}],
             "parameters":[
-              {{"path":"porter.pay","value":0.8,"unit":"CNY/kg","evidence":{{"kind":"source","id":"source-a","location":"paragraph 2","range":null}}}},
-              {{"path":"porter.runs_per_month","value":4,"unit":"runs","evidence":{{"kind":"assumption","reason":"Testimony says about four.","range":[3,5]}}}}],
+              {{"path":"porter.pay","value":0.8,"unit":"CNY/kg","evidence":{{"kind":"claim","claim":"pay-per-kg","source":"source-a","location":"paragraph 2","figure":"about 0.8 CNY/kg","range":[0.72,0.88]}}}},
+              {{"path":"porter.runs_per_month","value":4,"unit":"runs","evidence":{{"kind":"assumption","reason":"Testimony says about four.","range":[3,5]}}}},
+              {{"path":"market.rice_price","value":4.17,"unit":"CNY/kg","evidence":{{"kind":"claim","claim":"rice-for-pay","source":"source-a","location":"paragraph 13","figure":"48 kg","derivation":"200 CNY / 48 kg = 4.17 CNY/kg","carry_over":"Rice prices held to 2019.","range":null}}}}],
             "sources":[
-              {{"id":"source-a","outlet":"Daily NK","author":"A. Writer","date":"2019-05-01","title":"Porters on the Yalu","link":"{SOURCE_LINK}","supports":"Porter pay.","extra":"ignored"}},
-              {{"id":"source-b","outlet":"NK Insider","author":null,"date":"2024","title":"No link here","link":null,"supports":"Maritime trade."}}]}}"#
+              {{"id":"source-a","kind":"testimony","outlet":"Daily NK","author":"A. Writer","date":"2019-05-01","title":"Porters on the Yalu","link":"{SOURCE_LINK}","supports":"Porter pay.","extra":"ignored",
+                "claim":[{{"id":"pay-per-kg","claim":"Porters earn about 0.8 CNY a kilogram.","location":"paragraph 2","period":"2017","unit":"CNY/kg","bound":"about","value":0.8}},
+                         {{"id":"rice-for-pay","claim":"A month's pay buys 48 kg of rice.","location":"paragraph 13","period":"2017-03..2017-09","unit":"kg","bound":"point","value":48}}]}},
+              {{"id":"source-b","kind":"news_report","outlet":"NK Insider","author":null,"date":"2024","title":"No link here","link":null,"supports":"Maritime trade."}}],
+            "conflicts":[
+              {{"id":"pay-by-weight","claims":["pay-per-kg","other-pay"],"about":"Whether porters are paid by weight or by run.","resolution":"The model pays by weight and checks the run total against the other claim."}}],
+            "registry":{{"sources":5,"sources_by_kind":[{{"kind":"testimony","sources":3}},{{"kind":"news_report","sources":2}}],"claims":12,"observations":7}}}}"#
         ),
     );
     write(
         dir,
         "validation.json",
-        r#"[{"id":"P2","kind":"emergent","source":"source-a","target":0.8,"simulated":{"median":0.83,"p05":0.8,"p95":0.86},"tolerance":0.1,"pass":true,"covered":true},
+        r#"{"scenario":"synthetic","replicates":3,
+            "patterns":[
+            {"id":"P2","kind":"emergent","source":"source-a","target":0.8,"simulated":{"median":0.83,"p05":0.8,"p95":0.86},"tolerance":0.1,"pass":true,"covered":true},
             {"id":"P4","kind":"emergent","source":"source-a","target":[160,200],"simulated":{"median":153,"p05":150,"p95":157},"tolerance":"within range","pass":false,"covered":true},
-            {"id":"P9","kind":"pattern","description":"Maritime share of coal exports","source":"source-b","target":"maritime share","simulated":null,"tolerance":null,"pass":null,"covered":false}]"#,
+            {"id":"P6","kind":"calibrated","source":"source-a","target":250,"simulated":{"median":251,"p05":240,"p95":262},"tolerance":"fitted","pass":true,"covered":true},
+            {"id":"P9","kind":"emergent","description":"Maritime share of coal exports","source":"source-b","target":"maritime share","simulated":null,"tolerance":null,"pass":null,"covered":false}],
+            "observations":[
+            {"observation":"coal-2019","use":"calibration","what":"coal exported by sea","period":"2019-01..2019-08","unit":"t","low":3330000,"high":4070000,"simulated":{"median":3567500,"p05":3457800,"p95":3787800},"pass":true},
+            {"observation":"oil-2019","use":"calibration","what":"refined petroleum imported","period":"2019-01..2019-12","unit":"barrels","low":3890000,"high":null,"simulated":{"median":3288400,"p05":3167800,"p95":3607700},"pass":false},
+            {"observation":"workers-2023","use":"test","what":"workers abroad","period":"2023-01..2023-12","unit":"people","low":90000,"high":110000,"simulated":{"median":50000,"p05":50000,"p95":50000},"pass":false}]}"#,
     );
 }
 
@@ -266,13 +279,27 @@ fn full_run_report_has_every_section_chart_and_file() {
         "Hyesan",
         "Sites in flows.csv but not in scenario.json (not mapped): nampo.",
         "observed_quantity",
-        "Of 3 pattern checks: 1 pass, 1 fail, 1 not covered",
         "<span class=\"fail\">fail</span>",
-        "<a href=\"#source-source-a\">source-a</a>: paragraph 2",
+        "claim <code>pay-per-kg</code> of <a href=\"#source-source-a\">source-a</a>; paragraph 2; figure about 0.8 CNY/kg (range 0.72 – 0.88)",
         "<em>assumption</em>: Testimony says about four. (range 3 – 5)",
         "<li id=\"source-source-b\">",
         "Foreign currency earned by channel (USD per year)",
         "Maritime share of coal exports",
+    ] {
+        assert!(html.contains(expected), "report lacks {expected:?}");
+    }
+    // Both scores: the patterns, where only emergent passes count, and the observations
+    // in and out of sample, each with its bound, median and band.
+    for expected in [
+        "Evidence: 1 of 2 covered emergent patterns pass.",
+        "Calibrated patterns (1 of 1 pass)",
+        "1 of 4 patterns are not covered",
+        "In sample: 1 of 2 calibration observations hit; out of sample: 0 of 1 held-out test observations hit.",
+        "3.33 M – 4.07 M t",
+        "at least 3.89 M barrels",
+        "3.57 M (3.46 M – 3.79 M)",
+        "<span class=\"fail\">miss</span>",
+        "<span class=\"pass\">hit</span>",
     ] {
         assert!(html.contains(expected), "report lacks {expected:?}");
     }
@@ -282,6 +309,119 @@ fn full_run_report_has_every_section_chart_and_file() {
         .filter(|name| name.contains("partial") || name.contains(".old-"))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+/// The part of `html` from `start` up to the next `end`.
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("page lacks {start:?}"));
+    let rest = &html[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+#[test]
+fn evidence_section_shows_sources_by_kind_conflicts_and_each_claims_bound() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    write_full_run(dir.path());
+    let html =
+        std::fs::read_to_string(write_report(dir.path()).expect("report")).expect("readable");
+    let evidence = between(&html, "<h2>Evidence</h2>", "</section>");
+    assert!(evidence.contains(
+        "3 inputs: 2 sourced (each cites a claim of a registered source), 1 assumed (each with a reason and a range). The sourced inputs cite 2 source(s) of the registry's 5, which holds 12 claims and 7 observations"
+    ));
+
+    // Sources by kind: cited by the scenario against the registry's count.
+    let kinds = between(evidence, "<h3>Sources by kind</h3>", "</table>");
+    assert!(
+        kinds.contains("<td>testimony</td><td>1</td><td>3</td>"),
+        "{kinds}"
+    );
+    assert!(
+        kinds.contains("<td>news report</td><td>1</td><td>2</td>"),
+        "{kinds}"
+    );
+
+    // Each sourced input with its claim's figure, bound and period, under its submodel.
+    let claims = between(
+        evidence,
+        "<h3>What the sourced inputs rest on</h3>",
+        "</table>",
+    );
+    let porter = claims.find("porter (1 sourced)").expect("porter group");
+    let market = claims.find("market (1 sourced)").expect("market group");
+    let pay = claims.find("pay-per-kg").expect("pay row");
+    let rice = claims.find("rice-for-pay").expect("rice row");
+    assert!(
+        porter < pay && pay < market && market < rice,
+        "rows sit under their submodel"
+    );
+    assert!(
+        claims.contains("<td>about 0.8 CNY/kg</td><td>about</td><td>2017</td>"),
+        "{claims}"
+    );
+    assert!(
+        claims.contains("<td>48 kg (derived)</td><td>point</td><td>2017-03..2017-09</td>"),
+        "{claims}"
+    );
+    assert!(
+        !claims.contains("runs_per_month"),
+        "assumptions are not in the claims table"
+    );
+
+    // The conflicts: which claims, what they disagree about, what the model does.
+    let conflicts = between(evidence, "<h3>Conflicts between claims</h3>", "</table>");
+    assert!(conflicts.contains("1 recorded conflicts"));
+    for expected in [
+        "<code>pay-by-weight</code>",
+        "<code>pay-per-kg</code>, <code>other-pay</code>",
+        "Whether porters are paid by weight or by run.",
+        "The model pays by weight and checks the run total against the other claim.",
+    ] {
+        assert!(conflicts.contains(expected), "conflicts lack {expected:?}");
+    }
+
+    // The full list keeps the arithmetic and the carry-over.
+    assert!(evidence.contains(
+        "derivation: 200 CNY / 48 kg = 4.17 CNY/kg; carried over: Rice prices held to 2019."
+    ));
+}
+
+#[test]
+fn a_validation_of_patterns_alone_says_the_observed_scores_are_missing() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    write_core_run(dir.path());
+    write(
+        dir.path(),
+        "validation.json",
+        r#"[{"id":"P2","kind":"emergent","source":"source-a","target":0.8,"simulated":{"median":0.83,"p05":0.8,"p95":0.86},"tolerance":0.1,"pass":true,"covered":true}]"#,
+    );
+    let html = std::fs::read_to_string(write_report(dir.path()).expect("report")).expect("read");
+    assert!(html.contains("Evidence: 1 of 1 covered emergent patterns pass."));
+    assert!(html.contains("holds the patterns only"), "{html}");
+}
+
+#[test]
+fn the_report_says_whether_bands_carry_parameter_uncertainty() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    write_core_run(dir.path());
+    let html = std::fs::read_to_string(write_report(dir.path()).expect("report")).expect("read");
+    assert!(html.contains("Bands: randomness only"), "{html}");
+    let manifest = dir.path().join("manifest.json");
+    let text = std::fs::read_to_string(&manifest).expect("manifest").replace(
+        r#""files":[]"#,
+        r#""posterior":{"file":"fit.posterior.json","sha256":"abc","sets":8,"parameters":["a.b"],"set_of_replicate":[3,1,3]},"files":[]"#,
+    );
+    std::fs::write(&manifest, text).expect("write");
+    let html = std::fs::read_to_string(write_report(dir.path()).expect("report")).expect("read");
+    assert!(
+        html.contains("Bands: randomness and parameter uncertainty")
+            && html.contains(
+                "one of the 8 accepted parameter sets of fit.posterior.json (2 distinct sets used"
+            ),
+        "{html}"
+    );
+    assert!(html.contains("drawn per replicate from the 8 accepted sets"));
 }
 
 #[test]

@@ -8,10 +8,10 @@ use std::fmt::Write as _;
 use yalu_model::declare::{ParamSet, ParamSpec};
 use yalu_model::params::{
     AgencyPassUp, Bureau, CNY_PER_USD, CounterpartFleet, Couriers, Crossing, Diplomats, Drugs,
-    EMBASSIES_CLOSED, ENFORCEMENT_LEVEL, Enforcement, Fleet, Good, HouseholdParams, HouseholdSite,
-    ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams, ModeParams, Monitors,
-    PorterGood, PorterParams, PorterSite, ProfitSplit, SeaBribes, SeaCargo, Site, StateGood,
-    StateTrade, Takeover, WORKERS_ABROAD,
+    EMBASSIES_CLOSED, ENFORCEMENT_LEVEL, Enforcement, Finance, Fleet, Good, HouseholdParams,
+    HouseholdSite, ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams,
+    ModeParams, Monitors, PorterGood, PorterParams, PorterSite, ProfitSplit, SeaBribes, SeaCargo,
+    Site, StateGood, StateTrade, Takeover, WORKERS_ABROAD,
 };
 
 /// A section: its path template (`[]` for an element of an array of tables, `<agency>` for
@@ -63,6 +63,7 @@ pub const SECTIONS: &[Section] = &[
     section("maritime.cargoes[]", SeaCargo::SPECS),
     section("maritime.fleets[]", Fleet::SPECS),
     section("maritime.counterparts[]", CounterpartFleet::SPECS),
+    section("finance", Finance::SPECS),
 ];
 
 /// The template of a parameter's path: `porter.sites[hyesan].crews` becomes

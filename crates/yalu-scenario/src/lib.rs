@@ -9,6 +9,7 @@
 pub mod declared;
 pub mod error;
 pub mod evidence;
+pub mod listing;
 pub mod overrides;
 mod read;
 pub mod records;
@@ -16,10 +17,12 @@ pub mod scenario;
 
 pub use error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
 pub use evidence::Registry;
+pub use listing::{Listing, RegistryView, coverage_table};
 pub use records::{
-    CoverageRow, Evidence, ParameterRecord, Value, coverage, coverage_of, most_influential,
+    CoverageRow, Evidence, ParameterRecord, Value, coverage, coverage_of, coverage_report,
+    most_influential,
 };
-pub use scenario::{BASELINE, EvidenceDocument, Scenario, SiteInfo};
+pub use scenario::{BASELINE, EvidenceDocument, KindCount, RegistrySummary, Scenario, SiteInfo};
 
 use std::io::Read;
 use std::path::Path;
@@ -31,6 +34,18 @@ pub fn load(path: &Path, registry: &Registry) -> Result<Scenario, LoadError> {
         &SourceText::new(path.display().to_string(), text),
         registry,
     )?)
+}
+
+/// Checks a scenario file: `FILE: ok (NAME, N inputs with evidence)`, or why it does not
+/// load (what `yalu check` says of each file).
+pub fn check(path: &Path, registry: &Registry) -> Result<String, LoadError> {
+    let scenario = load(path, registry)?;
+    Ok(format!(
+        "{}: ok ({}, {} inputs with evidence)\n",
+        path.display(),
+        scenario.name,
+        scenario.parameters.len()
+    ))
 }
 
 /// The largest scenario or experiment file read (a device such as `/dev/zero` named as a

@@ -66,6 +66,13 @@ impl<'t, 'i> Table<'t, 'i> {
             .map(|(_, v)| v)
     }
 
+    /// Whether a table stands under `key` (without asking for it).
+    pub fn has(&self, key: &str) -> bool {
+        self.entries
+            .iter()
+            .any(|(k, v)| k.get_ref() == key && matches!(v.get_ref(), DeValue::Table(_)))
+    }
+
     /// The span of the value under `key` (the table's span if absent).
     pub fn span_of(&self, key: &str) -> Range<usize> {
         self.entries
@@ -74,7 +81,7 @@ impl<'t, 'i> Table<'t, 'i> {
             .map_or(self.span.clone(), |(_, v)| v.span())
     }
 
-    fn field(&self, key: &str) -> String {
+    pub fn field(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_owned()
         } else {
@@ -133,6 +140,28 @@ impl<'a> Checker<'a> {
     pub fn error(&mut self, span: Range<usize>, field: impl Into<String>, kind: ErrorKind) {
         self.errors
             .push(ScenarioError::at(self.text, span, field, kind));
+    }
+
+    /// A value that is not what `expected` says: `found` instead.
+    pub fn invalid(
+        &mut self,
+        span: Range<usize>,
+        field: impl Into<String>,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+    ) {
+        let (expected, found) = (expected.into(), found.into());
+        self.error(span, field, ErrorKind::Invalid { expected, found });
+    }
+
+    /// A string that is not what `expected` says.
+    pub fn refuse(&mut self, text: &Str, field: impl Into<String>, expected: impl Into<String>) {
+        self.invalid(
+            text.span.clone(),
+            field,
+            expected,
+            format!("`{}`", text.text),
+        );
     }
 
     fn schema(&mut self, span: Range<usize>, field: impl Into<String>, message: String) {
@@ -292,11 +321,7 @@ impl<'a> Checker<'a> {
     /// An optional sub-table.
     pub fn table<'t, 'i>(&mut self, t: &mut Table<'t, 'i>, key: &'t str) -> Option<Table<'t, 'i>> {
         let item = t.get(key)?;
-        let table = Table::of(t.field(key), item);
-        if table.is_none() {
-            self.wrong_type(item, t.field(key), "a table");
-        }
-        table
+        self.as_table(t, key, item)
     }
 
     /// A required sub-table.
@@ -306,11 +331,53 @@ impl<'a> Checker<'a> {
         key: &'t str,
     ) -> Option<Table<'t, 'i>> {
         let item = self.required(t, key)?;
+        self.as_table(t, key, item)
+    }
+
+    fn as_table<'t, 'i>(
+        &mut self,
+        t: &Table<'t, 'i>,
+        key: &str,
+        item: &'t Item<'i>,
+    ) -> Option<Table<'t, 'i>> {
         let table = Table::of(t.field(key), item);
         if table.is_none() {
             self.wrong_type(item, t.field(key), "a table");
         }
         table
+    }
+
+    /// Reads the optional sub-table `key` with `read`, then reports the keys it did not
+    /// ask for.
+    pub fn section<'t, 'i, T>(
+        &mut self,
+        t: &mut Table<'t, 'i>,
+        key: &'t str,
+        read: impl FnOnce(&mut Self, &mut Table<'t, 'i>) -> Option<T>,
+    ) -> Option<T> {
+        let mut section = self.table(t, key)?;
+        let read = read(self, &mut section);
+        self.finish(section);
+        read
+    }
+
+    /// Reads the required sub-table `key` with `read`, then reports the keys it did not
+    /// ask for.
+    pub fn required_section<'t, 'i, T>(
+        &mut self,
+        t: &mut Table<'t, 'i>,
+        key: &'t str,
+        read: impl FnOnce(&mut Self, &mut Table<'t, 'i>) -> T,
+    ) -> Option<T> {
+        let mut section = self.required_table(t, key)?;
+        let read = read(self, &mut section);
+        self.finish(section);
+        Some(read)
+    }
+
+    /// The parameters section `S` declares, read from the required sub-table `key`.
+    pub fn params_in<S: ParamSet>(&mut self, t: &mut Table, key: &'static str) -> Option<Vec<f64>> {
+        self.required_section(t, key, |c, section| c.params::<S>(section))
     }
 
     /// An array of tables (none when absent); each is named `key[i]` until its reader
@@ -332,6 +399,74 @@ impl<'a> Checker<'a> {
             }
         }
         tables
+    }
+
+    /// Reads every table of the array `key` of `t` with `read`, each named after its
+    /// `id_key` ([`Checker::identify`]), and keeps what `read` returns.
+    pub fn each<'t, 'i, T>(
+        &mut self,
+        t: &mut Table<'t, 'i>,
+        key: &'t str,
+        id_key: &'static str,
+        mut read: impl FnMut(&mut Self, &mut Table<'t, 'i>, Option<Str<'t>>) -> Option<T>,
+    ) -> Vec<T> {
+        let mut tables = self.tables(t, key);
+        let ids = self.identify(&mut tables, &t.field(key), id_key);
+        let mut kept = Vec::new();
+        for (mut table, id) in tables.into_iter().zip(ids) {
+            kept.extend(read(self, &mut table, id));
+            self.finish(table);
+        }
+        kept
+    }
+
+    /// Reads each table's identifying key, names the table after it (`section[id]`) and
+    /// reports duplicates; the ids are returned in table order.
+    pub fn identify<'t>(
+        &mut self,
+        tables: &mut [Table<'t, '_>],
+        section: &str,
+        key: &'static str,
+    ) -> Vec<Option<Str<'t>>> {
+        let ids: Vec<Option<Str<'t>>> = tables.iter_mut().map(|t| self.string(t, key)).collect();
+        for id in ids.iter().flatten() {
+            let text = id.text;
+            if text.trim().is_empty()
+                || text.trim() != text
+                || text
+                    .chars()
+                    .any(|ch| ch.is_control() || "/[]\"".contains(ch))
+            {
+                let expected = "a non-empty id without surrounding spaces, `/`, `[`, `]` or \
+                                `\"` (ids key paths and summary rows)";
+                self.refuse(id, format!("{section}.{key}"), expected);
+            }
+        }
+        self.name_after(tables, &ids, section, key);
+        ids
+    }
+
+    /// Names each table after its id (`section[id]`) and reports ids given twice.
+    pub fn name_after(
+        &mut self,
+        tables: &mut [Table],
+        ids: &[Option<Str>],
+        section: &str,
+        key: &str,
+    ) {
+        for (t, id) in tables.iter_mut().zip(ids) {
+            if let Some(id) = id {
+                t.path = format!("{section}[{}]", id.text);
+            }
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for id in ids.iter().flatten() {
+            if seen.contains(&id.text) {
+                let kind = ErrorKind::Duplicate(id.text.to_owned());
+                self.error(id.span.clone(), format!("{section}.{key}"), kind);
+            }
+            seen.push(id.text);
+        }
     }
 
     fn raw_param<'t>(&mut self, item: &'t Item, field: &str) -> Option<RawParam<'t>> {
@@ -439,13 +574,11 @@ impl<'a> Checker<'a> {
         }
         let admitted = spec.bounds.admits(value, spec.whole);
         if !admitted {
-            self.error(
+            self.invalid(
                 raw.value.span(),
                 format!("{field}.value"),
-                ErrorKind::Invalid {
-                    expected: format!("{} ({unit})", spec.bounds.describe(spec.whole)),
-                    found: crate::error::number(value),
-                },
+                format!("{} ({unit})", spec.bounds.describe(spec.whole)),
+                crate::error::number(value),
             );
         }
         if let Some(evidence) = self.evidence(
@@ -486,13 +619,11 @@ impl<'a> Checker<'a> {
         let range = number.and_then(|(_, _, range)| range);
         if cited.claim.is_none() {
             for extra in [&cited.derivation, &cited.carry_over].into_iter().flatten() {
-                self.error(
+                self.invalid(
                     extra.span.clone(),
                     field,
-                    ErrorKind::Invalid {
-                        expected: "`derivation` and `carry_over` only beside a `claim`".into(),
-                        found: "an assumption with one".into(),
-                    },
+                    "`derivation` and `carry_over` only beside a `claim`",
+                    "an assumption with one",
                 );
             }
         }
@@ -611,18 +742,32 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The required string under `key`, and the date it gives.
+    pub fn date_at<'t>(
+        &mut self,
+        t: &mut Table<'t, '_>,
+        key: &'t str,
+    ) -> (Option<Str<'t>>, Option<Date>) {
+        self.parsed_at(t, key, Checker::date)
+    }
+
+    /// The required string under `key`, and what `parse` makes of it (reporting why not).
+    pub fn parsed_at<'t, T>(
+        &mut self,
+        t: &mut Table<'t, '_>,
+        key: &'t str,
+        parse: impl FnOnce(&mut Self, &Str, &str) -> Option<T>,
+    ) -> (Option<Str<'t>>, Option<T>) {
+        let text = self.string(t, key);
+        let parsed = text.as_ref().and_then(|d| parse(self, d, &t.field(key)));
+        (text, parsed)
+    }
+
     pub fn date(&mut self, text: &Str, field: &str) -> Option<Date> {
         match text.text.parse::<Date>() {
             Ok(date) => Some(date),
             Err(_) => {
-                self.error(
-                    text.span.clone(),
-                    field,
-                    ErrorKind::Invalid {
-                        expected: "a date YYYY-MM-DD".into(),
-                        found: format!("`{}`", text.text),
-                    },
-                );
+                self.refuse(text, field, "a date YYYY-MM-DD");
                 None
             }
         }
@@ -636,14 +781,7 @@ impl<'a> Checker<'a> {
                 day: date.day(),
             }),
             _ => {
-                self.error(
-                    text.span.clone(),
-                    field,
-                    ErrorKind::Invalid {
-                        expected: "a day of the year MM-DD".into(),
-                        found: format!("`{}`", text.text),
-                    },
-                );
+                self.refuse(text, field, "a day of the year MM-DD");
                 None
             }
         }

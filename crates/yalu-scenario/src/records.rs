@@ -161,3 +161,15 @@ pub fn coverage_of(parameters: &[ParameterRecord], paths: &[&str], label: &str) 
         },
     }
 }
+
+/// [`coverage`], then the row of the 30 most influential parameters: what `yalu evidence
+/// --coverage` lists.
+pub fn coverage_report(parameters: &[ParameterRecord]) -> Vec<CoverageRow> {
+    let mut rows = coverage(parameters);
+    rows.push(coverage_of(
+        parameters,
+        &most_influential(30),
+        "top 30 (Morris)",
+    ));
+    rows
+}

@@ -13,11 +13,11 @@ use yalu_model::calendar::{IceSeason, Phase, PhaseKind};
 use yalu_model::declare::ParamSet;
 use yalu_model::params::{
     AgencyPassUp, Bureau, BureauId, CounterpartFleet, CounterpartKind, Couriers, Crossing,
-    Diplomats, Direction, Drugs, Enforcement, ExchangeSchedule, Fleet, FleetKind, Good, GoodId,
-    HouseholdParams, HouseholdSite, ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT, Maritime,
-    MarketParams, Mode, ModeParams, ModelParams, Monitors, PassUp, PorterGood, PorterParams,
-    PorterSite, ProfitSplit, QuantityUnit, Sanction, SeaBribes, SeaCargo, Site, SiteId, StateGood,
-    StateTrade, Takeover,
+    Diplomats, Direction, Drugs, Enforcement, ExchangeSchedule, Finance, Fleet, FleetKind, Good,
+    GoodId, HouseholdParams, HouseholdSite, ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT,
+    Maritime, MarketParams, Mode, ModeParams, ModelParams, Monitors, PassUp, PorterGood,
+    PorterParams, PorterSite, ProfitSplit, QuantityUnit, Sanction, SeaBribes, SeaCargo, Site,
+    SiteId, StateGood, StateTrade, Takeover,
 };
 
 use crate::error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
@@ -59,6 +59,57 @@ pub struct EvidenceDocument<'a> {
     pub parameters: &'a [ParameterRecord],
     /// The registered sources the inputs cite, with full citations.
     pub sources: Vec<&'a crate::evidence::Source>,
+    /// Every conflict between claims in the registry, with what the model does about it.
+    pub conflicts: &'a [crate::evidence::Conflict],
+    /// The size of the registry the scenario was checked against.
+    pub registry: RegistrySummary,
+}
+
+/// How much evidence the registry holds: sources by kind, claims and observations.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistrySummary {
+    /// Registered sources.
+    pub sources: usize,
+    /// Sources of each kind present, in the registry's kind order.
+    pub sources_by_kind: Vec<KindCount>,
+    /// Claims across all sources.
+    pub claims: usize,
+    /// Observations across all series.
+    pub observations: usize,
+}
+
+/// The number of sources of one kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindCount {
+    /// The kind as the registry writes it (`testimony`, ...).
+    pub kind: &'static str,
+    /// Sources of that kind.
+    pub sources: usize,
+}
+
+impl RegistrySummary {
+    /// Counts `registry`'s sources by kind, its claims and its observations.
+    pub fn of(registry: &Registry) -> RegistrySummary {
+        let mut kinds: Vec<crate::evidence::SourceKind> =
+            registry.sources.iter().map(|s| s.kind).collect();
+        kinds.sort_unstable();
+        let mut sources_by_kind: Vec<KindCount> = Vec::new();
+        for kind in kinds {
+            match sources_by_kind.last_mut() {
+                Some(last) if last.kind == kind.name() => last.sources += 1,
+                _ => sources_by_kind.push(KindCount {
+                    kind: kind.name(),
+                    sources: 1,
+                }),
+            }
+        }
+        RegistrySummary {
+            sources: registry.sources.len(),
+            sources_by_kind,
+            claims: registry.sources.iter().map(|s| s.claims.len()).sum(),
+            observations: registry.series.len(),
+        }
+    }
 }
 
 impl Scenario {
@@ -80,6 +131,8 @@ impl Scenario {
             sites: &self.sites,
             parameters: &self.parameters,
             sources: cited.iter().filter_map(|id| registry.get(id)).collect(),
+            conflicts: &registry.conflicts,
+            registry: RegistrySummary::of(registry),
         }
     }
 
@@ -155,10 +208,19 @@ pub(crate) fn toml_error(text: &SourceText, error: &toml::de::Error) -> Scenario
     )
 }
 
-/// The ids other sections refer to.
-struct Ids {
+/// The ids other sections refer to, and the goods they name.
+struct Ids<'g> {
     sites: Vec<String>,
     goods: Vec<String>,
+    /// Each good as declared (`None` where its table has errors), in [`GoodId`] order.
+    specs: &'g [Option<Good>],
+}
+
+impl Ids<'_> {
+    /// The good `id` names, if its table was valid.
+    fn spec(&self, id: GoodId) -> Option<&Good> {
+        self.specs.get(usize::from(id.0)).and_then(Option::as_ref)
+    }
 }
 
 fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
@@ -171,27 +233,14 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
                 .chars()
                 .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'))
     {
-        c.error(
-            name.span.clone(),
+        c.refuse(
+            name,
             "scenario.name",
-            ErrorKind::Invalid {
-                expected: "a name of letters, digits, - and _ (it names the output folder)".into(),
-                found: format!("`{}`", name.text),
-            },
+            "a name of letters, digits, - and _ (it names the output folder)",
         );
     }
     let description = c.string(&mut meta, "description");
-    let first_text = c.string(&mut meta, "first_day");
-    let last_text = c.string(&mut meta, "last_day");
-    let first_day = first_text
-        .as_ref()
-        .and_then(|d| c.date(d, "scenario.first_day"));
-    let last_day = last_text
-        .as_ref()
-        .and_then(|d| c.date(d, "scenario.last_day"));
-    if let (Some(first), Some(last), Some(text)) = (first_day, last_day, &last_text) {
-        ordered(c, first, last, text, "scenario.last_day");
-    }
+    let [(_, first_day), (_, last_day)] = days(c, &mut meta);
     let seed = c.whole_u64(&mut meta, "seed");
     c.finish(meta);
     c.window = first_day.zip(last_day);
@@ -215,98 +264,57 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     let ids = Ids {
         sites: site_ids,
         goods: good_ids,
+        specs: &goods,
     };
 
-    let mut porter_table = c.table(root, "porter");
-    let mut split_table = c.table(root, "profit_split");
-    let mut pass_up_table = c.table(root, "pass_up");
-    let mut market_table = c.required_table(root, "market");
-    let mut exchange_table = c.required_table(root, "exchange");
-    let mut enforcement_table = c.table(root, "enforcement");
-    let mut takeover_table = c.table(root, "takeover");
-    let mut households_table = c.table(root, "households");
-    let mut couriers_table = c.table(root, "couriers");
-    let mut diplomats_table = c.table(root, "diplomats");
-    let mut labour_table = c.table(root, "labour");
-    let mut drugs_table = c.table(root, "drugs");
-    let mut maritime_table = c.table(root, "maritime");
-
-    let porter = porter_table
-        .as_mut()
-        .and_then(|p| porter_params(p, split_table.as_mut(), c, &ids));
-    if porter_table.is_none()
-        && let Some(split) = split_table.as_mut()
-    {
-        // A split without porters is still checked, so its mistakes are not silent.
-        profit_split(split, c);
-    }
-    let officials_paid = porter_table.is_some()
-        || state_trade_table.is_some()
-        || households_table.is_some()
-        || maritime_table.is_some();
-    let pass_up = required(
-        c,
-        pass_up_table.as_mut(),
-        officials_paid,
-        "pass_up",
-        "officials are paid in this scenario",
-    )
-    .map(|p| pass_up(p, c));
-    let market = market_table.as_mut().map(|m| {
+    let market = c.required_section(root, "market", |c, m| {
         let values = c.params::<MarketParams>(m);
         MarketParams::from_values(&values)
     });
-    let exchange = exchange_table.as_mut().map(|e| exchange(e, c));
-    let border_trade = state_trade_table.is_some() || households_table.is_some();
-    let enforcement = required(
-        c,
-        enforcement_table.as_mut(),
-        border_trade,
-        "enforcement",
-        "state trade or households cross the border",
-    )
-    .map(|e| enforcement(e, c));
+    let exchange = c.required_section(root, "exchange", |c, e| exchange(e, c));
+    let officials_paid = ["porter", "state_trade", "households", "maritime"]
+        .into_iter()
+        .any(|key| root.has(key));
+    let border_trade = root.has("state_trade") || root.has("households");
+    let has_porters = root.has("porter");
+    let mut split_table = c.table(root, "profit_split");
+    let porter = c.section(root, "porter", |c, p| {
+        porter_params(p, split_table.as_mut(), c, &ids)
+    });
+    if let Some(mut split) = split_table {
+        if !has_porters {
+            // A split without porters is still checked, so its mistakes are not silent.
+            profit_split(&mut split, c);
+        }
+        c.finish(split);
+    }
+    let why = officials_paid.then_some("officials are paid in this scenario");
+    let pass_up = needed(c, root, "pass_up", why, |c, p| Some(pass_up(p, c)));
+    let why = border_trade.then_some("state trade or households cross the border");
+    let enforcement = needed(c, root, "enforcement", why, |c, e| Some(enforcement(e, c)));
     let modes = modes(root, c, state_trade_table.is_some());
     let crossings = crossings(root, c, &ids, &modes);
     let state_trade = state_trade_table
         .as_mut()
-        .and_then(|t| state_trade(t, bureau_tables, &bureau_ids, c, &ids, &goods));
-    let takeover = takeover_table.as_mut().and_then(|t| takeover(t, c));
-    let households = households_table
-        .as_mut()
-        .and_then(|h| households(h, c, &ids, &goods));
-    let couriers = couriers_table.as_mut().map(|x| {
-        let values = c.params::<Couriers>(x);
-        Couriers::from_values(&values)
-    });
-    let diplomats = diplomats_table.as_mut().map(|x| diplomats(x, c));
-    let labour = labour_table.as_mut().map(|x| labour(x, c));
-    let drugs = drugs_table.as_mut().and_then(|x| drugs(x, c, &ids, &goods));
-    let maritime = maritime_table
-        .as_mut()
-        .and_then(|x| maritime(x, c, &ids, &goods));
-
-    for table in [
-        state_trade_table,
-        porter_table,
-        split_table,
-        pass_up_table,
-        market_table,
-        exchange_table,
-        enforcement_table,
-        takeover_table,
-        households_table,
-        couriers_table,
-        diplomats_table,
-        labour_table,
-        drugs_table,
-        maritime_table,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        c.finish(table);
+        .and_then(|t| state_trade(t, bureau_tables, &bureau_ids, c, &ids));
+    if let Some(t) = state_trade_table {
+        c.finish(t);
     }
+    let takeover = c.section(root, "takeover", |c, t| takeover(t, c));
+    let households = c.section(root, "households", |c, h| households(h, c, &ids));
+    let couriers = c.section(root, "couriers", |c, x| {
+        let values = c.params::<Couriers>(x);
+        Some(Couriers::from_values(&values))
+    });
+    let diplomats = c.section(root, "diplomats", |c, x| Some(diplomats(x, c)));
+    let labour = c.section(root, "labour", |c, x| Some(labour(x, c)));
+    let drugs = c.section(root, "drugs", |c, x| drugs(x, c, &ids));
+    let maritime = c.section(root, "maritime", |c, x| maritime(x, c, &ids));
+    let why = officials_paid
+        .then_some("donju, households or ship operators pay before they are paid in this scenario");
+    let finance = needed(c, root, "finance", why, |c, f| {
+        Some(Finance::from_values(&c.params::<Finance>(f)))
+    });
 
     Some(Scenario {
         name: name?.text.to_owned(),
@@ -335,44 +343,38 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
             labour,
             drugs,
             maritime,
+            finance,
         },
         sites: site_infos,
         parameters: Vec::new(),
     })
 }
 
-/// A section that must be present when `needed`; reports its absence.
-fn required<'s, 't, 'i>(
-    c: &mut Checker,
-    section: Option<&'s mut Table<'t, 'i>>,
-    needed: bool,
-    name: &str,
-    why: &str,
-) -> Option<&'s mut Table<'t, 'i>> {
-    if needed && section.is_none() {
-        c.error(
-            0..0,
-            name,
-            ErrorKind::Invalid {
-                expected: format!("a [{name}] table, because {why}"),
-                found: "none".into(),
-            },
-        );
-    }
-    section
+/// Reports a missing section `name` (line 1), with `why` it is needed.
+fn missing(c: &mut Checker, name: &str, why: &str) {
+    c.invalid(
+        0..0,
+        name,
+        format!("a [{name}] table, because {why}"),
+        "none",
+    );
 }
 
-fn ordered(c: &mut Checker, first: Date, last: Date, last_text: &Str, field: &str) {
-    if last < first {
-        c.error(
-            last_text.span.clone(),
-            field,
-            ErrorKind::EndBeforeStart {
-                first: first.to_string(),
-                last: last.to_string(),
-            },
-        );
+/// The section `key` of `root` read with `read`; its absence is reported when it is
+/// needed (`why`).
+fn needed<'t, 'i, T>(
+    c: &mut Checker,
+    root: &mut Table<'t, 'i>,
+    key: &'t str,
+    why: Option<&str>,
+    read: impl FnOnce(&mut Checker, &mut Table<'t, 'i>) -> Option<T>,
+) -> Option<T> {
+    if let Some(why) = why
+        && !root.has(key)
+    {
+        missing(c, key, why);
     }
+    c.section(root, key, read)
 }
 
 fn shares_sum_to_one(c: &mut Checker, shares: &[f64], span: Range<usize>, field: &str) {
@@ -422,80 +424,6 @@ fn site_at(c: &mut Checker, t: &mut Table, key: &'static str, ids: &Ids) -> Opti
     site(c, &id, ids, &field)
 }
 
-/// The string under `key` resolved as a good id.
-fn good_at(c: &mut Checker, t: &mut Table, key: &'static str, ids: &Ids) -> Option<GoodId> {
-    let id = c.string(t, key)?;
-    let field = format!("{}.{key}", t.path);
-    good(c, &id, ids, &field)
-}
-
-/// Reports ids defined twice.
-fn unique_ids(c: &mut Checker, ids: &[Option<Str>], field: &str) {
-    let mut seen: Vec<&str> = Vec::new();
-    for id in ids.iter().flatten() {
-        if seen.contains(&id.text) {
-            c.error(
-                id.span.clone(),
-                field,
-                ErrorKind::Duplicate(id.text.to_owned()),
-            );
-        }
-        seen.push(id.text);
-    }
-}
-
-/// Reads each table's identifying key, names the table after it (`section[id]`) and reports
-/// duplicates; the ids are returned in table order.
-fn identify<'t>(
-    c: &mut Checker,
-    tables: &mut [Table<'t, '_>],
-    section: &str,
-    key: &'static str,
-) -> Vec<Option<Str<'t>>> {
-    let ids: Vec<Option<Str<'t>>> = tables.iter_mut().map(|t| c.string(t, key)).collect();
-    for id in ids.iter().flatten() {
-        let text = id.text;
-        if text.trim().is_empty()
-            || text.trim() != text
-            || text
-                .chars()
-                .any(|ch| ch.is_control() || "/[]\"".contains(ch))
-        {
-            c.error(
-                id.span.clone(),
-                format!("{section}.{key}"),
-                ErrorKind::Invalid {
-                    expected: "a non-empty id without surrounding spaces, `/`, `[`, `]` or \
-                               `\"` (ids key paths and summary rows)"
-                        .into(),
-                    found: format!("`{text}`"),
-                },
-            );
-        }
-    }
-    for (t, id) in tables.iter_mut().zip(&ids) {
-        if let Some(id) = id {
-            t.path = format!("{section}[{}]", id.text);
-        }
-    }
-    unique_ids(c, &ids, &format!("{section}.{key}"));
-    ids
-}
-
-/// A value that must be at least `low` (from another field named `what`).
-fn at_least(c: &mut Checker, t: &Table, key: &str, value: f64, low: f64, what: &str) {
-    if value < low {
-        c.error(
-            t.span_of(key),
-            format!("{}.{key}.value", t.path),
-            ErrorKind::Invalid {
-                expected: format!("at least {what} ({low})"),
-                found: value.to_string(),
-            },
-        );
-    }
-}
-
 fn one_of<T: Copy>(c: &mut Checker, text: &Str, field: &str, choices: &[(&str, T)]) -> Option<T> {
     let found = choices
         .iter()
@@ -507,14 +435,7 @@ fn one_of<T: Copy>(c: &mut Checker, text: &Str, field: &str, choices: &[(&str, T
             .map(|(name, _)| format!("`{name}`"))
             .collect::<Vec<_>>()
             .join(" or ");
-        c.error(
-            text.span.clone(),
-            field,
-            ErrorKind::Invalid {
-                expected,
-                found: format!("`{}`", text.text),
-            },
-        );
+        c.refuse(text, field, expected);
     }
     found
 }
@@ -531,42 +452,19 @@ fn choice<T: Copy>(
     one_of(c, &text, &field, choices)
 }
 
-/// The good `id` names, if its table was valid.
-fn spec_of(goods: &[Option<Good>], id: GoodId) -> Option<&Good> {
-    goods.get(usize::from(id.0)).and_then(Option::as_ref)
-}
-
-/// A good counted in `unit`, or an error saying so.
-fn good_in_unit(
+/// The good `id` names (at `field`), which must be counted in `unit`.
+fn good_in(
     c: &mut Checker,
     id: &Str,
-    good: GoodId,
-    goods: &[Option<Good>],
+    ids: &Ids,
     unit: QuantityUnit,
     field: &str,
-) {
-    if spec_of(goods, good).is_some_and(|g| g.unit != unit) {
-        c.error(
-            id.span.clone(),
-            field,
-            ErrorKind::Invalid {
-                expected: format!("a good counted in {}", unit.name()),
-                found: format!("`{}`", id.text),
-            },
-        );
+) -> Option<GoodId> {
+    let found = good(c, id, ids, field)?;
+    if ids.spec(found).is_some_and(|g| g.unit != unit) {
+        c.refuse(id, field, format!("a good counted in {}", unit.name()));
     }
-}
-
-/// An error for a list that must not be empty.
-fn none_given(c: &mut Checker, span: Range<usize>, field: &str, expected: &str) {
-    c.error(
-        span,
-        field,
-        ErrorKind::Invalid {
-            expected: expected.into(),
-            found: "none".into(),
-        },
-    );
+    Some(found)
 }
 
 /// Dated steps `(from, value)` in strictly increasing date order, at least one; `value`
@@ -581,32 +479,23 @@ fn schedule(
     let field = format!("{}.{key}", t.path);
     let mut steps = c.tables(t, key);
     if steps.is_empty() {
-        none_given(
-            c,
+        c.invalid(
             t.span.clone(),
             &field,
-            &format!("at least one [[{field}]] step"),
+            format!("at least one [[{field}]] step"),
+            "none",
         );
     }
     let mut dates: Vec<Option<Date>> = Vec::new();
     for step in &mut steps {
-        let from_field = format!("{}.from", step.path);
-        let date = c.string(step, "from").and_then(|text| {
-            let date = c.date(&text, &from_field)?;
-            if let Some(previous) = dates.iter().flatten().next_back()
-                && date <= *previous
-            {
-                c.error(
-                    text.span.clone(),
-                    &from_field,
-                    ErrorKind::Invalid {
-                        expected: format!("a date after the previous step's ({previous})"),
-                        found: date.to_string(),
-                    },
-                );
-            }
-            Some(date)
-        });
+        let (text, date) = c.date_at(step, "from");
+        if let (Some(text), Some(date), Some(previous)) =
+            (text, date, dates.iter().flatten().next_back())
+            && date <= *previous
+        {
+            let expected = format!("a date after the previous step's ({previous})");
+            c.invalid(text.span, step.field("from"), expected, date.to_string());
+        }
         dates.push(date);
     }
     let horizon = c.window;
@@ -616,16 +505,15 @@ fn schedule(
         && *first_step > first
     {
         let from = steps.first().map_or(t.span.clone(), |s| s.span_of("from"));
-        c.error(
+        let expected = format!(
+            "a first step from on or before the scenario's first day ({first}), so the \
+             schedule covers the whole horizon"
+        );
+        c.invalid(
             from,
             format!("{field}[0].from"),
-            ErrorKind::Invalid {
-                expected: format!(
-                    "a first step from on or before the scenario's first day ({first}), so \
-                     the schedule covers the whole horizon"
-                ),
-                found: first_step.to_string(),
-            },
+            expected,
+            first_step.to_string(),
         );
     }
     let mut schedule = Vec::new();
@@ -652,88 +540,71 @@ fn schedule(
 }
 
 fn calendar(root: &mut Table, c: &mut Checker) -> Option<IceSeason> {
-    let mut cal = c.required_table(root, "calendar")?;
-    let first_text = c.string(&mut cal, "ice_first_day");
-    let last_text = c.string(&mut cal, "ice_last_day");
-    let first = first_text
-        .as_ref()
-        .and_then(|d| c.month_day(d, "calendar.ice_first_day"));
-    let last = last_text
-        .as_ref()
-        .and_then(|d| c.month_day(d, "calendar.ice_last_day"));
-    if let (Some(f), Some(l)) = (&first_text, &last_text) {
-        let value = format!("{} to {}", f.text, l.text);
-        c.text_record(
-            &mut cal,
-            "calendar.ice_season",
-            value,
-            "date",
-            f.span.clone(),
-        );
+    c.required_section(root, "calendar", |c, cal| {
+        let (first_text, first) = c.parsed_at(cal, "ice_first_day", Checker::month_day);
+        let (last_text, last) = c.parsed_at(cal, "ice_last_day", Checker::month_day);
+        if let (Some(f), Some(l)) = (&first_text, &last_text) {
+            let value = format!("{} to {}", f.text, l.text);
+            c.text_record(cal, "calendar.ice_season", value, "date", f.span.clone());
+        }
+        Some(IceSeason {
+            first: first?,
+            last: last?,
+        })
+    })?
+}
+
+/// The `first_day` and `last_day` of `t`, each as written and as a date; a last day before
+/// the first is reported.
+fn days<'t>(c: &mut Checker, t: &mut Table<'t, '_>) -> [(Option<Str<'t>>, Option<Date>); 2] {
+    let first = c.date_at(t, "first_day");
+    let last = c.date_at(t, "last_day");
+    if let ((_, Some(first)), (Some(text), Some(last))) = (&first, &last)
+        && last < first
+    {
+        let kind = ErrorKind::EndBeforeStart {
+            first: first.to_string(),
+            last: last.to_string(),
+        };
+        c.error(text.span.clone(), t.field("last_day"), kind);
     }
-    c.finish(cal);
-    Some(IceSeason {
-        first: first?,
-        last: last?,
-    })
+    [first, last]
 }
 
 fn phases(root: &mut Table, c: &mut Checker) -> Vec<Phase> {
-    let mut tables = c.tables(root, "phases");
-    let ids = identify(c, &mut tables, "phases", "id");
-    let mut phases = Vec::new();
-    for (mut t, id) in tables.into_iter().zip(ids) {
+    c.each(root, "phases", "id", |c, t, id| {
         let field = t.path.clone();
         let kind = choice(
             c,
-            &mut t,
+            t,
             "kind",
             &[("border_closure", PhaseKind::BorderClosure)],
         );
-        let first_text = c.string(&mut t, "first_day");
-        let last_text = c.string(&mut t, "last_day");
-        let first = first_text
-            .as_ref()
-            .and_then(|d| c.date(d, &format!("{field}.first_day")));
-        let last = last_text
-            .as_ref()
-            .and_then(|d| c.date(d, &format!("{field}.last_day")));
-        if let (Some(f), Some(l), Some(text)) = (first, last, &last_text) {
-            ordered(c, f, l, text, &format!("{field}.last_day"));
-        }
+        let [(first_text, first), (last_text, last)] = days(c, t);
         if let (Some(id), Some(f), Some(l)) = (&id, &first_text, &last_text) {
             let value = format!("{} to {}", f.text, l.text);
-            c.text_record(&mut t, &field, value, "date", id.span.clone());
+            c.text_record(t, &field, value, "date", id.span.clone());
         }
-        if let (Some(id), Some(kind), Some(first), Some(last)) = (id, kind, first, last) {
-            phases.push(Phase {
-                id: id.text.to_owned(),
-                kind,
-                first,
-                last,
-            });
-        }
-        c.finish(t);
-    }
-    phases
+        Some(Phase {
+            id: id?.text.to_owned(),
+            kind: kind?,
+            first: first?,
+            last: last?,
+        })
+    })
 }
 
 /// The goods, one entry per `[[goods]]` table in file order (`None` where the table has
 /// errors, already reported), so a [`GoodId`] always indexes the good its id names.
 fn goods(root: &mut Table, c: &mut Checker) -> (Vec<Option<Good>>, Vec<String>) {
-    let mut tables = c.tables(root, "goods");
-    let ids = identify(c, &mut tables, "goods", "id");
-    let good_ids = ids
-        .iter()
-        .map(|id| id.as_ref().map_or(String::new(), |i| i.text.to_owned()))
-        .collect();
-    let mut goods = Vec::new();
-    for (mut t, id) in tables.into_iter().zip(ids) {
+    let mut good_ids = Vec::new();
+    let goods = c.each(root, "goods", "id", |c, t, id| {
+        good_ids.push(id.as_ref().map_or(String::new(), |i| i.text.to_owned()));
         let field = t.path.clone();
-        c.string(&mut t, "name");
+        c.string(t, "name");
         let unit = choice(
             c,
-            &mut t,
+            t,
             "unit",
             &[
                 ("kg", QuantityUnit::Kg),
@@ -744,39 +615,37 @@ fn goods(root: &mut Table, c: &mut Checker) -> (Vec<Option<Good>>, Vec<String>) 
         );
         let direction = choice(
             c,
-            &mut t,
+            t,
             "direction",
             &[("export", Direction::Export), ("import", Direction::Import)],
         );
         let mass_given = t.span_of("mass_kg_per_unit") != t.span;
         let mass_kg_per_unit = match (mass_given, unit) {
             (true, Some(QuantityUnit::Kg | QuantityUnit::Grams)) => {
-                c.param(&mut t, &MASS_KG_PER_UNIT);
-                c.error(
+                c.param(t, &MASS_KG_PER_UNIT);
+                c.invalid(
                     t.span_of("mass_kg_per_unit"),
                     format!("{field}.mass_kg_per_unit"),
-                    ErrorKind::Invalid {
-                        expected: "no mass_kg_per_unit for a good counted in kg or g".into(),
-                        found: "a mass".into(),
-                    },
+                    "no mass_kg_per_unit for a good counted in kg or g",
+                    "a mass",
                 );
                 1.0
             }
             (false, Some(QuantityUnit::Kg) | None) => 1.0,
             (false, Some(QuantityUnit::Grams)) => 0.001,
-            (true, _) => c.param(&mut t, &MASS_KG_PER_UNIT),
+            (true, _) => c.param(t, &MASS_KG_PER_UNIT),
             (false, Some(_)) => {
-                none_given(
-                    c,
+                c.invalid(
                     id.as_ref().map_or(t.span.clone(), |i| i.span.clone()),
-                    &format!("{field}.mass_kg_per_unit"),
+                    format!("{field}.mass_kg_per_unit"),
                     "a mass_kg_per_unit for a good counted in units or barrels",
+                    "none",
                 );
                 1.0
             }
         };
-        let values = c.params::<Good>(&mut t);
-        goods.push(match (id, unit, direction) {
+        let values = c.params::<Good>(t);
+        Some(match (id, unit, direction) {
             (Some(id), Some(unit), Some(direction)) => Some(Good::from_values(
                 id.text.to_owned(),
                 unit,
@@ -785,9 +654,8 @@ fn goods(root: &mut Table, c: &mut Checker) -> (Vec<Option<Good>>, Vec<String>) 
                 &values,
             )),
             _ => None,
-        });
-        c.finish(t);
-    }
+        })
+    });
     (goods, good_ids)
 }
 
@@ -795,34 +663,25 @@ fn sanctions(root: &mut Table, c: &mut Checker, good_ids: &[String]) -> Vec<Sanc
     let ids = Ids {
         sites: Vec::new(),
         goods: good_ids.to_vec(),
+        specs: &[],
     };
-    let mut tables = c.tables(root, "sanctions");
-    let sanction_ids = identify(c, &mut tables, "sanctions", "id");
-    let mut sanctions = Vec::new();
-    for (mut t, id) in tables.into_iter().zip(sanction_ids) {
+    c.each(root, "sanctions", "id", |c, t, id| {
         let field = t.path.clone();
-        let date_text = c.string(&mut t, "in_force_from");
-        let date = date_text
-            .as_ref()
-            .and_then(|d| c.date(d, &format!("{field}.in_force_from")));
+        let (date_text, date) = c.date_at(t, "in_force_from");
         let banned: Vec<GoodId> = c
-            .strings(&mut t, "goods")
+            .strings(t, "goods")
             .iter()
             .filter_map(|g| good(c, g, &ids, &format!("{field}.goods")))
             .collect();
         if let (Some(id), Some(d)) = (&id, &date_text) {
-            c.text_record(&mut t, &field, d.text.to_owned(), "date", id.span.clone());
+            c.text_record(t, &field, d.text.to_owned(), "date", id.span.clone());
         }
-        if let (Some(id), Some(date)) = (id, date) {
-            sanctions.push(Sanction {
-                id: id.text.to_owned(),
-                in_force_from: date,
-                goods: banned,
-            });
-        }
-        c.finish(t);
-    }
-    sanctions
+        Some(Sanction {
+            id: id?.text.to_owned(),
+            in_force_from: date?,
+            goods: banned,
+        })
+    })
 }
 
 fn sites(
@@ -835,16 +694,11 @@ fn sites(
         .flatten()
         .map(|b| b.text.to_owned())
         .collect();
-    let mut tables = c.tables(root, "sites");
-    let ids = identify(c, &mut tables, "sites", "id");
-    let site_ids = ids
-        .iter()
-        .map(|id| id.as_ref().map_or(String::new(), |i| i.text.to_owned()))
-        .collect();
-    let (mut sites, mut infos) = (Vec::new(), Vec::new());
-    for (mut t, id) in tables.into_iter().zip(ids) {
+    let mut site_ids = Vec::new();
+    let read = c.each(root, "sites", "id", |c, t, id| {
+        site_ids.push(id.as_ref().map_or(String::new(), |i| i.text.to_owned()));
         let field = t.path.clone();
-        let mut text = |c: &mut Checker, key| c.string(&mut t, key).map(|s| s.text.to_owned());
+        let mut text = |c: &mut Checker, key| c.string(t, key).map(|s| s.text.to_owned());
         let (name, province, waterway, china_counterpart) = (
             text(c, "name"),
             text(c, "province"),
@@ -856,16 +710,14 @@ fn sites(
             .into_iter()
             .enumerate()
         {
-            if let Some(coordinate) = c.number(&mut t, key) {
+            if let Some(coordinate) = c.number(t, key) {
                 coordinates[i] = *coordinate.get_ref();
                 if !(-limit..=limit).contains(coordinate.get_ref()) {
-                    c.error(
+                    c.invalid(
                         coordinate.span(),
                         format!("{field}.{key}"),
-                        ErrorKind::Invalid {
-                            expected: format!("degrees in [-{limit}, {limit}]"),
-                            found: coordinate.get_ref().to_string(),
-                        },
+                        format!("degrees in [-{limit}, {limit}]"),
+                        coordinate.get_ref().to_string(),
                     );
                 }
             }
@@ -873,9 +725,9 @@ fn sites(
         if let Some(id) = &id {
             let value = format!("{:.3} N, {:.3} E", coordinates[0], coordinates[1]);
             let path = format!("{field}.location");
-            c.text_record(&mut t, &path, value, "degrees", id.span.clone());
+            c.text_record(t, &path, value, "degrees", id.span.clone());
         }
-        let bureau = c.opt_string(&mut t, "bureau").and_then(|b| {
+        let bureau = c.opt_string(t, "bureau").and_then(|b| {
             lookup(
                 c,
                 &b,
@@ -887,25 +739,21 @@ fn sites(
                 },
             )
         });
-        let values = c.params::<Site>(&mut t);
-        if let Some(id) = id {
-            sites.push(Site::from_values(
-                id.text.to_owned(),
-                bureau.map(BureauId),
-                &values,
-            ));
-            infos.push(SiteInfo {
-                id: id.text.to_owned(),
-                name: name.unwrap_or_default(),
-                province: province.unwrap_or_default(),
-                waterway: waterway.unwrap_or_default(),
-                china_counterpart: china_counterpart.unwrap_or_default(),
-                latitude_deg: coordinates[0],
-                longitude_deg: coordinates[1],
-            });
-        }
-        c.finish(t);
-    }
+        let values = c.params::<Site>(t);
+        let id = id?.text.to_owned();
+        let site = Site::from_values(id.clone(), bureau.map(BureauId), &values);
+        let info = SiteInfo {
+            id,
+            name: name.unwrap_or_default(),
+            province: province.unwrap_or_default(),
+            waterway: waterway.unwrap_or_default(),
+            china_counterpart: china_counterpart.unwrap_or_default(),
+            latitude_deg: coordinates[0],
+            longitude_deg: coordinates[1],
+        };
+        Some((site, info))
+    });
+    let (sites, infos) = read.into_iter().unzip();
     (sites, infos, site_ids)
 }
 
@@ -922,12 +770,10 @@ fn pass_up(p: &mut Table, c: &mut Checker) -> PassUp {
         senior_to_centre: [0.0; 4],
     };
     for (a, name) in AGENCIES.into_iter().enumerate() {
-        if let Some(mut agency) = c.required_table(p, name) {
-            let values = c.params::<AgencyPassUp>(&mut agency);
+        if let Some(values) = c.params_in::<AgencyPassUp>(p, name) {
             let shares = AgencyPassUp::from_values(&values);
             pass_up.unit_to_senior[a] = shares.unit_to_senior_share;
             pass_up.senior_to_centre[a] = shares.senior_to_centre_share;
-            c.finish(agency);
         }
     }
     pass_up
@@ -956,25 +802,19 @@ const STATE_MODES: [(&str, Mode); 3] = [
 ];
 
 fn modes(root: &mut Table, c: &mut Checker, state_trade: bool) -> Vec<ModeParams> {
-    let mut tables = c.tables(root, "modes");
-    let names = identify(c, &mut tables, "modes", "mode");
-    let mut modes = Vec::new();
-    for (mut t, name) in tables.into_iter().zip(names) {
+    let modes = c.each(root, "modes", "mode", |c, t, name| {
         let field = format!("{}.mode", t.path);
         let mode = name.and_then(|n| one_of(c, &n, &field, &STATE_MODES));
-        let values = c.params::<ModeParams>(&mut t);
-        if let Some(mode) = mode {
-            modes.push(ModeParams::from_values(mode, &values));
-        }
-        c.finish(t);
-    }
+        let values = c.params::<ModeParams>(t);
+        Some(ModeParams::from_values(mode?, &values))
+    });
     if state_trade && !modes.iter().any(|m| m.mode == Mode::Convoy) {
         let at = c.text.text.find("[[modes]]").unwrap_or(0);
-        none_given(
-            c,
+        c.invalid(
             at..at + 9,
             "modes",
             "a `convoy` entry (the official customs route uses it)",
+            "none",
         );
     }
     modes
@@ -996,13 +836,10 @@ fn crossings(root: &mut Table, c: &mut Checker, ids: &Ids, modes: &[ModeParams])
         if let Some(mode) = mode
             && !modes.iter().any(|m| m.mode == mode)
         {
-            c.error(
-                mode_text.span.clone(),
+            c.refuse(
+                &mode_text,
                 format!("{field}.mode"),
-                ErrorKind::Invalid {
-                    expected: "a mode described in [[modes]]".into(),
-                    found: format!("`{}`", mode_text.text),
-                },
+                "a mode described in [[modes]]",
             );
         }
         let values = c.params::<Crossing>(&mut t);
@@ -1027,39 +864,23 @@ fn state_trade<'t>(
     bureau_ids: &[Option<Str<'t>>],
     c: &mut Checker,
     ids: &Ids,
-    goods: &[Option<Good>],
 ) -> Option<StateTrade> {
     let values = c.params::<StateTrade>(t);
-    let levels = StateTrade::SPECS.iter().map(|s| s.key);
-    let share = |key: &str| {
-        levels
-            .clone()
-            .position(|k| k == key)
-            .map_or(0.0, |i| values[i])
-    };
+    let share = |key| value_of::<StateTrade>(&values, key);
     let (bureau_fee_share, room39_share) = (share("bureau_fee_share"), share("room39_share"));
     if bureau_fee_share + room39_share > 1.0 {
-        c.error(
+        c.invalid(
             t.span_of("room39_share"),
             "state_trade.room39_share",
-            ErrorKind::Invalid {
-                expected: format!("at most 1 - bureau_fee_share ({})", 1.0 - bureau_fee_share),
-                found: room39_share.to_string(),
-            },
+            format!("at most 1 - bureau_fee_share ({})", 1.0 - bureau_fee_share),
+            room39_share.to_string(),
         );
     }
-    let bribes = c.required_table(t, "bribe_cny_per_load").map(|mut b| {
-        let values = c.params::<LandBribes>(&mut b);
-        c.finish(b);
-        LandBribes::from_values(&values).by_agency()
-    });
+    let bribes = c
+        .params_in::<LandBribes>(t, "bribe_cny_per_load")
+        .map(|values| LandBribes::from_values(&values).by_agency());
 
-    for (b, id) in bureau_tables.iter_mut().zip(bureau_ids) {
-        if let Some(id) = id {
-            b.path = format!("state_trade.bureaus[{}]", id.text);
-        }
-    }
-    unique_ids(c, bureau_ids, "state_trade.bureaus.id");
+    c.name_after(&mut bureau_tables, bureau_ids, "state_trade.bureaus", "id");
     let mut bureaus = Vec::new();
     let mut shares = Vec::new();
     let span = bureau_tables.first().map(|f| f.span.start).unwrap_or(0)
@@ -1078,49 +899,29 @@ fn state_trade<'t>(
         shares_sum_to_one(c, &shares, span, "state_trade.bureaus.share_of_targets");
     }
 
-    let mut good_tables = c.tables(t, "goods");
-    let good_names = identify(c, &mut good_tables, "state_trade.goods", "good");
-    let mut state_goods = Vec::new();
-    for (mut g, name) in good_tables.into_iter().zip(good_names) {
+    let state_goods = c.each(t, "goods", "good", |c, g, name| {
         let field = g.path.clone();
         let good = name
             .as_ref()
             .and_then(|n| self::good(c, n, ids, &format!("{field}.good")));
-        let driven_across = c.boolean(&mut g, "driven_across");
-        let values = c.params::<StateGood>(&mut g);
-        let state_good = StateGood::from_values(
-            good.unwrap_or(GoodId(0)),
-            driven_across.unwrap_or(false),
-            &values,
-        );
-        at_least(
-            c,
-            &g,
-            "consignment_units_max",
-            f64::from(state_good.consignment_units_max),
-            f64::from(state_good.consignment_units_min),
-            "consignment_units_min",
-        );
-        if let (Some(good), Some(name)) = (good, &name) {
-            if state_good.driven_across
-                && spec_of(goods, good).is_some_and(|x| x.unit != QuantityUnit::Units)
-            {
-                c.error(
-                    name.span.clone(),
-                    format!("{field}.driven_across"),
-                    ErrorKind::Invalid {
-                        expected: "a good counted in units (vehicles) when driven_across = true"
-                            .into(),
-                        found: format!("`{}`", name.text),
-                    },
-                );
-            }
-            if driven_across.is_some() {
-                state_goods.push(state_good);
-            }
+        let driven_across = c.boolean(g, "driven_across");
+        let values = c.params::<StateGood>(g);
+        at_least::<StateGood>(c, g, &values, &STATE_GOOD_ORDER);
+        let (good, name) = (good?, name?);
+        let state_good = StateGood::from_values(good, driven_across?, &values);
+        if state_good.driven_across
+            && ids
+                .spec(good)
+                .is_some_and(|x| x.unit != QuantityUnit::Units)
+        {
+            c.refuse(
+                &name,
+                format!("{field}.driven_across"),
+                "a good counted in units (vehicles) when driven_across = true",
+            );
         }
-        c.finish(g);
-    }
+        Some(state_good)
+    });
     Some(StateTrade::from_values(
         bureaus,
         state_goods,
@@ -1130,10 +931,7 @@ fn state_trade<'t>(
 }
 
 fn takeover(t: &mut Table, c: &mut Checker) -> Option<Takeover> {
-    let first_text = c.string(t, "first_day");
-    let first_day = first_text
-        .as_ref()
-        .and_then(|d| c.date(d, "takeover.first_day"));
+    let (first_text, first_day) = c.date_at(t, "first_day");
     if let Some(d) = &first_text {
         c.text_record(
             t,
@@ -1147,32 +945,17 @@ fn takeover(t: &mut Table, c: &mut Checker) -> Option<Takeover> {
     Some(Takeover::from_values(first_day?, &values))
 }
 
-fn households(
-    h: &mut Table,
-    c: &mut Checker,
-    ids: &Ids,
-    goods: &[Option<Good>],
-) -> Option<HouseholdParams> {
-    let good_text = c.string(h, "good");
-    let good = good_text.as_ref().and_then(|g| {
-        let found = good(c, g, ids, "households.good");
-        if let Some(found) = found {
-            good_in_unit(c, g, found, goods, QuantityUnit::Kg, "households.good");
-        }
-        found
-    });
+fn households(h: &mut Table, c: &mut Checker, ids: &Ids) -> Option<HouseholdParams> {
+    let good = c
+        .string(h, "good")
+        .and_then(|g| good_in(c, &g, ids, QuantityUnit::Kg, "households.good"));
     let mut households_at_site = vec![0; ids.sites.len()];
-    let mut tables = c.tables(h, "sites");
-    let sites = identify(c, &mut tables, "households.sites", "site");
-    for (mut s, id) in tables.into_iter().zip(sites) {
-        let field = format!("{}.site", s.path);
-        let site = id.and_then(|id| site(c, &id, ids, &field));
-        let values = c.params::<HouseholdSite>(&mut s);
-        if let Some(site) = site {
-            households_at_site[site.0 as usize] = HouseholdSite::from_values(&values).households;
-        }
-        c.finish(s);
-    }
+    c.each(h, "sites", "site", |c, s, id| {
+        let site = id.and_then(|id| site(c, &id, ids, &format!("{}.site", s.path)));
+        let values = c.params::<HouseholdSite>(s);
+        households_at_site[site?.0 as usize] = HouseholdSite::from_values(&values).households;
+        Some(())
+    });
     let values = c.params::<HouseholdParams>(h);
     Some(HouseholdParams::from_values(
         households_at_site,
@@ -1193,97 +976,90 @@ fn profit_split(split: &mut Table, c: &mut Checker) -> ProfitSplit {
     profit_split
 }
 
+/// The porter parameters that may not be below another: `(lower, higher)`.
+const PORTER_ORDER: [(&str, &str); 3] = [
+    ("crew_size_min", "crew_size_typical_max"),
+    ("crew_size_typical_max", "crew_size_max"),
+    ("min_load_kg", "max_load_kg"),
+];
+
+/// The state-trade good parameters that may not be below another: `(lower, higher)`.
+const STATE_GOOD_ORDER: [(&str, &str); 1] = [("consignment_units_min", "consignment_units_max")];
+
 fn porter_params(
     p: &mut Table,
     split: Option<&mut Table>,
     c: &mut Checker,
     ids: &Ids,
 ) -> Option<PorterParams> {
-    let split = required(
-        c,
-        split,
-        true,
-        "profit_split",
-        "the scenario has porter crews",
-    )
-    .map(|s| profit_split(s, c));
+    if split.is_none() {
+        missing(c, "profit_split", "the scenario has porter crews");
+    }
+    let split = split.map(|s| profit_split(s, c));
     let values = c.params::<PorterParams>(p);
-    let mut sites = Vec::new();
-    let mut site_tables = c.tables(p, "sites");
-    let site_ids = identify(c, &mut site_tables, "porter.sites", "site");
-    for (mut s, id) in site_tables.into_iter().zip(site_ids) {
-        let field = format!("{}.site", s.path);
-        let site = id.and_then(|id| site(c, &id, ids, &field));
-        let values = c.params::<PorterSite>(&mut s);
-        if let Some(site) = site {
-            sites.push(PorterSite::from_values(site, &values));
+    let sites = c.each(p, "sites", "site", |c, s, id| {
+        let site = id.and_then(|id| site(c, &id, ids, &format!("{}.site", s.path)));
+        let values = c.params::<PorterSite>(s);
+        Some(PorterSite::from_values(site?, &values))
+    });
+    let mut span: Option<Range<usize>> = None;
+    let porter_goods = c.each(p, "goods", "good", |c, g, id| {
+        span.get_or_insert(g.span.clone()).end = g.span.end;
+        let good = id.and_then(|id| good(c, &id, ids, &format!("{}.good", g.path)));
+        let values = c.params::<PorterGood>(g);
+        Some(PorterGood::from_values(good?, &values))
+    });
+    match span {
+        None => {
+            let at = c.text.text.find("[porter]").unwrap_or(0);
+            c.invalid(
+                at..at + "[porter]".len(),
+                "porter.goods",
+                "at least one [[porter.goods]] entry",
+                "none",
+            );
         }
-        c.finish(s);
-    }
-
-    let mut good_tables = c.tables(p, "goods");
-    let good_ids = identify(c, &mut good_tables, "porter.goods", "good");
-    let span = good_tables.first().map(|f| f.span.start).unwrap_or(0)
-        ..good_tables.last().map(|l| l.span.end).unwrap_or(0);
-    let mut porter_goods = Vec::new();
-    for (mut g, id) in good_tables.into_iter().zip(good_ids) {
-        let field = format!("{}.good", g.path);
-        let good = id.and_then(|id| good(c, &id, ids, &field));
-        let values = c.params::<PorterGood>(&mut g);
-        if let Some(good) = good {
-            porter_goods.push(PorterGood::from_values(good, &values));
+        Some(span) => {
+            let shares: Vec<f64> = porter_goods.iter().map(|g| g.share_of_runs).collect();
+            shares_sum_to_one(c, &shares, span, "porter.goods.share_of_runs");
         }
-        c.finish(g);
     }
-    if span.is_empty() {
-        let at = c.text.text.find("[porter]").unwrap_or(0);
-        none_given(
-            c,
-            at..at + "[porter]".len(),
-            "porter.goods",
-            "at least one [[porter.goods]] entry",
-        );
-    } else {
-        let shares: Vec<f64> = porter_goods.iter().map(|g| g.share_of_runs).collect();
-        shares_sum_to_one(c, &shares, span, "porter.goods.share_of_runs");
-    }
+    at_least::<PorterParams>(c, p, &values, &PORTER_ORDER);
+    Some(PorterParams::from_values(
+        sites,
+        porter_goods,
+        split?,
+        &values,
+    ))
+}
 
-    let porter = PorterParams::from_values(sites, porter_goods, split?, &values);
-    at_least(
-        c,
-        p,
-        "crew_size_typical_max",
-        f64::from(porter.crew_size_typical_max),
-        f64::from(porter.crew_size_min),
-        "crew_size_min",
-    );
-    at_least(
-        c,
-        p,
-        "crew_size_max",
-        f64::from(porter.crew_size_max),
-        f64::from(porter.crew_size_typical_max),
-        "crew_size_typical_max",
-    );
-    at_least(
-        c,
-        p,
-        "max_load_kg",
-        f64::from(porter.max_load_kg),
-        f64::from(porter.min_load_kg),
-        "min_load_kg",
-    );
-    Some(porter)
+/// Reports each `(lower, higher)` pair of section `S`'s parameters (read as `values`)
+/// whose higher is below its lower.
+fn at_least<S: ParamSet>(c: &mut Checker, t: &Table, values: &[f64], pairs: &[(&str, &str)]) {
+    for &(lower, key) in pairs {
+        let (low, value) = (value_of::<S>(values, lower), value_of::<S>(values, key));
+        if value < low {
+            c.invalid(
+                t.span_of(key),
+                format!("{}.{key}.value", t.path),
+                format!("at least {lower} ({low})"),
+                value.to_string(),
+            );
+        }
+    }
+}
+
+/// The value of section `S`'s parameter `key` among its `values` (in declaration order).
+fn value_of<S: ParamSet>(values: &[f64], key: &str) -> f64 {
+    let at = S::SPECS.iter().position(|s| s.key == key);
+    at.map_or(0.0, |i| values[i])
 }
 
 fn diplomats(x: &mut Table, c: &mut Checker) -> Diplomats {
     let mut expulsions = Vec::new();
     for mut e in c.tables(x, "expulsions") {
         let closed = c.param(&mut e, &yalu_model::params::EMBASSIES_CLOSED);
-        let field = format!("{}.date", e.path);
-        if let Some(text) = c.string(&mut e, "date")
-            && let Some(date) = c.date(&text, &field)
-        {
+        if let (_, Some(date)) = c.date_at(&mut e, "date") {
             expulsions.push((date, closed as u32));
         }
         c.finish(e);
@@ -1303,13 +1079,10 @@ fn labour(x: &mut Table, c: &mut Checker) -> Labour {
     )
 }
 
-fn drugs(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -> Option<Drugs> {
+fn drugs(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Drugs> {
     let mut drug_good = |c: &mut Checker, key: &'static str| {
         let text = c.string(x, key)?;
-        let field = format!("drugs.{key}");
-        let found = good(c, &text, ids, &field)?;
-        good_in_unit(c, &text, found, goods, QuantityUnit::Grams, &field);
-        Some(found)
+        good_in(c, &text, ids, QuantityUnit::Grams, &format!("drugs.{key}"))
     };
     let heroin = drug_good(c, "heroin_good");
     let methamphetamine = drug_good(c, "methamphetamine_good");
@@ -1325,74 +1098,42 @@ fn drugs(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -> O
     ))
 }
 
-fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -> Option<Maritime> {
+fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
     let sts_zone = site_at(c, x, "sts_zone", ids);
     let values = c.params::<Maritime>(x);
-    let bribes = c.required_table(x, "bribe_cny_per_t").map(|mut b| {
-        let values = c.params::<SeaBribes>(&mut b);
-        c.finish(b);
-        SeaBribes::from_values(&values).by_agency()
-    });
-    let monitors = c.required_table(x, "monitors").map(|mut m| {
-        let values = c.params::<Monitors>(&mut m);
-        c.finish(m);
-        Monitors::from_values(&values)
-    });
+    let bribes = c
+        .params_in::<SeaBribes>(x, "bribe_cny_per_t")
+        .map(|values| SeaBribes::from_values(&values).by_agency());
+    let monitors = c
+        .params_in::<Monitors>(x, "monitors")
+        .map(|values| Monitors::from_values(&values));
     let cap = c.table(x, "cap").and_then(|mut cap| {
-        let good = good_at(c, &mut cap, "good", ids);
-        if let Some(g) = good
-            && spec_of(goods, g).is_some_and(|x| x.unit != QuantityUnit::Barrels)
-        {
-            c.error(
-                cap.span_of("good"),
-                "maritime.cap.good",
-                ErrorKind::Invalid {
-                    expected: "a good counted in barrels".into(),
-                    found: format!(
-                        "`{}`",
-                        ids.goods.get(g.0 as usize).map_or("", String::as_str)
-                    ),
-                },
-            );
-        }
+        let good = c
+            .string(&mut cap, "good")
+            .and_then(|g| good_in(c, &g, ids, QuantityUnit::Barrels, "maritime.cap.good"));
         let values = c.params::<ImportCap>(&mut cap);
         c.finish(cap);
         Some(ImportCap::from_values(good?, &values))
     });
 
-    let mut cargo_tables = c.tables(x, "cargoes");
-    let cargo_ids = identify(c, &mut cargo_tables, "maritime.cargoes", "good");
-    let carried: Vec<&str> = cargo_ids.iter().flatten().map(|g| g.text).collect();
-    let mut cargoes = Vec::new();
-    for (mut cargo, id) in cargo_tables.into_iter().zip(&cargo_ids) {
+    let mut carried: Vec<&str> = Vec::new();
+    let cargoes = c.each(x, "cargoes", "good", |c, cargo, id| {
+        carried.extend(id.as_ref().map(|id| id.text));
         let field = format!("{}.good", cargo.path);
         let good = id.as_ref().and_then(|id| good(c, id, ids, &field));
-        let port = site_at(c, &mut cargo, "port", ids);
-        let values = c.params::<SeaCargo>(&mut cargo);
-        if let (Some(good), Some(port)) = (good, port) {
-            cargoes.push(SeaCargo::from_values(good, port, &values));
-        }
-        c.finish(cargo);
-    }
+        let port = site_at(c, cargo, "port", ids);
+        let values = c.params::<SeaCargo>(cargo);
+        Some(SeaCargo::from_values(good?, port?, &values))
+    });
     let not_carried = |c: &mut Checker, id: &Str, field: String| {
-        c.error(
-            id.span.clone(),
-            field,
-            ErrorKind::Invalid {
-                expected: "a good listed in [[maritime.cargoes]]".into(),
-                found: format!("`{}`", id.text),
-            },
-        );
+        c.refuse(id, field, "a good listed in [[maritime.cargoes]]");
     };
 
-    let mut fleet_tables = c.tables(x, "fleets");
-    let fleet_ids = identify(c, &mut fleet_tables, "maritime.fleets", "id");
-    let mut fleets = Vec::new();
-    for (mut f, id) in fleet_tables.into_iter().zip(fleet_ids) {
+    let fleets = c.each(x, "fleets", "id", |c, f, id| {
         let field = f.path.clone();
         let kind = choice(
             c,
-            &mut f,
+            f,
             "kind",
             &[
                 ("bulk_carrier", FleetKind::BulkCarrier),
@@ -1400,12 +1141,12 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -
                 ("tanker", FleetKind::Tanker),
             ],
         );
-        let good_text = c.string(&mut f, "good");
+        let good_text = c.string(f, "good");
         let good = good_text
             .as_ref()
             .and_then(|g| good(c, g, ids, &format!("{field}.good")));
         if let (Some(kind), Some(g), Some(text)) = (kind, good, &good_text)
-            && let Some(spec) = spec_of(goods, g)
+            && let Some(spec) = ids.spec(g)
         {
             let (unit, direction, what) = match kind {
                 FleetKind::Tanker => (
@@ -1420,40 +1161,26 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -
                 ),
             };
             if spec.unit != unit || spec.direction != direction {
-                c.error(
-                    text.span.clone(),
+                c.refuse(
+                    text,
                     format!("{field}.good"),
-                    ErrorKind::Invalid {
-                        expected: format!("{what} for a {} fleet", kind.name()),
-                        found: format!("`{}`", text.text),
-                    },
+                    format!("{what} for a {} fleet", kind.name()),
                 );
             } else if !carried.contains(&text.text) {
                 not_carried(c, text, format!("{field}.good"));
             }
         }
-        let home_port = site_at(c, &mut f, "home_port", ids);
-        let values = c.params::<Fleet>(&mut f);
-        if let (Some(id), Some(kind), Some(good), Some(home_port)) = (id, kind, good, home_port) {
-            fleets.push(Fleet::from_values(
-                id.text.to_owned(),
-                kind,
-                good,
-                home_port,
-                &values,
-            ));
-        }
-        c.finish(f);
-    }
+        let home_port = site_at(c, f, "home_port", ids);
+        let values = c.params::<Fleet>(f);
+        let id = id?.text.to_owned();
+        Some(Fleet::from_values(id, kind?, good?, home_port?, &values))
+    });
 
-    let mut counterpart_tables = c.tables(x, "counterparts");
-    let counterpart_ids = identify(c, &mut counterpart_tables, "maritime.counterparts", "id");
-    let mut counterparts = Vec::new();
-    for (mut f, id) in counterpart_tables.into_iter().zip(counterpart_ids) {
+    let counterparts = c.each(x, "counterparts", "id", |c, f, id| {
         let field = format!("{}.goods", f.path);
         let kind = choice(
             c,
-            &mut f,
+            f,
             "kind",
             &[
                 ("receiving_ship", CounterpartKind::ReceivingShip),
@@ -1461,17 +1188,17 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -
             ],
         );
         let mut traded: Vec<GoodId> = Vec::new();
-        let names = c.strings(&mut f, "goods");
+        let names = c.strings(f, "goods");
         for name in &names {
             let Some(g) = good(c, name, ids, &field) else {
                 continue;
             };
-            let Some(spec) = spec_of(goods, g) else {
+            let Some(spec) = ids.spec(g) else {
                 continue;
             };
             let first_unit = traded
                 .first()
-                .and_then(|&first| spec_of(goods, first))
+                .and_then(|&first| ids.spec(first))
                 .map(|first| first.unit);
             let expected = match kind {
                 Some(CounterpartKind::SupplyTanker) if spec.direction != Direction::Import => {
@@ -1483,22 +1210,13 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -
                 _ => None,
             };
             if let Some(expected) = expected {
-                c.error(
-                    name.span.clone(),
-                    field.clone(),
-                    ErrorKind::Invalid {
-                        expected: expected.into(),
-                        found: format!("`{}`", name.text),
-                    },
-                );
+                c.refuse(name, field.clone(), expected);
             } else if first_unit.is_some_and(|u| u != spec.unit) {
-                c.error(
+                c.invalid(
                     name.span.clone(),
                     field.clone(),
-                    ErrorKind::Invalid {
-                        expected: "goods all counted in the same unit".into(),
-                        found: format!("`{}` in {}", name.text, spec.unit.name()),
-                    },
+                    "goods all counted in the same unit",
+                    format!("`{}` in {}", name.text, spec.unit.name()),
                 );
             } else if !carried.contains(&name.text) {
                 not_carried(c, name, field.clone());
@@ -1508,19 +1226,12 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -
         if names.is_empty()
             && let Some(id) = &id
         {
-            none_given(c, id.span.clone(), &field, "at least one good");
+            c.invalid(id.span.clone(), &field, "at least one good", "none");
         }
-        let values = c.params::<CounterpartFleet>(&mut f);
-        if let (Some(id), Some(kind)) = (id, kind) {
-            counterparts.push(CounterpartFleet::from_values(
-                id.text.to_owned(),
-                kind,
-                traded,
-                &values,
-            ));
-        }
-        c.finish(f);
-    }
+        let values = c.params::<CounterpartFleet>(f);
+        let id = id?.text.to_owned();
+        Some(CounterpartFleet::from_values(id, kind?, traded, &values))
+    });
 
     Some(Maritime::from_values(
         sts_zone?,
@@ -1532,4 +1243,48 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids, goods: &[Option<Good>]) -
         bribes?,
         &values,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An ordering rule names its parameters by key: a misspelt key would read as 0 and
+    /// the rule would never fire.
+    #[test]
+    fn every_ordering_rule_names_declared_parameters() {
+        let declared = |specs: &[yalu_model::declare::ParamSpec], key: &str| {
+            specs.iter().any(|s| s.key == key)
+        };
+        for (lower, higher) in PORTER_ORDER {
+            assert!(declared(PorterParams::SPECS, lower), "{lower}");
+            assert!(declared(PorterParams::SPECS, higher), "{higher}");
+        }
+        for (lower, higher) in STATE_GOOD_ORDER {
+            assert!(declared(StateGood::SPECS, lower), "{lower}");
+            assert!(declared(StateGood::SPECS, higher), "{higher}");
+        }
+    }
+
+    #[test]
+    fn a_maximum_below_its_minimum_is_reported_at_the_maximum() {
+        let text = BASELINE.replacen(
+            "crew_size_max = { value = 50,",
+            "crew_size_max = { value = 25,",
+            1,
+        );
+        let errors = Scenario::parse(&SourceText::new("s.toml", text), &Registry::embedded())
+            .expect_err("refused")
+            .errors;
+        let order = errors
+            .iter()
+            .find(|e| e.field == "porter.crew_size_max.value")
+            .expect("the maximum is refused");
+        assert!(
+            matches!(&order.kind, ErrorKind::Invalid { expected, found }
+                if expected == "at least crew_size_typical_max (30)" && found == "25"),
+            "{:?}",
+            order.kind
+        );
+    }
 }

@@ -13,8 +13,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 use yalu_lab::experiment::{Unit, run_units};
-use yalu_lab::patterns::check_patterns;
 use yalu_lab::thread_pool;
+use yalu_lab::validation::Validation;
 use yalu_model::ReplicateResult;
 use yalu_report::{Manifest, RunWriter};
 use yalu_scenario::{Registry, Scenario};
@@ -432,9 +432,10 @@ impl Runs {
             run.set(|p| p.done = replicate + 1);
         }
         let wall_time_s = started.elapsed().as_secs_f64();
-        let checks = check_patterns(params, &kept, &self.registry);
+        let checked = Validation::check(&request.scenario.name, params, &kept, &self.registry);
         drop(kept);
-        let validation = serde_json::to_value(&checks).map_err(|e| e.to_string())?;
+        // The page shows the patterns; validation.json holds the observations too.
+        let validation = serde_json::to_value(&checked.patterns).map_err(|e| e.to_string())?;
         let manifest = Manifest {
             yalu_version: env!("CARGO_PKG_VERSION").to_owned(),
             scenario: request.scenario.name.clone(),
@@ -445,13 +446,13 @@ impl Runs {
             first_day: params.first_day.to_string(),
             last_day: params.last_day.to_string(),
             wall_time_s,
+            posterior: None,
             files: Vec::new(),
         };
         let evidence =
             serde_json::to_string_pretty(&request.scenario.evidence_document(&self.registry))
                 .map_err(|e| e.to_string())?;
-        let validation_json =
-            serde_json::to_string_pretty(&validation).map_err(|e| e.to_string())?;
+        let validation_json = checked.to_json().trim_end().to_owned();
         writer
             .finish(
                 &manifest,

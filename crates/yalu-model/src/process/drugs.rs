@@ -9,7 +9,8 @@
 //!   goods' Chinese price), otherwise at the Chinese border (the Chinese price). A batch is seized with probability
 //!   `seizure_probability_per_sale`. Room 39 receives `room39_share` of the proceeds; the
 //!   traffickers keep the rest.
-//! - **Ledger**: drug traffickers -> suppliers at the border site (purchase: production);
+//! - **Ledger**: centre -> suppliers at the border site (purchase: production, paid by the
+//!   state whose factories make the drugs);
 //!   foreign counterparties -> drug traffickers (sale); drug traffickers -> Room 39
 //!   (remittance).
 
@@ -45,12 +46,11 @@ pub fn run(
             .sum(),
     );
     let producers = world.accounts.at_site[drugs.border_site.0 as usize].suppliers;
-    world.ledger.transfer(
-        world.accounts.drug_traffickers,
-        producers,
-        cost,
-        Purpose::Purchase,
-    )?;
+    // The state pays for production (its own factories); the traffickers only sell, so
+    // they never pay out more than they have taken in.
+    world
+        .ledger
+        .transfer(world.accounts.centre, producers, cost, Purpose::Purchase)?;
     for (stock, made) in world.drug_stock_kg.iter_mut().zip(made_kg) {
         *stock += made;
     }

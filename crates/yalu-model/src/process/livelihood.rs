@@ -9,6 +9,9 @@
 //!   at today's essentials price. Trips are drawn per site as Binomial(n, p), households
 //!   being alike. Under the takeover, State Security and Public Security agents take
 //!   `takeover.household_bribe_share_of_margin` of the margin on the trips that still go.
+//! - **Finance**: households pay for the essentials before they sell them, from their
+//!   savings (`[finance]`); trips beyond what the savings cover are not made that day
+//!   (`trips_unaffordable`).
 //! - **Ledger**: households -> Chinese merchants (purchase); market buyers -> households
 //!   (sale); households -> State Security and Public Security units (bribe, takeover).
 //! - **Feeds**: the essentials supply that sets tomorrow's price (`market`).
@@ -17,7 +20,7 @@ use rand_distr::{Binomial, Distribution};
 
 use crate::calendar::Day;
 use crate::ledger::{LedgerError, Purpose};
-use crate::observe::{Channel, FlowKey, Outcome};
+use crate::observe::{Activity, Channel, FlowKey, Outcome};
 use crate::params::{Agency, Mode, ModelParams, SiteId};
 use crate::process::enforcement::seizure_probability;
 use crate::streams::Rng;
@@ -50,7 +53,23 @@ pub fn run(
         let site = SiteId(s as u16);
         let mut delivered_kg = 0.0;
         if households > 0 && trip_probability > 0.0 {
-            let trips = sample_binomial(rng, u64::from(households), trip_probability);
+            let wanted = sample_binomial(rng, u64::from(households), trip_probability);
+            // Households buy before they sell: trips beyond what their savings pay for
+            // are not made today.
+            let trip_cost = Fen::from_cny(h.kg_per_trip * essentials.china_price_cny_per_unit);
+            let households_account = world.accounts.at_site[s].households;
+            let affordable = match world.ledger.available(households_account) {
+                Some(left) if trip_cost > Fen::ZERO => (left.0.max(0) / trip_cost.0) as u64,
+                _ => wanted,
+            };
+            let trips = wanted.min(affordable);
+            if trips < wanted {
+                world.metrics.add_activity(
+                    month,
+                    Activity::TripsUnaffordable,
+                    (wanted - trips) as f64,
+                );
+            }
             let seize = seizure_probability(
                 params,
                 h.seizure_probability_per_trip * (1.0 + crackdown),
@@ -58,10 +77,9 @@ pub fn run(
                 world.enforcement,
             );
             let seized = sample_binomial(rng, trips, seize);
-            let bought_kg = trips as f64 * h.kg_per_trip;
             delivered_kg = (trips - seized) as f64 * h.kg_per_trip;
             let price = world.markets.essentials_price_cny_per_kg[s];
-            let cost = Fen::from_cny(bought_kg * essentials.china_price_cny_per_unit);
+            let cost = Fen(trip_cost.0 * trips as i64);
             let sales = Fen::from_cny(delivered_kg * price);
             let accounts = world.accounts.at_site[s];
             world.ledger.transfer(

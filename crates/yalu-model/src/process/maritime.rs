@@ -37,7 +37,9 @@
 //!      (in port: `..._in_port`). An interdicted load is seized with the payment that was
 //!      changing hands; the ship is out of service for `ship_replacement_days` (at least
 //!      its voyage), as is, at sea, the counterpart ship; the operator pays for a
-//!      replacement at once.
+//!      replacement at once. A ship sails only if the operators' cash (`[finance]`) covers
+//!      the outlay and a replacement ship; otherwise it stays in port
+//!      (`trips_unaffordable`).
 //!   5. Learning: operators do not know the monitors' coverage. Each fleet's operator keeps
 //!      a moving average d of how often its ships have been seen on each route (patrol
 //!      aircraft overhead, ships named in reports): `d' = d + a (detected - d)`,
@@ -68,7 +70,7 @@ use rand::RngExt;
 
 use crate::calendar::Day;
 use crate::ledger::{LedgerError, Purpose};
-use crate::observe::{Channel, FlowKey, Outcome, ReplicateResult, SeaRoute};
+use crate::observe::{Activity, Channel, FlowKey, Outcome, ReplicateResult, SeaRoute};
 use crate::params::{
     Agency, CounterpartFleet, Direction, Maritime, Mode, ModelParams, Monitors, SeaAgency,
 };
@@ -360,8 +362,23 @@ pub fn run(
             k += 1;
         }
         let chosen = choose(&offered[..k], m, rng);
-        if chosen.route.is_some() {
+        if chosen.route.is_none() {
+            continue;
+        }
+        // The operator pays everything up front and must be able to replace the ship at
+        // once if it is interdicted; each of the voyage's (at most eight) payments rounds
+        // to the fen on its own, hence the few fen of slack.
+        let needed = Fen::from_cny(chosen.outlay_cny + m.fleets[fleet].ship_value_cny) + Fen(8);
+        if world
+            .ledger
+            .can_pay(world.accounts.shipping_operators, needed)
+        {
             sail(world, params, m, rng, day, ship, chosen)?;
+        } else {
+            let month = world.calendar.month_index(day);
+            world
+                .metrics
+                .add_activity(month, Activity::TripsUnaffordable, 1.0);
         }
     }
     Ok(())

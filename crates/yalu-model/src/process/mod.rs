@@ -4,7 +4,11 @@
 
 use rand_distr::{Distribution, StandardNormal};
 
+use crate::ledger::AccountId;
+use crate::params::ModelParams;
 use crate::streams::Rng;
+use crate::units::Fen;
+use crate::world::World;
 
 pub mod consumption;
 pub mod couriers;
@@ -27,6 +31,31 @@ pub mod state_smuggling;
 pub struct Scratch {
     /// A consignment's options, reused by every plan ([`state_smuggling`]).
     pub trade_options: Vec<state_smuggling::TradeOption>,
+}
+
+/// Interest the donju owe for laying out `outlay` for `days` days: on the part their cash
+/// does not cover, which they borrow (`[finance]`, required wherever donju pay).
+pub fn donju_interest(
+    world: &World,
+    params: &ModelParams,
+    donju: AccountId,
+    outlay: Fen,
+    days: f64,
+) -> Fen {
+    let own = world.ledger.balance(donju).max(Fen::ZERO);
+    if outlay <= own {
+        return Fen::ZERO;
+    }
+    Fen::from_cny((outlay - own).cny() * donju_credit_cost_per_day(params) * days)
+}
+
+/// What a day's use of money costs the donju.
+pub fn donju_credit_cost_per_day(params: &ModelParams) -> f64 {
+    params
+        .finance
+        .as_ref()
+        .expect("validated: [finance] is required wherever donju pay")
+        .donju_credit_cost_per_day
 }
 
 /// A lognormal price factor with mean 1: `exp(s z - s^2 / 2)`.

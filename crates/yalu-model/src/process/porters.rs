@@ -11,17 +11,21 @@
 //!   guards take `profit_split.border_guards_share` of it, the porters' pool
 //!   `profit_split.porters_share` is divided among the members in proportion to the weight each
 //!   carried, and the donju keeps the rest (`profit_split.donju_share`).
-//! - **Ledger**: donju -> suppliers (purchase); Chinese merchants -> donju (sale);
-//!   donju -> border guards (bribe); donju -> porters (wage).
+//! - **Finance**: the donju must be able to pay for the goods and a night's interest on
+//!   the part they borrow (`[finance]`); otherwise the crew does not run that night
+//!   (`trips_unaffordable`).
+//! - **Ledger**: donju -> suppliers (purchase); donju -> moneylenders (interest);
+//!   Chinese merchants -> donju (sale); donju -> border guards (bribe); donju -> porters
+//!   (wage).
 //! - **Emerges**: pay per kilogram (pool share x profit / kg) and porters' monthly income.
 
 use rand::RngExt;
 
 use crate::calendar::Day;
 use crate::ledger::{LedgerError, Purpose};
-use crate::observe::{Channel, FlowKey, Outcome};
+use crate::observe::{Activity, Channel, FlowKey, Outcome};
 use crate::params::{Agency, Mode, ModelParams, PorterGood, PorterParams};
-use crate::process::price_factor;
+use crate::process::{donju_interest, price_factor};
 use crate::streams::Rng;
 use crate::units::Fen;
 use crate::world::World;
@@ -88,9 +92,24 @@ fn run_crew(
     };
     let prices = &params.goods[good.good.0 as usize];
     let cost = Fen::from_cny(total_kg as f64 * prices.home_price_cny_per_unit);
+    // The goods are paid for before the night's crossing; the part the donju borrow
+    // costs a night's interest, owed whatever happens.
+    let interest = donju_interest(world, params, accounts.donju, cost, 1.0);
+    if !world.ledger.can_pay(accounts.donju, cost + interest) {
+        world
+            .metrics
+            .add_activity(month, Activity::TripsUnaffordable, 1.0);
+        return Ok(());
+    }
     world
         .ledger
         .transfer(accounts.donju, accounts.suppliers, cost, Purpose::Purchase)?;
+    world.ledger.transfer(
+        accounts.donju,
+        world.accounts.moneylenders,
+        interest,
+        Purpose::Interest,
+    )?;
 
     let tally = world.metrics.porter_month(month, site);
     tally.runs += 1;
@@ -116,7 +135,7 @@ fn run_crew(
         .metrics
         .record_flow(key(Outcome::Delivered), total_kg as i64, revenue);
 
-    let profit = revenue - cost;
+    let profit = revenue - cost - interest;
     if profit <= Fen::ZERO {
         return Ok(());
     }

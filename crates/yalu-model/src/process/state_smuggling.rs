@@ -15,19 +15,25 @@
 //!   company has learned at that crossing (not the true risk) and O = C + B + L the money
 //!   laid out; official `(V - C - L)(1 - levy) - f (C + L)(1 + d)` (the levy on positive
 //!   profit). V: value at the sale price, C: purchase, B: bribes per load for each agency,
-//!   L: labour per load, f: `donju_financing_cost_per_day`, d:
-//!   `official_clearance_days` (a smuggled load crosses in one night).
+//!   L: labour per load, f: `finance.donju_credit_cost_per_day`, d:
+//!   `official_clearance_days` (a smuggled load crosses in one night). A good under
+//!   sanction that is smuggled trades at a worse Chinese price: exports lose
+//!   `sanctioned_export_discount` of it, imports pay `sanctioned_import_premium` on top.
 //! - **Finance and choice**: the donju decline unless the best option's expected profit is
 //!   at least `donju_hurdle_return` of the money laid out. Among the options that clear it,
 //!   the company picks by a logit on expected margin (profit / V) with scale
-//!   `choice_sensitivity`.
+//!   `choice_sensitivity`. The donju at the site must be able to pay the outlay and the
+//!   interest on its borrowed part (what they hold plus what is left of their credit
+//!   line, `[finance]`); otherwise the consignment is not sent (`trips_unaffordable`)
+//!   and uses no quota or capacity.
 //! - **Crossing**: a smuggled consignment is seized whole with the true probability
 //!   (mode base x barrier and enforcement effects); the company updates its learned risk
 //!   at that crossing: `r' = r + a (seized - r)`.
 //! - **Ledger**: donju -> suppliers (export purchase) or Chinese merchants (import
 //!   purchase); donju -> each agency's officials at the site (bribe, smuggling only);
 //!   donju -> households (wage, transport labour); then, if not seized, Chinese merchants
-//!   (export) or domestic buyers (import) -> donju (sale); donju -> centre (levy, official
+//!   (export) or domestic buyers (import) -> donju (sale); donju -> moneylenders (interest,
+//!   owed whether or not the goods are seized); donju -> centre (levy, official
 //!   route, on positive profit); donju -> trading company (fee: `company_share` of profit
 //!   after levy); company -> bureau (fee: `bureau_fee_share` of the company's take);
 //!   company -> Room 39 (remittance: `room39_share` of it).
@@ -37,9 +43,11 @@ use rand::RngExt;
 use crate::calendar::Day;
 use crate::ledger::{LedgerError, Purpose};
 use crate::observe::{Activity, Channel, FlowKey, Outcome};
-use crate::params::{Agency, Direction, Mode, ModelParams, SiteId, StateGood, StateTrade};
+use crate::params::{
+    Agency, Direction, Mode, ModelParams, SiteId, StateGood, StateTrade, UnitPrices,
+};
 use crate::process::enforcement::seizure_probability;
-use crate::process::price_factor;
+use crate::process::{donju_credit_cost_per_day, donju_interest, price_factor};
 use crate::streams::Rng;
 use crate::units::Fen;
 use crate::world::World;
@@ -165,20 +173,21 @@ fn value_option(
     state_good: usize,
     units: f64,
     route: Route,
-    risk: f64,
+    (risk, sanctioned): (f64, bool),
 ) -> TradeOption {
     let spec = &trade.goods[state_good];
     let good = &params.goods[spec.good.0 as usize];
     let loads = loads_for(params, spec, units, route.mode);
-    let value = units * good.sale_price_cny();
-    let purchase = units * good.purchase_price_cny();
+    let prices = trade.unit_prices_cny(good, sanctioned && route.crossing.is_some());
+    let value = units * prices.sale_cny;
+    let purchase = units * prices.purchase_cny;
     let labour = loads as f64 * mode_params(params, route.mode).labour_cny_per_load;
     // The trade licence is paid on either route: to the centre at customs, or as its
     // equivalent in bribes when smuggled.
     let licence = units * spec.licence_cny_per_unit;
     // The donju's money is tied up for the night of a crossing, and at customs for the
     // clearance days too; what that costs is part of the expected profit.
-    let financing = |outlay: f64, days: f64| outlay * trade.donju_financing_cost_per_day * days;
+    let financing = |outlay: f64, days: f64| outlay * donju_credit_cost_per_day(params) * days;
     let (expected_profit_cny, outlay_cny) = if route.crossing.is_some() {
         let bribes = smuggling_bribes_cny(trade, loads, licence);
         let outlay = purchase + bribes + labour;
@@ -255,6 +264,7 @@ pub fn options(
     let bureau = world.companies.bureau[company];
     let spec = &trade.goods[state_good];
     let crossings = params.crossings.len();
+    let sanctioned = params.sanctioned(spec.good, world.calendar.date(day));
     for (c, crossing) in params.crossings.iter().enumerate() {
         let left = world.loads_left_tonight[c];
         if left == 0
@@ -273,15 +283,29 @@ pub fn options(
             site: crossing.site,
             mode: crossing.mode,
         };
-        options.push(value_option(params, trade, state_good, units, route, risk));
+        options.push(value_option(
+            params,
+            trade,
+            state_good,
+            units,
+            route,
+            (risk, sanctioned),
+        ));
     }
-    if !params.sanctioned(spec.good, world.calendar.date(day)) {
+    if !sanctioned {
         let route = Route {
             crossing: None,
             site: trade.bureaus[bureau.0 as usize].customs_site,
             mode: Mode::Convoy,
         };
-        options.push(value_option(params, trade, state_good, units, route, 0.0));
+        options.push(value_option(
+            params,
+            trade,
+            state_good,
+            units,
+            route,
+            (0.0, false),
+        ));
     }
 }
 
@@ -355,6 +379,15 @@ fn plan_and_send(
     let Some(chosen) = chosen else {
         return Ok(());
     };
+    let month = world.calendar.month_index(day);
+    let outlay = Outlay::of(world, params, trade, day, &chosen);
+    let donju = world.accounts.at_site[chosen.route.site.0 as usize].donju;
+    if !world.ledger.can_pay(donju, outlay.total()) {
+        world
+            .metrics
+            .add_activity(month, Activity::TripsUnaffordable, 1.0);
+        return Ok(());
+    }
     let financed = |o: &TradeOption| financed(o, trade);
     let smuggling_open = trade_options
         .iter()
@@ -363,7 +396,6 @@ fn plan_and_send(
         .iter()
         .any(|o| o.route.crossing.is_none() && financed(o));
     if smuggling_open && official_open {
-        let month = world.calendar.month_index(day);
         let metrics = &mut world.metrics;
         metrics.add_activity(month, Activity::TradeChoicesBothRoutes, 1.0);
         if chosen.route.crossing.is_some() {
@@ -374,9 +406,74 @@ fn plan_and_send(
     if let Some(c) = chosen.route.crossing {
         world.loads_left_tonight[c] -= chosen.loads as u32;
     }
-    send(world, params, trade, rng, day, company, chosen)
+    send(world, params, trade, rng, day, company, chosen, outlay)
 }
 
+/// What a consignment costs the donju before any sale, in the ledger's fen.
+#[derive(Clone, Copy, Debug)]
+struct Outlay {
+    /// Unit prices on the chosen route.
+    prices: UnitPrices,
+    purchase: Fen,
+    labour: Fen,
+    /// The licence, paid to the centre on the official route.
+    licence_fee: Fen,
+    /// Bribes to the agencies at the crossing (smuggling).
+    bribes: Fen,
+    /// Interest on the part of the outlay the donju borrow: for the crossing night, and at
+    /// customs for the clearance days too.
+    interest: Fen,
+}
+
+impl Outlay {
+    fn of(
+        world: &World,
+        params: &ModelParams,
+        trade: &StateTrade,
+        day: Day,
+        chosen: &TradeOption,
+    ) -> Outlay {
+        let spec = &trade.goods[chosen.state_good];
+        let good = &params.goods[spec.good.0 as usize];
+        let route = chosen.route;
+        let sanctioned = params.sanctioned(spec.good, world.calendar.date(day));
+        let prices = trade.unit_prices_cny(good, sanctioned && route.crossing.is_some());
+        let purchase = Fen::from_cny(chosen.units * prices.purchase_cny);
+        let labour = Fen::from_cny(
+            chosen.loads as f64 * mode_params(params, route.mode).labour_cny_per_load,
+        );
+        let licence_cny = chosen.units * spec.licence_cny_per_unit;
+        let (licence_fee, bribes, days) = match route.crossing {
+            Some(_) => (
+                Fen::ZERO,
+                Fen::from_cny(smuggling_bribes_cny(trade, chosen.loads, licence_cny)),
+                1.0,
+            ),
+            None => (
+                Fen::from_cny(licence_cny),
+                Fen::ZERO,
+                1.0 + trade.official_clearance_days,
+            ),
+        };
+        let laid_out = purchase + labour + licence_fee + bribes;
+        let donju = world.accounts.at_site[route.site.0 as usize].donju;
+        let interest = donju_interest(world, params, donju, laid_out, days);
+        Outlay {
+            prices,
+            purchase,
+            labour,
+            licence_fee,
+            bribes,
+            interest,
+        }
+    }
+
+    fn total(&self) -> Fen {
+        self.purchase + self.labour + self.licence_fee + self.bribes + self.interest
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn send(
     world: &mut World,
     params: &ModelParams,
@@ -385,6 +482,7 @@ fn send(
     day: Day,
     company: usize,
     chosen: TradeOption,
+    outlay: Outlay,
 ) -> Result<(), LedgerError> {
     let spec = &trade.goods[chosen.state_good];
     let good = &params.goods[spec.good.0 as usize];
@@ -398,8 +496,16 @@ fn send(
     } else {
         Channel::OfficialCustoms
     };
+    let sanctioned = params.sanctioned(spec.good, world.calendar.date(day));
+    let Outlay {
+        prices,
+        purchase,
+        labour,
+        licence_fee,
+        bribes,
+        interest,
+    } = outlay;
 
-    let purchase = Fen::from_cny(chosen.units * good.purchase_price_cny());
     let seller = match good.direction {
         Direction::Export => site.suppliers,
         Direction::Import => accounts.chinese_merchants,
@@ -407,8 +513,6 @@ fn send(
     world
         .ledger
         .transfer(site.donju, seller, purchase, Purpose::Purchase)?;
-    let mode = mode_params(params, route.mode);
-    let labour = Fen::from_cny(chosen.loads as f64 * mode.labour_cny_per_load);
     world
         .ledger
         .transfer(site.donju, site.households, labour, Purpose::Wage)?;
@@ -419,37 +523,29 @@ fn send(
         .household_month(month, route.site)
         .income_rice_kg += labour.cny() / rice_price;
 
-    let licence = Fen::from_cny(chosen.units * spec.licence_cny_per_unit);
-    let mut bribes = Fen::ZERO;
-    let mut licence_fee = Fen::ZERO;
+    world
+        .ledger
+        .transfer(site.donju, world.accounts.centre, licence_fee, Purpose::Fee)?;
     let mut seized = false;
-    if route.crossing.is_none() && licence > Fen::ZERO {
-        world
-            .ledger
-            .transfer(site.donju, world.accounts.centre, licence, Purpose::Fee)?;
-        licence_fee = licence;
-    }
     if let Some(c) = route.crossing {
-        let total = Fen::from_cny(smuggling_bribes_cny(trade, chosen.loads, licence.cny()));
         let rates: f64 = trade.bribe_cny_per_load.iter().sum();
         let mut paid = Fen::ZERO;
         for (a, rate) in trade.bribe_cny_per_load.iter().enumerate() {
             // Shared as the per-load rates are; the last agency takes the rounding.
             let bribe = if a + 1 == Agency::ALL.len() {
-                total - paid
+                bribes - paid
             } else if rates > 0.0 {
-                total.share(rate / rates)
+                bribes.share(rate / rates)
             } else {
-                Fen(total.0 / Agency::ALL.len() as i64)
+                Fen(bribes.0 / Agency::ALL.len() as i64)
             };
             paid += bribe;
             world
                 .ledger
                 .transfer(site.donju, site.officials[a], bribe, Purpose::Bribe)?;
             world.official_take_this_month[s][a] += bribe;
-            bribes += bribe;
         }
-        let mode_base = mode.base_seizure_probability;
+        let mode_base = mode_params(params, route.mode).base_seizure_probability;
         let p = seizure_probability(
             params,
             mode_base,
@@ -461,15 +557,15 @@ fn send(
         *risk += trade.risk_learning_rate * (f64::from(u8::from(seized)) - *risk);
     }
 
-    let sanctioned = params.sanctioned(spec.good, world.calendar.date(day));
     let tally = world.metrics.trade_month(month, channel, sanctioned);
-    tally.value_sent += Fen::from_cny(chosen.units * good.sale_price_cny());
+    tally.value_sent += Fen::from_cny(chosen.units * prices.sale_cny);
     tally.consignments += 1;
     tally.loads += chosen.loads;
     tally.purchases += purchase;
     tally.labour += labour;
     tally.bribes += bribes;
     tally.levy += licence_fee;
+    tally.interest += interest;
     let key = |outcome| FlowKey {
         channel,
         mode: route.mode,
@@ -480,15 +576,21 @@ fn send(
     let quantity = chosen.units.round() as i64;
     if seized {
         tally.seized += 1;
-        let value = Fen::from_cny(chosen.units * good.sale_price_cny());
+        let value = Fen::from_cny(chosen.units * prices.sale_cny);
         world
             .metrics
             .record_flow(key(Outcome::Seized), quantity, value);
-        return Ok(());
+        // The loan is owed whether or not the goods get through.
+        return world.ledger.transfer(
+            site.donju,
+            world.accounts.moneylenders,
+            interest,
+            Purpose::Interest,
+        );
     }
 
     let revenue =
-        Fen::from_cny(chosen.units * good.sale_price_cny() * price_factor(rng, trade.price_sigma));
+        Fen::from_cny(chosen.units * prices.sale_cny * price_factor(rng, trade.price_sigma));
     let buyer = match good.direction {
         Direction::Export => world.accounts.chinese_merchants,
         Direction::Import => world.accounts.domestic_buyers,
@@ -496,10 +598,16 @@ fn send(
     world
         .ledger
         .transfer(buyer, site.donju, revenue, Purpose::Sale)?;
+    world.ledger.transfer(
+        site.donju,
+        world.accounts.moneylenders,
+        interest,
+        Purpose::Interest,
+    )?;
     world
         .metrics
         .record_flow(key(Outcome::Delivered), quantity, revenue);
-    let mut profit = revenue - purchase - labour - bribes - licence_fee;
+    let mut profit = revenue - purchase - labour - bribes - licence_fee - interest;
     let mut levy = Fen::ZERO;
     if channel == Channel::OfficialCustoms && profit > Fen::ZERO {
         levy = profit.share(trade.official_levy_share);

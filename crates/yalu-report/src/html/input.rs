@@ -31,6 +31,8 @@ pub(crate) struct RunInfo {
     pub first_day: String,
     pub last_day: String,
     pub wall_time_s: Option<f64>,
+    /// The posterior the replicates drew their parameters from, if any.
+    pub posterior: Option<crate::PosteriorUse>,
 }
 
 /// Whether a flow reached its buyer.
@@ -136,11 +138,20 @@ pub(crate) struct Site {
 #[derive(Debug, Default, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub(crate) enum Evidence {
-    Source {
+    /// A registered claim, with the arithmetic from its figure when the units differ.
+    Claim {
         #[serde(default, deserialize_with = "lenient_text")]
-        id: String,
+        claim: String,
+        #[serde(default, deserialize_with = "lenient_text")]
+        source: String,
         #[serde(default, deserialize_with = "lenient_text")]
         location: String,
+        #[serde(default, deserialize_with = "lenient_text")]
+        figure: String,
+        #[serde(default, deserialize_with = "lenient_text")]
+        derivation: String,
+        #[serde(default, deserialize_with = "lenient_text")]
+        carry_over: String,
         #[serde(default)]
         range: Value,
     },
@@ -185,6 +196,57 @@ pub(crate) struct Source {
     pub link: String,
     #[serde(deserialize_with = "lenient_text")]
     pub supports: String,
+    /// `official_statistic`, `testimony`, ...
+    #[serde(deserialize_with = "lenient_text")]
+    pub kind: String,
+    #[serde(rename = "claim")]
+    pub claims: Vec<SourceClaim>,
+}
+
+/// A claim of a registered document: its bound and period (the figure's words come with
+/// the parameter's evidence).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct SourceClaim {
+    #[serde(deserialize_with = "lenient_text")]
+    pub id: String,
+    /// `point`, `about`, `at_least`, `at_most` or `range`; empty for a claim without a figure.
+    #[serde(deserialize_with = "lenient_text")]
+    pub bound: String,
+    #[serde(deserialize_with = "lenient_text")]
+    pub period: String,
+}
+
+/// Claims that disagree and what the model does about it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct Conflict {
+    #[serde(deserialize_with = "lenient_text")]
+    pub id: String,
+    pub claims: Vec<Value>,
+    #[serde(deserialize_with = "lenient_text")]
+    pub about: String,
+    #[serde(deserialize_with = "lenient_text")]
+    pub resolution: String,
+}
+
+/// The number of registered sources of one kind.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct KindCount {
+    #[serde(deserialize_with = "lenient_text")]
+    pub kind: String,
+    pub sources: u64,
+}
+
+/// The size of the registry the scenario was checked against.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct RegistrySummary {
+    pub sources: u64,
+    pub sources_by_kind: Vec<KindCount>,
+    pub claims: u64,
+    pub observations: u64,
 }
 
 /// `scenario.json`: the scenario as run, with its evidence.
@@ -198,6 +260,8 @@ pub(crate) struct Scenario {
     pub sites: Vec<Site>,
     pub parameters: Vec<Parameter>,
     pub sources: Vec<Source>,
+    pub conflicts: Vec<Conflict>,
+    pub registry: Option<RegistrySummary>,
 }
 
 /// The spread of a simulated pattern across replicates.
@@ -258,6 +322,63 @@ pub(crate) struct Summaries {
     pub series: Vec<SeriesRow>,
 }
 
+/// One observation of `validation.json`: an observed figure, its accepted bound, and the
+/// simulated median and band over its months.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ObservationCheck {
+    pub observation: String,
+    /// `calibration` (may be fitted to) or `test` (held out).
+    #[serde(rename = "use")]
+    pub use_: String,
+    pub what: String,
+    pub period: String,
+    pub unit: String,
+    /// The bound's ends; `None` when open (written as null).
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub simulated: Option<Simulated>,
+    pub pass: Option<bool>,
+}
+
+/// `validation.json`: the patterns and the observed series; an older file is the list of
+/// patterns alone.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum ValidationFile {
+    Both {
+        patterns: Vec<Check>,
+        observations: Vec<ObservationCheck>,
+    },
+    Patterns(Vec<Check>),
+}
+
+/// What the report shows of `validation.json`.
+#[derive(Debug)]
+pub(crate) struct Validation {
+    pub patterns: Vec<Check>,
+    /// `None` for a file written before the observations joined it.
+    pub observations: Option<Vec<ObservationCheck>>,
+}
+
+impl From<ValidationFile> for Validation {
+    fn from(file: ValidationFile) -> Validation {
+        match file {
+            ValidationFile::Both {
+                patterns,
+                observations,
+            } => Validation {
+                patterns,
+                observations: Some(observations),
+            },
+            ValidationFile::Patterns(patterns) => Validation {
+                patterns,
+                observations: None,
+            },
+        }
+    }
+}
+
 /// Everything the report reads from a run's folder.
 #[derive(Debug)]
 pub(crate) struct RunData {
@@ -275,7 +396,7 @@ pub(crate) struct RunData {
     pub foreign_currency: Option<Vec<ForeignCurrency>>,
     pub observed: Option<Observed>,
     pub scenario: Option<Scenario>,
-    pub validation: Option<Vec<Check>>,
+    pub validation: Option<Validation>,
     /// The summaries, when the run wrote no replicate tables (the flows and the other
     /// tables above are then empty).
     pub summaries: Option<Summaries>,
@@ -309,7 +430,8 @@ impl RunData {
         let foreign_currency = optional_table(dir, &FX, foreign_currency)?;
         let observed = optional(&dir.join("observed.csv"), read_observed)?;
         let scenario: Option<Scenario> = optional(&dir.join("scenario.json"), read_json)?;
-        let validation: Option<Vec<Check>> = optional(&dir.join("validation.json"), read_json)?;
+        let validation = optional(&dir.join("validation.json"), read_json::<ValidationFile>)?
+            .map(Validation::from);
 
         let mut replicates = BTreeSet::new();
         let mut months = BTreeSet::new();
@@ -412,7 +534,8 @@ impl RunData {
             foreign_currency: None,
             observed: None,
             scenario: optional(&dir.join("scenario.json"), read_json)?,
-            validation: optional(&dir.join("validation.json"), read_json)?,
+            validation: optional(&dir.join("validation.json"), read_json::<ValidationFile>)?
+                .map(Validation::from),
             summaries: Some(Summaries {
                 headline: headline("headline.csv")?,
                 by_year: headline("summary_by_year.csv")?,

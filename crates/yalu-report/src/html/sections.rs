@@ -1,12 +1,15 @@
 //! The report's sections, each built from the run's data into HTML with its charts.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
 use serde_json::Value;
 
 use super::charts::{Panel, Series, Timeline, band_chart, bar_chart};
-use super::input::{Check, Evidence, Income, Month, Outcome, Parameter, RunData};
+use super::input::{
+    Check, Evidence, Income, Month, ObservationCheck, Outcome, Parameter, RunData, Scenario,
+    Simulated, SourceClaim,
+};
 use super::map::{MapSite, site_map};
 use super::sankey::{MoneyFlow, sankey};
 use super::stats::{Grid, grids_by, ranked_by_total};
@@ -204,6 +207,20 @@ fn run_section(data: &RunData) -> String {
             info.seed.map_or("not recorded".into(), |s| s.to_string()),
         ),
         ("Replicates", replicates),
+        (
+            "Parameter sets",
+            info.posterior.as_ref().map_or_else(
+                || "the scenario's own values in every replicate".to_owned(),
+                |p| {
+                    format!(
+                        "drawn per replicate from the {} accepted sets of {} (SHA-256 <code>{}</code>)",
+                        p.sets,
+                        escape(&p.file),
+                        escape(&p.sha256)
+                    )
+                },
+            ),
+        ),
         ("Yalu version", or_unknown(&info.yalu_version)),
         (
             "Simulation wall time",
@@ -221,8 +238,15 @@ fn run_section(data: &RunData) -> String {
     html.push_str("</tbody></table>");
     html.push_str(
         "<h3>How to read this report</h3><ul>\
-<li>Each replicate is one run of the model with its own random numbers. Lines are the median across replicates of each month's figure; shaded bands run from the 5th to the 95th percentile (interpolated linearly between the sorted replicates). With few replicates the bands are rough.</li>\
-<li>Totals over the run are summed within each replicate first, then given as the median with the 5th to 95th percentile in brackets. The money diagram uses the mean across replicates, so its flows add up.</li>\
+<li>Each replicate is one run of the model with its own random numbers. Lines are the median across replicates of each month's figure; shaded bands run from the 5th to the 95th percentile (interpolated linearly between the sorted replicates). With few replicates the bands are rough.</li>",
+    );
+    let _ = write!(
+        html,
+        "<li>{}</li>",
+        escape(&crate::bands_note(info.posterior.as_ref()))
+    );
+    html.push_str(
+        "<li>Totals over the run are summed within each replicate first, then given as the median with the 5th to 95th percentile in brackets. The money diagram uses the mean across replicates, so its flows add up.</li>\
 <li>Amounts are yuan (CNY) as recorded by the model's ledger; k, M and bn stand for thousand, million and billion.</li>\
 <li>These are a model's estimates, not observations: see the validation and evidence sections for what they rest on. Every chart is also in the <code>charts/</code> folder as an SVG file.</li></ul>",
     );
@@ -956,60 +980,93 @@ fn json_text(value: &Value) -> String {
 }
 
 fn validation_section(data: &RunData) -> Option<String> {
-    let checks = data.validation.as_ref()?;
+    let validation = data.validation.as_ref()?;
+    let mut html = patterns_table(data, &validation.patterns);
+    html.push_str("<h3>Observed series</h3>");
+    match &validation.observations {
+        Some(observations) => html.push_str(&observations_table(observations)),
+        None => html.push_str(
+            "<p>This validation.json holds the patterns only (written before the observed \
+             series joined it): rerun <code>yalu validate</code> for the in-sample and \
+             out-of-sample scores.</p>",
+        ),
+    }
+    Some(html)
+}
+
+/// A verdict cell: pass (or hit), fail (or miss), not covered.
+fn verdict(covered: bool, pass: Option<bool>, words: [&str; 2]) -> String {
+    match (covered, pass) {
+        (false, _) => "<span class=\"na\">not covered</span>".to_owned(),
+        (_, Some(true)) => format!("<span class=\"pass\">{}</span>", words[0]),
+        (_, Some(false)) => format!("<span class=\"fail\">{}</span>", words[1]),
+        (_, None) => "<span class=\"na\">n/a</span>".to_owned(),
+    }
+}
+
+/// `median (p05 – p95)`, or a dash.
+fn simulated_text(simulated: Option<&Simulated>) -> String {
+    simulated.map_or_else(
+        || "–".to_owned(),
+        |s| {
+            let number = |x: Option<f64>| human(x.unwrap_or(f64::NAN));
+            format!(
+                "{} ({} – {})",
+                number(s.median),
+                number(s.p05),
+                number(s.p95)
+            )
+        },
+    )
+}
+
+/// The patterns with their class; only emergent passes are counted as evidence.
+fn patterns_table(data: &RunData, checks: &[Check]) -> String {
     let covered = |c: &&Check| c.covered != Some(false);
-    let passed = checks
-        .iter()
-        .filter(covered)
-        .filter(|c| c.pass == Some(true))
-        .count();
-    let failed = checks
-        .iter()
-        .filter(covered)
-        .filter(|c| c.pass == Some(false))
-        .count();
+    let score = |class: &str| {
+        let of_class = checks
+            .iter()
+            .filter(covered)
+            .filter(|c| json_text(&c.kind) == class);
+        let passed = of_class.clone().filter(|c| c.pass == Some(true)).count();
+        (passed, of_class.count())
+    };
+    let (emergent, calibrated, input) = (score("emergent"), score("calibrated"), score("input"));
     let uncovered = checks.len() - checks.iter().filter(covered).count();
     let mut html = format!(
-        "<p>Of {} pattern checks: {passed} pass, {failed} fail, {uncovered} not covered by the model yet.</p>",
+        "<p><strong>Evidence: {} of {} covered emergent patterns pass.</strong> Only emergent \
+         patterns count: each comes out of a mechanism, and switching the mechanism off makes it \
+         miss. Calibrated patterns ({} of {} pass) were reached by choosing parameters, and input \
+         patterns ({} of {} pass) copy a parameter, so their passes show the fit and the plumbing \
+         hold, not that the mechanisms are right. {uncovered} of {} patterns are not covered by \
+         this scenario.</p>",
+        emergent.0,
+        emergent.1,
+        calibrated.0,
+        calibrated.1,
+        input.0,
+        input.1,
         checks.len()
     );
     let rows: Vec<Vec<String>> = checks
         .iter()
         .map(|check| {
-            let verdict = match (check.covered, check.pass) {
-                (Some(false), _) => "<span class=\"na\">not covered</span>",
-                (_, Some(true)) => "<span class=\"pass\">pass</span>",
-                (_, Some(false)) => "<span class=\"fail\">fail</span>",
-                (_, None) => "<span class=\"na\">n/a</span>",
-            };
-            let simulated = check.simulated.as_ref().map_or_else(
-                || "–".to_owned(),
-                |s| {
-                    let number = |x: Option<f64>| human(x.unwrap_or(f64::NAN));
-                    format!(
-                        "{} ({} – {})",
-                        number(s.median),
-                        number(s.p05),
-                        number(s.p95)
-                    )
-                },
-            );
             vec![
                 escape(&json_text(&check.id)),
                 escape(&json_text(&check.kind)),
                 escape(&json_text(&check.description)),
                 cite(data, &json_text(&check.source)),
                 escape(&json_text(&check.target)),
-                escape(&simulated),
+                escape(&simulated_text(check.simulated.as_ref())),
                 escape(&json_text(&check.tolerance)),
-                verdict.to_owned(),
+                verdict(check.covered != Some(false), check.pass, ["pass", "fail"]),
             ]
         })
         .collect();
     html.push_str(&table(
         &[
             "id",
-            "kind",
+            "class",
             "pattern",
             "source",
             "target",
@@ -1019,7 +1076,61 @@ fn validation_section(data: &RunData) -> Option<String> {
         ],
         &rows,
     ));
-    Some(html)
+    html
+}
+
+/// The observed series: in-sample (calibration) and out-of-sample (test) hit rates, and
+/// each observation with its bound, median and band.
+fn observations_table(observations: &[ObservationCheck]) -> String {
+    let rate = |use_: &str| {
+        let chosen = observations.iter().filter(|o| o.use_ == use_);
+        (
+            chosen.clone().filter(|o| o.pass == Some(true)).count(),
+            chosen.count(),
+        )
+    };
+    let (in_sample, out_of_sample) = (rate("calibration"), rate("test"));
+    let mut html = format!(
+        "<p><strong>In sample: {} of {} calibration observations hit; out of sample: {} of {} \
+         held-out test observations hit.</strong> Calibration may fit parameters to observations \
+         marked calibration; test observations are never fitted to, so their hit rate is the \
+         out-of-sample score. An observation is hit when the simulated median lies within its \
+         bound.</p>",
+        in_sample.0, in_sample.1, out_of_sample.0, out_of_sample.1
+    );
+    let bound = |o: &ObservationCheck| match (o.low, o.high) {
+        (Some(low), Some(high)) => format!("{} – {} {}", human(low), human(high), o.unit),
+        (Some(low), None) => format!("at least {} {}", human(low), o.unit),
+        (None, Some(high)) => format!("at most {} {}", human(high), o.unit),
+        (None, None) => "–".to_owned(),
+    };
+    let rows: Vec<Vec<String>> = observations
+        .iter()
+        .map(|o| {
+            vec![
+                escape(&o.observation),
+                escape(&o.use_),
+                escape(&o.what),
+                escape(&o.period),
+                escape(&bound(o)),
+                escape(&simulated_text(o.simulated.as_ref())),
+                verdict(true, o.pass, ["hit", "miss"]),
+            ]
+        })
+        .collect();
+    html.push_str(&table(
+        &[
+            "observation",
+            "use",
+            "what",
+            "period",
+            "bound",
+            "simulated median (5th – 95th)",
+            "verdict",
+        ],
+        &rows,
+    ));
+    html
 }
 
 /// The id of a source's entry in the evidence list.
@@ -1061,60 +1172,235 @@ fn range_text(range: &Value) -> String {
     }
 }
 
-fn evidence_section(data: &RunData) -> Option<String> {
-    let scenario = data.scenario.as_ref()?;
-    let rows: Vec<Vec<String>> = scenario
-        .parameters
+/// The submodel of an input: the first part of its path (`goods`, `state_trade`, ...).
+fn submodel(path: &str) -> &str {
+    path.split(['.', '[']).next().unwrap_or_default()
+}
+
+/// An input's path as code, breaking after dots and brackets, not inside names.
+fn path_cell(path: &str) -> String {
+    format!(
+        "<code>{}</code>",
+        escape(path).replace('.', ".<wbr>").replace('[', "<wbr>[")
+    )
+}
+
+/// A parameter's evidence in full: the claim with its source, location, figure, arithmetic
+/// and carry-over, or the assumption with its reason.
+fn evidence_text(evidence: &Evidence) -> String {
+    match evidence {
+        Evidence::Claim {
+            claim,
+            source,
+            location,
+            figure,
+            derivation,
+            carry_over,
+            range,
+        } => {
+            let mut text = format!(
+                "claim <code>{}</code> of <a href=\"#{}\">{}</a>",
+                escape(claim),
+                source_anchor(source),
+                escape(source)
+            );
+            for (label, part) in [
+                ("", location),
+                ("figure ", figure),
+                ("derivation: ", derivation),
+                ("carried over: ", carry_over),
+            ] {
+                if !part.is_empty() {
+                    let _ = write!(text, "; {label}{}", escape(part));
+                }
+            }
+            text + &range_text(range)
+        }
+        Evidence::Assumption { reason, range } => format!(
+            "<em>assumption</em>: {}{}",
+            escape(reason),
+            range_text(range)
+        ),
+        Evidence::Unknown => "<em>not stated</em>".into(),
+    }
+}
+
+/// Sources by kind: how many the scenario cites and how many the registry holds.
+fn sources_by_kind(scenario: &Scenario) -> String {
+    let mut kinds: Vec<(String, usize, Option<u64>)> = Vec::new();
+    let mut count = |kind: &str, cited: usize, registered: Option<u64>| match kinds
+        .iter_mut()
+        .find(|(k, _, _)| k == kind)
+    {
+        Some(row) => {
+            row.1 += cited;
+            row.2 = row.2.or(registered);
+        }
+        None => kinds.push((kind.to_owned(), cited, registered)),
+    };
+    if let Some(registry) = &scenario.registry {
+        for kind in &registry.sources_by_kind {
+            count(&kind.kind, 0, Some(kind.sources));
+        }
+    }
+    for source in &scenario.sources {
+        let kind = if source.kind.is_empty() {
+            "not stated"
+        } else {
+            &source.kind
+        };
+        count(kind, 1, None);
+    }
+    let rows: Vec<Vec<String>> = kinds
         .iter()
-        .map(|parameter| {
-            let evidence = match &parameter.evidence {
-                Evidence::Source {
-                    id,
-                    location,
-                    range,
-                } => format!(
-                    "<a href=\"#{}\">{}</a>{}{}",
-                    source_anchor(id),
-                    escape(id),
-                    if location.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", escape(location))
-                    },
-                    range_text(range)
-                ),
-                Evidence::Assumption { reason, range } => format!(
-                    "<em>assumption</em>: {}{}",
-                    escape(reason),
-                    range_text(range)
-                ),
-                Evidence::Unknown => "<em>not stated</em>".into(),
-            };
+        .map(|(kind, cited, registered)| {
             vec![
-                // Paths break after dots and brackets, not inside names.
-                format!(
-                    "<code>{}</code>",
-                    escape(&parameter.path)
-                        .replace('.', ".<wbr>")
-                        .replace('[', "<wbr>[")
-                ),
-                escape(&json_text(&parameter.value)),
-                escape(&parameter.unit),
-                evidence,
+                escape(&pretty(kind)),
+                cited.to_string(),
+                registered.map_or_else(|| "–".to_owned(), |n| n.to_string()),
             ]
         })
         .collect();
+    table(
+        &["kind", "cited by this scenario", "in the registry"],
+        &rows,
+    )
+}
+
+/// The sourced inputs grouped by submodel, each with its claim's figure, bound and period.
+fn claims_table(scenario: &Scenario) -> String {
+    let claims: HashMap<&str, &SourceClaim> = scenario
+        .sources
+        .iter()
+        .flat_map(|source| &source.claims)
+        .map(|claim| (claim.id.as_str(), claim))
+        .collect();
+    let headers = ["input", "value", "claim", "figure", "bound", "period"];
+    let mut html = String::from("<table class=\"claims\"><thead><tr>");
+    for header in headers {
+        let _ = write!(html, "<th>{header}</th>");
+    }
+    html.push_str("</tr></thead><tbody>");
+    let mut groups: Vec<(&str, Vec<&Parameter>)> = Vec::new();
+    for parameter in &scenario.parameters {
+        if !matches!(parameter.evidence, Evidence::Claim { .. }) {
+            continue;
+        }
+        let group = submodel(&parameter.path);
+        match groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, members)) => members.push(parameter),
+            None => groups.push((group, vec![parameter])),
+        }
+    }
+    for (group, members) in groups {
+        let _ = write!(
+            html,
+            "<tr class=\"group\"><th colspan=\"{}\">{} ({} sourced)</th></tr>",
+            headers.len(),
+            escape(&pretty(group)),
+            members.len()
+        );
+        for parameter in members {
+            let Evidence::Claim {
+                claim,
+                source,
+                figure,
+                derivation,
+                ..
+            } = &parameter.evidence
+            else {
+                continue;
+            };
+            let registered = claims.get(claim.as_str());
+            let bound = registered.map_or("", |c| c.bound.as_str());
+            let period = registered.map_or("", |c| c.period.as_str());
+            let _ = write!(
+                html,
+                "<tr><td>{}</td><td>{} {}</td><td><code>{}</code> (<a href=\"#{}\">{}</a>)</td><td>{}{}</td><td>{}</td><td>{}</td></tr>",
+                path_cell(&parameter.path),
+                escape(&json_text(&parameter.value)),
+                escape(&parameter.unit),
+                escape(claim),
+                source_anchor(source),
+                escape(source),
+                escape(figure),
+                if derivation.is_empty() {
+                    ""
+                } else {
+                    " (derived)"
+                },
+                escape(&pretty(bound)),
+                escape(period),
+            );
+        }
+    }
+    html.push_str("</tbody></table>");
+    html
+}
+
+/// The registered conflicts between claims and what the model does about each.
+fn conflicts_table(scenario: &Scenario) -> String {
+    let rows: Vec<Vec<String>> = scenario
+        .conflicts
+        .iter()
+        .map(|conflict| {
+            let claims: Vec<String> = conflict
+                .claims
+                .iter()
+                .map(|claim| format!("<code>{}</code>", escape(&json_text(claim))))
+                .collect();
+            vec![
+                format!("<code>{}</code>", escape(&conflict.id)),
+                claims.join(", "),
+                escape(&conflict.about),
+                escape(&conflict.resolution),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "conflict",
+            "claims",
+            "what they disagree about",
+            "what the model does",
+        ],
+        &rows,
+    )
+}
+
+fn evidence_section(data: &RunData) -> Option<String> {
+    let scenario = data.scenario.as_ref()?;
+    let sourced = |p: &&Parameter| matches!(p.evidence, Evidence::Claim { .. });
     let assumed = |p: &&Parameter| matches!(p.evidence, Evidence::Assumption { .. });
+    let sourced_count = scenario.parameters.iter().filter(sourced).count();
     let mut html = format!(
-        "<p>{} inputs, {} of them assumptions; {} registered sources. Per submodel (the first part of each input's path):</p>",
+        "<p>{} inputs: {} sourced (each cites a claim of a registered source), {} assumed (each with a reason and a range){}. The sourced inputs cite {} source(s)",
         scenario.parameters.len(),
+        sourced_count,
         scenario.parameters.iter().filter(assumed).count(),
+        match scenario.parameters.len()
+            - sourced_count
+            - scenario.parameters.iter().filter(assumed).count()
+        {
+            0 => String::new(),
+            unknown => format!(", {unknown} give no evidence"),
+        },
         scenario.sources.len()
     );
+    if let Some(registry) = &scenario.registry {
+        let _ = write!(
+            html,
+            " of the registry's {}, which holds {} claims and {} observations in its series",
+            registry.sources, registry.claims, registry.observations
+        );
+    }
+    html.push_str(".</p><h3>Sources by kind</h3>");
+    html.push_str(&sources_by_kind(scenario));
+    html.push_str("<h3>Sourced inputs by submodel</h3><p class=\"note\">A submodel is the first part of an input's path.</p>");
     // Submodels in order of first appearance, with their inputs counted.
     let mut submodels: Vec<(&str, usize, usize)> = Vec::new();
     for parameter in &scenario.parameters {
-        let submodel = parameter.path.split(['.', '[']).next().unwrap_or_default();
+        let submodel = submodel(&parameter.path);
         let at = match submodels.iter().position(|(s, _, _)| *s == submodel) {
             Some(at) => at,
             None => {
@@ -1123,20 +1409,17 @@ fn evidence_section(data: &RunData) -> Option<String> {
             }
         };
         submodels[at].1 += 1;
-        submodels[at].2 += usize::from(assumed(&parameter));
+        submodels[at].2 += usize::from(sourced(&parameter));
     }
     let summary: Vec<Vec<String>> = submodels
         .iter()
-        .map(|(submodel, inputs, assumptions)| {
+        .map(|(submodel, inputs, sourced)| {
             vec![
                 escape(&pretty(submodel)),
                 inputs.to_string(),
-                (inputs - assumptions).to_string(),
-                assumptions.to_string(),
-                format!(
-                    "{:.0}%",
-                    100.0 * (inputs - assumptions) as f64 / *inputs as f64
-                ),
+                sourced.to_string(),
+                (inputs - sourced).to_string(),
+                format!("{:.0}%", 100.0 * *sourced as f64 / *inputs as f64),
             ]
         })
         .collect();
@@ -1145,11 +1428,31 @@ fn evidence_section(data: &RunData) -> Option<String> {
             "submodel",
             "inputs",
             "sourced",
-            "assumptions",
+            "not sourced",
             "sourced share",
         ],
         &summary,
     ));
+    html.push_str("<h3>What the sourced inputs rest on</h3><p class=\"note\">Each sourced input with the claim it cites: the claim's figure, how it bounds the truth (point, about, at least, at most, range) and the period it describes. \"(derived)\" marks a value computed from the figure; the full list below shows the arithmetic and any carry-over beyond the claim's period.</p>");
+    html.push_str(&claims_table(scenario));
+    let _ = write!(
+        html,
+        "<h3>Conflicts between claims</h3><details open><summary>{} recorded conflicts and what the model does about each</summary>{}</details>",
+        scenario.conflicts.len(),
+        conflicts_table(scenario)
+    );
+    let rows: Vec<Vec<String>> = scenario
+        .parameters
+        .iter()
+        .map(|parameter| {
+            vec![
+                path_cell(&parameter.path),
+                escape(&json_text(&parameter.value)),
+                escape(&parameter.unit),
+                evidence_text(&parameter.evidence),
+            ]
+        })
+        .collect();
     let _ = write!(
         html,
         "<details><summary>All {} inputs with their value, unit and evidence</summary>{}</details>",
@@ -1162,7 +1465,8 @@ fn evidence_section(data: &RunData) -> Option<String> {
         scenario.sources.len()
     );
     for source in &scenario.sources {
-        let parts: Vec<String> = [&source.author, &source.outlet, &source.date]
+        let kind = pretty(&source.kind);
+        let parts: Vec<String> = [&source.author, &source.outlet, &source.date, &kind]
             .into_iter()
             .filter(|p| !p.is_empty())
             .map(|p| escape(p))

@@ -1,0 +1,48 @@
+//! How much of the baseline rests on the public record: the share of numeric inputs that
+//! cite a registered claim, overall and among the most influential parameters of the
+//! committed Morris ranking (`evidence/influence.csv`). The floors only ever rise: an edit
+//! that turns a sourced input back into an assumption must say why and lower them here.
+
+use yalu_scenario::{Registry, Scenario, coverage, coverage_of, most_influential};
+
+/// At least this share of the baseline's inputs cite a claim.
+const SOURCED_SHARE_FLOOR: f64 = 0.29;
+/// At least this many of the 30 most influential parameters cite a claim.
+const TOP_30_SOURCED_FLOOR: usize = 12;
+
+fn baseline() -> Scenario {
+    Scenario::baseline(&Registry::embedded()).expect("the baseline is valid")
+}
+
+#[test]
+fn the_baseline_sourced_share_stays_above_its_floor() {
+    let rows = coverage(&baseline().parameters);
+    let all = rows.last().expect("a total row");
+    assert_eq!(all.submodel, "all");
+    assert!(all.inputs > 250, "the baseline has its full set of inputs");
+    assert!(
+        all.sourced_share >= SOURCED_SHARE_FLOOR,
+        "{} of {} inputs sourced ({:.1}%), below the floor of {:.0}%",
+        all.sourced,
+        all.inputs,
+        100.0 * all.sourced_share,
+        100.0 * SOURCED_SHARE_FLOOR
+    );
+}
+
+#[test]
+fn the_most_influential_parameters_are_sourced_above_their_floor() {
+    let top = most_influential(30);
+    assert_eq!(top.len(), 30, "the ranking lists at least 30 parameters");
+    let row = coverage_of(&baseline().parameters, &top, "top 30");
+    assert_eq!(
+        row.inputs, 30,
+        "every ranked parameter is an input of the baseline"
+    );
+    assert!(
+        row.sourced >= TOP_30_SOURCED_FLOOR,
+        "{} of the 30 most influential parameters sourced, below the floor of {}",
+        row.sourced,
+        TOP_30_SOURCED_FLOOR
+    );
+}

@@ -453,7 +453,6 @@ fn a_run_after_validate_keeps_the_validation_in_the_same_folder() {
         std::fs::read(folder.join("validation.json")).unwrap(),
         validation
     );
-    assert!(folder.join("observations.json").is_file());
     let stderr = text(&run.stderr);
     assert!(
         stderr.contains("kept in") && stderr.contains("validation.json"),

@@ -247,3 +247,47 @@ def test_ctrl_c_interrupts_a_long_run_cleanly(tmp_path):
     assert process.returncode == 0, out
     assert "interrupted" in out
     assert time.monotonic() - sent < 60
+
+
+def long_calls(tmp_path: Path) -> dict:
+    """Calls that would run for many minutes, each with the GIL released inside."""
+    scenario = tmp_path / "short.toml"
+    scenario.write_text(short_scenario_text())
+    sweep_file = write_sweep(tmp_path, scenario, values=(0.1, 0.3), replicates=5000)
+    sensitivity_file = tmp_path / "sens.toml"
+    sensitivity_file.write_text(
+        f'[sensitivity]\nscenario = "{scenario}"\nparameters = ["state_trade.room39_share"]\n'
+        'outputs = ["fx.total_usd_per_year"]\nreplicates = 5000\nseed = 3\n'
+    )
+    return {
+        "compare": lambda: yalu.compare(None, scenario, replicates=100000, threads=2),
+        "validate": lambda: yalu.validate(scenario, replicates=100000, threads=2),
+        "sweep": lambda: yalu.sweep(sweep_file, out=tmp_path / "sweep", threads=2),
+        "sensitivity": lambda: yalu.sensitivity(
+            sensitivity_file, out=tmp_path / "sens", threads=2
+        ),
+    }
+
+
+@pytest.mark.parametrize("call", ["compare", "validate", "sweep", "sensitivity"])
+def test_ctrl_c_stops_a_long_call_promptly_and_the_interpreter_goes_on(tmp_path, call):
+    import _thread
+
+    work = long_calls(tmp_path)[call]
+    interrupt_at = []
+
+    def press_ctrl_c():
+        time.sleep(1.5)
+        interrupt_at.append(time.monotonic())
+        _thread.interrupt_main()
+
+    threading.Thread(target=press_ctrl_c, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        work()
+    stopped_after = time.monotonic() - interrupt_at[0]
+    # Replicates already running finish; none starts after the interrupt.
+    assert stopped_after < 30, f"{call} took {stopped_after:.1f} s to stop"
+    # The interpreter and the library still work.
+    assert "fx.total_usd_per_year" in yalu.outputs()
+    short = tmp_path / "short.toml"
+    assert yalu.compare(short, short, replicates=1, threads=1).num_rows > 0

@@ -120,3 +120,60 @@ def test_yalu_sweep_ray_hands_over_to_the_python_driver(tmp_path, sweep_file, ra
     assert "9 ran now" in cli.stdout
     yalu.sweep(sweep_file, out=tmp_path / "local")
     assert stored(sweep_file, tmp_path / "cli-ray").equals(stored(sweep_file, tmp_path / "local"))
+
+
+def write_sensitivity(directory: Path, scenario: Path) -> Path:
+    """A small design over two parameters and two outputs (Morris: 9 points, Sobol: 16)."""
+    path = directory / "sens.toml"
+    path.write_text(
+        f'[sensitivity]\nscenario = "{scenario}"\n'
+        'parameters = ["state_trade.room39_share", "porter.sites[hyesan].crews"]\n'
+        'outputs = ["fx.total_usd_per_year", "porter.kg_sold_per_year"]\n'
+        "replicates = 2\nseed = 5\n\n[morris]\ntrajectories = 3\nlevels = 4\n\n"
+        "[sobol]\nbase_samples = 4\nbootstrap_resamples = 50\nconfidence_level = 0.9\n"
+    )
+    return path
+
+
+def without_paths(text: str) -> str:
+    """The printed analysis without its last line, which names the output folder."""
+    return text.rstrip("\n").rsplit("\n", 1)[0]
+
+
+@pytest.mark.parametrize("method, units", [("morris", 18), ("sobol", 32)])
+def test_a_sensitivity_design_on_ray_equals_the_local_analysis(
+    tmp_path, short_scenario, ray_driver, method, units
+):
+    file = write_sensitivity(tmp_path, short_scenario)
+    local = yalu.sensitivity(file, method, out=tmp_path / "local", threads=2)
+    done = yalu.ray.sensitivity(file, method, out=tmp_path / "ray", batch=3, progress=False)
+    assert (done["total_units"], done["ran"]) == (units, units)
+    for table in ["sensitivity.csv", "ranking.csv"]:
+        assert (tmp_path / "ray" / table).read_text() == (tmp_path / "local" / table).read_text()
+    assert without_paths(done["text"]) == without_paths(local)
+    # The design's units went into a sweep store, which a rerun finds complete.
+    again = yalu.ray.sensitivity(file, method, out=tmp_path / "ray", progress=False)
+    assert (again["already_done"], again["ran"]) == (units, 0)
+
+
+def test_yalu_sensitivity_ray_hands_over_to_the_python_driver(
+    tmp_path, short_scenario, ray_cluster, yalu_bin
+):
+    file = write_sensitivity(tmp_path, short_scenario)
+    env = dict(os.environ, YALU_PYTHON=sys.executable)
+    ray_run = subprocess.run(
+        [yalu_bin, "sensitivity", file, "--method", "morris", "--ray", ray_cluster.address,
+         "--out", tmp_path / "cli-ray"],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert ray_run.returncode == 0, ray_run.stderr
+    assert "18 ran now" in ray_run.stdout
+    local = subprocess.run(
+        [yalu_bin, "sensitivity", file, "--method", "morris", "--out", tmp_path / "cli-local"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert local.returncode == 0, local.stderr
+    assert (tmp_path / "cli-ray" / "sensitivity.csv").read_text() == (
+        tmp_path / "cli-local" / "sensitivity.csv"
+    ).read_text()
+    assert without_paths(local.stdout) in ray_run.stdout

@@ -31,6 +31,7 @@ from ._native import (
     RunResult,
     Scenario,
     ScenarioError,
+    Sensitivity,
     StoreError,
     Sweep,
     SweepStore,
@@ -50,6 +51,7 @@ __all__ = [
     "RunResult",
     "Scenario",
     "ScenarioError",
+    "Sensitivity",
     "StoreError",
     "Sweep",
     "SweepStore",
@@ -61,6 +63,7 @@ __all__ = [
     "merge",
     "outputs",
     "run",
+    "sensitivity",
     "sweep",
     "validate",
 ]
@@ -111,7 +114,8 @@ def compare(
     threads: int = 0,
     common_random_numbers: bool = True,
 ) -> Table:
-    """Compare two scenarios replicate by replicate, as ``yalu compare`` does.
+    """Compare two scenarios replicate by replicate, as ``yalu compare`` does (Ctrl-C stops
+    it between replicates with ``KeyboardInterrupt``).
 
     Returns the ``compare`` table: per output, ``replicates, mean_a, mean_b,
     mean_difference, difference_p05, difference_p95`` (B - A). With common random numbers
@@ -150,13 +154,43 @@ def sweep(
     out: str | os.PathLike[str] | None = None,
     threads: int = 0,
     shard: str | None = None,
+    allow_outside_range: bool = False,
 ) -> dict[str, Any]:
     """Run a sweep file on local threads, as ``yalu sweep FILE [--shard K/N]`` does.
 
     Resumes whatever ``out/sweep.sqlite`` holds; writes ``sweep_points`` and
-    ``sweep_summary``. Returns ``{"store", "total_units", "already_done", "ran"}``.
+    ``sweep_summary``. Returns ``{"store", "total_units", "already_done", "ran"}``. A value
+    outside its parameter's recorded range raises :class:`ScenarioError` unless
+    ``allow_outside_range`` (``--allow-outside-range``): the sweep then runs it and records
+    the parameters in the store's ``meta`` table (``outside_recorded_ranges``). Ctrl-C stops
+    it with ``KeyboardInterrupt``; the units already recorded stay, and a rerun resumes.
     """
-    return _native.sweep(os.fspath(file), None if out is None else os.fspath(out), threads, shard)
+    return _native.sweep(
+        os.fspath(file),
+        None if out is None else os.fspath(out),
+        threads,
+        shard,
+        allow_outside_range,
+    )
+
+
+def sensitivity(
+    file: str | os.PathLike[str],
+    method: str = "morris",
+    out: str | os.PathLike[str] | None = None,
+    threads: int = 0,
+) -> str:
+    """Run a sensitivity file on local threads, as ``yalu sensitivity FILE --method M`` does.
+
+    ``method`` is ``"morris"`` (mu, mu*, sigma) or ``"sobol"`` (first- and total-order
+    indices with bootstrap intervals). Writes ``sensitivity`` and ``ranking`` (CSV and
+    Parquet) into ``out`` (default ``out/sensitivity-METHOD``) and returns the ranked
+    tables the command prints. Ctrl-C stops it between replicates with
+    ``KeyboardInterrupt``. :mod:`yalu.ray` runs the same design on a Ray cluster.
+    """
+    return _native.sensitivity(
+        os.fspath(file), method, None if out is None else os.fspath(out), threads
+    )
 
 
 def merge(stores: list[str | os.PathLike[str]], out: str | os.PathLike[str]) -> dict[str, Any]:
@@ -169,9 +203,11 @@ def _overrides(overrides: Mapping[str, float] | None) -> dict[str, float] | None
 
 
 @functools.lru_cache(maxsize=8)
-def _sweep_from_texts(file: str, text: str, scenario_name: str, scenario_text: str) -> Sweep:
+def _sweep_from_texts(
+    file: str, text: str, scenario_name: str, scenario_text: str, allow_outside_range: bool = False
+) -> Sweep:
     """Unpickles a Sweep, once per process for the same texts (Ray workers reuse it)."""
-    return Sweep.from_texts(file, text, scenario_name, scenario_text)
+    return Sweep.from_texts(file, text, scenario_name, scenario_text, allow_outside_range)
 
 
 @functools.lru_cache(maxsize=8)

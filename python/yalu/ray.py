@@ -1,7 +1,10 @@
-"""Sweeps on a Ray cluster.
+"""Sweeps and sensitivity analyses on a Ray cluster.
 
 ``python -m yalu.ray sweep FILE --address auto`` (or ``yalu sweep FILE --ray auto``) runs
-a sweep file's units as Ray tasks, each a batch of (point, replicate) units. The driver
+a sweep file's units as Ray tasks, each a batch of (point, replicate) units.
+``python -m yalu.ray sensitivity FILE --method morris --address auto`` (or ``yalu
+sensitivity FILE --ray auto``) does the same with a sensitivity design's points, then
+computes the indices from the store: they equal those of the local ``yalu sensitivity``. The driver
 holds the sweep's SQLite store, the same ``sweep.sqlite`` a local ``yalu sweep`` writes,
 and commits each unit as its batch comes back, so:
 
@@ -25,9 +28,9 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import RunError, Sweep, YaluError
+from . import RunError, Sensitivity, Sweep, SweepStore, YaluError
 
-__all__ = ["sweep", "main"]
+__all__ = ["sensitivity", "sweep", "main"]
 
 #: Batches per worker CPU when no batch size is given: enough to balance the load and to
 #: lose little when a worker dies, few enough that Ray's per-task cost stays small.
@@ -74,22 +77,74 @@ def sweep(
     max_retries: int = 3,
     progress: bool = True,
     on_recorded: Callable[[int, int, int], None] | None = None,
+    allow_outside_range: bool = False,
 ) -> dict[str, Any]:
     """Run a sweep file's units as Ray tasks into ``out/sweep.sqlite``.
 
     ``address`` is passed to ``ray.init`` (``"auto"``, ``"ray://host:10001"``,
     ``"host:6379"``; None starts or joins a local Ray). An already initialised Ray is used
-    as it is. ``batch`` is the units per task (default: the units left divided by
-    ``4 x`` the cluster's CPUs). ``on_recorded(units_recorded, total, worker_pid)`` is
-    called on the driver after each batch is committed. Returns ``{"store", "total_units",
-    "already_done", "ran", "tasks", "workers"}``; the sweep's tables are written as
-    ``yalu sweep`` writes them.
+    as it is. ``batch`` is the units per task (default: the units left divided by ``4 x``
+    the cluster's CPUs). ``on_recorded(units_recorded, total, worker_pid)`` is called on
+    the driver after each batch is committed. ``allow_outside_range`` runs values beyond
+    their parameters' recorded ranges (recorded in the store, as ``yalu sweep
+    --allow-outside-range``). Returns ``{"store", "total_units", "already_done", "ran",
+    "tasks", "workers"}``; the sweep's tables are written as ``yalu sweep`` writes them.
     """
-    import ray
-
-    plan = Sweep(os.fspath(file))
+    plan = Sweep(os.fspath(file), allow_outside_range)
+    for outside in plan.outside_ranges:
+        low, high = outside["recorded_range"]
+        values = ", ".join(str(v) for v in outside["values"])
+        print(
+            f"warning: --allow-outside-range: `{outside['parameter']}` = {values} "
+            f"(recorded range [{low}, {high}])",
+            file=sys.stderr,
+        )
     out_dir = Path(out) if out is not None else Path("out") / f"sweep-{plan.name}"
     store = plan.open_store(os.fspath(out_dir))
+    done = _schedule(plan, store, address, batch, max_retries, progress, on_recorded)
+    plan.write_tables(store, os.fspath(out_dir))
+    return done
+
+
+def sensitivity(
+    file: str | os.PathLike[str],
+    method: str = "morris",
+    address: str | None = None,
+    out: str | os.PathLike[str] | None = None,
+    batch: int | None = None,
+    max_retries: int = 3,
+    progress: bool = True,
+    on_recorded: Callable[[int, int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Run a sensitivity file's design (``method`` "morris" or "sobol") as Ray tasks.
+
+    The design's points are the units of a sweep whose store, ``out/sweep.sqlite``
+    (default ``out/sensitivity-METHOD``), resumes like any sweep's; once every unit is in,
+    the indices are computed from it and written as ``yalu sensitivity`` writes them
+    (``sensitivity`` and ``ranking``), equal to the local analysis of the same file.
+    Returns what :func:`sweep` returns, with ``"text"``: the ranked tables it prints.
+    """
+    design = Sensitivity(os.fspath(file), method)
+    plan = design.sweep
+    out_dir = Path(out) if out is not None else Path(design.default_out)
+    store = plan.open_store(os.fspath(out_dir))
+    done = _schedule(plan, store, address, batch, max_retries, progress, on_recorded)
+    done["text"] = design.analyse(store, os.fspath(out_dir))
+    return done
+
+
+def _schedule(
+    plan: Sweep,
+    store: SweepStore,
+    address: str | None,
+    batch: int | None,
+    max_retries: int,
+    progress: bool,
+    on_recorded: Callable[[int, int, int], None] | None,
+) -> dict[str, Any]:
+    """Runs the units the store lacks as Ray tasks, recording each batch as it returns."""
+    import ray
+
     todo, total, already_done = plan.todo(store)
     if not ray.is_initialized():
         ray.init(address=address, log_to_driver=False)
@@ -115,7 +170,6 @@ def sweep(
         shown.add(len(results))
         if on_recorded is not None:
             on_recorded(already_done + ran, total, pid)
-    plan.write_tables(store, os.fspath(out_dir))
     return {
         "store": str(store.path),
         "total_units": total,
@@ -129,34 +183,54 @@ def sweep(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m yalu.ray",
-        description="Run a Yalu sweep on a Ray cluster (the store stays with this driver).",
+        description="Run a Yalu sweep or sensitivity analysis on a Ray cluster "
+        "(the store stays with this driver).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("sweep", help="run a sweep file's units as Ray tasks")
     run.add_argument("file", help="the sweep file")
-    run.add_argument("--address", default=None, help="Ray address (auto, host:port, ray://...)")
-    run.add_argument("--out", default=None, help="folder of sweep.sqlite (default out/sweep-NAME)")
-    run.add_argument("--batch", type=int, default=None, help="units per Ray task")
-    run.add_argument("--max-retries", type=int, default=3, help="retries of a task whose worker died")
-    run.add_argument("--quiet", action="store_true", help="no progress lines")
-    args = parser.parse_args(argv)
-    try:
-        done = sweep(
-            args.file,
-            address=args.address,
-            out=args.out,
-            batch=args.batch,
-            max_retries=args.max_retries,
-            progress=not args.quiet,
+    run.add_argument(
+        "--allow-outside-range",
+        action="store_true",
+        help="run values outside their parameters' recorded ranges (recorded in the store)",
+    )
+    analyse = commands.add_parser(
+        "sensitivity", help="run a sensitivity design's points as Ray tasks, then its indices"
+    )
+    analyse.add_argument("file", help="the sensitivity file")
+    analyse.add_argument("--method", choices=["morris", "sobol"], default="morris")
+    for command, out in [(run, "out/sweep-NAME"), (analyse, "out/sensitivity-METHOD")]:
+        command.add_argument("--address", default=None, help="Ray address (auto, host:port, ray://...)")
+        command.add_argument("--out", default=None, help=f"folder of sweep.sqlite (default {out})")
+        command.add_argument("--batch", type=int, default=None, help="units per Ray task")
+        command.add_argument(
+            "--max-retries", type=int, default=3, help="retries of a task whose worker died"
         )
+        command.add_argument("--quiet", action="store_true", help="no progress lines")
+    args = parser.parse_args(argv)
+    common = dict(
+        address=args.address,
+        out=args.out,
+        batch=args.batch,
+        max_retries=args.max_retries,
+        progress=not args.quiet,
+    )
+    try:
+        if args.command == "sweep":
+            done = sweep(args.file, allow_outside_range=args.allow_outside_range, **common)
+        else:
+            done = sensitivity(args.file, method=args.method, **common)
     except YaluError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1 if isinstance(error, RunError) else 2
+    what = "Sweep" if args.command == "sweep" else f"{args.method.capitalize()} design"
     print(
-        f"Sweep on Ray: {done['total_units']} units; {done['already_done']} were already done, "
+        f"{what} on Ray: {done['total_units']} units; {done['already_done']} were already done, "
         f"{done['ran']} ran now in {done['tasks']} tasks on {done['workers']} workers.\n"
         f"Results: {done['store']}"
     )
+    if "text" in done:
+        print(done["text"], end="")
     return 0
 
 

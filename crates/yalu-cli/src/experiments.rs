@@ -8,8 +8,8 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 
 use yalu_lab::calibration_file::CalibrationFile;
 use yalu_lab::compare;
-use yalu_lab::experiment::Sweep;
-use yalu_lab::ray::ray_sweep;
+use yalu_lab::experiment::{OutsideRange, RangePolicy, Sweep};
+use yalu_lab::ray::{ray_sensitivity, ray_sweep};
 use yalu_lab::sensitivity_file::{Method, SensitivityFile};
 use yalu_lab::store;
 use yalu_lab::sweep::Shard;
@@ -91,6 +91,10 @@ struct SweepArgs {
     /// Units per Ray task.
     #[arg(long, requires = "ray")]
     batch: Option<usize>,
+    /// Run values outside their parameters' recorded ranges (a stress test beyond the
+    /// evidence); the parameters and values are printed and recorded in the store.
+    #[arg(long)]
+    allow_outside_range: bool,
     #[command(flatten)]
     threads: ThreadArgs,
 }
@@ -111,11 +115,22 @@ pub fn sweep(command: SweepCommand) -> Result<(), Failure> {
         Some(SweepSubcommand::Merge(args)) => return merge(args),
         None => command.run,
     };
-    let file = args.file.expect("clap requires the file");
+    let file = args.file.clone().expect("clap requires the file");
     if let Some(address) = &args.ray {
-        return Ok(ray_sweep(&file, address, args.out.as_deref(), args.batch)?);
+        return Ok(ray_sweep(
+            &file,
+            address,
+            args.out.as_deref(),
+            args.batch,
+            args.allow_outside_range,
+        )?);
     }
-    let sweep = Sweep::load(&file, &Registry::embedded())?;
+    let sweep = Sweep::load(
+        &file,
+        &Registry::embedded(),
+        RangePolicy::allowing_outside(args.allow_outside_range),
+    )?;
+    warn_outside(sweep.outside_ranges());
     let out = args.out.unwrap_or_else(|| sweep.default_out());
     let threads = args.threads.budget(|threads| sweep.work(threads))?;
     let text = with_progress(sweep.spec().unit_count() as u64, "runs", |bar| {
@@ -125,6 +140,13 @@ pub fn sweep(command: SweepCommand) -> Result<(), Failure> {
         })
     })?;
     print(&text)
+}
+
+/// Says on standard error which parameters run beyond their recorded ranges.
+fn warn_outside(outside: &[OutsideRange]) {
+    for parameter in outside {
+        eprintln!("warning: --allow-outside-range: {parameter}");
+    }
 }
 
 fn merge(args: MergeArgs) -> Result<(), Failure> {
@@ -143,12 +165,28 @@ pub struct SensitivityArgs {
     /// Output folder for sensitivity.csv (default: out/sensitivity-<method>).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Run the design's points as tasks on the Ray cluster at ADDRESS (`auto`, or
+    /// host:port), as `yalu sweep --ray` does; needs the Python package (see the README).
+    #[arg(long, value_name = "ADDRESS")]
+    ray: Option<String>,
+    /// Units per Ray task.
+    #[arg(long, requires = "ray")]
+    batch: Option<usize>,
     #[command(flatten)]
     threads: ThreadArgs,
 }
 
 pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
+    if let Some(address) = &args.ray {
+        return Ok(ray_sensitivity(
+            &args.file,
+            address,
+            args.out.as_deref(),
+            args.batch,
+            args.method,
+        )?);
+    }
     let (file, method) = (SensitivityFile::load(&args.file, &registry)?, args.method);
     let out = args.out.unwrap_or_else(|| method.default_out());
     let total = file.runs(method)?;

@@ -11,8 +11,7 @@ use crate::{Failure, Format, load, print};
 pub fn report(out_dir: &Path) -> Result<(), Failure> {
     let started = std::time::Instant::now();
     let path = yalu_report::html::write_report(out_dir).map_err(|e| match e {
-        yalu_report::ReportError::MissingOutputs { .. }
-        | yalu_report::ReportError::SummaryOnly { .. } => Failure::bad_input(e),
+        yalu_report::ReportError::MissingOutputs { .. } => Failure::bad_input(e),
         other => Failure::run(other),
     })?;
     print(&format!(

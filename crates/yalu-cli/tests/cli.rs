@@ -347,7 +347,7 @@ fn every_shipped_scenario_checks_and_runs_with_seed_42() {
 }
 
 #[test]
-fn a_summary_only_run_is_refused_by_report_with_a_rerun_that_works() {
+fn a_summary_only_run_is_reported_from_its_summaries() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -359,6 +359,8 @@ fn a_summary_only_run_is_refused_by_report_with_a_rerun_that_works() {
             "--scenario",
             scenario,
             "--no-replicate-files",
+            "--replicates",
+            "3",
             "--out",
             "large",
             "--quiet",
@@ -367,25 +369,32 @@ fn a_summary_only_run_is_refused_by_report_with_a_rerun_that_works() {
     );
     assert!(run.status.success(), "{}", text(&run.stderr));
     let report = yalu(&["report", "large"], dir.path());
-    assert_eq!(report.status.code(), Some(2));
-    let stderr = text(&report.stderr);
-    assert!(stderr.contains("--no-replicate-files"), "{stderr}");
-    // The suggested command writes a folder the report accepts.
-    let rerun = stderr
-        .split("yalu run ")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .collect::<Vec<_>>();
-    let mut args = vec!["run"];
-    args.extend(rerun.iter().map(|a| a.trim_end_matches(['\n'])));
-    let args: Vec<&str> = args
-        .into_iter()
-        .map(|a| if a == "20" { "1" } else { a })
-        .collect();
-    assert!(yalu(&args, dir.path()).status.success(), "{args:?}");
-    let report = yalu(&["report", "large-report"], dir.path());
     assert!(report.status.success(), "{}", text(&report.stderr));
+    let html = std::fs::read_to_string(dir.path().join("large/report.html")).unwrap();
+    assert!(html.contains("written with --no-replicate-files"));
+    // The headline figures the run saved appear with their bands, as headline.csv has them.
+    let headline = std::fs::read_to_string(dir.path().join("large/headline.csv")).unwrap();
+    let couriers = headline
+        .lines()
+        .find(|l| l.contains(",fx.usd_per_year[cash_couriers],"))
+        .expect("the couriers' USD per year");
+    let label = couriers.split('"').nth(1).unwrap();
+    assert!(html.contains(&format!("<td>{label}</td>")), "{label}");
+    let p50: f64 = couriers.rsplit(',').nth(1).unwrap().parse().unwrap();
+    assert!(p50 > 0.0);
+    // Three significant digits in millions, as the report writes money.
+    let millions = p50 / 1e6;
+    assert!((1.0..1000.0).contains(&millions), "{p50}");
+    let decimals = (2.0 - millions.log10().floor()) as usize;
+    let median = format!("{millions:.decimals$}");
+    let median = median
+        .trim_end_matches('0')
+        .trim_end_matches('.')
+        .to_owned()
+        + " M";
+    assert!(html.contains(&median), "median {median}");
+    assert!(html.contains("<h3>Per year</h3>"));
+    assert!(std::path::Path::new(&dir.path().join("large/charts/summary-series.svg")).is_file());
 }
 
 #[test]
@@ -456,4 +465,40 @@ fn the_report_of_each_shipped_scenario_has_no_empty_panel_and_no_mixed_units() {
             );
         }
     }
+}
+
+#[test]
+fn a_run_after_validate_keeps_the_validation_in_the_same_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/courier-2014.toml"
+    );
+    let validate = yalu(
+        &["validate", "--scenario", scenario, "--replicates", "2"],
+        dir.path(),
+    );
+    assert_ne!(
+        validate.status.code(),
+        Some(2),
+        "{}",
+        text(&validate.stderr)
+    );
+    let folder = dir.path().join("out/courier-2014");
+    let validation = std::fs::read(folder.join("validation.json")).unwrap();
+    let run = yalu(
+        &["run", "--scenario", scenario, "--replicates", "2"],
+        dir.path(),
+    );
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(folder.join("manifest.json").is_file());
+    assert_eq!(
+        std::fs::read(folder.join("validation.json")).unwrap(),
+        validation
+    );
+    let stderr = text(&run.stderr);
+    assert!(
+        stderr.contains("kept in") && stderr.contains("validation.json"),
+        "the run says what it kept: {stderr}"
+    );
 }

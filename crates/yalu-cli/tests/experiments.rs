@@ -270,6 +270,68 @@ fn a_sweep_runs_resumes_and_refuses_a_foreign_store() {
 }
 
 #[test]
+fn a_sweep_beyond_a_recorded_range_is_refused_unless_allowed_and_then_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = short_baseline(dir.path(), "short", &[]);
+    // The baseline records [200, 10000] CNY a load for State Security; 20,000 is beyond.
+    let sweep = format!(
+        "[sweep]\nname = \"stress\"\nscenario = \"{scenario}\"\nreplicates = 1\nseed = 3\nmetrics = [\"fx.usd_per_year[state_trade]\"]\n\n[design]\nkind = \"list\"\n\n[[parameters]]\npath = \"state_trade.bribe_cny_per_load.state_security\"\nvalues = [2500, 20000]\n"
+    );
+    std::fs::write(dir.path().join("stress.toml"), &sweep).unwrap();
+
+    let refused = yalu(&["sweep", "stress.toml", "--out", "refused"], dir.path());
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = text(&refused.stderr);
+    let range_line = std::fs::read_to_string(&scenario)
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("state_security = {"))
+        .unwrap()
+        + 1;
+    for expected in [
+        format!("short.toml:{range_line}:"),
+        "`state_trade.bribe_cny_per_load.state_security.value`".to_owned(),
+        "outside its stated range [200, 10000]".to_owned(),
+        "--allow-outside-range".to_owned(),
+    ] {
+        assert!(stderr.contains(&expected), "{expected} in:\n{stderr}");
+    }
+    assert!(!dir.path().join("refused/sweep.sqlite").exists());
+
+    let allowed = yalu(
+        &[
+            "sweep",
+            "stress.toml",
+            "--out",
+            "allowed",
+            "--allow-outside-range",
+        ],
+        dir.path(),
+    );
+    assert!(allowed.status.success(), "{}", text(&allowed.stderr));
+    let stderr = text(&allowed.stderr);
+    assert!(
+        stderr.contains(
+            "`state_trade.bribe_cny_per_load.state_security` = 20000 (recorded range [200, 10000])"
+        ),
+        "{stderr}"
+    );
+    assert!(text(&allowed.stdout).contains("2 ran now"));
+    // The store says which parameter left its range, with the value and the range.
+    let store: Vec<u8> = ["sweep.sqlite", "sweep.sqlite-wal"]
+        .iter()
+        .flat_map(|f| std::fs::read(dir.path().join("allowed").join(f)).unwrap_or_default())
+        .collect();
+    let recorded = r#"[{"parameter":"state_trade.bribe_cny_per_load.state_security","recorded_range":[200.0,10000.0],"values":[20000.0]}]"#;
+    assert!(
+        store
+            .windows(recorded.len())
+            .any(|w| w == recorded.as_bytes()),
+        "the store's meta records the excursion"
+    );
+}
+
+#[test]
 fn morris_sensitivity_ranks_parameters_over_their_recorded_ranges() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = short_baseline(dir.path(), "short", &[]);

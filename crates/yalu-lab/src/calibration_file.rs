@@ -32,7 +32,7 @@ use crate::budget::Work;
 use crate::calibrate::{Calibration, Target, abc_rejection};
 use crate::design::MAX_POINTS;
 use crate::design::ParameterRange;
-use crate::experiment::{Base, ExperimentError, measure_points, read};
+use crate::experiment::{Base, ExperimentError, Progress, RangePolicy, measure_points, read};
 use crate::observations::{Observable, observable};
 use crate::patterns::{Pattern, patterns};
 use crate::posterior::{self, PosteriorFile};
@@ -227,7 +227,7 @@ impl CalibrationFile {
         out: &Path,
         registry: &Registry,
         threads: usize,
-        on_done: &(dyn Fn() + Sync),
+        on_done: &dyn Progress,
     ) -> Result<String, ExperimentError> {
         prepare_dir(out)?;
         let calibrated = self.run(registry, threads, on_done)?;
@@ -441,7 +441,7 @@ impl CalibrationFile {
         &self,
         registry: &Registry,
         threads: usize,
-        on_done: &(dyn Fn() + Sync),
+        on_done: &dyn Progress,
     ) -> Result<Calibrated, ExperimentError> {
         let pool = thread_pool(threads)?;
         self.check_coverage()?;
@@ -461,7 +461,7 @@ impl CalibrationFile {
         let simulate = |sets: &[Vec<f64>]| -> Result<Vec<Vec<f64>>, String> {
             let points = self
                 .base
-                .points(&paths, sets, registry)
+                .points(&paths, sets, registry, RangePolicy::Recorded)
                 .map_err(|e| e.to_string())?;
             let measured = measure_points(
                 &pool,
@@ -525,7 +525,8 @@ impl CalibrationFile {
                 )
             })
             .collect();
-        let scenario_toml = rewritten_as_assumptions(&self.base.text, &fitted)
+        let calibrated_name = format!("{}-calibrated", self.base.scenario.name);
+        let scenario_toml = rewritten_as_assumptions(&self.base.text, &fitted, &calibrated_name)
             .map_err(|e| self.base.analysis_error(e))?;
         let posterior = PosteriorFile::of(
             &fit,

@@ -16,7 +16,7 @@ use yalu_report::window::Window;
 use yalu_scenario::Scenario;
 
 use crate::budget::Work;
-use crate::experiment::{ExperimentError, Unit, run_units};
+use crate::experiment::{ExperimentError, Progress, Unit, run_units};
 use crate::run_folder::check_window;
 use crate::{EnsembleSpec, LabError, thread_pool};
 
@@ -63,7 +63,7 @@ pub fn compare(
     spec: EnsembleSpec,
     common_random_numbers: bool,
     window: Option<Window>,
-    on_done: &(dyn Fn() + Sync),
+    on_done: &dyn Progress,
 ) -> Result<Vec<Difference>, LabError> {
     let seed_b = if common_random_numbers {
         spec.seed
@@ -116,7 +116,7 @@ pub fn compare_into(
     spec: EnsembleSpec,
     common_random_numbers: bool,
     window: Option<Window>,
-    on_done: &(dyn Fn() + Sync),
+    on_done: &dyn Progress,
 ) -> Result<String, ExperimentError> {
     prepare_dir(out)?;
     check_window(window, &a.params)?;

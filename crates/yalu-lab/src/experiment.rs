@@ -6,10 +6,13 @@
 //! finishes). Nothing here prints or spawns the binary, so tests call it directly.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use yalu_model::{ModelError, ModelParams, ReplicateResult, run_replicate};
-use yalu_scenario::overrides::{OverrideError, check_path, with_values};
+use yalu_scenario::overrides::{
+    OverrideError, beyond_ranges, check_path, stated_range, with_values,
+};
 use yalu_scenario::{BASELINE, Evidence, LoadError, Registry, Scenario, SourceText};
 
 use yalu_report::ReportError;
@@ -38,21 +41,55 @@ pub struct Unit<'a> {
     pub replicate: u32,
 }
 
+/// Told as each replicate finishes (from worker threads); may ask the work to stop.
+/// Any `Fn() + Sync` closure is one that never stops the work.
+pub trait Progress: Sync {
+    /// A replicate finished.
+    fn done(&self);
+    /// Whether to stop: no replicate starts once it says so, and the work ends with
+    /// [`LabError::Cancelled`].
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+impl<F: Fn() + Sync> Progress for F {
+    fn done(&self) {
+        self()
+    }
+}
+
+/// Progress that only listens for a stop: set the flag (from another thread, on Ctrl-C
+/// say) and the work ends between replicates.
+pub struct StopFlag<'a>(pub &'a AtomicBool);
+
+impl Progress for StopFlag<'_> {
+    fn done(&self) {}
+
+    fn cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 /// Runs `units` in parallel on `pool` and returns `measure` of each, in unit order, so the
-/// results do not depend on the number of threads; `on_done` is called as each finishes.
+/// results do not depend on the number of threads; `on_done` is told as each finishes,
+/// and no unit starts once it asks to stop.
 pub fn run_units<T: Send>(
     pool: &rayon::ThreadPool,
     units: &[Unit],
     measure: &(dyn Fn(&ModelParams, ReplicateResult) -> T + Sync),
-    on_done: &(dyn Fn() + Sync),
-) -> Result<Vec<T>, ModelError> {
+    on_done: &dyn Progress,
+) -> Result<Vec<T>, LabError> {
     pool.install(|| {
         units
             .par_iter()
             .map(|unit| {
+                if on_done.cancelled() {
+                    return Err(LabError::Cancelled);
+                }
                 let result = run_replicate(unit.params, unit.seed, unit.replicate)?;
                 let measured = measure(unit.params, result);
-                on_done();
+                on_done.done();
                 Ok(measured)
             })
             .collect()
@@ -67,8 +104,8 @@ pub fn measure_points<T: Send>(
     seed: u64,
     replicates: u32,
     measure: &(dyn Fn(&ModelParams, ReplicateResult) -> T + Sync),
-    on_done: &(dyn Fn() + Sync),
-) -> Result<Vec<Vec<T>>, ModelError> {
+    on_done: &dyn Progress,
+) -> Result<Vec<Vec<T>>, LabError> {
     let units: Vec<Unit> = points
         .iter()
         .flat_map(|params| {
@@ -105,6 +142,23 @@ pub enum ExperimentError {
         file: String,
         /// Why the point is invalid.
         source: OverrideError,
+    },
+    /// A design point sets values outside their parameters' recorded ranges, and the
+    /// experiment was not allowed beyond them.
+    #[error(
+        "{file}: {source}\n{} outside the recorded range; to stress-test beyond it on \
+         purpose, rerun with --allow-outside-range (the run then records which parameters \
+         left their ranges)",
+        describe_outside(.outside)
+    )]
+    OutsideRange {
+        /// The experiment file.
+        file: String,
+        /// The scenario's own complaint, located in the scenario.
+        source: OverrideError,
+        /// Every parameter the design sets outside its recorded range (boxed: the error
+        /// stays small).
+        outside: Box<[OutsideRange]>,
     },
     /// The analysis refused its inputs (a design too small, say).
     #[error("{file}: {message}")]
@@ -166,6 +220,60 @@ impl ExperimentError {
     }
 }
 
+/// Whether an experiment's values may leave their parameters' recorded ranges.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RangePolicy {
+    /// A value outside a recorded range is refused, located in the scenario.
+    #[default]
+    Recorded,
+    /// Values beyond the recorded ranges run (`--allow-outside-range`), each range widened
+    /// to take them and every such parameter reported ([`OutsideRange`]).
+    AllowOutside,
+}
+
+impl RangePolicy {
+    /// [`RangePolicy::AllowOutside`] when `allow` (`--allow-outside-range`), else
+    /// [`RangePolicy::Recorded`].
+    pub fn allowing_outside(allow: bool) -> RangePolicy {
+        if allow {
+            RangePolicy::AllowOutside
+        } else {
+            RangePolicy::Recorded
+        }
+    }
+}
+
+/// A parameter an experiment sets outside its recorded range.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OutsideRange {
+    /// The parameter's path.
+    pub parameter: String,
+    /// The range the scenario records for it: [low, high].
+    pub recorded_range: [f64; 2],
+    /// The values outside it, ascending, each once.
+    pub values: Vec<f64>,
+}
+
+impl std::fmt::Display for OutsideRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let values: Vec<String> = self.values.iter().map(f64::to_string).collect();
+        let [low, high] = self.recorded_range;
+        write!(
+            f,
+            "`{}` = {} (recorded range [{low}, {high}])",
+            self.parameter,
+            values.join(", ")
+        )
+    }
+}
+
+/// The parameters outside their ranges, one clause each, for a message.
+fn describe_outside(outside: &[OutsideRange]) -> String {
+    let clauses: Vec<String> = outside.iter().map(|o| format!("  {o}")).collect();
+    let verb = if outside.len() == 1 { "is" } else { "are" };
+    format!("{}\n  {verb}", clauses.join("\n"))
+}
+
 /// Loads a scenario (the built-in baseline or a file) with the text it was read from (for
 /// hashes and parameter overrides).
 pub fn load_scenario(
@@ -208,24 +316,67 @@ impl Base {
     }
 
     /// The parameters of every point (`paths[i]` set to `point[i]`), each re-validated
-    /// before any runs, so a bad point fails early.
+    /// before any runs, so a bad point fails early. Under [`RangePolicy::Recorded`] a
+    /// value outside its recorded range is refused; under
+    /// [`RangePolicy::AllowOutside`] it runs (see [`Base::outside_ranges`]).
     pub fn points(
         &self,
         paths: &[String],
         points: &[Vec<f64>],
         registry: &Registry,
+        policy: RangePolicy,
     ) -> Result<Vec<ModelParams>, ExperimentError> {
+        let set = match policy {
+            RangePolicy::Recorded => with_values,
+            RangePolicy::AllowOutside => beyond_ranges,
+        };
         points
             .iter()
             .map(|values| {
                 let assignments: Vec<(String, f64)> =
                     paths.iter().cloned().zip(values.iter().copied()).collect();
-                with_values(&self.text, &assignments, registry)
+                set(&self.text, &assignments, registry)
                     .map(|scenario| scenario.params)
-                    .map_err(|source| ExperimentError::Point {
-                        file: self.file.clone(),
-                        source,
+                    .map_err(|source| {
+                        let outside = match policy {
+                            RangePolicy::Recorded => self.outside_ranges(paths, points),
+                            RangePolicy::AllowOutside => Vec::new(),
+                        };
+                        let file = self.file.clone();
+                        if outside.is_empty() {
+                            ExperimentError::Point { file, source }
+                        } else {
+                            ExperimentError::OutsideRange {
+                                file,
+                                source,
+                                outside: outside.into(),
+                            }
+                        }
                     })
+            })
+            .collect()
+    }
+
+    /// Every parameter among `paths` that some point sets outside the range the scenario
+    /// states for it, with those values.
+    pub fn outside_ranges(&self, paths: &[String], points: &[Vec<f64>]) -> Vec<OutsideRange> {
+        paths
+            .iter()
+            .enumerate()
+            .filter_map(|(i, path)| {
+                let [low, high] = stated_range(&self.text, path).ok()??;
+                let mut values: Vec<f64> = points
+                    .iter()
+                    .map(|p| p[i])
+                    .filter(|v| !(low..=high).contains(v))
+                    .collect();
+                values.sort_by(f64::total_cmp);
+                values.dedup();
+                (!values.is_empty()).then(|| OutsideRange {
+                    parameter: path.clone(),
+                    recorded_range: [low, high],
+                    values,
+                })
             })
             .collect()
     }
@@ -303,7 +454,13 @@ pub struct Sweep {
     points: Vec<ModelParams>,
     /// The sweep file's text.
     text: String,
+    policy: RangePolicy,
+    /// The parameters its points set outside their recorded ranges (allowed by `policy`).
+    outside: Vec<OutsideRange>,
 }
+
+/// The store's `meta` key listing the parameters a sweep set outside their recorded ranges.
+pub const OUTSIDE_RANGES_KEY: &str = "outside_recorded_ranges";
 
 /// What a sweep did and its tables.
 pub struct SweepRun {
@@ -317,8 +474,12 @@ pub struct SweepRun {
 
 impl Sweep {
     /// Reads `file`, checks its parameter paths and metrics against the scenario it names,
-    /// and validates every point.
-    pub fn load(file: &Path, registry: &Registry) -> Result<Sweep, ExperimentError> {
+    /// and validates every point (beyond the recorded ranges only if `policy` allows).
+    pub fn load(
+        file: &Path,
+        registry: &Registry,
+        policy: RangePolicy,
+    ) -> Result<Sweep, ExperimentError> {
         let text = read(file)?;
         let parsed = SweepFile::parse(
             &file.display().to_string(),
@@ -326,7 +487,7 @@ impl Sweep {
             file.parent().unwrap_or(Path::new("")),
         )?;
         let base = Base::load(file, parsed.scenario(), registry)?;
-        Sweep::checked(parsed, base, text, registry)
+        Sweep::checked(parsed, base, text, registry, policy)
     }
 
     /// The sweep whose file `file` reads `text`, on the scenario `scenario` (whatever the
@@ -337,6 +498,7 @@ impl Sweep {
         text: &str,
         scenario: SourceText,
         registry: &Registry,
+        policy: RangePolicy,
     ) -> Result<Sweep, ExperimentError> {
         let parsed = SweepFile::parse(&file.display().to_string(), text, Path::new(""))?;
         let base = Base {
@@ -344,7 +506,7 @@ impl Sweep {
             scenario: Scenario::parse(&scenario, registry).map_err(LoadError::from)?,
             text: scenario,
         };
-        Sweep::checked(parsed, base, text.to_owned(), registry)
+        Sweep::checked(parsed, base, text.to_owned(), registry, policy)
     }
 
     fn checked(
@@ -352,6 +514,7 @@ impl Sweep {
         base: Base,
         text: String,
         registry: &Registry,
+        policy: RangePolicy,
     ) -> Result<Sweep, ExperimentError> {
         let outputs = parsed.outputs(&Catalog::new(&base.scenario.params))?;
         let spec = parsed.validate(&|path| base.check_path(path))?;
@@ -360,14 +523,31 @@ impl Sweep {
             .iter()
             .map(|p| p.values.iter().map(|(_, v)| *v).collect())
             .collect();
-        let points = base.points(spec.parameters(), &values, registry)?;
+        let points = base.points(spec.parameters(), &values, registry, policy)?;
+        let outside = match policy {
+            RangePolicy::Recorded => Vec::new(),
+            RangePolicy::AllowOutside => base.outside_ranges(spec.parameters(), &values),
+        };
         Ok(Sweep {
             spec,
             base,
             outputs,
             points,
             text,
+            policy,
+            outside,
         })
+    }
+
+    /// Whether its points may leave the recorded ranges (as it was loaded).
+    pub fn policy(&self) -> RangePolicy {
+        self.policy
+    }
+
+    /// The parameters its points set outside their recorded ranges (none unless loaded
+    /// with [`RangePolicy::AllowOutside`]).
+    pub fn outside_ranges(&self) -> &[OutsideRange] {
+        &self.outside
     }
 
     /// The checked spec.
@@ -387,9 +567,15 @@ impl Sweep {
     }
 
     /// Opens (creating if absent) `out/sweep.sqlite` for this sweep; a store of another
-    /// sweep or scenario text is refused.
+    /// sweep or scenario text is refused. Parameters set outside their recorded ranges
+    /// are recorded in its `meta` under `outside_recorded_ranges` (JSON).
     pub fn open_store(&self, out: &Path) -> Result<SweepStore, ExperimentError> {
-        Ok(SweepStore::open(out, &self.spec, &self.base.text.text)?)
+        let store = SweepStore::open(out, &self.spec, &self.base.text.text)?;
+        if !self.outside.is_empty() {
+            let json = serde_json::to_string(&self.outside).expect("serializes");
+            store.set_meta(OUTSIDE_RANGES_KEY, &json)?;
+        }
+        Ok(store)
     }
 
     /// The units of `shard` that `store` does not hold yet, and how many it holds.
@@ -459,9 +645,25 @@ impl Sweep {
         shard: Shard,
         on_progress: &mut dyn FnMut(usize, usize),
     ) -> Result<SweepRun, ExperimentError> {
+        self.run_until(out, threads, shard, on_progress, &|| {})
+    }
+
+    /// As [`Sweep::run`], but no unit starts once `stop` asks to stop: the sweep then ends
+    /// with an error, keeping in the store every unit that finished (a rerun resumes).
+    pub fn run_until(
+        &self,
+        out: &Path,
+        threads: usize,
+        shard: Shard,
+        on_progress: &mut dyn FnMut(usize, usize),
+        stop: &dyn Progress,
+    ) -> Result<SweepRun, ExperimentError> {
         let mut store = self.open_store(out)?;
         let evaluate = |point: &crate::sweep::Point, replicate: u32, _seed: u64| {
-            self.measure(&self.points[point.index], replicate)
+            if stop.cancelled() {
+                return Err(LabError::Cancelled);
+            }
+            Ok(self.measure(&self.points[point.index], replicate)?)
         };
         let summary = run_sweep(
             &self.spec,

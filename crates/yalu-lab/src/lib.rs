@@ -31,7 +31,7 @@ pub mod store;
 pub mod sweep;
 pub mod validation;
 
-use experiment::{Unit, run_units};
+use experiment::{Progress, Unit, run_units};
 use yalu_model::{ModelError, ModelParams, ReplicateResult};
 
 /// Why an ensemble could not run.
@@ -52,6 +52,9 @@ pub enum LabError {
     /// The consumer of the results failed (for example, writing them).
     #[error(transparent)]
     Consumer(Box<dyn std::error::Error + Send + Sync>),
+    /// Stopped between replicates when asked to ([`experiment::Progress::cancelled`]).
+    #[error("stopped between replicates, as asked")]
+    Cancelled,
 }
 
 /// An error and its causes, each said once and joined by `: `: a cause whose text the
@@ -101,7 +104,7 @@ pub const BATCH_PER_THREAD: u32 = 4;
 pub fn for_each_replicate(
     params: &ModelParams,
     spec: EnsembleSpec,
-    on_done: &(dyn Fn() + Sync),
+    on_done: &dyn Progress,
     consume: &mut dyn FnMut(
         ReplicateResult,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
@@ -114,7 +117,7 @@ pub fn for_each_replicate(
 pub fn for_each_replicate_of<'a>(
     params_of: &(dyn Fn(u32) -> &'a ModelParams + Sync),
     spec: EnsembleSpec,
-    on_done: &(dyn Fn() + Sync),
+    on_done: &dyn Progress,
     consume: &mut dyn FnMut(
         &'a ModelParams,
         ReplicateResult,
@@ -146,7 +149,7 @@ pub fn for_each_replicate_of<'a>(
 pub fn run_ensemble(
     params: &ModelParams,
     spec: EnsembleSpec,
-    on_done: &(dyn Fn() + Sync),
+    on_done: &dyn Progress,
 ) -> Result<Vec<ReplicateResult>, LabError> {
     let mut results = Vec::with_capacity(spec.replicates as usize);
     for_each_replicate(params, spec, on_done, &mut |r| {

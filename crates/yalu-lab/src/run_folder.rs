@@ -15,7 +15,7 @@ use yalu_report::{Manifest, RunWriter, bands_note};
 use yalu_scenario::{Registry, Scenario, SourceText};
 
 use crate::budget::Work;
-use crate::experiment::ExperimentError;
+use crate::experiment::{ExperimentError, Progress};
 use crate::posterior::{PosteriorRun, sha256_hex};
 use crate::validation::Validation;
 use crate::{BATCH_PER_THREAD, EnsembleSpec, for_each_replicate_of, run_ensemble};
@@ -79,7 +79,7 @@ pub fn run_into(
     (scenario, text): (&Scenario, &SourceText),
     registry: &Registry,
     spec: EnsembleSpec,
-    on_done: &(dyn Fn() + Sync),
+    on_done: &dyn Progress,
 ) -> Result<RunDone, ExperimentError> {
     let params = &scenario.params;
     check_window(folder.window, params)?;
@@ -173,7 +173,7 @@ pub fn validate_into(
     scenario: &Scenario,
     registry: &Registry,
     spec: EnsembleSpec,
-    on_done: &(dyn Fn() + Sync),
+    on_done: &dyn Progress,
 ) -> Result<Validated, ExperimentError> {
     prepare_dir(out)?;
     let results = run_ensemble(&scenario.params, spec, on_done)?;

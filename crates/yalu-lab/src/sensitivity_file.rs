@@ -32,8 +32,11 @@ use yalu_scenario::Registry;
 
 use crate::budget::Work;
 use crate::design::{ParameterRange, morris, saltelli};
-use crate::experiment::{Base, ExperimentError, mean_over_replicates, measure_points, read};
+use crate::experiment::{
+    Base, ExperimentError, Progress, RangePolicy, Sweep, mean_over_replicates, measure_points, read,
+};
 use crate::sensitivity::{BootstrapConfig, morris_effects, sobol_indices};
+use crate::store::SweepStore;
 use crate::sweep::{Locator, MAX_REPLICATES, ScenarioSource, SpecError, distinct, require};
 use crate::thread_pool;
 
@@ -332,7 +335,12 @@ impl SensitivityFile {
         registry: &Registry,
     ) -> Result<impl FnOnce(usize) -> Work + use<>, ExperimentError> {
         let paths: Vec<String> = self.ranges.iter().map(|r| r.name.clone()).collect();
-        let points = self.base.points(&paths, &self.points(method)?, registry)?;
+        let points = self.base.points(
+            &paths,
+            &self.points(method)?,
+            registry,
+            RangePolicy::Recorded,
+        )?;
         let points: Vec<&ModelParams> = points.iter().collect();
         let work = Work::of(&points, self.replicates, 0, 0);
         Ok(move |threads: usize| Work {
@@ -349,10 +357,15 @@ impl SensitivityFile {
         method: Method,
         registry: &Registry,
         threads: usize,
-        on_done: &(dyn Fn() + Sync),
+        on_done: &dyn Progress,
     ) -> Result<SensitivityRows, ExperimentError> {
         let paths: Vec<String> = self.ranges.iter().map(|r| r.name.clone()).collect();
-        let points = self.base.points(&paths, &self.points(method)?, registry)?;
+        let points = self.base.points(
+            &paths,
+            &self.points(method)?,
+            registry,
+            RangePolicy::Recorded,
+        )?;
         let pool = thread_pool(threads)?;
         let measured = measure_points(
             &pool,
@@ -363,6 +376,87 @@ impl SensitivityFile {
             on_done,
         )?;
         let means: Vec<Vec<f64>> = measured.iter().map(|r| mean_over_replicates(r)).collect();
+        self.estimate(method, &means)
+    }
+
+    /// The design of `method` as a sweep (a `list` design of its points, with the file's
+    /// replicates, seed and outputs as metrics), so that other schedulers (Ray) run its
+    /// units into a sweep store; [`SensitivityFile::from_store`] then gives the same
+    /// estimates as [`SensitivityFile::run`].
+    pub fn sweep(&self, method: Method, registry: &Registry) -> Result<Sweep, ExperimentError> {
+        let points = self.points(method)?;
+        let quoted = |text: &str| toml::Value::String(text.to_owned()).to_string();
+        let metrics: Vec<String> = self.outputs.ids().iter().map(|id| quoted(id)).collect();
+        let mut text = format!(
+            "# The {} design of {}, as a sweep.\n[sweep]\nname = \"sensitivity-{}\"\nscenario = {}\nreplicates = {}\nseed = {}\nmetrics = [{}]\n\n[design]\nkind = \"list\"\n",
+            method.name(),
+            self.base.file,
+            method.name(),
+            quoted(&self.base.text.name),
+            self.replicates,
+            self.seed,
+            metrics.join(", ")
+        );
+        for (i, range) in self.ranges.iter().enumerate() {
+            // `{:?}` writes the shortest text that reads back as the same f64.
+            let values: Vec<String> = points.iter().map(|p| format!("{:?}", p[i])).collect();
+            text.push_str(&format!(
+                "\n[[parameters]]\npath = {}\nvalues = [{}]\n",
+                quoted(&range.name),
+                values.join(", ")
+            ));
+        }
+        Sweep::from_texts(
+            Path::new(&self.base.file),
+            &text,
+            self.base.text.clone(),
+            registry,
+            RangePolicy::Recorded,
+        )
+    }
+
+    /// The estimates from a store of [`SensitivityFile::sweep`] holding every unit: each
+    /// point's outputs averaged over its replicates in replicate order, as
+    /// [`SensitivityFile::run`] averages them.
+    pub fn from_store(
+        &self,
+        method: Method,
+        store: &SweepStore,
+    ) -> Result<SensitivityRows, ExperimentError> {
+        let points = self.points(method)?.len();
+        let ids = self.outputs.ids();
+        let mut measured = vec![vec![vec![f64::NAN; ids.len()]; self.replicates as usize]; points];
+        let mut found = 0;
+        for row in store.results()? {
+            let output = ids.iter().position(|id| *id == row.metric);
+            let cell = measured
+                .get_mut(row.point)
+                .and_then(|p| p.get_mut(row.replicate as usize))
+                .zip(output)
+                .map(|(replicate, o)| &mut replicate[o]);
+            if let Some(cell) = cell {
+                *cell = row.value;
+                found += 1;
+            }
+        }
+        let expected = points * self.replicates as usize * ids.len();
+        if found != expected {
+            return Err(self.base.analysis_error(format!(
+                "the store {} holds {found} of the design's {expected} results; run the \
+                 missing units first",
+                store.path().display()
+            )));
+        }
+        let means: Vec<Vec<f64>> = measured.iter().map(|r| mean_over_replicates(r)).collect();
+        self.estimate(method, &means)
+    }
+
+    /// Each output's sensitivity to each parameter from the design points' mean outputs.
+    fn estimate(
+        &self,
+        method: Method,
+        means: &[Vec<f64>],
+    ) -> Result<SensitivityRows, ExperimentError> {
         let bad = |e: &dyn std::fmt::Display| self.base.analysis_error(e);
         let mut rows = SensitivityRows::default();
         for (o, output) in self.outputs.ids().iter().enumerate() {
@@ -416,13 +510,12 @@ impl SensitivityFile {
 }
 
 /// What each index means, printed above the tables.
-const MORRIS_MEANINGS: &str = "\
-  mu*    mean absolute elementary effect: how much the output moves when the parameter steps
+const MORRIS_MEANINGS: &str = "  mu*    mean absolute elementary effect: how much the output moves when the parameter steps
          across its range (output's unit); ranks influence
   mu     mean signed effect: near mu* when the effect always goes one way, near 0 when it changes sign
   sigma  spread of the effects: large against mu* means interactions or a non-linear effect\n";
-const SOBOL_MEANINGS: &str = "\
-  S1     first-order index: share of the output's variance due to the parameter alone (0 to 1)
+const SOBOL_MEANINGS: &str =
+    "  S1     first-order index: share of the output's variance due to the parameter alone (0 to 1)
   ST     total-order index: share including its interactions with others (0 to 1; ST near 0:
          the parameter could be fixed); [low, high] is the bootstrap interval\n";
 /// How far outside [0, 1] a Sobol estimate may stray before it is flagged.
@@ -514,11 +607,23 @@ impl SensitivityFile {
         method: Method,
         registry: &Registry,
         threads: usize,
-        on_done: &(dyn Fn() + Sync),
+        on_done: &dyn Progress,
     ) -> Result<String, ExperimentError> {
         prepare_dir(out)?;
-        let points = self.points(method)?.len();
         let rows = self.run(method, registry, threads, on_done)?;
+        self.write(method, rows, out)
+    }
+
+    /// Writes `rows` (as [`SensitivityFile::run`] or [`SensitivityFile::from_store`] gave
+    /// them) to `out/sensitivity.*` and the ranking to `out/ranking.*`; returns the text
+    /// [`SensitivityFile::run_into`] returns.
+    pub fn write(
+        &self,
+        method: Method,
+        rows: SensitivityRows,
+        out: &Path,
+    ) -> Result<String, ExperimentError> {
+        let points = self.points(method)?.len();
         let (statistic, label) = match method {
             Method::Morris => ("mu_star", "mu*"),
             Method::Sobol => ("total_order", "total-order index"),

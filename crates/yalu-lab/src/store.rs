@@ -274,6 +274,7 @@ impl SweepStore {
     pub fn done_units(&self) -> Result<Vec<(usize, u32)>, StoreError> {
         self.query(
             "SELECT point, replicate FROM done ORDER BY point, replicate",
+            [],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )
     }
@@ -283,6 +284,7 @@ impl SweepStore {
         self.query(
             "SELECT point, replicate, metric, value FROM results
              ORDER BY point, replicate, metric",
+            [],
             |row| {
                 Ok(ResultRow {
                     point: row.get(0)?,
@@ -292,6 +294,30 @@ impl SweepStore {
                 })
             },
         )
+    }
+
+    /// Sets `key` of the store's `meta` table to `value` (a note about the sweep, such as
+    /// the parameters it set outside their recorded ranges).
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.connection
+            .execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                (key, value),
+            )
+            .map(drop)
+            .map_err(|source| StoreError::Sqlite {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    /// The value of `key` in the store's `meta` table, if set.
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .query("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+                row.get(0)
+            })?
+            .pop())
     }
 
     pub(crate) fn definition(&self) -> &str {
@@ -337,6 +363,7 @@ impl SweepStore {
     fn query<T>(
         &self,
         sql: &str,
+        params: impl rusqlite::Params,
         map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<Vec<T>, StoreError> {
         let sqlite = |source| StoreError::Sqlite {
@@ -344,7 +371,7 @@ impl SweepStore {
             source,
         };
         let mut statement = self.connection.prepare(sql).map_err(sqlite)?;
-        let rows = statement.query_map([], map).map_err(sqlite)?;
+        let rows = statement.query_map(params, map).map_err(sqlite)?;
         rows.collect::<Result<_, _>>().map_err(sqlite)
     }
 }

@@ -83,6 +83,14 @@ fn a_fit_to_a_calibrated_pattern_is_the_same_for_the_same_seed() {
     assert_eq!(a.fit.accepted_sets, b.fit.accepted_sets);
     assert_eq!(a.scenario_toml, b.scenario_toml);
     assert_eq!(a.fit.accepted, 3);
+    // The calibrated scenario is valid and named apart from its parent, so running it
+    // does not write over the parent's default output folder.
+    let calibrated = yalu_scenario::Scenario::parse(
+        &yalu_scenario::SourceText::new("calibrated.toml", a.scenario_toml.as_str()),
+        &registry,
+    )
+    .unwrap();
+    assert_eq!(calibrated.name, format!("{}-calibrated", a.scenario_name));
     // Every file it writes, the posterior's accepted sets included, is the same bytes.
     assert_eq!(a.files(), b.files());
     let posterior = &a.posterior;

@@ -4,8 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use yalu_lab::experiment::{ExperimentError, Sweep, measure_points};
+use yalu_lab::experiment::{
+    ExperimentError, OUTSIDE_RANGES_KEY, OutsideRange, RangePolicy, Sweep, measure_points,
+};
 use yalu_lab::sensitivity_file::{Method, SensitivityFile};
+use yalu_lab::sweep::Shard;
 use yalu_lab::sweep::{Problem, SpecError};
 use yalu_lab::thread_pool;
 use yalu_report::outputs::Catalog;
@@ -52,7 +55,7 @@ fn sensitivity_runs_from_a_file_and_does_not_depend_on_the_thread_count() {
     assert_eq!(one, two);
     let text = file.render(Method::Morris, &one);
     assert!(
-        text.contains("mu*    mean absolute elementary effect"),
+        text.contains("4 levels.\n  mu*    mean absolute elementary effect"),
         "{text}"
     );
     assert!(
@@ -117,7 +120,7 @@ fn an_unknown_output_is_reported_at_its_line_and_column_with_the_nearest_ids() {
         field,
         problem: Problem::UnknownOutput(unknown),
         ..
-    })) = Sweep::load(&path, &Registry::embedded())
+    })) = Sweep::load(&path, &Registry::embedded(), RangePolicy::Recorded)
     else {
         panic!("expected an unknown output");
     };
@@ -189,6 +192,113 @@ fn a_2024_only_policy_shows_its_full_effect_in_a_windowed_compare() {
         year.abs() > 4.0 * run.abs(),
         "2024: {year}, whole run: {run}"
     );
+}
+
+#[test]
+fn a_sweep_runs_beyond_a_recorded_range_only_when_allowed_and_its_store_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = short_baseline(dir.path());
+    let path = dir.path().join("stress.toml");
+    // [200, 10000] CNY a load is the baseline's recorded range; 150 and 12,000 leave it.
+    std::fs::write(
+        &path,
+        format!(
+            "[sweep]\nname = \"stress\"\nscenario = \"{}\"\nreplicates = 1\nseed = 5\nmetrics = [\"fx.usd_per_year[state_trade]\"]\n\n[design]\nkind = \"list\"\n\n[[parameters]]\npath = \"state_trade.bribe_cny_per_load.state_security\"\nvalues = [12000, 2500, 150, 12000]\n\n[[parameters]]\npath = \"state_trade.official_levy_share\"\nvalues = [0.3, 0.3, 0.3, 0.9]\n",
+            scenario.display()
+        ),
+    )
+    .unwrap();
+    let registry = Registry::embedded();
+    let Err(ExperimentError::OutsideRange { outside, .. }) =
+        Sweep::load(&path, &registry, RangePolicy::Recorded)
+    else {
+        panic!("a value beyond the recorded range is refused by default");
+    };
+    let expected = vec![OutsideRange {
+        parameter: "state_trade.bribe_cny_per_load.state_security".into(),
+        recorded_range: [200.0, 10000.0],
+        values: vec![150.0, 12000.0],
+    }];
+    // The levy cites a claim without a stated range: any share is an experiment's input.
+    assert_eq!(outside.to_vec(), expected);
+
+    let sweep = Sweep::load(&path, &registry, RangePolicy::AllowOutside).unwrap();
+    assert_eq!(sweep.outside_ranges(), expected.as_slice());
+    let out = dir.path().join("out");
+    let run = sweep.run(&out, 2, Shard::ALL, &mut |_, _| {}).unwrap();
+    assert_eq!(run.summary.ran, 4);
+    let store = sweep.open_store(&out).unwrap();
+    let recorded: serde_json::Value =
+        serde_json::from_str(&store.meta(OUTSIDE_RANGES_KEY).unwrap().unwrap()).unwrap();
+    assert_eq!(recorded, serde_json::to_value(&expected).unwrap());
+    let values: Vec<f64> = store.results().unwrap().iter().map(|r| r.value).collect();
+    assert_eq!(values.len(), 4);
+    assert!(values.iter().all(|v| v.is_finite()), "{values:?}");
+}
+
+#[test]
+fn a_sensitivity_design_run_as_a_sweep_gives_the_local_estimates() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = Registry::embedded();
+    let path = sensitivity_file(
+        dir.path(),
+        "\"porter.kg_sold_per_year\", \"porter.pay_cny_per_kg\"",
+    );
+    let file = SensitivityFile::load(&path, &registry).unwrap();
+    let local = file.run(Method::Morris, &registry, 2, &|| {}).unwrap();
+    let sweep = file.sweep(Method::Morris, &registry).unwrap();
+    assert_eq!(
+        sweep.spec().points().len(),
+        file.points(Method::Morris).unwrap().len()
+    );
+    let out = dir.path().join("store");
+    // Half the units, then the rest, as a resumed scheduler would leave them.
+    sweep
+        .run(&out, 1, "1/2".parse().unwrap(), &mut |_, _| {})
+        .unwrap();
+    let store = sweep.open_store(&out).unwrap();
+    assert!(
+        file.from_store(Method::Morris, &store).is_err(),
+        "incomplete"
+    );
+    drop(store);
+    sweep.run(&out, 2, Shard::ALL, &mut |_, _| {}).unwrap();
+    let store = sweep.open_store(&out).unwrap();
+    assert_eq!(file.from_store(Method::Morris, &store).unwrap(), local);
+    // Rebuilt from its texts (as a worker unpickles it), it is the same sweep and store.
+    let (text, scenario) = sweep.texts();
+    let rebuilt = Sweep::from_texts(
+        &path,
+        text,
+        scenario.clone(),
+        &registry,
+        RangePolicy::Recorded,
+    )
+    .unwrap();
+    assert_eq!(
+        rebuilt.evaluate(3, 0).unwrap(),
+        sweep.evaluate(3, 0).unwrap()
+    );
+}
+
+#[test]
+fn a_stop_flag_ends_a_comparison_between_replicates() {
+    use std::sync::atomic::AtomicBool;
+    use yalu_lab::compare::compare;
+    use yalu_lab::experiment::StopFlag;
+    use yalu_lab::{EnsembleSpec, LabError};
+    let registry = Registry::embedded();
+    let a = Scenario::parse(&SourceText::new("<baseline>", BASELINE), &registry).unwrap();
+    let spec = EnsembleSpec {
+        seed: 7,
+        replicates: 50,
+        threads: 2,
+    };
+    let stop = AtomicBool::new(true);
+    let started = std::time::Instant::now();
+    let outcome = compare(&a.params, &a.params, spec, true, None, &StopFlag(&stop));
+    assert!(matches!(outcome, Err(LabError::Cancelled)), "{outcome:?}");
+    assert!(started.elapsed().as_secs() < 5, "no replicate ran");
 }
 
 /// Runs `replicates` of a short baseline into `dir/run` (seed 3, one thread) over

@@ -105,6 +105,25 @@ pub fn experiment_error(py: Python<'_>, error: ExperimentError) -> PyErr {
             let _ = exception.value(py).setattr("experiment_file", file);
             exception
         }
+        ExperimentError::OutsideRange {
+            source,
+            file,
+            outside,
+        } => {
+            let exception = override_error(py, source);
+            let value = exception.value(py);
+            let _ = value.setattr("experiment_file", file);
+            let _ = value.setattr(
+                "outside_ranges",
+                outside.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            );
+            // Python 3.11+ shows notes under the message; 3.10 keeps the attribute only.
+            let _ = value.call_method1(
+                "add_note",
+                ("outside the recorded range: pass allow_outside_range=True to run beyond it",),
+            );
+            exception
+        }
         ExperimentError::File(SpecError::Invalid {
             ref file,
             line,

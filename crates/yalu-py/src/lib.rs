@@ -2,12 +2,14 @@
 //! docstrings and type stubs; see the README's Python section.
 //!
 //! Simulations run with the GIL released, on Yalu's own thread pool, and check for Ctrl-C
-//! between batches of replicates: a `KeyboardInterrupt` stops the run cleanly.
+//! (runs, comparisons, validation, sweeps and sensitivity analyses alike): a
+//! `KeyboardInterrupt` stops the work cleanly between replicates.
 
 mod arrow;
 mod errors;
 mod run;
 mod scenario;
+mod sensitivity;
 mod sweep;
 
 use pyo3::prelude::*;
@@ -21,6 +23,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<run::RunResult>()?;
     module.add_class::<sweep::Sweep>()?;
     module.add_class::<sweep::SweepStore>()?;
+    module.add_class::<sensitivity::Sensitivity>()?;
     module.add_function(wrap_pyfunction!(run::load_scenario, module)?)?;
     module.add_function(wrap_pyfunction!(run::run, module)?)?;
     module.add_function(wrap_pyfunction!(run::compare, module)?)?;
@@ -28,6 +31,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(run::evidence, module)?)?;
     module.add_function(wrap_pyfunction!(run::outputs, module)?)?;
     module.add_function(wrap_pyfunction!(sweep::sweep, module)?)?;
+    module.add_function(wrap_pyfunction!(sensitivity::sensitivity, module)?)?;
     module.add_function(wrap_pyfunction!(sweep::merge, module)?)?;
     Ok(())
 }

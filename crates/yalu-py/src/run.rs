@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use yalu_lab::compare::{compare as compare_runs, table as compare_table};
+use yalu_lab::experiment::StopFlag;
 use yalu_lab::patterns::check_patterns;
 use yalu_lab::{EnsembleSpec, LabError, for_each_replicate};
 use yalu_report::RunTables;
@@ -278,18 +279,17 @@ pub fn compare(
     let a = resolve(py, Some(a), None, &registry)?;
     let b = resolve(py, Some(b), None, &registry)?;
     let spec = spec(&a, replicates, seed, threads);
-    let differences = py
-        .detach(|| {
-            compare_runs(
-                &a.loaded.params,
-                &b.loaded.params,
-                spec,
-                common_random_numbers,
-                None,
-                &|| {},
-            )
-        })
-        .map_err(|e| RunError::new_err(e.to_string()))?;
+    let differences = interruptible(py, |stop| {
+        compare_runs(
+            &a.loaded.params,
+            &b.loaded.params,
+            spec,
+            common_random_numbers,
+            None,
+            &StopFlag(stop),
+        )
+    })?
+    .map_err(|e| RunError::new_err(e.to_string()))?;
     Table::new("compare", &[compare_table(&differences)])
 }
 

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use yalu_lab::experiment::Sweep as LabSweep;
+use yalu_lab::experiment::{RangePolicy, StopFlag, Sweep as LabSweep};
 use yalu_lab::store::{self, SweepStore as LabStore};
 use yalu_lab::sweep::{Metrics, Shard};
 use yalu_report::atomic::write_table;
@@ -17,9 +17,12 @@ use yalu_scenario::{Registry, SourceText};
 
 use crate::arrow::Table;
 use crate::errors::{ExperimentFileError, RunError, StoreError, YaluError, experiment_error};
+use crate::run::interruptible;
+use crate::scenario::from_json;
 
-/// A pickled sweep: its file's name and text, its scenario's name and text.
-type SweepTexts = (String, String, String, String);
+/// A pickled sweep: its file's name and text, its scenario's name and text, and whether
+/// it may leave the recorded ranges.
+type SweepTexts = (String, String, String, String, bool);
 
 /// Units left to run, the shard's unit count, and how many the store holds.
 type Todo = (Vec<(usize, u32)>, usize, usize);
@@ -34,8 +37,8 @@ fn shard(shard: Option<&str>) -> PyResult<Shard> {
 /// A sweep file checked against its scenario, every point validated.
 #[pyclass(module = "yalu._native", name = "Sweep", frozen)]
 pub struct Sweep {
-    sweep: Arc<LabSweep>,
-    file: PathBuf,
+    pub(crate) sweep: Arc<LabSweep>,
+    pub(crate) file: PathBuf,
 }
 
 /// A sweep's SQLite store (`sweep.sqlite`), opened by the driver, the one writer.
@@ -45,7 +48,7 @@ pub struct SweepStore {
 }
 
 impl SweepStore {
-    fn lock(&self) -> std::sync::MutexGuard<'_, LabStore> {
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, LabStore> {
         self.store
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -54,11 +57,14 @@ impl SweepStore {
 
 #[pymethods]
 impl Sweep {
-    /// Reads a sweep file and checks it against the scenario it names.
+    /// Reads a sweep file and checks it against the scenario it names; values outside
+    /// their parameters' recorded ranges are refused unless `allow_outside_range`.
     #[new]
-    fn new(py: Python<'_>, file: PathBuf) -> PyResult<Sweep> {
+    #[pyo3(signature = (file, allow_outside_range = false))]
+    fn new(py: Python<'_>, file: PathBuf, allow_outside_range: bool) -> PyResult<Sweep> {
+        let policy = RangePolicy::allowing_outside(allow_outside_range);
         let sweep = py
-            .detach(|| LabSweep::load(&file, &Registry::embedded()))
+            .detach(|| LabSweep::load(&file, &Registry::embedded(), policy))
             .map_err(|e| experiment_error(py, e))?;
         Ok(Sweep {
             sweep: Arc::new(sweep),
@@ -69,16 +75,19 @@ impl Sweep {
     /// The sweep whose file `file` reads `text`, on the scenario `scenario_text` (named
     /// `scenario_name` in errors): how a worker without the files rebuilds it.
     #[staticmethod]
+    #[pyo3(signature = (file, text, scenario_name, scenario_text, allow_outside_range = false))]
     fn from_texts(
         py: Python<'_>,
         file: PathBuf,
         text: &str,
         scenario_name: &str,
         scenario_text: &str,
+        allow_outside_range: bool,
     ) -> PyResult<Sweep> {
         let scenario = SourceText::new(scenario_name, scenario_text);
+        let policy = RangePolicy::allowing_outside(allow_outside_range);
         let sweep = py
-            .detach(|| LabSweep::from_texts(&file, text, scenario, &Registry::embedded()))
+            .detach(|| LabSweep::from_texts(&file, text, scenario, &Registry::embedded(), policy))
             .map_err(|e| experiment_error(py, e))?;
         Ok(Sweep {
             sweep: Arc::new(sweep),
@@ -98,8 +107,17 @@ impl Sweep {
                 text.to_owned(),
                 scenario.name.clone(),
                 scenario.text.to_string(),
+                self.sweep.policy() == RangePolicy::AllowOutside,
             ),
         ))
+    }
+
+    /// The parameters its points set outside their recorded ranges (allowed by
+    /// `allow_outside_range`): `[{"parameter", "recorded_range", "values"}]`.
+    #[getter]
+    fn outside_ranges<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let json = serde_json::to_string(self.sweep.outside_ranges()).expect("serializes");
+        from_json(py, &json)
     }
 
     /// The sweep's name.
@@ -287,23 +305,26 @@ impl SweepStore {
 /// Runs a sweep (or one shard of it) on local threads into `out/sweep.sqlite`, resuming
 /// what the store holds, and writes its tables (see `yalu.sweep`).
 #[pyfunction]
-#[pyo3(signature = (file, out = None, threads = 0, shard = None))]
+#[pyo3(signature = (file, out = None, threads = 0, shard = None, allow_outside_range = false))]
 pub fn sweep<'py>(
     py: Python<'py>,
     file: PathBuf,
     out: Option<PathBuf>,
     threads: usize,
     shard: Option<&str>,
+    allow_outside_range: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let shard = self::shard(shard)?;
+    let policy = RangePolicy::allowing_outside(allow_outside_range);
     let sweep = py
-        .detach(|| LabSweep::load(&file, &Registry::embedded()))
+        .detach(|| LabSweep::load(&file, &Registry::embedded(), policy))
         .map_err(|e| experiment_error(py, e))?;
     let out =
         out.unwrap_or_else(|| Path::new("out").join(format!("sweep-{}", sweep.spec().name())));
-    let run = py
-        .detach(|| sweep.run(&out, threads, shard, &mut |_, _| {}))
-        .map_err(|e| experiment_error(py, e))?;
+    let run = interruptible(py, |stop| {
+        sweep.run_until(&out, threads, shard, &mut |_, _| {}, &StopFlag(stop))
+    })?
+    .map_err(|e| experiment_error(py, e))?;
     for (table, name) in [
         (&run.points, "sweep_points"),
         (&run.metrics, "sweep_summary"),

@@ -5,7 +5,9 @@
 //! The page reads the tidy tables `yalu run` writes. `manifest.json`, `flows.csv` and
 //! `money.csv` are required; `incomes.csv`, `prices.csv`, `fx.csv`, `observed.csv`,
 //! `scenario.json` and `validation.json` are used when present, and their sections say so
-//! when they are not. Unknown files and columns are ignored.
+//! when they are not. Unknown files and columns are ignored. A run written with
+//! `--no-replicate-files` has no replicate tables: its report draws what its summaries
+//! hold (`headline.csv`, `summary_by_year.csv`, `summary.csv`) and says what is left out.
 
 mod charts;
 mod input;
@@ -13,6 +15,7 @@ mod map;
 mod sankey;
 mod sections;
 pub mod stats;
+mod summaries;
 mod svg;
 
 use std::fmt::Write;

@@ -81,17 +81,6 @@ pub enum ReportError {
         /// Names of the missing files.
         missing: Vec<String>,
     },
-    /// A run's folder written with `--no-replicate-files`: it has the summaries but not
-    /// the per-replicate tables the report draws.
-    #[error(
-        "{dir} holds only summaries (it was written with --no-replicate-files), and the report draws every replicate's tables; rerun without that flag (a few replicates are enough), for example:\n  yalu run {rerun}"
-    )]
-    SummaryOnly {
-        /// The folder.
-        dir: String,
-        /// Arguments of `yalu run` that write a reportable folder beside it.
-        rerun: String,
-    },
     /// A file could not be read.
     #[error("cannot read {path}: {source}")]
     Read {

@@ -332,6 +332,15 @@ fn foreign_entries(out_dir: &Path) -> Result<Vec<String>, ReportError> {
     let manifest = out_dir.join("manifest.json");
     let text = match std::fs::read_to_string(&manifest) {
         Ok(text) => text,
+        // What `yalu validate` or `yalu report` left in the folder before any run: kept.
+        Err(e)
+            if e.kind() == std::io::ErrorKind::NotFound
+                && entries
+                    .iter()
+                    .all(|e| OTHER_COMMANDS_FILES.contains(&e.as_str())) =>
+        {
+            return Ok(entries);
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(not_yalu("has no manifest.json"));
         }
@@ -364,6 +373,15 @@ fn foreign_entries(out_dir: &Path) -> Result<Vec<String>, ReportError> {
     }
     Ok(foreign)
 }
+
+/// Entries other commands write into a run's folder (`yalu validate`, `yalu report`); a
+/// run keeps them, even in a folder no run has written yet.
+const OTHER_COMMANDS_FILES: [&str; 4] = [
+    "validation.json",
+    "observations.json",
+    "report.html",
+    "charts",
+];
 
 /// Files a run writes besides the per-replicate tables.
 const RUN_FILES: [&str; 4] = [

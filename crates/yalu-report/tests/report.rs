@@ -764,3 +764,122 @@ fn no_chart_mixes_units_and_every_axis_names_its_unit() {
     }
     assert!(axes >= 10, "{axes} axes inspected");
 }
+
+/// A folder as `yalu run --no-replicate-files` writes it: manifest and summaries only.
+fn write_summary_only_run(dir: &Path) {
+    write(
+        dir,
+        "manifest.json",
+        r#"{"yalu_version":"0.1.0","scenario":"synthetic","scenario_file":"<test>","scenario_sha256":"abc123","seed":7,"replicates":3,"first_day":"2020-01-01","last_day":"2020-03-31","wall_time_s":0.5,"files":[]}"#,
+    );
+    let mut series = String::from("table,month,key,metric,replicates,mean,p05,p50,p95\n");
+    for (m, month) in MONTHS.iter().enumerate() {
+        let usd = 1000.0 * (m + 1) as f64;
+        let _ = writeln!(
+            series,
+            "fx,{month},cash_couriers,amount_usd,3,{usd},{},{usd},{}",
+            usd * 0.8,
+            usd * 1.3
+        );
+        let _ = writeln!(
+            series,
+            "money,{month},room39_abroad/room39/remittance,amount_cny,3,7000,6000,7000,8000"
+        );
+    }
+    write(dir, "summary.csv", &series);
+    let header = "window,id,label,unit,replicates,mean,p05,p50,p95\n";
+    write(
+        dir,
+        "headline.csv",
+        &format!(
+            "{header}2020,fx.total_usd_per_year,\"Room 39 from the modelled channels only, USD per year of 2020\",USD/year,3,24000,19000,24500,31000\n"
+        ),
+    );
+    write(
+        dir,
+        "summary_by_year.csv",
+        &format!(
+            "{header}2020,fx.total_usd_per_year@2020,\"Room 39 from the modelled channels only, USD per year of 2020\",USD/year,3,24000,19000,24500,31000\n"
+        ),
+    );
+}
+
+#[test]
+fn a_summary_only_run_is_reported_from_what_its_summaries_hold() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    write_summary_only_run(dir.path());
+    let html =
+        std::fs::read_to_string(write_report(dir.path()).expect("report")).expect("readable");
+    assert!(
+        html.contains("written with --no-replicate-files"),
+        "the note"
+    );
+    // The headline figure with its band, and the year's.
+    assert!(
+        html.contains("<td>Room 39 from the modelled channels only, USD per year of 2020</td><td>2020</td><td>USD/year</td><td>24.5 k (19 k – 31 k)</td><td>24 k</td>"),
+        "headline row"
+    );
+    assert!(
+        html.contains("<td>Room 39 from the modelled channels only, USD per year</td><td>USD/year</td><td>24.5 k (19 k – 31 k)</td>"),
+        "per-year row"
+    );
+    assert!(html.contains("Modelled in this run:</strong> cash couriers"));
+    // Only the series chart: sections drawn from replicate rows are left out, not empty.
+    assert_eq!(chart_files(dir.path()), ["summary-series.svg"]);
+    for absent in [
+        "Flows by channel and good",
+        "Sites",
+        "What the monitor sees",
+    ] {
+        assert!(!html.contains(&format!("<h2>{absent}</h2>")), "{absent}");
+    }
+    let svg = std::fs::read_to_string(dir.path().join("charts/summary-series.svg")).unwrap();
+    let axes = axes_and_units(&svg);
+    assert_eq!(axes.len(), 2, "a USD panel and a CNY panel: {axes:?}");
+    for (axis, units) in axes {
+        assert!(
+            units.iter().all(|u| axis.contains(u.as_str())),
+            "{axis}: {units:?}"
+        );
+    }
+}
+
+#[test]
+fn a_summary_only_report_renders_in_headless_chromium() {
+    let Some(browser) = find_chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium is not installed; CI must install it (apt-get install -y chromium)"
+        );
+        eprintln!("note: chromium not found, skipping the browser test");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let run = dir.path().join("run");
+    std::fs::create_dir(&run).expect("run folder");
+    write_summary_only_run(&run);
+    let page = write_report(&run).expect("report");
+    let dom_path = dir.path().join("dom.html");
+    let log = run_chromium(
+        &browser,
+        &page,
+        &["--dump-dom".into()],
+        dir.path(),
+        &dom_path,
+    );
+    let dom = std::fs::read_to_string(&dom_path).expect("dumped DOM");
+    assert_eq!(
+        dom.matches("<svg class=\"chart\"").count(),
+        1,
+        "the series chart"
+    );
+    assert!(
+        dom.contains("24.5 k (19 k – 31 k)"),
+        "the headline band is in the DOM"
+    );
+    assert!(
+        !log.lines()
+            .any(|l| l.contains("Uncaught") || l.contains(":CONSOLE")),
+        "the page logged: {log}"
+    );
+}

@@ -117,12 +117,14 @@ fn edit_text(
 }
 
 /// The scenario text with each `(path, value, reason)` set as an assumption: the value
-/// replaced, any source replaced by `reason`, the recorded range kept. The rest of the
+/// replaced, any source replaced by `reason`, the recorded range kept, and the scenario
+/// renamed `name` (so its default output folder is not its parent's). The rest of the
 /// text, comments and order included, is left as it was. Used to write a calibrated
 /// scenario that says where each fitted value came from.
 pub fn rewritten_as_assumptions(
     text: &SourceText,
     fitted: &[(String, f64, String)],
+    name: &str,
 ) -> Result<String, OverrideError> {
     let mut document = parse(text)?;
     for (path, value, reason) in fitted {
@@ -133,6 +135,15 @@ pub fn rewritten_as_assumptions(
         }
         set(table, "assumption", reason.as_str().into());
     }
+    let scenario = document
+        .get_mut("scenario")
+        .and_then(Item::as_table_like_mut)
+        .ok_or_else(|| OverrideError::UnknownPath {
+            file: text.name.to_string(),
+            path: "scenario.name".into(),
+            reason: "no [scenario] table".into(),
+        })?;
+    set(scenario, "name", name.into());
     Ok(document.to_string())
 }
 
@@ -158,14 +169,25 @@ fn departs_from(table: &mut dyn TableLike, claim: &str, value: f64) {
     }
 }
 
-/// Widens a parameter's range to take `value`, saying so in its assumption.
-fn widen_range(table: &mut dyn TableLike, value: f64) {
+/// The `range = [low, high]` the scenario text states for the parameter at `path`: the
+/// bounds [`with_values`] holds a new value to (a parameter without one takes any value
+/// its declaration admits).
+pub fn stated_range(text: &SourceText, path: &str) -> Result<Option<[f64; 2]>, OverrideError> {
+    let mut document = parse(text)?;
+    Ok(range_of(located(&mut document, text, path)?))
+}
+
+fn range_of(table: &dyn TableLike) -> Option<[f64; 2]> {
     let number = |v: &Value| v.as_float().or(v.as_integer().map(|i| i as f64));
-    let range = table
+    table
         .get("range")
         .and_then(Item::as_array)
-        .and_then(|r| Some([number(r.get(0)?)?, number(r.get(1)?)?]));
-    if let Some([low, high]) = range
+        .and_then(|r| Some([number(r.get(0)?)?, number(r.get(1)?)?]))
+}
+
+/// Widens a parameter's range to take `value`, saying so in its assumption.
+fn widen_range(table: &mut dyn TableLike, value: f64) {
+    if let Some([low, high]) = range_of(table)
         && !(low..=high).contains(&value)
     {
         set(
@@ -353,6 +375,7 @@ mod tests {
                 33.0,
                 "calibrated: ABC rejection against P14".into(),
             )],
+            "baseline-calibrated",
         )
         .unwrap();
         let scenario = Scenario::parse(
@@ -360,6 +383,7 @@ mod tests {
             &Registry::embedded(),
         )
         .unwrap();
+        assert_eq!(scenario.name, "baseline-calibrated");
         assert_eq!(
             scenario.params.state_trade.unwrap().choice_sensitivity,
             33.0
@@ -383,6 +407,7 @@ mod tests {
                 3.0,
                 "fitted".into(),
             )],
+            "baseline-calibrated",
         )
         .unwrap();
         let changed: Vec<&str> = BASELINE
@@ -392,16 +417,17 @@ mod tests {
             .map(|(_, b)| b)
             .collect();
         assert_eq!(BASELINE.lines().count(), text.lines().count());
-        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert_eq!(changed.len(), 2, "{changed:?}");
+        assert_eq!(changed[0], "name = \"baseline-calibrated\"");
         assert!(
-            changed[0].starts_with("state_trade_multiplier = { value = 3.0"),
+            changed[1].starts_with("state_trade_multiplier = { value = 3.0"),
             "{}",
-            changed[0]
+            changed[1]
         );
         assert!(
-            changed[0].contains("assumption = \"fitted\""),
+            changed[1].contains("assumption = \"fitted\""),
             "{}",
-            changed[0]
+            changed[1]
         );
     }
 

@@ -319,6 +319,39 @@ pub(crate) struct Check {
     pub covered: Option<bool>,
 }
 
+/// One row of `headline.csv` or `summary_by_year.csv`: an output over a window (the run's
+/// or one year) across replicates.
+#[derive(Debug)]
+pub(crate) struct HeadlineRow {
+    pub window: String,
+    pub label: String,
+    pub unit: String,
+    pub mean: Option<f64>,
+    pub p05: Option<f64>,
+    pub p50: Option<f64>,
+    pub p95: Option<f64>,
+}
+
+/// One row of `summary.csv`: a monthly series across replicates.
+#[derive(Debug)]
+pub(crate) struct SeriesRow {
+    pub table: String,
+    pub month: Month,
+    pub key: String,
+    pub metric: String,
+    pub p05: Option<f64>,
+    pub p50: Option<f64>,
+    pub p95: Option<f64>,
+}
+
+/// What a run written with `--no-replicate-files` holds instead of its replicates' rows.
+#[derive(Debug)]
+pub(crate) struct Summaries {
+    pub headline: Option<Vec<HeadlineRow>>,
+    pub by_year: Option<Vec<HeadlineRow>>,
+    pub series: Vec<SeriesRow>,
+}
+
 /// One observation of `validation.json`: an observed figure, its accepted bound, and the
 /// simulated median and band over its months.
 #[derive(Debug, Default, Deserialize)]
@@ -394,6 +427,9 @@ pub(crate) struct RunData {
     pub observed: Option<Observed>,
     pub scenario: Option<Scenario>,
     pub validation: Option<Validation>,
+    /// The summaries, when the run wrote no replicate tables (the flows and the other
+    /// tables above are then empty).
+    pub summaries: Option<Summaries>,
 }
 
 impl RunData {
@@ -404,19 +440,11 @@ impl RunData {
             .filter(|name| !dir.join(name).is_file())
             .map(|name| (*name).to_owned())
             .collect();
-        if !missing.is_empty()
+        let summary_only = !missing.is_empty()
             && dir.join("summary.csv").is_file()
-            && dir.join("manifest.json").is_file()
-        {
-            let info: RunInfo = read_json(&dir.join("manifest.json"))?;
-            let scenario = match info.scenario_file.as_str() {
-                "" | "<baseline>" => String::new(),
-                file => format!("--scenario {file} "),
-            };
-            return Err(ReportError::SummaryOnly {
-                dir: dir.display().to_string(),
-                rerun: format!("{scenario}--replicates 20 --out {}-report", dir.display()),
-            });
+            && dir.join("manifest.json").is_file();
+        if summary_only {
+            return RunData::read_summaries(dir);
         }
         if !missing.is_empty() {
             return Err(ReportError::MissingOutputs {
@@ -460,10 +488,7 @@ impl RunData {
         if replicates.is_empty() {
             replicates.extend(0..info.replicates.unwrap_or(1).clamp(1, u64::from(u32::MAX)) as u32);
         }
-        let first_month = months.first().copied().unwrap_or_default();
-        let month_count = months
-            .last()
-            .map_or(0, |last| (last - first_month + 1) as usize);
+        let (first_month, month_count) = span(&months);
         Ok(RunData {
             dir: dir.to_path_buf(),
             info,
@@ -478,6 +503,75 @@ impl RunData {
             observed,
             scenario,
             validation,
+            summaries: None,
+        })
+    }
+
+    /// Reads a folder written with `--no-replicate-files`: the manifest, the summaries
+    /// (`summary.csv`; `headline.csv` and `summary_by_year.csv` when present), the scenario
+    /// and the validation; no replicate rows.
+    fn read_summaries(dir: &Path) -> Result<RunData, ReportError> {
+        let info: RunInfo = read_json(&dir.join("manifest.json"))?;
+        let series = read_csv(
+            &dir.join("summary.csv"),
+            &["table", "month", "key", "metric", "p05", "p50", "p95"],
+            |row| {
+                Ok(SeriesRow {
+                    table: row.text("table")?.to_owned(),
+                    month: row.month()?,
+                    key: row.text("key")?.to_owned(),
+                    metric: row.text("metric")?.to_owned(),
+                    p05: row.optional_number("p05")?,
+                    p50: row.optional_number("p50")?,
+                    p95: row.optional_number("p95")?,
+                })
+            },
+        )?;
+        let headline = |name: &str| {
+            optional(&dir.join(name), |path| {
+                read_csv(
+                    path,
+                    &["window", "label", "unit", "mean", "p05", "p50", "p95"],
+                    |row| {
+                        Ok(HeadlineRow {
+                            window: row.text("window")?.to_owned(),
+                            label: row.text("label")?.to_owned(),
+                            unit: row.text("unit")?.to_owned(),
+                            mean: row.optional_number("mean")?,
+                            p05: row.optional_number("p05")?,
+                            p50: row.optional_number("p50")?,
+                            p95: row.optional_number("p95")?,
+                        })
+                    },
+                )
+            })
+        };
+        let mut months: BTreeSet<Month> = series.iter().map(|r| r.month).collect();
+        months.extend(day_month(&info.first_day));
+        months.extend(day_month(&info.last_day));
+        let (first_month, month_count) = span(&months);
+        let replicates =
+            (0..info.replicates.unwrap_or(1).clamp(1, u64::from(u32::MAX)) as u32).collect();
+        Ok(RunData {
+            dir: dir.to_path_buf(),
+            replicates,
+            first_month,
+            month_count,
+            flows: Vec::new(),
+            money: Vec::new(),
+            incomes: None,
+            prices: None,
+            foreign_currency: None,
+            observed: None,
+            scenario: optional(&dir.join("scenario.json"), read_json)?,
+            validation: optional(&dir.join("validation.json"), read_json::<ValidationFile>)?
+                .map(Validation::from),
+            summaries: Some(Summaries {
+                headline: headline("headline.csv")?,
+                by_year: headline("summary_by_year.csv")?,
+                series,
+            }),
+            info,
         })
     }
 
@@ -487,6 +581,15 @@ impl RunData {
         let index = usize::try_from(month - self.first_month).ok()?;
         (index < self.month_count).then_some((slot, index))
     }
+}
+
+/// The first month and the number of months from it to the last.
+fn span(months: &BTreeSet<Month>) -> (Month, usize) {
+    let first_month = months.first().copied().unwrap_or_default();
+    let month_count = months
+        .last()
+        .map_or(0, |last| (last - first_month + 1) as usize);
+    (first_month, month_count)
 }
 
 /// Parses `YYYY-MM`.

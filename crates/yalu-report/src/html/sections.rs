@@ -13,6 +13,7 @@ use super::input::{
 use super::map::{MapSite, site_map};
 use super::sankey::{MoneyFlow, sankey};
 use super::stats::{Grid, grids_by, ranked_by_total};
+use super::summaries::{headline_section, series_section};
 use super::svg::{Chart, channel_colour, escape, human, human_band, palette, pretty};
 use crate::summary::Across;
 use crate::summary::Band;
@@ -34,7 +35,7 @@ pub(crate) struct Figures {
 impl Figures {
     /// Keeps `chart` for its file and returns it inline, in a figure (nothing when there
     /// is no chart: no data to draw).
-    fn add(&mut self, chart: Option<Chart>) -> String {
+    pub(crate) fn add(&mut self, chart: Option<Chart>) -> String {
         let Some(chart) = chart else {
             return String::new();
         };
@@ -56,12 +57,14 @@ type Build = fn(&RunData, &mut Figures) -> Option<String>;
 /// Every section with data, in reading order: a channel the scenario lacks leaves no empty
 /// section, chart or panel behind.
 pub(crate) fn sections(data: &RunData, figures: &mut Figures) -> Vec<Section> {
-    let all: [(&'static str, &'static str, Build); 11] = [
+    let all: [(&'static str, &'static str, Build); 13] = [
         ("run", "Run and how to read it", |d, _| Some(run_section(d))),
         ("scope", "What the model covers", |d, _| {
             Some(scope_section(d))
         }),
         ("events", "Dated events", events_section),
+        ("headline", "What the summaries hold", headline_section),
+        ("series", "Monthly series", series_section),
         ("flows", "Flows by channel and good", flows_section),
         (
             "foreign-currency",
@@ -86,7 +89,7 @@ pub(crate) fn sections(data: &RunData, figures: &mut Figures) -> Vec<Section> {
         .collect()
 }
 
-fn timeline(data: &RunData) -> Timeline {
+pub(crate) fn timeline(data: &RunData) -> Timeline {
     let last_month = data.first_month + data.month_count as Month - 1;
     Timeline {
         first_month: data.first_month,
@@ -138,12 +141,12 @@ fn years(data: &RunData) -> (Vec<String>, Vec<usize>) {
     (labels, group_of)
 }
 
-fn note(text: &str) -> String {
+pub(crate) fn note(text: &str) -> String {
     format!("<p class=\"note\">{}</p>", escape(text))
 }
 
 /// A table whose cells are already HTML; numeric columns (all but the first) align right.
-fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+pub(crate) fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let mut html = String::from("<table><thead><tr>");
     for header in headers {
         let _ = write!(html, "<th>{}</th>", escape(header));
@@ -275,6 +278,16 @@ fn scope_section(data: &RunData) -> String {
             .iter()
             .flatten()
             .map(|r| pretty(&r.channel)),
+    );
+    // A summary-only run names its channels in its series' keys (a flow's key starts with
+    // its channel).
+    channels.extend(
+        data.summaries
+            .iter()
+            .flat_map(|s| &s.series)
+            .filter(|r| r.table == "flows" || r.table == "fx")
+            .filter_map(|r| r.key.split('/').next())
+            .map(pretty),
     );
     let modelled = if channels.is_empty() {
         "none with recorded flows".to_owned()

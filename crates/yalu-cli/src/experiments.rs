@@ -84,19 +84,26 @@ struct SweepArgs {
     /// merge the shards' stores with `yalu sweep merge`.
     #[arg(long, value_name = "K/N", conflicts_with = "ray")]
     shard: Option<Shard>,
-    /// Run the units as tasks on the Ray cluster at ADDRESS (`auto`, or host:port);
-    /// needs the Python package (see the README). The store stays here, on the driver.
-    #[arg(long, value_name = "ADDRESS")]
-    ray: Option<String>,
-    /// Units per Ray task.
-    #[arg(long, requires = "ray")]
-    batch: Option<usize>,
+    #[command(flatten)]
+    ray: RayArgs,
     /// Run values outside their parameters' recorded ranges (a stress test beyond the
     /// evidence); the parameters and values are printed and recorded in the store.
     #[arg(long)]
     allow_outside_range: bool,
     #[command(flatten)]
     threads: ThreadArgs,
+}
+
+/// A sweep's or a sensitivity design's units on a Ray cluster: shared by both commands.
+#[derive(Debug, clap::Args)]
+struct RayArgs {
+    /// Run the units as tasks on the Ray cluster at ADDRESS (`auto`, or host:port); needs
+    /// the Python package (see the README). The store stays here, on the driver.
+    #[arg(long, value_name = "ADDRESS")]
+    ray: Option<String>,
+    /// Units per Ray task.
+    #[arg(long, requires = "ray")]
+    batch: Option<usize>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -116,12 +123,12 @@ pub fn sweep(command: SweepCommand) -> Result<(), Failure> {
         None => command.run,
     };
     let file = args.file.clone().expect("clap requires the file");
-    if let Some(address) = &args.ray {
+    if let Some(address) = &args.ray.ray {
         return Ok(ray_sweep(
             &file,
             address,
             args.out.as_deref(),
-            args.batch,
+            args.ray.batch,
             args.allow_outside_range,
         )?);
     }
@@ -165,25 +172,20 @@ pub struct SensitivityArgs {
     /// Output folder for sensitivity.csv (default: out/sensitivity-<method>).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Run the design's points as tasks on the Ray cluster at ADDRESS (`auto`, or
-    /// host:port), as `yalu sweep --ray` does; needs the Python package (see the README).
-    #[arg(long, value_name = "ADDRESS")]
-    ray: Option<String>,
-    /// Units per Ray task.
-    #[arg(long, requires = "ray")]
-    batch: Option<usize>,
+    #[command(flatten)]
+    ray: RayArgs,
     #[command(flatten)]
     threads: ThreadArgs,
 }
 
 pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
-    if let Some(address) = &args.ray {
+    if let Some(address) = &args.ray.ray {
         return Ok(ray_sensitivity(
             &args.file,
             address,
             args.out.as_deref(),
-            args.batch,
+            args.ray.batch,
             args.method,
         )?);
     }

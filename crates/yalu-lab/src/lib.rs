@@ -125,21 +125,38 @@ pub fn for_each_replicate_of<'a>(
 ) -> Result<(), LabError> {
     let pool = thread_pool(spec.threads)?;
     let batch = pool.current_num_threads() as u32 * BATCH_PER_THREAD;
-    let mut first = 0;
-    while first < spec.replicates {
-        let last = (first + batch).min(spec.replicates);
-        let units: Vec<Unit> = (first..last)
+    let units_of = |first: u32| -> Vec<Unit> {
+        (first..(first + batch).min(spec.replicates))
             .map(|replicate| Unit {
                 params: params_of(replicate),
                 seed: spec.seed,
                 replicate,
             })
-            .collect();
-        let results = run_units(&pool, &units, &|_, result| result, on_done)?;
-        for (unit, result) in units.iter().zip(results) {
-            consume(unit.params, result).map_err(LabError::Consumer)?;
-        }
-        first = last;
+            .collect()
+    };
+    let simulate = |units: &[Unit]| run_units(&pool, units, &|_, result| result, on_done);
+    // The next batch simulates on the pool while this thread consumes the current one,
+    // so the serial consumer (summaries, files) no longer leaves the workers idle. The
+    // order of consumption, and so every output, is unchanged; two batches are held.
+    let mut units = units_of(0);
+    let mut results = simulate(&units)?;
+    while !units.is_empty() {
+        let next_units = units_of(units[units.len() - 1].replicate + 1);
+        let (next_results, consumed) = std::thread::scope(|scope| {
+            let next = scope.spawn(|| simulate(&next_units));
+            let consumed = units
+                .iter()
+                .zip(results)
+                .try_for_each(|(unit, result)| consume(unit.params, result))
+                .map_err(LabError::Consumer);
+            let next = next
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (next, consumed)
+        });
+        consumed?;
+        results = next_results?;
+        units = next_units;
     }
     Ok(())
 }

@@ -275,6 +275,18 @@ pub fn options(
     let spec = &trade.goods[state_good];
     let crossings = params.crossings.len();
     let sanctioned = params.sanctioned(spec.good, world.calendar.date(day));
+    let value = |units: f64, route: Route, risk: f64| {
+        let events = route_conditions(world, route, spec.good, day);
+        value_option(
+            params,
+            trade,
+            state_good,
+            units,
+            route,
+            (risk, sanctioned),
+            events,
+        )
+    };
     for (c, crossing) in params.crossings.iter().enumerate() {
         let left = world.loads_left_tonight[c];
         if left == 0
@@ -293,16 +305,7 @@ pub fn options(
             site: crossing.site,
             mode: crossing.mode,
         };
-        let events = route_conditions(world, route, spec.good, day);
-        options.push(value_option(
-            params,
-            trade,
-            state_good,
-            units,
-            route,
-            (risk, sanctioned),
-            events,
-        ));
+        options.push(value(units, route, risk));
     }
     let route = Route {
         crossing: None,
@@ -310,17 +313,8 @@ pub fn options(
         mode: Mode::Convoy,
     };
     // A sanctions ban on the good stops it at customs, as any event stopping declared trade.
-    let events = route_conditions(world, route, spec.good, day);
-    if !events.stopped() {
-        options.push(value_option(
-            params,
-            trade,
-            state_good,
-            units,
-            route,
-            (0.0, false),
-            events,
-        ));
+    if !route_conditions(world, route, spec.good, day).stopped() {
+        options.push(value(units, route, 0.0));
     }
 }
 

@@ -4,21 +4,12 @@
 
 use std::path::Path;
 
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
+use yalu_fuzz::{on_text, registry};
 use yalu_lab::calibration_file::CalibrationFile;
-use yalu_scenario::Registry;
-
-/// The evidence registry, read once.
-fn registry() -> &'static Registry {
-    static REGISTRY: OnceLock<Registry> = OnceLock::new();
-    REGISTRY.get_or_init(Registry::embedded)
-}
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    let _ = CalibrationFile::parse(Path::new("f.toml"), text, registry());
+    on_text(data, |text| {
+        let _ = CalibrationFile::parse(Path::new("f.toml"), text, registry());
+    });
 });

@@ -36,10 +36,10 @@
 //!   at that crossing: `r' = r + a (seized - r)`.
 //! - **Ledger**: donju -> suppliers (export purchase) or Chinese merchants (import
 //!   purchase); donju -> each agency's officials at the site (bribe, smuggling only);
-//!   donju -> households (wage, transport labour); then, if not seized, Chinese merchants
-//!   (export) or domestic buyers (import) -> donju (sale); donju -> moneylenders (interest,
-//!   owed whether or not the goods are seized); donju -> centre (levy, official
-//!   route, on positive profit); donju -> trading company (fee: `company_share` of profit
+//!   donju -> households (wage, transport labour); donju -> moneylenders (interest on the
+//!   borrowed part, owed whether or not the goods are seized); then, if not seized,
+//!   Chinese merchants (export) or domestic buyers (import) -> donju (sale); donju ->
+//!   centre (levy, official route, on positive profit); donju -> trading company (fee: `company_share` of profit
 //!   after levy); company -> bureau (fee: `bureau_fee_share` of the company's take);
 //!   company -> Room 39 (remittance: `room39_share` of it).
 
@@ -567,6 +567,13 @@ fn send(
     world
         .ledger
         .transfer(site.donju, world.accounts.centre, licence_fee, Purpose::Fee)?;
+    // The loan is owed whether or not the goods get through.
+    world.ledger.transfer(
+        site.donju,
+        world.accounts.moneylenders,
+        interest,
+        Purpose::Interest,
+    )?;
     let mut seized = false;
     if let Some(c) = route.crossing {
         let rates: f64 = trade.bribe_cny_per_load.iter().sum();
@@ -621,13 +628,7 @@ fn send(
         world
             .metrics
             .record_flow(key(Outcome::Seized), quantity, value);
-        // The loan is owed whether or not the goods get through.
-        return world.ledger.transfer(
-            site.donju,
-            world.accounts.moneylenders,
-            interest,
-            Purpose::Interest,
-        );
+        return Ok(());
     }
 
     let revenue =
@@ -639,12 +640,6 @@ fn send(
     world
         .ledger
         .transfer(buyer, site.donju, revenue, Purpose::Sale)?;
-    world.ledger.transfer(
-        site.donju,
-        world.accounts.moneylenders,
-        interest,
-        Purpose::Interest,
-    )?;
     world
         .metrics
         .record_flow(key(Outcome::Delivered), quantity, revenue);

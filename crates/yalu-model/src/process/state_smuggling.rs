@@ -39,8 +39,9 @@
 //!   donju -> households (wage, transport labour); donju -> moneylenders (interest on the
 //!   borrowed part, owed whether or not the goods are seized); then, if not seized,
 //!   Chinese merchants (export) or domestic buyers (import) -> donju (sale); donju ->
-//!   centre (levy, official route, on positive profit); donju -> trading company (fee: `company_share` of profit
-//!   after levy); company -> bureau (fee: `bureau_fee_share` of the company's take);
+//!   centre (levy, official route, on positive profit); donju -> trading company (fee:
+//!   `company_share` of profit after levy); company -> bureau (fee: `bureau_fee_share` of
+//!   the company's take);
 //!   company -> Room 39 (remittance: `room39_share` of it).
 
 use rand::RngExt;

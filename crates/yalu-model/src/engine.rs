@@ -7,8 +7,8 @@ use crate::observe;
 pub use crate::observe::ReplicateResult;
 use crate::params::ModelParams;
 use crate::process::{
-    Scratch, consumption, couriers, declared_trade, diplomats, directives, drugs, enforcement, hiring, labour,
-    livelihood, maritime, market, pass_up, porters, state_smuggling,
+    Scratch, consumption, couriers, declared_trade, diplomats, directives, drugs, enforcement,
+    hiring, labour, livelihood, maritime, market, pass_up, porters, state_smuggling,
 };
 use crate::streams::Streams;
 use crate::units::Fen;

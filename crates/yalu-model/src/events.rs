@@ -518,7 +518,11 @@ impl EventColumns {
             Target::Declared(mode, category) if channel.has_modes() => {
                 mode.index() * self.categories + category.0 as usize
             }
-            Target::Whole if !channel.has_sites() && !channel.has_routes() && !channel.has_modes() => 0,
+            Target::Whole
+                if !channel.has_sites() && !channel.has_routes() && !channel.has_modes() =>
+            {
+                0
+            }
             _ => return None,
         };
         (k < self.keys(channel)).then_some(k)

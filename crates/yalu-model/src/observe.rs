@@ -537,8 +537,8 @@ impl Metrics {
         mode: TradeMode,
         usd: f64,
     ) {
-        let cell = (month * self.categories + category.0 as usize) * TradeMode::ALL.len()
-            + mode.index();
+        let cell =
+            (month * self.categories + category.0 as usize) * TradeMode::ALL.len() + mode.index();
         self.declared_usd[cell] += usd;
     }
 

@@ -256,7 +256,10 @@ impl World {
             &params.events,
             params.sites.len(),
             params.goods.len(),
-            params.declared_trade.as_ref().map_or(0, |d| d.categories.len()),
+            params
+                .declared_trade
+                .as_ref()
+                .map_or(0, |d| d.categories.len()),
         );
         let mut ledger = Ledger::new();
         let accounts = open_accounts(&mut ledger, params);

@@ -9,11 +9,10 @@ use yalu_model::declare::{ParamSet, ParamSpec};
 use yalu_model::events::EFFECT_SPECS;
 use yalu_model::params::{
     AgencyPassUp, Bureau, CNY_PER_USD, CounterpartFleet, Couriers, Crossing, DeclaredCategory,
-    DeclaredTrade, Diplomats, Drugs,
-    EMBASSIES_CLOSED, ENFORCEMENT_LEVEL, Enforcement, Finance, Fleet, Good, HouseholdParams,
-    HouseholdSite, ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams,
-    ModeParams, Monitors, PorterGood, PorterParams, PorterSite, ProfitSplit, SeaBribes, Site,
-    StateGood, StateTrade, Takeover,
+    DeclaredTrade, Diplomats, Drugs, EMBASSIES_CLOSED, ENFORCEMENT_LEVEL, Enforcement, Finance,
+    Fleet, Good, HouseholdParams, HouseholdSite, ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT,
+    Maritime, MarketParams, ModeParams, Monitors, PorterGood, PorterParams, PorterSite,
+    ProfitSplit, SeaBribes, Site, StateGood, StateTrade, Takeover,
 };
 
 /// A section: its path template (`[]` for an element of an array of tables, `<agency>` for

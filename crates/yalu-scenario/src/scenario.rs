@@ -13,11 +13,11 @@ use yalu_model::calendar::IceSeason;
 use yalu_model::declare::ParamSet;
 use yalu_model::params::{
     AgencyPassUp, Bureau, BureauId, CounterpartFleet, CounterpartKind, Couriers, Crossing,
-    DeclaredCategory, DeclaredTrade, Diplomats, Direction, Drugs, Enforcement, ExchangeSchedule, Finance, Fleet, FleetKind, Good,
-    GoodId, HouseholdParams, HouseholdSite, ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT,
-    Maritime, MarketParams, Mode, ModeParams, ModelParams, Monitors, PassUp, PorterGood,
-    PorterParams, PorterSite, ProfitSplit, QuantityUnit, SeaBribes, SeaCargo, Site, SiteId,
-    StateGood, StateTrade, Takeover,
+    DeclaredCategory, DeclaredTrade, Diplomats, Direction, Drugs, Enforcement, ExchangeSchedule,
+    Finance, Fleet, FleetKind, Good, GoodId, HouseholdParams, HouseholdSite, ImportCap, Labour,
+    LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams, Mode, ModeParams, ModelParams, Monitors,
+    PassUp, PorterGood, PorterParams, PorterSite, ProfitSplit, QuantityUnit, SeaBribes, SeaCargo,
+    Site, SiteId, StateGood, StateTrade, Takeover,
 };
 
 use crate::error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};

@@ -42,7 +42,11 @@ pub fn run(world: &mut World, params: &ModelParams, day: Day) -> Result<(), Ledg
     let days = f64::from(world.calendar.days_in_month(day));
     for mode in TradeMode::ALL {
         // The mode's capacity per dollar of its normal trade: each category has its lane.
-        let normal_usd: f64 = trade.categories.iter().map(|c| c.usd_per_month * c.mode_share(mode)).sum();
+        let normal_usd: f64 = trade
+            .categories
+            .iter()
+            .map(|c| c.usd_per_month * c.mode_share(mode))
+            .sum();
         let headroom = if normal_usd > 0.0 {
             trade.capacity_usd_per_month(mode) / normal_usd
         } else {
@@ -92,7 +96,12 @@ fn settle(
     match trade.categories[category].direction {
         Direction::Export => {
             ledger.transfer(a.chinese_merchants, traders, value, Purpose::Sale)?;
-            ledger.transfer(traders, a.declared_suppliers, value - margin, Purpose::Purchase)?;
+            ledger.transfer(
+                traders,
+                a.declared_suppliers,
+                value - margin,
+                Purpose::Purchase,
+            )?;
         }
         Direction::Import => {
             ledger.transfer(a.domestic_buyers, traders, value + margin, Purpose::Sale)?;

@@ -8,7 +8,8 @@
 //! crossings and customs, so an event on state smuggling or declared trade may move their
 //! consignments anywhere in those two channels (that substitution is the model's point),
 //! and ships share counterparts, so a sea event may change any voyage; neither reaches
-//! another channel.
+//! another channel. Declared trade gives each category its own lane of each mode, so an
+//! event on it changes only the (mode, category) lanes it names.
 
 mod common;
 

@@ -1063,7 +1063,7 @@ fn declared_trade(d: &mut Table, c: &mut Checker) -> Option<DeclaredTrade> {
                 t.span_of("rail_share"),
                 format!("{}.rail_share", t.path),
                 format!(
-                    "at most 1 - road_share ({}): the rest goes by sea",
+                    "at most 1 - road_share ({:.3}): the rest goes by sea",
                     1.0 - value_of::<DeclaredCategory>(&values, "road_share")
                 ),
                 value_of::<DeclaredCategory>(&values, "rail_share").to_string(),

@@ -108,11 +108,12 @@ fn settle(
             ledger.transfer(traders, a.chinese_merchants, value, Purpose::Purchase)?;
         }
     }
-    let state = params
+    // A scenario with declared trade has state trade (the checker requires it); a model
+    // built without it levies nothing and the traders keep their margin.
+    let (levy_share, room39_share) = params
         .state_trade
         .as_ref()
-        .expect("validated: [state_trade] is required with [declared_trade]");
-    let (levy_share, room39_share) = (state.official_levy_share, state.room39_share);
+        .map_or((0.0, 0.0), |s| (s.official_levy_share, s.room39_share));
     let events = world.calendar.conditions(
         EventChannel::DeclaredTrade,
         Target::Declared(mode, CategoryId(category as u16)),

@@ -11,9 +11,10 @@
 //!   that mode: it sends at most `k x <mode>_capacity_usd_per_month x (its normal value
 //!   by m / all categories' normal value by m) / days_in_month` a day (a banned
 //!   category's lane stays empty). What is not sent waits, up to `pent_up_months` of the
-//!   category's normal value by that mode, and the rest is lost. After a reopening the waiting orders are sent as fast as the
-//!   mode's capacity allows, so the rebound is bounded by it. The levels follow the normal
-//!   values and the events' dates: nothing here makes them emerge.
+//!   category's normal value by that mode, and the rest is lost. After a reopening the
+//!   waiting orders are sent as fast as the lane's capacity allows, so the rebound is
+//!   bounded by it. The levels follow the normal values and the events' dates: nothing
+//!   here makes them emerge.
 //! - **Parameters**: `[declared_trade]` (`categories[]`: `direction`, `usd_per_month`,
 //!   `road_share`, `rail_share`; the capacities by mode, `pent_up_months`,
 //!   `margin_share`), `state_trade.official_levy_share` and `state_trade.room39_share`,
@@ -54,35 +55,47 @@ pub fn run(world: &mut World, params: &ModelParams, day: Day) -> Result<(), Ledg
         };
         for (c, category) in trade.categories.iter().enumerate() {
             let normal_today_usd = category.usd_per_month * category.mode_share(mode) / days;
-            let k = world
-                .calendar
-                .conditions(
-                    EventChannel::DeclaredTrade,
-                    Target::Declared(mode, CategoryId(c as u16)),
-                    day,
-                )
-                .capacity;
+            let events = world.calendar.conditions(
+                EventChannel::DeclaredTrade,
+                Target::Declared(mode, CategoryId(c as u16)),
+                day,
+            );
             let cell = c * TradeMode::ALL.len() + mode.index();
             let wanted_usd = normal_today_usd + world.declared_backlog_usd[cell];
-            let sent_usd = wanted_usd.min(k * headroom * normal_today_usd);
+            let sent_usd = wanted_usd.min(events.capacity * headroom * normal_today_usd);
             world.declared_backlog_usd[cell] =
                 (wanted_usd - sent_usd).min(trade.pent_up_months * normal_today_usd * days);
             if sent_usd > 0.0 {
-                settle(world, params, trade, mode, c, sent_usd, day)?;
+                settle(
+                    world,
+                    params,
+                    trade,
+                    Lane { mode, category: c },
+                    sent_usd,
+                    events.levy,
+                    day,
+                )?;
             }
         }
     }
     Ok(())
 }
 
-/// Records what crossed and moves the money for it.
+/// A category's lane of a mode.
+struct Lane {
+    mode: TradeMode,
+    category: usize,
+}
+
+/// Records what crossed and moves the money for it; `levy_factor` is the events' levy
+/// multiplier on the lane.
 fn settle(
     world: &mut World,
     params: &ModelParams,
     trade: &DeclaredTrade,
-    mode: TradeMode,
-    category: usize,
+    Lane { mode, category }: Lane,
     sent_usd: f64,
+    levy_factor: f64,
     day: Day,
 ) -> Result<(), LedgerError> {
     let month = world.calendar.month_index(day);
@@ -114,12 +127,7 @@ fn settle(
         .state_trade
         .as_ref()
         .map_or((0.0, 0.0), |s| (s.official_levy_share, s.room39_share));
-    let events = world.calendar.conditions(
-        EventChannel::DeclaredTrade,
-        Target::Declared(mode, CategoryId(category as u16)),
-        day,
-    );
-    let levy = margin.share((levy_share * events.levy).min(1.0));
+    let levy = margin.share((levy_share * levy_factor).min(1.0));
     ledger.transfer(traders, a.centre, levy, Purpose::Levy)?;
     ledger.transfer(
         traders,

@@ -23,7 +23,7 @@ from conftest import BASELINE, short_scenario_text, write_sweep
 
 RUN_TABLES = [
     "flows", "money", "fx", "porters", "incomes", "trade", "prices", "activity",
-    "balances", "observed",
+    "balances", "observed", "declared",
 ]
 
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use yalu_model::ReplicateResult;
 use yalu_model::calendar::YearMonth;
 use yalu_model::observe::{Activity, Channel, Outcome};
-use yalu_model::params::ModelParams;
+use yalu_model::params::{Direction, ModelParams};
 use yalu_report::Band;
 use yalu_scenario::Registry;
 use yalu_scenario::evidence::{Observation, Use};
@@ -60,7 +60,58 @@ pub const OBSERVABLES: &[Observable] = &[
             Some(sum / months)
         },
     },
+    // China's customs totals against declared trade: China's exports are the DPRK's
+    // imports. Their levels follow the basket's normal values and the events' dates.
+    Observable {
+        what: "China exports to DPRK",
+        unit: "USD",
+        measure: |p, r, a, b| declared(p, r, Some(Direction::Import), a, b),
+    },
+    Observable {
+        what: "China exports to DPRK, month",
+        unit: "USD",
+        measure: |p, r, a, b| declared(p, r, Some(Direction::Import), a, b),
+    },
+    Observable {
+        what: "China imports from DPRK",
+        unit: "USD",
+        measure: |p, r, a, b| declared(p, r, Some(Direction::Export), a, b),
+    },
+    Observable {
+        what: "China imports from DPRK, month",
+        unit: "USD",
+        measure: |p, r, a, b| declared(p, r, Some(Direction::Export), a, b),
+    },
+    Observable {
+        what: "trade total",
+        unit: "USD",
+        measure: |p, r, a, b| declared(p, r, None, a, b),
+    },
+    Observable {
+        what: "trade total, month",
+        unit: "USD",
+        measure: |p, r, a, b| declared(p, r, None, a, b),
+    },
 ];
+
+/// Declared trade in US dollars over months `a..=b` in one direction (the DPRK's exports
+/// or imports), or both; `None` without a declared trade channel.
+fn declared(
+    p: &ModelParams,
+    r: &ReplicateResult,
+    direction: Option<Direction>,
+    a: usize,
+    b: usize,
+) -> Option<f64> {
+    p.declared_trade.as_ref()?;
+    Some(
+        r.declared
+            .iter()
+            .filter(|d| (a..=b).contains(&d.month) && direction.is_none_or(|x| x == d.direction))
+            .map(|d| d.usd)
+            .sum(),
+    )
+}
 
 /// Delivered quantity (in the good's unit) and value (USD) of a good by sea over months
 /// `a..=b`; `None` without a maritime channel or that good.

@@ -77,7 +77,8 @@ pub struct Calendar {
 
 impl Calendar {
     /// The calendar from `first` to `last` inclusive, with the conditions `events` set
-    /// in a world of `sites` sites and `goods` goods. `last` must not precede `first` (the
+    /// in a world of `sites` sites, `goods` goods and `categories` categories of declared
+    /// trade. `last` must not precede `first` (the
     /// scenario layer checks this and reports it to the user).
     pub fn new(
         first: Date,
@@ -86,6 +87,7 @@ impl Calendar {
         events: &[Event],
         sites: usize,
         goods: usize,
+        categories: usize,
     ) -> Calendar {
         let mut calendar = Calendar {
             dates: Vec::new(),
@@ -113,7 +115,7 @@ impl Calendar {
                 Err(_) => break,
             }
         }
-        calendar.events = EventColumns::new(&calendar.dates, sites, goods, events);
+        calendar.events = EventColumns::new(&calendar.dates, [sites, goods, categories], events);
         calendar
     }
 
@@ -209,7 +211,7 @@ mod tests {
 
     #[test]
     fn months_and_their_boundaries() {
-        let cal = Calendar::new(date(2017, 1, 1), date(2025, 12, 31), winter(), &[], 0, 0);
+        let cal = Calendar::new(date(2017, 1, 1), date(2025, 12, 31), winter(), &[], 0, 0, 0);
         assert_eq!(cal.days(), 3287);
         assert_eq!(cal.months().len(), 108);
         assert_eq!(cal.months()[0].to_string(), "2017-01");

@@ -7,8 +7,8 @@ use crate::observe;
 pub use crate::observe::ReplicateResult;
 use crate::params::ModelParams;
 use crate::process::{
-    Scratch, consumption, couriers, diplomats, directives, drugs, enforcement, hiring, labour,
-    livelihood, maritime, market, pass_up, porters, state_smuggling,
+    Scratch, consumption, couriers, declared_trade, diplomats, directives, drugs, enforcement,
+    hiring, labour, livelihood, maritime, market, pass_up, porters, state_smuggling,
 };
 use crate::streams::Streams;
 use crate::units::Fen;
@@ -69,6 +69,8 @@ pub fn step_day(
         &mut scratch.trade_options,
         day,
     )?;
+    // Declared trade through customs, by road, rail and sea.
+    declared_trade::run(world, params, day)?;
     // 5. Sea: voyages, ship-to-ship transfers and port deliveries; monitors and interdiction.
     maritime::run(world, params, &mut streams.maritime, day)?;
     // 6. Room 39's other channels: cash couriers and drug sales (daily).

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 
 use crate::declare::{Bounds, ParamSpec, Unit};
 use crate::observe::SeaRoute;
-use crate::params::{GoodId, SiteId};
+use crate::params::{CategoryId, GoodId, SiteId, TradeMode};
 
 /// What sort of event it is: how the listing and the report's timeline group it. What it
 /// does is in its effects.
@@ -72,6 +72,9 @@ pub enum EventChannel {
     LabourDispatch,
     /// Workers coming home (contract ends, repatriation).
     LabourReturn,
+    /// Declared trade by mode (road, rail, sea) and category of goods
+    /// ([`crate::process::declared_trade`]).
+    DeclaredTrade,
 }
 
 /// What an effect does on its channel.
@@ -184,7 +187,7 @@ pub const EFFECT_SPECS: [ParamSpec; 5] = [
 
 impl EventChannel {
     /// Every channel, in listing order.
-    pub const ALL: [EventChannel; 8] = [
+    pub const ALL: [EventChannel; 9] = [
         EventChannel::Porter,
         EventChannel::StateSmuggling,
         EventChannel::OfficialCustoms,
@@ -193,6 +196,7 @@ impl EventChannel {
         EventChannel::Couriers,
         EventChannel::LabourDispatch,
         EventChannel::LabourReturn,
+        EventChannel::DeclaredTrade,
     ];
 
     /// The name used in scenario files and listings.
@@ -206,6 +210,7 @@ impl EventChannel {
             EventChannel::Couriers => "couriers",
             EventChannel::LabourDispatch => "labour_dispatch",
             EventChannel::LabourReturn => "labour_return",
+            EventChannel::DeclaredTrade => "declared_trade",
         }
     }
 
@@ -230,6 +235,11 @@ impl EventChannel {
         matches!(self, EventChannel::Maritime | EventChannel::OfficialCustoms)
     }
 
+    /// Whether effects on this channel may name modes and categories of declared trade.
+    pub fn has_modes(self) -> bool {
+        self == EventChannel::DeclaredTrade
+    }
+
     /// The actions the channel's process acts on.
     pub fn actions(self) -> &'static [Action] {
         use Action::*;
@@ -243,6 +253,7 @@ impl EventChannel {
             EventChannel::OfficialCustoms => &[Stop, Open, CapacityShare, LevyMultiplier],
             EventChannel::LabourDispatch => &[Stop, Open, CapacityShare],
             EventChannel::LabourReturn => &[Stop, Open, RepatriateShare],
+            EventChannel::DeclaredTrade => &[Stop, Open, CapacityShare, LevyMultiplier],
         }
     }
 
@@ -264,8 +275,12 @@ pub struct Effect {
     pub sites: Vec<SiteId>,
     /// Sea routes (maritime only).
     pub routes: Vec<SeaRoute>,
-    /// Goods (maritime and declared trade).
+    /// Goods (maritime and official customs).
     pub goods: Vec<GoodId>,
+    /// Modes of declared trade.
+    pub modes: Vec<TradeMode>,
+    /// Categories of declared trade.
+    pub categories: Vec<CategoryId>,
     /// What it does.
     pub action: Action,
     /// The action's value (1 for `stop` and `open`).
@@ -368,6 +383,8 @@ pub enum Target {
     SiteGood(SiteId, GoodId),
     /// A route and good at sea.
     Sea(SeaRoute, GoodId),
+    /// A mode and category of declared trade.
+    Declared(TradeMode, CategoryId),
     /// A channel with no targets.
     Whole,
 }
@@ -379,6 +396,7 @@ pub struct EventColumns {
     days: usize,
     sites: usize,
     goods: usize,
+    categories: usize,
     /// First key of each channel in `column_of_key`.
     offsets: [usize; EventChannel::ALL.len()],
     /// Column of each key, or `NONE`.
@@ -390,12 +408,18 @@ pub struct EventColumns {
 const NONE: u32 = u32::MAX;
 
 impl EventColumns {
-    /// The columns over `dates` for a world of `sites` sites and `goods` goods.
-    pub fn new(dates: &[Date], sites: usize, goods: usize, events: &[Event]) -> EventColumns {
+    /// The columns over `dates` for a world of `sites` sites, `goods` goods and
+    /// `categories` categories of declared trade.
+    pub fn new(
+        dates: &[Date],
+        [sites, goods, categories]: [usize; 3],
+        events: &[Event],
+    ) -> EventColumns {
         let mut columns = EventColumns {
             days: dates.len(),
             sites,
             goods,
+            categories,
             ..EventColumns::default()
         };
         let mut keys = 0;
@@ -451,7 +475,12 @@ impl EventColumns {
             1
         };
         let goods = if channel.has_goods() { self.goods } else { 1 };
-        sites * routes * goods
+        let declared = if channel.has_modes() {
+            TradeMode::ALL.len() * self.categories
+        } else {
+            1
+        };
+        sites * routes * goods * declared
     }
 
     fn target(&self, channel: EventChannel, key: usize) -> Target {
@@ -460,6 +489,12 @@ impl EventColumns {
             Target::SiteGood(SiteId((key / goods) as u16), GoodId((key % goods) as u16))
         } else if channel.has_sites() {
             Target::Site(SiteId(key as u16))
+        } else if channel.has_modes() {
+            let categories = self.categories.max(1);
+            Target::Declared(
+                TradeMode::ALL[key / categories],
+                CategoryId((key % categories) as u16),
+            )
         } else if channel.has_routes() {
             Target::Sea(
                 SeaRoute::ALL[key / self.goods.max(1)],
@@ -480,7 +515,14 @@ impl EventColumns {
                 let r = SeaRoute::ALL.iter().position(|&x| x == route)?;
                 r * self.goods + good.0 as usize
             }
-            Target::Whole if !channel.has_sites() && !channel.has_routes() => 0,
+            Target::Declared(mode, category) if channel.has_modes() => {
+                mode.index() * self.categories + category.0 as usize
+            }
+            Target::Whole
+                if !channel.has_sites() && !channel.has_routes() && !channel.has_modes() =>
+            {
+                0
+            }
             _ => return None,
         };
         (k < self.keys(channel)).then_some(k)
@@ -508,6 +550,10 @@ fn touches(effect: &Effect, target: Target) -> bool {
         Target::Sea(route, good) => {
             (effect.routes.is_empty() || effect.routes.contains(&route))
                 && (effect.goods.is_empty() || effect.goods.contains(&good))
+        }
+        Target::Declared(mode, category) => {
+            (effect.modes.is_empty() || effect.modes.contains(&mode))
+                && (effect.categories.is_empty() || effect.categories.contains(&category))
         }
         Target::Whole => true,
     }
@@ -576,6 +622,8 @@ mod tests {
             sites: sites.iter().map(|&s| SiteId(s)).collect(),
             routes: Vec::new(),
             goods: Vec::new(),
+            modes: Vec::new(),
+            categories: Vec::new(),
             action,
             value,
         }
@@ -589,7 +637,7 @@ mod tests {
             Some(date(2020, 1, 20)),
             vec![effect(EventChannel::Porter, &[1], Action::Stop, 1.0)],
         );
-        let cols = EventColumns::new(&dates, 3, 2, &[stop]);
+        let cols = EventColumns::new(&dates, [3, 2, 0], &[stop]);
         let at = |site, day| cols.on(EventChannel::Porter, Target::Site(SiteId(site)), day);
         assert!(!at(1, 8).stopped());
         assert!(at(1, 9).stopped(), "first day inclusive");
@@ -637,7 +685,7 @@ mod tests {
                 ],
             ),
         ];
-        let cols = EventColumns::new(&dates, 2, 1, &events);
+        let cols = EventColumns::new(&dates, [2, 1, 0], &events);
         let at = |site, day| {
             cols.on(
                 EventChannel::StateSmuggling,
@@ -657,7 +705,7 @@ mod tests {
         let mut e = effect(EventChannel::Maritime, &[], Action::Stop, 1.0);
         e.routes = vec![SeaRoute::ShipToShip];
         e.goods = vec![GoodId(1)];
-        let cols = EventColumns::new(&dates, 2, 3, &[event(date(2020, 1, 1), None, vec![e])]);
+        let cols = EventColumns::new(&dates, [2, 3, 0], &[event(date(2020, 1, 1), None, vec![e])]);
         let sea =
             |route, good| cols.on(EventChannel::Maritime, Target::Sea(route, GoodId(good)), 0);
         assert!(sea(SeaRoute::ShipToShip, 1).stopped());

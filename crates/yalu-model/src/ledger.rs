@@ -73,11 +73,14 @@ pub enum ActorClass {
     Interdictors,
     /// Private moneylenders who lend the donju working capital.
     Moneylenders,
+    /// Trading companies in their declared trade with China (through customs, by road,
+    /// rail and sea).
+    DeclaredTraders,
 }
 
 impl ActorClass {
     /// Every class, in output order.
-    pub const ALL: [ActorClass; 32] = [
+    pub const ALL: [ActorClass; 33] = [
         ActorClass::ChineseMerchants,
         ActorClass::Suppliers,
         ActorClass::DomesticBuyers,
@@ -110,6 +113,7 @@ impl ActorClass {
         ActorClass::PartyOfficials,
         ActorClass::Interdictors,
         ActorClass::Moneylenders,
+        ActorClass::DeclaredTraders,
     ];
 
     /// The name used in output tables.
@@ -147,6 +151,7 @@ impl ActorClass {
             ActorClass::PartyOfficials => "party_officials",
             ActorClass::Interdictors => "interdictors",
             ActorClass::Moneylenders => "moneylenders",
+            ActorClass::DeclaredTraders => "declared_traders",
         }
     }
 
@@ -181,6 +186,7 @@ impl ActorClass {
             ActorClass::OverseasWorkers => Some("overseas_labour"),
             ActorClass::DrugTraffickers => Some("drugs"),
             ActorClass::ShippingOperators => Some("maritime"),
+            ActorClass::DeclaredTraders => Some("declared_trade"),
             _ => None,
         }
     }

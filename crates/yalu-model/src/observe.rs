@@ -3,7 +3,7 @@
 
 use crate::calendar::YearMonth;
 use crate::ledger::MoneyFlow;
-use crate::params::{GoodId, Mode, ModelParams, SiteId};
+use crate::params::{CategoryId, Direction, GoodId, Mode, ModelParams, SiteId, TradeMode};
 use crate::units::Fen;
 use crate::world::World;
 
@@ -404,6 +404,24 @@ pub struct Metrics {
     price_days: Vec<u32>,
     activity: Vec<f64>,
     observed: Vec<ObservedRecord>,
+    /// Declared trade in US dollars, by month, category and mode.
+    declared_usd: Vec<f64>,
+    categories: usize,
+}
+
+/// Declared trade of one category by one mode in one month.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DeclaredRecord {
+    /// Index into the calendar's months.
+    pub month: usize,
+    /// The category (index into `declared_trade.categories`).
+    pub category: CategoryId,
+    /// Which way it crossed.
+    pub direction: Direction,
+    /// How.
+    pub mode: TradeMode,
+    /// Its declared value in US dollars.
+    pub usd: f64,
 }
 
 const OUTCOMES: usize = Outcome::ALL.len();
@@ -458,7 +476,13 @@ impl Metrics {
                     })
             })
             .collect();
+        let categories = params
+            .declared_trade
+            .as_ref()
+            .map_or(0, |d| d.categories.len());
         Metrics {
+            declared_usd: vec![0.0; months * categories * TradeMode::ALL.len()],
+            categories,
             sites,
             goods,
             month_flow_quantity: vec![0; cells],
@@ -503,6 +527,19 @@ impl Metrics {
             good,
             outcome,
         }
+    }
+
+    /// Adds declared trade of a category by a mode in a month.
+    pub fn record_declared(
+        &mut self,
+        month: usize,
+        category: CategoryId,
+        mode: TradeMode,
+        usd: f64,
+    ) {
+        let cell =
+            (month * self.categories + category.0 as usize) * TradeMode::ALL.len() + mode.index();
+        self.declared_usd[cell] += usd;
     }
 
     /// Adds goods moved to this month's flows.
@@ -625,6 +662,8 @@ pub struct ReplicateResult {
     /// The monitors' view of the sea beside the truth, for good-route-months with any
     /// transfer.
     pub observed: Vec<ObservedRecord>,
+    /// Declared trade by month, category and mode (every cell, zeros included).
+    pub declared: Vec<DeclaredRecord>,
 }
 
 /// Turns a finished world into tidy records.
@@ -665,7 +704,26 @@ pub fn collect(world: World, params: &ModelParams, seed: u64, replicate: u32) ->
             value: *value,
         })
         .collect();
+    let modes = TradeMode::ALL.len();
+    let declared = params.declared_trade.as_ref().map_or_else(Vec::new, |d| {
+        metrics
+            .declared_usd
+            .iter()
+            .enumerate()
+            .map(|(cell, &usd)| {
+                let category = (cell / modes) % metrics.categories;
+                DeclaredRecord {
+                    month: cell / (modes * metrics.categories),
+                    category: CategoryId(category as u16),
+                    direction: d.categories[category].direction,
+                    mode: TradeMode::ALL[cell % modes],
+                    usd,
+                }
+            })
+            .collect()
+    });
     ReplicateResult {
+        declared,
         replicate,
         seed,
         months,

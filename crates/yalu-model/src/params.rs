@@ -68,6 +68,105 @@ pub struct ModelParams {
     /// What the donju, households and ship operators start with and may borrow, if any of
     /// them lays out money in the scenario.
     pub finance: Option<Finance>,
+    /// Declared trade with China by category and mode, if modelled.
+    pub declared_trade: Option<DeclaredTrade>,
+}
+
+/// Index of a category in [`DeclaredTrade::categories`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CategoryId(pub u16);
+
+/// How declared trade crosses the border.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TradeMode {
+    /// Trucks over the bridges at the customs posts.
+    Road,
+    /// Freight trains (Dandong-Sinuiju).
+    Rail,
+    /// Ships between Chinese ports and Nampo or the other ports.
+    Sea,
+}
+
+impl TradeMode {
+    /// Every mode, in output order.
+    pub const ALL: [TradeMode; 3] = [TradeMode::Road, TradeMode::Rail, TradeMode::Sea];
+
+    /// The name used in scenario files and output tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            TradeMode::Road => "road",
+            TradeMode::Rail => "rail",
+            TradeMode::Sea => "sea",
+        }
+    }
+
+    /// Its position in [`TradeMode::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+param_set! {
+    /// A category of declared trade (a basket the sanctions cut), with its normal value
+    /// before the bans and how it splits between the modes.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct DeclaredCategory {
+        /// Identifier, e.g. `coal`.
+        pub id: String,
+        /// Which way it crosses.
+        pub direction: Direction,
+        params:
+        /// Declared value a month in normal times, before the sanctions of 2016-2017.
+        usd_per_month: f64 [UsdPerMonth, Bounds::NON_NEGATIVE],
+        /// Share of it that crosses by road.
+        road_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Share of it that crosses by rail (the rest goes by sea).
+        rail_share: f64 [Share, Bounds::UNIT_INTERVAL],
+    }
+}
+
+impl DeclaredCategory {
+    /// Share of the category's value that crosses by `mode`.
+    pub fn mode_share(&self, mode: TradeMode) -> f64 {
+        match mode {
+            TradeMode::Road => self.road_share,
+            TradeMode::Rail => self.rail_share,
+            TradeMode::Sea => (1.0 - self.road_share - self.rail_share).max(0.0),
+        }
+    }
+}
+
+param_set! {
+    /// `[declared_trade]`: trade declared to China's customs, by category and mode; the
+    /// trading companies earn a margin on it and the state levies
+    /// `state_trade.official_levy_share` of that margin.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct DeclaredTrade {
+        /// The categories, exports and imports.
+        pub categories: Vec<DeclaredCategory>,
+        params:
+        /// Declared value road can carry in a month (trucks through the customs posts).
+        road_capacity_usd_per_month: f64 [UsdPerMonth, Bounds::NON_NEGATIVE],
+        /// Declared value rail can carry in a month.
+        rail_capacity_usd_per_month: f64 [UsdPerMonth, Bounds::NON_NEGATIVE],
+        /// Declared value the ports can handle in a month.
+        sea_capacity_usd_per_month: f64 [UsdPerMonth, Bounds::NON_NEGATIVE],
+        /// Orders held back by a stop or a cut wait to be filled when trade resumes, up to this many months of the category's normal value; the rest are lost.
+        pent_up_months: f64 [Months, Bounds::new(0.0, 36.0)],
+        /// The trading companies' margin on declared trade, as a share of its value.
+        margin_share: f64 [Share, Bounds::UNIT_INTERVAL],
+    }
+}
+
+impl DeclaredTrade {
+    /// What `mode` can carry in a month, in US dollars.
+    pub fn capacity_usd_per_month(&self, mode: TradeMode) -> f64 {
+        match mode {
+            TradeMode::Road => self.road_capacity_usd_per_month,
+            TradeMode::Rail => self.rail_capacity_usd_per_month,
+            TradeMode::Sea => self.sea_capacity_usd_per_month,
+        }
+    }
 }
 
 param_set! {

@@ -8,7 +8,7 @@ use rand_distr::{Distribution, Normal};
 use crate::calendar::Calendar;
 use crate::ledger::{AccountId, ActorClass, Ledger, Purse};
 use crate::observe::{Metrics, SeaRoute};
-use crate::params::{Agency, BureauId, Finance, ModelParams, SiteId};
+use crate::params::{Agency, BureauId, Finance, ModelParams, SiteId, TradeMode};
 use crate::streams::Rng;
 use crate::units::Fen;
 
@@ -49,6 +49,8 @@ pub struct World {
     pub drug_stock_kg: [f64; 2],
     /// Ships at sea and the operators' learned risk.
     pub ships: Ships,
+    /// Declared orders waiting to be filled, in US dollars, by category then mode.
+    pub declared_backlog_usd: Vec<f64>,
 }
 
 /// The accounts of the actor classes.
@@ -92,6 +94,10 @@ pub struct Accounts {
     pub interdictors: AccountId,
     /// Moneylenders who lend the donju working capital.
     pub moneylenders: AccountId,
+    /// The trading companies in declared trade.
+    pub declared_traders: AccountId,
+    /// The producers selling declared exports (no site: they ship from everywhere).
+    pub declared_suppliers: AccountId,
     /// Accounts held at each site, indexed by [`SiteId`].
     pub at_site: Vec<SiteAccounts>,
 }
@@ -250,6 +256,10 @@ impl World {
             &params.events,
             params.sites.len(),
             params.goods.len(),
+            params
+                .declared_trade
+                .as_ref()
+                .map_or(0, |d| d.categories.len()),
         );
         let mut ledger = Ledger::new();
         let accounts = open_accounts(&mut ledger, params);
@@ -318,6 +328,13 @@ impl World {
             ],
             drug_stock_kg: [0.0; 2],
             ships: Ships::launch(params),
+            declared_backlog_usd: vec![
+                0.0;
+                params
+                    .declared_trade
+                    .as_ref()
+                    .map_or(0, |d| d.categories.len() * TradeMode::ALL.len())
+            ],
         }
     }
 }
@@ -395,6 +412,8 @@ fn open_accounts(ledger: &mut Ledger, params: &ModelParams) -> Accounts {
         party_officials: ledger.open(ActorClass::PartyOfficials, None),
         interdictors: ledger.open(ActorClass::Interdictors, None),
         moneylenders: ledger.open(ActorClass::Moneylenders, None),
+        declared_traders: ledger.open(ActorClass::DeclaredTraders, None),
+        declared_suppliers: ledger.open(ActorClass::Suppliers, None),
         at_site: (0..params.sites.len() as u16)
             .map(|s| {
                 let site = Some(SiteId(s));

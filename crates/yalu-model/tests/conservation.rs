@@ -72,7 +72,7 @@ prop_compose! {
         takeover in 0i64..3000,
         households in 0u32..5000,
         enforcement in (0.0f64..=1.0, 0.0f64..0.2),
-        channels_on in proptest::collection::vec(any::<bool>(), 8),
+        channels_on in proptest::collection::vec(any::<bool>(), 9),
         sea in sea_draws(),
     ) -> ModelParams {
         let mut p = base;
@@ -107,13 +107,18 @@ prop_compose! {
             p.porter = None;
         }
         if !channels_on[4] {
+            // Declared trade pays its levy at state trade's rate, so it needs the section.
             p.state_trade = None;
+            p.declared_trade = None;
         }
         if !channels_on[5] {
             p.households = None;
         }
         if !channels_on[6] {
             p.takeover = None;
+        }
+        if !channels_on[8] {
+            p.declared_trade = None;
         }
         if channels_on[7] {
             sea.apply(&mut p);

@@ -8,7 +8,8 @@
 //! crossings and customs, so an event on state smuggling or declared trade may move their
 //! consignments anywhere in those two channels (that substitution is the model's point),
 //! and ships share counterparts, so a sea event may change any voyage; neither reaches
-//! another channel.
+//! another channel. Declared trade gives each category its own lane of each mode, so an
+//! event on it changes only the (mode, category) lanes it names.
 
 mod common;
 
@@ -18,7 +19,7 @@ use common::{arb_event, baseline};
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
 use yalu_model::events::{Action, Effect, Event, EventChannel};
-use yalu_model::observe::{Activity, Channel, FlowKey};
+use yalu_model::observe::{Activity, Channel, DeclaredRecord, FlowKey};
 use yalu_model::params::ModelParams;
 use yalu_model::{ReplicateResult, run_replicate};
 
@@ -71,8 +72,19 @@ fn may_change(effect: &Effect, flow: &FlowKey) -> bool {
             Channel::StateSmuggling | Channel::OfficialCustoms
         ),
         EventChannel::Maritime => flow.channel == Channel::Maritime,
-        EventChannel::Couriers | EventChannel::LabourDispatch | EventChannel::LabourReturn => false,
+        EventChannel::Couriers
+        | EventChannel::LabourDispatch
+        | EventChannel::LabourReturn
+        | EventChannel::DeclaredTrade => false,
     }
+}
+
+/// Whether an effect may change declared trade of a category by a mode: only an effect on
+/// `declared_trade` naming them (each category has its own lane of each mode).
+fn may_change_declared(effect: &Effect, d: &DeclaredRecord) -> bool {
+    effect.channel == EventChannel::DeclaredTrade
+        && (effect.modes.is_empty() || effect.modes.contains(&d.mode))
+        && (effect.categories.is_empty() || effect.categories.contains(&d.category))
 }
 
 /// The activity an effect may change.
@@ -125,6 +137,19 @@ fn check(event: &Event, seed: u64) -> Result<(), TestCaseError> {
                 flow,
                 k.0,
                 start
+            );
+        }
+    }
+    for (da, db) in a.declared.iter().zip(&b.declared) {
+        let named = event.effects.iter().any(|e| may_change_declared(e, da));
+        if da.month < start || !named {
+            prop_assert_eq!(
+                da.usd,
+                db.usd,
+                "declared {:?} by {:?} in month {} changed",
+                da.category,
+                da.mode,
+                da.month
             );
         }
     }
@@ -191,6 +216,8 @@ fn a_stop_at_one_site_leaves_the_other_sites_alone() {
             sites: vec![yalu_model::params::SiteId(hyesan as u16)],
             routes: Vec::new(),
             goods: Vec::new(),
+            modes: Vec::new(),
+            categories: Vec::new(),
             action: Action::Stop,
             value: 1.0,
         }],

@@ -86,7 +86,7 @@ type TableFn = fn(&ModelParams, &[ReplicateResult]) -> Table;
 
 /// The per-replicate tables: schema, builder, and whether a row missing from a replicate
 /// means zero (flows, money) rather than no value (prices, incomes).
-const TABLES: [(&Schema, TableFn, bool); 10] = [
+const TABLES: [(&Schema, TableFn, bool); 11] = [
     (&tables::FLOWS, tables::flows, true),
     (&tables::MONEY, tables::money, true),
     (&tables::FX, tables::fx, true),
@@ -97,6 +97,7 @@ const TABLES: [(&Schema, TableFn, bool); 10] = [
     (&tables::ACTIVITY, tables::activity, true),
     (&tables::BALANCES, tables::balances, true),
     (&tables::OBSERVED, tables::observed, true),
+    (&tables::DECLARED, tables::declared, true),
 ];
 
 /// What every run gathers, whether it writes a folder or keeps its tables in memory: each

@@ -20,7 +20,7 @@ use yalu_model::indicators::{
 };
 use yalu_model::ledger::{ActorClass, Purpose};
 use yalu_model::observe::{Channel, Outcome};
-use yalu_model::params::ModelParams;
+use yalu_model::params::{Direction, ModelParams};
 
 use crate::window::Window;
 
@@ -245,6 +245,26 @@ pub const OUTPUTS: &[OutputDef] = &[
                 .filter(|(_, value)| *value != 0.0)
                 .collect()
         },
+    },
+    OutputDef {
+        id: "declared.exports_usd_per_year",
+        key: KeyKind::None,
+        unit: "USD/year",
+        aggregation: Aggregation::PerYear,
+        section: Section::Channels,
+        label: "declared exports to China, USD per year of {window}",
+        description: "the DPRK's declared exports to China (China's imports from the DPRK), all modes, per year of the window; the levels follow the basket's normal values and the events' dates",
+        measure: |r| declared_usd_per_year(r, Direction::Export),
+    },
+    OutputDef {
+        id: "declared.imports_usd_per_year",
+        key: KeyKind::None,
+        unit: "USD/year",
+        aggregation: Aggregation::PerYear,
+        section: Section::Channels,
+        label: "declared imports from China, USD per year of {window}",
+        description: "the DPRK's declared imports from China (China's exports to the DPRK), all modes, per year of the window; the levels follow the basket's normal values and the events' dates",
+        measure: |r| declared_usd_per_year(r, Direction::Import),
     },
     OutputDef {
         id: "state_trade.smuggling_value_share",
@@ -537,6 +557,21 @@ fn households(r: &Replicate, figure: impl Fn(&[usize], &[usize]) -> f64) -> Vec<
         return Vec::new();
     }
     after_takeover(r, figure)
+}
+
+/// Declared trade in one direction per year of the window; nothing without the channel.
+fn declared_usd_per_year(r: &Replicate, direction: Direction) -> Vec<(String, f64)> {
+    if r.params.declared_trade.is_none() {
+        return Vec::new();
+    }
+    let usd: f64 = r
+        .result
+        .declared
+        .iter()
+        .filter(|d| d.direction == direction && r.within(d.month))
+        .map(|d| d.usd)
+        .sum();
+    vec![(String::new(), usd / r.years)]
 }
 
 /// Foreign currency reaching Room 39 per channel in the window, in channel name order.

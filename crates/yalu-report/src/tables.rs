@@ -3,7 +3,7 @@
 
 use yalu_model::ledger::{ActorClass, Purpose};
 use yalu_model::observe::Activity;
-use yalu_model::params::ModelParams;
+use yalu_model::params::{Direction, ModelParams};
 use yalu_model::{Fen, ReplicateResult};
 
 use crate::table::{ColumnData, Table};
@@ -165,6 +165,21 @@ pub const OBSERVED: Schema = Schema {
         "interdicted_value_cny",
         "detection_gap",
         "annual_cap",
+    ],
+};
+
+/// The columns of [`declared`].
+pub const DECLARED: Schema = Schema {
+    name: "declared",
+    columns: &[
+        "replicate",
+        "seed",
+        "month",
+        "direction",
+        "category",
+        "mode",
+        "value_usd",
+        "value_cny",
     ],
 };
 
@@ -585,6 +600,43 @@ pub fn observed(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             ColumnData::Float(interdicted_value),
             ColumnData::Float(gap),
             ColumnData::Float(annual_cap),
+        ],
+    )
+}
+
+/// `declared`: declared trade with China by month, direction (the DPRK's exports or
+/// imports), category and mode (road, rail, sea), in US dollars and yuan; months a
+/// category did not cross by a mode have no row.
+pub fn declared(params: &ModelParams, results: &[ReplicateResult]) -> Table {
+    let mut rows = Rows::new(params);
+    let (mut direction, mut category, mut mode) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut usd, mut cny) = (Vec::new(), Vec::new());
+    if let Some(trade) = &params.declared_trade {
+        for result in results {
+            for d in result.declared.iter().filter(|d| d.usd > 0.0) {
+                rows.key(result, d.month);
+                direction.push(
+                    match d.direction {
+                        Direction::Export => "export",
+                        Direction::Import => "import",
+                    }
+                    .to_owned(),
+                );
+                category.push(trade.categories[d.category.0 as usize].id.clone());
+                mode.push(d.mode.name().to_owned());
+                usd.push(d.usd);
+                cny.push(d.usd * result.cny_per_usd[d.month]);
+            }
+        }
+    }
+    rows.into_table(
+        &DECLARED,
+        vec![
+            ColumnData::Text(direction),
+            ColumnData::Text(category),
+            ColumnData::Text(mode),
+            ColumnData::Float(usd),
+            ColumnData::Float(cny),
         ],
     )
 }

@@ -14,6 +14,7 @@
 //!   { channel = "state_smuggling", sites = ["hyesan"], risk_multiplier = { value = 2, assumption = "...", range = [1, 3] } },
 //!   { channel = "maritime", routes = ["ship_to_ship"], goods = ["seafood"], stop = true },
 //!   { channel = "official_customs", goods = ["coal"], stop = true },  # a sanctions ban
+//!   { channel = "declared_trade", modes = ["road"], categories = ["coal"], stop = true },
 //! ]
 //! ```
 //!
@@ -25,6 +26,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use yalu_model::events::{Action, Effect, Event, EventChannel, EventKind};
 use yalu_model::observe::SeaRoute;
+use yalu_model::params::{CategoryId, TradeMode};
 
 use crate::error::ErrorKind;
 use crate::read::{Checker, Str, Table};
@@ -122,6 +124,8 @@ fn effect(
     let site_names = names(c, e, "sites", channel, channel.has_sites());
     let route_names = names(c, e, "routes", channel, channel.has_routes());
     let good_names = names(c, e, "goods", channel, channel.has_goods());
+    let mode_names = names(c, e, "modes", channel, channel.has_modes());
+    let category_names = names(c, e, "categories", channel, channel.has_modes());
     let mut ok = true;
     let mut sites = Vec::new();
     for name in &site_names {
@@ -143,6 +147,28 @@ fn effect(
     for name in &route_names {
         match one_of(c, name, &format!("{field}.routes"), &route_choices) {
             Some(r) => routes.push(r),
+            None => ok = false,
+        }
+    }
+    let mode_choices: Vec<(&str, TradeMode)> =
+        TradeMode::ALL.iter().map(|m| (m.name(), *m)).collect();
+    let mut modes = Vec::new();
+    for name in &mode_names {
+        match one_of(c, name, &format!("{field}.modes"), &mode_choices) {
+            Some(m) => modes.push(m),
+            None => ok = false,
+        }
+    }
+    let category_choices: Vec<(&str, CategoryId)> = ids
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), CategoryId(i as u16)))
+        .collect();
+    let mut categories = Vec::new();
+    for name in &category_names {
+        match one_of(c, name, &format!("{field}.categories"), &category_choices) {
+            Some(x) => categories.push(x),
             None => ok = false,
         }
     }
@@ -226,6 +252,8 @@ fn effect(
         sites,
         routes,
         goods,
+        modes,
+        categories,
         action,
         value,
     })
@@ -369,6 +397,14 @@ fn describe(params: &yalu_model::ModelParams, e: &Effect) -> String {
             .iter()
             .map(|g| params.goods[g.0 as usize].id.clone()),
     );
+    targets.extend(e.modes.iter().map(|m| m.name().to_owned()));
+    if let Some(declared) = &params.declared_trade {
+        targets.extend(
+            e.categories
+                .iter()
+                .map(|c| declared.categories[c.0 as usize].id.clone()),
+        );
+    }
     let what = match e.action {
         Action::Stop | Action::Open => e.action.key().to_owned(),
         _ => format!("{} {}", e.action.key(), e.value),

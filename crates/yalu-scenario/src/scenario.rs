@@ -13,11 +13,11 @@ use yalu_model::calendar::IceSeason;
 use yalu_model::declare::ParamSet;
 use yalu_model::params::{
     AgencyPassUp, Bureau, BureauId, CounterpartFleet, CounterpartKind, Couriers, Crossing,
-    Diplomats, Direction, Drugs, Enforcement, ExchangeSchedule, Finance, Fleet, FleetKind, Good,
-    GoodId, HouseholdParams, HouseholdSite, ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT,
-    Maritime, MarketParams, Mode, ModeParams, ModelParams, Monitors, PassUp, PorterGood,
-    PorterParams, PorterSite, ProfitSplit, QuantityUnit, SeaBribes, SeaCargo, Site, SiteId,
-    StateGood, StateTrade, Takeover,
+    DeclaredCategory, DeclaredTrade, Diplomats, Direction, Drugs, Enforcement, ExchangeSchedule,
+    Finance, Fleet, FleetKind, Good, GoodId, HouseholdParams, HouseholdSite, ImportCap, Labour,
+    LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams, Mode, ModeParams, ModelParams, Monitors,
+    PassUp, PorterGood, PorterParams, PorterSite, ProfitSplit, QuantityUnit, SeaBribes, SeaCargo,
+    Site, SiteId, StateGood, StateTrade, Takeover,
 };
 
 use crate::error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
@@ -215,6 +215,8 @@ pub(crate) fn toml_error(text: &SourceText, error: &toml::de::Error) -> Scenario
 pub(crate) struct Ids<'g> {
     pub sites: Vec<String>,
     pub goods: Vec<String>,
+    /// The categories of declared trade, in [`CategoryId`] order.
+    pub categories: Vec<String>,
     /// Each good as declared (`None` where its table has errors), in [`GoodId`] order.
     specs: &'g [Option<Good>],
 }
@@ -262,9 +264,22 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
         bureau_ids.push(c.string(b, "id"));
     }
     let (sites, site_infos, site_ids) = sites(root, c, &bureau_ids);
+    // Events name the categories of declared trade: read it first.
+    if root.has("declared_trade") && !root.has("state_trade") {
+        missing(
+            c,
+            "state_trade",
+            "declared trade pays the levy `state_trade.official_levy_share`",
+        );
+    }
+    let declared_trade = c.section(root, "declared_trade", |c, d| declared_trade(d, c));
     let ids = Ids {
         sites: site_ids,
         goods: good_ids,
+        categories: declared_trade
+            .iter()
+            .flat_map(|d| d.categories.iter().map(|x| x.id.clone()))
+            .collect(),
         specs: &goods,
     };
     let events = crate::events::events(root, c, &ids);
@@ -345,6 +360,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
             drugs,
             maritime,
             finance,
+            declared_trade,
         },
         sites: site_infos,
         parameters: Vec::new(),
@@ -1029,6 +1045,38 @@ fn diplomats(x: &mut Table, c: &mut Checker) -> Diplomats {
     }
     let values = c.params::<Diplomats>(x);
     Diplomats::from_values(expulsions, &values)
+}
+
+fn declared_trade(d: &mut Table, c: &mut Checker) -> Option<DeclaredTrade> {
+    let categories = c.each(d, "categories", "id", |c, t, id| {
+        let direction = choice(
+            c,
+            t,
+            "direction",
+            &[("export", Direction::Export), ("import", Direction::Import)],
+        );
+        let values = c.params::<DeclaredCategory>(t);
+        let by_land = value_of::<DeclaredCategory>(&values, "road_share")
+            + value_of::<DeclaredCategory>(&values, "rail_share");
+        if by_land > 1.0 {
+            c.invalid(
+                t.span_of("rail_share"),
+                format!("{}.rail_share", t.path),
+                format!(
+                    "at most 1 - road_share ({:.3}): the rest goes by sea",
+                    1.0 - value_of::<DeclaredCategory>(&values, "road_share")
+                ),
+                value_of::<DeclaredCategory>(&values, "rail_share").to_string(),
+            );
+        }
+        Some(DeclaredCategory::from_values(
+            id?.text.to_owned(),
+            direction?,
+            &values,
+        ))
+    });
+    let values = c.params::<DeclaredTrade>(d);
+    Some(DeclaredTrade::from_values(categories, &values))
 }
 
 fn labour(x: &mut Table, c: &mut Checker) -> Labour {

@@ -12,6 +12,7 @@ use crate::world::World;
 
 pub mod consumption;
 pub mod couriers;
+pub mod declared_trade;
 pub mod diplomats;
 pub mod directives;
 pub mod drugs;

@@ -52,6 +52,9 @@ impl EventDraw {
     }
 }
 
+/// Categories of declared trade in the baseline.
+pub const DECLARED_CATEGORIES: u16 = 11;
+
 /// One effect on a random channel with a random action it supports, on random targets of
 /// a world of `sites` sites and `goods` goods.
 pub fn arb_effect(
@@ -61,7 +64,7 @@ pub fn arb_effect(
     use proptest::prelude::*;
     use yalu_model::events::{Action, Effect, EventChannel};
     use yalu_model::observe::SeaRoute;
-    use yalu_model::params::{GoodId, SiteId};
+    use yalu_model::params::{CategoryId, GoodId, SiteId, TradeMode};
     (
         0..EventChannel::ALL.len(),
         0usize..8,
@@ -69,36 +72,52 @@ pub fn arb_effect(
         proptest::collection::btree_set(0..sites, 0..3),
         proptest::option::of(0..SeaRoute::ALL.len()),
         proptest::collection::btree_set(0..goods, 0..2),
+        (
+            proptest::collection::btree_set(0..TradeMode::ALL.len(), 0..2),
+            proptest::collection::btree_set(0..DECLARED_CATEGORIES, 0..3),
+        ),
     )
-        .prop_map(move |(c, a, value, site_set, route, good_set)| {
-            let channel = EventChannel::ALL[c];
-            let action = channel.actions()[a % channel.actions().len()];
-            let value = match action {
-                Action::Stop | Action::Open => 1.0,
-                Action::CapacityShare | Action::RepatriateShare => value / 3.0,
-                _ => value,
-            };
-            Effect {
-                channel,
-                sites: if channel.has_sites() {
-                    site_set.into_iter().map(SiteId).collect()
-                } else {
-                    Vec::new()
-                },
-                routes: if channel.has_routes() {
-                    route.map(|r| vec![SeaRoute::ALL[r]]).unwrap_or_default()
-                } else {
-                    Vec::new()
-                },
-                goods: if channel.has_routes() {
-                    good_set.into_iter().map(GoodId).collect()
-                } else {
-                    Vec::new()
-                },
-                action,
-                value,
-            }
-        })
+        .prop_map(
+            move |(c, a, value, site_set, route, good_set, (mode_set, category_set))| {
+                let channel = EventChannel::ALL[c];
+                let action = channel.actions()[a % channel.actions().len()];
+                let value = match action {
+                    Action::Stop | Action::Open => 1.0,
+                    Action::CapacityShare | Action::RepatriateShare => value / 3.0,
+                    _ => value,
+                };
+                Effect {
+                    channel,
+                    sites: if channel.has_sites() {
+                        site_set.into_iter().map(SiteId).collect()
+                    } else {
+                        Vec::new()
+                    },
+                    routes: if channel.has_routes() {
+                        route.map(|r| vec![SeaRoute::ALL[r]]).unwrap_or_default()
+                    } else {
+                        Vec::new()
+                    },
+                    goods: if channel.has_routes() {
+                        good_set.into_iter().map(GoodId).collect()
+                    } else {
+                        Vec::new()
+                    },
+                    modes: if channel.has_modes() {
+                        mode_set.into_iter().map(|m| TradeMode::ALL[m]).collect()
+                    } else {
+                        Vec::new()
+                    },
+                    categories: if channel.has_modes() {
+                        category_set.into_iter().map(CategoryId).collect()
+                    } else {
+                        Vec::new()
+                    },
+                    action,
+                    value,
+                }
+            },
+        )
 }
 
 /// A random event starting within `days` days of the first day, with one to three effects.

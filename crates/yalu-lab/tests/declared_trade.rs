@@ -1,0 +1,207 @@
+//! Declared trade as its own channel: a sanctions ban stops its categories from its date
+//! and nothing else, a road closure cuts road and not rail or sea, the modes' capacity
+//! bounds the rebound after a reopening, and the money it moves balances and repeats.
+
+use jiff::civil::{Date, date};
+use yalu_model::events::{Action, Effect, Event, EventChannel, EventKind};
+use yalu_model::ledger::{ActorClass, Purpose};
+use yalu_model::observe::ReplicateResult;
+use yalu_model::params::{CategoryId, ModelParams, TradeMode};
+use yalu_model::run_replicate;
+use yalu_scenario::{Registry, Scenario};
+
+const SEED: u64 = 7;
+
+/// The baseline over 2018 with no events, so every category trades by every mode.
+fn quiet_2018() -> ModelParams {
+    let mut p = Scenario::baseline(&Registry::embedded())
+        .expect("baseline is valid")
+        .params;
+    p.first_day = date(2018, 1, 1);
+    p.last_day = date(2018, 12, 31);
+    p.events.clear();
+    p
+}
+
+fn category(p: &ModelParams, id: &str) -> CategoryId {
+    let declared = p
+        .declared_trade
+        .as_ref()
+        .expect("the baseline has declared trade");
+    let at = declared.categories.iter().position(|c| c.id == id).unwrap();
+    CategoryId(at as u16)
+}
+
+fn event(kind: EventKind, first: Date, last: Option<Date>, effect: Effect) -> Event {
+    Event {
+        id: "test".into(),
+        kind,
+        first,
+        last,
+        effects: vec![effect],
+    }
+}
+
+fn stop(modes: &[TradeMode], categories: &[CategoryId]) -> Effect {
+    Effect {
+        channel: EventChannel::DeclaredTrade,
+        sites: Vec::new(),
+        routes: Vec::new(),
+        goods: Vec::new(),
+        modes: modes.to_vec(),
+        categories: categories.to_vec(),
+        action: Action::Stop,
+        value: 1.0,
+    }
+}
+
+fn run(p: &ModelParams) -> ReplicateResult {
+    run_replicate(p, SEED, 0).expect("the books balance")
+}
+
+/// Declared US dollars in month `month` that satisfy `which`.
+fn usd(r: &ReplicateResult, month: usize, which: impl Fn(CategoryId, TradeMode) -> bool) -> f64 {
+    r.declared
+        .iter()
+        .filter(|d| d.month == month && which(d.category, d.mode))
+        .map(|d| d.usd)
+        .sum()
+}
+
+#[test]
+fn a_sanctions_ban_stops_its_category_from_its_date_and_nothing_else() {
+    let quiet = quiet_2018();
+    let coal = category(&quiet, "coal");
+    let mut banned = quiet.clone();
+    banned.events = vec![event(
+        EventKind::SanctionMeasure,
+        date(2018, 4, 1),
+        None,
+        stop(&[], &[coal]),
+    )];
+    let (a, b) = (run(&quiet), run(&banned));
+    for month in 0..12 {
+        let coal_after = usd(&b, month, |c, _| c == coal);
+        if month < 3 {
+            assert_eq!(
+                coal_after,
+                usd(&a, month, |c, _| c == coal),
+                "month {month}"
+            );
+            assert!(coal_after > 0.0);
+        } else {
+            assert_eq!(coal_after, 0.0, "coal in month {month} under the ban");
+        }
+        assert_eq!(
+            usd(&b, month, |c, _| c != coal),
+            usd(&a, month, |c, _| c != coal),
+            "the other categories in month {month}"
+        );
+    }
+}
+
+#[test]
+fn a_road_closure_cuts_road_and_not_rail_or_sea() {
+    let quiet = quiet_2018();
+    let mut closed = quiet.clone();
+    closed.events = vec![event(
+        EventKind::PandemicMeasure,
+        date(2018, 3, 1),
+        Some(date(2018, 5, 31)),
+        stop(&[TradeMode::Road], &[]),
+    )];
+    let (a, b) = (run(&quiet), run(&closed));
+    for month in 0..12 {
+        let road = |r: &ReplicateResult| usd(r, month, |_, m| m == TradeMode::Road);
+        if (2..=4).contains(&month) {
+            assert_eq!(road(&b), 0.0, "road in month {month}");
+        } else if month < 2 {
+            assert_eq!(road(&b), road(&a));
+        }
+        for mode in [TradeMode::Rail, TradeMode::Sea] {
+            assert_eq!(
+                usd(&b, month, |_, m| m == mode),
+                usd(&a, month, |_, m| m == mode),
+                "{} in month {month}",
+                mode.name()
+            );
+        }
+    }
+    // What waited is sent after the reopening: road carries more than normal in June.
+    assert!(usd(&b, 5, |_, m| m == TradeMode::Road) > usd(&a, 5, |_, m| m == TradeMode::Road));
+}
+
+#[test]
+fn capacity_bounds_the_rebound_after_a_reopening() {
+    let mut p = quiet_2018();
+    p.declared_trade.as_mut().unwrap().pent_up_months = 6.0;
+    p.events = vec![event(
+        EventKind::PandemicMeasure,
+        date(2018, 1, 1),
+        Some(date(2018, 4, 30)),
+        stop(&[], &[]),
+    )];
+    let r = run(&p);
+    let declared = p.declared_trade.as_ref().unwrap();
+    let normal = |mode: TradeMode| -> f64 {
+        declared
+            .categories
+            .iter()
+            .map(|c| c.usd_per_month * c.mode_share(mode))
+            .sum()
+    };
+    for mode in TradeMode::ALL {
+        let capacity = declared.capacity_usd_per_month(mode);
+        assert!(capacity > normal(mode), "the test needs headroom");
+        // May (month 4): four months of orders wait, more than the headroom clears.
+        let may = usd(&r, 4, |_, m| m == mode);
+        assert!(
+            (may - capacity).abs() < 1e-6 * capacity,
+            "{} in May: {may} against a capacity of {capacity}",
+            mode.name()
+        );
+    }
+}
+
+#[test]
+fn declared_trade_balances_repeats_and_pays_the_levy_on_its_margin() {
+    let p = quiet_2018();
+    let (a, b) = (run(&p), run(&p));
+    assert_eq!(a.declared, b.declared, "same seed, same declared trade");
+    assert_eq!(a.money, b.money);
+    let money = |payer, payee, purpose| -> f64 {
+        a.money
+            .iter()
+            .filter(|m| m.payer == payer && m.payee == payee && m.purpose == purpose)
+            .map(|m| m.amount.cny())
+            .sum()
+    };
+    let declared = p.declared_trade.as_ref().unwrap();
+    let state = p.state_trade.as_ref().unwrap();
+    let value_cny: f64 = a
+        .declared
+        .iter()
+        .map(|d| d.usd * a.cny_per_usd[d.month])
+        .sum();
+    let levy = money(
+        ActorClass::DeclaredTraders,
+        ActorClass::Centre,
+        Purpose::Levy,
+    );
+    let expected = value_cny * declared.margin_share * state.official_levy_share;
+    assert!(value_cny > 0.0);
+    // Each day's payment is rounded to the fen, and the rate is the day's, not the month's.
+    assert!(
+        (levy - expected).abs() < 0.01 * expected,
+        "levy {levy} against {expected}"
+    );
+    let remitted = money(
+        ActorClass::DeclaredTraders,
+        ActorClass::Room39,
+        Purpose::Remittance,
+    );
+    assert!(
+        (remitted - (expected / state.official_levy_share - expected) * state.room39_share).abs()
+            < 0.01 * remitted
+    );
+}

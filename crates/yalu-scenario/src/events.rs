@@ -84,14 +84,8 @@ pub(crate) fn events(root: &mut Table, c: &mut Checker, ids: &Ids) -> Vec<Event>
 fn effects(c: &mut Checker, t: &mut Table, ids: &Ids) -> Option<Vec<Effect>> {
     let tables = c.tables(t, "effects");
     if tables.is_empty() {
-        c.error(
-            t.span_of("effects"),
-            format!("{}.effects", t.path),
-            ErrorKind::Invalid {
-                expected: "at least one effect { channel = ..., and what it does }".into(),
-                found: "none".into(),
-            },
-        );
+        let expected = "at least one effect { channel = ..., and what it does }";
+        c.absent(t.span_of("effects"), t.field("effects"), expected);
         return None;
     }
     let channels: Vec<(&str, EventChannel)> = EventChannel::ALL

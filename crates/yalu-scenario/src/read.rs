@@ -159,6 +159,23 @@ impl<'a> Checker<'a> {
         self.error(span, field, ErrorKind::Invalid { expected, found });
     }
 
+    /// Something `expected` that is not there at all.
+    pub fn absent(
+        &mut self,
+        span: Range<usize>,
+        field: impl Into<String>,
+        expected: impl Into<String>,
+    ) {
+        self.invalid(span, field, expected, "none");
+    }
+
+    /// The span of the first `header` (`[porter]`) in the file, where a rule about the
+    /// whole section is reported (the file's start if it has none).
+    pub fn header(&self, header: &str) -> Range<usize> {
+        let at = self.text.text.find(header).unwrap_or(0);
+        at..at + header.len()
+    }
+
     /// A string that is not what `expected` says.
     pub fn refuse(&mut self, text: &Str, field: impl Into<String>, expected: impl Into<String>) {
         self.invalid(

@@ -23,7 +23,7 @@ use yalu_model::params::{
 use crate::error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
 use crate::evidence::Registry;
 use crate::read::{Checker, Str, Table};
-use crate::records::{Evidence, ParameterRecord};
+use crate::records::ParameterRecord;
 
 /// The baseline scenario shipped with Yalu.
 pub const BASELINE: &str = include_str!("../../../scenarios/baseline.toml");
@@ -45,100 +45,7 @@ pub struct Scenario {
     pub parameters: Vec<ParameterRecord>,
 }
 
-/// A scenario's inputs with their evidence, as `yalu evidence --format json` prints it and
-/// `yalu run` writes it (`scenario.json`).
-#[derive(Debug, Clone, Serialize)]
-pub struct EvidenceDocument<'a> {
-    /// Scenario name.
-    pub name: &'a str,
-    /// What it represents.
-    pub description: &'a str,
-    /// Sites with coordinates.
-    pub sites: &'a [SiteInfo],
-    /// Every input with its unit and evidence.
-    pub parameters: &'a [ParameterRecord],
-    /// The registered sources the inputs cite, with full citations.
-    pub sources: Vec<&'a crate::evidence::Source>,
-    /// The dated events in date order, as `yalu events` lists them.
-    pub events: Vec<crate::events::EventRow>,
-    /// Every conflict between claims in the registry, with what the model does about it.
-    pub conflicts: &'a [crate::evidence::Conflict],
-    /// The size of the registry the scenario was checked against.
-    pub registry: RegistrySummary,
-}
-
-/// How much evidence the registry holds: sources by kind, claims and observations.
-#[derive(Debug, Clone, Serialize)]
-pub struct RegistrySummary {
-    /// Registered sources.
-    pub sources: usize,
-    /// Sources of each kind present, in the registry's kind order.
-    pub sources_by_kind: Vec<KindCount>,
-    /// Claims across all sources.
-    pub claims: usize,
-    /// Observations across all series.
-    pub observations: usize,
-}
-
-/// The number of sources of one kind.
-#[derive(Debug, Clone, Serialize)]
-pub struct KindCount {
-    /// The kind as the registry writes it (`testimony`, ...).
-    pub kind: &'static str,
-    /// Sources of that kind.
-    pub sources: usize,
-}
-
-impl RegistrySummary {
-    /// Counts `registry`'s sources by kind, its claims and its observations.
-    pub fn of(registry: &Registry) -> RegistrySummary {
-        let mut kinds: Vec<crate::evidence::SourceKind> =
-            registry.sources.iter().map(|s| s.kind).collect();
-        kinds.sort_unstable();
-        let mut sources_by_kind: Vec<KindCount> = Vec::new();
-        for kind in kinds {
-            match sources_by_kind.last_mut() {
-                Some(last) if last.kind == kind.name() => last.sources += 1,
-                _ => sources_by_kind.push(KindCount {
-                    kind: kind.name(),
-                    sources: 1,
-                }),
-            }
-        }
-        RegistrySummary {
-            sources: registry.sources.len(),
-            sources_by_kind,
-            claims: registry.sources.iter().map(|s| s.claims.len()).sum(),
-            observations: registry.series.len(),
-        }
-    }
-}
-
 impl Scenario {
-    /// The scenario's inputs with their evidence and the sources they cite.
-    pub fn evidence_document<'a>(&'a self, registry: &'a Registry) -> EvidenceDocument<'a> {
-        let mut cited: Vec<&str> = self
-            .parameters
-            .iter()
-            .filter_map(|p| match &p.evidence {
-                Evidence::Claim { source, .. } => Some(source.as_str()),
-                Evidence::Assumption { .. } => None,
-            })
-            .collect();
-        cited.sort_unstable();
-        cited.dedup();
-        EvidenceDocument {
-            name: &self.name,
-            description: &self.description,
-            sites: &self.sites,
-            parameters: &self.parameters,
-            sources: cited.iter().filter_map(|id| registry.get(id)).collect(),
-            conflicts: &registry.conflicts,
-            registry: RegistrySummary::of(registry),
-            events: crate::events::event_rows(self),
-        }
-    }
-
     /// The embedded baseline.
     pub fn baseline(registry: &Registry) -> Result<Scenario, ScenarioErrors> {
         Scenario::parse(&SourceText::new("<baseline>", BASELINE), registry)
@@ -146,10 +53,7 @@ impl Scenario {
 
     /// Parses and validates a scenario text.
     pub fn parse(text: &SourceText, registry: &Registry) -> Result<Scenario, ScenarioErrors> {
-        let document = DeTable::parse(&text.text).map_err(|e| ScenarioErrors {
-            file: text.name.clone(),
-            errors: vec![toml_error(text, &e)],
-        })?;
+        let document = DeTable::parse(&text.text).map_err(|e| ScenarioErrors::toml(text, &e))?;
         let mut c = Checker::new(text, registry);
         let mut root = Table::new("", &document);
         let scenario = validate(&mut root, &mut c);
@@ -197,18 +101,6 @@ pub struct SiteInfo {
     pub latitude_deg: f64,
     /// Degrees east.
     pub longitude_deg: f64,
-}
-
-/// Converts a TOML error into a located scenario error.
-pub(crate) fn toml_error(text: &SourceText, error: &toml::de::Error) -> ScenarioError {
-    let span = error.span().unwrap_or(0..0);
-    let field = text.field_at(span.start);
-    ScenarioError::at(
-        text,
-        span,
-        field,
-        ErrorKind::Schema(error.message().trim().to_owned()),
-    )
 }
 
 /// The ids other sections refer to, and the goods they name.
@@ -353,12 +245,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
 
 /// Reports a missing section `name` (line 1), with `why` it is needed.
 fn missing(c: &mut Checker, name: &str, why: &str) {
-    c.invalid(
-        0..0,
-        name,
-        format!("a [{name}] table, because {why}"),
-        "none",
-    );
+    c.absent(0..0, name, format!("a [{name}] table, because {why}"));
 }
 
 /// The section `key` of `root` read with `read`; its absence is reported when it is
@@ -496,11 +383,10 @@ fn schedule(
     let field = format!("{}.{key}", t.path);
     let mut steps = c.tables(t, key);
     if steps.is_empty() {
-        c.invalid(
+        c.absent(
             t.span.clone(),
             &field,
             format!("at least one [[{field}]] step"),
-            "none",
         );
     }
     let mut dates: Vec<Option<Date>> = Vec::new();
@@ -623,11 +509,10 @@ fn goods(root: &mut Table, c: &mut Checker) -> (Vec<Option<Good>>, Vec<String>) 
             (false, Some(QuantityUnit::Grams)) => 0.001,
             (true, _) => c.param(t, &MASS_KG_PER_UNIT),
             (false, Some(_)) => {
-                c.invalid(
+                c.absent(
                     id.as_ref().map_or(t.span.clone(), |i| i.span.clone()),
                     format!("{field}.mass_kg_per_unit"),
                     "a mass_kg_per_unit for a good counted in units or barrels",
-                    "none",
                 );
                 1.0
             }
@@ -772,13 +657,8 @@ fn modes(root: &mut Table, c: &mut Checker, state_trade: bool) -> Vec<ModeParams
         Some(ModeParams::from_values(mode?, &values))
     });
     if state_trade && !modes.iter().any(|m| m.mode == Mode::Convoy) {
-        let at = c.text.text.find("[[modes]]").unwrap_or(0);
-        c.invalid(
-            at..at + 9,
-            "modes",
-            "a `convoy` entry (the official customs route uses it)",
-            "none",
-        );
+        let expected = "a `convoy` entry (the official customs route uses it)";
+        c.absent(c.header("[[modes]]"), "modes", expected);
     }
     modes
 }
@@ -974,13 +854,8 @@ fn porter_params(
     });
     match span {
         None => {
-            let at = c.text.text.find("[porter]").unwrap_or(0);
-            c.invalid(
-                at..at + "[porter]".len(),
-                "porter.goods",
-                "at least one [[porter.goods]] entry",
-                "none",
-            );
+            let expected = "at least one [[porter.goods]] entry";
+            c.absent(c.header("[porter]"), "porter.goods", expected);
         }
         Some(span) => {
             let shares: Vec<f64> = porter_goods.iter().map(|g| g.share_of_runs).collect();
@@ -1185,7 +1060,7 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
         if names.is_empty()
             && let Some(id) = &id
         {
-            c.invalid(id.span.clone(), &field, "at least one good", "none");
+            c.absent(id.span.clone(), &field, "at least one good");
         }
         let values = c.params::<CounterpartFleet>(f);
         let id = id?.text.to_owned();
@@ -1223,27 +1098,5 @@ mod tests {
             assert!(declared(StateGood::SPECS, lower), "{lower}");
             assert!(declared(StateGood::SPECS, higher), "{higher}");
         }
-    }
-
-    #[test]
-    fn a_maximum_below_its_minimum_is_reported_at_the_maximum() {
-        let text = BASELINE.replacen(
-            "crew_size_max = { value = 50,",
-            "crew_size_max = { value = 25,",
-            1,
-        );
-        let errors = Scenario::parse(&SourceText::new("s.toml", text), &Registry::embedded())
-            .expect_err("refused")
-            .errors;
-        let order = errors
-            .iter()
-            .find(|e| e.field == "porter.crew_size_max.value")
-            .expect("the maximum is refused");
-        assert!(
-            matches!(&order.kind, ErrorKind::Invalid { expected, found }
-                if expected == "at least crew_size_typical_max (30)" && found == "25"),
-            "{:?}",
-            order.kind
-        );
     }
 }

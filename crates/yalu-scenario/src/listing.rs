@@ -13,12 +13,15 @@ use crate::records::{CoverageRow, Evidence, EvidenceDocument};
 use crate::scenario::Scenario;
 use crate::{LoadError, coverage_report};
 
-/// How a listing is printed.
+/// How a listing is printed (the names say it: no help of their own, so `--help` lists
+/// them on one line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// For reading.
+    #[value(help = None::<&str>)]
     Table,
     /// JSON, pretty-printed.
+    #[value(help = None::<&str>)]
     Json,
 }
 

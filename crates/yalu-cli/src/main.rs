@@ -15,6 +15,7 @@ use yalu_lab::budget::{self, DEFAULT_MAX_WORK, Work};
 use yalu_lab::experiment::{ExperimentError, load_scenario};
 use yalu_lab::sweep::ScenarioSource;
 use yalu_lab::{EnsembleSpec, said_once};
+use yalu_model::ModelParams;
 use yalu_scenario::{Format, LoadError, Registry, Scenario, SourceText};
 
 const EXAMPLES: &str = "\
@@ -134,6 +135,26 @@ struct EnsembleArgs {
     scenario: Option<PathBuf>,
     #[command(flatten)]
     replicates: ReplicateArgs,
+}
+
+impl EnsembleArgs {
+    /// The scenario, its text, and the ensemble to run on it (`default_replicates` unless
+    /// given) once its `work` (of the parameters, replicates and threads) is within the
+    /// limits.
+    fn load(
+        &self,
+        registry: &Registry,
+        default_replicates: u32,
+        work: fn(&ModelParams, u32, usize) -> Work,
+    ) -> Result<(Scenario, SourceText, EnsembleSpec), Failure> {
+        let (scenario, text) = load(self.scenario.as_deref(), registry)?;
+        let spec = self
+            .replicates
+            .spec(default_replicates, scenario.seed, |count, threads| {
+                work(&scenario.params, count, threads)
+            })?;
+        Ok((scenario, text, spec))
+    }
 }
 
 /// How many replicates, on which seed, on how many threads: shared by `run`, `compare`

@@ -10,7 +10,7 @@ use yalu_lab::run_folder::{
 use yalu_report::window::Window;
 use yalu_scenario::Registry;
 
-use crate::{EnsembleArgs, Failure, load, print};
+use crate::{EnsembleArgs, Failure, print};
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
@@ -39,13 +39,7 @@ pub struct RunArgs {
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
-    let (scenario, text) = load(args.ensemble.scenario.as_deref(), &registry)?;
-    let spec = args
-        .ensemble
-        .replicates
-        .spec(1, scenario.seed, |count, threads| {
-            run_work(&scenario.params, count, threads)
-        })?;
+    let (scenario, text, spec) = args.ensemble.load(&registry, 1, run_work)?;
     let folder = RunFolder {
         out_dir: args.out.unwrap_or_else(|| default_out(&scenario.name)),
         replicate_files: !args.no_replicate_files,
@@ -79,14 +73,8 @@ pub struct ValidateArgs {
 
 pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
-    let (scenario, _) = load(args.ensemble.scenario.as_deref(), &registry)?;
+    let (scenario, _, spec) = args.ensemble.load(&registry, 10, validate_work)?;
     let out = args.out.unwrap_or_else(|| default_out(&scenario.name));
-    let spec = args
-        .ensemble
-        .replicates
-        .spec(10, scenario.seed, |count, threads| {
-            validate_work(&scenario.params, count, threads)
-        })?;
     let bar = Bar::new(u64::from(spec.replicates), "replicates");
     let validation = validate_into(&out, &scenario, &registry, spec, &bar)?;
     drop(bar);

@@ -323,6 +323,46 @@ mod tests {
         );
     }
 
+    /// `yalu evidence`'s arguments as the command line gives them.
+    fn evidence_args(words: &[&str]) -> EvidenceArgs {
+        #[derive(clap::Parser)]
+        struct Command {
+            #[command(flatten)]
+            args: EvidenceArgs,
+        }
+        let words = std::iter::once("evidence").chain(words.iter().copied());
+        <Command as clap::Parser>::parse_from(words).args
+    }
+
+    #[test]
+    fn a_registry_view_reads_no_scenario_and_the_inputs_read_the_one_named() {
+        let registry = Registry::embedded();
+        let unreadable = |path: Option<&Path>| -> Result<Scenario, LoadError> {
+            Err(LoadError::Read {
+                path: format!("{path:?}"),
+                error: std::io::Error::other("not read"),
+            })
+        };
+        let claims = evidence_args(&["claims", "--topic", "land"])
+            .render(&registry, unreadable)
+            .expect("a registry view needs no scenario");
+        let land = registry.listing(EvidenceView::Claims, Some("land"), None);
+        assert_eq!(claims, land.expect("a registry view").table());
+        let error = evidence_args(&["--scenario", "my.toml"])
+            .render(&registry, unreadable)
+            .expect_err("the inputs are the scenario's");
+        assert!(error.to_string().contains("my.toml"), "{error}");
+        let json = evidence_args(&["--format", "json"])
+            .render(&registry, |path| {
+                assert_eq!(path, None, "the baseline when none is named");
+                Ok(Scenario::baseline(&registry)?)
+            })
+            .expect("the baseline's inputs");
+        let document: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        assert_eq!(document["name"], "baseline");
+        assert!(json.ends_with("}\n"));
+    }
+
     #[test]
     fn listings_keep_to_their_topic_and_year() {
         let registry = Registry::embedded();

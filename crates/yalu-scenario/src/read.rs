@@ -397,9 +397,13 @@ impl<'a> Checker<'a> {
         Some(read)
     }
 
-    /// The parameters section `S` declares, read from the required sub-table `key`.
-    pub fn params_in<S: ParamSet>(&mut self, t: &mut Table, key: &'static str) -> Option<Vec<f64>> {
-        self.required_section(t, key, |c, section| c.params::<S>(section))
+    /// Section `S`, of parameters only, read from the required sub-table `key`.
+    pub fn built_in<S: ParamSet<Refs = ()>>(
+        &mut self,
+        t: &mut Table,
+        key: &'static str,
+    ) -> Option<S> {
+        self.required_section(t, key, |c, section| c.built::<S>(section))
     }
 
     /// An array of tables (none when absent); each is named `key[i]` until its reader
@@ -627,6 +631,11 @@ impl<'a> Checker<'a> {
     /// order, for `S::from_values`.
     pub fn params<S: ParamSet>(&mut self, t: &mut Table) -> Vec<f64> {
         S::SPECS.iter().map(|spec| self.param(t, spec)).collect()
+    }
+
+    /// Section `S`, of parameters only, read from its declaration in `t`.
+    pub fn built<S: ParamSet<Refs = ()>>(&mut self, t: &mut Table) -> S {
+        S::build((), &self.params::<S>(t))
     }
 
     /// Resolves `claim` / `assumption` for an item whose whole table spans `span`; for a

@@ -161,10 +161,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     };
     let events = crate::events::events(root, c, &ids);
 
-    let market = c.required_section(root, "market", |c, m| {
-        let values = c.params::<MarketParams>(m);
-        MarketParams::from_values(&values)
-    });
+    let market = c.required_section(root, "market", Checker::built::<MarketParams>);
     let exchange = c.required_section(root, "exchange", |c, e| exchange(e, c));
     let officials_paid = ["porter", "state_trade", "households", "maritime"]
         .into_iter()
@@ -196,19 +193,14 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     }
     let takeover = c.section(root, "takeover", |c, t| takeover(t, c));
     let households = c.section(root, "households", |c, h| households(h, c, &ids));
-    let couriers = c.section(root, "couriers", |c, x| {
-        let values = c.params::<Couriers>(x);
-        Some(Couriers::from_values(&values))
-    });
+    let couriers = c.section(root, "couriers", |c, x| Some(c.built::<Couriers>(x)));
     let diplomats = c.section(root, "diplomats", |c, x| Some(diplomats(x, c)));
-    let labour = c.section(root, "labour", |c, x| Some(labour(x, c)));
+    let labour = c.section(root, "labour", |c, x| Some(c.built::<Labour>(x)));
     let drugs = c.section(root, "drugs", |c, x| drugs(x, c, &ids));
     let maritime = c.section(root, "maritime", |c, x| maritime(x, c, &ids));
     let why = officials_paid
         .then_some("donju, households or ship operators pay before they are paid in this scenario");
-    let finance = needed(c, root, "finance", why, |c, f| {
-        Some(Finance::from_values(&c.params::<Finance>(f)))
-    });
+    let finance = needed(c, root, "finance", why, |c, f| Some(c.built::<Finance>(f)));
 
     Some(Scenario {
         name: name?.text.to_owned(),
@@ -618,8 +610,7 @@ fn pass_up(p: &mut Table, c: &mut Checker) -> PassUp {
         senior_to_centre: [0.0; 4],
     };
     for (a, name) in AGENCIES.into_iter().enumerate() {
-        if let Some(values) = c.params_in::<AgencyPassUp>(p, name) {
-            let shares = AgencyPassUp::from_values(&values);
+        if let Some(shares) = c.built_in::<AgencyPassUp>(p, name) {
             pass_up.unit_to_senior[a] = shares.unit_to_senior_share;
             pass_up.senior_to_centre[a] = shares.senior_to_centre_share;
         }
@@ -720,8 +711,8 @@ fn state_trade<'t>(
         );
     }
     let bribes = c
-        .params_in::<LandBribes>(t, "bribe_cny_per_load")
-        .map(|values| LandBribes::from_values(&values).by_agency());
+        .built_in::<LandBribes>(t, "bribe_cny_per_load")
+        .map(LandBribes::by_agency);
 
     c.name_after(&mut bureau_tables, bureau_ids, "state_trade.bureaus", "id");
     let mut bureaus = Vec::new();
@@ -795,8 +786,8 @@ fn households(h: &mut Table, c: &mut Checker, ids: &Ids) -> Option<HouseholdPara
     let mut households_at_site = vec![0; ids.sites.len()];
     c.each(h, "sites", "site", |c, s, id| {
         let site = id.and_then(|id| site(c, &id, ids, &format!("{}.site", s.path)));
-        let values = c.params::<HouseholdSite>(s);
-        households_at_site[site?.0 as usize] = HouseholdSite::from_values(&values).households;
+        let households = c.built::<HouseholdSite>(s).households;
+        households_at_site[site?.0 as usize] = households;
         Some(())
     });
     let values = c.params::<HouseholdParams>(h);
@@ -906,11 +897,6 @@ fn diplomats(x: &mut Table, c: &mut Checker) -> Diplomats {
     Diplomats::from_values(expulsions, &values)
 }
 
-fn labour(x: &mut Table, c: &mut Checker) -> Labour {
-    let values = c.params::<Labour>(x);
-    Labour::from_values(&values)
-}
-
 fn drugs(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Drugs> {
     let mut drug_good = |c: &mut Checker, key: &'static str| {
         let text = c.string(x, key)?;
@@ -934,11 +920,9 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
     let sts_zone = site_at(c, x, "sts_zone", ids);
     let values = c.params::<Maritime>(x);
     let bribes = c
-        .params_in::<SeaBribes>(x, "bribe_cny_per_t")
-        .map(|values| SeaBribes::from_values(&values).by_agency());
-    let monitors = c
-        .params_in::<Monitors>(x, "monitors")
-        .map(|values| Monitors::from_values(&values));
+        .built_in::<SeaBribes>(x, "bribe_cny_per_t")
+        .map(SeaBribes::by_agency);
+    let monitors = c.built_in::<Monitors>(x, "monitors");
     let cap = c.table(x, "cap").and_then(|mut cap| {
         let good = c
             .string(&mut cap, "good")

@@ -29,7 +29,7 @@ use yalu_model::observe::SeaRoute;
 use crate::error::ErrorKind;
 use crate::read::{Checker, Str, Table};
 use crate::records::{Evidence, Value};
-use crate::scenario::{Ids, Scenario, choice, good, one_of, ordered, site};
+use crate::scenario::{Ids, Scenario, choice, good, named, one_of, ordered, site};
 
 /// Reads every `[[events]]` table; events with errors are left out (their errors are
 /// reported).
@@ -37,7 +37,7 @@ pub(crate) fn events(root: &mut Table, c: &mut Checker, ids: &Ids) -> Vec<Event>
     let mut tables = c.tables(root, "events");
     let event_ids = c.identify(&mut tables, "events", "id");
     let horizon = c.window;
-    let kinds: Vec<(&str, EventKind)> = EventKind::ALL.iter().map(|k| (k.name(), *k)).collect();
+    let kinds = named(&EventKind::ALL, EventKind::name);
     let mut events = Vec::new();
     for (mut t, id) in tables.into_iter().zip(event_ids) {
         let field = t.path.clone();
@@ -88,10 +88,7 @@ fn effects(c: &mut Checker, t: &mut Table, ids: &Ids) -> Option<Vec<Effect>> {
         c.absent(t.span_of("effects"), t.field("effects"), expected);
         return None;
     }
-    let channels: Vec<(&str, EventChannel)> = EventChannel::ALL
-        .iter()
-        .map(|ch| (ch.name(), *ch))
-        .collect();
+    let channels = named(&EventChannel::ALL, EventChannel::name);
     let mut effects = Some(Vec::new());
     for mut e in tables {
         let effect = self::effect(c, &mut e, ids, &channels);
@@ -131,8 +128,7 @@ fn effect(
             None => ok = false,
         }
     }
-    let route_choices: Vec<(&str, SeaRoute)> =
-        SeaRoute::ALL.iter().map(|r| (r.name(), *r)).collect();
+    let route_choices = named(&SeaRoute::ALL, SeaRoute::name);
     let mut routes = Vec::new();
     for name in &route_names {
         match one_of(c, name, &format!("{field}.routes"), &route_choices) {

@@ -336,6 +336,11 @@ pub(crate) fn one_of<T: Copy>(
     found
 }
 
+/// Choices by the names the model gives them (`FleetKind::name`), so each is spelled once.
+pub(crate) fn named<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<(&'static str, T)> {
+    all.iter().map(|&v| (name(v), v)).collect()
+}
+
 /// The string under `key`, which must be one of `choices`.
 pub(crate) fn choice<T: Copy>(
     c: &mut Checker,
@@ -468,17 +473,13 @@ fn goods(root: &mut Table, c: &mut Checker) -> (Vec<Option<Good>>, Vec<String>) 
         good_ids.push(id.as_ref().map_or(String::new(), |i| i.text.to_owned()));
         let field = t.path.clone();
         c.string(t, "name");
-        let unit = choice(
-            c,
-            t,
-            "unit",
-            &[
-                ("kg", QuantityUnit::Kg),
-                ("g", QuantityUnit::Grams),
-                ("units", QuantityUnit::Units),
-                ("barrels", QuantityUnit::Barrels),
-            ],
-        );
+        let units = [
+            QuantityUnit::Kg,
+            QuantityUnit::Grams,
+            QuantityUnit::Units,
+            QuantityUnit::Barrels,
+        ];
+        let unit = choice(c, t, "unit", &named(&units, QuantityUnit::name));
         let direction = choice(
             c,
             t,
@@ -634,16 +635,16 @@ fn exchange(e: &mut Table, c: &mut Checker) -> ExchangeSchedule {
     }
 }
 
-const STATE_MODES: [(&str, Mode); 3] = [
-    ("convoy", Mode::Convoy),
-    ("ice_truck", Mode::IceTruck),
-    ("boat", Mode::Boat),
-];
+/// The modes state trade may use, by name.
+fn state_modes() -> Vec<(&'static str, Mode)> {
+    named(&[Mode::Convoy, Mode::IceTruck, Mode::Boat], Mode::name)
+}
 
 fn modes(root: &mut Table, c: &mut Checker, state_trade: bool) -> Vec<ModeParams> {
+    let state_modes = state_modes();
     let modes = c.each(root, "modes", "mode", |c, t, name| {
         let field = format!("{}.mode", t.path);
-        let mode = name.and_then(|n| one_of(c, &n, &field, &STATE_MODES));
+        let mode = name.and_then(|n| one_of(c, &n, &field, &state_modes));
         let values = c.params::<ModeParams>(t);
         Some(ModeParams::from_values(mode?, &values))
     });
@@ -656,6 +657,7 @@ fn modes(root: &mut Table, c: &mut Checker, state_trade: bool) -> Vec<ModeParams
 
 fn crossings(root: &mut Table, c: &mut Checker, ids: &Ids, modes: &[ModeParams]) -> Vec<Crossing> {
     let mut crossings: Vec<Crossing> = Vec::new();
+    let state_modes = state_modes();
     for mut t in c.tables(root, "crossings") {
         let site_text = c.string(&mut t, "site");
         let mode_text = c.string(&mut t, "mode");
@@ -666,7 +668,7 @@ fn crossings(root: &mut Table, c: &mut Checker, ids: &Ids, modes: &[ModeParams])
         t.path = format!("crossings[{}/{}]", site_text.text, mode_text.text);
         let field = t.path.clone();
         let site = site(c, &site_text, ids, &format!("{field}.site"));
-        let mode = one_of(c, &mode_text, &format!("{field}.mode"), &STATE_MODES);
+        let mode = one_of(c, &mode_text, &format!("{field}.mode"), &state_modes);
         if let Some(mode) = mode
             && !modes.iter().any(|m| m.mode == mode)
         {
@@ -949,16 +951,12 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
 
     let fleets = c.each(x, "fleets", "id", |c, f, id| {
         let field = f.path.clone();
-        let kind = choice(
-            c,
-            f,
-            "kind",
-            &[
-                ("bulk_carrier", FleetKind::BulkCarrier),
-                ("fishing_boat", FleetKind::FishingBoat),
-                ("tanker", FleetKind::Tanker),
-            ],
-        );
+        let kinds = [
+            FleetKind::BulkCarrier,
+            FleetKind::FishingBoat,
+            FleetKind::Tanker,
+        ];
+        let kind = choice(c, f, "kind", &named(&kinds, FleetKind::name));
         let good_text = c.string(f, "good");
         let good = good_text
             .as_ref()
@@ -996,15 +994,11 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
 
     let counterparts = c.each(x, "counterparts", "id", |c, f, id| {
         let field = format!("{}.goods", f.path);
-        let kind = choice(
-            c,
-            f,
-            "kind",
-            &[
-                ("receiving_ship", CounterpartKind::ReceivingShip),
-                ("supply_tanker", CounterpartKind::SupplyTanker),
-            ],
-        );
+        let kinds = [
+            CounterpartKind::ReceivingShip,
+            CounterpartKind::SupplyTanker,
+        ];
+        let kind = choice(c, f, "kind", &named(&kinds, CounterpartKind::name));
         let mut traded: Vec<GoodId> = Vec::new();
         let names = c.strings(f, "goods");
         for name in &names {

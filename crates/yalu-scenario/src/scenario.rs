@@ -353,17 +353,19 @@ pub(crate) fn choice<T: Copy>(
     one_of(c, &text, &field, choices)
 }
 
-/// The good `id` names (at `field`), which must be counted in `unit`.
-fn good_in(
+/// The string under `key` resolved as a good id, the good counted in `unit`.
+fn good_at(
     c: &mut Checker,
-    id: &Str,
+    t: &mut Table,
+    key: &'static str,
     ids: &Ids,
     unit: QuantityUnit,
-    field: &str,
 ) -> Option<GoodId> {
-    let found = good(c, id, ids, field)?;
+    let id = c.string(t, key)?;
+    let field = t.field(key);
+    let found = good(c, &id, ids, &field)?;
     if ids.spec(found).is_some_and(|g| g.unit != unit) {
-        c.refuse(id, field, format!("a good counted in {}", unit.name()));
+        c.refuse(&id, field, format!("a good counted in {}", unit.name()));
     }
     Some(found)
 }
@@ -782,9 +784,7 @@ fn takeover(t: &mut Table, c: &mut Checker) -> Option<Takeover> {
 }
 
 fn households(h: &mut Table, c: &mut Checker, ids: &Ids) -> Option<HouseholdParams> {
-    let good = c
-        .string(h, "good")
-        .and_then(|g| good_in(c, &g, ids, QuantityUnit::Kg, "households.good"));
+    let good = good_at(c, h, "good", ids, QuantityUnit::Kg);
     let mut households_at_site = vec![0; ids.sites.len()];
     c.each(h, "sites", "site", |c, s, id| {
         let site = id.and_then(|id| site(c, &id, ids, &format!("{}.site", s.path)));
@@ -900,12 +900,8 @@ fn diplomats(x: &mut Table, c: &mut Checker) -> Diplomats {
 }
 
 fn drugs(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Drugs> {
-    let mut drug_good = |c: &mut Checker, key: &'static str| {
-        let text = c.string(x, key)?;
-        good_in(c, &text, ids, QuantityUnit::Grams, &format!("drugs.{key}"))
-    };
-    let heroin = drug_good(c, "heroin_good");
-    let methamphetamine = drug_good(c, "methamphetamine_good");
+    let heroin = good_at(c, x, "heroin_good", ids, QuantityUnit::Grams);
+    let methamphetamine = good_at(c, x, "methamphetamine_good", ids, QuantityUnit::Grams);
     let border_site = site_at(c, x, "border_site", ids);
     let sea_site = site_at(c, x, "sea_site", ids);
     let values = c.params::<Drugs>(x);
@@ -926,9 +922,7 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
         .map(SeaBribes::by_agency);
     let monitors = c.built_in::<Monitors>(x, "monitors");
     let cap = c.table(x, "cap").and_then(|mut cap| {
-        let good = c
-            .string(&mut cap, "good")
-            .and_then(|g| good_in(c, &g, ids, QuantityUnit::Barrels, "maritime.cap.good"));
+        let good = good_at(c, &mut cap, "good", ids, QuantityUnit::Barrels);
         let values = c.params::<ImportCap>(&mut cap);
         c.finish(cap);
         Some(ImportCap::from_values(good?, &values))

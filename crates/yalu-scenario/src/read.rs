@@ -495,21 +495,19 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn raw_param<'t>(&mut self, item: &'t Item, field: &str) -> Option<RawParam<'t>> {
-        let mut t = Table::of(field.to_owned(), item)?;
+    fn raw_param<'t>(&mut self, mut t: Table<'t, '_>) -> Option<RawParam<'t>> {
         let value = self.number(&mut t, "value");
         let unit = self.opt_string(&mut t, "unit");
         let cited = self.cited(&mut t);
-        let range = t
-            .get("range")
-            .and_then(|r| self.range(r, format!("{field}.range")));
+        let range = t.get("range").and_then(|r| self.range(r, t.field("range")));
+        let span = t.span.clone();
         self.finish(t);
         Some(RawParam {
             value: value?,
             unit,
             cited,
             range,
-            span: item.span(),
+            span,
         })
     }
 
@@ -543,15 +541,12 @@ impl<'a> Checker<'a> {
         let Some(item) = self.required(t, spec.key) else {
             return 0.0;
         };
-        if !matches!(item.get_ref(), DeValue::Table(_)) {
-            self.wrong_type(
-                item,
-                field,
-                "a parameter table { value = ..., source or assumption }",
-            );
+        let Some(table) = Table::of(field.clone(), item) else {
+            let expected = "a parameter table { value = ..., source or assumption }";
+            self.wrong_type(item, field, expected);
             return 0.0;
-        }
-        let Some(raw) = self.raw_param(item, &field) else {
+        };
+        let Some(raw) = self.raw_param(table) else {
             return 0.0;
         };
         self.check_param(&raw, &field, spec)

@@ -9,6 +9,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use yalu_lab::calibration_file::CalibrationFile;
 use yalu_lab::compare;
 use yalu_lab::experiment::{OutsideRange, RangePolicy, Sweep};
+use yalu_lab::progress_bar::Bar;
 use yalu_lab::ray::{ray_sensitivity, ray_sweep};
 use yalu_lab::sensitivity_file::{Method, SensitivityFile};
 use yalu_lab::store;
@@ -16,7 +17,7 @@ use yalu_lab::sweep::Shard;
 use yalu_report::window::Window;
 use yalu_scenario::Registry;
 
-use crate::{Failure, ReplicateArgs, ThreadArgs, load, print, with_progress};
+use crate::{Failure, ReplicateArgs, ThreadArgs, load, print};
 
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
@@ -46,10 +47,9 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         compare::work(&a.params, &b.params, count, threads)
     })?;
     let crn = !args.independent;
-    let total = 2 * u64::from(spec.replicates);
-    let text = with_progress(total, "runs (A and B)", |bar| {
-        compare::compare_into(&args.out, (&a, &b), spec, crn, args.window, &|| bar.inc(1))
-    })?;
+    let bar = Bar::new(2 * u64::from(spec.replicates), "runs (A and B)");
+    let text = compare::compare_into(&args.out, (&a, &b), spec, crn, args.window, &bar)?;
+    drop(bar);
     print(&text)
 }
 
@@ -140,12 +140,11 @@ pub fn sweep(command: SweepCommand) -> Result<(), Failure> {
     warn_outside(sweep.outside_ranges());
     let out = args.out.unwrap_or_else(|| sweep.default_out());
     let threads = args.threads.budget(|threads| sweep.work(threads))?;
-    let text = with_progress(sweep.spec().unit_count() as u64, "runs", |bar| {
-        sweep.run_into(&out, threads, args.shard, &mut |done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        })
+    let bar = Bar::new(sweep.spec().unit_count() as u64, "runs");
+    let text = sweep.run_into(&out, threads, args.shard, &mut |done, total| {
+        bar.set(done, total)
     })?;
+    drop(bar);
     print(&text)
 }
 
@@ -193,9 +192,9 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let out = args.out.unwrap_or_else(|| method.default_out());
     let total = file.runs(method)?;
     let threads = args.threads.budget(file.work(method, &registry)?)?;
-    let text = with_progress(total, "replicates", |bar| {
-        file.run_into(&out, method, &registry, threads, &|| bar.inc(1))
-    })?;
+    let bar = Bar::new(total, "replicates");
+    let text = file.run_into(&out, method, &registry, threads, &bar)?;
+    drop(bar);
     print(&text)
 }
 
@@ -216,8 +215,8 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let file = CalibrationFile::load(&args.file, &registry)?;
     let out = args.out.unwrap_or_else(|| file.default_out());
     let threads = args.threads.budget(|threads| file.work(threads))?;
-    let text = with_progress(file.runs(), "replicates", |bar| {
-        file.run_into(&out, &registry, threads, &|| bar.inc(1))
-    })?;
+    let bar = Bar::new(file.runs(), "replicates");
+    let text = file.run_into(&out, &registry, threads, &bar)?;
+    drop(bar);
     print(&text)
 }

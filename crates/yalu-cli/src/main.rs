@@ -10,13 +10,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
+use clap::{Parser, Subcommand};
 use yalu_lab::budget::{self, DEFAULT_MAX_WORK, Work};
 use yalu_lab::experiment::{ExperimentError, load_scenario};
 use yalu_lab::sweep::ScenarioSource;
 use yalu_lab::{EnsembleSpec, said_once};
-use yalu_scenario::{LoadError, Registry, Scenario, SourceText};
+use yalu_model::ModelParams;
+use yalu_scenario::{Format, LoadError, Registry, Scenario, SourceText};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -104,7 +104,7 @@ yalu sweep sweeps/levy.toml --ray auto                      units as tasks on a 
     },
     /// List every input of a scenario with its value, unit and source or assumption.
     #[command(after_help = "Example: yalu evidence claims --topic channels --year 2017")]
-    Evidence(info::EvidenceArgs),
+    Evidence(yalu_scenario::EvidenceArgs),
     /// List a scenario's dated events: window, kind, channels, sites and effects, source.
     #[command(after_help = "Example: yalu events scenarios/baseline.toml --format json")]
     Events {
@@ -135,6 +135,26 @@ struct EnsembleArgs {
     scenario: Option<PathBuf>,
     #[command(flatten)]
     replicates: ReplicateArgs,
+}
+
+impl EnsembleArgs {
+    /// The scenario, its text, and the ensemble to run on it (`default_replicates` unless
+    /// given) once its `work` (of the parameters, replicates and threads) is within the
+    /// limits.
+    fn load(
+        &self,
+        registry: &Registry,
+        default_replicates: u32,
+        work: fn(&ModelParams, u32, usize) -> Work,
+    ) -> Result<(Scenario, SourceText, EnsembleSpec), Failure> {
+        let (scenario, text) = load(self.scenario.as_deref(), registry)?;
+        let spec = self
+            .replicates
+            .spec(default_replicates, scenario.seed, |count, threads| {
+                work(&scenario.params, count, threads)
+            })?;
+        Ok((scenario, text, spec))
+    }
 }
 
 /// How many replicates, on which seed, on how many threads: shared by `run`, `compare`
@@ -191,12 +211,6 @@ impl ThreadArgs {
         })
         .map_err(Failure::bad_input)
     }
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
-    Table,
-    Json,
 }
 
 /// A failure and the exit code it maps to.
@@ -277,22 +291,6 @@ fn main() -> ExitCode {
 /// Loads a scenario file, or the built-in baseline, with the text it was read from.
 fn load(path: Option<&Path>, registry: &Registry) -> Result<(Scenario, SourceText), Failure> {
     Ok(load_scenario(&ScenarioSource::from(path), registry)?)
-}
-
-/// Runs `work` with a progress bar of `total` steps on standard error (hidden when it is
-/// not a terminal), cleared when the work ends.
-fn with_progress<T>(total: u64, what: &str, work: impl FnOnce(&ProgressBar) -> T) -> T {
-    let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "{{spinner}} {what} {{pos}}/{{len}} [{{bar:30}}] {{elapsed}} eta {{eta}}"
-        ))
-        .expect("static template")
-        .progress_chars("=> "),
-    );
-    let outcome = work(&bar);
-    bar.finish_and_clear();
-    outcome
 }
 
 /// Writes to standard output; a reader that has gone (`yalu ... | head`) is no failure.

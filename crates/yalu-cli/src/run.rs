@@ -3,13 +3,14 @@
 
 use std::path::PathBuf;
 
+use yalu_lab::progress_bar::Bar;
 use yalu_lab::run_folder::{
     RunFolder, default_out, run_into, run_work, validate_into, validate_work,
 };
 use yalu_report::window::Window;
 use yalu_scenario::Registry;
 
-use crate::{EnsembleArgs, Failure, load, print, with_progress};
+use crate::{EnsembleArgs, Failure, print};
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
@@ -38,22 +39,16 @@ pub struct RunArgs {
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
-    let (scenario, text) = load(args.ensemble.scenario.as_deref(), &registry)?;
-    let spec = args
-        .ensemble
-        .replicates
-        .spec(1, scenario.seed, |count, threads| {
-            run_work(&scenario.params, count, threads)
-        })?;
+    let (scenario, text, spec) = args.ensemble.load(&registry, 1, run_work)?;
     let folder = RunFolder {
         out_dir: args.out.unwrap_or_else(|| default_out(&scenario.name)),
         replicate_files: !args.no_replicate_files,
         window: args.window,
         posterior: args.posterior,
     };
-    let done = with_progress(u64::from(spec.replicates), "replicates", |bar| {
-        run_into(&folder, (&scenario, &text), &registry, spec, &|| bar.inc(1))
-    })?;
+    let bar = Bar::new(u64::from(spec.replicates), "replicates");
+    let done = run_into(&folder, (&scenario, &text), &registry, spec, &bar)?;
+    drop(bar);
     if !done.kept.is_empty() {
         eprintln!(
             "kept in {}: {} (not written by this run)",
@@ -78,17 +73,11 @@ pub struct ValidateArgs {
 
 pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let registry = Registry::embedded();
-    let (scenario, _) = load(args.ensemble.scenario.as_deref(), &registry)?;
+    let (scenario, _, spec) = args.ensemble.load(&registry, 10, validate_work)?;
     let out = args.out.unwrap_or_else(|| default_out(&scenario.name));
-    let spec = args
-        .ensemble
-        .replicates
-        .spec(10, scenario.seed, |count, threads| {
-            validate_work(&scenario.params, count, threads)
-        })?;
-    let validation = with_progress(u64::from(spec.replicates), "replicates", |bar| {
-        validate_into(&out, &scenario, &registry, spec, &|| bar.inc(1))
-    })?;
+    let bar = Bar::new(u64::from(spec.replicates), "replicates");
+    let validation = validate_into(&out, &scenario, &registry, spec, &bar)?;
+    drop(bar);
     print(&validation.text)?;
     validation.missed().map_or(Ok(()), |missed| {
         Err(Failure::run(anyhow::Error::msg(missed)))

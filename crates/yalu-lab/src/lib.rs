@@ -12,7 +12,8 @@
 //! [`posterior`] (its accepted parameter sets, which runs draw their replicates from);
 //! [`validation`] puts the patterns and the [`observations`] in one score;
 //! [`run_folder`] (`yalu run` and `yalu validate` into their folder), [`ray`] (a sweep's
-//! units on a Ray cluster, through the Python driver).
+//! units on a Ray cluster, through the Python driver), [`progress_bar`] (progress on the
+//! terminal).
 #![deny(missing_docs)]
 pub mod budget;
 pub mod calibrate;
@@ -23,6 +24,7 @@ pub mod experiment;
 pub mod observations;
 pub mod patterns;
 pub mod posterior;
+pub mod progress_bar;
 pub mod ray;
 pub mod run_folder;
 pub mod sensitivity;

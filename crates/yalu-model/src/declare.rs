@@ -184,9 +184,15 @@ pub struct ParamSpec {
 }
 
 /// A section of numeric parameters declared with [`param_set!`].
-pub trait ParamSet {
+pub trait ParamSet: Sized {
     /// Its parameters, in declaration order.
     const SPECS: &'static [ParamSpec];
+    /// Its fields built by hand (ids, lists, nested sections) as a tuple: `()` for a
+    /// section of parameters only, which a reader can then build with no code of its own.
+    type Refs;
+    /// The section from its references and its parameters' checked values, in declaration
+    /// order (its `from_values`).
+    fn build(refs: Self::Refs, values: &[f64]) -> Self;
 }
 
 /// The Rust types a parameter may have.
@@ -242,6 +248,12 @@ macro_rules! param_set {
                     doc: $doc.trim_ascii(),
                 },
             )*];
+
+            type Refs = ($( $ref_ty, )*);
+
+            fn build(($( $ref_field, )*): Self::Refs, values: &[f64]) -> $name {
+                $name::from_values($( $ref_field, )* values)
+            }
         }
 
         impl $name {
@@ -286,14 +298,13 @@ mod tests {
         assert_eq!((specs[0].key, specs[0].unit.name()), ("crews", "crews"));
         assert!(specs[0].whole && !specs[1].whole);
         assert_eq!(specs[1].doc, "A share.");
-        assert_eq!(
-            Example::from_values(3, &[12.0, 0.5]),
-            Example {
-                site: 3,
-                crews: 12,
-                share: 0.5
-            }
-        );
+        let built = Example {
+            site: 3,
+            crews: 12,
+            share: 0.5,
+        };
+        assert_eq!(Example::from_values(3, &[12.0, 0.5]), built);
+        assert_eq!(Example::build((3,), &[12.0, 0.5]), built);
     }
 
     #[test]

@@ -231,6 +231,17 @@ pub struct ScenarioErrors {
 }
 
 impl ScenarioErrors {
+    /// A text that is not valid TOML: the parser's one problem, located.
+    pub(crate) fn toml(text: &SourceText, error: &toml::de::Error) -> ScenarioErrors {
+        let span = error.span().unwrap_or(0..0);
+        let kind = ErrorKind::Schema(error.message().trim().to_owned());
+        let error = ScenarioError::at(text, span.clone(), text.field_at(span.start), kind);
+        ScenarioErrors {
+            file: text.name.clone(),
+            errors: vec![error],
+        }
+    }
+
     /// The count, then one `file:line:col: `field`: problem` line per problem (plain text,
     /// where the command line renders them with miette).
     pub fn describe(&self) -> String {

@@ -31,7 +31,7 @@ use yalu_model::params::{CategoryId, TradeMode};
 use crate::error::ErrorKind;
 use crate::read::{Checker, Str, Table};
 use crate::records::{Evidence, Value};
-use crate::scenario::{Ids, Scenario, choice, good, one_of, ordered, site};
+use crate::scenario::{Ids, Scenario, choice, good, named, one_of, ordered, site};
 
 /// Reads every `[[events]]` table; events with errors are left out (their errors are
 /// reported).
@@ -39,7 +39,7 @@ pub(crate) fn events(root: &mut Table, c: &mut Checker, ids: &Ids) -> Vec<Event>
     let mut tables = c.tables(root, "events");
     let event_ids = c.identify(&mut tables, "events", "id");
     let horizon = c.window;
-    let kinds: Vec<(&str, EventKind)> = EventKind::ALL.iter().map(|k| (k.name(), *k)).collect();
+    let kinds = named(&EventKind::ALL, EventKind::name);
     let mut events = Vec::new();
     for (mut t, id) in tables.into_iter().zip(event_ids) {
         let field = t.path.clone();
@@ -86,20 +86,11 @@ pub(crate) fn events(root: &mut Table, c: &mut Checker, ids: &Ids) -> Vec<Event>
 fn effects(c: &mut Checker, t: &mut Table, ids: &Ids) -> Option<Vec<Effect>> {
     let tables = c.tables(t, "effects");
     if tables.is_empty() {
-        c.error(
-            t.span_of("effects"),
-            format!("{}.effects", t.path),
-            ErrorKind::Invalid {
-                expected: "at least one effect { channel = ..., and what it does }".into(),
-                found: "none".into(),
-            },
-        );
+        let expected = "at least one effect { channel = ..., and what it does }";
+        c.absent(t.span_of("effects"), t.field("effects"), expected);
         return None;
     }
-    let channels: Vec<(&str, EventChannel)> = EventChannel::ALL
-        .iter()
-        .map(|ch| (ch.name(), *ch))
-        .collect();
+    let channels = named(&EventChannel::ALL, EventChannel::name);
     let mut effects = Some(Vec::new());
     for mut e in tables {
         let effect = self::effect(c, &mut e, ids, &channels);
@@ -141,8 +132,7 @@ fn effect(
             None => ok = false,
         }
     }
-    let route_choices: Vec<(&str, SeaRoute)> =
-        SeaRoute::ALL.iter().map(|r| (r.name(), *r)).collect();
+    let route_choices = named(&SeaRoute::ALL, SeaRoute::name);
     let mut routes = Vec::new();
     for name in &route_names {
         match one_of(c, name, &format!("{field}.routes"), &route_choices) {

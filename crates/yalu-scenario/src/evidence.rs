@@ -328,10 +328,8 @@ impl Registry {
         // Conflicts may name claims of any file, so they are checked once all are read.
         let mut conflicts_by_file = Vec::new();
         for text in sources {
-            let file: RegistryFile = toml::from_str(&text.text).map_err(|e| ScenarioErrors {
-                file: text.name.clone(),
-                errors: vec![crate::scenario::toml_error(text, &e)],
-            })?;
+            let file: RegistryFile =
+                toml::from_str(&text.text).map_err(|e| ScenarioErrors::toml(text, &e))?;
             let topic = text
                 .name
                 .rsplit('/')

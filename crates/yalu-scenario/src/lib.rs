@@ -18,12 +18,12 @@ pub mod scenario;
 
 pub use error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
 pub use evidence::Registry;
-pub use listing::{Listing, RegistryView, coverage_table};
+pub use listing::{EvidenceArgs, EvidenceView, Format, Listing, coverage_table};
 pub use records::{
-    CoverageRow, Evidence, ParameterRecord, Value, coverage, coverage_of, coverage_report,
-    most_influential,
+    CoverageRow, Evidence, EvidenceDocument, KindCount, ParameterRecord, RegistrySummary, Value,
+    coverage, coverage_of, coverage_report, most_influential,
 };
-pub use scenario::{BASELINE, EvidenceDocument, KindCount, RegistrySummary, Scenario, SiteInfo};
+pub use scenario::{BASELINE, Scenario, SiteInfo};
 
 use std::io::Read;
 use std::path::Path;

@@ -1,14 +1,94 @@
 //! What `yalu evidence` prints: a scenario's inputs with their evidence, the share of them
 //! that is sourced, and the registry's sources, claims, conflicts and observed series, each
-//! as a table for reading (JSON is the same values serialized).
+//! as a table for reading (JSON is the same values serialized). The command's arguments
+//! ([`EvidenceArgs`]) are declared here, beside what they choose.
 
 use std::fmt::Write;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::evidence::{self, ClaimRow, Conflict, Observation, Registry, Source};
-use crate::records::{CoverageRow, Evidence};
-use crate::scenario::EvidenceDocument;
+use crate::records::{CoverageRow, Evidence, EvidenceDocument};
+use crate::scenario::Scenario;
+use crate::{LoadError, coverage_report};
+
+/// How a listing is printed (the names say it: no help of their own, so `--help` lists
+/// them on one line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For reading.
+    #[value(help = None::<&str>)]
+    Table,
+    /// JSON, pretty-printed.
+    #[value(help = None::<&str>)]
+    Json,
+}
+
+impl Format {
+    /// `value` as JSON, or `table`, ending with a newline.
+    pub fn show(self, value: &impl Serialize, table: String) -> String {
+        match self {
+            Format::Json => {
+                let json = serde_json::to_string_pretty(value).expect("serializes");
+                format!("{json}\n")
+            }
+            Format::Table => table,
+        }
+    }
+}
+
+/// `yalu evidence`: a scenario's inputs, or the registry.
+#[derive(Debug, clap::Args)]
+pub struct EvidenceArgs {
+    /// What to list: a scenario's inputs, or the registry's sources, claims, conflicts
+    /// or observed series.
+    #[arg(value_enum, default_value_t = EvidenceView::Inputs)]
+    view: EvidenceView,
+    /// Scenario file (default: the built-in baseline).
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Only claims or series of this registry file: core, land, maritime, channels,
+    /// prices.
+    #[arg(long)]
+    topic: Option<String>,
+    /// Only claims or series whose period includes this year.
+    #[arg(long)]
+    year: Option<i16>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Show the share of inputs that are sourced, per submodel.
+    #[arg(long)]
+    coverage: bool,
+}
+
+impl EvidenceArgs {
+    /// What `yalu evidence` prints: a view of the registry, or the inputs (or their
+    /// coverage) of the scenario `load` reads from `--scenario` (`None`: the baseline),
+    /// loaded only for them.
+    pub fn render(
+        &self,
+        registry: &Registry,
+        load: impl FnOnce(Option<&Path>) -> Result<Scenario, LoadError>,
+    ) -> Result<String, LoadError> {
+        if let Some(listing) = registry.listing(self.view, self.topic.as_deref(), self.year) {
+            // Through a JSON value, whose keys are sorted.
+            return Ok(self
+                .format
+                .show(&serde_json::json!(listing), listing.table()));
+        }
+        let scenario = load(self.scenario.as_deref())?;
+        if self.coverage {
+            let rows = coverage_report(&scenario.parameters);
+            return Ok(self
+                .format
+                .show(&rows, coverage_table(&scenario.name, &rows)));
+        }
+        let document = scenario.evidence_document(registry);
+        Ok(self.format.show(&document, document.table()))
+    }
+}
 
 impl std::fmt::Display for Evidence {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -86,16 +166,18 @@ pub fn coverage_table(name: &str, rows: &[CoverageRow]) -> String {
     text
 }
 
-/// What of the registry to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RegistryView {
-    /// The registered sources.
+/// What `yalu evidence` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EvidenceView {
+    /// Every input of a scenario with its value, unit and evidence.
+    Inputs,
+    /// The registered sources, with their kind and citation.
     Sources,
-    /// The claims.
+    /// The claims: each figure with its bound, period and location.
     Claims,
-    /// Where claims disagree.
+    /// Where claims disagree and what the model does about it.
     Conflicts,
-    /// The observed series.
+    /// Observations over time, marked calibration or test.
     Series,
 }
 
@@ -115,21 +197,23 @@ pub enum Listing<'a> {
 
 impl Registry {
     /// The `view` of the registry, only of `topic` (a registry file: core, land, ...) and
-    /// only what concerns `year`, where the view has topics or periods.
+    /// only what concerns `year`, where the view has topics or periods; `None` for the
+    /// inputs, which are a scenario's.
     pub fn listing(
         &self,
-        view: RegistryView,
+        view: EvidenceView,
         topic: Option<&str>,
         year: Option<i16>,
-    ) -> Listing<'_> {
+    ) -> Option<Listing<'_>> {
         let of_topic = |t: &str| topic.is_none_or(|wanted| t == wanted);
-        match view {
-            RegistryView::Sources => {
+        Some(match view {
+            EvidenceView::Inputs => return None,
+            EvidenceView::Sources => {
                 Listing::Sources(self.sources.iter().filter(|s| of_topic(&s.topic)).collect())
             }
-            RegistryView::Claims => Listing::Claims(self.claim_rows(topic, year)),
-            RegistryView::Conflicts => Listing::Conflicts(&self.conflicts),
-            RegistryView::Series => Listing::Series(
+            EvidenceView::Claims => Listing::Claims(self.claim_rows(topic, year)),
+            EvidenceView::Conflicts => Listing::Conflicts(&self.conflicts),
+            EvidenceView::Series => Listing::Series(
                 self.series
                     .iter()
                     .filter(|o| of_topic(self.claim(&o.claim).map_or("", |(s, _)| &s.topic)))
@@ -141,7 +225,7 @@ impl Registry {
                     })
                     .collect(),
             ),
-        }
+        })
     }
 }
 
@@ -239,19 +323,60 @@ mod tests {
         );
     }
 
+    /// `yalu evidence`'s arguments as the command line gives them.
+    fn evidence_args(words: &[&str]) -> EvidenceArgs {
+        #[derive(clap::Parser)]
+        struct Command {
+            #[command(flatten)]
+            args: EvidenceArgs,
+        }
+        let words = std::iter::once("evidence").chain(words.iter().copied());
+        <Command as clap::Parser>::parse_from(words).args
+    }
+
+    #[test]
+    fn a_registry_view_reads_no_scenario_and_the_inputs_read_the_one_named() {
+        let registry = Registry::embedded();
+        let unreadable = |path: Option<&Path>| -> Result<Scenario, LoadError> {
+            Err(LoadError::Read {
+                path: format!("{path:?}"),
+                error: std::io::Error::other("not read"),
+            })
+        };
+        let claims = evidence_args(&["claims", "--topic", "land"])
+            .render(&registry, unreadable)
+            .expect("a registry view needs no scenario");
+        let land = registry.listing(EvidenceView::Claims, Some("land"), None);
+        assert_eq!(claims, land.expect("a registry view").table());
+        let error = evidence_args(&["--scenario", "my.toml"])
+            .render(&registry, unreadable)
+            .expect_err("the inputs are the scenario's");
+        assert!(error.to_string().contains("my.toml"), "{error}");
+        let json = evidence_args(&["--format", "json"])
+            .render(&registry, |path| {
+                assert_eq!(path, None, "the baseline when none is named");
+                Ok(Scenario::baseline(&registry)?)
+            })
+            .expect("the baseline's inputs");
+        let document: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        assert_eq!(document["name"], "baseline");
+        assert!(json.ends_with("}\n"));
+    }
+
     #[test]
     fn listings_keep_to_their_topic_and_year() {
         let registry = Registry::embedded();
-        let Listing::Sources(all) = registry.listing(RegistryView::Sources, None, None) else {
+        let sources = |topic| registry.listing(EvidenceView::Sources, topic, None);
+        let Some(Listing::Sources(all)) = sources(None) else {
             panic!("sources")
         };
-        let Listing::Sources(land) = registry.listing(RegistryView::Sources, Some("land"), None)
-        else {
+        let Some(Listing::Sources(land)) = sources(Some("land")) else {
             panic!("sources")
         };
         assert!(!land.is_empty() && land.len() < all.len());
         assert!(land.iter().all(|s| s.topic == "land"));
-        let Listing::Series(series) = registry.listing(RegistryView::Series, None, Some(2019))
+        let Some(Listing::Series(series)) =
+            registry.listing(EvidenceView::Series, None, Some(2019))
         else {
             panic!("series")
         };
@@ -261,8 +386,10 @@ mod tests {
                 .all(|o| o.first.as_str() <= "2019-12" && o.last.as_str() >= "2019")
         );
         let claims = registry
-            .listing(RegistryView::Claims, Some("land"), None)
+            .listing(EvidenceView::Claims, Some("land"), None)
+            .expect("a registry view")
             .table();
+        assert!(registry.listing(EvidenceView::Inputs, None, None).is_none());
         assert!(claims.ends_with(&format!(
             "{} claims\n",
             registry.claim_rows(Some("land"), None).len()

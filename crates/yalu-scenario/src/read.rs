@@ -159,6 +159,23 @@ impl<'a> Checker<'a> {
         self.error(span, field, ErrorKind::Invalid { expected, found });
     }
 
+    /// Something `expected` that is not there at all.
+    pub fn absent(
+        &mut self,
+        span: Range<usize>,
+        field: impl Into<String>,
+        expected: impl Into<String>,
+    ) {
+        self.invalid(span, field, expected, "none");
+    }
+
+    /// The span of the first `header` (`[porter]`) in the file, where a rule about the
+    /// whole section is reported (the file's start if it has none).
+    pub fn header(&self, header: &str) -> Range<usize> {
+        let at = self.text.text.find(header).unwrap_or(0);
+        at..at + header.len()
+    }
+
     /// A string that is not what `expected` says.
     pub fn refuse(&mut self, text: &Str, field: impl Into<String>, expected: impl Into<String>) {
         self.invalid(
@@ -380,9 +397,13 @@ impl<'a> Checker<'a> {
         Some(read)
     }
 
-    /// The parameters section `S` declares, read from the required sub-table `key`.
-    pub fn params_in<S: ParamSet>(&mut self, t: &mut Table, key: &'static str) -> Option<Vec<f64>> {
-        self.required_section(t, key, |c, section| c.params::<S>(section))
+    /// Section `S`, of parameters only, read from the required sub-table `key`.
+    pub fn built_in<S: ParamSet<Refs = ()>>(
+        &mut self,
+        t: &mut Table,
+        key: &'static str,
+    ) -> Option<S> {
+        self.required_section(t, key, |c, section| c.built::<S>(section))
     }
 
     /// An array of tables (none when absent); each is named `key[i]` until its reader
@@ -474,21 +495,19 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn raw_param<'t>(&mut self, item: &'t Item, field: &str) -> Option<RawParam<'t>> {
-        let mut t = Table::of(field.to_owned(), item)?;
+    fn raw_param<'t>(&mut self, mut t: Table<'t, '_>) -> Option<RawParam<'t>> {
         let value = self.number(&mut t, "value");
         let unit = self.opt_string(&mut t, "unit");
         let cited = self.cited(&mut t);
-        let range = t
-            .get("range")
-            .and_then(|r| self.range(r, format!("{field}.range")));
+        let range = t.get("range").and_then(|r| self.range(r, t.field("range")));
+        let span = t.span.clone();
         self.finish(t);
         Some(RawParam {
             value: value?,
             unit,
             cited,
             range,
-            span: item.span(),
+            span,
         })
     }
 
@@ -522,15 +541,12 @@ impl<'a> Checker<'a> {
         let Some(item) = self.required(t, spec.key) else {
             return 0.0;
         };
-        if !matches!(item.get_ref(), DeValue::Table(_)) {
-            self.wrong_type(
-                item,
-                field,
-                "a parameter table { value = ..., source or assumption }",
-            );
+        let Some(table) = Table::of(field.clone(), item) else {
+            let expected = "a parameter table { value = ..., source or assumption }";
+            self.wrong_type(item, field, expected);
             return 0.0;
-        }
-        let Some(raw) = self.raw_param(item, &field) else {
+        };
+        let Some(raw) = self.raw_param(table) else {
             return 0.0;
         };
         self.check_param(&raw, &field, spec)
@@ -610,6 +626,11 @@ impl<'a> Checker<'a> {
     /// order, for `S::from_values`.
     pub fn params<S: ParamSet>(&mut self, t: &mut Table) -> Vec<f64> {
         S::SPECS.iter().map(|spec| self.param(t, spec)).collect()
+    }
+
+    /// Section `S`, of parameters only, read from its declaration in `t`.
+    pub fn built<S: ParamSet<Refs = ()>>(&mut self, t: &mut Table) -> S {
+        S::build((), &self.params::<S>(t))
     }
 
     /// Resolves `claim` / `assumption` for an item whose whole table spans `span`; for a

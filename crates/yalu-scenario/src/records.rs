@@ -1,7 +1,11 @@
 //! What `yalu evidence` lists: every input of a scenario with its value, unit, meaning and
-//! evidence, and the share of inputs that are sourced.
+//! evidence, the share of inputs that are sourced, and the evidence document
+//! ([`Scenario::evidence_document`], written as `scenario.json`).
 
 use serde::Serialize;
+
+use crate::evidence::{Conflict, Registry, Source, SourceKind};
+use crate::scenario::{Scenario, SiteInfo};
 
 /// A value and the evidence behind it, as `yalu evidence` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -172,4 +176,98 @@ pub fn coverage_report(parameters: &[ParameterRecord]) -> Vec<CoverageRow> {
         "top 30 (Morris)",
     ));
     rows
+}
+
+/// A scenario's inputs with their evidence, as `yalu evidence --format json` prints it and
+/// `yalu run` writes it (`scenario.json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceDocument<'a> {
+    /// Scenario name.
+    pub name: &'a str,
+    /// What it represents.
+    pub description: &'a str,
+    /// Sites with coordinates.
+    pub sites: &'a [SiteInfo],
+    /// Every input with its unit and evidence.
+    pub parameters: &'a [ParameterRecord],
+    /// The registered sources the inputs cite, with full citations.
+    pub sources: Vec<&'a Source>,
+    /// The dated events in date order, as `yalu events` lists them.
+    pub events: Vec<crate::events::EventRow>,
+    /// Every conflict between claims in the registry, with what the model does about it.
+    pub conflicts: &'a [Conflict],
+    /// The size of the registry the scenario was checked against.
+    pub registry: RegistrySummary,
+}
+
+/// How much evidence the registry holds: sources by kind, claims and observations.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistrySummary {
+    /// Registered sources.
+    pub sources: usize,
+    /// Sources of each kind present, in the registry's kind order.
+    pub sources_by_kind: Vec<KindCount>,
+    /// Claims across all sources.
+    pub claims: usize,
+    /// Observations across all series.
+    pub observations: usize,
+}
+
+/// The number of sources of one kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindCount {
+    /// The kind as the registry writes it (`testimony`, ...).
+    pub kind: &'static str,
+    /// Sources of that kind.
+    pub sources: usize,
+}
+
+impl RegistrySummary {
+    /// Counts `registry`'s sources by kind, its claims and its observations.
+    pub fn of(registry: &Registry) -> RegistrySummary {
+        let mut kinds: Vec<SourceKind> = registry.sources.iter().map(|s| s.kind).collect();
+        kinds.sort_unstable();
+        let mut sources_by_kind: Vec<KindCount> = Vec::new();
+        for kind in kinds {
+            match sources_by_kind.last_mut() {
+                Some(last) if last.kind == kind.name() => last.sources += 1,
+                _ => sources_by_kind.push(KindCount {
+                    kind: kind.name(),
+                    sources: 1,
+                }),
+            }
+        }
+        RegistrySummary {
+            sources: registry.sources.len(),
+            sources_by_kind,
+            claims: registry.sources.iter().map(|s| s.claims.len()).sum(),
+            observations: registry.series.len(),
+        }
+    }
+}
+
+impl Scenario {
+    /// The scenario's inputs with their evidence and the sources they cite.
+    pub fn evidence_document<'a>(&'a self, registry: &'a Registry) -> EvidenceDocument<'a> {
+        let mut cited: Vec<&str> = self
+            .parameters
+            .iter()
+            .filter_map(|p| match &p.evidence {
+                Evidence::Claim { source, .. } => Some(source.as_str()),
+                Evidence::Assumption { .. } => None,
+            })
+            .collect();
+        cited.sort_unstable();
+        cited.dedup();
+        EvidenceDocument {
+            name: &self.name,
+            description: &self.description,
+            sites: &self.sites,
+            parameters: &self.parameters,
+            sources: cited.iter().filter_map(|id| registry.get(id)).collect(),
+            conflicts: &registry.conflicts,
+            registry: RegistrySummary::of(registry),
+            events: crate::events::event_rows(self),
+        }
+    }
 }

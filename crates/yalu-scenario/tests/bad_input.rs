@@ -236,3 +236,22 @@ fn several_problems_are_all_reported_in_file_order() {
     );
     assert!(errors[0].line < errors[3].line);
 }
+
+#[test]
+fn a_maximum_below_its_minimum_is_reported_at_the_maximum() {
+    let errors = errors_of(
+        "crew_size_max = { value = 50,",
+        "crew_size_max = { value = 25,",
+    );
+    let order = errors
+        .iter()
+        .find(|e| e.field == "porter.crew_size_max.value")
+        .expect("the maximum is refused");
+    assert_eq!(order.line, line_of("crew_size_max = {"));
+    assert!(
+        matches!(&order.kind, ErrorKind::Invalid { expected, found }
+            if expected == "at least crew_size_typical_max (30)" && found == "25"),
+        "{:?}",
+        order.kind
+    );
+}

@@ -68,6 +68,9 @@ pub struct ModelParams {
     /// What the donju, households and ship operators start with and may borrow, if any of
     /// them lays out money in the scenario.
     pub finance: Option<Finance>,
+    /// How protection prices and operators' tactics respond to enforcement, if modelled
+    /// (otherwise prices are constants per load and the AIS-off share is fixed).
+    pub adaptation: Option<Adaptation>,
 }
 
 param_set! {
@@ -842,6 +845,43 @@ param_set! {
         night_share: f64 [Share, Bounds::UNIT_INTERVAL],
         /// Days before an interdicted ship is replaced by another.
         ship_replacement_days: u32 [Days, Bounds::count(3_650)],
+    }
+}
+
+param_set! {
+    /// `[adaptation]`: how actors respond to what happens to them. Protection prices follow
+    /// enforcement and demand (`state_smuggling`, `livelihood`, `maritime`); operators go
+    /// dark more often as they learn they are seen (`maritime`). Every elasticity at 0 gives
+    /// the constant prices and the fixed AIS-off share of a scenario without the section.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct Adaptation {
+        params:
+        /// Semi-elasticity of protection prices to enforcement pressure: a price is multiplied by exp(this x (pressure - reference)).
+        protection_enforcement_elasticity: f64 [Ratio, Bounds::NON_NEGATIVE],
+        /// Enforcement pressure (E times the events' risk factor) at which the recorded land protection prices were paid.
+        protection_reference_enforcement: f64 [Level, Bounds::UNIT_INTERVAL],
+        /// Elasticity of a crossing's bribes to tonight's demand: they are multiplied by ((1 + used) / (1 + reference))^this, used the share of the crossing's nightly loads already taken.
+        protection_demand_elasticity: f64 [Ratio, Bounds::NON_NEGATIVE],
+        /// Share of a crossing's nightly loads taken at which the recorded prices were paid.
+        protection_reference_utilisation: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Elasticity of the AIS-off share to a fleet's learned chance of being seen on a route, relative to the prior: share x (learned / prior)^this.
+        ais_off_detection_elasticity: f64 [Ratio, Bounds::NON_NEGATIVE],
+        /// What a voyage made dark costs the operator (a disguised identity: false papers and MMSI, repainting), paid to foreign brokers.
+        dark_voyage_cost_cny: f64 [Cny, Bounds::NON_NEGATIVE],
+    }
+}
+
+impl Adaptation {
+    /// The factor on a protection price at enforcement `pressure`, against the `reference`
+    /// at which the price was recorded.
+    pub fn enforcement_factor(&self, pressure: f64, reference: f64) -> f64 {
+        (self.protection_enforcement_elasticity * (pressure - reference)).exp()
+    }
+
+    /// The factor on a crossing's bribes when `used` of its nightly loads are taken.
+    pub fn demand_factor(&self, used: f64) -> f64 {
+        ((1.0 + used.clamp(0.0, 1.0)) / (1.0 + self.protection_reference_utilisation))
+            .powf(self.protection_demand_elasticity)
     }
 }
 

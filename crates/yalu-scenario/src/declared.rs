@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use yalu_model::declare::{ParamSet, ParamSpec};
 use yalu_model::events::EFFECT_SPECS;
 use yalu_model::params::{
-    AgencyPassUp, Bureau, CNY_PER_USD, CounterpartFleet, Couriers, Crossing, Diplomats, Drugs,
-    EMBASSIES_CLOSED, ENFORCEMENT_LEVEL, Enforcement, Finance, Fleet, Good, HouseholdParams,
+    Adaptation, AgencyPassUp, Bureau, CNY_PER_USD, CounterpartFleet, Couriers, Crossing, Diplomats,
+    Drugs, EMBASSIES_CLOSED, ENFORCEMENT_LEVEL, Enforcement, Finance, Fleet, Good, HouseholdParams,
     HouseholdSite, ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams,
     ModeParams, Monitors, PorterGood, PorterParams, PorterSite, ProfitSplit, SeaBribes, Site,
     StateGood, StateTrade, Takeover,
@@ -64,6 +64,7 @@ pub const SECTIONS: &[Section] = &[
     section("maritime.fleets[]", Fleet::SPECS),
     section("maritime.counterparts[]", CounterpartFleet::SPECS),
     section("finance", Finance::SPECS),
+    section("adaptation", Adaptation::SPECS),
 ];
 
 /// The template of a parameter's path: `porter.sites[hyesan].crews` becomes

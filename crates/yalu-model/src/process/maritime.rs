@@ -333,13 +333,11 @@ pub fn run(
                 .calendar
                 .conditions(EventChannel::Maritime, Target::Sea(route, good), day)
         };
-        // The supervision payments on each route follow what the operator has learned of it.
-        let priced = |route| Conditions {
-            bribe: supervision_factor(world, params, fleet, route, events(route)),
-            ..events(route)
-        };
         let (port_events, sts_events) =
-            (priced(SeaRoute::PortDelivery), priced(SeaRoute::ShipToShip));
+            (events(SeaRoute::PortDelivery), events(SeaRoute::ShipToShip));
+        // Supervision and going dark on a route follow what the operator has learned of it
+        // (worked out only for the routes offered today).
+        let supervision = |route, events| supervision_factor(world, params, fleet, route, events);
         let dark_cost =
             |route| dark_voyage_cost_cny(params) * ais_off_share(world, params, fleet, route);
         let load = load_units(params, fleet);
@@ -360,7 +358,7 @@ pub fn run(
                 SeaRoute::PortDelivery,
                 route_price(params, fleet, None),
                 risk(SeaRoute::PortDelivery),
-                port_events.bribe,
+                supervision(SeaRoute::PortDelivery, port_events),
                 dark_cost(SeaRoute::PortDelivery),
             )
         });
@@ -376,7 +374,7 @@ pub fn run(
                         SeaRoute::ShipToShip,
                         route_price(params, fleet, Some(counterpart)),
                         risk(SeaRoute::ShipToShip),
-                        sts_events.bribe,
+                        supervision(SeaRoute::ShipToShip, sts_events),
                         dark_cost(SeaRoute::ShipToShip),
                     )
                 }
@@ -395,6 +393,10 @@ pub fn run(
         let events = match route {
             SeaRoute::ShipToShip => sts_events,
             SeaRoute::PortDelivery => port_events,
+        };
+        let events = Conditions {
+            bribe: supervision(route, events),
+            ..events
         };
         // The operator pays everything up front (a whole dark voyage's cost, whatever its
         // expected share) and must be able to replace the ship at once if it is

@@ -860,7 +860,7 @@ param_set! {
         protection_enforcement_elasticity: f64 [Ratio, Bounds::NON_NEGATIVE],
         /// Enforcement pressure (E times the events' risk factor) at which the recorded land protection prices were paid.
         protection_reference_enforcement: f64 [Level, Bounds::UNIT_INTERVAL],
-        /// Elasticity of a crossing's bribes to tonight's demand: they are multiplied by ((1 + used) / (1 + reference))^this, used the share of the crossing's nightly loads already taken.
+        /// Semi-elasticity of a crossing's bribes to tonight's demand: they are multiplied by exp(this x (used - reference)), used the share of the crossing's nightly loads already taken.
         protection_demand_elasticity: f64 [Ratio, Bounds::NON_NEGATIVE],
         /// Share of a crossing's nightly loads taken at which the recorded prices were paid.
         protection_reference_utilisation: f64 [Share, Bounds::UNIT_INTERVAL],
@@ -878,10 +878,36 @@ impl Adaptation {
         (self.protection_enforcement_elasticity * (pressure - reference)).exp()
     }
 
-    /// The factor on a crossing's bribes when `used` of its nightly loads are taken.
-    pub fn demand_factor(&self, used: f64) -> f64 {
-        ((1.0 + used.clamp(0.0, 1.0)) / (1.0 + self.protection_reference_utilisation))
-            .powf(self.protection_demand_elasticity)
+    /// The factor on a crossing's bribes at enforcement `pressure` when `used` of its
+    /// nightly loads are taken: `exp(e_E (pressure - P0) + e_D (used - u0))`, one
+    /// exponential for both (a crossing's price is worked out for every option valued).
+    pub fn crossing_factor(&self, pressure: f64, used: f64) -> f64 {
+        (self.protection_enforcement_elasticity
+            * (pressure - self.protection_reference_enforcement)
+            + self.protection_demand_elasticity
+                * (used.clamp(0.0, 1.0) - self.protection_reference_utilisation))
+            .exp()
+    }
+}
+
+impl Maritime {
+    /// A fleet operator's tactics on a route once it has learned it is seen there with
+    /// chance `learned`: the share of its voyages made dark, `ais_off_share x (learned /
+    /// prior)^e` in [0, 1] (e `ais_off_detection_elasticity`), and the factor on its
+    /// supervision payments, `exp(e_E (learned - prior))`; the recorded share and 1
+    /// without `[adaptation]` (the share too without a prior to compare with).
+    pub fn tactics(&self, adaptation: Option<&Adaptation>, learned: f64) -> (f64, f64) {
+        let prior = self.prior_detection_probability;
+        let Some(a) = adaptation else {
+            return (self.ais_off_share, 1.0);
+        };
+        let dark = if prior > 0.0 {
+            (self.ais_off_share * (learned / prior).powf(a.ais_off_detection_elasticity))
+                .clamp(0.0, 1.0)
+        } else {
+            self.ais_off_share
+        };
+        (dark, a.enforcement_factor(learned, prior))
     }
 }
 

@@ -221,7 +221,7 @@ fn operators_go_dark_more_often_on_a_route_where_they_have_learned_they_are_seen
             step_day(&mut world, params, &mut streams, &mut scratch, day).unwrap();
             if world.calendar.date(day) >= date(2019, 7, 1) {
                 for (r, route) in SeaRoute::ALL.into_iter().enumerate() {
-                    share[r] += ais_off_share(&world, params, coal_fleet, route);
+                    share[r] += ais_off_share(&world, coal_fleet, route);
                 }
                 days += 1.0;
             }

@@ -337,9 +337,8 @@ pub fn run(
             (events(SeaRoute::PortDelivery), events(SeaRoute::ShipToShip));
         // Supervision and going dark on a route follow what the operator has learned of it
         // (worked out only for the routes offered today).
-        let supervision = |route, events| supervision_factor(world, params, fleet, route, events);
-        let dark_cost =
-            |route| dark_voyage_cost_cny(params) * ais_off_share(world, params, fleet, route);
+        let supervision = |route, events| supervision_factor(world, fleet, route, events);
+        let dark_cost = |route| dark_voyage_cost_cny(params) * ais_off_share(world, fleet, route);
         let load = load_units(params, fleet);
         let risk = |route: SeaRoute| learned_risk(world, m, fleet, route);
         let stay = VoyageOption {
@@ -506,7 +505,7 @@ fn sail(
 
     // The monitors.
     let at_sea = route == SeaRoute::ShipToShip;
-    let ais_off = rng.random_bool(ais_off_share(world, params, fleet_index, route));
+    let ais_off = rng.random_bool(ais_off_share(world, fleet_index, route));
     if ais_off {
         let dark = Fen::from_cny(dark_voyage_cost_cny(params));
         world.ledger.transfer(
@@ -626,20 +625,21 @@ fn sail(
                 .transfer(ops, world.accounts.room39, to_room39, Purpose::Remittance)?;
         }
     }
-    record(world, m, month, fleet_index, quantity, &voyage);
+    record(world, params, month, fleet_index, quantity, &voyage);
     Ok(())
 }
 
-/// Tallies the voyage in the monitors' view and updates how often the operator has learned
-/// its ships are seen on the route.
+/// Tallies the voyage in the monitors' view, updates how often the operator has learned
+/// its ships are seen on the route and revises its tactics there.
 fn record(
     world: &mut World,
-    m: &Maritime,
+    params: &ModelParams,
     month: usize,
     fleet: usize,
     quantity: i64,
     voyage: &Voyage,
 ) {
+    let m = params.maritime.as_ref().expect("maritime channel");
     let good = m.fleets[fleet].good;
     let tally = world.metrics.sea_month(month, good, voyage.route);
     tally.transfers += 1;
@@ -652,9 +652,12 @@ fn record(
         tally.interdicted_transfers += 1;
         tally.interdicted_quantity += quantity;
     }
-    let seen =
-        &mut world.ships.learned_detection[fleet * SeaRoute::ALL.len() + voyage.route as usize];
+    let cell = fleet * SeaRoute::ALL.len() + voyage.route as usize;
+    let ships = &mut world.ships;
+    let seen = &mut ships.learned_detection[cell];
     *seen += m.risk_learning_rate * (f64::from(u8::from(voyage.detected)) - *seen);
+    (ships.dark_share[cell], ships.supervision_factor[cell]) =
+        m.tactics(params.adaptation.as_ref(), *seen);
 }
 
 /// The interdiction risk a fleet's operator expects on a route: how often it has learned
@@ -668,41 +671,17 @@ fn learned_detection(world: &World, fleet: usize, route: SeaRoute) -> f64 {
     world.ships.learned_detection[fleet * SeaRoute::ALL.len() + route as usize]
 }
 
-/// The share of a fleet's voyages on a route made dark (AIS off, identity disguised):
-/// `ais_off_share x (d / d0)^e`, d the learned chance of being seen on the route, d0 the
-/// prior it started from, e `adaptation.ais_off_detection_elasticity`; in [0, 1]. The
-/// recorded share when the scenario has no `[adaptation]` (or no prior to compare with).
-/// Panics if the scenario has no maritime channel.
-pub fn ais_off_share(world: &World, params: &ModelParams, fleet: usize, route: SeaRoute) -> f64 {
-    let m = params.maritime.as_ref().expect("maritime channel");
-    match &params.adaptation {
-        Some(a) if m.prior_detection_probability > 0.0 => (m.ais_off_share
-            * (learned_detection(world, fleet, route) / m.prior_detection_probability)
-                .powf(a.ais_off_detection_elasticity))
-        .clamp(0.0, 1.0),
-        _ => m.ais_off_share,
-    }
+/// The share of a fleet's voyages on a route made dark (AIS off, identity disguised), as
+/// its operator last revised it ([`crate::params::Maritime::tactics`]).
+pub fn ais_off_share(world: &World, fleet: usize, route: SeaRoute) -> f64 {
+    world.ships.dark_share[fleet * SeaRoute::ALL.len() + route as usize]
 }
 
 /// The factor on a fleet's supervision payments on a route: the events' factor times the
-/// price of protection's response to the enforcement the operator has learned there, the
-/// pressure being the learned chance of being seen against the prior
-/// (`exp(e_E (d - d0))`, `[adaptation]`).
-fn supervision_factor(
-    world: &World,
-    params: &ModelParams,
-    fleet: usize,
-    route: SeaRoute,
-    events: Conditions,
-) -> f64 {
-    let m = params.maritime.as_ref().expect("maritime channel");
-    params.adaptation.map_or(events.bribe, |a| {
-        events.bribe
-            * a.enforcement_factor(
-                learned_detection(world, fleet, route),
-                m.prior_detection_probability,
-            )
-    })
+/// price of protection's response to what the operator has learned there (see
+/// [`crate::params::Maritime::tactics`]).
+fn supervision_factor(world: &World, fleet: usize, route: SeaRoute, events: Conditions) -> f64 {
+    events.bribe * world.ships.supervision_factor[fleet * SeaRoute::ALL.len() + route as usize]
 }
 
 /// What a dark voyage costs (nothing without `[adaptation]`).

@@ -16,8 +16,8 @@
 //!   with probability k). Events also multiply the bribes per load at a crossing and the
 //!   levy at customs.
 //! - **Price of protection** (`[adaptation]`, if present): the bribes per load at a crossing
-//!   respond to enforcement and demand, `b = b0 x events' factor x exp(e_E (P - P0)) x ((1
-//!   + u) / (1 + u0))^e_D`, where P = E x the events' risk factor at the site is the
+//!   respond to enforcement and demand, `b = b0 x events' factor x exp(e_E (P - P0) + e_D
+//!   (u - u0))`, where P = E x the events' risk factor at the site is the
 //!   enforcement pressure, u the share of the crossing's nightly loads already taken
 //!   tonight (enforcement and events that cut capacity raise it), and b0, P0, u0 the
 //!   recorded prices and the conditions they were paid under (e_E
@@ -374,9 +374,7 @@ fn bribe_factor(world: &World, params: &ModelParams, route: Route, events: Condi
     } else {
         1.0
     };
-    events.bribe
-        * a.enforcement_factor(pressure, a.protection_reference_enforcement)
-        * a.demand_factor(used)
+    events.bribe * a.crossing_factor(pressure, used)
 }
 
 /// Whether the donju would finance an option: a positive expected profit of at least

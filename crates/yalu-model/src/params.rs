@@ -864,7 +864,7 @@ param_set! {
         protection_demand_elasticity: f64 [Ratio, Bounds::NON_NEGATIVE],
         /// Share of a crossing's nightly loads taken at which the recorded prices were paid.
         protection_reference_utilisation: f64 [Share, Bounds::UNIT_INTERVAL],
-        /// Elasticity of the AIS-off share to a fleet's learned chance of being seen on a route, relative to the prior: share x (learned / prior)^this.
+        /// Elasticity of the AIS-off share to a fleet's learned chance of being seen on a route, relative to the prior, at the prior: share x (1 + this x (learned / prior - 1)).
         ais_off_detection_elasticity: f64 [Ratio, Bounds::NON_NEGATIVE],
         /// What a voyage made dark costs the operator (a disguised identity: false papers and MMSI, repainting), paid to foreign brokers.
         dark_voyage_cost_cny: f64 [Cny, Bounds::NON_NEGATIVE],
@@ -892,8 +892,9 @@ impl Adaptation {
 
 impl Maritime {
     /// A fleet operator's tactics on a route once it has learned it is seen there with
-    /// chance `learned`: the share of its voyages made dark, `ais_off_share x (learned /
-    /// prior)^e` in [0, 1] (e `ais_off_detection_elasticity`), and the factor on its
+    /// chance `learned`: the share of its voyages made dark, `ais_off_share x (1 + e
+    /// (learned / prior - 1))` in [0, 1] (e `ais_off_detection_elasticity`; linear, as it
+    /// is revised after every voyage), and the factor on its
     /// supervision payments, `exp(e_E (learned - prior))`; the recorded share and 1
     /// without `[adaptation]` (the share too without a prior to compare with).
     pub fn tactics(&self, adaptation: Option<&Adaptation>, learned: f64) -> (f64, f64) {
@@ -902,7 +903,7 @@ impl Maritime {
             return (self.ais_off_share, 1.0);
         };
         let dark = if prior > 0.0 {
-            (self.ais_off_share * (learned / prior).powf(a.ais_off_detection_elasticity))
+            (self.ais_off_share * (1.0 + a.ais_off_detection_elasticity * (learned / prior - 1.0)))
                 .clamp(0.0, 1.0)
         } else {
             self.ais_off_share

@@ -36,7 +36,8 @@
 //!      route and good): AIS is off with probability `ais_off_share` and a transfer at sea
 //!      is at night with probability `night_share`. With `[adaptation]`, operators go dark
 //!      more often on a route where they have learned they are seen (see 5):
-//!      the share is `ais_off_share x (d / d0)^e` in [0, 1] (see [`ais_off_share`]), and a
+//!      the share is `ais_off_share x (1 + e (d / d0 - 1))` in [0, 1] (see
+//!      [`ais_off_share`]), and a
 //!      dark voyage (AIS off, identity disguised) costs `dark_voyage_cost_cny`, which the
 //!      operator expects in the outlay (share x cost) and pays when it goes dark.
 //!      A detected transfer is interdicted with probability `interdiction_probability_at_sea`

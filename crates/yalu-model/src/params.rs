@@ -70,6 +70,9 @@ pub struct ModelParams {
     pub finance: Option<Finance>,
     /// Declared trade with China by category and mode, if modelled.
     pub declared_trade: Option<DeclaredTrade>,
+    /// How protection prices and operators' tactics respond to enforcement, if modelled
+    /// (otherwise prices are constants per load and the AIS-off share is fixed).
+    pub adaptation: Option<Adaptation>,
 }
 
 /// Index of a category in [`DeclaredTrade::categories`].
@@ -941,6 +944,70 @@ param_set! {
         night_share: f64 [Share, Bounds::UNIT_INTERVAL],
         /// Days before an interdicted ship is replaced by another.
         ship_replacement_days: u32 [Days, Bounds::count(3_650)],
+    }
+}
+
+param_set! {
+    /// `[adaptation]`: how actors respond to what happens to them. Protection prices follow
+    /// enforcement and demand (`state_smuggling`, `livelihood`, `maritime`); operators go
+    /// dark more often as they learn they are seen (`maritime`). Every elasticity at 0 gives
+    /// the constant prices and the fixed AIS-off share of a scenario without the section.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct Adaptation {
+        params:
+        /// Semi-elasticity of protection prices to enforcement pressure: a price is multiplied by exp(this x (pressure - reference)).
+        protection_enforcement_elasticity: f64 [Ratio, Bounds::NON_NEGATIVE],
+        /// Enforcement pressure (E times the events' risk factor) at which the recorded land protection prices were paid.
+        protection_reference_enforcement: f64 [Level, Bounds::UNIT_INTERVAL],
+        /// Semi-elasticity of a crossing's bribes to tonight's demand: they are multiplied by exp(this x (used - reference)), used the share of the crossing's nightly loads already taken.
+        protection_demand_elasticity: f64 [Ratio, Bounds::NON_NEGATIVE],
+        /// Share of a crossing's nightly loads taken at which the recorded prices were paid.
+        protection_reference_utilisation: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Elasticity of the AIS-off share to a fleet's learned chance of being seen on a route, relative to the prior, at the prior: share x (1 + this x (learned / prior - 1)).
+        ais_off_detection_elasticity: f64 [Ratio, Bounds::NON_NEGATIVE],
+        /// What a voyage made dark costs the operator (a disguised identity: false papers and MMSI, repainting), paid to foreign brokers.
+        dark_voyage_cost_cny: f64 [Cny, Bounds::NON_NEGATIVE],
+    }
+}
+
+impl Adaptation {
+    /// The factor on a protection price at enforcement `pressure`, against the `reference`
+    /// at which the price was recorded.
+    pub fn enforcement_factor(&self, pressure: f64, reference: f64) -> f64 {
+        (self.protection_enforcement_elasticity * (pressure - reference)).exp()
+    }
+
+    /// The factor on a crossing's bribes at enforcement `pressure` when `used` of its
+    /// nightly loads are taken: `exp(e_E (pressure - P0) + e_D (used - u0))`, one
+    /// exponential for both (a crossing's price is worked out for every option valued).
+    pub fn crossing_factor(&self, pressure: f64, used: f64) -> f64 {
+        (self.protection_enforcement_elasticity
+            * (pressure - self.protection_reference_enforcement)
+            + self.protection_demand_elasticity
+                * (used.clamp(0.0, 1.0) - self.protection_reference_utilisation))
+            .exp()
+    }
+}
+
+impl Maritime {
+    /// A fleet operator's tactics on a route once it has learned it is seen there with
+    /// chance `learned`: the share of its voyages made dark, `ais_off_share x (1 + e
+    /// (learned / prior - 1))` in [0, 1] (e `ais_off_detection_elasticity`; linear, as it
+    /// is revised after every voyage), and the factor on its
+    /// supervision payments, `exp(e_E (learned - prior))`; the recorded share and 1
+    /// without `[adaptation]` (the share too without a prior to compare with).
+    pub fn tactics(&self, adaptation: Option<&Adaptation>, learned: f64) -> (f64, f64) {
+        let prior = self.prior_detection_probability;
+        let Some(a) = adaptation else {
+            return (self.ais_off_share, 1.0);
+        };
+        let dark = if prior > 0.0 {
+            (self.ais_off_share * (1.0 + a.ais_off_detection_elasticity * (learned / prior - 1.0)))
+                .clamp(0.0, 1.0)
+        } else {
+            self.ais_off_share
+        };
+        (dark, a.enforcement_factor(learned, prior))
     }
 }
 

@@ -202,6 +202,11 @@ pub struct Ships {
     /// learned it (a moving average over voyages): row-major, fleet by route (`SeaRoute`
     /// order).
     pub learned_detection: Vec<f64>,
+    /// The share of each fleet's voyages on each route made dark, revised whenever its
+    /// operator learns (same layout; [`crate::params::Maritime::tactics`]).
+    pub dark_share: Vec<f64>,
+    /// The factor on each fleet's supervision payments on each route, revised with it.
+    pub supervision_factor: Vec<f64>,
 }
 
 impl Ships {
@@ -227,8 +232,12 @@ impl Ships {
             }
         }
         ships.counterpart_away_days = vec![0; ships.counterpart_fleet.len()];
-        ships.learned_detection =
-            vec![m.prior_detection_probability; m.fleets.len() * SeaRoute::ALL.len()];
+        let cells = m.fleets.len() * SeaRoute::ALL.len();
+        ships.learned_detection = vec![m.prior_detection_probability; cells];
+        let (dark, supervision) =
+            m.tactics(params.adaptation.as_ref(), m.prior_detection_probability);
+        ships.dark_share = vec![dark; cells];
+        ships.supervision_factor = vec![supervision; cells];
         ships
     }
 }

@@ -8,11 +8,11 @@ use std::fmt::Write as _;
 use yalu_model::declare::{ParamSet, ParamSpec};
 use yalu_model::events::EFFECT_SPECS;
 use yalu_model::params::{
-    AgencyPassUp, Bureau, CNY_PER_USD, CounterpartFleet, Couriers, Crossing, DeclaredCategory,
-    DeclaredTrade, Diplomats, Drugs, EMBASSIES_CLOSED, ENFORCEMENT_LEVEL, Enforcement, Finance,
-    Fleet, Good, HouseholdParams, HouseholdSite, ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT,
-    Maritime, MarketParams, ModeParams, Monitors, PorterGood, PorterParams, PorterSite,
-    ProfitSplit, SeaBribes, Site, StateGood, StateTrade, Takeover,
+    Adaptation, AgencyPassUp, Bureau, CNY_PER_USD, CounterpartFleet, Couriers, Crossing,
+    DeclaredCategory, DeclaredTrade, Diplomats, Drugs, EMBASSIES_CLOSED, ENFORCEMENT_LEVEL,
+    Enforcement, Finance, Fleet, Good, HouseholdParams, HouseholdSite, ImportCap, Labour,
+    LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams, ModeParams, Monitors, PorterGood,
+    PorterParams, PorterSite, ProfitSplit, SeaBribes, Site, StateGood, StateTrade, Takeover,
 };
 
 /// A section: its path template (`[]` for an element of an array of tables, `<agency>` for
@@ -66,6 +66,7 @@ pub const SECTIONS: &[Section] = &[
     section("finance", Finance::SPECS),
     section("declared_trade", DeclaredTrade::SPECS),
     section("declared_trade.categories[]", DeclaredCategory::SPECS),
+    section("adaptation", Adaptation::SPECS),
 ];
 
 /// The template of a parameter's path: `porter.sites[hyesan].crews` becomes

@@ -12,12 +12,12 @@ use toml::de::DeTable;
 use yalu_model::calendar::IceSeason;
 use yalu_model::declare::ParamSet;
 use yalu_model::params::{
-    AgencyPassUp, Bureau, BureauId, CounterpartFleet, CounterpartKind, Couriers, Crossing,
-    DeclaredCategory, DeclaredTrade, Diplomats, Direction, Drugs, Enforcement, ExchangeSchedule,
-    Finance, Fleet, FleetKind, Good, GoodId, HouseholdParams, HouseholdSite, ImportCap, Labour,
-    LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams, Mode, ModeParams, ModelParams, Monitors,
-    PassUp, PorterGood, PorterParams, PorterSite, ProfitSplit, QuantityUnit, SeaBribes, SeaCargo,
-    Site, SiteId, StateGood, StateTrade, Takeover,
+    Adaptation, AgencyPassUp, Bureau, BureauId, CounterpartFleet, CounterpartKind, Couriers,
+    Crossing, DeclaredCategory, DeclaredTrade, Diplomats, Direction, Drugs, Enforcement,
+    ExchangeSchedule, Finance, Fleet, FleetKind, Good, GoodId, HouseholdParams, HouseholdSite,
+    ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams, Mode, ModeParams,
+    ModelParams, Monitors, PassUp, PorterGood, PorterParams, PorterSite, ProfitSplit, QuantityUnit,
+    SeaBribes, SeaCargo, Site, SiteId, StateGood, StateTrade, Takeover,
 };
 
 use crate::error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
@@ -213,6 +213,9 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     let labour = c.section(root, "labour", |c, x| Some(c.built::<Labour>(x)));
     let drugs = c.section(root, "drugs", |c, x| drugs(x, c, &ids));
     let maritime = c.section(root, "maritime", |c, x| maritime(x, c, &ids));
+    let adaptation = c.section(root, "adaptation", |c, x| {
+        Some(Adaptation::from_values(&c.params::<Adaptation>(x)))
+    });
     let why = officials_paid
         .then_some("donju, households or ship operators pay before they are paid in this scenario");
     let finance = needed(c, root, "finance", why, |c, f| Some(c.built::<Finance>(f)));
@@ -245,6 +248,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
             maritime,
             finance,
             declared_trade,
+            adaptation,
         },
         sites: site_infos,
         parameters: Vec::new(),

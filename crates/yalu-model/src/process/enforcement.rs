@@ -3,7 +3,8 @@
 //! - **When**: first thing every day.
 //! - **What**: E moves towards the scheduled level and takes a normal shock, kept in
 //!   [0, 1]: `E' = E + k (E*(t) - E) + s z`. E raises seizure risk and lowers nightly
-//!   capacity at every crossing (see `state_smuggling`, `livelihood`).
+//!   capacity at every crossing (see `state_smuggling`, `livelihood`) and, with
+//!   `[adaptation]`, the price of protection there.
 //! - **Parameters**: `enforcement.schedule` (E*), `enforcement.reversion_per_day` (k),
 //!   `enforcement.sigma_per_day` (s).
 //! - **Ledger**: none.

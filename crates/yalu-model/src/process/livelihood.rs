@@ -9,7 +9,10 @@
 //!   Chinese enforcement, the crackdown and the events' risk multiplier; what gets through is sold in the border market
 //!   at today's essentials price. Trips are drawn per site as Binomial(n, p), households
 //!   being alike. Under the takeover, State Security and Public Security agents take
-//!   `takeover.household_bribe_share_of_margin` of the margin on the trips that still go.
+//!   `takeover.household_bribe_share_of_margin` of the margin on the trips that still go;
+//!   with `[adaptation]` that share responds to the enforcement pressure P at the site (E
+//!   times the events' risk factor) as every price of protection does, times
+//!   `exp(e_E (P - P0))` and at most all of the margin (see `state_smuggling`).
 //! - **Finance**: households pay for the essentials before they sell them, from their
 //!   savings (`[finance]`); trips beyond what the savings cover are not made that day
 //!   (`trips_unaffordable`).
@@ -102,7 +105,11 @@ pub fn run(
             if let Some(takeover) = takeover
                 && sales > cost
             {
-                let take = (sales - cost).share(takeover.household_bribe_share_of_margin);
+                let take = (sales - cost).share(household_bribe_share(
+                    params,
+                    takeover.household_bribe_share_of_margin,
+                    world.enforcement * conditions.risk,
+                ));
                 for agency in [Agency::StateSecurity, Agency::PublicSecurity] {
                     let a = agency as usize;
                     let bribe = take.share(0.5);
@@ -143,6 +150,15 @@ pub fn run(
         *supply += smoothing * (delivered_kg - *supply);
     }
     Ok(())
+}
+
+/// The agents' share of a trip's margin under the takeover: the recorded share times the
+/// price of protection's response to the enforcement pressure at the site (`[adaptation]`),
+/// at most all of it.
+fn household_bribe_share(params: &ModelParams, recorded: f64, pressure: f64) -> f64 {
+    params.adaptation.map_or(recorded, |a| {
+        (recorded * a.enforcement_factor(pressure, a.protection_reference_enforcement)).min(1.0)
+    })
 }
 
 fn sample_binomial(rng: &mut Rng, n: u64, p: f64) -> u64 {

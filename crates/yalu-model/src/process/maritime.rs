@@ -34,7 +34,12 @@
 //!      of mean 1 (`price_sigma`).
 //!   4. Detection (see [`detection_probability`], times the events' risk multiplier on the
 //!      route and good): AIS is off with probability `ais_off_share` and a transfer at sea
-//!      is at night with probability `night_share`.
+//!      is at night with probability `night_share`. With `[adaptation]`, operators go dark
+//!      more often on a route where they have learned they are seen (see 5):
+//!      the share is `ais_off_share x (1 + e (d / d0 - 1))` in [0, 1] (see
+//!      [`ais_off_share`]), and a
+//!      dark voyage (AIS off, identity disguised) costs `dark_voyage_cost_cny`, which the
+//!      operator expects in the outlay (share x cost) and pays when it goes dark.
 //!      A detected transfer is interdicted with probability `interdiction_probability_at_sea`
 //!      (in port: `..._in_port`). An interdicted load is seized with the payment that was
 //!      changing hands; the ship is out of service for `ship_replacement_days` (at least
@@ -51,12 +56,19 @@
 //!      from the rare seizures themselves keeps one seizure from shutting a route for good.
 //!      More surveillance therefore deters voyages through what operators learn (and
 //!      through the ships it takes out of service), never through the true parameter.
+//!   6. Price of protection (`[adaptation]`): the home port's officials price supervision
+//!      by how exposed the ships they cover are. On each route the payments per tonne are
+//!      multiplied by `exp(e_E (d - d0))`, d what the fleet has learned of being seen on it
+//!      and d0 `prior_detection_probability`, e_E the elasticity every protection price
+//!      shares (`protection_enforcement_elasticity`).
 //! - **Parameters**: `[maritime]` (fleets, counterparts, cargoes, monitors, cap, shares);
-//!   the goods' prices and masses; the events on the maritime channel by route and good.
+//!   the goods' prices and masses; the events on the maritime channel by route and good;
+//!   `[adaptation]` (tactics and the price of protection).
 //! - **Ledger** (`ops` = shipping operators; home = the fleet's home port): ops -> home
 //!   suppliers (purchase: an export load; fuel and stores); ops -> home households (wage:
 //!   crew); ops -> home customs and State Security units and -> party officials (bribe:
-//!   supervision per tonne); export sold: Chinese ships at sea or Chinese merchants -> ops
+//!   supervision per tonne); ops -> foreign counterparties (purchase: a dark voyage's
+//!   disguise); export sold: Chinese ships at sea or Chinese merchants -> ops
 //!   (sale); import bought: ops -> Chinese ships at sea or Chinese merchants (purchase),
 //!   then domestic buyers -> ops (sale); interdicted: the payer of the payment that was
 //!   changing hands -> interdictors (seizure), and ops -> foreign counterparties
@@ -193,7 +205,8 @@ pub fn route_price(
 
 /// Values a voyage of one of a fleet's ships on a route, at expected interdiction risk
 /// `risk`, buying or selling at `price` per unit, with supervision payments times
-/// `bribe_factor`. Panics if the scenario has no maritime channel.
+/// `bribe_factor` and an expected `dark_cost_cny` for going dark. Panics if the scenario
+/// has no maritime channel.
 pub fn value_voyage(
     params: &ModelParams,
     fleet: usize,
@@ -201,6 +214,7 @@ pub fn value_voyage(
     price: f64,
     risk: f64,
     bribe_factor: f64,
+    dark_cost_cny: f64,
 ) -> VoyageOption {
     let m = params.maritime.as_ref().expect("maritime channel");
     let f = &m.fleets[fleet];
@@ -213,7 +227,7 @@ pub fn value_voyage(
     };
     let supervision = f.capacity_t * m.bribe_cny_per_t.iter().sum::<f64>() * bribe_factor;
     let running = f64::from(days) * (f.fuel_cost_cny_per_day + f.crew_wage_cny_per_day);
-    let outlay = payment + supervision + running;
+    let outlay = payment + supervision + running + dark_cost_cny;
     let expected = (1.0 - risk) * value - outlay - risk * f.ship_value_cny;
     VoyageOption {
         route: Some(route),
@@ -322,6 +336,10 @@ pub fn run(
         };
         let (port_events, sts_events) =
             (events(SeaRoute::PortDelivery), events(SeaRoute::ShipToShip));
+        // Supervision and going dark on a route follow what the operator has learned of it
+        // (worked out only for the routes offered today).
+        let supervision = |route, events| supervision_factor(world, fleet, route, events);
+        let dark_cost = |route| dark_voyage_cost_cny(params) * ais_off_share(world, fleet, route);
         let load = load_units(params, fleet);
         let risk = |route: SeaRoute| learned_risk(world, m, fleet, route);
         let stay = VoyageOption {
@@ -340,7 +358,8 @@ pub fn run(
                 SeaRoute::PortDelivery,
                 route_price(params, fleet, None),
                 risk(SeaRoute::PortDelivery),
-                port_events.bribe,
+                supervision(SeaRoute::PortDelivery, port_events),
+                dark_cost(SeaRoute::PortDelivery),
             )
         });
         let sts = counterpart_at_zone(world, m, good, load)
@@ -355,7 +374,8 @@ pub fn run(
                         SeaRoute::ShipToShip,
                         route_price(params, fleet, Some(counterpart)),
                         risk(SeaRoute::ShipToShip),
-                        sts_events.bribe,
+                        supervision(SeaRoute::ShipToShip, sts_events),
+                        dark_cost(SeaRoute::ShipToShip),
                     )
                 }
             });
@@ -374,10 +394,17 @@ pub fn run(
             SeaRoute::ShipToShip => sts_events,
             SeaRoute::PortDelivery => port_events,
         };
-        // The operator pays everything up front and must be able to replace the ship at
-        // once if it is interdicted; each of the voyage's (at most eight) payments rounds
-        // to the fen on its own, hence the few fen of slack.
-        let needed = Fen::from_cny(chosen.outlay_cny + m.fleets[fleet].ship_value_cny) + Fen(8);
+        let events = Conditions {
+            bribe: supervision(route, events),
+            ..events
+        };
+        // The operator pays everything up front (a whole dark voyage's cost, whatever its
+        // expected share) and must be able to replace the ship at once if it is
+        // interdicted; each of the voyage's (at most nine) payments rounds to the fen on its
+        // own, hence the few fen of slack.
+        let needed = Fen::from_cny(
+            chosen.outlay_cny + dark_voyage_cost_cny(params) + m.fleets[fleet].ship_value_cny,
+        ) + Fen(9);
         if world
             .ledger
             .can_pay(world.accounts.shipping_operators, needed)
@@ -479,7 +506,17 @@ fn sail(
 
     // The monitors.
     let at_sea = route == SeaRoute::ShipToShip;
-    let ais_off = rng.random_bool(m.ais_off_share);
+    let ais_off = rng.random_bool(ais_off_share(world, fleet_index, route));
+    if ais_off {
+        let dark = Fen::from_cny(dark_voyage_cost_cny(params));
+        world.ledger.transfer(
+            ops,
+            world.accounts.foreign_counterparties,
+            dark,
+            Purpose::Purchase,
+        )?;
+        outlay += dark;
+    }
     let night = at_sea && rng.random_bool(m.night_share);
     let hours = if at_sea {
         fleet.transfer_hours
@@ -589,20 +626,21 @@ fn sail(
                 .transfer(ops, world.accounts.room39, to_room39, Purpose::Remittance)?;
         }
     }
-    record(world, m, month, fleet_index, quantity, &voyage);
+    record(world, params, month, fleet_index, quantity, &voyage);
     Ok(())
 }
 
-/// Tallies the voyage in the monitors' view and updates how often the operator has learned
-/// its ships are seen on the route.
+/// Tallies the voyage in the monitors' view, updates how often the operator has learned
+/// its ships are seen on the route and revises its tactics there.
 fn record(
     world: &mut World,
-    m: &Maritime,
+    params: &ModelParams,
     month: usize,
     fleet: usize,
     quantity: i64,
     voyage: &Voyage,
 ) {
+    let m = params.maritime.as_ref().expect("maritime channel");
     let good = m.fleets[fleet].good;
     let tally = world.metrics.sea_month(month, good, voyage.route);
     tally.transfers += 1;
@@ -615,16 +653,41 @@ fn record(
         tally.interdicted_transfers += 1;
         tally.interdicted_quantity += quantity;
     }
-    let seen =
-        &mut world.ships.learned_detection[fleet * SeaRoute::ALL.len() + voyage.route as usize];
+    let cell = fleet * SeaRoute::ALL.len() + voyage.route as usize;
+    let ships = &mut world.ships;
+    let seen = &mut ships.learned_detection[cell];
     *seen += m.risk_learning_rate * (f64::from(u8::from(voyage.detected)) - *seen);
+    (ships.dark_share[cell], ships.supervision_factor[cell]) =
+        m.tactics(params.adaptation.as_ref(), *seen);
 }
 
 /// The interdiction risk a fleet's operator expects on a route: how often it has learned
 /// its ships are seen there, times the chance that a sighting ends in interdiction.
 pub fn learned_risk(world: &World, m: &Maritime, fleet: usize, route: SeaRoute) -> f64 {
-    let seen = world.ships.learned_detection[fleet * SeaRoute::ALL.len() + route as usize];
-    seen * interdiction_probability(&m.monitors, route)
+    learned_detection(world, fleet, route) * interdiction_probability(&m.monitors, route)
+}
+
+/// How often a fleet's operator has learned its ships are seen on a route.
+fn learned_detection(world: &World, fleet: usize, route: SeaRoute) -> f64 {
+    world.ships.learned_detection[fleet * SeaRoute::ALL.len() + route as usize]
+}
+
+/// The share of a fleet's voyages on a route made dark (AIS off, identity disguised), as
+/// its operator last revised it ([`crate::params::Maritime::tactics`]).
+pub fn ais_off_share(world: &World, fleet: usize, route: SeaRoute) -> f64 {
+    world.ships.dark_share[fleet * SeaRoute::ALL.len() + route as usize]
+}
+
+/// The factor on a fleet's supervision payments on a route: the events' factor times the
+/// price of protection's response to what the operator has learned there (see
+/// [`crate::params::Maritime::tactics`]).
+fn supervision_factor(world: &World, fleet: usize, route: SeaRoute, events: Conditions) -> f64 {
+    events.bribe * world.ships.supervision_factor[fleet * SeaRoute::ALL.len() + route as usize]
+}
+
+/// What a dark voyage costs (nothing without `[adaptation]`).
+fn dark_voyage_cost_cny(params: &ModelParams) -> f64 {
+    params.adaptation.map_or(0.0, |a| a.dark_voyage_cost_cny)
 }
 
 fn interdiction_probability(monitors: &Monitors, route: SeaRoute) -> f64 {

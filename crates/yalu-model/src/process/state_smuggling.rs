@@ -15,6 +15,15 @@
 //!   there (a sanctions ban, a closure) (at a capacity share k < 1, customs takes the consignment
 //!   with probability k). Events also multiply the bribes per load at a crossing and the
 //!   levy at customs.
+//! - **Price of protection** (`[adaptation]`, if present): the bribes per load at a crossing
+//!   respond to enforcement and demand, `b = b0 x events' factor x exp(e_E (P - P0) + e_D
+//!   (u - u0))`, where P = E x the events' risk factor at the site is the
+//!   enforcement pressure, u the share of the crossing's nightly loads already taken
+//!   tonight (enforcement and events that cut capacity raise it), and b0, P0, u0 the
+//!   recorded prices and the conditions they were paid under (e_E
+//!   `protection_enforcement_elasticity`, P0 `protection_reference_enforcement`, e_D
+//!   `protection_demand_elasticity`, u0 `protection_reference_utilisation`). Companies
+//!   value the options at tonight's price and pay it.
 //!   Expected profit: smuggling `(1 - r) V - O - f O`, where r is the seizure risk the
 //!   company has learned at that crossing (not the true risk) and O = C + B + L the money
 //!   laid out; official `(V - C - L)(1 - levy) - f (C + L)(1 + d)` (the levy on positive
@@ -278,6 +287,10 @@ pub fn options(
     let sanctioned = params.sanctioned(spec.good, world.calendar.date(day));
     let value = |units: f64, route: Route, risk: f64| {
         let events = route_conditions(world, route, spec.good, day);
+        let events = Conditions {
+            bribe: bribe_factor(world, params, route, events),
+            ..events
+        };
         value_option(
             params,
             trade,
@@ -343,6 +356,25 @@ fn levy_share(trade: &StateTrade, events: Conditions) -> f64 {
 /// are not paid twice).
 fn smuggling_bribes_cny(trade: &StateTrade, loads: u64, licence_cny: f64, factor: f64) -> f64 {
     (loads as f64 * trade.bribe_cny_per_load.iter().sum::<f64>() * factor).max(licence_cny)
+}
+
+/// The factor on the per-load bribes at a route's crossing tonight: the events' factor
+/// times the price of protection's response (`[adaptation]`) to the enforcement pressure
+/// at the site (E times the events' risk factor) and to how much of the crossing's nightly
+/// loads are already taken (a tightening or an event cutting capacity takes some too).
+/// The events' factor alone on the official route or without the section.
+fn bribe_factor(world: &World, params: &ModelParams, route: Route, events: Conditions) -> f64 {
+    let (Some(c), Some(a)) = (route.crossing, &params.adaptation) else {
+        return events.bribe;
+    };
+    let pressure = world.enforcement * events.risk;
+    let nightly = f64::from(params.crossings[c].loads_per_night);
+    let used = if nightly > 0.0 {
+        1.0 - f64::from(world.loads_left_tonight[c]) / nightly
+    } else {
+        1.0
+    };
+    events.bribe * a.crossing_factor(pressure, used)
 }
 
 /// Whether the donju would finance an option: a positive expected profit of at least
@@ -486,7 +518,12 @@ impl Outlay {
                     trade,
                     chosen.loads,
                     licence_cny,
-                    route_conditions(world, route, spec.good, day).bribe,
+                    bribe_factor(
+                        world,
+                        params,
+                        route,
+                        route_conditions(world, route, spec.good, day),
+                    ),
                 )),
                 1.0,
             ),

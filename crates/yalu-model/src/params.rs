@@ -820,6 +820,8 @@ param_set! {
         fx_reference_months: u32 [Months, Bounds::positive_count(120)],
         /// Elasticity of the won price of rice to the won's rate against the yuan.
         rice_rate_pass_through: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Elasticity of the rice price to the essentials price over its normal level (imported food and rice compete for the same spending).
+        rice_essentials_elasticity: f64 [Ratio, Bounds::NON_NEGATIVE],
         /// Half the seasonal swing of the rice price, as a share of its level.
         rice_season_amplitude: f64 [Share, Bounds::new(0.0, 0.5)],
         /// Day of the year on which the seasonal rice price peaks (the lean season).

@@ -18,8 +18,9 @@
 //!   the product of the market events' `rate_multiplier` at the site (currency
 //!   crackdowns, policies). Won per dollar is r times the yuan per dollar of the day.
 //! - **Rice**: the won price P follows `ln P' = ln P + k (ln P* - ln P) + s z`, with
-//!   `P* = p* r0 (r / r0)^pi (1 + A cos(2 pi (d - d_peak) / 365.25)) g`: p* the long-run
-//!   yuan price at the normal rate, pi the pass-through of the rate, A the seasonal swing
+//!   `P* = p* r0 (r / r0)^pi (q / q0)^c (1 + A cos(2 pi (d - d_peak) / 365.25)) g`: p* the
+//!   long-run yuan price at the normal rate, pi the pass-through of the rate, c the pull
+//!   of scarce imported essentials (q over q0, below) on rice, A the seasonal swing
 //!   peaking on day of the year d_peak (the lean season before the harvest), g the events'
 //!   `rice_price_multiplier` (state grain shops). The yuan price is P / r.
 //! - **Essentials**: their yuan price answers to the shortfall of supply,
@@ -83,9 +84,26 @@ pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
         );
         let rate = *rate;
 
+        let normal_supply = markets.essentials_normal_supply_kg_per_day[s];
+        let essentials = if normal_supply > 0.0 {
+            let shortfall =
+                normal_supply / markets.essentials_supply_kg_per_day[s].max(f64::MIN_POSITIVE);
+            (normal_essentials * shortfall.powf(market.essentials_price_elasticity))
+                .clamp(normal_essentials / cap, normal_essentials * cap)
+        } else {
+            f64::NAN
+        };
+        markets.essentials_price_cny_per_kg[s] = essentials;
+        let scarcity = if essentials.is_nan() {
+            1.0
+        } else {
+            (essentials / normal_essentials).powf(market.rice_essentials_elasticity)
+        };
+
         let target_rice = market.rice_price_cny_per_kg
             * normal_rate
             * (rate / normal_rate).powf(market.rice_rate_pass_through)
+            * scarcity
             * season
             * policy.rice_price;
         let rice_shock: f64 = StandardNormal.sample(rng);
@@ -99,17 +117,6 @@ pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
         let rice_kpw = *rice_kpw;
         let rice_cny = rice_kpw / rate;
         markets.rice_price_cny_per_kg[s] = rice_cny;
-
-        let normal_supply = markets.essentials_normal_supply_kg_per_day[s];
-        let essentials = if normal_supply > 0.0 {
-            let shortfall =
-                normal_supply / markets.essentials_supply_kg_per_day[s].max(f64::MIN_POSITIVE);
-            (normal_essentials * shortfall.powf(market.essentials_price_elasticity))
-                .clamp(normal_essentials / cap, normal_essentials * cap)
-        } else {
-            f64::NAN
-        };
-        markets.essentials_price_cny_per_kg[s] = essentials;
         let won_per_usd = rate * cny_per_usd;
         world.metrics.record_prices(
             month,

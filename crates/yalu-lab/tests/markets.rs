@@ -189,7 +189,9 @@ fn wages_move_through_the_ledger_the_books_balance_and_runs_repeat() {
     let paid = |payer, purpose| -> i64 {
         a.money
             .iter()
-            .filter(|m| m.payer == payer && m.payee == ActorClass::Households && m.purpose == purpose)
+            .filter(|m| {
+                m.payer == payer && m.payee == ActorClass::Households && m.purpose == purpose
+            })
             .map(|m| m.amount.0)
             .sum()
     };

@@ -546,7 +546,9 @@ impl Metrics {
             price_days: vec![0; months * sites],
             // Room for every survey day, so recording never allocates.
             rates: Vec::with_capacity(
-                months * sites * 31_usize.div_ceil(params.market.rate_sample_interval_days as usize),
+                months
+                    * sites
+                    * 31_usize.div_ceil(params.market.rate_sample_interval_days as usize),
             ),
             activity: vec![0.0; months * Activity::ALL.len()],
             observed: (0..months)
@@ -656,7 +658,10 @@ impl Metrics {
     /// The flow records of a closed month: those of the last closed month are the newest,
     /// so only they are read.
     pub fn month_flows(&self, month: usize) -> impl Iterator<Item = &FlowRecord> {
-        self.flows.iter().rev().take_while(move |f| f.month == month)
+        self.flows
+            .iter()
+            .rev()
+            .take_while(move |f| f.month == month)
     }
 
     /// Moves this month's flows into records and clears the month's tallies.

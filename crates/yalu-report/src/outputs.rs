@@ -644,14 +644,17 @@ fn households(r: &Replicate, figure: impl Fn(&[usize], &[usize]) -> f64) -> Vec<
 
 /// The market sites (sites with households), by id.
 fn market_sites(params: &ModelParams) -> Vec<(SiteId, String)> {
-    params.households.iter().flat_map(|h| {
-        h.households_at_site
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .map(|(s, _)| (SiteId(s as u16), params.sites[s].id.clone()))
-    })
-    .collect()
+    params
+        .households
+        .iter()
+        .flat_map(|h| {
+            h.households_at_site
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(s, _)| (SiteId(s as u16), params.sites[s].id.clone()))
+        })
+        .collect()
 }
 
 /// A figure at each market site and over all of them (the empty key), from the records
@@ -683,10 +686,15 @@ fn by_market_site<T>(
 
 /// The mean of a monthly market figure at each market site, and over all of them.
 fn market(r: &Replicate, figure: fn(&PriceRecord) -> f64) -> Vec<(String, f64)> {
-    by_market_site(r, &r.result.prices, |p| (p.month, p.site), |kept| {
-        let values: Vec<f64> = kept.iter().map(|p| figure(p)).collect();
-        values.iter().sum::<f64>() / values.len() as f64
-    })
+    by_market_site(
+        r,
+        &r.result.prices,
+        |p| (p.month, p.site),
+        |kept| {
+            let values: Vec<f64> = kept.iter().map(|p| figure(p)).collect();
+            values.iter().sum::<f64>() / values.len() as f64
+        },
+    )
 }
 
 /// A household income per household and month at each market site, and over all of them.

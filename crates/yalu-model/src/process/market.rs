@@ -60,7 +60,7 @@ pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
         + market.rice_season_amplitude
             * (TAU * f64::from(date.day_of_year() - market.rice_season_peak_day as i16) / 365.25)
                 .cos();
-    let surveyed = (date.day() as u32 - 1) % market.rate_sample_interval_days == 0;
+    let surveyed = (date.day() as u32 - 1).is_multiple_of(market.rate_sample_interval_days);
     let markets = &mut world.markets;
     for s in 0..markets.rice_price_cny_per_kg.len() {
         let site = SiteId(s as u16);
@@ -174,7 +174,11 @@ fn read_fx_flows(world: &mut World, params: &ModelParams, month: usize) {
     let markets = &mut world.markets;
     let reference = &mut markets.fx_reference[calendar_month];
     if month < params.market.fx_reference_months as usize {
-        *reference = [reference[0] + supply, reference[1] + demand, reference[2] + 1.0];
+        *reference = [
+            reference[0] + supply,
+            reference[1] + demand,
+            reference[2] + 1.0,
+        ];
         return;
     }
     let ratio = |flow: f64, sum: f64| {

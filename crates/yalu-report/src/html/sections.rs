@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::charts::{Marker, Panel, Series, Timeline, band_chart, bar_chart, event_timeline};
 use super::input::{
-    Check, EventMark, Evidence, Income, Month, ObservationCheck, Outcome, Parameter, Rate,
-    RunData, Scenario, Simulated, SourceClaim,
+    Check, EventMark, Evidence, Income, Month, ObservationCheck, Outcome, Parameter, Rate, RunData,
+    Scenario, Simulated, SourceClaim,
 };
 use super::map::{MapSite, site_map};
 use super::sankey::{MoneyFlow, sankey};
@@ -920,7 +920,11 @@ fn won_chart(data: &RunData, rates: &[Rate], figures: &mut Figures) -> String {
         "won",
         format!(
             "The won's market rate at {} (won per dollar and per yuan, mean of the survey days)",
-            sites.iter().map(|s| pretty(s)).collect::<Vec<_>>().join(" and ")
+            sites
+                .iter()
+                .map(|s| pretty(s))
+                .collect::<Vec<_>>()
+                .join(" and ")
         ),
         timeline(data),
         &[

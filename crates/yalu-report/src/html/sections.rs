@@ -901,7 +901,7 @@ fn won_chart(data: &RunData, rates: &[Rate], figures: &mut Figures) -> String {
         });
         Panel {
             title: title.into(),
-            y_label: format!("won per {currency}"),
+            y_label: format!("KPW/{currency}"),
             series: sum
                 .iter()
                 .enumerate()

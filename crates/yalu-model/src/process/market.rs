@@ -51,15 +51,23 @@ pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
     }
     let date = world.calendar.date(day);
     let cny_per_usd = params.exchange.cny_per_usd(date);
-    let normal_rate = market.won_per_cny;
+    // Worked in logs, so that a site's day costs a few logarithms and exponentials.
+    let log_normal_rate = market.won_per_cny.ln();
     let normal_essentials = params.households.as_ref().map_or(f64::NAN, |h| {
         params.goods[h.good.0 as usize].home_price_cny_per_unit
     });
-    let cap = market.essentials_price_cap_multiple;
+    let log_cap = market.essentials_price_cap_multiple.ln();
+    let shortfall = |ratio: f64| (1.0 - ratio).clamp(-1.0, 1.0);
+    // The flows are pooled over the sites: one target for all but the events' factors.
+    let log_flow_target = log_normal_rate
+        + market.rate_fx_supply_effect * shortfall(world.markets.fx_supply_ratio)
+        - market.rate_fx_demand_effect * shortfall(world.markets.fx_demand_ratio);
     let season = 1.0
         + market.rice_season_amplitude
             * (TAU * f64::from(date.day_of_year() - market.rice_season_peak_day as i16) / 365.25)
                 .cos();
+    let log_rice_base = (market.rice_price_cny_per_kg * market.won_per_cny * season).ln()
+        - market.rice_rate_pass_through * log_normal_rate;
     let surveyed = (date.day() as u32 - 1).is_multiple_of(market.rate_sample_interval_days);
     let markets = &mut world.markets;
     for s in 0..markets.rice_price_cny_per_kg.len() {
@@ -68,53 +76,41 @@ pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
             .calendar
             .conditions(EventChannel::Market, Target::Site(site), day);
 
-        let shortfall = |ratio: f64| (1.0 - ratio).clamp(-1.0, 1.0);
-        let target_rate = normal_rate
-            * (market.rate_fx_supply_effect * shortfall(markets.fx_supply_ratio)
-                - market.rate_fx_demand_effect * shortfall(markets.fx_demand_ratio))
-            .exp()
-            * policy.rate;
         let rate_shock: f64 = StandardNormal.sample(rng);
-        let rate = &mut markets.won_per_cny[s];
-        *rate = revert(
-            *rate,
-            target_rate,
+        let log_rate = revert(
+            markets.won_per_cny[s].ln(),
+            log_flow_target + log_factor(policy.rate),
             market.rate_reversion_per_day,
             market.rate_sigma_per_day * rate_shock,
         );
-        let rate = *rate;
+        let rate = log_rate.exp();
+        markets.won_per_cny[s] = rate;
 
         let normal_supply = markets.essentials_normal_supply_kg_per_day[s];
-        let essentials = if normal_supply > 0.0 {
+        let (essentials, log_scarcity) = if normal_supply > 0.0 {
             let shortfall =
                 normal_supply / markets.essentials_supply_kg_per_day[s].max(f64::MIN_POSITIVE);
-            (normal_essentials * shortfall.powf(market.essentials_price_elasticity))
-                .clamp(normal_essentials / cap, normal_essentials * cap)
+            let log_scarcity =
+                (market.essentials_price_elasticity * shortfall.ln()).clamp(-log_cap, log_cap);
+            (normal_essentials * log_scarcity.exp(), log_scarcity)
         } else {
-            f64::NAN
+            (f64::NAN, 0.0)
         };
         markets.essentials_price_cny_per_kg[s] = essentials;
-        let scarcity = if essentials.is_nan() {
-            1.0
-        } else {
-            (essentials / normal_essentials).powf(market.rice_essentials_elasticity)
-        };
 
-        let target_rice = market.rice_price_cny_per_kg
-            * normal_rate
-            * (rate / normal_rate).powf(market.rice_rate_pass_through)
-            * scarcity
-            * season
-            * policy.rice_price;
+        let log_target_rice = log_rice_base
+            + market.rice_rate_pass_through * log_rate
+            + market.rice_essentials_elasticity * log_scarcity
+            + log_factor(policy.rice_price);
         let rice_shock: f64 = StandardNormal.sample(rng);
-        let rice_kpw = &mut markets.rice_price_kpw_per_kg[s];
-        *rice_kpw = revert(
-            *rice_kpw,
-            target_rice,
+        let rice_kpw = revert(
+            markets.rice_price_kpw_per_kg[s].ln(),
+            log_target_rice,
             market.rice_price_reversion_per_day,
             market.rice_price_sigma_per_day * rice_shock,
-        );
-        let rice_kpw = *rice_kpw;
+        )
+        .exp();
+        markets.rice_price_kpw_per_kg[s] = rice_kpw;
         let rice_cny = rice_kpw / rate;
         markets.rice_price_cny_per_kg[s] = rice_cny;
         let won_per_usd = rate * cny_per_usd;
@@ -142,10 +138,14 @@ pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
     }
 }
 
-/// One day of a mean-reverting log price: `exp(ln x + k (ln target - ln x) + shock)`.
-fn revert(x: f64, target: f64, k: f64, shock: f64) -> f64 {
-    let log_x = x.ln();
-    (log_x + k * (target.ln() - log_x) + shock).exp()
+/// One day of a mean-reverting log price: `ln x + k (ln target - ln x) + shock`.
+fn revert(log_x: f64, log_target: f64, k: f64, shock: f64) -> f64 {
+    log_x + k * (log_target - log_x) + shock
+}
+
+/// The log of an event's factor (most days none is in force, and the factor is 1).
+fn log_factor(factor: f64) -> f64 {
+    if factor == 1.0 { 0.0 } else { factor.ln() }
 }
 
 /// Reads a closed month's foreign-money flows across the border markets: over the

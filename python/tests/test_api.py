@@ -22,7 +22,7 @@ import yalu
 from conftest import BASELINE, short_scenario_text, write_sweep
 
 RUN_TABLES = [
-    "flows", "money", "fx", "porters", "incomes", "trade", "prices", "activity",
+    "flows", "money", "fx", "porters", "incomes", "trade", "prices", "rates", "activity",
     "balances", "observed", "declared",
 ]
 

@@ -93,10 +93,10 @@ def run(
     """Run a scenario's replicates, as ``yalu run`` does, and return its tables.
 
     The result holds every table a run folder holds, as Arrow tables: ``flows``,
-    ``money``, ``fx``, ``porters``, ``incomes``, ``trade``, ``prices``, ``activity``,
-    ``balances``, ``observed`` (one row per replicate, month and key), ``summary`` (every
-    numeric series across replicates) and ``outputs`` (every registry output in every
-    replicate: ``replicate, output, label, value``). With ``tables=False`` only
+    ``money``, ``fx``, ``porters``, ``incomes``, ``trade``, ``prices``, ``rates``,
+    ``activity``, ``balances``, ``observed`` (one row per replicate, month and key),
+    ``summary`` (every numeric series across replicates) and ``outputs`` (every registry
+    output in every replicate: ``replicate, output, label, value``). With ``tables=False`` only
     ``summary`` and ``outputs`` are kept (like ``--no-replicate-files``).
 
     ``seed`` defaults to the scenario's; ``threads=0`` uses one thread per core, and the

@@ -33,8 +33,8 @@ fn bare_yalu_runs_the_embedded_baseline_and_writes_every_output() {
 
     let run = dir.path().join("out/baseline");
     for table in [
-        "flows", "money", "fx", "porters", "incomes", "trade", "prices", "activity", "balances",
-        "summary",
+        "flows", "money", "fx", "porters", "incomes", "trade", "prices", "rates", "activity",
+        "balances", "summary",
     ] {
         assert!(run.join(format!("{table}.csv")).is_file(), "{table}.csv");
         let parquet = std::fs::read(run.join(format!("{table}.parquet"))).unwrap();
@@ -65,7 +65,12 @@ fn bare_yalu_runs_the_embedded_baseline_and_writes_every_output() {
     }
     assert_eq!(
         header(&run.join("incomes.csv")),
-        "replicate,seed,month,group,site,people,mean_income_cny,mean_income_rice_kg"
+        "replicate,seed,month,group,site,people,mean_income_cny,mean_income_rice_kg,mean_income_kpw,\
+         smuggling_cny,porterage_cny,state_wages_cny,market_trade_cny,rations_rice_kg"
+    );
+    assert_eq!(
+        header(&run.join("rates.csv")),
+        "replicate,seed,month,site,day_of_month,won_per_cny,won_per_usd"
     );
 
     let manifest: serde_json::Value =

@@ -25,7 +25,7 @@ use yalu_report::atomic::{prepare_dir, write_file};
 use yalu_report::format::readable;
 use yalu_report::outputs::nearest;
 use yalu_scenario::Registry;
-use yalu_scenario::evidence::Use;
+use yalu_scenario::evidence::{Observation, Use};
 use yalu_scenario::overrides::rewritten_as_assumptions;
 
 use crate::budget::Work;
@@ -70,8 +70,8 @@ enum Fitted {
     Observation {
         id: String,
         observable: &'static Observable,
-        first: String,
-        last: String,
+        /// The observation itself (its months, and its place for market surveys).
+        observation: Observation,
         accepted: (f64, f64),
     },
 }
@@ -100,8 +100,7 @@ impl Fitted {
             Fitted::Pattern(p) => (p.measure)(params, result),
             Fitted::Observation {
                 observable,
-                first,
-                last,
+                observation,
                 ..
             } => {
                 let index = |text: &str| {
@@ -112,7 +111,13 @@ impl Fitted {
                         .iter()
                         .position(|m| m.year == year && m.month == month)
                 };
-                (observable.measure)(params, result, index(first)?, index(last)?)
+                (observable.measure)(
+                    params,
+                    result,
+                    observation,
+                    index(&observation.first)?,
+                    index(&observation.last)?,
+                )
             }
         }
     }
@@ -356,8 +361,7 @@ impl CalibrationFile {
             targets.push(Fitted::Observation {
                 id: o.observation.clone(),
                 observable,
-                first: o.first.clone(),
-                last: o.last.clone(),
+                observation: o.clone(),
                 accepted: (low, high),
             });
             target_at.push(at.line_column(id.span().start));

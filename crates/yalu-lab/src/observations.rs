@@ -6,21 +6,22 @@
 use serde::Serialize;
 use yalu_model::ReplicateResult;
 use yalu_model::calendar::YearMonth;
-use yalu_model::observe::{Activity, Channel, Outcome};
+use yalu_model::observe::{Activity, Channel, Outcome, PriceRecord};
 use yalu_model::params::{Direction, ModelParams};
 use yalu_report::Band;
 use yalu_scenario::Registry;
 use yalu_scenario::evidence::{Observation, Use};
 
 /// A kind of observation the model produces: observations of this `what` (see
-/// [`observable`]) in this `unit` are read by `measure` over a range of months.
+/// [`observable`]) in this `unit` are read by `measure` over a range of months (and, for
+/// market surveys, at the places they name).
 pub struct Observable {
     /// The start of the observations' `what`.
     pub what: &'static str,
     /// Their unit.
     pub unit: &'static str,
-    /// The model's figure over months `first..=last` of one replicate.
-    pub measure: fn(&ModelParams, &ReplicateResult, usize, usize) -> Option<f64>,
+    /// The model's figure for an observation over months `first..=last` of one replicate.
+    pub measure: fn(&ModelParams, &ReplicateResult, &Observation, usize, usize) -> Option<f64>,
 }
 
 /// What the model can be compared with.
@@ -28,27 +29,27 @@ pub const OBSERVABLES: &[Observable] = &[
     Observable {
         what: "coal exported by sea",
         unit: "t",
-        measure: |p, r, a, b| sea(p, r, "coal", a, b).map(|(kg, _)| kg / 1000.0),
+        measure: |p, r, _, a, b| sea(p, r, "coal", a, b).map(|(kg, _)| kg / 1000.0),
     },
     Observable {
         what: "coal export value",
         unit: "USD",
-        measure: |p, r, a, b| sea(p, r, "coal", a, b).map(|(_, usd)| usd),
+        measure: |p, r, _, a, b| sea(p, r, "coal", a, b).map(|(_, usd)| usd),
     },
     Observable {
         what: "sand exported",
         unit: "t",
-        measure: |p, r, a, b| sea(p, r, "sand", a, b).map(|(kg, _)| kg / 1000.0),
+        measure: |p, r, _, a, b| sea(p, r, "sand", a, b).map(|(kg, _)| kg / 1000.0),
     },
     Observable {
         what: "refined petroleum imported",
         unit: "barrels",
-        measure: |p, r, a, b| sea(p, r, "refined_petroleum", a, b).map(|(units, _)| units),
+        measure: |p, r, _, a, b| sea(p, r, "refined_petroleum", a, b).map(|(units, _)| units),
     },
     Observable {
         what: "workers abroad",
         unit: "people",
-        measure: |p, r, a, b| {
+        measure: |p, r, _, a, b| {
             p.labour.as_ref()?;
             let months = (b - a + 1) as f64;
             let sum: f64 = r
@@ -65,32 +66,52 @@ pub const OBSERVABLES: &[Observable] = &[
     Observable {
         what: "China exports to DPRK",
         unit: "USD",
-        measure: |p, r, a, b| declared(p, r, Some(Direction::Import), a, b),
+        measure: |p, r, _, a, b| declared(p, r, Some(Direction::Import), a, b),
     },
     Observable {
         what: "China exports to DPRK, month",
         unit: "USD",
-        measure: |p, r, a, b| declared(p, r, Some(Direction::Import), a, b),
+        measure: |p, r, _, a, b| declared(p, r, Some(Direction::Import), a, b),
     },
     Observable {
         what: "China imports from DPRK",
         unit: "USD",
-        measure: |p, r, a, b| declared(p, r, Some(Direction::Export), a, b),
+        measure: |p, r, _, a, b| declared(p, r, Some(Direction::Export), a, b),
     },
     Observable {
         what: "China imports from DPRK, month",
         unit: "USD",
-        measure: |p, r, a, b| declared(p, r, Some(Direction::Export), a, b),
+        measure: |p, r, _, a, b| declared(p, r, Some(Direction::Export), a, b),
     },
     Observable {
         what: "trade total",
         unit: "USD",
-        measure: |p, r, a, b| declared(p, r, None, a, b),
+        measure: |p, r, _, a, b| declared(p, r, None, a, b),
     },
     Observable {
         what: "trade total, month",
         unit: "USD",
-        measure: |p, r, a, b| declared(p, r, None, a, b),
+        measure: |p, r, _, a, b| declared(p, r, None, a, b),
+    },
+    Observable {
+        what: "KPW per CNY",
+        unit: "KPW/CNY",
+        measure: |p, r, o, a, b| market(p, r, o, a, b, |x| x.won_per_cny),
+    },
+    Observable {
+        what: "market rate of the yuan",
+        unit: "KPW/CNY",
+        measure: |p, r, o, a, b| market(p, r, o, a, b, |x| x.won_per_cny),
+    },
+    Observable {
+        what: "KPW per USD",
+        unit: "KPW/USD",
+        measure: |p, r, o, a, b| market(p, r, o, a, b, |x| x.won_per_usd),
+    },
+    Observable {
+        what: "rice price",
+        unit: "KPW/kg",
+        measure: |p, r, o, a, b| market(p, r, o, a, b, |x| x.rice_price_kpw_per_kg),
     },
 ];
 
@@ -111,6 +132,38 @@ fn declared(
             .map(|d| d.usd)
             .sum(),
     )
+}
+
+/// The mean of a monthly market figure over months `a..=b` at the sites a survey's place
+/// names (`Hyesan market`; `Pyongyang, Sinuiju and Hyesan markets` is read at the modelled
+/// ones), or at every site with households for the country's markets (`DPRK markets`);
+/// `None` where the place names no modelled site.
+fn market(
+    p: &ModelParams,
+    r: &ReplicateResult,
+    o: &Observation,
+    a: usize,
+    b: usize,
+    figure: fn(&PriceRecord) -> f64,
+) -> Option<f64> {
+    let place = o.place.to_lowercase();
+    let named = |s: usize| place.contains(p.sites[s].id.as_str());
+    let whole_country = place.starts_with("dprk");
+    let market_site = |s: usize| {
+        p.households
+            .as_ref()
+            .is_some_and(|h| h.households_at_site[s] > 0)
+    };
+    let values: Vec<f64> = r
+        .prices
+        .iter()
+        .filter(|x| {
+            let s = x.site.0 as usize;
+            (a..=b).contains(&x.month) && (named(s) || (whole_country && market_site(s)))
+        })
+        .map(figure)
+        .collect();
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
 }
 
 /// Delivered quantity (in the good's unit) and value (USD) of a good by sea over months
@@ -206,7 +259,7 @@ pub fn check_observations(
             let simulated = Band::of(
                 results
                     .iter()
-                    .filter_map(|r| (observable.measure)(params, r, a, b)),
+                    .filter_map(|r| (observable.measure)(params, r, o, a, b)),
             )?;
             Some(ObservationCheck {
                 observation: o.observation.clone(),

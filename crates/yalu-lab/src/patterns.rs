@@ -460,7 +460,7 @@ pub fn patterns() -> Vec<Pattern> {
         },
         Pattern {
             id: "P13a",
-            description: "household income after the takeover / before the closure",
+            description: "household border income (smuggling, porterage) after the takeover / before the closure",
             class: Class::Emergent(Knockout {
                 mechanism: "the crackdown on households' trips and the agents' take of what still crosses after the takeover",
                 set: &[

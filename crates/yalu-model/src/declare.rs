@@ -53,6 +53,9 @@ pub enum Unit {
     BarrelsPerYear,
     Months,
     PeoplePerMonth,
+    KpwPerCny,
+    KpwPerMonth,
+    KgPerMonth,
 }
 
 impl Unit {
@@ -103,6 +106,9 @@ impl Unit {
             Unit::BarrelsPerYear => "barrels/year",
             Unit::Months => "months",
             Unit::PeoplePerMonth => "people/month",
+            Unit::KpwPerCny => "KPW/CNY",
+            Unit::KpwPerMonth => "KPW/month",
+            Unit::KgPerMonth => "kg/month",
         }
     }
 }

@@ -8,7 +8,7 @@ pub use crate::observe::ReplicateResult;
 use crate::params::ModelParams;
 use crate::process::{
     Scratch, consumption, couriers, declared_trade, diplomats, directives, drugs, enforcement,
-    hiring, labour, livelihood, maritime, market, pass_up, porters, state_smuggling,
+    hiring, incomes, labour, livelihood, maritime, market, pass_up, porters, state_smuggling,
 };
 use crate::streams::Streams;
 use crate::units::Fen;
@@ -85,6 +85,8 @@ pub fn step_day(
     if world.calendar.is_month_end(day) {
         // 6, monthly: embassies' quotas.
         diplomats::run(world, params, &mut streams.diplomats, day)?;
+        // 8, monthly: households' state wages, rations and market trade.
+        incomes::run(world, params, day)?;
         pass_up::run(world, params)?;
         observe::close_month(world, params, month, world.calendar.date(day));
     }

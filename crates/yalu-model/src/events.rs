@@ -75,6 +75,8 @@ pub enum EventChannel {
     /// Declared trade by mode (road, rail, sea) and category of goods
     /// ([`crate::process::declared_trade`]).
     DeclaredTrade,
+    /// The border market at a site: the won's rate, won prices and state wages there.
+    Market,
 }
 
 /// What an effect does on its channel.
@@ -95,11 +97,17 @@ pub enum Action {
     /// A daily chance of being sent home that, alone, would send home this share of the
     /// workers abroad over the event's window.
     RepatriateShare,
+    /// Multiplies the won's normal rate against foreign money (above 1 weakens the won).
+    RateMultiplier,
+    /// Multiplies the rice price the market reverts to (state grain shops).
+    RicePriceMultiplier,
+    /// Multiplies state wages.
+    WageMultiplier,
 }
 
 impl Action {
     /// Every action, in the order a scenario lists them.
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 10] = [
         Action::Stop,
         Action::Open,
         Action::CapacityShare,
@@ -107,6 +115,9 @@ impl Action {
         Action::BribeMultiplier,
         Action::LevyMultiplier,
         Action::RepatriateShare,
+        Action::RateMultiplier,
+        Action::RicePriceMultiplier,
+        Action::WageMultiplier,
     ];
 
     /// The key in a scenario's effect table.
@@ -119,6 +130,9 @@ impl Action {
             Action::BribeMultiplier => "bribe_multiplier",
             Action::LevyMultiplier => "levy_multiplier",
             Action::RepatriateShare => "repatriate_share",
+            Action::RateMultiplier => "rate_multiplier",
+            Action::RicePriceMultiplier => "rice_price_multiplier",
+            Action::WageMultiplier => "wage_multiplier",
         }
     }
 
@@ -131,6 +145,9 @@ impl Action {
             Action::BribeMultiplier => Some(&BRIBE_MULTIPLIER),
             Action::LevyMultiplier => Some(&LEVY_MULTIPLIER),
             Action::RepatriateShare => Some(&REPATRIATE_SHARE),
+            Action::RateMultiplier => Some(&RATE_MULTIPLIER),
+            Action::RicePriceMultiplier => Some(&RICE_PRICE_MULTIPLIER),
+            Action::WageMultiplier => Some(&WAGE_MULTIPLIER),
         }
     }
 }
@@ -176,18 +193,46 @@ pub const REPATRIATE_SHARE: ParamSpec = ParamSpec {
     doc: "Share of the workers abroad the event alone would send home over its window.",
 };
 
+/// Declaration of `rate_multiplier` in an event's effect.
+pub const RATE_MULTIPLIER: ParamSpec = ParamSpec {
+    key: "rate_multiplier",
+    unit: Unit::Multiplier,
+    bounds: Bounds::POSITIVE,
+    whole: false,
+    doc: "Factor on the won's normal rate against the yuan and the dollar while the event is in force (above 1 weakens the won).",
+};
+/// Declaration of `rice_price_multiplier` in an event's effect.
+pub const RICE_PRICE_MULTIPLIER: ParamSpec = ParamSpec {
+    key: "rice_price_multiplier",
+    unit: Unit::Multiplier,
+    bounds: Bounds::POSITIVE,
+    whole: false,
+    doc: "Factor on the rice price the market reverts to while the event is in force.",
+};
+/// Declaration of `wage_multiplier` in an event's effect.
+pub const WAGE_MULTIPLIER: ParamSpec = ParamSpec {
+    key: "wage_multiplier",
+    unit: Unit::Multiplier,
+    bounds: Bounds::NON_NEGATIVE,
+    whole: false,
+    doc: "Factor on state wages in won while the event is in force.",
+};
+
 /// Every numeric action's declaration, for the listings built from declarations.
-pub const EFFECT_SPECS: [ParamSpec; 5] = [
+pub const EFFECT_SPECS: [ParamSpec; 8] = [
     CAPACITY_SHARE,
     RISK_MULTIPLIER,
     BRIBE_MULTIPLIER,
     LEVY_MULTIPLIER,
     REPATRIATE_SHARE,
+    RATE_MULTIPLIER,
+    RICE_PRICE_MULTIPLIER,
+    WAGE_MULTIPLIER,
 ];
 
 impl EventChannel {
     /// Every channel, in listing order.
-    pub const ALL: [EventChannel; 9] = [
+    pub const ALL: [EventChannel; 10] = [
         EventChannel::Porter,
         EventChannel::StateSmuggling,
         EventChannel::OfficialCustoms,
@@ -197,6 +242,7 @@ impl EventChannel {
         EventChannel::LabourDispatch,
         EventChannel::LabourReturn,
         EventChannel::DeclaredTrade,
+        EventChannel::Market,
     ];
 
     /// The name used in scenario files and listings.
@@ -211,6 +257,7 @@ impl EventChannel {
             EventChannel::LabourDispatch => "labour_dispatch",
             EventChannel::LabourReturn => "labour_return",
             EventChannel::DeclaredTrade => "declared_trade",
+            EventChannel::Market => "market",
         }
     }
 
@@ -222,6 +269,7 @@ impl EventChannel {
                 | EventChannel::StateSmuggling
                 | EventChannel::OfficialCustoms
                 | EventChannel::Livelihood
+                | EventChannel::Market
         )
     }
 
@@ -254,6 +302,7 @@ impl EventChannel {
             EventChannel::LabourDispatch => &[Stop, Open, CapacityShare],
             EventChannel::LabourReturn => &[Stop, Open, RepatriateShare],
             EventChannel::DeclaredTrade => &[Stop, Open, CapacityShare, LevyMultiplier],
+            EventChannel::Market => &[RateMultiplier, RicePriceMultiplier, WageMultiplier],
         }
     }
 
@@ -355,6 +404,12 @@ pub struct Conditions {
     pub levy: f64,
     /// Daily chance a worker abroad is sent home (labour returns only).
     pub repatriate_per_day: f64,
+    /// Factor on the won's normal rate (markets only).
+    pub rate: f64,
+    /// Factor on the rice price the market reverts to (markets only).
+    pub rice_price: f64,
+    /// Factor on state wages (markets only).
+    pub wage: f64,
 }
 
 impl Conditions {
@@ -365,6 +420,9 @@ impl Conditions {
         bribe: 1.0,
         levy: 1.0,
         repatriate_per_day: 0.0,
+        rate: 1.0,
+        rice_price: 1.0,
+        wage: 1.0,
     };
 
     /// Whether the channel is stopped.
@@ -577,6 +635,9 @@ fn conditions_on(events: &[Event], list: &[(usize, usize)], date: Date) -> Condi
             Action::RiskMultiplier => c.risk *= effect.value,
             Action::BribeMultiplier => c.bribe *= effect.value,
             Action::LevyMultiplier => c.levy *= effect.value,
+            Action::RateMultiplier => c.rate *= effect.value,
+            Action::RicePriceMultiplier => c.rice_price *= effect.value,
+            Action::WageMultiplier => c.wage *= effect.value,
             Action::RepatriateShare => {
                 // The daily hazard h with (1 - h)^days = 1 - share; an open-ended event
                 // sends its share home in its first year.

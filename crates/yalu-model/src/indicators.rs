@@ -126,7 +126,9 @@ pub fn takeover_windows(
     })
 }
 
-/// Mean monthly income of a border household over some months.
+/// Mean monthly income a border household earns from the border over some months:
+/// livelihood smuggling and carrying state consignments (wages, rations and market trade
+/// are left out; `HouseholdMonth::money_income` has them all).
 pub fn household_income_cny_per_month(r: &ReplicateResult, months: &[usize]) -> f64 {
     let (income, households) = r
         .household_months

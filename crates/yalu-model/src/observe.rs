@@ -153,19 +153,34 @@ pub struct HouseholdMonth {
     pub kg_delivered: f64,
     /// Net income from livelihood smuggling (sales less purchases).
     pub livelihood_income: Fen,
-    /// Pay for transport labour on state consignments.
+    /// Pay for transport labour on state consignments (porterage).
     pub wages: Fen,
-    /// Total income valued in rice at each day's price.
+    /// State wages, paid in won (here at the day's rate).
+    pub state_wages: Fen,
+    /// Earnings from market trade.
+    pub market_trade: Fen,
+    /// Grain rations received, counted as rice.
+    pub rations_rice_kg: f64,
+    /// Total income valued in rice at each day's price, rations included.
     pub income_rice_kg: f64,
+    /// Total income in won: money at the month's last rate, rations at its rice price.
+    pub income_kpw: f64,
 }
 
 impl HouseholdMonth {
-    /// Mean income per household (NaN when there are none).
+    /// Money income from every source (rations, in kind, are not money).
+    pub fn money_income(&self) -> Fen {
+        self.livelihood_income + self.wages + self.state_wages + self.market_trade
+    }
+
+    /// Mean money income per household (NaN when there are none).
     pub fn mean_income_cny(&self) -> f64 {
-        ratio(
-            (self.livelihood_income + self.wages).cny(),
-            f64::from(self.households),
-        )
+        ratio(self.money_income().cny(), f64::from(self.households))
+    }
+
+    /// Mean income per household in won, rations included (NaN when there are none).
+    pub fn mean_income_kpw(&self) -> f64 {
+        ratio(self.income_kpw, f64::from(self.households))
     }
 
     /// Mean income per household in rice (NaN when there are none).
@@ -378,6 +393,61 @@ pub struct PriceRecord {
     pub rice_price_cny_per_kg: f64,
     /// Mean of the daily essentials prices (NaN where no essentials market is modelled).
     pub essentials_price_cny_per_kg: f64,
+    /// Mean of the daily won prices of rice.
+    pub rice_price_kpw_per_kg: f64,
+    /// Mean of the daily won prices of essentials (NaN where none are modelled).
+    pub essentials_price_kpw_per_kg: f64,
+    /// Mean of the daily won per yuan.
+    pub won_per_cny: f64,
+    /// Mean of the daily won per dollar.
+    pub won_per_usd: f64,
+}
+
+/// One day's market prices at a site, as the market process records them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DayPrices {
+    /// Rice in yuan.
+    pub rice_cny_per_kg: f64,
+    /// Essentials in yuan.
+    pub essentials_cny_per_kg: f64,
+    /// Rice in won.
+    pub rice_kpw_per_kg: f64,
+    /// Essentials in won.
+    pub essentials_kpw_per_kg: f64,
+    /// Won per yuan.
+    pub won_per_cny: f64,
+    /// Won per dollar.
+    pub won_per_usd: f64,
+}
+
+impl DayPrices {
+    fn columns(&self) -> [f64; PRICE_COLUMNS] {
+        [
+            self.rice_cny_per_kg,
+            self.essentials_cny_per_kg,
+            self.rice_kpw_per_kg,
+            self.essentials_kpw_per_kg,
+            self.won_per_cny,
+            self.won_per_usd,
+        ]
+    }
+}
+
+const PRICE_COLUMNS: usize = 6;
+
+/// The won's rates at a site on one survey day (a day-of-month sample).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RateRecord {
+    /// Index into the calendar's months.
+    pub month: usize,
+    /// Day of the month sampled.
+    pub day_of_month: u8,
+    /// Where.
+    pub site: SiteId,
+    /// Won per yuan.
+    pub won_per_cny: f64,
+    /// Won per dollar.
+    pub won_per_usd: f64,
 }
 
 fn ratio(numerator: f64, denominator: f64) -> f64 {
@@ -400,8 +470,9 @@ pub struct Metrics {
     porter_months: Vec<PorterMonth>,
     household_months: Vec<HouseholdMonth>,
     trade_months: Vec<TradeMonth>,
-    price_sums: Vec<[f64; 2]>,
+    price_sums: Vec<[f64; PRICE_COLUMNS]>,
     price_days: Vec<u32>,
+    rates: Vec<RateRecord>,
     activity: Vec<f64>,
     observed: Vec<ObservedRecord>,
     /// Declared trade in US dollars, by month, category and mode.
@@ -459,7 +530,11 @@ impl Metrics {
                 kg_delivered: 0.0,
                 livelihood_income: Fen::ZERO,
                 wages: Fen::ZERO,
+                state_wages: Fen::ZERO,
+                market_trade: Fen::ZERO,
+                rations_rice_kg: 0.0,
                 income_rice_kg: 0.0,
+                income_kpw: 0.0,
             })
             .collect();
         let trade_months = (0..months)
@@ -491,8 +566,14 @@ impl Metrics {
             porter_months,
             household_months,
             trade_months,
-            price_sums: vec![[0.0; 2]; months * sites],
+            price_sums: vec![[0.0; PRICE_COLUMNS]; months * sites],
             price_days: vec![0; months * sites],
+            // Room for every survey day, so recording never allocates.
+            rates: Vec::with_capacity(
+                months
+                    * sites
+                    * 31_usize.div_ceil(params.market.rate_sample_interval_days as usize),
+            ),
             activity: vec![0.0; months * Activity::ALL.len()],
             observed: (0..months)
                 .flat_map(|month| {
@@ -588,11 +669,36 @@ impl Metrics {
     }
 
     /// Adds one day's prices at a site.
-    pub fn record_prices(&mut self, month: usize, site: SiteId, rice: f64, essentials: f64) {
+    pub fn record_prices(&mut self, month: usize, site: SiteId, prices: &DayPrices) {
         let cell = month * self.sites + site.0 as usize;
-        self.price_sums[cell][0] += rice;
-        self.price_sums[cell][1] += essentials;
+        for (sum, price) in self.price_sums[cell].iter_mut().zip(prices.columns()) {
+            *sum += price;
+        }
         self.price_days[cell] += 1;
+    }
+
+    /// Records the won's rates on a survey day.
+    pub fn record_rates(&mut self, record: RateRecord) {
+        self.rates.push(record);
+    }
+
+    /// The porter tallies of a site in a month.
+    pub fn porter_tally(&self, month: usize, site: SiteId) -> &PorterMonth {
+        &self.porter_months[month * self.sites + site.0 as usize]
+    }
+
+    /// The household tallies of a site in a month.
+    pub fn household_tally(&self, month: usize, site: SiteId) -> &HouseholdMonth {
+        &self.household_months[month * self.sites + site.0 as usize]
+    }
+
+    /// The flow records of a closed month: those of the last closed month are the newest,
+    /// so only they are read.
+    pub fn month_flows(&self, month: usize) -> impl Iterator<Item = &FlowRecord> {
+        self.flows
+            .iter()
+            .rev()
+            .take_while(move |f| f.month == month)
     }
 
     /// Moves this month's flows into records and clears the month's tallies.
@@ -655,6 +761,8 @@ pub struct ReplicateResult {
     pub trade_months: Vec<TradeMonth>,
     /// Market prices.
     pub prices: Vec<PriceRecord>,
+    /// The won's rates by site on each survey day.
+    pub rates: Vec<RateRecord>,
     /// Activity of Room 39's other channels.
     pub activity: Vec<ActivityRecord>,
     /// Yuan per US dollar in each month (on its 15th, or the horizon's nearest day).
@@ -686,11 +794,18 @@ pub fn collect(world: World, params: &ModelParams, seed: u64, replicate: u32) ->
         .zip(&metrics.price_days)
         .enumerate()
         .filter(|(_, (_, days))| **days > 0)
-        .map(|(cell, (sums, days))| PriceRecord {
-            month: cell / sites,
-            site: SiteId((cell % sites) as u16),
-            rice_price_cny_per_kg: sums[0] / f64::from(*days),
-            essentials_price_cny_per_kg: sums[1] / f64::from(*days),
+        .map(|(cell, (sums, days))| {
+            let mean = |c: usize| sums[c] / f64::from(*days);
+            PriceRecord {
+                month: cell / sites,
+                site: SiteId((cell % sites) as u16),
+                rice_price_cny_per_kg: mean(0),
+                essentials_price_cny_per_kg: mean(1),
+                rice_price_kpw_per_kg: mean(2),
+                essentials_price_kpw_per_kg: mean(3),
+                won_per_cny: mean(4),
+                won_per_usd: mean(5),
+            }
         })
         .collect();
     let activity = metrics
@@ -743,6 +858,7 @@ pub fn collect(world: World, params: &ModelParams, seed: u64, replicate: u32) ->
             .collect(),
         trade_months: metrics.trade_months,
         prices,
+        rates: metrics.rates,
         observed: metrics
             .observed
             .into_iter()

@@ -771,6 +771,14 @@ param_set! {
         kg_per_trip: f64 [KgPerTrip, Bounds::NON_NEGATIVE],
         /// Chance a trip's goods are seized.
         seizure_probability_per_trip: f64 [Probability, Bounds::UNIT_INTERVAL],
+        /// State wage a household draws in a month, in won.
+        state_wage_kpw_per_month: f64 [KpwPerMonth, Bounds::NON_NEGATIVE],
+        /// Grain rations a household receives in a month, counted as rice.
+        ration_rice_kg_per_month: f64 [KgPerMonth, Bounds::NON_NEGATIVE],
+        /// A household's earnings from market trade in a month of normal supply, in won.
+        market_trade_kpw_per_month: f64 [KpwPerMonth, Bounds::NON_NEGATIVE],
+        /// Share of market trade in imported goods, which shrinks with their supply.
+        market_trade_import_share: f64 [Share, Bounds::UNIT_INTERVAL],
     }
 }
 
@@ -900,6 +908,28 @@ param_set! {
         essentials_supply_smoothing_per_day: f64 [PerDay, Bounds::new(f64::MIN_POSITIVE, 1.0)],
         /// Highest essentials price, as a multiple of the normal price.
         essentials_price_cap_multiple: f64 [Multiplier, Bounds::new(1.0, f64::INFINITY)],
+        /// The won's rate against the yuan in normal times, which the market reverts to.
+        won_per_cny: f64 [KpwPerCny, Bounds::POSITIVE],
+        /// Daily volatility of the log of the won's rate.
+        rate_sigma_per_day: f64 [LogSigma, Bounds::NON_NEGATIVE],
+        /// Share of the gap to the rate's target closed each day.
+        rate_reversion_per_day: f64 [PerDay, Bounds::UNIT_INTERVAL],
+        /// Log change of the won's target rate when foreign money reaching the market stops (a shortfall of 1); 0 ignores it.
+        rate_fx_supply_effect: f64 [Ratio, Bounds::NON_NEGATIVE],
+        /// Log change of the won's target rate, downwards, when demand for foreign money to pay for imports stops; 0 ignores it.
+        rate_fx_demand_effect: f64 [Ratio, Bounds::NON_NEGATIVE],
+        /// Months at the start of the run whose foreign-money flows are the normal level shortfalls are measured against.
+        fx_reference_months: u32 [Months, Bounds::positive_count(120)],
+        /// Elasticity of the won price of rice to the won's rate against the yuan.
+        rice_rate_pass_through: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Elasticity of the rice price to the essentials price over its normal level (imported food and rice compete for the same spending).
+        rice_essentials_elasticity: f64 [Ratio, Bounds::NON_NEGATIVE],
+        /// Half the seasonal swing of the rice price, as a share of its level.
+        rice_season_amplitude: f64 [Share, Bounds::new(0.0, 0.5)],
+        /// Day of the year on which the seasonal rice price peaks (the lean season).
+        rice_season_peak_day: u32 [Days, Bounds::positive_count(366)],
+        /// Days between the market surveys the rate table samples (from the 1st of each month).
+        rate_sample_interval_days: u32 [Days, Bounds::positive_count(31)],
     }
 }
 

@@ -253,6 +253,18 @@ pub struct Markets {
     pub essentials_supply_kg_per_day: Vec<f64>,
     /// The supply in normal times, against which shortfalls are measured.
     pub essentials_normal_supply_kg_per_day: Vec<f64>,
+    /// Today's won price of rice (the rice market's own price; the yuan price follows).
+    pub rice_price_kpw_per_kg: Vec<f64>,
+    /// Today's won per yuan.
+    pub won_per_cny: Vec<f64>,
+    /// Foreign money reaching the border markets last month over its normal level (1
+    /// until the normal level is known).
+    pub fx_supply_ratio: f64,
+    /// Foreign money wanted for imports last month over its normal level.
+    pub fx_demand_ratio: f64,
+    /// Over the reference months, by calendar month: the foreign money reaching the
+    /// markets, that wanted for imports, and the months added up.
+    pub fx_reference: [[f64; 3]; 12],
 }
 
 impl World {
@@ -307,6 +319,19 @@ impl World {
             ],
             essentials_supply_kg_per_day: params.essentials_normal_supply_kg_per_day(),
             essentials_normal_supply_kg_per_day: params.essentials_normal_supply_kg_per_day(),
+            rice_price_kpw_per_kg: Vec::new(),
+            won_per_cny: vec![params.market.won_per_cny; sites],
+            fx_supply_ratio: 1.0,
+            fx_demand_ratio: 1.0,
+            fx_reference: [[0.0; 3]; 12],
+        };
+        let markets = Markets {
+            rice_price_kpw_per_kg: markets
+                .rice_price_cny_per_kg
+                .iter()
+                .map(|p| p * params.market.won_per_cny)
+                .collect(),
+            ..markets
         };
 
         let metrics = Metrics::new(params, calendar.months().len());

@@ -76,6 +76,9 @@ fn may_change(effect: &Effect, flow: &FlowKey) -> bool {
         | EventChannel::LabourDispatch
         | EventChannel::LabourReturn
         | EventChannel::DeclaredTrade => false,
+        // The won's rate and state wages reach households' cash, and so, through what they
+        // can afford, their trips at the named sites; no goods otherwise.
+        EventChannel::Market => flow.channel == Channel::Livelihood && at_site,
     }
 }
 

@@ -86,7 +86,7 @@ type TableFn = fn(&ModelParams, &[ReplicateResult]) -> Table;
 
 /// The per-replicate tables: schema, builder, and whether a row missing from a replicate
 /// means zero (flows, money) rather than no value (prices, incomes).
-const TABLES: [(&Schema, TableFn, bool); 11] = [
+const TABLES: [(&Schema, TableFn, bool); 12] = [
     (&tables::FLOWS, tables::flows, true),
     (&tables::MONEY, tables::money, true),
     (&tables::FX, tables::fx, true),
@@ -94,6 +94,7 @@ const TABLES: [(&Schema, TableFn, bool); 11] = [
     (&tables::INCOMES, tables::incomes, false),
     (&tables::TRADE, tables::trade, true),
     (&tables::PRICES, tables::prices, false),
+    (&tables::RATES, tables::rates, false),
     (&tables::ACTIVITY, tables::activity, true),
     (&tables::BALANCES, tables::balances, true),
     (&tables::OBSERVED, tables::observed, true),

@@ -19,8 +19,8 @@ use yalu_model::indicators::{
     takeover_windows, trade_totals_in, vehicles_per_month,
 };
 use yalu_model::ledger::{ActorClass, Purpose};
-use yalu_model::observe::{Channel, Outcome};
-use yalu_model::params::{Direction, ModelParams};
+use yalu_model::observe::{Channel, HouseholdMonth, Outcome, PriceRecord};
+use yalu_model::params::{Direction, ModelParams, SiteId};
 
 use crate::window::Window;
 
@@ -111,6 +111,8 @@ pub enum KeyKind {
     MoneyFlow,
     /// A good carried by sea (`coal`, `refined_petroleum`, ...).
     SeaGood,
+    /// Optional market site (a site with households): without a key, all of them.
+    MarketSite,
 }
 
 impl KeyKind {
@@ -123,6 +125,7 @@ impl KeyKind {
             KeyKind::FxChannel => "[<fx channel>]",
             KeyKind::MoneyFlow => "[<payer>/<payee>/<purpose>]",
             KeyKind::SeaGood => "[<sea good>]",
+            KeyKind::MarketSite => "[<market site>] (optional: all market sites without it)",
         }
     }
 }
@@ -402,8 +405,8 @@ pub const OUTPUTS: &[OutputDef] = &[
         unit: "CNY/month",
         aggregation: Aggregation::MonthlyMean,
         section: Section::Households,
-        label: "income per border household, CNY per month, 12 months before the closure",
-        description: "a border household's income per month, 12 months before the closure",
+        label: "border income per household (smuggling, porterage), CNY per month, 12 months before the closure",
+        description: "a border household's income from smuggling and carrying state consignments per month, 12 months before the closure",
         measure: |r| {
             households(r, |before, _| {
                 household_income_cny_per_month(r.result, before)
@@ -416,8 +419,8 @@ pub const OUTPUTS: &[OutputDef] = &[
         unit: "CNY/month",
         aggregation: Aggregation::MonthlyMean,
         section: Section::Households,
-        label: "income per border household, CNY per month, after the takeover",
-        description: "a border household's income per month from the takeover on",
+        label: "border income per household (smuggling, porterage), CNY per month, after the takeover",
+        description: "a border household's income from smuggling and carrying state consignments per month from the takeover on",
         measure: |r| {
             households(r, |_, after| {
                 household_income_cny_per_month(r.result, after)
@@ -443,6 +446,106 @@ pub const OUTPUTS: &[OutputDef] = &[
         label: "essentials price, CNY/kg, mean of the months after the takeover",
         description: "mean market price of essentials from the takeover on",
         measure: |r| households(r, |_, after| essentials_price_cny_per_kg(r.result, after)),
+    },
+    OutputDef {
+        id: "market.won_per_usd",
+        key: KeyKind::MarketSite,
+        unit: "KPW/USD",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::Households,
+        label: "won per dollar at {0}, mean of the months of {window}",
+        description: "the won's market rate against the dollar, mean of the monthly means",
+        measure: |r| market(r, |p| p.won_per_usd),
+    },
+    OutputDef {
+        id: "market.won_per_cny",
+        key: KeyKind::MarketSite,
+        unit: "KPW/CNY",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::Households,
+        label: "won per yuan at {0}, mean of the months of {window}",
+        description: "the won's market rate against the yuan, mean of the monthly means",
+        measure: |r| market(r, |p| p.won_per_cny),
+    },
+    OutputDef {
+        id: "market.rice_price_kpw_per_kg",
+        key: KeyKind::MarketSite,
+        unit: "KPW/kg",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::Households,
+        label: "rice at {0}, won per kg, mean of the months of {window}",
+        description: "the market price of rice in won, mean of the monthly means",
+        measure: |r| market(r, |p| p.rice_price_kpw_per_kg),
+    },
+    OutputDef {
+        id: "households.income_kpw_per_month",
+        key: KeyKind::MarketSite,
+        unit: "KPW/month",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::Households,
+        label: "households at {0}: whole income per household, won per month of {window}",
+        description: "a border household's income from every source, rations at the won rice price, per month",
+        measure: |r| household_income(r, |h| h.income_kpw),
+    },
+    OutputDef {
+        id: "households.income_rice_kg_per_month",
+        key: KeyKind::MarketSite,
+        unit: "kg rice/month",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::Households,
+        label: "households at {0}: whole income per household, kg of rice per month of {window}",
+        description: "a border household's income from every source in rice at each day's price, rations included, per month",
+        measure: |r| household_income(r, |h| h.income_rice_kg),
+    },
+    OutputDef {
+        id: "households.smuggling_cny_per_month",
+        key: KeyKind::MarketSite,
+        unit: "CNY/month",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::Households,
+        label: "households at {0}: smuggling income per household, CNY per month of {window}",
+        description: "a border household's net income from livelihood smuggling, per month",
+        measure: |r| household_income(r, |h| h.livelihood_income.cny()),
+    },
+    OutputDef {
+        id: "households.porterage_cny_per_month",
+        key: KeyKind::MarketSite,
+        unit: "CNY/month",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::Households,
+        label: "households at {0}: pay for carrying state consignments per household, CNY per month of {window}",
+        description: "a border household's pay for transport labour on state consignments, per month",
+        measure: |r| household_income(r, |h| h.wages.cny()),
+    },
+    OutputDef {
+        id: "households.state_wages_cny_per_month",
+        key: KeyKind::MarketSite,
+        unit: "CNY/month",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::Households,
+        label: "households at {0}: state wages per household, CNY per month of {window}",
+        description: "a border household's state wage, paid in won, in yuan at the day's rate, per month",
+        measure: |r| household_income(r, |h| h.state_wages.cny()),
+    },
+    OutputDef {
+        id: "households.market_trade_cny_per_month",
+        key: KeyKind::MarketSite,
+        unit: "CNY/month",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::Households,
+        label: "households at {0}: market trade income per household, CNY per month of {window}",
+        description: "a border household's earnings from market trade, which shrink with imported supply, per month",
+        measure: |r| household_income(r, |h| h.market_trade.cny()),
+    },
+    OutputDef {
+        id: "households.rations_rice_kg_per_month",
+        key: KeyKind::MarketSite,
+        unit: "kg rice/month",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::Households,
+        label: "households at {0}: rations per household, kg of grain per month of {window}",
+        description: "grain rations a border household receives, counted as rice, per month",
+        measure: |r| household_income(r, |h| h.rations_rice_kg),
     },
     OutputDef {
         id: "fx.usd_per_year",
@@ -572,6 +675,74 @@ fn declared_usd_per_year(r: &Replicate, direction: Direction) -> Vec<(String, f6
         .map(|d| d.usd)
         .sum();
     vec![(String::new(), usd / r.years)]
+}
+
+/// The market sites (sites with households), by id.
+fn market_sites(params: &ModelParams) -> Vec<(SiteId, String)> {
+    params
+        .households
+        .iter()
+        .flat_map(|h| {
+            h.households_at_site
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(s, _)| (SiteId(s as u16), params.sites[s].id.clone()))
+        })
+        .collect()
+}
+
+/// A figure at each market site and over all of them (the empty key), from the records
+/// of the window's months that `keep` selects, by `figure` over the records kept.
+fn by_market_site<T>(
+    r: &Replicate,
+    records: &[T],
+    site_of: fn(&T) -> (usize, SiteId),
+    figure: impl Fn(&[&T]) -> f64,
+) -> Vec<(String, f64)> {
+    let sites = market_sites(r.params);
+    let at = |wanted: Option<SiteId>| {
+        let kept: Vec<&T> = records
+            .iter()
+            .filter(|x| {
+                let (month, site) = site_of(x);
+                r.within(month)
+                    && wanted.map_or(sites.iter().any(|(s, _)| *s == site), |w| w == site)
+            })
+            .collect();
+        figure(&kept)
+    };
+    sites
+        .iter()
+        .map(|(s, id)| (id.clone(), at(Some(*s))))
+        .chain([(String::new(), at(None))])
+        .collect()
+}
+
+/// The mean of a monthly market figure at each market site, and over all of them.
+fn market(r: &Replicate, figure: fn(&PriceRecord) -> f64) -> Vec<(String, f64)> {
+    by_market_site(
+        r,
+        &r.result.prices,
+        |p| (p.month, p.site),
+        |kept| {
+            let values: Vec<f64> = kept.iter().map(|p| figure(p)).collect();
+            values.iter().sum::<f64>() / values.len() as f64
+        },
+    )
+}
+
+/// A household income per household and month at each market site, and over all of them.
+fn household_income(r: &Replicate, figure: fn(&HouseholdMonth) -> f64) -> Vec<(String, f64)> {
+    by_market_site(
+        r,
+        &r.result.household_months,
+        |h| (h.month, h.site),
+        |kept| {
+            let households: f64 = kept.iter().map(|h| f64::from(h.households)).sum();
+            kept.iter().map(|h| figure(h)).sum::<f64>() / households
+        },
+    )
 }
 
 /// Foreign currency reaching Room 39 per channel in the window, in channel name order.
@@ -738,6 +909,7 @@ pub struct UnknownOutput {
 pub struct Catalog {
     porter_sites: Vec<String>,
     sea_goods: Vec<String>,
+    market_sites: Vec<String>,
     run: Window,
 }
 
@@ -757,6 +929,7 @@ impl Catalog {
                 .map(|s| params.sites[s.site.0 as usize].id.clone())
                 .collect(),
             sea_goods,
+            market_sites: market_sites(params).into_iter().map(|(_, id)| id).collect(),
             run: Window::covering(params.first_day, params.last_day),
         }
     }
@@ -789,6 +962,10 @@ impl Catalog {
                 keys
             }
             KeyKind::SeaGood => self.sea_goods.clone(),
+            KeyKind::MarketSite => [String::new()]
+                .into_iter()
+                .chain(self.market_sites.iter().cloned())
+                .collect(),
         }
     }
 
@@ -825,6 +1002,7 @@ impl Catalog {
             (KeyKind::Channel, "<channel>"),
             (KeyKind::FxChannel, "<fx channel>"),
             (KeyKind::SeaGood, "<sea good>"),
+            (KeyKind::MarketSite, "<market site>"),
         ] {
             let keys: Vec<String> = self
                 .keys(kind)

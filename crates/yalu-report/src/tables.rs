@@ -95,6 +95,12 @@ pub const INCOMES: Schema = Schema {
         "people",
         "mean_income_cny",
         "mean_income_rice_kg",
+        "mean_income_kpw",
+        "smuggling_cny",
+        "porterage_cny",
+        "state_wages_cny",
+        "market_trade_cny",
+        "rations_rice_kg",
     ],
 };
 
@@ -131,6 +137,21 @@ pub const PRICES: Schema = Schema {
         "site",
         "good",
         "price_cny_per_kg",
+        "price_kpw_per_kg",
+    ],
+};
+
+/// The columns of [`rates`].
+pub const RATES: Schema = Schema {
+    name: "rates",
+    columns: &[
+        "replicate",
+        "seed",
+        "month",
+        "site",
+        "day_of_month",
+        "won_per_cny",
+        "won_per_usd",
     ],
 };
 
@@ -343,12 +364,27 @@ pub fn porters(params: &ModelParams, results: &[ReplicateResult]) -> Table {
     )
 }
 
-/// `incomes`: mean monthly income per person (porters) or household, in yuan and in rice.
+/// `incomes`: mean monthly income per person (porters) or household, in yuan, rice and
+/// won; for households also by source, per household (NaN for the other groups).
 pub fn incomes(params: &ModelParams, results: &[ReplicateResult]) -> Table {
     let mut rows = Rows::new(params);
     let (mut group, mut site, mut people) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut income, mut rice) = (Vec::new(), Vec::new());
+    let (mut income, mut rice, mut kpw) = (Vec::new(), Vec::new(), Vec::new());
+    // Households' sources, in INCOMES order after `mean_income_kpw`.
+    let mut sources: [Vec<f64>; 5] = Default::default();
+    let no_sources = |sources: &mut [Vec<f64>; 5]| {
+        for column in sources.iter_mut() {
+            column.push(f64::NAN);
+        }
+    };
     for result in results {
+        let rate = |month: usize, s: yalu_model::params::SiteId| {
+            result
+                .prices
+                .iter()
+                .find(|p| p.month == month && p.site == s)
+                .map_or(f64::NAN, |p| p.won_per_cny)
+        };
         for p in &result.porter_months {
             rows.key(result, p.month);
             group.push("porters".to_owned());
@@ -356,6 +392,8 @@ pub fn incomes(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             people.push(i64::from(p.porters_hired));
             income.push(p.mean_income_cny());
             rice.push(p.mean_income_rice_kg());
+            kpw.push(p.mean_income_cny() * rate(p.month, p.site));
+            no_sources(&mut sources);
         }
         for h in &result.household_months {
             rows.key(result, h.month);
@@ -364,6 +402,17 @@ pub fn incomes(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             people.push(i64::from(h.households));
             income.push(h.mean_income_cny());
             rice.push(h.mean_income_rice_kg());
+            kpw.push(h.mean_income_kpw());
+            let per_household = f64::from(h.households);
+            for (column, value) in sources.iter_mut().zip([
+                h.livelihood_income.cny() / per_household,
+                h.wages.cny() / per_household,
+                h.state_wages.cny() / per_household,
+                h.market_trade.cny() / per_household,
+                h.rations_rice_kg / per_household,
+            ]) {
+                column.push(value);
+            }
         }
         // Workers abroad keep what they do not hand over; rice is not their measure.
         for record in result
@@ -389,18 +438,20 @@ pub fn incomes(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             people.push(record.value as i64);
             income.push(kept / record.value);
             rice.push(f64::NAN);
+            kpw.push(f64::NAN);
+            no_sources(&mut sources);
         }
     }
-    rows.into_table(
-        &INCOMES,
-        vec![
-            ColumnData::Text(group),
-            ColumnData::Text(site),
-            ColumnData::Int(people),
-            ColumnData::Float(income),
-            ColumnData::Float(rice),
-        ],
-    )
+    let mut columns = vec![
+        ColumnData::Text(group),
+        ColumnData::Text(site),
+        ColumnData::Int(people),
+        ColumnData::Float(income),
+        ColumnData::Float(rice),
+        ColumnData::Float(kpw),
+    ];
+    columns.extend(sources.into_iter().map(ColumnData::Float));
+    rows.into_table(&INCOMES, columns)
 }
 
 /// `trade`: trading companies' consignments by route, with every cost, so margins by route
@@ -446,23 +497,29 @@ pub fn trade(params: &ModelParams, results: &[ReplicateResult]) -> Table {
 /// `prices`: monthly mean market prices by site and good.
 pub fn prices(params: &ModelParams, results: &[ReplicateResult]) -> Table {
     let mut rows = Rows::new(params);
-    let (mut site, mut good, mut price) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut site, mut good, mut price, mut price_kpw) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let essentials = params.households.as_ref().map_or("essentials", |h| {
         params.goods[h.good.0 as usize].id.as_str()
     });
     for result in results {
         for p in &result.prices {
-            for (name, value) in [
-                ("rice", p.rice_price_cny_per_kg),
-                (essentials, p.essentials_price_cny_per_kg),
+            for (name, cny, kpw) in [
+                ("rice", p.rice_price_cny_per_kg, p.rice_price_kpw_per_kg),
+                (
+                    essentials,
+                    p.essentials_price_cny_per_kg,
+                    p.essentials_price_kpw_per_kg,
+                ),
             ] {
-                if value.is_nan() {
+                if cny.is_nan() {
                     continue;
                 }
                 rows.key(result, p.month);
                 site.push(rows.site(p.site));
                 good.push(name.to_owned());
-                price.push(value);
+                price.push(cny);
+                price_kpw.push(kpw);
             }
         }
     }
@@ -472,6 +529,32 @@ pub fn prices(params: &ModelParams, results: &[ReplicateResult]) -> Table {
             ColumnData::Text(site),
             ColumnData::Text(good),
             ColumnData::Float(price),
+            ColumnData::Float(price_kpw),
+        ],
+    )
+}
+
+/// `rates`: the won's market rates by site on each survey day (the day-of-month samples,
+/// every `market.rate_sample_interval_days` from the 1st).
+pub fn rates(params: &ModelParams, results: &[ReplicateResult]) -> Table {
+    let mut rows = Rows::new(params);
+    let (mut site, mut day, mut cny, mut usd) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for result in results {
+        for r in &result.rates {
+            rows.key(result, r.month);
+            site.push(rows.site(r.site));
+            day.push(i64::from(r.day_of_month));
+            cny.push(r.won_per_cny);
+            usd.push(r.won_per_usd);
+        }
+    }
+    rows.into_table(
+        &RATES,
+        vec![
+            ColumnData::Text(site),
+            ColumnData::Int(day),
+            ColumnData::Float(cny),
+            ColumnData::Float(usd),
         ],
     )
 }

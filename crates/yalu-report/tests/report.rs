@@ -120,19 +120,26 @@ fn write_core_run(dir: &Path) {
     });
     write(dir, "money.csv", &money);
     let incomes = table(
-        "group,site,people,mean_income_cny,mean_income_rice_kg",
+        "group,site,people,mean_income_cny,mean_income_rice_kg,mean_income_kpw,\
+         smuggling_cny,porterage_cny,state_wages_cny,market_trade_cny,rations_rice_kg",
         |r, m| {
             let porters = if m == 1 {
-                "porters,hyesan,0,,".to_owned() // nobody hired: a gap, not a zero
+                "porters,hyesan,0,,,,,,,,".to_owned() // nobody hired: a gap, not a zero
             } else {
-                format!("porters,hyesan,30,{},43", 180 + r)
+                format!("porters,hyesan,30,{},43,{},,,,,", 180 + r, 216_000 + r)
             };
-            vec![porters, "households,sinuiju,1000,90,21".into()]
+            vec![
+                porters,
+                "households,sinuiju,1000,90,21,108000,40,10,3,37,3.5".into(),
+            ]
         },
     );
     write(dir, "incomes.csv", &incomes);
-    let prices = table("site,good,price_cny_per_kg", |r, _| {
-        vec![format!("hyesan,rice,4.{r}"), "hyesan,essentials,9".into()]
+    let prices = table("site,good,price_cny_per_kg,price_kpw_per_kg", |r, _| {
+        vec![
+            format!("hyesan,rice,4.{r},500{r}"),
+            "hyesan,essentials,9,10800".into(),
+        ]
     });
     write(dir, "prices.csv", &prices);
 }
@@ -584,7 +591,7 @@ fn malformed_inputs_name_the_file_and_line() {
     let month = dir.path().join("prices.csv");
     std::fs::write(
         &month,
-        "replicate,seed,month,site,good,price_cny_per_kg\n0,7,March,hyesan,rice,4\n",
+        "replicate,seed,month,site,good,price_cny_per_kg,price_kpw_per_kg\n0,7,March,hyesan,rice,4,4800\n",
     )
     .expect("write");
     let error = write_report(dir.path()).expect_err("bad month");

@@ -74,6 +74,17 @@ rice_price_reversion_per_day = {{ value = 0.05, assumption = "test", range = [0,
 essentials_price_elasticity = {{ value = 1, assumption = "test", range = [0, 2] }}
 essentials_supply_smoothing_per_day = {{ value = 0.1, assumption = "test", range = [0.01, 1] }}
 essentials_price_cap_multiple = {{ value = 4, assumption = "test", range = [1, 10] }}
+won_per_cny = {{ value = 1200, assumption = "test", range = [1000, 1400] }}
+rate_sigma_per_day = {{ value = 0.01, assumption = "test", range = [0, 0.1] }}
+rate_reversion_per_day = {{ value = 0.05, assumption = "test", range = [0, 1] }}
+rate_fx_supply_effect = {{ value = 0.3, assumption = "test", range = [0, 1] }}
+rate_fx_demand_effect = {{ value = 0.5, assumption = "test", range = [0, 1] }}
+fx_reference_months = {{ value = 12, assumption = "test", range = [12, 24] }}
+rice_rate_pass_through = {{ value = 0.5, assumption = "test", range = [0, 1] }}
+rice_essentials_elasticity = {{ value = 0.1, assumption = "test", range = [0, 1] }}
+rice_season_amplitude = {{ value = 0.1, assumption = "test", range = [0, 0.2] }}
+rice_season_peak_day = {{ value = 166, assumption = "test", range = [100, 200] }}
+rate_sample_interval_days = {{ value = 10, assumption = "test", range = [7, 15] }}
 
 [[exchange.schedule]]
 from = "2018-01-01"

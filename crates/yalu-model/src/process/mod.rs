@@ -18,6 +18,7 @@ pub mod directives;
 pub mod drugs;
 pub mod enforcement;
 pub mod hiring;
+pub mod incomes;
 pub mod labour;
 pub mod livelihood;
 pub mod maritime;

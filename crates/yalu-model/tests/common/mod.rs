@@ -84,6 +84,8 @@ pub fn arb_effect(
                 let value = match action {
                     Action::Stop | Action::Open => 1.0,
                     Action::CapacityShare | Action::RepatriateShare => value / 3.0,
+                    // Positive factors on prices (a price of zero has no logarithm).
+                    Action::RateMultiplier | Action::RicePriceMultiplier => 0.1 + value,
                     _ => value,
                 };
                 Effect {

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::ReportError;
-use crate::tables::{FLOWS, FX, INCOMES, MONEY, PRICES, Schema};
+use crate::tables::{FLOWS, FX, INCOMES, MONEY, PRICES, RATES, Schema};
 
 /// The files without which there is nothing to report.
 pub(crate) const REQUIRED_FILES: [&str; 3] = ["manifest.json", "flows.csv", "money.csv"];
@@ -88,6 +88,16 @@ pub(crate) struct Price {
     pub month: Month,
     pub good: String,
     pub price_cny_per_kg: Option<f64>,
+}
+
+/// One row of `rates.csv`: the won's rates at a site on a survey day.
+#[derive(Debug)]
+pub(crate) struct Rate {
+    pub replicate: u32,
+    pub month: Month,
+    pub site: String,
+    pub won_per_cny: f64,
+    pub won_per_usd: f64,
 }
 
 /// One row of `fx.csv`.
@@ -423,6 +433,7 @@ pub(crate) struct RunData {
     pub money: Vec<Payment>,
     pub incomes: Option<Vec<Income>>,
     pub prices: Option<Vec<Price>>,
+    pub rates: Option<Vec<Rate>>,
     pub foreign_currency: Option<Vec<ForeignCurrency>>,
     pub observed: Option<Observed>,
     pub scenario: Option<Scenario>,
@@ -457,6 +468,7 @@ impl RunData {
         let money = read_table(dir, &MONEY, payment)?;
         let incomes = optional_table(dir, &INCOMES, income)?;
         let prices = optional_table(dir, &PRICES, price)?;
+        let rates = optional_table(dir, &RATES, rate)?;
         let foreign_currency = optional_table(dir, &FX, foreign_currency)?;
         let observed = optional(&dir.join("observed.csv"), read_observed)?;
         let scenario: Option<Scenario> = optional(&dir.join("scenario.json"), read_json)?;
@@ -499,6 +511,7 @@ impl RunData {
             money,
             incomes,
             prices,
+            rates,
             foreign_currency,
             observed,
             scenario,
@@ -561,6 +574,7 @@ impl RunData {
             money: Vec::new(),
             incomes: None,
             prices: None,
+            rates: None,
             foreign_currency: None,
             observed: None,
             scenario: optional(&dir.join("scenario.json"), read_json)?,
@@ -831,6 +845,16 @@ fn price(row: &Row) -> Result<Price, String> {
         month: row.month()?,
         good: row.text("good")?.to_owned(),
         price_cny_per_kg: row.optional_number("price_cny_per_kg")?,
+    })
+}
+
+fn rate(row: &Row) -> Result<Rate, String> {
+    Ok(Rate {
+        replicate: row.replicate()?,
+        month: row.month()?,
+        site: row.text("site")?.to_owned(),
+        won_per_cny: row.number("won_per_cny")?,
+        won_per_usd: row.number("won_per_usd")?,
     })
 }
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::charts::{Marker, Panel, Series, Timeline, band_chart, bar_chart, event_timeline};
 use super::input::{
-    Check, EventMark, Evidence, Income, Month, ObservationCheck, Outcome, Parameter, RunData,
+    Check, EventMark, Evidence, Income, Month, ObservationCheck, Outcome, Parameter, Rate, RunData,
     Scenario, Simulated, SourceClaim,
 };
 use super::map::{MapSite, site_map};
@@ -863,7 +863,76 @@ fn incomes_section(data: &RunData, figures: &mut Figures) -> Option<String> {
         }
         None => html.push_str(&note("This output has no prices.csv.")),
     }
+    if let Some(rates) = &data.rates {
+        html.push_str(&won_chart(data, rates, figures));
+    }
     (figures.charts.len() > charts_before).then_some(html)
+}
+
+/// The sites the won chart shows: Hyesan and Sinuiju, the surveys' border cities, where
+/// the run has them, else the first two sites with rates.
+fn won_sites(rates: &[Rate]) -> Vec<&str> {
+    let sites: BTreeSet<&str> = rates.iter().map(|r| r.site.as_str()).collect();
+    let preferred: Vec<&str> = ["hyesan", "sinuiju"]
+        .into_iter()
+        .filter(|s| sites.contains(s))
+        .collect();
+    if preferred.len() == 2 {
+        preferred
+    } else {
+        sites.into_iter().take(2).collect()
+    }
+}
+
+/// The won against the dollar and the yuan at two sites: the month's mean of the survey
+/// days, with the bands across replicates.
+fn won_chart(data: &RunData, rates: &[Rate], figures: &mut Figures) -> String {
+    let sites = won_sites(rates);
+    let count = monthly(data, rates, |r| {
+        sites
+            .contains(&r.site.as_str())
+            .then_some((r.site.as_str(), r.replicate, r.month, 1.0))
+    });
+    let panel = |title: &str, currency: &str, rate: fn(&Rate) -> f64| {
+        let sum = monthly(data, rates, |r| {
+            sites
+                .contains(&r.site.as_str())
+                .then(|| (r.site.as_str(), r.replicate, r.month, rate(r)))
+        });
+        Panel {
+            title: title.into(),
+            y_label: format!("KPW/{currency}"),
+            series: sum
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (site, sum))| {
+                    Some(Series {
+                        name: pretty(site),
+                        unit: format!("KPW/{currency}"),
+                        colour: palette(i),
+                        bands: sum.divided_by(count.get(site)?).bands(),
+                    })
+                })
+                .collect(),
+        }
+    };
+    figures.add(band_chart(
+        "won",
+        format!(
+            "The won's market rate at {} (won per dollar and per yuan, mean of the survey days)",
+            sites
+                .iter()
+                .map(|s| pretty(s))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+        timeline(data),
+        &[
+            panel("Against the dollar", "USD", |r| r.won_per_usd),
+            panel("Against the yuan", "CNY", |r| r.won_per_cny),
+        ],
+        2,
+    ))
 }
 
 fn monitor_section(data: &RunData, figures: &mut Figures) -> Option<String> {

@@ -44,14 +44,9 @@ fn event(kind: EventKind, first: Date, last: Option<Date>, effect: Effect) -> Ev
 
 fn stop(modes: &[TradeMode], categories: &[CategoryId]) -> Effect {
     Effect {
-        channel: EventChannel::DeclaredTrade,
-        sites: Vec::new(),
-        routes: Vec::new(),
-        goods: Vec::new(),
         modes: modes.to_vec(),
         categories: categories.to_vec(),
-        action: Action::Stop,
-        value: 1.0,
+        ..Effect::on(EventChannel::DeclaredTrade, Action::Stop, 1.0)
     }
 }
 

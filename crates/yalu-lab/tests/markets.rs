@@ -47,12 +47,8 @@ fn market_event(first: Date, sites: Vec<SiteId>, action: Action, value: f64) -> 
         first,
         last: None,
         effects: vec![Effect {
-            channel: EventChannel::Market,
             sites,
-            routes: Vec::new(),
-            goods: Vec::new(),
-            action,
-            value,
+            ..Effect::on(EventChannel::Market, action, value)
         }],
     }
 }

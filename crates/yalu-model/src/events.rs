@@ -351,6 +351,23 @@ pub struct Event {
     pub effects: Vec<Effect>,
 }
 
+impl Effect {
+    /// An effect on the whole of `channel`, naming no targets (name them with struct update
+    /// syntax: `Effect { sites, ..Effect::on(channel, action, value) }`).
+    pub fn on(channel: EventChannel, action: Action, value: f64) -> Effect {
+        Effect {
+            channel,
+            sites: Vec::new(),
+            routes: Vec::new(),
+            goods: Vec::new(),
+            modes: Vec::new(),
+            categories: Vec::new(),
+            action,
+            value,
+        }
+    }
+}
+
 impl Event {
     /// Whether the event is in force on a date.
     pub fn covers(&self, date: Date) -> bool {

@@ -29,12 +29,8 @@ fn tightening(channel: EventChannel, routes: Vec<SeaRoute>, from: Date, factor: 
         first: from,
         last: None,
         effects: vec![Effect {
-            channel,
-            sites: Vec::new(),
             routes,
-            goods: Vec::new(),
-            action: Action::RiskMultiplier,
-            value: factor,
+            ..Effect::on(channel, Action::RiskMultiplier, factor)
         }],
     }
 }

@@ -215,14 +215,8 @@ fn a_stop_at_one_site_leaves_the_other_sites_alone() {
         first: date(2019, 1, 1),
         last: Some(date(2019, 2, 28)),
         effects: vec![Effect {
-            channel: EventChannel::Porter,
             sites: vec![yalu_model::params::SiteId(hyesan as u16)],
-            routes: Vec::new(),
-            goods: Vec::new(),
-            modes: Vec::new(),
-            categories: Vec::new(),
-            action: Action::Stop,
-            value: 1.0,
+            ..Effect::on(EventChannel::Porter, Action::Stop, 1.0)
         }],
     };
     check(&event, 11).unwrap();

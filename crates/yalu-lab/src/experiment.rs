@@ -1,9 +1,11 @@
 //! The experiment runner every command uses: design points -> scenario overrides ->
 //! replicates (common random numbers: every point runs the same seed and replicate
-//! numbers) -> named outputs -> aggregation. [`run_units`] is the one parallel loop over
-//! replicates; `run`, `compare`, `validate`, `sweep`, `sensitivity` and `calibrate` all go
-//! through it (a sweep through [`crate::sweep::run_sweep`], which commits each unit as it
-//! finishes). Nothing here prints or spawns the binary, so tests call it directly.
+//! numbers) -> named outputs -> aggregation. [`run_units`] is the parallel loop over
+//! independent units; `compare`, `sweep`, `sensitivity` and `calibrate` go through it (a
+//! sweep through [`crate::sweep::run_sweep`], which commits each unit as it finishes),
+//! while an ensemble's replicates (`run`, `validate`) go through
+//! [`crate::fold_replicates_of`], which folds them in chunks on the workers. Nothing here
+//! prints or spawns the binary, so tests call it directly.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -33,8 +33,13 @@ pub mod store;
 pub mod sweep;
 pub mod validation;
 
-use experiment::{Progress, Unit, run_units};
-use yalu_model::{ModelError, ModelParams, ReplicateResult};
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+
+use experiment::Progress;
+use yalu_model::{ModelError, ModelParams, ReplicateResult, run_replicate};
 
 /// Why an ensemble could not run.
 #[derive(Debug, thiserror::Error)]
@@ -97,19 +102,122 @@ pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, LabError> {
         .map_err(|source| LabError::ThreadPool { threads, source })
 }
 
-/// Replicates run at once per worker thread before their results are handed over.
-pub const BATCH_PER_THREAD: u32 = 4;
+/// Chunks of replicates in flight (running, or done and waiting to be merged) per worker
+/// thread: bounds what is held in unmerged parts or results.
+pub const CHUNKS_PER_THREAD: u32 = 2;
 
-/// Runs replicates in parallel batches and hands each result to `consume` in replicate
-/// order; `on_done` is called as each replicate finishes (from worker threads). Only one
-/// batch of results is held in memory at a time.
+/// The most consecutive replicates a worker folds into one part before it is merged.
+const CHUNK_MAX: u32 = 16;
+
+/// An error raised by the code consuming the replicates.
+pub type ConsumerError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Runs replicates on the pool, a chunk of consecutive replicates per task: each task folds
+/// its replicates, in replicate order, into a part made by `start`, with `add`, on the
+/// worker that ran them; `merge` receives the parts on the calling thread in replicate
+/// order while the workers go on with the next chunks. Replicate `r` runs `params_of(r)`
+/// (a set drawn from a posterior, say). `on_done` is told as each replicate finishes (from
+/// worker threads), and no replicate starts once it asks to stop. A few chunks are in
+/// flight at a time, so memory does not grow with the number of replicates.
+///
+/// Chunks hold at most 16 replicates, fewer when there are few per thread (so both cores
+/// work on a small run): the chunking depends on the thread count, so `merge` must
+/// append in order, as if the replicates had come one at a time.
+pub fn fold_replicates_of<'a, P: Send>(
+    params_of: &(dyn Fn(u32) -> &'a ModelParams + Sync),
+    spec: EnsembleSpec,
+    on_done: &dyn Progress,
+    start: &(dyn Fn() -> P + Sync),
+    add: &(dyn Fn(&mut P, &'a ModelParams, ReplicateResult) + Sync),
+    merge: &mut dyn FnMut(P) -> Result<(), ConsumerError>,
+) -> Result<(), LabError> {
+    let pool = thread_pool(spec.threads)?;
+    let threads = pool.current_num_threads() as u32;
+    let chunk = spec.replicates.div_ceil(threads * 4).clamp(1, CHUNK_MAX);
+    fold_chunks(&pool, chunk, params_of, spec, on_done, start, add, merge)
+}
+
+/// [`fold_replicates_of`] with chunks of `chunk` replicates.
+#[allow(clippy::too_many_arguments)]
+fn fold_chunks<'a, P: Send>(
+    pool: &rayon::ThreadPool,
+    chunk: u32,
+    params_of: &(dyn Fn(u32) -> &'a ModelParams + Sync),
+    spec: EnsembleSpec,
+    on_done: &dyn Progress,
+    start: &(dyn Fn() -> P + Sync),
+    add: &(dyn Fn(&mut P, &'a ModelParams, ReplicateResult) + Sync),
+    merge: &mut dyn FnMut(P) -> Result<(), ConsumerError>,
+) -> Result<(), LabError> {
+    let chunks = spec.replicates.div_ceil(chunk);
+    let in_flight = pool.current_num_threads() as u32 * CHUNKS_PER_THREAD;
+    // Set when the merge fails: the chunks still running stop between replicates.
+    let failed = AtomicBool::new(false);
+    let run_chunk = |index: u32| -> Result<P, LabError> {
+        let mut part = start();
+        let first = index * chunk;
+        for replicate in first..(first + chunk).min(spec.replicates) {
+            if on_done.cancelled() || failed.load(Ordering::Relaxed) {
+                return Err(LabError::Cancelled);
+            }
+            let params = params_of(replicate);
+            add(
+                &mut part,
+                params,
+                run_replicate(params, spec.seed, replicate)?,
+            );
+            on_done.done();
+        }
+        Ok(part)
+    };
+    type Outcome<P> = std::thread::Result<Result<P, LabError>>;
+    let (sender, receiver) = mpsc::channel::<(u32, Outcome<P>)>();
+    pool.in_place_scope(|scope| {
+        let spawn = |index: u32| {
+            let sender = sender.clone();
+            let run_chunk = &run_chunk;
+            scope.spawn(move |_| {
+                // A panic is sent too, so the merging thread never waits for a part that
+                // will not come; the receiver outlives the scope.
+                let _ = sender.send((index, catch_unwind(AssertUnwindSafe(|| run_chunk(index)))));
+            });
+        };
+        let mut spawned = chunks.min(in_flight);
+        (0..spawned).for_each(&spawn);
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        let mut merged = || -> Result<(), LabError> {
+            while next < chunks {
+                let (index, outcome) = receiver.recv().expect("the scope holds a sender");
+                waiting.insert(index, outcome);
+                while let Some(outcome) = waiting.remove(&next) {
+                    let part = outcome.unwrap_or_else(|panic| resume_unwind(panic))?;
+                    merge(part).map_err(LabError::Consumer)?;
+                    next += 1;
+                    if spawned < chunks {
+                        spawn(spawned);
+                        spawned += 1;
+                    }
+                }
+            }
+            Ok(())
+        };
+        let outcome = catch_unwind(AssertUnwindSafe(&mut merged));
+        if !matches!(outcome, Ok(Ok(()))) {
+            failed.store(true, Ordering::Relaxed);
+        }
+        outcome.unwrap_or_else(|panic| resume_unwind(panic))
+    })
+}
+
+/// Runs replicates in parallel and hands each result to `consume` in replicate order;
+/// `on_done` is called as each replicate finishes (from worker threads). Only a few
+/// results are held at a time.
 pub fn for_each_replicate(
     params: &ModelParams,
     spec: EnsembleSpec,
     on_done: &dyn Progress,
-    consume: &mut dyn FnMut(
-        ReplicateResult,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
+    consume: &mut dyn FnMut(ReplicateResult) -> Result<(), ConsumerError>,
 ) -> Result<(), LabError> {
     for_each_replicate_of(&|_| params, spec, on_done, &mut |_, result| consume(result))
 }
@@ -120,47 +228,24 @@ pub fn for_each_replicate_of<'a>(
     params_of: &(dyn Fn(u32) -> &'a ModelParams + Sync),
     spec: EnsembleSpec,
     on_done: &dyn Progress,
-    consume: &mut dyn FnMut(
-        &'a ModelParams,
-        ReplicateResult,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
+    consume: &mut dyn FnMut(&'a ModelParams, ReplicateResult) -> Result<(), ConsumerError>,
 ) -> Result<(), LabError> {
     let pool = thread_pool(spec.threads)?;
-    let batch = pool.current_num_threads() as u32 * BATCH_PER_THREAD;
-    let units_of = |first: u32| -> Vec<Unit> {
-        (first..(first + batch).min(spec.replicates))
-            .map(|replicate| Unit {
-                params: params_of(replicate),
-                seed: spec.seed,
-                replicate,
-            })
-            .collect()
-    };
-    let simulate = |units: &[Unit]| run_units(&pool, units, &|_, result| result, on_done);
-    // The next batch simulates on the pool while this thread consumes the current one,
-    // so the serial consumer (summaries, files) no longer leaves the workers idle. The
-    // order of consumption, and so every output, is unchanged; two batches are held.
-    let mut units = units_of(0);
-    let mut results = simulate(&units)?;
-    while !units.is_empty() {
-        let next_units = units_of(units[units.len() - 1].replicate + 1);
-        let (next_results, consumed) = std::thread::scope(|scope| {
-            let next = scope.spawn(|| simulate(&next_units));
-            let consumed = units
-                .iter()
-                .zip(results)
-                .try_for_each(|(unit, result)| consume(unit.params, result))
-                .map_err(LabError::Consumer);
-            let next = next
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (next, consumed)
-        });
-        consumed?;
-        results = next_results?;
-        units = next_units;
-    }
-    Ok(())
+    // One replicate a chunk: the consumer gets each result as soon as its turn comes.
+    fold_chunks(
+        &pool,
+        1,
+        params_of,
+        spec,
+        on_done,
+        &Vec::new,
+        &|results, params, result| results.push((params, result)),
+        &mut |results| {
+            results
+                .into_iter()
+                .try_for_each(|(params, result)| consume(params, result))
+        },
+    )
 }
 
 /// Runs every replicate and returns the results in replicate order (for small runs and

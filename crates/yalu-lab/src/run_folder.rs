@@ -18,7 +18,7 @@ use crate::budget::Work;
 use crate::experiment::{ExperimentError, Progress};
 use crate::posterior::{PosteriorRun, sha256_hex};
 use crate::validation::Validation;
-use crate::{BATCH_PER_THREAD, EnsembleSpec, for_each_replicate_of, run_ensemble};
+use crate::{CHUNKS_PER_THREAD, EnsembleSpec, fold_replicates_of, run_ensemble};
 
 /// Refuses a window that shares no month with the run of `params`.
 pub fn check_window(window: Option<Window>, params: &ModelParams) -> Result<(), ExperimentError> {
@@ -28,11 +28,12 @@ pub fn check_window(window: Option<Window>, params: &ModelParams) -> Result<(), 
         .map_err(ExperimentError::refused)
 }
 
-/// The work of `replicates` replicates of `params` streamed into a folder: a batch per
-/// thread is held at a time.
+/// The work of `replicates` replicates of `params` streamed into a folder: each worker
+/// holds one replicate's results at a time (its chunk's summaries are far smaller), and a
+/// few chunks' summaries wait to be merged.
 pub fn run_work(params: &ModelParams, replicates: u32, threads: usize) -> Work {
-    let batch = threads as u64 * u64::from(BATCH_PER_THREAD);
-    Work::of(&[params], replicates, batch, threads)
+    let held = threads as u64 * u64::from(CHUNKS_PER_THREAD);
+    Work::of(&[params], replicates, held, threads)
 }
 
 /// The work of validating `replicates` replicates of `params`: every replicate's results
@@ -94,9 +95,16 @@ pub fn run_into(
     let kept = writer.kept().to_vec();
     let started = Instant::now();
     let params_of = |replicate| posterior.as_ref().map_or(params, |p| p.params(replicate));
-    for_each_replicate_of(&params_of, spec, on_done, &mut |params, result| {
-        Ok(writer.add(params, &result)?)
-    })
+    // Each worker summarises its chunk of replicates; the writer only appends the parts.
+    let blank = writer.part();
+    fold_replicates_of(
+        &params_of,
+        spec,
+        on_done,
+        &|| blank.clone(),
+        &|part, params, result| part.add(params, &result),
+        &mut |part| Ok(writer.merge(part)?),
+    )
     .map_err(ExperimentError::Failed)?;
     let wall_time_s = started.elapsed().as_secs_f64();
     let manifest = Manifest {

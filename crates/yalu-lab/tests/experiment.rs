@@ -397,3 +397,48 @@ fn a_sensitivity_run_writes_its_estimates_and_ranking() {
     assert_eq!(Method::named("sobol"), Some(Method::Sobol));
     assert_eq!(Method::named("fast"), None);
 }
+
+#[test]
+fn a_run_writes_the_same_bytes_whatever_the_thread_count() {
+    use yalu_lab::run_folder::{RunFolder, run_into};
+    let dir = tempfile::tempdir().unwrap();
+    let registry = Registry::embedded();
+    let (scenario, text) = yalu_lab::experiment::load_scenario(
+        &yalu_lab::sweep::ScenarioSource::File(short_baseline(dir.path())),
+        &registry,
+    )
+    .unwrap();
+    // 1, 2 and 3 threads cut 20 replicates into chunks of 5, 3 and 2, merged in order.
+    let files = [
+        "summary.csv",
+        "headline.csv",
+        "summary_by_year.csv",
+        "flows.csv",
+    ];
+    let run = |threads: usize| {
+        let folder = RunFolder {
+            out_dir: dir.path().join(format!("run{threads}")),
+            replicate_files: true,
+            window: None,
+            posterior: None,
+        };
+        let spec = yalu_lab::EnsembleSpec {
+            seed: 11,
+            replicates: 20,
+            threads,
+        };
+        run_into(&folder, (&scenario, &text), &registry, spec, &|| {}).unwrap();
+        files.map(|name| std::fs::read(folder.out_dir.join(name)).unwrap())
+    };
+    let one = run(1);
+    assert!(
+        one.iter().all(|bytes| bytes.len() > 1_000),
+        "every file has rows"
+    );
+    for threads in [2, 3] {
+        let other = run(threads);
+        for (name, (a, b)) in files.iter().zip(one.iter().zip(&other)) {
+            assert!(a == b, "{name} differs between 1 and {threads} threads");
+        }
+    }
+}

@@ -207,7 +207,8 @@ pub fn run(
         let mut collected = RunTables::new(tables);
         let params = &scenario.loaded.params;
         let outcome = each_replicate(&scenario, spec, cancel, &mut |result| {
-            collected.add(params, &result).map_err(|e| e.to_string())
+            collected.add(params, &result);
+            Ok(())
         });
         (outcome, collected)
     })?;
@@ -245,7 +246,8 @@ fn outputs_table(summary: &yalu_report::Summary) -> YaluTable {
     let (mut replicate, mut output, mut label, mut value) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for figure in &summary.figures {
-        for (r, v) in figure.values.0.iter().enumerate() {
+        let values = figure.values.values().unwrap_or_default();
+        for (r, v) in values.iter().enumerate() {
             replicate.push(r as i64);
             output.push(figure.id.clone());
             label.push(figure.label.clone());

@@ -10,7 +10,7 @@ use yalu_model::params::ModelParams;
 
 use crate::ReportError;
 use crate::atomic::io;
-use crate::outputs::{OUTPUTS, values_in};
+use crate::outputs::{OUTPUTS, Value, values_in};
 use crate::summary::{Summary, SummaryBuilder};
 use crate::table::{ColumnData, Table};
 use crate::window::Window;
@@ -18,34 +18,64 @@ use crate::window::Window;
 /// Headline figures gathered replicate by replicate over a window and per year.
 #[derive(Debug, Clone)]
 pub struct Headlines {
-    /// The window of the printed figures (`None`: the whole run).
-    window: Option<Window>,
-    /// That window, or the run's months.
+    /// The window of the printed figures, or the run's months.
     shown: Window,
     whole: SummaryBuilder,
     years: Vec<(Window, SummaryBuilder)>,
 }
 
-impl Headlines {
-    /// Gathers the run of `params` over `window` (the whole run when `None`) and per year.
-    pub fn new(params: &ModelParams, window: Option<Window>) -> Headlines {
+/// One replicate's headline figures over a window and per year, measured where the
+/// replicate ran and added to [`Headlines`] in replicate order.
+#[derive(Debug, Clone)]
+pub struct HeadlineValues {
+    /// The run's months.
+    run: Window,
+    whole: Vec<Value>,
+    years: Vec<Vec<Value>>,
+}
+
+impl HeadlineValues {
+    /// The figures of `result` over `window` (the whole run when `None`) and per year.
+    pub fn of(params: &ModelParams, result: &ReplicateResult, window: Option<Window>) -> Self {
         let run = Window::covering(params.first_day, params.last_day);
-        Headlines {
-            window,
-            shown: window.unwrap_or(run),
-            whole: SummaryBuilder::default(),
+        HeadlineValues {
+            run,
+            whole: values_in(params, result, window),
             years: run
+                .years()
+                .map(|year| values_in(params, result, Some(Window::year(year))))
+                .collect(),
+        }
+    }
+}
+
+impl Headlines {
+    /// Gathers the run that `first` (its first replicate's figures, measured over
+    /// `window`) belongs to. The printed figures keep every value when `every_value`,
+    /// else a bounded [`crate::summary::Spread`] each, as the per-year figures do.
+    pub fn starting(first: &HeadlineValues, window: Option<Window>, every_value: bool) -> Self {
+        let whole = if every_value {
+            SummaryBuilder::keeping_every_value()
+        } else {
+            SummaryBuilder::default()
+        };
+        Headlines {
+            shown: window.unwrap_or(first.run),
+            whole,
+            years: first
+                .run
                 .years()
                 .map(|year| (Window::year(year), SummaryBuilder::default()))
                 .collect(),
         }
     }
 
-    /// Adds the next replicate (replicates must come in replicate order).
-    pub fn add(&mut self, params: &ModelParams, result: &ReplicateResult) {
-        self.whole.add(values_in(params, result, self.window));
-        for (year, builder) in &mut self.years {
-            builder.add(values_in(params, result, Some(*year)));
+    /// Adds the next replicate's figures, measured by [`HeadlineValues::of`] over this
+    /// window (replicates must come in replicate order).
+    pub fn add(&mut self, values: HeadlineValues) {
+        self.whole.add(values.whole);
+        for ((_, builder), year) in self.years.iter_mut().zip(values.years) {
+            builder.add(year);
         }
     }
 
@@ -135,7 +165,7 @@ pub fn table(summaries: &[(Window, &Summary)]) -> Table {
             ("unit", text(&|_, f| unit_of(&f.id).to_owned())),
             (
                 "replicates",
-                ColumnData::Int(rows().map(|(_, f)| f.values.0.len() as i64).collect()),
+                ColumnData::Int(rows().map(|(_, f)| f.values.len() as i64).collect()),
             ),
             ("mean", number(&|f| f.values.mean())),
             ("p05", number(&|f| f.values.quantile(0.05))),

@@ -1,6 +1,11 @@
 //! Writing a run's folder: replicates are appended as they finish, every numeric series is
 //! summarised across replicates, and the folder is a [`StagedDir`]: it replaces the target
 //! only once complete, and a failed or abandoned run leaves no partial folder.
+//!
+//! The work of a replicate (its tables, their series, its headline figures) is done in a
+//! [`RunPart`] on the worker that ran it, for a chunk of consecutive replicates; the
+//! writer merges the parts in replicate order ([`RunWriter::merge`]), which only appends,
+//! so its outputs do not depend on how the replicates were chunked or on the threads.
 
 use std::path::Path;
 
@@ -10,7 +15,7 @@ use yalu_model::params::ModelParams;
 
 use crate::ReportError;
 use crate::atomic::{StagedDir, io, remove_stale};
-use crate::headline::{HeadlineSummaries, Headlines};
+use crate::headline::{HeadlineSummaries, HeadlineValues, Headlines};
 use crate::series::SeriesSummary;
 use crate::summary::{Summary, SummaryBuilder};
 use crate::table::{Table, TableFiles};
@@ -101,6 +106,50 @@ const TABLES: [(&Schema, TableFn, bool); 12] = [
     (&tables::DECLARED, tables::declared, true),
 ];
 
+/// What a chunk of consecutive replicates gives, gathered on the thread that ran them:
+/// each numeric series across them, their headline figures, and their tables if the run
+/// keeps them. Made by [`RunWriter::part`] or [`RunTables::part`], merged by their `merge`.
+#[derive(Clone)]
+pub struct RunPart {
+    /// The printed figures' window (`None`: the whole run).
+    window: Option<Window>,
+    series: SeriesSummary,
+    headlines: Vec<HeadlineValues>,
+    /// Each replicate's tables, in [`TABLES`] order; `None` when the run does not keep
+    /// them.
+    tables: Option<Vec<Vec<Table>>>,
+}
+
+impl RunPart {
+    fn new(window: Option<Window>, keep_tables: bool) -> RunPart {
+        RunPart {
+            window,
+            series: SeriesSummary::default(),
+            headlines: Vec::new(),
+            tables: keep_tables.then(Vec::new),
+        }
+    }
+
+    /// Adds the chunk's next replicate (in replicate order).
+    pub fn add(&mut self, params: &ModelParams, result: &ReplicateResult) {
+        let one = std::slice::from_ref(result);
+        let mut kept = Vec::new();
+        for (schema, build, absent_is_zero) in &TABLES {
+            let table = build(params, one);
+            self.series.add(schema.name, *absent_is_zero, &table);
+            if self.tables.is_some() {
+                kept.push(table);
+            }
+        }
+        self.series.end_replicate();
+        if let Some(tables) = &mut self.tables {
+            tables.push(kept);
+        }
+        self.headlines
+            .push(HeadlineValues::of(params, result, self.window));
+    }
+}
+
 /// What every run gathers, whether it writes a folder or keeps its tables in memory: each
 /// numeric series across replicates (`summary.*`) and the headline figures.
 #[derive(Default)]
@@ -108,30 +157,21 @@ struct Gathered {
     series: SeriesSummary,
     /// The printed figures' window (`None`: the whole run).
     window: Option<Window>,
+    /// Whether the printed figures keep every replicate's value (in memory only).
+    every_value: bool,
     /// Headline figures, from the first replicate on.
     headlines: Option<Headlines>,
 }
 
 impl Gathered {
-    /// Builds the next replicate's tables, gathers them, and hands each to `keep` with its
-    /// position in [`TABLES`].
-    fn add(
-        &mut self,
-        params: &ModelParams,
-        result: &ReplicateResult,
-        keep: &mut dyn FnMut(usize, Table) -> Result<(), ReportError>,
-    ) -> Result<(), ReportError> {
-        let one = std::slice::from_ref(result);
-        for (i, (schema, build, absent_is_zero)) in TABLES.iter().enumerate() {
-            let table = build(params, one);
-            self.series.add(schema.name, *absent_is_zero, &table);
-            keep(i, table)?;
+    /// Appends a part's series and headline figures, after the replicates already here.
+    fn merge(&mut self, series: SeriesSummary, headlines: Vec<HeadlineValues>) {
+        self.series.merge(series);
+        for values in headlines {
+            self.headlines
+                .get_or_insert_with(|| Headlines::starting(&values, self.window, self.every_value))
+                .add(values);
         }
-        self.series.end_replicate();
-        self.headlines
-            .get_or_insert_with(|| Headlines::new(params, self.window))
-            .add(params, result);
-        Ok(())
     }
 }
 
@@ -182,18 +222,34 @@ impl RunWriter {
         self
     }
 
+    /// An empty part for a chunk of this run's replicates, to fill on any thread.
+    pub fn part(&self) -> RunPart {
+        RunPart::new(self.gathered.window, self.replicate_files.is_some())
+    }
+
     /// Adds the next replicate (replicates must come in replicate order).
     pub fn add(
         &mut self,
         params: &ModelParams,
         result: &ReplicateResult,
     ) -> Result<(), ReportError> {
-        let files = &mut self.replicate_files;
-        self.gathered
-            .add(params, result, &mut |i, table| match files {
-                Some(files) => files[i].append(&table),
-                None => Ok(()),
-            })
+        let mut part = self.part();
+        part.add(params, result);
+        self.merge(part)
+    }
+
+    /// Appends a part, made by [`RunWriter::part`], holding the replicates that follow
+    /// those already added.
+    pub fn merge(&mut self, part: RunPart) -> Result<(), ReportError> {
+        if let (Some(files), Some(tables)) = (&mut self.replicate_files, part.tables) {
+            for replicate in &tables {
+                for (file, table) in files.iter_mut().zip(replicate) {
+                    file.append(table)?;
+                }
+            }
+        }
+        self.gathered.merge(part.series, part.headlines);
+        Ok(())
     }
 
     /// Writes the summaries (`summary.*`; the headline figures as `headline.*`, their
@@ -270,26 +326,40 @@ pub struct RunOutputs {
 impl RunTables {
     /// Starts gathering; with `keep_replicate_tables` false only the summaries are kept
     /// (the tables of [`RunOutputs`] are then empty), as `--no-replicate-files` does.
+    /// Every replicate's headline values are kept ([`crate::summary::Spread::values`]).
     pub fn new(keep_replicate_tables: bool) -> RunTables {
         RunTables {
             replicates: keep_replicate_tables.then(|| TABLES.iter().map(|_| Vec::new()).collect()),
-            gathered: Gathered::default(),
+            gathered: Gathered {
+                every_value: true,
+                ..Gathered::default()
+            },
         }
     }
 
+    /// An empty part for a chunk of this run's replicates, to fill on any thread.
+    pub fn part(&self) -> RunPart {
+        RunPart::new(self.gathered.window, self.replicates.is_some())
+    }
+
     /// Adds the next replicate (replicates must come in replicate order).
-    pub fn add(
-        &mut self,
-        params: &ModelParams,
-        result: &ReplicateResult,
-    ) -> Result<(), ReportError> {
-        let replicates = &mut self.replicates;
-        self.gathered.add(params, result, &mut |i, table| {
-            if let Some(replicates) = replicates {
-                replicates[i].push(table);
+    pub fn add(&mut self, params: &ModelParams, result: &ReplicateResult) {
+        let mut part = self.part();
+        part.add(params, result);
+        self.merge(part);
+    }
+
+    /// Appends a part, made by [`RunTables::part`], holding the replicates that follow
+    /// those already added.
+    pub fn merge(&mut self, part: RunPart) {
+        if let (Some(kept), Some(tables)) = (&mut self.replicates, part.tables) {
+            for replicate in tables {
+                for (pieces, table) in kept.iter_mut().zip(replicate) {
+                    pieces.push(table);
+                }
             }
-            Ok(())
-        })
+        }
+        self.gathered.merge(part.series, part.headlines);
     }
 
     /// The tables and summaries.

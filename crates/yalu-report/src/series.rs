@@ -1,10 +1,17 @@
 //! Every numeric series of a run summarised across replicates with bounded memory: for
 //! each table, month, key and numeric column, the mean and the 5th, 50th and 95th
 //! percentiles. Values are kept exactly up to a limit per series, then folded into a
-//! t-digest, so memory does not grow with the number of replicates beyond that. Replicates
-//! are added in replicate order, which makes the result independent of thread count.
+//! t-digest, so memory does not grow with the number of replicates beyond that.
+//!
+//! Summaries merge: a worker summarises a chunk of consecutive replicates (exactly: a
+//! chunk is far smaller than the limit), and [`SeriesSummary::merge`] appends the chunks in
+//! replicate order, value by value. Every series thus sees its values in replicate order,
+//! as if one consumer had added them one replicate at a time: the result depends neither on
+//! the thread count nor on how the replicates were chunked.
 
 use std::collections::HashMap;
+use std::fmt::Write;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use tdigest::TDigest;
 use yalu_model::stats::quantile_of_sorted;
@@ -12,11 +19,11 @@ use yalu_model::stats::quantile_of_sorted;
 use crate::table::{ColumnData, Table};
 
 /// Values kept exactly per series before switching to a t-digest.
-const EXACT_LIMIT: usize = 500;
+pub(crate) const EXACT_LIMIT: usize = 500;
 /// Values buffered before they are folded into a series' t-digest.
-const DIGEST_BUFFER: usize = 250;
+pub(crate) const DIGEST_BUFFER: usize = 250;
 /// Centroids a series' t-digest may hold.
-const DIGEST_SIZE: usize = 200;
+pub(crate) const DIGEST_SIZE: usize = 200;
 /// Columns that identify a row rather than measure something.
 const KEY_COLUMNS: [&str; 3] = ["replicate", "seed", "month"];
 
@@ -32,6 +39,16 @@ struct Series {
     sum: f64,
     count: usize,
     sketch: Sketch,
+}
+
+impl Default for Series {
+    fn default() -> Series {
+        Series {
+            sum: 0.0,
+            count: 0,
+            sketch: Sketch::Exact(Vec::new()),
+        }
+    }
 }
 
 impl Series {
@@ -52,6 +69,17 @@ impl Series {
                     *digest = digest.merge_unsorted(std::mem::take(pending));
                 }
             }
+        }
+    }
+
+    /// Pushes `later`'s values after this series' own, in order; `later` holds a chunk of
+    /// replicates, so it is still exact.
+    fn append(&mut self, later: Series) {
+        let Sketch::Exact(values) = later.sketch else {
+            unreachable!("a chunk of replicates is summarised exactly")
+        };
+        for value in values {
+            self.push(value);
         }
     }
 
@@ -84,15 +112,55 @@ impl Series {
 /// A table's name, whether its absent rows mean zero, and its numeric columns.
 type TableInfo = (&'static str, bool, Vec<&'static str>);
 
-/// The series of every table of a run.
-#[derive(Debug, Default)]
+/// The series of every table of a run, or of a chunk of its replicates.
+#[derive(Debug, Clone, Default)]
 pub struct SeriesSummary {
     tables: Vec<TableInfo>,
-    /// (table, month, key) to the first of that row's series, one per numeric column.
-    rows: HashMap<(usize, String, String), usize>,
+    /// A row's (table, month, key) joined by [`SEPARATOR`] to its index in `rows`: joined,
+    /// a row is looked up from a reused buffer without allocating.
+    index: HashMap<String, usize, BuildHasherDefault<RowHasher>>,
+    /// Each row's table, month and key, and the first of its series (one per numeric
+    /// column).
+    rows: Vec<(usize, String, String, usize)>,
     series: Vec<Series>,
     replicates: usize,
+    /// Reused for a row's joined key.
+    buffer: String,
 }
+
+/// Hashes row keys for `index`: a rotation and a multiply per 8 bytes (rustc's FxHash),
+/// cheaper than the default SipHash on the row keys every replicate looks up; the keys are
+/// the model's own, so resistance to crafted collisions is not needed.
+#[derive(Default)]
+struct RowHasher(u64);
+
+impl RowHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for RowHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            self.mix(u64::from_le_bytes(word.try_into().expect("8 bytes")));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(word));
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Joins the parts of a row's key (never in a cell).
+const SEPARATOR: char = '\u{1f}';
 
 impl SeriesSummary {
     /// Adds one replicate's rows of a table. `absent_is_zero` says whether a row missing
@@ -106,14 +174,8 @@ impl SeriesSummary {
             })
             .map(|(n, c)| (*n, c))
             .collect();
-        let t = match self.tables.iter().position(|(n, _, _)| *n == name) {
-            Some(t) => t,
-            None => {
-                let metrics = numbers.iter().map(|(n, _)| *n).collect();
-                self.tables.push((name, absent_is_zero, metrics));
-                self.tables.len() - 1
-            }
-        };
+        let metrics = numbers.iter().map(|(n, _)| *n).collect();
+        let t = self.table_index((name, absent_is_zero, metrics));
         let month = table.column("month");
         let keys: Vec<&ColumnData> = table
             .columns
@@ -123,22 +185,21 @@ impl SeriesSummary {
             })
             .map(|(_, c)| c)
             .collect();
+        let mut buffer = std::mem::take(&mut self.buffer);
         for row in 0..table.rows() {
-            let month = month.map(|m| m.csv_cell(row)).unwrap_or_default();
-            let key = keys
-                .iter()
-                .map(|c| c.csv_cell(row))
-                .collect::<Vec<_>>()
-                .join("/");
-            let next = self.series.len();
-            let base = *self.rows.entry((t, month, key)).or_insert(next);
-            if base == next {
-                self.series.extend(numbers.iter().map(|_| Series {
-                    sum: 0.0,
-                    count: 0,
-                    sketch: Sketch::Exact(Vec::new()),
-                }));
+            buffer.clear();
+            write!(buffer, "{t}{SEPARATOR}").expect("writes to a string");
+            if let Some(month) = month {
+                month.write_cell(row, &mut buffer);
             }
+            buffer.push(SEPARATOR);
+            for (i, column) in keys.iter().enumerate() {
+                if i > 0 {
+                    buffer.push('/');
+                }
+                column.write_cell(row, &mut buffer);
+            }
+            let base = self.row_base(t, &buffer);
             for (m, (_, column)) in numbers.iter().enumerate() {
                 let value = match column {
                     ColumnData::Int(v) => v[row] as f64,
@@ -150,6 +211,65 @@ impl SeriesSummary {
                 }
             }
         }
+        self.buffer = buffer;
+    }
+
+    /// The position of a table in `tables`, added if new.
+    fn table_index(&mut self, info: TableInfo) -> usize {
+        match self.tables.iter().position(|(n, _, _)| *n == info.0) {
+            Some(t) => t,
+            None => {
+                self.tables.push(info);
+                self.tables.len() - 1
+            }
+        }
+    }
+
+    /// The first series of the row of table `t` whose joined key is `joined`, created if
+    /// new.
+    fn row_base(&mut self, t: usize, joined: &str) -> usize {
+        if let Some(&r) = self.index.get(joined) {
+            return self.rows[r].3;
+        }
+        let mut parts = joined.splitn(3, SEPARATOR).skip(1);
+        let (month, key) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let base = self.series.len();
+        let metrics = self.tables[t].2.len();
+        self.series.extend((0..metrics).map(|_| Series::default()));
+        self.rows.push((t, month.to_owned(), key.to_owned(), base));
+        self.index.insert(joined.to_owned(), self.rows.len() - 1);
+        base
+    }
+
+    /// Appends `later`, the summary of the replicates that follow those already here: each
+    /// series gets `later`'s values after its own, in order, which is what adding those
+    /// replicates here one by one would give.
+    pub fn merge(&mut self, later: SeriesSummary) {
+        let SeriesSummary {
+            tables,
+            rows,
+            series,
+            replicates,
+            ..
+        } = later;
+        let table_here: Vec<usize> = tables
+            .into_iter()
+            .map(|info| self.table_index(info))
+            .collect();
+        let mut series: Vec<Option<Series>> = series.into_iter().map(Some).collect();
+        let mut buffer = std::mem::take(&mut self.buffer);
+        for (t, month, key, later_base) in rows {
+            let t = table_here[t];
+            buffer.clear();
+            write!(buffer, "{t}{SEPARATOR}{month}{SEPARATOR}{key}").expect("writes to a string");
+            let base = self.row_base(t, &buffer);
+            for m in 0..self.tables[t].2.len() {
+                let values = series[later_base + m].take().expect("each series once");
+                self.series[base + m].append(values);
+            }
+        }
+        self.buffer = buffer;
+        self.replicates += replicates;
     }
 
     /// Marks the end of a replicate (all its tables added).
@@ -160,11 +280,11 @@ impl SeriesSummary {
     /// The summary table: `table, month, key, metric, replicates, mean, p05, p50, p95`,
     /// sorted by table order, month and key, metrics in column order.
     pub fn finish(self) -> Table {
-        let mut rows: Vec<_> = self.rows.into_iter().collect();
-        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut rows = self.rows;
+        rows.sort_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
         let mut series: Vec<Option<Series>> = self.series.into_iter().map(Some).collect();
         let mut columns = SummaryColumns::default();
-        for ((t, month, key), base) in rows {
+        for (t, month, key, base) in rows {
             let (name, absent_is_zero, metrics) = &self.tables[t];
             for (m, metric) in metrics.iter().enumerate() {
                 let s = series[base + m].take().expect("each series is listed once");
@@ -257,6 +377,45 @@ mod tests {
         };
         assert_eq!(p50[0], 1.5);
         assert_eq!(p50[1], 2.0);
+    }
+
+    /// Adds replicates `first..` with `values` (a fifth of them without the flows row).
+    fn add_replicates(summary: &mut SeriesSummary, first: usize, values: &[f64]) {
+        for (i, &v) in values.iter().enumerate() {
+            if (first + i) % 5 != 3 {
+                summary.add("flows", true, &one_row(v));
+            }
+            summary.add("prices", false, &one_row(v * 2.0));
+            summary.end_replicate();
+        }
+    }
+
+    /// The summary of `values`, one replicate each, added in chunks of `chunk` replicates
+    /// summarised apart and merged in order.
+    fn summary_in_chunks(values: &[f64], chunk: usize) -> Table {
+        let mut summary = SeriesSummary::default();
+        for (c, part) in values.chunks(chunk).enumerate() {
+            let mut partial = SeriesSummary::default();
+            add_replicates(&mut partial, c * chunk, part);
+            summary.merge(partial);
+        }
+        summary.finish()
+    }
+
+    #[test]
+    fn chunks_merged_in_order_give_the_summary_of_one_replicate_at_a_time() {
+        // Past the exact limit, so the digests must come out the same too.
+        let values: Vec<f64> = (0..1300).map(|i| f64::from((i * 7919) % 1000)).collect();
+        let mut one_at_a_time = SeriesSummary::default();
+        add_replicates(&mut one_at_a_time, 0, &values);
+        let one_at_a_time = one_at_a_time.finish();
+        for chunk in [1, 2, 16, 64, 333] {
+            assert_eq!(
+                summary_in_chunks(&values, chunk),
+                one_at_a_time,
+                "chunk {chunk}"
+            );
+        }
     }
 
     #[test]

@@ -210,6 +210,10 @@ struct Rows<'a> {
     replicate: Vec<i64>,
     seed: Vec<i64>,
     month: Vec<String>,
+    /// The months' names, formatted once per replicate rather than once per row, and the
+    /// replicate and seed they were formatted for.
+    names: Vec<String>,
+    names_of: Option<(u32, u64)>,
 }
 
 impl<'a> Rows<'a> {
@@ -219,6 +223,8 @@ impl<'a> Rows<'a> {
             replicate: Vec::new(),
             seed: Vec::new(),
             month: Vec::new(),
+            names: Vec::new(),
+            names_of: None,
         }
     }
 
@@ -226,7 +232,11 @@ impl<'a> Rows<'a> {
         self.replicate.push(i64::from(result.replicate));
         // Parquet has no unsigned 64-bit column pandas reads everywhere; the bits are kept.
         self.seed.push(result.seed as i64);
-        self.month.push(result.months[month].to_string());
+        if self.names_of != Some((result.replicate, result.seed)) {
+            self.names = result.months.iter().map(ToString::to_string).collect();
+            self.names_of = Some((result.replicate, result.seed));
+        }
+        self.month.push(self.names[month].clone());
     }
 
     /// The table of `schema`, whose columns after the key are `rest`, in schema order.

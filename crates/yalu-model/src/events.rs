@@ -306,11 +306,10 @@ impl EventChannel {
         }
     }
 
+    /// Its position in [`EventChannel::ALL`], which lists the channels in declaration
+    /// order (a test checks it): a cast, since lookups run for every target every day.
     fn index(self) -> usize {
-        EventChannel::ALL
-            .iter()
-            .position(|&c| c == self)
-            .unwrap_or(0)
+        self as usize
     }
 }
 
@@ -474,6 +473,8 @@ pub struct EventColumns {
     categories: usize,
     /// First key of each channel in `column_of_key`.
     offsets: [usize; EventChannel::ALL.len()],
+    /// How many keys each channel has.
+    key_counts: [usize; EventChannel::ALL.len()],
     /// Column of each key, or `NONE`.
     column_of_key: Vec<u32>,
     /// `days` conditions per column, column after column.
@@ -500,7 +501,8 @@ impl EventColumns {
         let mut keys = 0;
         for channel in EventChannel::ALL {
             columns.offsets[channel.index()] = keys;
-            keys += columns.keys(channel);
+            columns.key_counts[channel.index()] = columns.keys(channel);
+            keys += columns.key_counts[channel.index()];
         }
         columns.column_of_key = vec![NONE; keys];
         // For each key, the effects touching it; keys with the same list share a column.
@@ -587,8 +589,7 @@ impl EventColumns {
                 s.0 as usize * self.goods + g.0 as usize
             }
             Target::Sea(route, good) if channel.has_routes() => {
-                let r = SeaRoute::ALL.iter().position(|&x| x == route)?;
-                r * self.goods + good.0 as usize
+                route as usize * self.goods + good.0 as usize
             }
             Target::Declared(mode, category) if channel.has_modes() => {
                 mode.index() * self.categories + category.0 as usize
@@ -600,7 +601,7 @@ impl EventColumns {
             }
             _ => return None,
         };
-        (k < self.keys(channel)).then_some(k)
+        (k < self.key_counts[channel.index()]).then_some(k)
     }
 
     /// The conditions a channel faces at a target on a day.
@@ -677,6 +678,16 @@ fn conditions_on(events: &[Event], list: &[(usize, usize)], date: Date) -> Condi
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn channels_and_sea_routes_are_indexed_by_their_place_in_all() {
+        for (i, channel) in EventChannel::ALL.into_iter().enumerate() {
+            assert_eq!(channel.index(), i, "{}", channel.name());
+        }
+        for (i, route) in SeaRoute::ALL.into_iter().enumerate() {
+            assert_eq!(route as usize, i, "{}", route.name());
+        }
+    }
 
     fn days(first: Date, n: usize) -> Vec<Date> {
         std::iter::successors(Some(first), |d| d.tomorrow().ok())

@@ -26,12 +26,13 @@
 //!   events' levy multiplier of the margin) and -> Room 39 (remittance: `room39_share` of
 //!   what the margin leaves after the levy), so the foreign currency of declared trade
 //!   shows as its own channel. The traders are paid before they pay, so no credit is
-//!   needed.
+//!   needed. Each lane's amounts are priced to the fen, summed over the lanes and posted
+//!   once a day.
 
 use crate::calendar::Day;
 use crate::events::{EventChannel, Target};
 use crate::ledger::{LedgerError, Purpose};
-use crate::params::{CategoryId, DeclaredTrade, Direction, ModelParams, TradeMode};
+use crate::params::{CategoryId, Direction, ModelParams, TradeMode};
 use crate::units::Fen;
 use crate::world::World;
 
@@ -41,6 +42,17 @@ pub fn run(world: &mut World, params: &ModelParams, day: Day) -> Result<(), Ledg
         return Ok(());
     };
     let days = f64::from(world.calendar.days_in_month(day));
+    let month = world.calendar.month_index(day);
+    let cny_per_usd = params.exchange.cny_per_usd(world.calendar.date(day));
+    // A scenario with declared trade has state trade (the checker requires it); a model
+    // built without it levies nothing and the traders keep their margin.
+    let (levy_share, room39_share) = params
+        .state_trade
+        .as_ref()
+        .map_or((0.0, 0.0), |s| (s.official_levy_share, s.room39_share));
+    // The day's money, summed over the lanes (each lane's amounts rounded to the fen as
+    // it is priced), then posted once: the same monthly flows as a posting per lane.
+    let mut day_money = DayMoney::default();
     for mode in TradeMode::ALL {
         // The mode's capacity per dollar of its normal trade: each category has its lane.
         let normal_usd: f64 = trade
@@ -66,73 +78,73 @@ pub fn run(world: &mut World, params: &ModelParams, day: Day) -> Result<(), Ledg
             world.declared_backlog_usd[cell] =
                 (wanted_usd - sent_usd).min(trade.pent_up_months * normal_today_usd * days);
             if sent_usd > 0.0 {
-                settle(
-                    world,
-                    params,
-                    trade,
-                    Lane { mode, category: c },
-                    sent_usd,
-                    events.levy,
-                    day,
-                )?;
+                world
+                    .metrics
+                    .record_declared(month, CategoryId(c as u16), mode, sent_usd);
+                let value = Fen::from_cny(sent_usd * cny_per_usd);
+                let margin = value.share(trade.margin_share);
+                let levy = margin.share((levy_share * events.levy).min(1.0));
+                day_money.add(category.direction, value, margin);
+                day_money.levy += levy;
+                day_money.remittance += (margin - levy).share(room39_share);
             }
         }
     }
-    Ok(())
+    day_money.post(world)
 }
 
-/// A category's lane of a mode.
-struct Lane {
-    mode: TradeMode,
-    category: usize,
+/// What the day's declared trade moves, by payment.
+#[derive(Default)]
+struct DayMoney {
+    /// Exports: paid by the Chinese merchants (V), and to the suppliers (V less the margin).
+    export_sales: Fen,
+    export_purchases: Fen,
+    /// Imports: paid by the domestic buyers (V plus the margin), and to the Chinese
+    /// merchants (V).
+    import_sales: Fen,
+    import_purchases: Fen,
+    levy: Fen,
+    remittance: Fen,
 }
 
-/// Records what crossed and moves the money for it; `levy_factor` is the events' levy
-/// multiplier on the lane.
-fn settle(
-    world: &mut World,
-    params: &ModelParams,
-    trade: &DeclaredTrade,
-    Lane { mode, category }: Lane,
-    sent_usd: f64,
-    levy_factor: f64,
-    day: Day,
-) -> Result<(), LedgerError> {
-    let month = world.calendar.month_index(day);
-    world
-        .metrics
-        .record_declared(month, CategoryId(category as u16), mode, sent_usd);
-    let value = Fen::from_cny(sent_usd * params.exchange.cny_per_usd(world.calendar.date(day)));
-    let margin = value.share(trade.margin_share);
-    let a = &world.accounts;
-    let (traders, ledger) = (a.declared_traders, &mut world.ledger);
-    match trade.categories[category].direction {
-        Direction::Export => {
-            ledger.transfer(a.chinese_merchants, traders, value, Purpose::Sale)?;
-            ledger.transfer(
-                traders,
-                a.declared_suppliers,
-                value - margin,
-                Purpose::Purchase,
-            )?;
-        }
-        Direction::Import => {
-            ledger.transfer(a.domestic_buyers, traders, value + margin, Purpose::Sale)?;
-            ledger.transfer(traders, a.chinese_merchants, value, Purpose::Purchase)?;
+impl DayMoney {
+    fn add(&mut self, direction: Direction, value: Fen, margin: Fen) {
+        match direction {
+            Direction::Export => {
+                self.export_sales += value;
+                self.export_purchases += value - margin;
+            }
+            Direction::Import => {
+                self.import_sales += value + margin;
+                self.import_purchases += value;
+            }
         }
     }
-    // A scenario with declared trade has state trade (the checker requires it); a model
-    // built without it levies nothing and the traders keep their margin.
-    let (levy_share, room39_share) = params
-        .state_trade
-        .as_ref()
-        .map_or((0.0, 0.0), |s| (s.official_levy_share, s.room39_share));
-    let levy = margin.share((levy_share * levy_factor).min(1.0));
-    ledger.transfer(traders, a.centre, levy, Purpose::Levy)?;
-    ledger.transfer(
-        traders,
-        a.room39,
-        (margin - levy).share(room39_share),
-        Purpose::Remittance,
-    )
+
+    /// Posts the day's payments: the traders are paid before they pay.
+    fn post(self, world: &mut World) -> Result<(), LedgerError> {
+        let a = &world.accounts;
+        let (traders, ledger) = (a.declared_traders, &mut world.ledger);
+        ledger.transfer(
+            a.chinese_merchants,
+            traders,
+            self.export_sales,
+            Purpose::Sale,
+        )?;
+        ledger.transfer(a.domestic_buyers, traders, self.import_sales, Purpose::Sale)?;
+        ledger.transfer(
+            traders,
+            a.declared_suppliers,
+            self.export_purchases,
+            Purpose::Purchase,
+        )?;
+        ledger.transfer(
+            traders,
+            a.chinese_merchants,
+            self.import_purchases,
+            Purpose::Purchase,
+        )?;
+        ledger.transfer(traders, a.centre, self.levy, Purpose::Levy)?;
+        ledger.transfer(traders, a.room39, self.remittance, Purpose::Remittance)
+    }
 }

@@ -997,10 +997,20 @@ param_set! {
         ais_off_detection_elasticity: f64 [Ratio, Bounds::NON_NEGATIVE],
         /// What a voyage made dark costs the operator (a disguised identity: false papers and MMSI, repainting), paid to foreign brokers.
         dark_voyage_cost_cny: f64 [Cny, Bounds::NON_NEGATIVE],
+        /// Weight of a company's latest consignment of a good in the net margin it has learned for that good (a moving average).
+        goods_margin_learning_rate: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// How strongly companies favour goods by the margins they have learned: a good's chance of being planned is multiplied by exp(this x learned margin).
+        goods_shift_sensitivity: f64 [LogitScale, Bounds::NON_NEGATIVE],
     }
 }
 
 impl Adaptation {
+    /// The factor on a good's chance of being planned once a company has learned a net
+    /// margin `learned` on it: `exp(goods_shift_sensitivity x learned)`.
+    pub fn goods_factor(&self, learned: f64) -> f64 {
+        (self.goods_shift_sensitivity * learned).exp()
+    }
+
     /// The factor on a protection price at enforcement `pressure`, against the `reference`
     /// at which the price was recorded.
     pub fn enforcement_factor(&self, pressure: f64, reference: f64) -> f64 {

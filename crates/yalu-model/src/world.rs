@@ -180,6 +180,10 @@ pub struct Companies {
     /// Seizure risk each company has learned at each crossing: row-major, company by
     /// crossing.
     pub learned_risk: Vec<f64>,
+    /// Net margin (profit over the value sent, -1 and below for a seizure) each company
+    /// has learned on each state good (`[adaptation]`): row-major, company by good,
+    /// starting at 0 (nothing learned favours no good).
+    pub learned_margin: Vec<f64>,
 }
 
 /// Ships as columns: the North Korean fleets' ships (one row each), the counterpart ships
@@ -300,6 +304,7 @@ impl World {
             }
             companies.learned_risk =
                 vec![trade.prior_seizure_risk; companies.bureau.len() * crossings];
+            companies.learned_margin = vec![0.0; companies.bureau.len() * trade.goods.len()];
             quotas = trade.bureaus.len() * trade.goods.len();
         }
 

@@ -7,7 +7,10 @@
 //!   state smuggling there); ice trucks need a frozen river, boats an open one.
 //! - **Planning**: each company plans with probability `planning_probability_per_day`. It
 //!   draws a good in proportion to the consignments its bureau still needs this month
-//!   (remaining quota / mean consignment), and a consignment of
+//!   (remaining quota / mean consignment), times `exp(goods_shift_sensitivity x m)` with
+//!   `[adaptation]`, m the net margin the company has learned on the good (profit over value
+//!   sent, a seizure counting as the loss of its costs; `m' = m + a (margin - m)`, a
+//!   `goods_margin_learning_rate`), and a consignment of
 //!   Uniform{min..max} units, capped by the quota. It then values every option open to it:
 //!   state smuggling at each crossing in its bureau's province whose mode can carry the
 //!   good and has capacity left (the consignment shrinks to fit), and the official customs
@@ -153,34 +156,66 @@ pub fn run(
     Ok(())
 }
 
+/// A company learns the net margin of its latest consignment of a good (`[adaptation]`):
+/// `m' = m + a (profit / value sent - m)`, a `goods_margin_learning_rate`.
+fn learn_margin(
+    world: &mut World,
+    params: &ModelParams,
+    company: usize,
+    state_good: usize,
+    profit: Fen,
+    value_sent: Fen,
+) {
+    let (Some(a), Some(trade)) = (&params.adaptation, &params.state_trade) else {
+        return;
+    };
+    if value_sent <= Fen::ZERO {
+        return;
+    }
+    let learned = &mut world.companies.learned_margin[company * trade.goods.len() + state_good];
+    *learned += a.goods_margin_learning_rate * (profit.cny() / value_sent.cny() - *learned);
+}
+
 /// Picks a state good with probability proportional to the consignments its bureau still
 /// needs this month (remaining quota over the mean consignment), so that goods counted in
-/// kilograms do not crowd out goods counted in units; returns its index in
-/// `state_trade.goods`.
-fn pick_good(world: &World, trade: &StateTrade, bureau: usize, rng: &mut Rng) -> Option<usize> {
+/// kilograms do not crowd out goods counted in units, times the company's taste for the
+/// good's learned margin (`[adaptation]`, see [`crate::params::Adaptation::goods_factor`]); returns its
+/// index in `state_trade.goods`.
+fn pick_good(
+    world: &World,
+    params: &ModelParams,
+    trade: &StateTrade,
+    company: usize,
+    rng: &mut Rng,
+) -> Option<usize> {
     let goods = &trade.goods;
+    let bureau = world.companies.bureau[company].0 as usize;
     let quotas = &world.quota_left[bureau * goods.len()..(bureau + 1) * goods.len()];
-    let needed = |g: usize| {
+    let learned = &world.companies.learned_margin[company * goods.len()..][..goods.len()];
+    let weight = |g: usize| {
         let spec = &goods[g];
         let mean = f64::from(spec.consignment_units_min + spec.consignment_units_max) / 2.0;
-        if quotas[g] >= 1.0 {
-            quotas[g] / mean
-        } else {
-            0.0
+        if quotas[g] < 1.0 {
+            return 0.0;
         }
+        let taste = params
+            .adaptation
+            .as_ref()
+            .map_or(1.0, |a| a.goods_factor(learned[g]));
+        quotas[g] / mean * taste
     };
-    let total: f64 = (0..goods.len()).map(needed).sum();
+    let total: f64 = (0..goods.len()).map(weight).sum();
     if total <= 0.0 {
         return None;
     }
     let mut u = rng.random::<f64>() * total;
     for g in 0..goods.len() {
-        if u < needed(g) {
+        if u < weight(g) {
             return Some(g);
         }
-        u -= needed(g);
+        u -= weight(g);
     }
-    (0..goods.len()).rev().find(|&g| needed(g) > 0.0)
+    (0..goods.len()).rev().find(|&g| weight(g) > 0.0)
 }
 
 /// Values one way of sending `units` of a state good: by smuggling at `crossing` with
@@ -419,7 +454,7 @@ fn plan_and_send(
     company: usize,
 ) -> Result<(), LedgerError> {
     let bureau = world.companies.bureau[company].0 as usize;
-    let Some(state_good) = pick_good(world, trade, bureau, rng) else {
+    let Some(state_good) = pick_good(world, params, trade, company, rng) else {
         return Ok(());
     };
     let spec = &trade.goods[state_good];
@@ -643,8 +678,10 @@ fn send(
         *risk += trade.risk_learning_rate * (f64::from(u8::from(seized)) - *risk);
     }
 
+    let value_sent = Fen::from_cny(chosen.units * prices.sale_cny);
+    let costs = purchase + labour + bribes + licence_fee + interest;
     let tally = world.metrics.trade_month(month, channel, sanctioned);
-    tally.value_sent += Fen::from_cny(chosen.units * prices.sale_cny);
+    tally.value_sent += value_sent;
     tally.consignments += 1;
     tally.loads += chosen.loads;
     tally.purchases += purchase;
@@ -662,10 +699,17 @@ fn send(
     let quantity = chosen.units.round() as i64;
     if seized {
         tally.seized += 1;
-        let value = Fen::from_cny(chosen.units * prices.sale_cny);
         world
             .metrics
-            .record_flow(key(Outcome::Seized), quantity, value);
+            .record_flow(key(Outcome::Seized), quantity, value_sent);
+        learn_margin(
+            world,
+            params,
+            company,
+            chosen.state_good,
+            Fen::ZERO - costs,
+            value_sent,
+        );
         return Ok(());
     }
 
@@ -681,7 +725,7 @@ fn send(
     world
         .metrics
         .record_flow(key(Outcome::Delivered), quantity, revenue);
-    let mut profit = revenue - purchase - labour - bribes - licence_fee - interest;
+    let mut profit = revenue - costs;
     let mut levy = Fen::ZERO;
     if channel == Channel::OfficialCustoms && profit > Fen::ZERO {
         levy = profit.share(levy_share(trade, events));
@@ -690,6 +734,14 @@ fn send(
             .transfer(site.donju, world.accounts.centre, levy, Purpose::Levy)?;
         profit -= levy;
     }
+    learn_margin(
+        world,
+        params,
+        company,
+        chosen.state_good,
+        profit,
+        value_sent,
+    );
     let tally = world.metrics.trade_month(month, channel, sanctioned);
     tally.revenue += revenue;
     tally.levy += levy;

@@ -622,10 +622,30 @@ impl<'a> Checker<'a> {
         if admitted { value } else { 0.0 }
     }
 
-    /// Checks every parameter a section declares; returns their values in declaration
-    /// order, for `S::from_values`.
+    /// Checks every parameter a section declares, and that none is below the one its
+    /// declaration says it is at least; returns their values in declaration order, for
+    /// `S::from_values`.
     pub fn params<S: ParamSet>(&mut self, t: &mut Table) -> Vec<f64> {
-        S::SPECS.iter().map(|spec| self.param(t, spec)).collect()
+        let values: Vec<f64> = S::SPECS.iter().map(|spec| self.param(t, spec)).collect();
+        let value_of = |key| {
+            S::SPECS
+                .iter()
+                .position(|s| s.key == key)
+                .map(|i| values[i])
+        };
+        for &(lower, key) in S::ORDER {
+            if let (Some(low), Some(value)) = (value_of(lower), value_of(key))
+                && value < low
+            {
+                self.invalid(
+                    t.span_of(key),
+                    format!("{}.{key}.value", t.path),
+                    format!("at least {lower} ({low})"),
+                    value.to_string(),
+                );
+            }
+        }
+        values
     }
 
     /// Section `S`, of parameters only, read from its declaration in `t`.

@@ -768,6 +768,16 @@ impl Agency {
         Agency::PublicSecurity,
         Agency::BorderGuards,
     ];
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Agency::Customs => "customs",
+            Agency::StateSecurity => "state_security",
+            Agency::PublicSecurity => "public_security",
+            Agency::BorderGuards => "border_guards",
+        }
+    }
 }
 
 param_set! {

@@ -12,8 +12,8 @@ use toml::de::DeTable;
 use yalu_model::calendar::IceSeason;
 use yalu_model::declare::ParamSet;
 use yalu_model::params::{
-    Adaptation, AgencyPassUp, Bureau, BureauId, CounterpartFleet, CounterpartKind, Couriers,
-    Crossing, DeclaredCategory, DeclaredTrade, Diplomats, Direction, Drugs, Enforcement,
+    Adaptation, Agency, AgencyPassUp, Bureau, BureauId, CounterpartFleet, CounterpartKind,
+    Couriers, Crossing, DeclaredCategory, DeclaredTrade, Diplomats, Direction, Drugs, Enforcement,
     ExchangeSchedule, Finance, Fleet, FleetKind, Good, GoodId, HouseholdParams, HouseholdSite,
     ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams, Mode, ModeParams,
     ModelParams, Monitors, PassUp, PorterGood, PorterParams, PorterSite, ProfitSplit, QuantityUnit,
@@ -182,18 +182,14 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
         .into_iter()
         .any(|key| root.has(key));
     let border_trade = root.has("state_trade") || root.has("households");
-    let has_porters = root.has("porter");
-    let mut split_table = c.table(root, "profit_split");
-    let porter = c.section(root, "porter", |c, p| {
-        porter_params(p, split_table.as_mut(), c, &ids)
+    // Read even without porters, so a split's mistakes are not silent.
+    let split = c.section(root, "profit_split", |c, s| {
+        let values = c.params::<ProfitSplit>(s);
+        let span = s.span_of("border_guards_share").start..s.span_of("porters_share").end;
+        shares_sum_to_one(c, &values, span, "profit_split");
+        Some(ProfitSplit::from_values(&values))
     });
-    if let Some(mut split) = split_table {
-        if !has_porters {
-            // A split without porters is still checked, so its mistakes are not silent.
-            profit_split(&mut split, c);
-        }
-        c.finish(split);
-    }
+    let porter = c.section(root, "porter", |c, p| porter_params(p, split, c, &ids));
     let why = officials_paid.then_some("officials are paid in this scenario");
     let pass_up = needed(c, root, "pass_up", why, |c, p| Some(pass_up(p, c)));
     let why = border_trade.then_some("state trade or households cross the border");
@@ -609,20 +605,13 @@ fn sites(
     (sites, infos, site_ids)
 }
 
-const AGENCIES: [&str; 4] = [
-    "customs",
-    "state_security",
-    "public_security",
-    "border_guards",
-];
-
 fn pass_up(p: &mut Table, c: &mut Checker) -> PassUp {
     let mut pass_up = PassUp {
         unit_to_senior: [0.0; 4],
         senior_to_centre: [0.0; 4],
     };
-    for (a, name) in AGENCIES.into_iter().enumerate() {
-        if let Some(shares) = c.built_in::<AgencyPassUp>(p, name) {
+    for (a, agency) in Agency::ALL.into_iter().enumerate() {
+        if let Some(shares) = c.built_in::<AgencyPassUp>(p, agency.name()) {
             pass_up.unit_to_senior[a] = shares.unit_to_senior_share;
             pass_up.senior_to_centre[a] = shares.senior_to_centre_share;
         }
@@ -808,28 +797,15 @@ fn households(h: &mut Table, c: &mut Checker, ids: &Ids) -> Option<HouseholdPara
     ))
 }
 
-fn profit_split(split: &mut Table, c: &mut Checker) -> ProfitSplit {
-    let values = c.params::<ProfitSplit>(split);
-    let profit_split = ProfitSplit::from_values(&values);
-    shares_sum_to_one(
-        c,
-        &values,
-        split.span_of("border_guards_share").start..split.span_of("porters_share").end,
-        "profit_split",
-    );
-    profit_split
-}
-
 fn porter_params(
     p: &mut Table,
-    split: Option<&mut Table>,
+    split: Option<ProfitSplit>,
     c: &mut Checker,
     ids: &Ids,
 ) -> Option<PorterParams> {
     if split.is_none() {
         missing(c, "profit_split", "the scenario has porter crews");
     }
-    let split = split.map(|s| profit_split(s, c));
     let values = c.params::<PorterParams>(p);
     let sites = c.each(p, "sites", "site", |c, s, id| {
         let site = id.and_then(|id| site(c, &id, ids, &format!("{}.site", s.path)));

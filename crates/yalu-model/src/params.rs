@@ -637,7 +637,9 @@ param_set! {
         /// Smallest consignment.
         consignment_units_min: u32 [Units, Bounds::positive_count(10_000_000)],
         /// Largest consignment.
-        consignment_units_max: u32 [Units, Bounds::positive_count(10_000_000), at_least consignment_units_min],
+        consignment_units_max: u32 [
+            Units, Bounds::positive_count(10_000_000), at_least consignment_units_min
+        ],
         /// Trade licence (waku) per unit, paid on either route: to the centre through customs, as bribes when smuggled.
         licence_cny_per_unit: f64 [CnyEach, Bounds::NON_NEGATIVE],
     }

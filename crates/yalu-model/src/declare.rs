@@ -193,6 +193,9 @@ pub struct ParamSpec {
 pub trait ParamSet: Sized {
     /// Its parameters, in declaration order.
     const SPECS: &'static [ParamSpec];
+    /// Parameters that may not be below another, `(lower, higher)` by key: a model fact
+    /// (a maximum is never below its minimum) every reader checks.
+    const ORDER: &'static [(&'static str, &'static str)];
     /// Its fields built by hand (ids, lists, nested sections) as a tuple: `()` for a
     /// section of parameters only, which a reader can then build with no code of its own.
     type Refs;
@@ -235,7 +238,10 @@ macro_rules! param_set {
         pub struct $name:ident {
             $( $(#[doc = $ref_doc:literal])* pub $ref_field:ident : $ref_ty:ty, )*
             params:
-            $( #[doc = $doc:literal] $field:ident : $ty:ty [$unit:ident, $bounds:expr], )*
+            $(
+                #[doc = $doc:literal]
+                $field:ident : $ty:ty [$unit:ident, $bounds:expr $(, at_least $lower:ident)?],
+            )*
         }
     ) => {
         $(#[$meta])*
@@ -255,12 +261,18 @@ macro_rules! param_set {
                 },
             )*];
 
+            const ORDER: &'static [(&'static str, &'static str)] =
+                &[$($( (stringify!($lower), stringify!($field)), )?)*];
+
             type Refs = ($( $ref_ty, )*);
 
             fn build(($( $ref_field, )*): Self::Refs, values: &[f64]) -> $name {
                 $name::from_values($( $ref_field, )* values)
             }
         }
+
+        // An ordering names a field of the section: a misspelt one does not compile.
+        const _: fn(&$name) = |_section| { $($( let _ = &_section.$lower; )?)* };
 
         impl $name {
             /// Builds the section from its references and its parameters' checked values,

@@ -393,6 +393,23 @@ pub enum QuantityUnit {
 }
 
 impl QuantityUnit {
+    /// Every unit.
+    pub const ALL: [QuantityUnit; 4] = [
+        QuantityUnit::Kg,
+        QuantityUnit::Grams,
+        QuantityUnit::Units,
+        QuantityUnit::Barrels,
+    ];
+
+    /// The mass of one unit where the unit itself fixes it (kg and g), in kg.
+    pub fn fixed_mass_kg(self) -> Option<f64> {
+        match self {
+            QuantityUnit::Kg => Some(1.0),
+            QuantityUnit::Grams => Some(0.001),
+            QuantityUnit::Units | QuantityUnit::Barrels => None,
+        }
+    }
+
     /// The name used in output tables.
     pub fn name(self) -> &'static str {
         match self {
@@ -411,6 +428,19 @@ pub enum Direction {
     Export,
     /// From China to North Korea.
     Import,
+}
+
+impl Direction {
+    /// Both directions.
+    pub const ALL: [Direction; 2] = [Direction::Export, Direction::Import];
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Export => "export",
+            Direction::Import => "import",
+        }
+    }
 }
 
 param_set! {
@@ -607,7 +637,9 @@ param_set! {
         /// Smallest consignment.
         consignment_units_min: u32 [Units, Bounds::positive_count(10_000_000)],
         /// Largest consignment.
-        consignment_units_max: u32 [Units, Bounds::positive_count(10_000_000)],
+        consignment_units_max: u32 [
+            Units, Bounds::positive_count(10_000_000), at_least consignment_units_min
+        ],
         /// Trade licence (waku) per unit, paid on either route: to the centre through customs, as bribes when smuggled.
         licence_cny_per_unit: f64 [CnyEach, Bounds::NON_NEGATIVE],
     }
@@ -738,6 +770,16 @@ impl Agency {
         Agency::PublicSecurity,
         Agency::BorderGuards,
     ];
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Agency::Customs => "customs",
+            Agency::StateSecurity => "state_security",
+            Agency::PublicSecurity => "public_security",
+            Agency::BorderGuards => "border_guards",
+        }
+    }
 }
 
 param_set! {
@@ -806,15 +848,15 @@ param_set! {
         /// Smallest crew a donju sends.
         crew_size_min: u32 [Porters, Bounds::positive_count(1_000)],
         /// Largest crew of the usual kind.
-        crew_size_typical_max: u32 [Porters, Bounds::positive_count(1_000)],
+        crew_size_typical_max: u32 [Porters, Bounds::positive_count(1_000), at_least crew_size_min],
         /// Largest crew ever seen.
-        crew_size_max: u32 [Porters, Bounds::positive_count(1_000)],
+        crew_size_max: u32 [Porters, Bounds::positive_count(1_000), at_least crew_size_typical_max],
         /// Share of crews larger than the usual kind.
         large_crew_share: f64 [Share, Bounds::UNIT_INTERVAL],
         /// Donju do not hire anyone who cannot carry this much.
         min_load_kg: u32 [Kg, Bounds::count(1_000)],
         /// The most one porter's bags hold.
-        max_load_kg: u32 [Kg, Bounds::positive_count(1_000)],
+        max_load_kg: u32 [Kg, Bounds::positive_count(1_000), at_least min_load_kg],
         /// Mean of what applicants can carry.
         strength_mean_kg: f64 [Kg, Bounds::POSITIVE],
         /// Spread of what applicants can carry.
@@ -1114,6 +1156,23 @@ pub enum FleetKind {
 }
 
 impl FleetKind {
+    /// Every kind.
+    pub const ALL: [FleetKind; 3] = [
+        FleetKind::BulkCarrier,
+        FleetKind::FishingBoat,
+        FleetKind::Tanker,
+    ];
+
+    /// What its ships carry: a good counted in this unit, crossing this way.
+    pub fn carries(self) -> (QuantityUnit, Direction) {
+        match self {
+            FleetKind::Tanker => (QuantityUnit::Barrels, Direction::Import),
+            FleetKind::BulkCarrier | FleetKind::FishingBoat => {
+                (QuantityUnit::Kg, Direction::Export)
+            }
+        }
+    }
+
     /// The name used in scenario files.
     pub fn name(self) -> &'static str {
         match self {
@@ -1168,6 +1227,21 @@ pub enum CounterpartKind {
 }
 
 impl CounterpartKind {
+    /// Every kind.
+    pub const ALL: [CounterpartKind; 2] = [
+        CounterpartKind::ReceivingShip,
+        CounterpartKind::SupplyTanker,
+    ];
+
+    /// The way the goods it trades cross: receiving ships buy exports, supply tankers
+    /// sell imports.
+    pub fn trades(self) -> Direction {
+        match self {
+            CounterpartKind::ReceivingShip => Direction::Export,
+            CounterpartKind::SupplyTanker => Direction::Import,
+        }
+    }
+
     /// The name used in scenario files.
     pub fn name(self) -> &'static str {
         match self {

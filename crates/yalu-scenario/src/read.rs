@@ -239,17 +239,29 @@ impl<'a> Checker<'a> {
         item
     }
 
+    /// What `convert` makes of `item`, or a wrong-type error saying what was `expected`.
+    fn typed<'t, 'i, T>(
+        &mut self,
+        item: &'t Item<'i>,
+        field: String,
+        expected: &str,
+        convert: impl FnOnce(&'t DeValue<'i>) -> Option<T>,
+    ) -> Option<T> {
+        let value = convert(item.get_ref());
+        if value.is_none() {
+            self.wrong_type(item, field, expected);
+        }
+        value
+    }
+
     fn as_str<'t>(&mut self, item: &'t Item, field: String) -> Option<Str<'t>> {
-        match item.get_ref() {
+        self.typed(item, field, "a string", |value| match value {
             DeValue::String(s) => Some(Str {
                 text: s.as_ref(),
                 span: item.span(),
             }),
-            _ => {
-                self.wrong_type(item, field, "a string");
-                None
-            }
-        }
+            _ => None,
+        })
     }
 
     /// A required string.
@@ -296,27 +308,20 @@ impl<'a> Checker<'a> {
     /// A required boolean.
     pub fn boolean(&mut self, t: &mut Table<'_, '_>, key: &'static str) -> Option<bool> {
         let item = self.required(t, key)?;
-        match item.get_ref() {
+        self.typed(item, t.field(key), "a boolean", |value| match value {
             DeValue::Boolean(b) => Some(*b),
-            _ => {
-                self.wrong_type(item, t.field(key), "a boolean");
-                None
-            }
-        }
+            _ => None,
+        })
     }
 
     fn as_number(&mut self, item: &Item, field: String) -> Option<f64> {
-        let number = match item.get_ref() {
+        self.typed(item, field, "a number", |value| match value {
             DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
                 .ok()
                 .map(|n| n as f64),
             DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
             _ => None,
-        };
-        if number.is_none() {
-            self.wrong_type(item, field, "a number");
-        }
-        number
+        })
     }
 
     /// A required plain number (not a parameter: coordinates, seeds).
@@ -329,15 +334,11 @@ impl<'a> Checker<'a> {
     /// A required whole number that fits in a `u64`.
     pub fn whole_u64(&mut self, t: &mut Table<'_, '_>, key: &'static str) -> Option<u64> {
         let item = self.required(t, key)?;
-        match item.get_ref() {
-            DeValue::Integer(i) if u64::from_str_radix(i.as_str(), i.radix()).is_ok() => {
-                u64::from_str_radix(i.as_str(), i.radix()).ok()
-            }
-            _ => {
-                self.wrong_type(item, t.field(key), "a whole number from 0 to 2^64-1");
-                None
-            }
-        }
+        let expected = "a whole number from 0 to 2^64-1";
+        self.typed(item, t.field(key), expected, |value| match value {
+            DeValue::Integer(i) => u64::from_str_radix(i.as_str(), i.radix()).ok(),
+            _ => None,
+        })
     }
 
     /// An optional sub-table.
@@ -570,18 +571,13 @@ impl<'a> Checker<'a> {
         let range = raw.range.as_ref().map(|r| *r.get_ref());
         if let (Some(spanned), Some([low, high])) = (&raw.range, range) {
             let admits = |end: f64| end.is_finite() && end.abs() <= Bounds::LARGEST;
-            if !admits(low) || !admits(high) {
-                self.error(
-                    spanned.span(),
-                    format!("{field}.range"),
-                    ErrorKind::BadRange { low, high },
-                );
-            } else if low > high {
-                self.error(
-                    spanned.span(),
-                    format!("{field}.range"),
-                    ErrorKind::InvertedRange { low, high },
-                );
+            let wrong = if !admits(low) || !admits(high) {
+                Some(ErrorKind::BadRange { low, high })
+            } else {
+                (low > high).then_some(ErrorKind::InvertedRange { low, high })
+            };
+            if let Some(kind) = wrong {
+                self.error(spanned.span(), format!("{field}.range"), kind);
             } else if !(low..=high).contains(&value) {
                 self.error(
                     raw.value.span(),
@@ -622,10 +618,30 @@ impl<'a> Checker<'a> {
         if admitted { value } else { 0.0 }
     }
 
-    /// Checks every parameter a section declares; returns their values in declaration
-    /// order, for `S::from_values`.
+    /// Checks every parameter a section declares, and that none is below the one its
+    /// declaration says it is at least; returns their values in declaration order, for
+    /// `S::from_values`.
     pub fn params<S: ParamSet>(&mut self, t: &mut Table) -> Vec<f64> {
-        S::SPECS.iter().map(|spec| self.param(t, spec)).collect()
+        let values: Vec<f64> = S::SPECS.iter().map(|spec| self.param(t, spec)).collect();
+        let value_of = |key| {
+            S::SPECS
+                .iter()
+                .position(|s| s.key == key)
+                .map(|i| values[i])
+        };
+        for &(lower, key) in S::ORDER {
+            if let (Some(low), Some(value)) = (value_of(lower), value_of(key))
+                && value < low
+            {
+                self.invalid(
+                    t.span_of(key),
+                    format!("{}.{key}.value", t.path),
+                    format!("at least {lower} ({low})"),
+                    value.to_string(),
+                );
+            }
+        }
+        values
     }
 
     /// Section `S`, of parameters only, read from its declaration in `t`.

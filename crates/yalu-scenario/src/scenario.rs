@@ -12,8 +12,8 @@ use toml::de::DeTable;
 use yalu_model::calendar::IceSeason;
 use yalu_model::declare::ParamSet;
 use yalu_model::params::{
-    Adaptation, AgencyPassUp, Bureau, BureauId, CounterpartFleet, CounterpartKind, Couriers,
-    Crossing, DeclaredCategory, DeclaredTrade, Diplomats, Direction, Drugs, Enforcement,
+    Adaptation, Agency, AgencyPassUp, Bureau, BureauId, CounterpartFleet, CounterpartKind,
+    Couriers, Crossing, DeclaredCategory, DeclaredTrade, Diplomats, Direction, Drugs, Enforcement,
     ExchangeSchedule, Finance, Fleet, FleetKind, Good, GoodId, HouseholdParams, HouseholdSite,
     ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams, Mode, ModeParams,
     ModelParams, Monitors, PassUp, PorterGood, PorterParams, PorterSite, ProfitSplit, QuantityUnit,
@@ -182,18 +182,14 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
         .into_iter()
         .any(|key| root.has(key));
     let border_trade = root.has("state_trade") || root.has("households");
-    let has_porters = root.has("porter");
-    let mut split_table = c.table(root, "profit_split");
-    let porter = c.section(root, "porter", |c, p| {
-        porter_params(p, split_table.as_mut(), c, &ids)
+    // Read even without porters, so a split's mistakes are not silent.
+    let split = c.section(root, "profit_split", |c, s| {
+        let values = c.params::<ProfitSplit>(s);
+        let span = s.span_of("border_guards_share").start..s.span_of("porters_share").end;
+        shares_sum_to_one(c, &values, span, "profit_split");
+        Some(ProfitSplit::from_values(&values))
     });
-    if let Some(mut split) = split_table {
-        if !has_porters {
-            // A split without porters is still checked, so its mistakes are not silent.
-            profit_split(&mut split, c);
-        }
-        c.finish(split);
-    }
+    let porter = c.section(root, "porter", |c, p| porter_params(p, split, c, &ids));
     let why = officials_paid.then_some("officials are paid in this scenario");
     let pass_up = needed(c, root, "pass_up", why, |c, p| Some(pass_up(p, c)));
     let why = border_trade.then_some("state trade or households cross the border");
@@ -356,10 +352,6 @@ pub(crate) fn one_of<T: Copy>(
     found
 }
 
-/// The two directions of trade, as goods and categories of declared trade name them.
-const DIRECTIONS: [(&str, Direction); 2] =
-    [("export", Direction::Export), ("import", Direction::Import)];
-
 /// Choices by the names the model gives them (`FleetKind::name`), so each is spelled once.
 pub(crate) fn named<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<(&'static str, T)> {
     all.iter().map(|&v| (name(v), v)).collect()
@@ -499,17 +491,11 @@ fn goods(root: &mut Table, c: &mut Checker) -> (Vec<Option<Good>>, Vec<String>) 
         good_ids.push(id.as_ref().map_or(String::new(), |i| i.text.to_owned()));
         let field = t.path.clone();
         c.string(t, "name");
-        let units = [
-            QuantityUnit::Kg,
-            QuantityUnit::Grams,
-            QuantityUnit::Units,
-            QuantityUnit::Barrels,
-        ];
-        let unit = choice(c, t, "unit", &named(&units, QuantityUnit::name));
-        let direction = choice(c, t, "direction", &DIRECTIONS);
+        let unit = choice(c, t, "unit", &named(&QuantityUnit::ALL, QuantityUnit::name));
+        let direction = choice(c, t, "direction", &named(&Direction::ALL, Direction::name));
         let mass_given = t.span_of("mass_kg_per_unit") != t.span;
-        let mass_kg_per_unit = match (mass_given, unit) {
-            (true, Some(QuantityUnit::Kg | QuantityUnit::Grams)) => {
+        let mass_kg_per_unit = match (mass_given, unit.map(QuantityUnit::fixed_mass_kg)) {
+            (true, Some(Some(_))) => {
                 c.param(t, &MASS_KG_PER_UNIT);
                 c.invalid(
                     t.span_of("mass_kg_per_unit"),
@@ -519,10 +505,10 @@ fn goods(root: &mut Table, c: &mut Checker) -> (Vec<Option<Good>>, Vec<String>) 
                 );
                 1.0
             }
-            (false, Some(QuantityUnit::Kg) | None) => 1.0,
-            (false, Some(QuantityUnit::Grams)) => 0.001,
             (true, _) => c.param(t, &MASS_KG_PER_UNIT),
-            (false, Some(_)) => {
+            (false, Some(Some(mass_kg))) => mass_kg,
+            (false, None) => 1.0,
+            (false, Some(None)) => {
                 c.absent(
                     id.as_ref().map_or(t.span.clone(), |i| i.span.clone()),
                     format!("{field}.mass_kg_per_unit"),
@@ -619,20 +605,13 @@ fn sites(
     (sites, infos, site_ids)
 }
 
-const AGENCIES: [&str; 4] = [
-    "customs",
-    "state_security",
-    "public_security",
-    "border_guards",
-];
-
 fn pass_up(p: &mut Table, c: &mut Checker) -> PassUp {
     let mut pass_up = PassUp {
         unit_to_senior: [0.0; 4],
         senior_to_centre: [0.0; 4],
     };
-    for (a, name) in AGENCIES.into_iter().enumerate() {
-        if let Some(shares) = c.built_in::<AgencyPassUp>(p, name) {
+    for (a, agency) in Agency::ALL.into_iter().enumerate() {
+        if let Some(shares) = c.built_in::<AgencyPassUp>(p, agency.name()) {
             pass_up.unit_to_senior[a] = shares.unit_to_senior_share;
             pass_up.senior_to_centre[a] = shares.senior_to_centre_share;
         }
@@ -763,7 +742,6 @@ fn state_trade<'t>(
             .and_then(|n| self::good(c, n, ids, &format!("{field}.good")));
         let driven_across = c.boolean(g, "driven_across");
         let values = c.params::<StateGood>(g);
-        at_least::<StateGood>(c, g, &values, &STATE_GOOD_ORDER);
         let (good, name) = (good?, name?);
         let state_good = StateGood::from_values(good, driven_across?, &values);
         if state_good.driven_across
@@ -819,38 +797,15 @@ fn households(h: &mut Table, c: &mut Checker, ids: &Ids) -> Option<HouseholdPara
     ))
 }
 
-fn profit_split(split: &mut Table, c: &mut Checker) -> ProfitSplit {
-    let values = c.params::<ProfitSplit>(split);
-    let profit_split = ProfitSplit::from_values(&values);
-    shares_sum_to_one(
-        c,
-        &values,
-        split.span_of("border_guards_share").start..split.span_of("porters_share").end,
-        "profit_split",
-    );
-    profit_split
-}
-
-/// The porter parameters that may not be below another: `(lower, higher)`.
-const PORTER_ORDER: [(&str, &str); 3] = [
-    ("crew_size_min", "crew_size_typical_max"),
-    ("crew_size_typical_max", "crew_size_max"),
-    ("min_load_kg", "max_load_kg"),
-];
-
-/// The state-trade good parameters that may not be below another: `(lower, higher)`.
-const STATE_GOOD_ORDER: [(&str, &str); 1] = [("consignment_units_min", "consignment_units_max")];
-
 fn porter_params(
     p: &mut Table,
-    split: Option<&mut Table>,
+    split: Option<ProfitSplit>,
     c: &mut Checker,
     ids: &Ids,
 ) -> Option<PorterParams> {
     if split.is_none() {
         missing(c, "profit_split", "the scenario has porter crews");
     }
-    let split = split.map(|s| profit_split(s, c));
     let values = c.params::<PorterParams>(p);
     let sites = c.each(p, "sites", "site", |c, s, id| {
         let site = id.and_then(|id| site(c, &id, ids, &format!("{}.site", s.path)));
@@ -874,29 +829,12 @@ fn porter_params(
             shares_sum_to_one(c, &shares, span, "porter.goods.share_of_runs");
         }
     }
-    at_least::<PorterParams>(c, p, &values, &PORTER_ORDER);
     Some(PorterParams::from_values(
         sites,
         porter_goods,
         split?,
         &values,
     ))
-}
-
-/// Reports each `(lower, higher)` pair of section `S`'s parameters (read as `values`)
-/// whose higher is below its lower.
-fn at_least<S: ParamSet>(c: &mut Checker, t: &Table, values: &[f64], pairs: &[(&str, &str)]) {
-    for &(lower, key) in pairs {
-        let (low, value) = (value_of::<S>(values, lower), value_of::<S>(values, key));
-        if value < low {
-            c.invalid(
-                t.span_of(key),
-                format!("{}.{key}.value", t.path),
-                format!("at least {lower} ({low})"),
-                value.to_string(),
-            );
-        }
-    }
 }
 
 /// The value of section `S`'s parameter `key` among its `values` (in declaration order).
@@ -920,7 +858,7 @@ fn diplomats(x: &mut Table, c: &mut Checker) -> Diplomats {
 
 fn declared_trade(d: &mut Table, c: &mut Checker) -> Option<DeclaredTrade> {
     let categories = c.each(d, "categories", "id", |c, t, id| {
-        let direction = choice(c, t, "direction", &DIRECTIONS);
+        let direction = choice(c, t, "direction", &named(&Direction::ALL, Direction::name));
         let values = c.params::<DeclaredCategory>(t);
         let by_land = value_of::<DeclaredCategory>(&values, "road_share")
             + value_of::<DeclaredCategory>(&values, "rail_share");
@@ -991,12 +929,7 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
 
     let fleets = c.each(x, "fleets", "id", |c, f, id| {
         let field = f.path.clone();
-        let kinds = [
-            FleetKind::BulkCarrier,
-            FleetKind::FishingBoat,
-            FleetKind::Tanker,
-        ];
-        let kind = choice(c, f, "kind", &named(&kinds, FleetKind::name));
+        let kind = choice(c, f, "kind", &named(&FleetKind::ALL, FleetKind::name));
         let good_text = c.string(f, "good");
         let good = good_text
             .as_ref()
@@ -1004,24 +937,11 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
         if let (Some(kind), Some(g), Some(text)) = (kind, good, &good_text)
             && let Some(spec) = ids.spec(g)
         {
-            let (unit, direction, what) = match kind {
-                FleetKind::Tanker => (
-                    QuantityUnit::Barrels,
-                    Direction::Import,
-                    "an import counted in barrels",
-                ),
-                FleetKind::BulkCarrier | FleetKind::FishingBoat => (
-                    QuantityUnit::Kg,
-                    Direction::Export,
-                    "an export counted in kg",
-                ),
-            };
+            let (unit, direction) = kind.carries();
             if spec.unit != unit || spec.direction != direction {
-                c.refuse(
-                    text,
-                    format!("{field}.good"),
-                    format!("{what} for a {} fleet", kind.name()),
-                );
+                let (direction, unit, kind) = (direction.name(), unit.name(), kind.name());
+                let expected = format!("an {direction} counted in {unit} for a {kind} fleet");
+                c.refuse(text, format!("{field}.good"), expected);
             } else if !carried.contains(&text.text) {
                 not_carried(c, text, format!("{field}.good"));
             }
@@ -1034,11 +954,12 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
 
     let counterparts = c.each(x, "counterparts", "id", |c, f, id| {
         let field = format!("{}.goods", f.path);
-        let kinds = [
-            CounterpartKind::ReceivingShip,
-            CounterpartKind::SupplyTanker,
-        ];
-        let kind = choice(c, f, "kind", &named(&kinds, CounterpartKind::name));
+        let kind = choice(
+            c,
+            f,
+            "kind",
+            &named(&CounterpartKind::ALL, CounterpartKind::name),
+        );
         let mut traded: Vec<GoodId> = Vec::new();
         let names = c.strings(f, "goods");
         for name in &names {
@@ -1052,15 +973,16 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
                 .first()
                 .and_then(|&first| ids.spec(first))
                 .map(|first| first.unit);
-            let expected = match kind {
-                Some(CounterpartKind::SupplyTanker) if spec.direction != Direction::Import => {
-                    Some("an import (supply tankers sell to North Korean ships)")
-                }
-                Some(CounterpartKind::ReceivingShip) if spec.direction != Direction::Export => {
-                    Some("an export (receiving ships buy from North Korean ships)")
-                }
-                _ => None,
-            };
+            let expected = kind
+                .filter(|k| k.trades() != spec.direction)
+                .map(|k| match k {
+                    CounterpartKind::SupplyTanker => {
+                        "an import (supply tankers sell to North Korean ships)"
+                    }
+                    CounterpartKind::ReceivingShip => {
+                        "an export (receiving ships buy from North Korean ships)"
+                    }
+                });
             if let Some(expected) = expected {
                 c.refuse(name, field.clone(), expected);
             } else if first_unit.is_some_and(|u| u != spec.unit) {
@@ -1095,26 +1017,4 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
         bribes?,
         &values,
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// An ordering rule names its parameters by key: a misspelt key would read as 0 and
-    /// the rule would never fire.
-    #[test]
-    fn every_ordering_rule_names_declared_parameters() {
-        let declared = |specs: &[yalu_model::declare::ParamSpec], key: &str| {
-            specs.iter().any(|s| s.key == key)
-        };
-        for (lower, higher) in PORTER_ORDER {
-            assert!(declared(PorterParams::SPECS, lower), "{lower}");
-            assert!(declared(PorterParams::SPECS, higher), "{higher}");
-        }
-        for (lower, higher) in STATE_GOOD_ORDER {
-            assert!(declared(StateGood::SPECS, lower), "{lower}");
-            assert!(declared(StateGood::SPECS, higher), "{higher}");
-        }
-    }
 }

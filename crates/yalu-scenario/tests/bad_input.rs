@@ -255,3 +255,53 @@ fn a_maximum_below_its_minimum_is_reported_at_the_maximum() {
         order.kind
     );
 }
+
+/// The `Invalid` error reported at `field` among `errors`, as (expected, found).
+fn invalid_at(errors: &[yalu_scenario::ScenarioError], field: &str) -> (String, String) {
+    errors
+        .iter()
+        .find_map(|e| match &e.kind {
+            ErrorKind::Invalid { expected, found } if e.field == field => {
+                Some((expected.clone(), found.clone()))
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no invalid value at {field}: {errors:#?}"))
+}
+
+#[test]
+fn a_consignment_maximum_below_its_minimum_is_refused() {
+    let errors = errors_of(
+        "consignment_units_max = { value = 400000,",
+        "consignment_units_max = { value = 50000,",
+    );
+    let field = "state_trade.goods[molybdenum_ore].consignment_units_max.value";
+    let expected = "at least consignment_units_min (100000)";
+    assert_eq!(
+        invalid_at(&errors, field),
+        (expected.into(), "50000".into())
+    );
+}
+
+#[test]
+fn a_fleet_carries_what_its_kind_carries() {
+    let errors = errors_of(
+        "kind = \"bulk_carrier\"\ngood = \"coal\"",
+        "kind = \"tanker\"\ngood = \"coal\"",
+    );
+    let field = "maritime.fleets[nampo_coal_carriers].good";
+    let expected = "an import counted in barrels for a tanker fleet";
+    assert_eq!(
+        invalid_at(&errors, field),
+        (expected.into(), "`coal`".into())
+    );
+}
+
+#[test]
+fn a_counterpart_trades_the_way_its_kind_trades() {
+    let errors = errors_of("kind = \"supply_tanker\"", "kind = \"receiving_ship\"");
+    let field = "maritime.counterparts[supply_tankers].goods";
+    let expected = "an export (receiving ships buy from North Korean ships)";
+    let found = "`refined_petroleum`";
+    assert_eq!(invalid_at(&errors, field), (expected.into(), found.into()));
+}

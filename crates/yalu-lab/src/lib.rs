@@ -39,7 +39,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 use experiment::Progress;
-use yalu_model::{ModelError, ModelParams, ReplicateResult, run_replicate};
+use yalu_model::{ModelError, ModelParams, ReplicateResult, Setup};
 
 /// Why an ensemble could not run.
 #[derive(Debug, thiserror::Error)]
@@ -156,16 +156,18 @@ fn fold_chunks<'a, P: Send>(
     let run_chunk = |index: u32| -> Result<P, LabError> {
         let mut part = start();
         let first = index * chunk;
+        // Consecutive replicates of the same parameters share their setup.
+        let mut setup: Option<Setup<'a>> = None;
         for replicate in first..(first + chunk).min(spec.replicates) {
             if on_done.cancelled() || failed.load(Ordering::Relaxed) {
                 return Err(LabError::Cancelled);
             }
             let params = params_of(replicate);
-            add(
-                &mut part,
-                params,
-                run_replicate(params, spec.seed, replicate)?,
-            );
+            let setup = match setup.take() {
+                Some(kept) if kept.is_of(params) => setup.insert(kept),
+                _ => setup.insert(Setup::new(params)),
+            };
+            add(&mut part, params, setup.run(spec.seed, replicate)?);
             on_done.done();
         }
         Ok(part)

@@ -1,7 +1,9 @@
 //! The engine: the whole simulated day in one function, and a replicate from the first day
 //! to the last with the books checked at the end.
 
-use crate::calendar::Day;
+use std::sync::Arc;
+
+use crate::calendar::{Calendar, Day};
 use crate::ledger::LedgerError;
 use crate::observe;
 pub use crate::observe::ReplicateResult;
@@ -100,8 +102,47 @@ pub fn run_replicate(
     seed: u64,
     replicate: u32,
 ) -> Result<ReplicateResult, ModelError> {
+    Setup::new(params).run(seed, replicate)
+}
+
+/// What every replicate of one parameter set starts from (the calendar and its event
+/// columns, which depend on the parameters only): built once, it spares each replicate
+/// of a run that work.
+#[derive(Debug)]
+pub struct Setup<'a> {
+    params: &'a ModelParams,
+    calendar: Arc<Calendar>,
+}
+
+impl<'a> Setup<'a> {
+    /// The setup of `params`.
+    pub fn new(params: &'a ModelParams) -> Setup<'a> {
+        Setup {
+            params,
+            calendar: Arc::new(World::calendar_of(params)),
+        }
+    }
+
+    /// Whether this is the setup of `params` (the same parameters, not an equal copy).
+    pub fn is_of(&self, params: &ModelParams) -> bool {
+        std::ptr::eq(self.params, params)
+    }
+
+    /// Runs replicate `replicate` under master seed `seed`, as [`run_replicate`].
+    pub fn run(&self, seed: u64, replicate: u32) -> Result<ReplicateResult, ModelError> {
+        run_on(self.params, Arc::clone(&self.calendar), seed, replicate)
+    }
+}
+
+/// A replicate on `calendar`, the calendar of `params`.
+fn run_on(
+    params: &ModelParams,
+    calendar: Arc<Calendar>,
+    seed: u64,
+    replicate: u32,
+) -> Result<ReplicateResult, ModelError> {
     let mut streams = Streams::new(seed, replicate, params.sites.len());
-    let mut world = World::new(params, &mut streams.population);
+    let mut world = World::on(params, calendar, &mut streams.population);
     let mut scratch = Scratch::default();
     let ledger_error = |source| ModelError::Ledger { replicate, source };
     for day in world.calendar.all_days() {

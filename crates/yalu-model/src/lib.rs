@@ -29,6 +29,6 @@ pub mod streams;
 pub mod units;
 pub mod world;
 
-pub use engine::{ModelError, ReplicateResult, run_replicate};
+pub use engine::{ModelError, ReplicateResult, Setup, run_replicate};
 pub use params::ModelParams;
 pub use units::Fen;

@@ -2,6 +2,8 @@
 //! as columns (struct of arrays) so that daily loops touch contiguous memory and allocate
 //! nothing.
 
+use std::sync::Arc;
+
 use rand::RngExt;
 use rand_distr::{Distribution, Normal};
 
@@ -16,7 +18,9 @@ use crate::units::Fen;
 #[derive(Clone, Debug)]
 pub struct World {
     /// Precomputed facts about each day.
-    pub calendar: Calendar,
+    /// Shared by the replicates of one parameter set ([`crate::engine::Setup`]): it depends
+    /// on the parameters only.
+    pub calendar: Arc<Calendar>,
     /// The books.
     pub ledger: Ledger,
     /// Who holds which account.
@@ -272,9 +276,9 @@ pub struct Markets {
 }
 
 impl World {
-    /// The initial state: accounts opened, porters drawn, no one hired yet.
-    pub fn new(params: &ModelParams, population_rng: &mut Rng) -> World {
-        let calendar = Calendar::new(
+    /// The calendar of `params`: their days and the conditions their events set.
+    pub fn calendar_of(params: &ModelParams) -> Calendar {
+        Calendar::new(
             params.first_day,
             params.last_day,
             params.ice_season,
@@ -285,7 +289,16 @@ impl World {
                 .declared_trade
                 .as_ref()
                 .map_or(0, |d| d.categories.len()),
-        );
+        )
+    }
+
+    /// The initial state: accounts opened, porters drawn, no one hired yet.
+    pub fn new(params: &ModelParams, population_rng: &mut Rng) -> World {
+        World::on(params, Arc::new(World::calendar_of(params)), population_rng)
+    }
+
+    /// [`World::new`] on `calendar`, made by [`World::calendar_of`] for `params`.
+    pub fn on(params: &ModelParams, calendar: Arc<Calendar>, population_rng: &mut Rng) -> World {
         let mut ledger = Ledger::new();
         let accounts = open_accounts(&mut ledger, params);
         let (porters, crews) = draw_porters(params, population_rng);

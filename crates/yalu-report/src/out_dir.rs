@@ -16,7 +16,7 @@ use yalu_model::params::ModelParams;
 use crate::ReportError;
 use crate::atomic::{StagedDir, io, remove_stale};
 use crate::headline::{HeadlineSummaries, HeadlineValues, Headlines};
-use crate::series::SeriesSummary;
+use crate::series::{SeriesPart, SeriesSummary};
 use crate::summary::{Summary, SummaryBuilder};
 use crate::table::{Table, TableFiles};
 use crate::tables::{self, Schema};
@@ -113,7 +113,7 @@ const TABLES: [(&Schema, TableFn, bool); 12] = [
 pub struct RunPart {
     /// The printed figures' window (`None`: the whole run).
     window: Option<Window>,
-    series: SeriesSummary,
+    series: SeriesPart,
     headlines: Vec<HeadlineValues>,
     /// Each replicate's tables, in [`TABLES`] order; `None` when the run does not keep
     /// them.
@@ -121,10 +121,10 @@ pub struct RunPart {
 }
 
 impl RunPart {
-    fn new(window: Option<Window>, keep_tables: bool) -> RunPart {
+    fn new(gathered: &Gathered, keep_tables: bool) -> RunPart {
         RunPart {
-            window,
-            series: SeriesSummary::default(),
+            window: gathered.window,
+            series: gathered.series.part(),
             headlines: Vec::new(),
             tables: keep_tables.then(Vec::new),
         }
@@ -165,7 +165,7 @@ struct Gathered {
 
 impl Gathered {
     /// Appends a part's series and headline figures, after the replicates already here.
-    fn merge(&mut self, series: SeriesSummary, headlines: Vec<HeadlineValues>) {
+    fn merge(&mut self, series: SeriesPart, headlines: Vec<HeadlineValues>) {
         self.series.merge(series);
         for values in headlines {
             self.headlines
@@ -224,7 +224,7 @@ impl RunWriter {
 
     /// An empty part for a chunk of this run's replicates, to fill on any thread.
     pub fn part(&self) -> RunPart {
-        RunPart::new(self.gathered.window, self.replicate_files.is_some())
+        RunPart::new(&self.gathered, self.replicate_files.is_some())
     }
 
     /// Adds the next replicate (replicates must come in replicate order).
@@ -339,7 +339,7 @@ impl RunTables {
 
     /// An empty part for a chunk of this run's replicates, to fill on any thread.
     pub fn part(&self) -> RunPart {
-        RunPart::new(self.gathered.window, self.replicates.is_some())
+        RunPart::new(&self.gathered, self.replicates.is_some())
     }
 
     /// Adds the next replicate (replicates must come in replicate order).

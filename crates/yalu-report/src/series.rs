@@ -3,15 +3,19 @@
 //! percentiles. Values are kept exactly up to a limit per series, then folded into a
 //! t-digest, so memory does not grow with the number of replicates beyond that.
 //!
-//! Summaries merge: a worker summarises a chunk of consecutive replicates (exactly: a
-//! chunk is far smaller than the limit), and [`SeriesSummary::merge`] appends the chunks in
-//! replicate order, value by value. Every series thus sees its values in replicate order,
+//! A worker gathers a chunk of consecutive replicates into a [`SeriesPart`]: each value
+//! with the number of its series, found by the row's key in the run's row index, which the
+//! run's summary and all its parts share (a row is created once, by whichever part meets
+//! it first). [`SeriesSummary::merge`] pushes a part's values into their series, parts in
+//! replicate order, with no lookup. Every series thus sees its values in replicate order,
 //! as if one consumer had added them one replicate at a time: the result depends neither on
-//! the thread count nor on how the replicates were chunked.
+//! the thread count nor on how the replicates were chunked (rows are sorted by table, month
+//! and key at the end, so the order in which they were created does not show).
 
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use tdigest::TDigest;
 use yalu_model::stats::quantile_of_sorted;
@@ -72,17 +76,6 @@ impl Series {
         }
     }
 
-    /// Pushes `later`'s values after this series' own, in order; `later` holds a chunk of
-    /// replicates, so it is still exact.
-    fn append(&mut self, later: Series) {
-        let Sketch::Exact(values) = later.sketch else {
-            unreachable!("a chunk of replicates is summarised exactly")
-        };
-        for value in values {
-            self.push(value);
-        }
-    }
-
     /// Mean and quantiles, counting `zeros` more replicates at zero.
     fn stats(mut self, zeros: usize, quantiles: &[f64]) -> (usize, f64, Vec<f64>) {
         for _ in 0..zeros {
@@ -112,25 +105,48 @@ impl Series {
 /// A table's name, whether its absent rows mean zero, and its numeric columns.
 type TableInfo = (&'static str, bool, Vec<&'static str>);
 
-/// The series of every table of a run, or of a chunk of its replicates.
-#[derive(Debug, Clone, Default)]
-pub struct SeriesSummary {
+/// The tables and rows of a run, shared by its summary and its parts.
+#[derive(Debug, Default)]
+struct RowIndex {
     tables: Vec<TableInfo>,
     /// A row's (table, month, key) joined by [`SEPARATOR`] to its index in `rows`: joined,
     /// a row is looked up from a reused buffer without allocating.
     index: HashMap<String, usize, BuildHasherDefault<RowHasher>>,
-    /// Each row's table, month and key, and the first of its series (one per numeric
-    /// column).
+    /// Each row's table, month and key, and the number of the first of its series (one
+    /// per numeric column).
     rows: Vec<(usize, String, String, usize)>,
-    series: Vec<Series>,
-    replicates: usize,
-    /// Reused for a row's joined key.
-    buffer: String,
+    /// Series numbered so far.
+    series: usize,
 }
 
-/// Hashes row keys for `index`: a rotation and a multiply per 8 bytes (rustc's FxHash),
-/// cheaper than the default SipHash on the row keys every replicate looks up; the keys are
-/// the model's own, so resistance to crafted collisions is not needed.
+impl RowIndex {
+    /// The position of table `name` in `tables`, if known.
+    fn table(&self, name: &str) -> Option<usize> {
+        self.tables.iter().position(|(n, _, _)| *n == name)
+    }
+
+    /// The first series of the row of table `t` whose joined key is `joined`, created if
+    /// new.
+    fn row_base(&mut self, t: usize, joined: &str) -> usize {
+        if let Some(&r) = self.index.get(joined) {
+            return self.rows[r].3;
+        }
+        let mut parts = joined.splitn(3, SEPARATOR).skip(1);
+        let (month, key) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let base = self.series;
+        self.series += self.tables[t].2.len();
+        self.rows.push((t, month.to_owned(), key.to_owned(), base));
+        self.index.insert(joined.to_owned(), self.rows.len() - 1);
+        base
+    }
+}
+
+/// The run's row index, shared between threads.
+type SharedRows = Arc<RwLock<RowIndex>>;
+
+/// Hashes row keys for the row index: a rotation and a multiply per 8 bytes (rustc's
+/// FxHash), cheaper than the default SipHash on the row keys every replicate looks up; the
+/// keys are the model's own, so resistance to crafted collisions is not needed.
 #[derive(Default)]
 struct RowHasher(u64);
 
@@ -162,20 +178,43 @@ impl Hasher for RowHasher {
 /// Joins the parts of a row's key (never in a cell).
 const SEPARATOR: char = '\u{1f}';
 
-impl SeriesSummary {
+/// The series of every table of a run.
+#[derive(Debug, Default)]
+pub struct SeriesSummary {
+    rows: SharedRows,
+    /// By series number.
+    series: Vec<Series>,
+    replicates: usize,
+}
+
+/// The values of a chunk of consecutive replicates, gathered on any thread, each with the
+/// number of its series in the run's row index; made by [`SeriesSummary::part`].
+#[derive(Debug, Clone)]
+pub struct SeriesPart {
+    rows: SharedRows,
+    /// Series numbers and values, in the order they were added.
+    values: Vec<(u32, f64)>,
+    replicates: usize,
+    /// Reused for a row's joined key.
+    buffer: String,
+}
+
+impl SeriesPart {
     /// Adds one replicate's rows of a table. `absent_is_zero` says whether a row missing
     /// from a replicate means zero (flows, money) rather than no value (prices, incomes).
+    /// Tables are numbered as they are first added and summarised in that order, so every
+    /// replicate adds the same tables in the same order, even those with no rows: then the
+    /// order does not depend on which part came first.
     pub fn add(&mut self, name: &'static str, absent_is_zero: bool, table: &Table) {
-        let numbers: Vec<(&'static str, &ColumnData)> = table
+        let is_metric = |(n, c): &&(&'static str, ColumnData)| {
+            !KEY_COLUMNS.contains(n) && matches!(c, ColumnData::Int(_) | ColumnData::Float(_))
+        };
+        let numbers: Vec<&ColumnData> = table
             .columns
             .iter()
-            .filter(|(n, c)| {
-                !KEY_COLUMNS.contains(n) && matches!(c, ColumnData::Int(_) | ColumnData::Float(_))
-            })
-            .map(|(n, c)| (*n, c))
+            .filter(is_metric)
+            .map(|(_, c)| c)
             .collect();
-        let metrics = numbers.iter().map(|(n, _)| *n).collect();
-        let t = self.table_index((name, absent_is_zero, metrics));
         let month = table.column("month");
         let keys: Vec<&ColumnData> = table
             .columns
@@ -185,109 +224,127 @@ impl SeriesSummary {
             })
             .map(|(_, c)| c)
             .collect();
-        let mut buffer = std::mem::take(&mut self.buffer);
-        for row in 0..table.rows() {
-            buffer.clear();
-            write!(buffer, "{t}{SEPARATOR}").expect("writes to a string");
-            if let Some(month) = month {
-                month.write_cell(row, &mut buffer);
-            }
-            buffer.push(SEPARATOR);
-            for (i, column) in keys.iter().enumerate() {
-                if i > 0 {
-                    buffer.push('/');
-                }
-                column.write_cell(row, &mut buffer);
-            }
-            let base = self.row_base(t, &buffer);
-            for (m, (_, column)) in numbers.iter().enumerate() {
+        let known = read(&self.rows).table(name);
+        let t = known.unwrap_or_else(|| {
+            let mut rows = write(&self.rows);
+            rows.table(name).unwrap_or_else(|| {
+                let metrics = table.columns.iter().filter(is_metric).map(|(n, _)| *n);
+                let metrics = metrics.collect();
+                rows.tables.push((name, absent_is_zero, metrics));
+                rows.tables.len() - 1
+            })
+        });
+        let push_row = |values: &mut Vec<(u32, f64)>, base: usize, row: usize| {
+            for (m, column) in numbers.iter().enumerate() {
                 let value = match column {
                     ColumnData::Int(v) => v[row] as f64,
                     ColumnData::Float(v) => v[row],
                     _ => continue,
                 };
                 if !value.is_nan() {
-                    self.series[base + m].push(value);
+                    let series = u32::try_from(base + m).expect("fewer than 2^32 series");
+                    values.push((series, value));
+                }
+            }
+        };
+        // Rows met for the first time are created after the others, under the write lock;
+        // the read lock is held over the whole table, so a row is either found every time
+        // or new every time in it, and its values keep their order either way.
+        let mut new_rows = Vec::new();
+        let mut buffer = std::mem::take(&mut self.buffer);
+        {
+            let rows = read(&self.rows);
+            for row in 0..table.rows() {
+                buffer.clear();
+                write!(buffer, "{t}{SEPARATOR}").expect("writes to a string");
+                if let Some(month) = month {
+                    month.write_cell(row, &mut buffer);
+                }
+                buffer.push(SEPARATOR);
+                for (i, column) in keys.iter().enumerate() {
+                    if i > 0 {
+                        buffer.push('/');
+                    }
+                    column.write_cell(row, &mut buffer);
+                }
+                match rows.index.get(buffer.as_str()) {
+                    Some(&r) => push_row(&mut self.values, rows.rows[r].3, row),
+                    None => new_rows.push((row, buffer.clone())),
                 }
             }
         }
-        self.buffer = buffer;
-    }
-
-    /// The position of a table in `tables`, added if new.
-    fn table_index(&mut self, info: TableInfo) -> usize {
-        match self.tables.iter().position(|(n, _, _)| *n == info.0) {
-            Some(t) => t,
-            None => {
-                self.tables.push(info);
-                self.tables.len() - 1
-            }
-        }
-    }
-
-    /// The first series of the row of table `t` whose joined key is `joined`, created if
-    /// new.
-    fn row_base(&mut self, t: usize, joined: &str) -> usize {
-        if let Some(&r) = self.index.get(joined) {
-            return self.rows[r].3;
-        }
-        let mut parts = joined.splitn(3, SEPARATOR).skip(1);
-        let (month, key) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        let base = self.series.len();
-        let metrics = self.tables[t].2.len();
-        self.series.extend((0..metrics).map(|_| Series::default()));
-        self.rows.push((t, month.to_owned(), key.to_owned(), base));
-        self.index.insert(joined.to_owned(), self.rows.len() - 1);
-        base
-    }
-
-    /// Appends `later`, the summary of the replicates that follow those already here: each
-    /// series gets `later`'s values after its own, in order, which is what adding those
-    /// replicates here one by one would give.
-    pub fn merge(&mut self, later: SeriesSummary) {
-        let SeriesSummary {
-            tables,
-            rows,
-            series,
-            replicates,
-            ..
-        } = later;
-        let table_here: Vec<usize> = tables
-            .into_iter()
-            .map(|info| self.table_index(info))
-            .collect();
-        let mut series: Vec<Option<Series>> = series.into_iter().map(Some).collect();
-        let mut buffer = std::mem::take(&mut self.buffer);
-        for (t, month, key, later_base) in rows {
-            let t = table_here[t];
-            buffer.clear();
-            write!(buffer, "{t}{SEPARATOR}{month}{SEPARATOR}{key}").expect("writes to a string");
-            let base = self.row_base(t, &buffer);
-            for m in 0..self.tables[t].2.len() {
-                let values = series[later_base + m].take().expect("each series once");
-                self.series[base + m].append(values);
+        if !new_rows.is_empty() {
+            let mut rows = write(&self.rows);
+            for (row, joined) in new_rows {
+                let base = rows.row_base(t, &joined);
+                push_row(&mut self.values, base, row);
             }
         }
         self.buffer = buffer;
-        self.replicates += replicates;
     }
 
     /// Marks the end of a replicate (all its tables added).
     pub fn end_replicate(&mut self) {
         self.replicates += 1;
     }
+}
+
+/// Reads the row index (a panic elsewhere while it was held leaves it usable: rows are
+/// only ever added whole).
+fn read(rows: &SharedRows) -> std::sync::RwLockReadGuard<'_, RowIndex> {
+    rows.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Writes the row index.
+fn write(rows: &SharedRows) -> std::sync::RwLockWriteGuard<'_, RowIndex> {
+    rows.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl SeriesSummary {
+    /// An empty part for a chunk of this run's replicates, sharing its row index.
+    pub fn part(&self) -> SeriesPart {
+        SeriesPart {
+            rows: Arc::clone(&self.rows),
+            values: Vec::new(),
+            replicates: 0,
+            buffer: String::new(),
+        }
+    }
+
+    /// Appends `later`, a part holding the replicates that follow those already here: each
+    /// series gets `later`'s values after its own, in order, which is what adding those
+    /// replicates here one by one would give.
+    pub fn merge(&mut self, later: SeriesPart) {
+        assert!(
+            Arc::ptr_eq(&self.rows, &later.rows),
+            "a part is merged into the summary that made it"
+        );
+        let numbered = read(&self.rows).series;
+        if self.series.len() < numbered {
+            self.series.resize_with(numbered, Series::default);
+        }
+        for (series, value) in later.values {
+            self.series[series as usize].push(value);
+        }
+        self.replicates += later.replicates;
+    }
 
     /// The summary table: `table, month, key, metric, replicates, mean, p05, p50, p95`,
     /// sorted by table order, month and key, metrics in column order.
     pub fn finish(self) -> Table {
-        let mut rows = self.rows;
+        let RowIndex {
+            tables, mut rows, ..
+        } = std::mem::take(&mut *write(&self.rows));
         rows.sort_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
         let mut series: Vec<Option<Series>> = self.series.into_iter().map(Some).collect();
         let mut columns = SummaryColumns::default();
         for (t, month, key, base) in rows {
-            let (name, absent_is_zero, metrics) = &self.tables[t];
+            let (name, absent_is_zero, metrics) = &tables[t];
             for (m, metric) in metrics.iter().enumerate() {
-                let s = series[base + m].take().expect("each series is listed once");
+                // A row created by a part that was never merged has no values.
+                let Some(s) = series.get_mut(base + m).and_then(Option::take) else {
+                    continue;
+                };
                 if s.count == 0 {
                     continue;
                 }
@@ -352,15 +409,28 @@ mod tests {
         }
     }
 
+    fn no_row() -> Table {
+        Table {
+            columns: vec![
+                ("replicate", ColumnData::Int(Vec::new())),
+                ("month", ColumnData::Text(Vec::new())),
+                ("site", ColumnData::Text(Vec::new())),
+                ("quantity", ColumnData::Float(Vec::new())),
+            ],
+        }
+    }
+
     #[test]
     fn summarises_each_series_and_counts_absent_rows_as_zero_where_asked() {
         let mut summary = SeriesSummary::default();
+        let mut part = summary.part();
         for v in [1.0, 2.0, 3.0] {
-            summary.add("flows", true, &one_row(v));
-            summary.add("prices", false, &one_row(v));
-            summary.end_replicate();
+            part.add("flows", true, &one_row(v));
+            part.add("prices", false, &one_row(v));
+            part.end_replicate();
         }
-        summary.end_replicate(); // a fourth replicate with no rows at all
+        part.end_replicate(); // a fourth replicate with no rows at all
+        summary.merge(part);
         let table = summary.finish();
         assert_eq!(table.rows(), 2);
         let ColumnData::Float(mean) = table.column("mean").unwrap() else {
@@ -379,25 +449,40 @@ mod tests {
         assert_eq!(p50[1], 2.0);
     }
 
-    /// Adds replicates `first..` with `values` (a fifth of them without the flows row).
-    fn add_replicates(summary: &mut SeriesSummary, first: usize, values: &[f64]) {
+    /// Adds replicates `first..` with `values` (a fifth of them with no flows row; every
+    /// seventh with a flows row of its own month).
+    fn add_replicates(part: &mut SeriesPart, first: usize, values: &[f64]) {
         for (i, &v) in values.iter().enumerate() {
-            if (first + i) % 5 != 3 {
-                summary.add("flows", true, &one_row(v));
+            let replicate = first + i;
+            // Every replicate adds every table, in the same order, rows or none.
+            let flows = if replicate % 5 == 3 {
+                no_row()
+            } else {
+                one_row(v)
+            };
+            part.add("flows", true, &flows);
+            if replicate.is_multiple_of(7) {
+                let mut rare = one_row(v);
+                rare.columns[1].1 = ColumnData::Text(vec![format!("r{replicate}")]);
+                part.add("flows", true, &rare);
             }
-            summary.add("prices", false, &one_row(v * 2.0));
-            summary.end_replicate();
+            part.add("prices", false, &one_row(v * 2.0));
+            part.end_replicate();
         }
     }
 
     /// The summary of `values`, one replicate each, added in chunks of `chunk` replicates
-    /// summarised apart and merged in order.
+    /// gathered apart, the last chunk first (so it creates rows before the others), and
+    /// merged in order.
     fn summary_in_chunks(values: &[f64], chunk: usize) -> Table {
         let mut summary = SeriesSummary::default();
-        for (c, part) in values.chunks(chunk).enumerate() {
-            let mut partial = SeriesSummary::default();
-            add_replicates(&mut partial, c * chunk, part);
-            summary.merge(partial);
+        let chunks: Vec<&[f64]> = values.chunks(chunk).collect();
+        let mut parts: Vec<SeriesPart> = chunks.iter().map(|_| summary.part()).collect();
+        for (c, values) in chunks.iter().enumerate().rev() {
+            add_replicates(&mut parts[c], c * chunk, values);
+        }
+        for part in parts {
+            summary.merge(part);
         }
         summary.finish()
     }
@@ -407,8 +492,11 @@ mod tests {
         // Past the exact limit, so the digests must come out the same too.
         let values: Vec<f64> = (0..1300).map(|i| f64::from((i * 7919) % 1000)).collect();
         let mut one_at_a_time = SeriesSummary::default();
-        add_replicates(&mut one_at_a_time, 0, &values);
+        let mut all = one_at_a_time.part();
+        add_replicates(&mut all, 0, &values);
+        one_at_a_time.merge(all);
         let one_at_a_time = one_at_a_time.finish();
+        assert_eq!(one_at_a_time.rows(), 2 + 1300_usize.div_ceil(7));
         for chunk in [1, 2, 16, 64, 333] {
             assert_eq!(
                 summary_in_chunks(&values, chunk),

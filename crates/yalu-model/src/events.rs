@@ -707,14 +707,8 @@ mod tests {
 
     fn effect(channel: EventChannel, sites: &[u16], action: Action, value: f64) -> Effect {
         Effect {
-            channel,
             sites: sites.iter().map(|&s| SiteId(s)).collect(),
-            routes: Vec::new(),
-            goods: Vec::new(),
-            modes: Vec::new(),
-            categories: Vec::new(),
-            action,
-            value,
+            ..Effect::on(channel, action, value)
         }
     }
 

@@ -610,6 +610,7 @@ fn send(
         Channel::OfficialCustoms
     };
     let sanctioned = params.sanctioned(spec.good, world.calendar.date(day));
+    let costs = outlay.total();
     let Outlay {
         prices,
         purchase,
@@ -679,7 +680,6 @@ fn send(
     }
 
     let value_sent = Fen::from_cny(chosen.units * prices.sale_cny);
-    let costs = purchase + labour + bribes + licence_fee + interest;
     let tally = world.metrics.trade_month(month, channel, sanctioned);
     tally.value_sent += value_sent;
     tally.consignments += 1;

@@ -327,6 +327,21 @@ impl SensitivityFile {
         points.map_err(|e| self.base.analysis_error(e))
     }
 
+    /// The scenario of every point of `method`'s design, each re-validated.
+    fn scenarios(
+        &self,
+        method: Method,
+        registry: &Registry,
+    ) -> Result<Vec<ModelParams>, ExperimentError> {
+        let paths: Vec<String> = self.ranges.iter().map(|r| r.name.clone()).collect();
+        self.base.points(
+            &paths,
+            &self.points(method)?,
+            registry,
+            RangePolicy::Recorded,
+        )
+    }
+
     /// The work of every point of `method`'s design, given the worker threads (each
     /// holds one replicate's results at a time).
     pub fn work(
@@ -334,13 +349,7 @@ impl SensitivityFile {
         method: Method,
         registry: &Registry,
     ) -> Result<impl FnOnce(usize) -> Work + use<>, ExperimentError> {
-        let paths: Vec<String> = self.ranges.iter().map(|r| r.name.clone()).collect();
-        let points = self.base.points(
-            &paths,
-            &self.points(method)?,
-            registry,
-            RangePolicy::Recorded,
-        )?;
+        let points = self.scenarios(method, registry)?;
         let points: Vec<&ModelParams> = points.iter().collect();
         let work = Work::of(&points, self.replicates, 0, 0);
         Ok(move |threads: usize| Work {
@@ -359,13 +368,7 @@ impl SensitivityFile {
         threads: usize,
         on_done: &dyn Progress,
     ) -> Result<SensitivityRows, ExperimentError> {
-        let paths: Vec<String> = self.ranges.iter().map(|r| r.name.clone()).collect();
-        let points = self.base.points(
-            &paths,
-            &self.points(method)?,
-            registry,
-            RangePolicy::Recorded,
-        )?;
+        let points = self.scenarios(method, registry)?;
         let pool = thread_pool(threads)?;
         let measured = measure_points(
             &pool,

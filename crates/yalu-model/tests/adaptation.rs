@@ -18,7 +18,7 @@ use yalu_model::streams::Streams;
 use yalu_model::world::World;
 use yalu_model::{ReplicateResult, run_replicate};
 
-use common::baseline;
+use common::{baseline, sea_only};
 
 /// An event that multiplies the risk on a channel by `factor` from `from` to the end, on
 /// the routes named (all when empty) and every site and good.
@@ -42,17 +42,8 @@ fn with_event(mut params: ModelParams, event: Event) -> ModelParams {
 
 /// The sea alone, 2018-2019 (no maritime event of the baseline falls in it).
 fn two_years_at_sea() -> ModelParams {
-    let mut p = baseline();
+    let mut p = sea_only(date(2019, 12, 31));
     p.first_day = date(2018, 1, 1);
-    p.last_day = date(2019, 12, 31);
-    p.porter = None;
-    p.state_trade = None;
-    p.households = None;
-    p.takeover = None;
-    p.couriers = None;
-    p.diplomats = None;
-    p.labour = None;
-    p.drugs = None;
     p
 }
 

@@ -13,9 +13,11 @@
 //! scenario says the closure stops seafood voyages (the source's statement, as a rule);
 //! the test checks that the rule leaves nothing through.
 
+mod common;
+
 use std::ops::RangeInclusive;
 
-use jiff::civil::{Date, date};
+use jiff::civil::date;
 use yalu_model::engine::step_day;
 use yalu_model::ledger::{ActorClass, Purpose};
 use yalu_model::observe::{Channel, Outcome, SeaRoute};
@@ -25,28 +27,8 @@ use yalu_model::process::maritime::{detection_probability, imports_against_cap, 
 use yalu_model::streams::Streams;
 use yalu_model::world::World;
 use yalu_model::{ReplicateResult, run_replicate};
-use yalu_scenario::{Registry, Scenario};
 
-fn baseline() -> ModelParams {
-    Scenario::baseline(&Registry::embedded()).unwrap().params
-}
-
-/// The baseline with only the sea channel, from the baseline's first day to `last`. The
-/// sea draws from its own stream and reads nothing the land channels change, so its
-/// results are those of the full baseline over the same days.
-fn sea_only(last: Date) -> ModelParams {
-    let mut p = baseline();
-    p.last_day = last;
-    p.porter = None;
-    p.state_trade = None;
-    p.households = None;
-    p.takeover = None;
-    p.couriers = None;
-    p.diplomats = None;
-    p.labour = None;
-    p.drugs = None;
-    p
-}
+use common::{baseline, sea_only};
 
 fn months(result: &ReplicateResult, from: (i16, i8), to: (i16, i8)) -> RangeInclusive<usize> {
     let at = |(year, month): (i16, i8)| {

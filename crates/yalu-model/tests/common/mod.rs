@@ -13,6 +13,23 @@ pub fn baseline() -> ModelParams {
         .params
 }
 
+/// The baseline with only the sea channel, from the baseline's first day to `last`. The
+/// sea draws from its own stream and reads nothing the land channels change, so its
+/// results are those of the full baseline over the same days.
+pub fn sea_only(last: jiff::civil::Date) -> ModelParams {
+    let mut p = baseline();
+    p.last_day = last;
+    p.porter = None;
+    p.state_trade = None;
+    p.households = None;
+    p.takeover = None;
+    p.couriers = None;
+    p.diplomats = None;
+    p.labour = None;
+    p.drugs = None;
+    p
+}
+
 /// Fen paid from one class to another for one purpose over the whole replicate.
 pub fn money_total(
     result: &ReplicateResult,

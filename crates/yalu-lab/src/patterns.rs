@@ -535,8 +535,9 @@ pub fn patterns() -> Vec<Pattern> {
             id: "P15",
             description: "state smuggling's net margin / official (regular) trade's net margin",
             class: Class::Emergent(Knockout {
-                mechanism: "the Chinese side's discount on smuggled banned exports, bribes (with the licence's equivalent) and seizures on the smuggling route",
+                mechanism: "the Chinese side's leg of each smuggled load and its discount on smuggled banned exports, bribes (with the licence's equivalent) and seizures on the smuggling route",
                 set: &[
+                    ("state_trade.chinese_leg_cny_per_load", 0.0),
                     ("state_trade.sanctioned_export_discount", 0.0),
                     ("state_trade.bribe_cny_per_load.customs", 0.0),
                     ("state_trade.bribe_cny_per_load.state_security", 0.0),

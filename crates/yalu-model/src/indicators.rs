@@ -99,6 +99,7 @@ fn sum_trade(
             sum.bribes += t.bribes;
             sum.levy += t.levy;
             sum.interest += t.interest;
+            sum.chinese_leg += t.chinese_leg;
             sum
         })
 }

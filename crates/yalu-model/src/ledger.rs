@@ -225,7 +225,7 @@ pub enum Purpose {
     Bribe,
     /// An official passing part of the take to superiors.
     PassUp,
-    /// A trading company's or bureau's cut of an operation.
+    /// A cut of an operation: a trading company's or bureau's, or the Chinese counterparts' for their leg of a crossing.
     Fee,
     /// The official customs route's share of profit.
     Levy,

@@ -218,12 +218,20 @@ pub struct TradeMonth {
     pub levy: Fen,
     /// Interest paid to moneylenders on the borrowed part of the outlay.
     pub interest: Fen,
+    /// Paid to the Chinese counterparts for their leg of a smuggled crossing.
+    pub chinese_leg: Fen,
 }
 
 impl TradeMonth {
-    /// Profit after every cost, bribe, levy, interest and seizure loss.
+    /// Profit after every cost, bribe, levy, interest, Chinese leg and seizure loss.
     pub fn net_profit(&self) -> Fen {
-        self.revenue - self.purchases - self.labour - self.bribes - self.levy - self.interest
+        self.revenue
+            - self.purchases
+            - self.labour
+            - self.bribes
+            - self.levy
+            - self.interest
+            - self.chinese_leg
     }
 }
 

@@ -682,6 +682,8 @@ param_set! {
         sanctioned_export_discount: f64 [Share, Bounds::UNIT_INTERVAL],
         /// Share added to the Chinese price of a smuggled import under sanction, for the same reason on the sellers' side.
         sanctioned_import_premium: f64 [Share, Bounds::NON_NEGATIVE],
+        /// The Chinese side's leg of a smuggled load of cargo (brokers, drivers, the officials who look away), paid to the Chinese counterparts; vehicles driven across carry it in their Chinese price.
+        chinese_leg_cny_per_load: f64 [CnyPerLoad, Bounds::NON_NEGATIVE],
     }
 }
 

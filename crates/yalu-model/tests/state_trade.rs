@@ -122,6 +122,110 @@ fn learned_risk_not_true_risk_drives_expected_profit_and_sanctioned_goods_have_n
 }
 
 #[test]
+fn the_chinese_side_charges_each_smuggled_load_of_cargo_but_not_vehicles_or_customs() {
+    // "Costly for both sides" (asiapress-china-enforcement-varies): a smuggled load of cargo
+    // pays the Chinese leg in proportion to its rate; a vehicle driven across carries it
+    // in its Chinese price, and the customs route has no far-bank leg at all.
+    let mut params = baseline();
+    let mut world = World::new(&params, &mut stream(3, 0, Stream::Population));
+    world.loads_left_tonight.fill(100);
+    let day = world.calendar.day_of(date(2024, 5, 1)).unwrap();
+    let company = 0; // a Ryanggang company
+    let position = |params: &ModelParams, id: &str| {
+        let trade = params.state_trade.as_ref().unwrap();
+        trade
+            .goods
+            .iter()
+            .position(|g| params.goods[g.good.0 as usize].id == id)
+            .unwrap()
+    };
+    let (ore, sedans) = (
+        position(&params, "molybdenum_ore"),
+        position(&params, "sedans"),
+    );
+    let outlays = |params: &ModelParams, good: usize, units: f64| {
+        let mut found = Vec::new();
+        options(&world, params, day, company, good, units, &mut found);
+        found
+            .iter()
+            .map(|o| (o.route.crossing, o.outlay_cny, o.loads))
+            .collect::<Vec<_>>()
+    };
+    let mut with_leg = |rate: f64| {
+        params
+            .state_trade
+            .as_mut()
+            .unwrap()
+            .chinese_leg_cny_per_load = rate;
+        (
+            outlays(&params, ore, 200_000.0),
+            outlays(&params, sedans, 20.0),
+        )
+    };
+    let (ore_free, sedans_free) = with_leg(0.0);
+    let (ore_single, sedans_single) = with_leg(8_000.0);
+    let (ore_double, _) = with_leg(16_000.0);
+    assert!(
+        ore_free.iter().any(|o| o.0.is_none()),
+        "ore may go through customs"
+    );
+    assert!(
+        ore_free.iter().any(|o| o.0.is_some()),
+        "ore may be smuggled"
+    );
+    for ((free, single), double) in ore_free.iter().zip(&ore_single).zip(&ore_double) {
+        let (leg, twice) = (single.1 - free.1, double.1 - free.1);
+        if free.0.is_some() {
+            assert!(leg > 0.0, "a smuggled load of ore pays the Chinese leg");
+            assert!(
+                (twice - 2.0 * leg).abs() < 1e-6,
+                "{leg} doubled is not {twice}"
+            );
+        } else {
+            assert_eq!(leg, 0.0, "customs has no Chinese leg");
+        }
+    }
+    assert_eq!(sedans_free, sedans_single, "vehicles pay it in their price");
+}
+
+#[test]
+fn the_chinese_leg_is_paid_through_the_ledger_and_lowers_the_smuggling_margin() {
+    let mut params = baseline();
+    let result = run_replicate(&params, 5, 0).unwrap();
+    let smuggled = trade_totals(&result, Channel::StateSmuggling);
+    let official = trade_totals(&result, Channel::OfficialCustoms);
+    assert!(smuggled.chinese_leg.0 > 0);
+    assert_eq!(official.chinese_leg.0, 0);
+    let paid = money_total(
+        &result,
+        ActorClass::Donju,
+        ActorClass::ChineseMerchants,
+        Purpose::Fee,
+    );
+    assert_eq!(
+        paid, smuggled.chinese_leg.0,
+        "every yuan of the leg is a ledger transfer"
+    );
+
+    params
+        .state_trade
+        .as_mut()
+        .unwrap()
+        .chinese_leg_cny_per_load = 0.0;
+    let free = trade_totals(
+        &run_replicate(&params, 5, 0).unwrap(),
+        Channel::StateSmuggling,
+    );
+    let margin = |t: &yalu_model::observe::TradeMonth| t.net_profit().cny() / t.revenue.cny();
+    assert!(
+        margin(&smuggled) < margin(&free) - 0.02,
+        "{} with the leg, {} without",
+        margin(&smuggled),
+        margin(&free)
+    );
+}
+
+#[test]
 fn every_agency_passes_its_shares_up_to_seniors_and_the_centre() {
     let params = baseline();
     let result = run_replicate(&params, 5, 0).unwrap();

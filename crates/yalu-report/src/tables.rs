@@ -123,6 +123,7 @@ pub const TRADE: Schema = Schema {
         "bribes_cny",
         "levy_cny",
         "interest_cny",
+        "chinese_leg_cny",
         "net_profit_cny",
     ],
 };
@@ -470,7 +471,7 @@ pub fn trade(params: &ModelParams, results: &[ReplicateResult]) -> Table {
     let mut rows = Rows::new(params);
     let (mut channel, mut sanctioned) = (Vec::new(), Vec::new());
     let (mut consignments, mut seized, mut loads) = (Vec::new(), Vec::new(), Vec::new());
-    let mut money: Vec<Vec<f64>> = vec![Vec::new(); 8];
+    let mut money: Vec<Vec<f64>> = vec![Vec::new(); 9];
     for result in results {
         for t in &result.trade_months {
             rows.key(result, t.month);
@@ -487,6 +488,7 @@ pub fn trade(params: &ModelParams, results: &[ReplicateResult]) -> Table {
                 t.bribes,
                 t.levy,
                 t.interest,
+                t.chinese_leg,
                 t.net_profit(),
             ]) {
                 column.push(amount.cny());

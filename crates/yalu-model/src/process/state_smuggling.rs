@@ -28,10 +28,13 @@
 //!   `protection_demand_elasticity`, u0 `protection_reference_utilisation`). Companies
 //!   value the options at tonight's price and pay it.
 //!   Expected profit: smuggling `(1 - r) V - O - f O`, where r is the seizure risk the
-//!   company has learned at that crossing (not the true risk) and O = C + B + L the money
-//!   laid out; official `(V - C - L)(1 - levy) - f (C + L)(1 + d)` (the levy on positive
+//!   company has learned at that crossing (not the true risk) and O = C + B + L + X the
+//!   money laid out; official `(V - C - L)(1 - levy) - f (C + L)(1 + d)` (the levy on positive
 //!   profit). V: value at the sale price, C: purchase, B: bribes per load for each agency,
-//!   L: labour per load, f: `finance.donju_credit_cost_per_day`, d:
+//!   L: labour per load, X: the Chinese side's leg, `chinese_leg_cny_per_load` per load of
+//!   cargo times the bribes' factor (brokers, drivers and officials on the far bank; a
+//!   vehicle driven across pays it inside its Chinese price), f:
+//!   `finance.donju_credit_cost_per_day`, d:
 //!   `official_clearance_days` (a smuggled load crosses in one night). A good under
 //!   sanction that is smuggled trades at a worse Chinese price: exports lose
 //!   `sanctioned_export_discount` of it, imports pay `sanctioned_import_premium` on top.
@@ -47,7 +50,8 @@
 //!   company updates its learned risk
 //!   at that crossing: `r' = r + a (seized - r)`.
 //! - **Ledger**: donju -> suppliers (export purchase) or Chinese merchants (import
-//!   purchase); donju -> each agency's officials at the site (bribe, smuggling only);
+//!   purchase); donju -> Chinese merchants (fee: the Chinese leg, smuggling only); donju ->
+//!   each agency's officials at the site (bribe, smuggling only);
 //!   donju -> households (wage, transport labour); donju -> moneylenders (interest on the
 //!   borrowed part, owed whether or not the goods are seized); then, if not seized,
 //!   Chinese merchants (export) or domestic buyers (import) -> donju (sale); donju ->
@@ -245,7 +249,7 @@ fn value_option(
     let financing = |outlay: f64, days: f64| outlay * donju_credit_cost_per_day(params) * days;
     let (expected_profit_cny, outlay_cny) = if route.crossing.is_some() {
         let bribes = smuggling_bribes_cny(trade, loads, licence, events.bribe);
-        let outlay = purchase + bribes + labour;
+        let outlay = purchase + bribes + labour + chinese_leg_cny(trade, spec, loads, events.bribe);
         (
             (1.0 - risk) * value - outlay - financing(outlay, 1.0),
             outlay,
@@ -393,6 +397,16 @@ fn smuggling_bribes_cny(trade: &StateTrade, loads: u64, licence_cny: f64, factor
     (loads as f64 * trade.bribe_cny_per_load.iter().sum::<f64>() * factor).max(licence_cny)
 }
 
+/// What the Chinese side's leg of a smuggled consignment costs: `chinese_leg_cny_per_load`
+/// for each load of cargo, times the bribes' factor (protection on both banks answers to the
+/// same enforcement and demand). Vehicles driven across pay it inside their Chinese price.
+fn chinese_leg_cny(trade: &StateTrade, spec: &StateGood, loads: u64, factor: f64) -> f64 {
+    if spec.driven_across {
+        return 0.0;
+    }
+    loads as f64 * trade.chinese_leg_cny_per_load * factor
+}
+
 /// The factor on the per-load bribes at a route's crossing tonight: the events' factor
 /// times the price of protection's response (`[adaptation]`) to the enforcement pressure
 /// at the site (E times the events' risk factor) and to how much of the crossing's nightly
@@ -523,6 +537,8 @@ struct Outlay {
     licence_fee: Fen,
     /// Bribes to the agencies at the crossing (smuggling).
     bribes: Fen,
+    /// The Chinese counterparts' leg of the crossing (smuggling).
+    chinese_leg: Fen,
     /// Interest on the part of the outlay the donju borrow: for the crossing night, and at
     /// customs for the clearance days too.
     interest: Fen,
@@ -546,29 +562,34 @@ impl Outlay {
             chosen.loads as f64 * mode_params(params, route.mode).labour_cny_per_load,
         );
         let licence_cny = chosen.units * spec.licence_cny_per_unit;
-        let (licence_fee, bribes, days) = match route.crossing {
-            Some(_) => (
-                Fen::ZERO,
-                Fen::from_cny(smuggling_bribes_cny(
-                    trade,
-                    chosen.loads,
-                    licence_cny,
-                    bribe_factor(
-                        world,
-                        params,
-                        route,
-                        route_conditions(world, route, spec.good, day),
-                    ),
-                )),
-                1.0,
-            ),
+        let (licence_fee, bribes, chinese_leg, days) = match route.crossing {
+            Some(_) => {
+                let factor = bribe_factor(
+                    world,
+                    params,
+                    route,
+                    route_conditions(world, route, spec.good, day),
+                );
+                (
+                    Fen::ZERO,
+                    Fen::from_cny(smuggling_bribes_cny(
+                        trade,
+                        chosen.loads,
+                        licence_cny,
+                        factor,
+                    )),
+                    Fen::from_cny(chinese_leg_cny(trade, spec, chosen.loads, factor)),
+                    1.0,
+                )
+            }
             None => (
                 Fen::from_cny(licence_cny),
+                Fen::ZERO,
                 Fen::ZERO,
                 1.0 + trade.official_clearance_days,
             ),
         };
-        let laid_out = purchase + labour + licence_fee + bribes;
+        let laid_out = purchase + labour + licence_fee + bribes + chinese_leg;
         let donju = world.accounts.at_site[route.site.0 as usize].donju;
         let interest = donju_interest(world, params, donju, laid_out, days);
         Outlay {
@@ -577,12 +598,18 @@ impl Outlay {
             labour,
             licence_fee,
             bribes,
+            chinese_leg,
             interest,
         }
     }
 
     fn total(&self) -> Fen {
-        self.purchase + self.labour + self.licence_fee + self.bribes + self.interest
+        self.purchase
+            + self.labour
+            + self.licence_fee
+            + self.bribes
+            + self.chinese_leg
+            + self.interest
     }
 }
 
@@ -617,6 +644,7 @@ fn send(
         labour,
         licence_fee,
         bribes,
+        chinese_leg,
         interest,
     } = outlay;
     let events = route_conditions(world, route, spec.good, day);
@@ -650,6 +678,12 @@ fn send(
     )?;
     let mut seized = false;
     if let Some(c) = route.crossing {
+        world.ledger.transfer(
+            site.donju,
+            world.accounts.chinese_merchants,
+            chinese_leg,
+            Purpose::Fee,
+        )?;
         let rates: f64 = trade.bribe_cny_per_load.iter().sum();
         let mut paid = Fen::ZERO;
         for (a, rate) in trade.bribe_cny_per_load.iter().enumerate() {
@@ -689,6 +723,7 @@ fn send(
     tally.bribes += bribes;
     tally.levy += licence_fee;
     tally.interest += interest;
+    tally.chinese_leg += chinese_leg;
     let key = |outcome| FlowKey {
         channel,
         mode: route.mode,

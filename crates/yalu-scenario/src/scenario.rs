@@ -382,14 +382,11 @@ fn schedule(
     key: &'static str,
     mut value: impl FnMut(&mut Checker, &mut Table) -> f64,
 ) -> Vec<(Date, f64)> {
-    let field = format!("{}.{key}", t.path);
+    let field = t.field(key);
     let mut steps = c.tables(t, key);
     if steps.is_empty() {
-        c.absent(
-            t.span.clone(),
-            &field,
-            format!("at least one [[{field}]] step"),
-        );
+        let expected = format!("at least one [[{field}]] step");
+        c.absent(t.span.clone(), &field, expected);
     }
     let mut dates: Vec<Option<Date>> = Vec::new();
     for step in &mut steps {
@@ -655,20 +652,14 @@ fn crossings(root: &mut Table, c: &mut Checker, ids: &Ids, modes: &[ModeParams])
         if let Some(mode) = mode
             && !modes.iter().any(|m| m.mode == mode)
         {
-            c.refuse(
-                &mode_text,
-                format!("{field}.mode"),
-                "a mode described in [[modes]]",
-            );
+            let expected = "a mode described in [[modes]]";
+            c.refuse(&mode_text, format!("{field}.mode"), expected);
         }
         let values = c.params::<Crossing>(&mut t);
         if let (Some(site), Some(mode)) = (site, mode) {
             if crossings.iter().any(|k| k.site == site && k.mode == mode) {
-                c.error(
-                    mode_text.span.clone(),
-                    &field,
-                    ErrorKind::Duplicate(field.clone()),
-                );
+                let kind = ErrorKind::Duplicate(field.clone());
+                c.error(mode_text.span.clone(), &field, kind);
             }
             crossings.push(Crossing::from_values(site, mode, &values));
         }
@@ -930,19 +921,13 @@ fn maritime(c: &mut Checker, x: &mut Table, ids: &Ids) -> Option<Maritime> {
 
     let counterparts = c.each(x, "counterparts", "id", |c, f, id| {
         let field = format!("{}.goods", f.path);
-        let kind = choice(
-            c,
-            f,
-            "kind",
-            &named(&CounterpartKind::ALL, CounterpartKind::name),
-        );
+        let kinds = named(&CounterpartKind::ALL, CounterpartKind::name);
+        let kind = choice(c, f, "kind", &kinds);
         let mut traded: Vec<GoodId> = Vec::new();
         let names = c.strings(f, "goods");
         for name in &names {
-            let Some(g) = good(c, name, ids, &field) else {
-                continue;
-            };
-            let Some(spec) = ids.spec(g) else {
+            let found = good(c, name, ids, &field);
+            let Some((g, spec)) = found.and_then(|g| Some((g, ids.spec(g)?))) else {
                 continue;
             };
             let first_unit = traded

@@ -341,28 +341,18 @@ impl<'a> Checker<'a> {
         })
     }
 
-    /// An optional sub-table.
-    pub fn table<'t, 'i>(&mut self, t: &mut Table<'t, 'i>, key: &'t str) -> Option<Table<'t, 'i>> {
-        let item = t.get(key)?;
-        self.as_table(t, key, item)
-    }
-
-    /// A required sub-table.
-    pub fn required_table<'t, 'i>(
+    /// The sub-table `key`, reported when it is `required` and missing, or not a table.
+    pub fn table<'t, 'i>(
         &mut self,
         t: &mut Table<'t, 'i>,
         key: &'t str,
+        required: bool,
     ) -> Option<Table<'t, 'i>> {
-        let item = self.required(t, key)?;
-        self.as_table(t, key, item)
-    }
-
-    fn as_table<'t, 'i>(
-        &mut self,
-        t: &Table<'t, 'i>,
-        key: &str,
-        item: &'t Item<'i>,
-    ) -> Option<Table<'t, 'i>> {
+        let item = if required {
+            self.required(t, key)
+        } else {
+            t.get(key)
+        }?;
         let table = Table::of(t.field(key), item);
         if table.is_none() {
             self.wrong_type(item, t.field(key), "a table");
@@ -370,29 +360,16 @@ impl<'a> Checker<'a> {
         table
     }
 
-    /// Reads the optional sub-table `key` with `read`, then reports the keys it did not
-    /// ask for.
+    /// Reads the sub-table `key` (reported when `required` and missing) with `read`, then
+    /// reports the keys it did not ask for.
     pub fn section<'t, 'i, T>(
         &mut self,
         t: &mut Table<'t, 'i>,
         key: &'t str,
-        read: impl FnOnce(&mut Self, &mut Table<'t, 'i>) -> Option<T>,
-    ) -> Option<T> {
-        let mut section = self.table(t, key)?;
-        let read = read(self, &mut section);
-        self.finish(section);
-        read
-    }
-
-    /// Reads the required sub-table `key` with `read`, then reports the keys it did not
-    /// ask for.
-    pub fn required_section<'t, 'i, T>(
-        &mut self,
-        t: &mut Table<'t, 'i>,
-        key: &'t str,
+        required: bool,
         read: impl FnOnce(&mut Self, &mut Table<'t, 'i>) -> T,
     ) -> Option<T> {
-        let mut section = self.required_table(t, key)?;
+        let mut section = self.table(t, key, required)?;
         let read = read(self, &mut section);
         self.finish(section);
         Some(read)
@@ -404,7 +381,7 @@ impl<'a> Checker<'a> {
         t: &mut Table,
         key: &'static str,
     ) -> Option<S> {
-        self.required_section(t, key, |c, section| c.built::<S>(section))
+        self.section(t, key, true, Checker::built::<S>)
     }
 
     /// An array of tables (none when absent); each is named `key[i]` until its reader
@@ -496,7 +473,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn raw_param<'t>(&mut self, mut t: Table<'t, '_>) -> Option<RawParam<'t>> {
+    /// A parameter's table as written, its keys checked (`None` where it is no table or
+    /// has no number `value`, already reported).
+    fn raw_param<'t>(&mut self, item: &'t Item, field: &str) -> Option<RawParam<'t>> {
+        let Some(mut t) = Table::of(field.to_owned(), item) else {
+            let expected = "a parameter table { value = ..., source or assumption }";
+            self.wrong_type(item, field.to_owned(), expected);
+            return None;
+        };
         let value = self.number(&mut t, "value");
         let unit = self.opt_string(&mut t, "unit");
         let cited = self.cited(&mut t);
@@ -539,18 +523,10 @@ impl<'a> Checker<'a> {
     /// invalid, in which case an error has been recorded and the scenario will be refused).
     pub fn param(&mut self, t: &mut Table, spec: &ParamSpec) -> f64 {
         let field = t.field(spec.key);
-        let Some(item) = self.required(t, spec.key) else {
-            return 0.0;
-        };
-        let Some(table) = Table::of(field.clone(), item) else {
-            let expected = "a parameter table { value = ..., source or assumption }";
-            self.wrong_type(item, field, expected);
-            return 0.0;
-        };
-        let Some(raw) = self.raw_param(table) else {
-            return 0.0;
-        };
-        self.check_param(&raw, &field, spec)
+        let raw = self
+            .required(t, spec.key)
+            .and_then(|item| self.raw_param(item, &field));
+        raw.map_or(0.0, |raw| self.check_param(&raw, &field, spec))
     }
 
     fn check_param(&mut self, raw: &RawParam, field: &str, spec: &ParamSpec) -> f64 {

@@ -20,7 +20,7 @@ use yalu_model::params::{
     SeaBribes, SeaCargo, Site, SiteId, StateGood, StateTrade, Takeover,
 };
 
-use crate::error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
+use crate::error::{ErrorKind, ScenarioErrors, SourceText};
 use crate::evidence::Registry;
 use crate::read::{Checker, Str, Table};
 use crate::records::ParameterRecord;
@@ -64,16 +64,12 @@ impl Scenario {
                 ..scenario
             }),
             _ => {
-                let mut errors = c.errors;
-                if errors.is_empty() {
+                if c.errors.is_empty() {
                     // Every part that failed to convert reports why; this is a safety net.
-                    errors.push(ScenarioError::at(
-                        text,
-                        0..0,
-                        "scenario",
-                        ErrorKind::Schema("the scenario is incomplete".into()),
-                    ));
+                    let kind = ErrorKind::Schema("the scenario is incomplete".into());
+                    c.error(0..0, "scenario", kind);
                 }
+                let mut errors = c.errors;
                 errors.sort_by_key(|e| (e.line, e.column));
                 Err(ScenarioErrors {
                     file: text.name.clone(),
@@ -120,8 +116,34 @@ impl Ids<'_> {
     }
 }
 
+/// The sections other sections need: `(needed, by any of, why)`, reported on line 1 when
+/// missing.
+const NEEDED: [(&str, &[&str], &str); 5] = [
+    (
+        "state_trade",
+        &["declared_trade"],
+        "declared trade pays the levy `state_trade.official_levy_share`",
+    ),
+    ("profit_split", &["porter"], "the scenario has porter crews"),
+    (
+        "pass_up",
+        &["porter", "state_trade", "households", "maritime"],
+        "officials are paid in this scenario",
+    ),
+    (
+        "enforcement",
+        &["state_trade", "households"],
+        "state trade or households cross the border",
+    ),
+    (
+        "finance",
+        &["porter", "state_trade", "households", "maritime"],
+        "donju, households or ship operators pay before they are paid in this scenario",
+    ),
+];
+
 fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
-    let mut meta = c.required_table(root, "scenario")?;
+    let mut meta = c.table(root, "scenario", true)?;
     let name = c.string(&mut meta, "name");
     if let Some(name) = &name
         && (name.text.trim().is_empty()
@@ -146,25 +168,18 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     let (goods, good_ids) = goods(root, c);
 
     // Sites name their bureau, which [state_trade] defines: read the bureau ids first.
-    let mut state_trade_table = c.table(root, "state_trade");
+    let mut state_trade_table = c.table(root, "state_trade", false);
     let mut bureau_tables = state_trade_table
         .as_mut()
         .map(|t| c.tables(t, "bureaus"))
         .unwrap_or_default();
-    let mut bureau_ids = Vec::new();
-    for b in &mut bureau_tables {
-        bureau_ids.push(c.string(b, "id"));
-    }
+    let bureau_ids: Vec<_> = bureau_tables
+        .iter_mut()
+        .map(|b| c.string(b, "id"))
+        .collect();
     let (sites, site_infos, site_ids) = sites(root, c, &bureau_ids);
     // Events name the categories of declared trade: read it first.
-    if root.has("declared_trade") && !root.has("state_trade") {
-        missing(
-            c,
-            "state_trade",
-            "declared trade pays the levy `state_trade.official_levy_share`",
-        );
-    }
-    let declared_trade = c.section(root, "declared_trade", |c, d| declared_trade(d, c));
+    let declared_trade = c.section(root, "declared_trade", false, declared_trade);
     let ids = Ids {
         sites: site_ids,
         goods: good_ids,
@@ -176,24 +191,25 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     };
     let events = crate::events::events(root, c, &ids);
 
-    let market = c.required_section(root, "market", Checker::built::<MarketParams>);
-    let exchange = c.required_section(root, "exchange", |c, e| exchange(e, c));
-    let officials_paid = ["porter", "state_trade", "households", "maritime"]
-        .into_iter()
-        .any(|key| root.has(key));
-    let border_trade = root.has("state_trade") || root.has("households");
+    let market = c.section(root, "market", true, Checker::built::<MarketParams>);
+    let exchange = c.section(root, "exchange", true, exchange);
+    for (needed, by, why) in NEEDED {
+        if by.iter().any(|key| root.has(key)) && !root.has(needed) {
+            c.absent(0..0, needed, format!("a [{needed}] table, because {why}"));
+        }
+    }
     // Read even without porters, so a split's mistakes are not silent.
-    let split = c.section(root, "profit_split", |c, s| {
+    let split = c.section(root, "profit_split", false, |c, s| {
         let values = c.params::<ProfitSplit>(s);
         let span = s.span_of("border_guards_share").start..s.span_of("porters_share").end;
         shares_sum_to_one(c, &values, span, "profit_split");
-        Some(ProfitSplit::from_values(&values))
+        ProfitSplit::from_values(&values)
     });
-    let porter = c.section(root, "porter", |c, p| porter_params(p, split, c, &ids));
-    let why = officials_paid.then_some("officials are paid in this scenario");
-    let pass_up = needed(c, root, "pass_up", why, |c, p| Some(pass_up(p, c)));
-    let why = border_trade.then_some("state trade or households cross the border");
-    let enforcement = needed(c, root, "enforcement", why, |c, e| Some(enforcement(e, c)));
+    let porter = c.section(root, "porter", false, |c, p| {
+        porter_params(c, p, split, &ids)
+    });
+    let pass_up = c.section(root, "pass_up", false, pass_up);
+    let enforcement = c.section(root, "enforcement", false, enforcement);
     let modes = modes(root, c, state_trade_table.is_some());
     let crossings = crossings(root, c, &ids, &modes);
     let state_trade = state_trade_table
@@ -202,19 +218,15 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     if let Some(t) = state_trade_table {
         c.finish(t);
     }
-    let takeover = c.section(root, "takeover", |c, t| takeover(t, c));
-    let households = c.section(root, "households", |c, h| households(h, c, &ids));
-    let couriers = c.section(root, "couriers", |c, x| Some(c.built::<Couriers>(x)));
-    let diplomats = c.section(root, "diplomats", |c, x| Some(diplomats(x, c)));
-    let labour = c.section(root, "labour", |c, x| Some(c.built::<Labour>(x)));
-    let drugs = c.section(root, "drugs", |c, x| drugs(x, c, &ids));
-    let maritime = c.section(root, "maritime", |c, x| maritime(x, c, &ids));
-    let adaptation = c.section(root, "adaptation", |c, x| {
-        Some(Adaptation::from_values(&c.params::<Adaptation>(x)))
-    });
-    let why = officials_paid
-        .then_some("donju, households or ship operators pay before they are paid in this scenario");
-    let finance = needed(c, root, "finance", why, |c, f| Some(c.built::<Finance>(f)));
+    let takeover = c.section(root, "takeover", false, takeover);
+    let households = c.section(root, "households", false, |c, h| households(c, h, &ids));
+    let couriers = c.section(root, "couriers", false, Checker::built::<Couriers>);
+    let diplomats = c.section(root, "diplomats", false, diplomats);
+    let labour = c.section(root, "labour", false, Checker::built::<Labour>);
+    let drugs = c.section(root, "drugs", false, |c, x| drugs(c, x, &ids));
+    let maritime = c.section(root, "maritime", false, |c, x| maritime(c, x, &ids));
+    let adaptation = c.section(root, "adaptation", false, Checker::built::<Adaptation>);
+    let finance = c.section(root, "finance", false, Checker::built::<Finance>);
 
     Some(Scenario {
         name: name?.text.to_owned(),
@@ -229,19 +241,19 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
             sites,
             market: market?,
             exchange: exchange?,
-            porter,
+            porter: porter.flatten(),
             pass_up,
             enforcement,
             modes,
             crossings,
             state_trade,
-            takeover,
-            households,
+            takeover: takeover.flatten(),
+            households: households.flatten(),
             couriers,
             diplomats,
             labour,
-            drugs,
-            maritime,
+            drugs: drugs.flatten(),
+            maritime: maritime.flatten(),
             finance,
             declared_trade,
             adaptation,
@@ -249,28 +261,6 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
         sites: site_infos,
         parameters: Vec::new(),
     })
-}
-
-/// Reports a missing section `name` (line 1), with `why` it is needed.
-fn missing(c: &mut Checker, name: &str, why: &str) {
-    c.absent(0..0, name, format!("a [{name}] table, because {why}"));
-}
-
-/// The section `key` of `root` read with `read`; its absence is reported when it is
-/// needed (`why`).
-fn needed<'t, 'i, T>(
-    c: &mut Checker,
-    root: &mut Table<'t, 'i>,
-    key: &'t str,
-    why: Option<&str>,
-    read: impl FnOnce(&mut Checker, &mut Table<'t, 'i>) -> Option<T>,
-) -> Option<T> {
-    if let Some(why) = why
-        && !root.has(key)
-    {
-        missing(c, key, why);
-    }
-    c.section(root, key, read)
 }
 
 /// Reports `last` before `first` at `last_text`.
@@ -301,11 +291,8 @@ fn lookup(
 ) -> Option<u16> {
     let found = known.iter().position(|k| k == id.text);
     if found.is_none() {
-        c.error(
-            id.span.clone(),
-            field,
-            unknown(id.text.to_owned(), known.join(", ")),
-        );
+        let kind = unknown(id.text.to_owned(), known.join(", "));
+        c.error(id.span.clone(), field, kind);
     }
     found.map(|i| i as u16)
 }
@@ -395,14 +382,11 @@ fn schedule(
     key: &'static str,
     mut value: impl FnMut(&mut Checker, &mut Table) -> f64,
 ) -> Vec<(Date, f64)> {
-    let field = format!("{}.{key}", t.path);
+    let field = t.field(key);
     let mut steps = c.tables(t, key);
     if steps.is_empty() {
-        c.absent(
-            t.span.clone(),
-            &field,
-            format!("at least one [[{field}]] step"),
-        );
+        let expected = format!("at least one [[{field}]] step");
+        c.absent(t.span.clone(), &field, expected);
     }
     let mut dates: Vec<Option<Date>> = Vec::new();
     for step in &mut steps {
@@ -458,7 +442,7 @@ fn schedule(
 }
 
 fn calendar(root: &mut Table, c: &mut Checker) -> Option<IceSeason> {
-    c.required_section(root, "calendar", |c, cal| {
+    c.section(root, "calendar", true, |c, cal| {
         let (first_text, first) = c.parsed_at(cal, "ice_first_day", Checker::month_day);
         let (last_text, last) = c.parsed_at(cal, "ice_last_day", Checker::month_day);
         if let (Some(f), Some(l)) = (&first_text, &last_text) {
@@ -489,31 +473,29 @@ fn goods(root: &mut Table, c: &mut Checker) -> (Vec<Option<Good>>, Vec<String>) 
     let mut good_ids = Vec::new();
     let goods = c.each(root, "goods", "id", |c, t, id| {
         good_ids.push(id.as_ref().map_or(String::new(), |i| i.text.to_owned()));
-        let field = t.path.clone();
         c.string(t, "name");
         let unit = choice(c, t, "unit", &named(&QuantityUnit::ALL, QuantityUnit::name));
         let direction = choice(c, t, "direction", &named(&Direction::ALL, Direction::name));
         let mass_given = t.span_of("mass_kg_per_unit") != t.span;
-        let mass_kg_per_unit = match (mass_given, unit.map(QuantityUnit::fixed_mass_kg)) {
-            (true, Some(Some(_))) => {
-                c.param(t, &MASS_KG_PER_UNIT);
+        let mass_kg = mass_given.then(|| c.param(t, &MASS_KG_PER_UNIT));
+        let mass_kg_per_unit = match (mass_kg, unit.and_then(QuantityUnit::fixed_mass_kg)) {
+            (Some(_), Some(_)) => {
+                let expected = "no mass_kg_per_unit for a good counted in kg or g";
                 c.invalid(
                     t.span_of("mass_kg_per_unit"),
-                    format!("{field}.mass_kg_per_unit"),
-                    "no mass_kg_per_unit for a good counted in kg or g",
+                    t.field("mass_kg_per_unit"),
+                    expected,
                     "a mass",
                 );
                 1.0
             }
-            (true, _) => c.param(t, &MASS_KG_PER_UNIT),
-            (false, Some(Some(mass_kg))) => mass_kg,
-            (false, None) => 1.0,
-            (false, Some(None)) => {
-                c.absent(
-                    id.as_ref().map_or(t.span.clone(), |i| i.span.clone()),
-                    format!("{field}.mass_kg_per_unit"),
-                    "a mass_kg_per_unit for a good counted in units or barrels",
-                );
+            (Some(mass_kg), None) | (None, Some(mass_kg)) => mass_kg,
+            (None, None) => {
+                if unit.is_some() {
+                    let expected = "a mass_kg_per_unit for a good counted in units or barrels";
+                    let span = id.as_ref().map_or(t.span.clone(), |i| i.span.clone());
+                    c.absent(span, t.field("mass_kg_per_unit"), expected);
+                }
                 1.0
             }
         };
@@ -546,13 +528,11 @@ fn sites(
     let read = c.each(root, "sites", "id", |c, t, id| {
         site_ids.push(id.as_ref().map_or(String::new(), |i| i.text.to_owned()));
         let field = t.path.clone();
-        let mut text = |c: &mut Checker, key| c.string(t, key).map(|s| s.text.to_owned());
-        let (name, province, waterway, china_counterpart) = (
-            text(c, "name"),
-            text(c, "province"),
-            text(c, "waterway"),
-            text(c, "china_counterpart"),
-        );
+        let keys = ["name", "province", "waterway", "china_counterpart"];
+        let [name, province, waterway, china_counterpart] = keys.map(|key| {
+            c.string(t, key)
+                .map_or(String::new(), |s| s.text.to_owned())
+        });
         let mut coordinates = [0.0; 2];
         for (i, (key, limit)) in [("latitude_deg", 90.0), ("longitude_deg", 180.0)]
             .into_iter()
@@ -592,10 +572,10 @@ fn sites(
         let site = Site::from_values(id.clone(), bureau.map(BureauId), &values);
         let info = SiteInfo {
             id,
-            name: name.unwrap_or_default(),
-            province: province.unwrap_or_default(),
-            waterway: waterway.unwrap_or_default(),
-            china_counterpart: china_counterpart.unwrap_or_default(),
+            name,
+            province,
+            waterway,
+            china_counterpart,
             latitude_deg: coordinates[0],
             longitude_deg: coordinates[1],
         };
@@ -605,7 +585,7 @@ fn sites(
     (sites, infos, site_ids)
 }
 
-fn pass_up(p: &mut Table, c: &mut Checker) -> PassUp {
+fn pass_up(c: &mut Checker, p: &mut Table) -> PassUp {
     let mut pass_up = PassUp {
         unit_to_senior: [0.0; 4],
         senior_to_centre: [0.0; 4],
@@ -619,7 +599,7 @@ fn pass_up(p: &mut Table, c: &mut Checker) -> PassUp {
     pass_up
 }
 
-fn enforcement(e: &mut Table, c: &mut Checker) -> Enforcement {
+fn enforcement(c: &mut Checker, e: &mut Table) -> Enforcement {
     let schedule = schedule(c, e, "schedule", |c, step| {
         c.param(step, &yalu_model::params::ENFORCEMENT_LEVEL)
     });
@@ -627,7 +607,7 @@ fn enforcement(e: &mut Table, c: &mut Checker) -> Enforcement {
     Enforcement::from_values(schedule, &values)
 }
 
-fn exchange(e: &mut Table, c: &mut Checker) -> ExchangeSchedule {
+fn exchange(c: &mut Checker, e: &mut Table) -> ExchangeSchedule {
     ExchangeSchedule {
         steps: schedule(c, e, "schedule", |c, step| {
             c.param(step, &yalu_model::params::CNY_PER_USD)
@@ -672,20 +652,14 @@ fn crossings(root: &mut Table, c: &mut Checker, ids: &Ids, modes: &[ModeParams])
         if let Some(mode) = mode
             && !modes.iter().any(|m| m.mode == mode)
         {
-            c.refuse(
-                &mode_text,
-                format!("{field}.mode"),
-                "a mode described in [[modes]]",
-            );
+            let expected = "a mode described in [[modes]]";
+            c.refuse(&mode_text, format!("{field}.mode"), expected);
         }
         let values = c.params::<Crossing>(&mut t);
         if let (Some(site), Some(mode)) = (site, mode) {
             if crossings.iter().any(|k| k.site == site && k.mode == mode) {
-                c.error(
-                    mode_text.span.clone(),
-                    &field,
-                    ErrorKind::Duplicate(field.clone()),
-                );
+                let kind = ErrorKind::Duplicate(field.clone());
+                c.error(mode_text.span.clone(), &field, kind);
             }
             crossings.push(Crossing::from_values(site, mode, &values));
         }
@@ -702,16 +676,8 @@ fn state_trade<'t>(
     ids: &Ids,
 ) -> Option<StateTrade> {
     let values = c.params::<StateTrade>(t);
-    let share = |key| value_of::<StateTrade>(&values, key);
-    let (bureau_fee_share, room39_share) = (share("bureau_fee_share"), share("room39_share"));
-    if bureau_fee_share + room39_share > 1.0 {
-        c.invalid(
-            t.span_of("room39_share"),
-            "state_trade.room39_share",
-            format!("at most 1 - bureau_fee_share ({})", 1.0 - bureau_fee_share),
-            room39_share.to_string(),
-        );
-    }
+    let shares = ["bureau_fee_share", "room39_share"];
+    within_rest::<StateTrade>(c, t, &values, shares, |left| format!("({left})"));
     let bribes = c
         .built_in::<LandBribes>(t, "bribe_cny_per_load")
         .map(LandBribes::by_agency);
@@ -765,7 +731,7 @@ fn state_trade<'t>(
     ))
 }
 
-fn takeover(t: &mut Table, c: &mut Checker) -> Option<Takeover> {
+fn takeover(c: &mut Checker, t: &mut Table) -> Option<Takeover> {
     let (first_text, first_day) = c.date_at(t, "first_day");
     if let Some(d) = &first_text {
         c.text_record(
@@ -780,7 +746,7 @@ fn takeover(t: &mut Table, c: &mut Checker) -> Option<Takeover> {
     Some(Takeover::from_values(first_day?, &values))
 }
 
-fn households(h: &mut Table, c: &mut Checker, ids: &Ids) -> Option<HouseholdParams> {
+fn households(c: &mut Checker, h: &mut Table, ids: &Ids) -> Option<HouseholdParams> {
     let good = good_at(c, h, "good", ids, QuantityUnit::Kg);
     let mut households_at_site = vec![0; ids.sites.len()];
     c.each(h, "sites", "site", |c, s, id| {
@@ -798,14 +764,11 @@ fn households(h: &mut Table, c: &mut Checker, ids: &Ids) -> Option<HouseholdPara
 }
 
 fn porter_params(
+    c: &mut Checker,
     p: &mut Table,
     split: Option<ProfitSplit>,
-    c: &mut Checker,
     ids: &Ids,
 ) -> Option<PorterParams> {
-    if split.is_none() {
-        missing(c, "profit_split", "the scenario has porter crews");
-    }
     let values = c.params::<PorterParams>(p);
     let sites = c.each(p, "sites", "site", |c, s, id| {
         let site = id.and_then(|id| site(c, &id, ids, &format!("{}.site", s.path)));
@@ -837,13 +800,26 @@ fn porter_params(
     ))
 }
 
-/// The value of section `S`'s parameter `key` among its `values` (in declaration order).
-fn value_of<S: ParamSet>(values: &[f64], key: &str) -> f64 {
-    let at = S::SPECS.iter().position(|s| s.key == key);
-    at.map_or(0.0, |i| values[i])
+/// Reports the share `rest` of section `S` (its `values` in declaration order) above what
+/// the share `first` leaves of 1; `left` shows what is left, `1 - first`.
+fn within_rest<S: ParamSet>(
+    c: &mut Checker,
+    t: &Table,
+    values: &[f64],
+    [first, rest]: [&str; 2],
+    left: impl Fn(f64) -> String,
+) {
+    let [a, b] = [first, rest].map(|key| {
+        let at = S::SPECS.iter().position(|s| s.key == key);
+        at.map_or(0.0, |i| values[i])
+    });
+    if a + b > 1.0 {
+        let expected = format!("at most 1 - {first} {}", left(1.0 - a));
+        c.invalid(t.span_of(rest), t.field(rest), expected, b.to_string());
+    }
 }
 
-fn diplomats(x: &mut Table, c: &mut Checker) -> Diplomats {
+fn diplomats(c: &mut Checker, x: &mut Table) -> Diplomats {
     let mut expulsions = Vec::new();
     for mut e in c.tables(x, "expulsions") {
         let closed = c.param(&mut e, &yalu_model::params::EMBASSIES_CLOSED);
@@ -856,23 +832,13 @@ fn diplomats(x: &mut Table, c: &mut Checker) -> Diplomats {
     Diplomats::from_values(expulsions, &values)
 }
 
-fn declared_trade(d: &mut Table, c: &mut Checker) -> Option<DeclaredTrade> {
+fn declared_trade(c: &mut Checker, d: &mut Table) -> DeclaredTrade {
     let categories = c.each(d, "categories", "id", |c, t, id| {
         let direction = choice(c, t, "direction", &named(&Direction::ALL, Direction::name));
         let values = c.params::<DeclaredCategory>(t);
-        let by_land = value_of::<DeclaredCategory>(&values, "road_share")
-            + value_of::<DeclaredCategory>(&values, "rail_share");
-        if by_land > 1.0 {
-            c.invalid(
-                t.span_of("rail_share"),
-                format!("{}.rail_share", t.path),
-                format!(
-                    "at most 1 - road_share ({:.3}): the rest goes by sea",
-                    1.0 - value_of::<DeclaredCategory>(&values, "road_share")
-                ),
-                value_of::<DeclaredCategory>(&values, "rail_share").to_string(),
-            );
-        }
+        let shares = ["road_share", "rail_share"];
+        let left = |left| format!("({left:.3}): the rest goes by sea");
+        within_rest::<DeclaredCategory>(c, t, &values, shares, left);
         Some(DeclaredCategory::from_values(
             id?.text.to_owned(),
             direction?,
@@ -880,10 +846,10 @@ fn declared_trade(d: &mut Table, c: &mut Checker) -> Option<DeclaredTrade> {
         ))
     });
     let values = c.params::<DeclaredTrade>(d);
-    Some(DeclaredTrade::from_values(categories, &values))
+    DeclaredTrade::from_values(categories, &values)
 }
 
-fn drugs(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Drugs> {
+fn drugs(c: &mut Checker, x: &mut Table, ids: &Ids) -> Option<Drugs> {
     let heroin = good_at(c, x, "heroin_good", ids, QuantityUnit::Grams);
     let methamphetamine = good_at(c, x, "methamphetamine_good", ids, QuantityUnit::Grams);
     let border_site = site_at(c, x, "border_site", ids);
@@ -898,19 +864,20 @@ fn drugs(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Drugs> {
     ))
 }
 
-fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
+fn maritime(c: &mut Checker, x: &mut Table, ids: &Ids) -> Option<Maritime> {
     let sts_zone = site_at(c, x, "sts_zone", ids);
     let values = c.params::<Maritime>(x);
     let bribes = c
         .built_in::<SeaBribes>(x, "bribe_cny_per_t")
         .map(SeaBribes::by_agency);
     let monitors = c.built_in::<Monitors>(x, "monitors");
-    let cap = c.table(x, "cap").and_then(|mut cap| {
-        let good = good_at(c, &mut cap, "good", ids, QuantityUnit::Barrels);
-        let values = c.params::<ImportCap>(&mut cap);
-        c.finish(cap);
-        Some(ImportCap::from_values(good?, &values))
-    });
+    let cap = c
+        .section(x, "cap", false, |c, cap| {
+            let good = good_at(c, cap, "good", ids, QuantityUnit::Barrels);
+            let values = c.params::<ImportCap>(cap);
+            Some(ImportCap::from_values(good?, &values))
+        })
+        .flatten();
 
     let mut carried: Vec<&str> = Vec::new();
     let cargoes = c.each(x, "cargoes", "good", |c, cargo, id| {
@@ -954,19 +921,13 @@ fn maritime(x: &mut Table, c: &mut Checker, ids: &Ids) -> Option<Maritime> {
 
     let counterparts = c.each(x, "counterparts", "id", |c, f, id| {
         let field = format!("{}.goods", f.path);
-        let kind = choice(
-            c,
-            f,
-            "kind",
-            &named(&CounterpartKind::ALL, CounterpartKind::name),
-        );
+        let kinds = named(&CounterpartKind::ALL, CounterpartKind::name);
+        let kind = choice(c, f, "kind", &kinds);
         let mut traded: Vec<GoodId> = Vec::new();
         let names = c.strings(f, "goods");
         for name in &names {
-            let Some(g) = good(c, name, ids, &field) else {
-                continue;
-            };
-            let Some(spec) = ids.spec(g) else {
+            let found = good(c, name, ids, &field);
+            let Some((g, spec)) = found.and_then(|g| Some((g, ids.spec(g)?))) else {
                 continue;
             };
             let first_unit = traded

@@ -305,3 +305,44 @@ fn a_counterpart_trades_the_way_its_kind_trades() {
     let found = "`refined_petroleum`";
     assert_eq!(invalid_at(&errors, field), (expected.into(), found.into()));
 }
+
+/// The baseline without section `name`: every table headed `[name]`, `[name.…]` or
+/// `[[name.…]]`.
+fn without_section(name: &str) -> String {
+    let mut kept = true;
+    let lines = BASELINE.lines().filter(|line| {
+        if line.starts_with('[') {
+            let header = line.trim_matches(['[', ']']);
+            kept = header != name && !header.starts_with(&format!("{name}."));
+        }
+        kept
+    });
+    lines.collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn a_section_another_needs_is_reported_missing_on_line_one_with_why() {
+    for (section, why) in [
+        (
+            "state_trade",
+            "declared trade pays the levy `state_trade.official_levy_share`",
+        ),
+        ("profit_split", "the scenario has porter crews"),
+        ("pass_up", "officials are paid in this scenario"),
+        ("enforcement", "state trade or households cross the border"),
+        (
+            "finance",
+            "donju, households or ship operators pay before they are paid",
+        ),
+    ] {
+        let text = SourceText::new("bad.toml", without_section(section));
+        let errors = Scenario::parse(&text, &Registry::embedded())
+            .expect_err(section)
+            .errors;
+        let missing = errors.iter().find(|e| e.field == section);
+        let e = missing.unwrap_or_else(|| panic!("no error for `{section}`: {errors:#?}"));
+        assert_eq!((e.line, e.column), (1, 1));
+        let expected = format!("a [{section}] table, because {why}");
+        assert!(e.to_string().contains(&expected), "{e}");
+    }
+}

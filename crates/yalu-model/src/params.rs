@@ -1019,6 +1019,8 @@ param_set! {
         night_share: f64 [Share, Bounds::UNIT_INTERVAL],
         /// Days before an interdicted ship is replaced by another.
         ship_replacement_days: u32 [Days, Bounds::count(3_650)],
+        /// Logit scale on the expected daily return of the classes of ship an operator may buy to replace one lost.
+        vessel_choice_sensitivity_days: f64 [Days, Bounds::NON_NEGATIVE],
     }
 }
 

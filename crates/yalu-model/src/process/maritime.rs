@@ -44,9 +44,9 @@
 //!      (in port: `..._in_port`). An interdicted load is seized with the payment that was
 //!      changing hands; the ship is out of service for `ship_replacement_days` (at least
 //!      its voyage), as is, at sea, the counterpart ship; the operator pays for a
-//!      replacement at once. A ship sails only if the operators' cash (`[finance]`) covers
-//!      the outlay and a replacement ship; otherwise it stays in port
-//!      (`trips_unaffordable`).
+//!      replacement at once, of the class it then prefers (see 7). A ship sails only if the
+//!      operators' cash (`[finance]`) covers the outlay and the dearest replacement ship
+//!      of its fleet; otherwise it stays in port (`trips_unaffordable`).
 //!   5. Learning: operators do not know the monitors' coverage. Each fleet's operator keeps
 //!      a moving average d of how often its ships have been seen on each route (patrol
 //!      aircraft overhead, ships named in reports): `d' = d + a (detected - d)`,
@@ -61,7 +61,25 @@
 //!      multiplied by `exp(e_E (d - d0))`, d what the fleet has learned of being seen on it
 //!      and d0 `prior_detection_probability`, e_E the elasticity every protection price
 //!      shares (`protection_enforcement_elasticity`).
-//! - **Parameters**: `[maritime]` (fleets, counterparts, cargoes, monitors, cap, shares);
+//!   7. Vessel choice: a fleet's ships may be of several classes, its own figures
+//!      (capacity, hours, fuel, crew, value) first and then each
+//!      `[[maritime.fleets.classes]]` (an older, smaller, cheaper hull, say); a ship's
+//!      class sets its load, supervision, running costs, transfer hours and value, while
+//!      the route sets its days. When an interdicted ship is replaced, the operator values
+//!      a voyage of each class on each route as in 2 (`E = (1 - r) V - C - r S`, r the risk
+//!      it has learned, supervision at the factor it has learned, the expected dark cost,
+//!      today's events left out since a ship is bought for years; ship-to-ship at the
+//!      price of the first counterpart fleet that takes the good), keeps each class's best
+//!      daily return `E / (C x days)` and picks a class by a logit of its own scale
+//!      (`vessel_choice_sensitivity_days`: a hull is bought for years, so more sharply
+//!      than a day's route). The expected loss `r S` grows with r and with the
+//!      hull's value, so as operators learn they are seen, cheaper hulls win more of the
+//!      replacements even though they carry less per day of running costs. A fleet of one
+//!      class replaces like for like, with no draw. Ships by class at each month's last
+//!      day (counted before that day's voyages) and the replacements bought by class are
+//!      outputs (`sea.ships`, `sea.ships_bought_per_year`).
+//! - **Parameters**: `[maritime]` (fleets and their classes, counterparts, cargoes,
+//!   monitors, cap, shares);
 //!   the goods' prices and masses; the events on the maritime channel by route and good;
 //!   `[adaptation]` (tactics and the price of protection).
 //! - **Ledger** (`ops` = shipping operators; home = the fleet's home port): ops -> home
@@ -72,7 +90,7 @@
 //!   (sale); import bought: ops -> Chinese ships at sea or Chinese merchants (purchase),
 //!   then domestic buyers -> ops (sale); interdicted: the payer of the payment that was
 //!   changing hands -> interdictors (seizure), and ops -> foreign counterparties
-//!   (purchase: a replacement ship); on a positive profit, ops -> trading companies
+//!   (purchase: a replacement ship, at the chosen class's value); on a positive profit, ops -> trading companies
 //!   (fee: `company_share` of it less Room 39's part) and ops -> Room 39 (remittance:
 //!   `room39_share` of the company's share, paid directly so the maritime channel's
 //!   foreign currency can be traced).
@@ -304,7 +322,7 @@ fn logit_index(
 /// valued by its best daily return over the routes ([`value_voyage`]) at the risk, the
 /// supervision and the dark share the operator has learned on each, at the route's price
 /// (ship-to-ship: with the first counterpart fleet that trades the good), and picked by
-/// the logit the routes are (`choice_sensitivity_days`): the expected loss r x the class's
+/// a logit of scale `vessel_choice_sensitivity_days`: the expected loss r x the class's
 /// value weighs more as r rises, so cheaper hulls gain as the operator learns it is seen.
 /// Today's events do not enter: the ship is bought for years. A fleet of one class
 /// replaces like for like, with no draw.
@@ -342,7 +360,12 @@ fn replacement_class(
             })
             .fold(f64::NEG_INFINITY, f64::max)
     };
-    logit_index(f.classes(), return_of, m.choice_sensitivity_days, rng)
+    logit_index(
+        f.classes(),
+        return_of,
+        m.vessel_choice_sensitivity_days,
+        rng,
+    )
 }
 
 /// A counterpart ship at the zone that trades `good` and has room for `load`.

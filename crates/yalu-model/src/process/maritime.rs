@@ -74,7 +74,9 @@
 //!      (`vessel_choice_sensitivity_days`: a hull is bought for years, so more sharply
 //!      than a day's route). The expected loss `r S` grows with r and with the
 //!      hull's value, so as operators learn they are seen, cheaper hulls win more of the
-//!      replacements even though they carry less per day of running costs. A fleet of one
+//!      replacements; but a dark voyage costs the same whatever the load, so as the dark
+//!      share rises with what they learn (6), that fixed cost per voyage favours the
+//!      larger hull. Which wins is a result, not an input. A fleet of one
 //!      class replaces like for like, with no draw. Ships by class at each month's last
 //!      day (counted before that day's voyages) and the replacements bought by class are
 //!      outputs (`sea.ships`, `sea.ships_bought_per_year`).

@@ -3,7 +3,9 @@
 
 use crate::calendar::YearMonth;
 use crate::ledger::MoneyFlow;
-use crate::params::{CategoryId, Direction, GoodId, Mode, ModelParams, SiteId, TradeMode};
+use crate::params::{
+    CategoryId, Direction, GoodId, Maritime, Mode, ModelParams, SiteId, TradeMode,
+};
 use crate::units::Fen;
 use crate::world::World;
 
@@ -486,6 +488,27 @@ pub struct Metrics {
     /// Declared trade in US dollars, by month, category and mode.
     declared_usd: Vec<f64>,
     categories: usize,
+    /// Ships of each fleet's classes at the month's last day, by month and class cell.
+    ships_by_class: Vec<u32>,
+    /// Ships of each class bought in the month (replacements), same layout.
+    ships_bought: Vec<u32>,
+    class_cells: usize,
+}
+
+/// A fleet's ships of one class in one month: how many it had at the month's last day and
+/// how many it bought to replace ships lost.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ShipClassRecord {
+    /// Index into the calendar's months.
+    pub month: usize,
+    /// The fleet (index into `maritime.fleets`).
+    pub fleet: u16,
+    /// The class within the fleet (0: the fleet's own figures).
+    pub class: u16,
+    /// Ships of the class at the month's last day.
+    pub ships: u32,
+    /// Ships of the class bought in the month.
+    pub bought: u32,
 }
 
 /// Declared trade of one category by one mode in one month.
@@ -563,7 +586,11 @@ impl Metrics {
             .declared_trade
             .as_ref()
             .map_or(0, |d| d.categories.len());
+        let class_cells = params.maritime.as_ref().map_or(0, Maritime::class_cells);
         Metrics {
+            ships_by_class: vec![0; months * class_cells],
+            ships_bought: vec![0; months * class_cells],
+            class_cells,
             declared_usd: vec![0.0; months * categories * TradeMode::ALL.len()],
             categories,
             sites,
@@ -669,6 +696,17 @@ impl Metrics {
     ) -> &mut ObservedRecord {
         &mut self.observed
             [(month * self.goods + good.0 as usize) * SeaRoute::ALL.len() + route as usize]
+    }
+
+    /// Sets the month's count of ships by class (the last day recorded is the month's).
+    pub fn record_ships(&mut self, month: usize, ships_by_class: &[u32]) {
+        let row = month * self.class_cells;
+        self.ships_by_class[row..row + self.class_cells].copy_from_slice(ships_by_class);
+    }
+
+    /// Counts a ship of a class (its cell) bought in a month.
+    pub fn add_ship_bought(&mut self, month: usize, class_cell: usize) {
+        self.ships_bought[month * self.class_cells + class_cell] += 1;
     }
 
     /// Adds to an activity figure of a month.
@@ -780,6 +818,8 @@ pub struct ReplicateResult {
     pub observed: Vec<ObservedRecord>,
     /// Declared trade by month, category and mode (every cell, zeros included).
     pub declared: Vec<DeclaredRecord>,
+    /// The fleets' ships by class and month (every cell, zeros included).
+    pub ships: Vec<ShipClassRecord>,
 }
 
 /// Turns a finished world into tidy records.
@@ -845,7 +885,32 @@ pub fn collect(world: World, params: &ModelParams, seed: u64, replicate: u32) ->
             })
             .collect()
     });
+    let ships = params.maritime.as_ref().map_or_else(Vec::new, |m| {
+        let classes: Vec<(u16, u16)> = m
+            .fleets
+            .iter()
+            .enumerate()
+            .flat_map(|(f, fleet)| (0..fleet.classes()).map(move |c| (f as u16, c as u16)))
+            .collect();
+        metrics
+            .ships_by_class
+            .iter()
+            .zip(&metrics.ships_bought)
+            .enumerate()
+            .map(|(cell, (&ships, &bought))| {
+                let (fleet, class) = classes[cell % classes.len()];
+                ShipClassRecord {
+                    month: cell / classes.len(),
+                    fleet,
+                    class,
+                    ships,
+                    bought,
+                }
+            })
+            .collect()
+    });
     ReplicateResult {
+        ships,
         declared,
         replicate,
         seed,

@@ -338,7 +338,10 @@ impl ModelParams {
             t.bureaus.iter().map(|b| u64::from(b.companies)).sum()
         });
         let ships = self.maritime.as_ref().map_or(0, |m| {
-            m.fleets.iter().map(|f| u64::from(f.ships)).sum::<u64>()
+            m.fleets
+                .iter()
+                .flat_map(|f| (0..f.classes()).map(|c| u64::from(f.ships_of(c))))
+                .sum::<u64>()
                 + m.counterparts
                     .iter()
                     .map(|c| u64::from(c.ships))
@@ -1018,6 +1021,8 @@ param_set! {
         night_share: f64 [Share, Bounds::UNIT_INTERVAL],
         /// Days before an interdicted ship is replaced by another.
         ship_replacement_days: u32 [Days, Bounds::count(3_650)],
+        /// Logit scale on the expected daily return of the classes of ship an operator may buy to replace one lost.
+        vessel_choice_sensitivity_days: f64 [Days, Bounds::NON_NEGATIVE],
     }
 }
 
@@ -1074,6 +1079,21 @@ impl Adaptation {
 }
 
 impl Maritime {
+    /// The row of class `class` of fleet `fleet` among every fleet's classes, fleet by
+    /// fleet and class by class.
+    pub fn class_cell(&self, fleet: usize, class: usize) -> usize {
+        self.fleets[..fleet]
+            .iter()
+            .map(Fleet::classes)
+            .sum::<usize>()
+            + class
+    }
+
+    /// Classes of ship over every fleet.
+    pub fn class_cells(&self) -> usize {
+        self.fleets.iter().map(Fleet::classes).sum()
+    }
+
     /// A fleet operator's tactics on a route once it has learned it is seen there with
     /// chance `learned`: the share of its voyages made dark, `ais_off_share x (1 + e
     /// (learned / prior - 1))` in [0, 1] (e `ais_off_detection_elasticity`; linear, as it
@@ -1197,6 +1217,9 @@ param_set! {
         pub good: GoodId,
         /// Where its ships load, unload and are supervised.
         pub home_port: SiteId,
+        /// Other hulls its operator may buy when it replaces a ship
+        /// (`[[maritime.fleets.classes]]`); the fleet's own figures are its first class.
+        pub classes: Vec<VesselClass>,
         params:
         /// Ships at the start.
         ships: u32 [Ships, Bounds::count(10_000)],
@@ -1216,6 +1239,99 @@ param_set! {
         crew_wage_cny_per_day: f64 [CnyPerDay, Bounds::NON_NEGATIVE],
         /// What the operator loses with a ship (its value).
         ship_value_cny: f64 [Cny, Bounds::NON_NEGATIVE],
+    }
+}
+
+/// The figures of one class of a fleet's ships (see [`Fleet::hull`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hull {
+    /// Cargo one ship carries.
+    pub capacity_t: f64,
+    /// Hours a full load takes to transfer at sea.
+    pub transfer_hours: f64,
+    /// Hours a full load spends in a Chinese port.
+    pub port_hours: f64,
+    /// Fuel and stores per day at sea.
+    pub fuel_cost_cny_per_day: f64,
+    /// Crew pay per day at sea.
+    pub crew_wage_cny_per_day: f64,
+    /// What the operator loses with a ship, and pays for its replacement.
+    pub ship_value_cny: f64,
+}
+
+impl Fleet {
+    /// Its classes of ship: its own figures first, then `classes` in order.
+    pub fn classes(&self) -> usize {
+        1 + self.classes.len()
+    }
+
+    /// The figures of class `class` (0: the fleet's own). Panics past [`Fleet::classes`].
+    pub fn hull(&self, class: usize) -> Hull {
+        match class.checked_sub(1) {
+            None => Hull {
+                capacity_t: self.capacity_t,
+                transfer_hours: self.transfer_hours,
+                port_hours: self.port_hours,
+                fuel_cost_cny_per_day: self.fuel_cost_cny_per_day,
+                crew_wage_cny_per_day: self.crew_wage_cny_per_day,
+                ship_value_cny: self.ship_value_cny,
+            },
+            Some(k) => self.classes[k].hull(),
+        }
+    }
+
+    /// Ships of class `class` at the start.
+    pub fn ships_of(&self, class: usize) -> u32 {
+        class
+            .checked_sub(1)
+            .map_or(self.ships, |k| self.classes[k].ships)
+    }
+
+    /// The dearest ship of any of its classes: what an operator must be able to pay at
+    /// once to replace a ship whatever class it then chooses.
+    pub fn dearest_ship_cny(&self) -> f64 {
+        (0..self.classes())
+            .map(|c| self.hull(c).ship_value_cny)
+            .fold(0.0, f64::max)
+    }
+}
+
+param_set! {
+    /// Another class of hull a fleet's operator may buy when it replaces a ship (an older,
+    /// smaller, cheaper one, say). Its voyages take the fleet's days: the route, not the
+    /// hull, sets them.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct VesselClass {
+        /// Identifier within the fleet, e.g. `old_small_carriers`.
+        pub id: String,
+        params:
+        /// Ships of this class at the start.
+        ships: u32 [Ships, Bounds::count(10_000)],
+        /// Cargo one ship carries.
+        capacity_t: f64 [Tonnes, Bounds::POSITIVE],
+        /// Hours a full load takes to transfer at sea.
+        transfer_hours: f64 [Hours, Bounds::NON_NEGATIVE],
+        /// Hours a full load spends in a Chinese port.
+        port_hours: f64 [Hours, Bounds::NON_NEGATIVE],
+        /// Fuel and stores per day at sea.
+        fuel_cost_cny_per_day: f64 [CnyPerDay, Bounds::NON_NEGATIVE],
+        /// Crew pay per day at sea.
+        crew_wage_cny_per_day: f64 [CnyPerDay, Bounds::NON_NEGATIVE],
+        /// What the operator loses with a ship of this class, and pays for one.
+        ship_value_cny: f64 [Cny, Bounds::NON_NEGATIVE],
+    }
+}
+
+impl VesselClass {
+    fn hull(&self) -> Hull {
+        Hull {
+            capacity_t: self.capacity_t,
+            transfer_hours: self.transfer_hours,
+            port_hours: self.port_hours,
+            fuel_cost_cny_per_day: self.fuel_cost_cny_per_day,
+            crew_wage_cny_per_day: self.crew_wage_cny_per_day,
+            ship_value_cny: self.ship_value_cny,
+        }
     }
 }
 

@@ -196,6 +196,12 @@ pub struct Companies {
 pub struct Ships {
     /// Fleet of each North Korean ship (index into `maritime.fleets`).
     pub fleet: Vec<u16>,
+    /// Class of each North Korean ship within its fleet (0: the fleet's own figures;
+    /// [`crate::params::Fleet::hull`]).
+    pub class: Vec<u16>,
+    /// Ships of each class of each fleet, fleet by fleet and class by class
+    /// ([`crate::params::Maritime::class_cell`]).
+    pub ships_by_class: Vec<u32>,
     /// Days until the ship is back in port and free to sail (0: in port). An interdicted
     /// ship is out until it is replaced.
     pub busy_days: Vec<u32>,
@@ -226,8 +232,13 @@ impl Ships {
             return ships;
         };
         for (f, fleet) in m.fleets.iter().enumerate() {
-            for _ in 0..fleet.ships {
-                ships.fleet.push(f as u16);
+            for class in 0..fleet.classes() {
+                let count = fleet.ships_of(class);
+                for _ in 0..count {
+                    ships.fleet.push(f as u16);
+                    ships.class.push(class as u16);
+                }
+                ships.ships_by_class.push(count);
             }
         }
         ships.busy_days = vec![0; ships.fleet.len()];

@@ -130,13 +130,15 @@ prop_compose! {
 }
 
 /// Random values for the maritime channel: coverage, interdiction,
-/// learning, fleets and counterparts.
+/// learning, fleets (their other classes of ship and how sharply operators choose among
+/// them included) and counterparts.
 #[derive(Debug, Clone)]
 struct SeaDraws {
     coverage: (f64, f64, f64),
     interdiction: (f64, f64),
     learning: (f64, f64),
-    ships: (u32, u32),
+    ships: (u32, u32, u32),
+    vessel_choice: f64,
     replacement: u32,
     shares: (f64, f64),
     hurdle: f64,
@@ -153,7 +155,11 @@ impl SeaDraws {
         (m.risk_learning_rate, m.prior_detection_probability) = self.learning;
         for fleet in &mut m.fleets {
             fleet.ships = self.ships.0;
+            for class in &mut fleet.classes {
+                class.ships = self.ships.2;
+            }
         }
+        m.vessel_choice_sensitivity_days = self.vessel_choice;
         for counterpart in &mut m.counterparts {
             counterpart.ships = self.ships.1;
         }
@@ -168,12 +174,13 @@ prop_compose! {
         coverage in (0.0f64..20.0, 0.0f64..=24.0, 0.0f64..=1.0),
         interdiction in (0.0f64..=1.0, 0.0f64..=1.0),
         learning in (0.0f64..=1.0, 0.0f64..=1.0),
-        ships in (0u32..30, 0u32..10),
+        ships in (0u32..30, 0u32..10, 0u32..10),
+        vessel_choice in 0.0f64..5000.0,
         replacement in 0u32..400,
         shares in (0.0f64..=1.0, 0.0f64..=1.0),
         hurdle in 0.0f64..0.5,
     ) -> SeaDraws {
-        SeaDraws { coverage, interdiction, learning, ships, replacement, shares, hurdle }
+        SeaDraws { coverage, interdiction, learning, ships, vessel_choice, replacement, shares, hurdle }
     }
 }
 

@@ -596,8 +596,14 @@ fn deterrence_works_through_what_operators_learn() {
     // 2018-2019): at baseline rates, learning cuts coal carried by more than fixed beliefs
     // do; at three times the rates, by more than 1% and more than three times as much
     // (1.2% against 0.3% with the re-sourced fleets).
+    // Each fleet keeps one class of ship: which hull replaces a lost one also follows what
+    // operators learn (tests/vessels.rs), and would mix a change of fleet into the voyages.
     let mut base = two_years_at_sea();
-    base.maritime.as_mut().unwrap().ship_replacement_days = 0;
+    let m = base.maritime.as_mut().unwrap();
+    m.ship_replacement_days = 0;
+    for fleet in &mut m.fleets {
+        fleet.classes.clear();
+    }
     let drop = |params: &ModelParams| {
         let (_, before, _) = coal_and_detection(params, 8);
         let (_, after, _) = coal_and_detection(&doubled(params.clone()), 8);

@@ -19,8 +19,8 @@ use yalu_model::indicators::{
     takeover_windows, trade_totals_in, vehicles_per_month,
 };
 use yalu_model::ledger::{ActorClass, Purpose};
-use yalu_model::observe::{Channel, HouseholdMonth, Outcome, PriceRecord};
-use yalu_model::params::{Direction, ModelParams, SiteId};
+use yalu_model::observe::{Channel, HouseholdMonth, Outcome, PriceRecord, ShipClassRecord};
+use yalu_model::params::{Direction, Maritime, ModelParams, SiteId};
 
 use crate::window::Window;
 
@@ -113,6 +113,8 @@ pub enum KeyKind {
     SeaGood,
     /// Optional market site (a site with households): without a key, all of them.
     MarketSite,
+    /// `fleet/class`: a class of ship of a fleet (`main`: the fleet's own figures).
+    ShipClass,
 }
 
 impl KeyKind {
@@ -126,6 +128,7 @@ impl KeyKind {
             KeyKind::MoneyFlow => "[<payer>/<payee>/<purpose>]",
             KeyKind::SeaGood => "[<sea good>]",
             KeyKind::MarketSite => "[<market site>] (optional: all market sites without it)",
+            KeyKind::ShipClass => "[<fleet>/<class>] (main: the fleet's own figures)",
         }
     }
 }
@@ -398,6 +401,26 @@ pub const OUTPUTS: &[OutputDef] = &[
                 .map(|(good, (seen, carried))| (good, seen / carried))
                 .collect()
         },
+    },
+    OutputDef {
+        id: "sea.ships",
+        key: KeyKind::ShipClass,
+        unit: "ships",
+        aggregation: Aggregation::MonthlyMean,
+        section: Section::Sea,
+        label: "{0}: ships of class {1} at the end of a month of {window}",
+        description: "a fleet's ships of one class at the end of each month, averaged over the window's months; operators choose the class of each replacement (maritime.rs)",
+        measure: |r| by_ship_class(r, |s| s.ships, r.months.len() as f64),
+    },
+    OutputDef {
+        id: "sea.ships_bought_per_year",
+        key: KeyKind::ShipClass,
+        unit: "ships/year",
+        aggregation: Aggregation::PerYear,
+        section: Section::Sea,
+        label: "{0}: ships of class {1} bought to replace ships lost, per year of {window}",
+        description: "replacements of interdicted ships a fleet's operator bought of one class, per year of the window",
+        measure: |r| by_ship_class(r, |s| s.bought, r.years),
     },
     OutputDef {
         id: "households.income_cny_per_month_before_closure",
@@ -719,6 +742,39 @@ fn by_market_site<T>(
         .collect()
 }
 
+/// A count summed over the window's months, over `per`, for each class of each fleet,
+/// keyed `fleet/class` (`main` for the fleet's own figures).
+fn by_ship_class(
+    r: &Replicate,
+    count: fn(&ShipClassRecord) -> u32,
+    per: f64,
+) -> Vec<(String, f64)> {
+    let Some(m) = &r.params.maritime else {
+        return Vec::new();
+    };
+    let mut totals = vec![0_u64; m.class_cells()];
+    for s in r.result.ships.iter().filter(|s| r.within(s.month)) {
+        totals[m.class_cell(usize::from(s.fleet), usize::from(s.class))] += u64::from(count(s));
+    }
+    ship_class_keys(m)
+        .into_iter()
+        .zip(totals)
+        .map(|(key, total)| (key, total as f64 / per))
+        .collect()
+}
+
+/// `fleet/class` for every class of every fleet, in [`Maritime::class_cell`] order.
+fn ship_class_keys(m: &Maritime) -> Vec<String> {
+    m.fleets
+        .iter()
+        .flat_map(|f| {
+            std::iter::once("main")
+                .chain(f.classes.iter().map(|c| c.id.as_str()))
+                .map(move |class| format!("{}/{class}", f.id))
+        })
+        .collect()
+}
+
 /// The mean of a monthly market figure at each market site, and over all of them.
 fn market(r: &Replicate, figure: fn(&PriceRecord) -> f64) -> Vec<(String, f64)> {
     by_market_site(
@@ -910,6 +966,7 @@ pub struct Catalog {
     porter_sites: Vec<String>,
     sea_goods: Vec<String>,
     market_sites: Vec<String>,
+    ship_classes: Vec<String>,
     run: Window,
 }
 
@@ -930,6 +987,10 @@ impl Catalog {
                 .collect(),
             sea_goods,
             market_sites: market_sites(params).into_iter().map(|(_, id)| id).collect(),
+            ship_classes: params
+                .maritime
+                .as_ref()
+                .map_or_else(Vec::new, ship_class_keys),
             run: Window::covering(params.first_day, params.last_day),
         }
     }
@@ -962,6 +1023,7 @@ impl Catalog {
                 keys
             }
             KeyKind::SeaGood => self.sea_goods.clone(),
+            KeyKind::ShipClass => self.ship_classes.clone(),
             KeyKind::MarketSite => [String::new()]
                 .into_iter()
                 .chain(self.market_sites.iter().cloned())

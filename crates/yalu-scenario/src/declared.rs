@@ -13,6 +13,7 @@ use yalu_model::params::{
     Enforcement, Finance, Fleet, Good, HouseholdParams, HouseholdSite, ImportCap, Labour,
     LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams, ModeParams, Monitors, PorterGood,
     PorterParams, PorterSite, ProfitSplit, SeaBribes, Site, StateGood, StateTrade, Takeover,
+    VesselClass,
 };
 
 /// A section: its path template (`[]` for an element of an array of tables, `<agency>` for
@@ -62,6 +63,7 @@ pub const SECTIONS: &[Section] = &[
     section("maritime.monitors", Monitors::SPECS),
     section("maritime.cap", ImportCap::SPECS),
     section("maritime.fleets[]", Fleet::SPECS),
+    section("maritime.fleets[].classes[]", VesselClass::SPECS),
     section("maritime.counterparts[]", CounterpartFleet::SPECS),
     section("finance", Finance::SPECS),
     section("declared_trade", DeclaredTrade::SPECS),

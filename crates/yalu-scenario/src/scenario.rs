@@ -17,7 +17,7 @@ use yalu_model::params::{
     ExchangeSchedule, Finance, Fleet, FleetKind, Good, GoodId, HouseholdParams, HouseholdSite,
     ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams, Mode, ModeParams,
     ModelParams, Monitors, PassUp, PorterGood, PorterParams, PorterSite, ProfitSplit, QuantityUnit,
-    SeaBribes, SeaCargo, Site, SiteId, StateGood, StateTrade, Takeover,
+    SeaBribes, SeaCargo, Site, SiteId, StateGood, StateTrade, Takeover, VesselClass,
 };
 
 use crate::error::{ErrorKind, ScenarioErrors, SourceText};
@@ -914,9 +914,15 @@ fn maritime(c: &mut Checker, x: &mut Table, ids: &Ids) -> Option<Maritime> {
             }
         }
         let home_port = site_at(c, f, "home_port", ids);
+        let classes = c.each(f, "classes", "id", |c, k, id| {
+            let values = c.params::<VesselClass>(k);
+            Some(VesselClass::from_values(id?.text.to_owned(), &values))
+        });
         let values = c.params::<Fleet>(f);
         let id = id?.text.to_owned();
-        Some(Fleet::from_values(id, kind?, good?, home_port?, &values))
+        Some(Fleet::from_values(
+            id, kind?, good?, home_port?, classes, &values,
+        ))
     });
 
     let counterparts = c.each(x, "counterparts", "id", |c, f, id| {

@@ -44,9 +44,9 @@
 //!      (in port: `..._in_port`). An interdicted load is seized with the payment that was
 //!      changing hands; the ship is out of service for `ship_replacement_days` (at least
 //!      its voyage), as is, at sea, the counterpart ship; the operator pays for a
-//!      replacement at once. A ship sails only if the operators' cash (`[finance]`) covers
-//!      the outlay and a replacement ship; otherwise it stays in port
-//!      (`trips_unaffordable`).
+//!      replacement at once, of the class it then prefers (see 7). A ship sails only if the
+//!      operators' cash (`[finance]`) covers the outlay and the dearest replacement ship
+//!      of its fleet; otherwise it stays in port (`trips_unaffordable`).
 //!   5. Learning: operators do not know the monitors' coverage. Each fleet's operator keeps
 //!      a moving average d of how often its ships have been seen on each route (patrol
 //!      aircraft overhead, ships named in reports): `d' = d + a (detected - d)`,
@@ -61,7 +61,27 @@
 //!      multiplied by `exp(e_E (d - d0))`, d what the fleet has learned of being seen on it
 //!      and d0 `prior_detection_probability`, e_E the elasticity every protection price
 //!      shares (`protection_enforcement_elasticity`).
-//! - **Parameters**: `[maritime]` (fleets, counterparts, cargoes, monitors, cap, shares);
+//!   7. Vessel choice: a fleet's ships may be of several classes, its own figures
+//!      (capacity, hours, fuel, crew, value) first and then each
+//!      `[[maritime.fleets.classes]]` (an older, smaller, cheaper hull, say); a ship's
+//!      class sets its load, supervision, running costs, transfer hours and value, while
+//!      the route sets its days. When an interdicted ship is replaced, the operator values
+//!      a voyage of each class on each route as in 2 (`E = (1 - r) V - C - r S`, r the risk
+//!      it has learned, supervision at the factor it has learned, the expected dark cost,
+//!      today's events left out since a ship is bought for years; ship-to-ship at the
+//!      price of the first counterpart fleet that takes the good), keeps each class's best
+//!      daily return `E / (C x days)` and picks a class by a logit of its own scale
+//!      (`vessel_choice_sensitivity_days`: a hull is bought for years, so more sharply
+//!      than a day's route). The expected loss `r S` grows with r and with the
+//!      hull's value, so as operators learn they are seen, cheaper hulls win more of the
+//!      replacements; but a dark voyage costs the same whatever the load, so as the dark
+//!      share rises with what they learn (6), that fixed cost per voyage favours the
+//!      larger hull. Which wins is a result, not an input. A fleet of one
+//!      class replaces like for like, with no draw. Ships by class at each month's last
+//!      day (counted before that day's voyages) and the replacements bought by class are
+//!      outputs (`sea.ships`, `sea.ships_bought_per_year`).
+//! - **Parameters**: `[maritime]` (fleets and their classes, counterparts, cargoes,
+//!   monitors, cap, shares);
 //!   the goods' prices and masses; the events on the maritime channel by route and good;
 //!   `[adaptation]` (tactics and the price of protection).
 //! - **Ledger** (`ops` = shipping operators; home = the fleet's home port): ops -> home
@@ -72,7 +92,7 @@
 //!   (sale); import bought: ops -> Chinese ships at sea or Chinese merchants (purchase),
 //!   then domestic buyers -> ops (sale); interdicted: the payer of the payment that was
 //!   changing hands -> interdictors (seizure), and ops -> foreign counterparties
-//!   (purchase: a replacement ship); on a positive profit, ops -> trading companies
+//!   (purchase: a replacement ship, at the chosen class's value); on a positive profit, ops -> trading companies
 //!   (fee: `company_share` of it less Room 39's part) and ops -> Room 39 (remittance:
 //!   `room39_share` of the company's share, paid directly so the maritime channel's
 //!   foreign currency can be traced).
@@ -94,22 +114,22 @@ use crate::streams::Rng;
 use crate::units::Fen;
 use crate::world::World;
 
-/// A full load of a fleet's ship, in its good's unit (kg, or barrels). Panics if the
-/// scenario has no maritime channel.
-pub fn load_units(params: &ModelParams, fleet: usize) -> f64 {
+/// A full load of a ship of a fleet's class (0: the fleet's own figures), in its good's
+/// unit (kg, or barrels). Panics if the scenario has no maritime channel.
+pub fn load_units(params: &ModelParams, fleet: usize, class: usize) -> f64 {
     let m = params.maritime.as_ref().expect("maritime channel");
     let fleet = &m.fleets[fleet];
-    fleet.capacity_t * 1000.0 / params.goods[fleet.good.0 as usize].mass_kg_per_unit
+    fleet.hull(class).capacity_t * 1000.0 / params.goods[fleet.good.0 as usize].mass_kg_per_unit
 }
 
-/// The smallest full load of any fleet trading a good this counterpart fleet takes: below
-/// that room, the counterpart ship sails off to unload (or reload).
+/// The smallest full load of any class of any fleet trading a good this counterpart fleet
+/// takes: below that room, the counterpart ship sails off to unload (or reload).
 fn smallest_load(params: &ModelParams, m: &Maritime, counterpart: &CounterpartFleet) -> f64 {
     m.fleets
         .iter()
         .enumerate()
         .filter(|(_, f)| counterpart.goods.contains(&f.good))
-        .map(|(f, _)| load_units(params, f))
+        .flat_map(|(f, fleet)| (0..fleet.classes()).map(move |c| load_units(params, f, c)))
         .fold(f64::INFINITY, f64::min)
 }
 
@@ -203,13 +223,15 @@ pub fn route_price(
     }
 }
 
-/// Values a voyage of one of a fleet's ships on a route, at expected interdiction risk
-/// `risk`, buying or selling at `price` per unit, with supervision payments times
-/// `bribe_factor` and an expected `dark_cost_cny` for going dark. Panics if the scenario
-/// has no maritime channel.
+/// Values a voyage of one of a fleet's ships of class `class` on a route, at expected
+/// interdiction risk `risk`, buying or selling at `price` per unit, with supervision
+/// payments times `bribe_factor` and an expected `dark_cost_cny` for going dark. Panics if
+/// the scenario has no maritime channel.
+#[allow(clippy::too_many_arguments)]
 pub fn value_voyage(
     params: &ModelParams,
     fleet: usize,
+    class: usize,
     route: SeaRoute,
     price: f64,
     risk: f64,
@@ -218,17 +240,18 @@ pub fn value_voyage(
 ) -> VoyageOption {
     let m = params.maritime.as_ref().expect("maritime channel");
     let f = &m.fleets[fleet];
+    let hull = f.hull(class);
     let good = &params.goods[f.good.0 as usize];
-    let load = load_units(params, fleet);
+    let load = load_units(params, fleet, class);
     let days = voyage_days(m, fleet, route);
     let (value, payment) = match good.direction {
         Direction::Export => (load * price, load * good.home_price_cny_per_unit),
         Direction::Import => (load * good.home_price_cny_per_unit, load * price),
     };
-    let supervision = f.capacity_t * m.bribe_cny_per_t.iter().sum::<f64>() * bribe_factor;
-    let running = f64::from(days) * (f.fuel_cost_cny_per_day + f.crew_wage_cny_per_day);
+    let supervision = hull.capacity_t * m.bribe_cny_per_t.iter().sum::<f64>() * bribe_factor;
+    let running = f64::from(days) * (hull.fuel_cost_cny_per_day + hull.crew_wage_cny_per_day);
     let outlay = payment + supervision + running + dark_cost_cny;
-    let expected = (1.0 - risk) * value - outlay - risk * f.ship_value_cny;
+    let expected = (1.0 - risk) * value - outlay - risk * hull.ship_value_cny;
     VoyageOption {
         route: Some(route),
         counterpart: None,
@@ -253,15 +276,13 @@ pub fn choose(options: &[VoyageOption], m: &Maritime, rng: &mut Rng) -> VoyageOp
     // Each weight is computed once (the same numbers, in the same order, as recomputing it).
     let mut weights = [0.0; MAX_OPTIONS];
     let Some(weights) = weights.get_mut(..options.len()) else {
-        let total: f64 = options.iter().map(weight).sum();
-        let mut u = rng.random::<f64>() * total;
-        for o in options {
-            if u < weight(o) {
-                return *o;
-            }
-            u -= weight(o);
-        }
-        return options[options.len() - 1];
+        let pick = logit_index(
+            options.len(),
+            |i| options[i].return_per_day,
+            m.choice_sensitivity_days,
+            rng,
+        );
+        return options[pick];
     };
     for (w, o) in weights.iter_mut().zip(options) {
         *w = weight(o);
@@ -275,6 +296,78 @@ pub fn choose(options: &[VoyageOption], m: &Maritime, rng: &mut Rng) -> VoyageOp
         u -= w;
     }
     options[options.len() - 1]
+}
+
+/// The index in `0..n` a logit with scale `sensitivity` picks on the returns
+/// `return_of(i)`; each weight is computed twice rather than kept, so any `n` needs no
+/// buffer.
+fn logit_index(
+    n: usize,
+    return_of: impl Fn(usize) -> f64,
+    sensitivity: f64,
+    rng: &mut Rng,
+) -> usize {
+    let best = (0..n).map(&return_of).fold(f64::NEG_INFINITY, f64::max);
+    let weight = |i| (sensitivity * (return_of(i) - best)).exp();
+    let total: f64 = (0..n).map(weight).sum();
+    let mut u = rng.random::<f64>() * total;
+    for i in 0..n {
+        if u < weight(i) {
+            return i;
+        }
+        u -= weight(i);
+    }
+    n - 1
+}
+
+/// The class an operator buys to replace a ship of `fleet` it has lost. Each class is
+/// valued by its best daily return over the routes ([`value_voyage`]) at the risk, the
+/// supervision and the dark share the operator has learned on each, at the route's price
+/// (ship-to-ship: with the first counterpart fleet that trades the good), and picked by
+/// a logit of scale `vessel_choice_sensitivity_days`: the expected loss r x the class's
+/// value weighs more as r rises, so cheaper hulls gain as the operator learns it is seen.
+/// Today's events do not enter: the ship is bought for years. A fleet of one class
+/// replaces like for like, with no draw.
+fn replacement_class(
+    world: &World,
+    params: &ModelParams,
+    m: &Maritime,
+    fleet: usize,
+    rng: &mut Rng,
+) -> usize {
+    let f = &m.fleets[fleet];
+    if f.classes() == 1 {
+        return 0;
+    }
+    let counterpart = m.counterparts.iter().find(|c| c.goods.contains(&f.good));
+    let return_of = |class| {
+        SeaRoute::ALL
+            .into_iter()
+            .filter_map(|route| {
+                let price = match route {
+                    SeaRoute::ShipToShip => route_price(params, fleet, Some(counterpart?)),
+                    SeaRoute::PortDelivery => route_price(params, fleet, None),
+                };
+                let option = value_voyage(
+                    params,
+                    fleet,
+                    class,
+                    route,
+                    price,
+                    learned_risk(world, m, fleet, route),
+                    learned_supervision(world, fleet, route),
+                    dark_voyage_cost_cny(params) * ais_off_share(world, fleet, route),
+                );
+                Some(option.return_per_day)
+            })
+            .fold(f64::NEG_INFINITY, f64::max)
+    };
+    logit_index(
+        f.classes(),
+        return_of,
+        m.vessel_choice_sensitivity_days,
+        rng,
+    )
 }
 
 /// A counterpart ship at the zone that trades `good` and has room for `load`.
@@ -304,6 +397,9 @@ pub fn run(
     let Some(m) = &params.maritime else {
         return Ok(());
     };
+    world
+        .metrics
+        .record_ships(world.calendar.month_index(day), &world.ships.ships_by_class);
     let ships = &mut world.ships;
     for busy in &mut ships.busy_days {
         *busy = busy.saturating_sub(1);
@@ -328,6 +424,7 @@ pub fn run(
             continue;
         }
         let fleet = world.ships.fleet[ship] as usize;
+        let class = usize::from(world.ships.class[ship]);
         let good = m.fleets[fleet].good;
         let events = |route| {
             world
@@ -340,7 +437,7 @@ pub fn run(
         // (worked out only for the routes offered today).
         let supervision = |route, events| supervision_factor(world, fleet, route, events);
         let dark_cost = |route| dark_voyage_cost_cny(params) * ais_off_share(world, fleet, route);
-        let load = load_units(params, fleet);
+        let load = load_units(params, fleet, class);
         let risk = |route: SeaRoute| learned_risk(world, m, fleet, route);
         let stay = VoyageOption {
             route: None,
@@ -355,6 +452,7 @@ pub fn run(
             value_voyage(
                 params,
                 fleet,
+                class,
                 SeaRoute::PortDelivery,
                 route_price(params, fleet, None),
                 risk(SeaRoute::PortDelivery),
@@ -371,6 +469,7 @@ pub fn run(
                     ..value_voyage(
                         params,
                         fleet,
+                        class,
                         SeaRoute::ShipToShip,
                         route_price(params, fleet, Some(counterpart)),
                         risk(SeaRoute::ShipToShip),
@@ -399,11 +498,11 @@ pub fn run(
             ..events
         };
         // The operator pays everything up front (a whole dark voyage's cost, whatever its
-        // expected share) and must be able to replace the ship at once if it is
-        // interdicted; each of the voyage's (at most nine) payments rounds to the fen on its
-        // own, hence the few fen of slack.
+        // expected share) and must be able to replace the ship at once, by whichever class,
+        // if it is interdicted; each of the voyage's (at most nine) payments rounds to the
+        // fen on its own, hence the few fen of slack.
         let needed = Fen::from_cny(
-            chosen.outlay_cny + dark_voyage_cost_cny(params) + m.fleets[fleet].ship_value_cny,
+            chosen.outlay_cny + dark_voyage_cost_cny(params) + m.fleets[fleet].dearest_ship_cny(),
         ) + Fen(9);
         if world
             .ledger
@@ -447,6 +546,8 @@ fn sail(
     let route = option.route.expect("a voyage has a route");
     let fleet_index = world.ships.fleet[ship] as usize;
     let fleet = &m.fleets[fleet_index];
+    let class = usize::from(world.ships.class[ship]);
+    let hull = fleet.hull(class);
     let good = &params.goods[fleet.good.0 as usize];
     let cargo = m
         .cargoes
@@ -454,7 +555,7 @@ fn sail(
         .find(|c| c.good == fleet.good)
         .expect("validated: every fleet's good is a cargo");
     let month = world.calendar.month_index(day);
-    let load = load_units(params, fleet_index);
+    let load = load_units(params, fleet_index, class);
     let home_site = fleet.home_port.0 as usize;
     let home = world.accounts.at_site[home_site];
     let a = &world.accounts;
@@ -475,7 +576,7 @@ fn sail(
         outlay += purchase;
     }
     for (agency, rate) in SeaAgency::ALL.iter().zip(m.bribe_cny_per_t) {
-        let bribe = Fen::from_cny(fleet.capacity_t * rate * events.bribe);
+        let bribe = Fen::from_cny(hull.capacity_t * rate * events.bribe);
         let payee = match agency {
             SeaAgency::Customs => home.officials[Agency::Customs as usize],
             SeaAgency::StateSecurity => home.officials[Agency::StateSecurity as usize],
@@ -494,8 +595,8 @@ fn sail(
         outlay += bribe;
     }
     let days = f64::from(option.days);
-    let fuel = Fen::from_cny(days * fleet.fuel_cost_cny_per_day);
-    let crew = Fen::from_cny(days * fleet.crew_wage_cny_per_day);
+    let fuel = Fen::from_cny(days * hull.fuel_cost_cny_per_day);
+    let crew = Fen::from_cny(days * hull.crew_wage_cny_per_day);
     world
         .ledger
         .transfer(ops, home.suppliers, fuel, Purpose::Purchase)?;
@@ -519,9 +620,9 @@ fn sail(
     }
     let night = at_sea && rng.random_bool(m.night_share);
     let hours = if at_sea {
-        fleet.transfer_hours
+        hull.transfer_hours
     } else {
-        fleet.port_hours
+        hull.port_hours
     };
     let detected = rng.random_bool(
         (detection_probability(&m.monitors, route, hours, ais_off, night) * events.risk).min(1.0),
@@ -556,18 +657,28 @@ fn sail(
 
     if interdicted {
         // The load and the payment changing hands are seized; the ship is lost and the
-        // operator buys a replacement, which arrives after `ship_replacement_days`.
+        // operator buys a replacement of the class it now prefers, which arrives after
+        // `ship_replacement_days`.
         let payer = if export { counterparty } else { ops };
         world
             .ledger
             .transfer(payer, interdictors, payment, Purpose::Seizure)?;
-        let replacement = Fen::from_cny(fleet.ship_value_cny);
+        let bought = replacement_class(world, params, m, fleet_index, rng);
+        let replacement = Fen::from_cny(fleet.hull(bought).ship_value_cny);
         world.ledger.transfer(
             ops,
             world.accounts.foreign_counterparties,
             replacement,
             Purpose::Purchase,
         )?;
+        let (lost, new) = (
+            m.class_cell(fleet_index, class),
+            m.class_cell(fleet_index, bought),
+        );
+        world.ships.ships_by_class[lost] -= 1;
+        world.ships.ships_by_class[new] += 1;
+        world.ships.class[ship] = bought as u16;
+        world.metrics.add_ship_bought(month, new);
         let seized_value = if export { payment } else { resale };
         world
             .metrics
@@ -682,7 +793,13 @@ pub fn ais_off_share(world: &World, fleet: usize, route: SeaRoute) -> f64 {
 /// price of protection's response to what the operator has learned there (see
 /// [`crate::params::Maritime::tactics`]).
 fn supervision_factor(world: &World, fleet: usize, route: SeaRoute, events: Conditions) -> f64 {
-    events.bribe * world.ships.supervision_factor[fleet * SeaRoute::ALL.len() + route as usize]
+    events.bribe * learned_supervision(world, fleet, route)
+}
+
+/// The price of protection's factor on a fleet's supervision payments on a route, from
+/// what its operator has learned there.
+fn learned_supervision(world: &World, fleet: usize, route: SeaRoute) -> f64 {
+    world.ships.supervision_factor[fleet * SeaRoute::ALL.len() + route as usize]
 }
 
 /// What a dark voyage costs (nothing without `[adaptation]`).

@@ -275,6 +275,8 @@ param_set! {
         contract_months: f64 [Months, Bounds::new(1.0, 240.0)],
         /// Workers sent abroad in a month while dispatch is open at full capacity.
         dispatch_workers_per_month: f64 [PeoplePerMonth, Bounds::new(0.0, 100_000.0)],
+        /// Share of the pay workers keep (after the handover) that they save and bring home when they return, changed into won in the markets; 0 leaves the won blind to it.
+        savings_home_share: f64 [Share, Bounds::UNIT_INTERVAL],
     }
 }
 

@@ -280,6 +280,23 @@ param_set! {
     }
 }
 
+impl Labour {
+    /// The savings the workers hold abroad on the first day, in yuan at `cny_per_usd`:
+    /// each saves `savings_home_share` of the pay kept each month and the stock turns over
+    /// every `contract_months` (those who leave take their part), so in a steady state the
+    /// pool is the workers x a month's savings x `contract_months`. Starting from it keeps
+    /// the first months' savings brought home, part of the won's normal level, at the
+    /// level of a stock that has been abroad for years.
+    pub fn savings_at_start_cny(&self, cny_per_usd: f64) -> f64 {
+        f64::from(self.workers_at_start)
+            * self.wage_usd_per_month
+            * (1.0 - self.handover_share)
+            * self.savings_home_share
+            * self.contract_months
+            * cny_per_usd
+    }
+}
+
 param_set! {
     /// State production and sale of heroin and methamphetamine.
     #[derive(Clone, Copy, Debug, PartialEq)]

@@ -373,7 +373,9 @@ impl World {
                 .as_ref()
                 .map_or(0.0, |e| e.scheduled(params.first_day)),
             workers_abroad: params.labour.map_or(0.0, |l| f64::from(l.workers_at_start)),
-            workers_savings_cny: 0.0,
+            workers_savings_cny: params.labour.map_or(0.0, |l| {
+                l.savings_at_start_cny(params.exchange.cny_per_usd(params.first_day))
+            }),
             loads_left_tonight: vec![0; crossings],
             quota_left: vec![0.0; quotas],
             official_take_this_month: vec![[Fen::ZERO; 4]; sites],

@@ -13,7 +13,8 @@
 //!   On the last day of the month the workers abroad are paid `wage_usd_per_month` each
 //!   and hand `handover_share` of it over.
 //! - **Savings brought home**: of the pay they keep, the workers save
-//!   `savings_home_share` for their families, a pool held abroad; each day those who come
+//!   `savings_home_share` for their families, a pool held abroad (at the start, that of a
+//!   stock abroad for years: `Labour::savings_at_start_cny`); each day those who come
 //!   home bring their part of it, `pool x home / W`. None comes home while returns are
 //!   stopped (the closure), and a wave of returns (the 2019 deadline) brings a wave of
 //!   savings. What is brought home in a month is foreign money reaching the markets, where

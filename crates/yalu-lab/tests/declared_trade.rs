@@ -1,6 +1,7 @@
 //! Declared trade as its own channel: a sanctions ban stops its categories from its date
 //! and nothing else, a road closure cuts road and not rail or sea, the modes' capacity
-//! bounds the rebound after a reopening, and the money it moves balances and repeats.
+//! bounds the rebound after a reopening, part of a closed mode's orders moves to the modes
+//! still open within their capacity, and the money it moves balances and repeats.
 
 use jiff::civil::{Date, date};
 use yalu_model::events::{Action, Effect, Event, EventChannel, EventKind};
@@ -95,9 +96,29 @@ fn a_sanctions_ban_stops_its_category_from_its_date_and_nothing_else() {
     }
 }
 
+/// Sets the shares of unsent orders that move between the land modes and to and from sea.
+fn substituting(mut p: ModelParams, land: f64, sea: f64) -> ModelParams {
+    let declared = p.declared_trade.as_mut().unwrap();
+    declared.land_substitution_share = land;
+    declared.sea_substitution_share = sea;
+    p
+}
+
+/// Road shut from March to the end of 2018.
+fn road_shut_from_march(p: &ModelParams) -> ModelParams {
+    let mut closed = p.clone();
+    closed.events = vec![event(
+        EventKind::PandemicMeasure,
+        date(2018, 3, 1),
+        None,
+        stop(&[TradeMode::Road], &[]),
+    )];
+    closed
+}
+
 #[test]
 fn a_road_closure_cuts_road_and_not_rail_or_sea() {
-    let quiet = quiet_2018();
+    let quiet = substituting(quiet_2018(), 0.0, 0.0);
     let mut closed = quiet.clone();
     closed.events = vec![event(
         EventKind::PandemicMeasure,
@@ -124,6 +145,67 @@ fn a_road_closure_cuts_road_and_not_rail_or_sea() {
     }
     // What waited is sent after the reopening: road carries more than normal in June.
     assert!(usd(&b, 5, |_, m| m == TradeMode::Road) > usd(&a, 5, |_, m| m == TradeMode::Road));
+}
+
+#[test]
+fn a_road_closure_moves_part_of_roads_orders_to_rail_and_sea_within_their_capacity() {
+    let quiet = quiet_2018();
+    let declared = quiet.declared_trade.as_ref().unwrap();
+    let capacity = |mode: TradeMode| declared.capacity_usd_per_month(mode);
+    let lanes_only = run(&road_shut_from_march(&substituting(
+        quiet.clone(),
+        0.0,
+        0.0,
+    )));
+    let to_rail = run(&road_shut_from_march(&substituting(
+        quiet.clone(),
+        0.5,
+        0.0,
+    )));
+    let to_both = run(&road_shut_from_march(&substituting(
+        quiet.clone(),
+        0.5,
+        0.5,
+    )));
+    let by = |r: &ReplicateResult, month: usize, mode: TradeMode| usd(r, month, |_, m| m == mode);
+    for month in 0..12 {
+        if month < 2 {
+            // Before the closure every lane carries its own orders, whatever the shares.
+            for mode in TradeMode::ALL {
+                assert_eq!(by(&to_both, month, mode), by(&lanes_only, month, mode));
+            }
+            continue;
+        }
+        assert_eq!(
+            by(&to_both, month, TradeMode::Road),
+            0.0,
+            "road shut in {month}"
+        );
+        // Between the land modes only: rail takes some of road's orders, sea none.
+        assert!(
+            by(&to_rail, month, TradeMode::Rail) > by(&lanes_only, month, TradeMode::Rail),
+            "rail takes road's orders in month {month}"
+        );
+        assert_eq!(
+            by(&to_rail, month, TradeMode::Sea),
+            by(&lanes_only, month, TradeMode::Sea)
+        );
+        // With sea open to them too, sea takes some as well.
+        assert!(by(&to_both, month, TradeMode::Sea) > by(&lanes_only, month, TradeMode::Sea));
+        for mode in [TradeMode::Rail, TradeMode::Sea] {
+            // Each mode carries at most its capacity: a day's share of it, every day.
+            let carried = by(&to_both, month, mode);
+            let bound = capacity(mode);
+            assert!(
+                carried <= bound * (1.0 + 1e-9),
+                "{} in month {month}: {carried} over its capacity {bound}",
+                mode.name()
+            );
+        }
+    }
+    // Rail's spare room is smaller than half of road's orders: it fills to its capacity.
+    let rail_april = by(&to_rail, 3, TradeMode::Rail);
+    assert!((rail_april - capacity(TradeMode::Rail)).abs() < 1e-6 * rail_april);
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! Markets in won and households' whole income, as specifications: a currency policy moves
 //! the won where it says and from when it says; a closure that cuts foreign money weakens
 //! the won as the rule's sensitivity says, and not at all when it is 0; households keep
-//! their wages and rations through the closure; the books balance and runs repeat.
+//! their wages and rations through the closure; the savings workers abroad bring home
+//! hold the won up, so it weakens when their returns stop, and not at all when the rule is
+//! off; the books balance and runs repeat.
 
 use jiff::civil::{Date, date};
 use yalu_model::events::{Action, Effect, Event, EventChannel, EventKind};
@@ -93,12 +95,14 @@ fn a_currency_crackdown_moves_the_won_at_the_sites_it_names_from_its_date_only()
     }
 }
 
-/// The baseline with only the land closure among its events, so that the flows of foreign
-/// money stop and nothing else moves the won.
+/// The baseline with only the closure of the land border and of workers' returns among
+/// its events, so that the flows of foreign money stop (smuggled exports, households' pay
+/// for carrying, workers' savings brought home) and nothing else moves the won.
 fn closure_only(supply_effect: f64, demand_effect: f64) -> ModelParams {
     let mut p = baseline();
-    p.events.retain(|e| e.id == "covid-closure-land");
-    assert_eq!(p.events.len(), 1, "the baseline has the land closure");
+    p.events
+        .retain(|e| e.id == "covid-closure-land" || e.id == "covid-workers-stranded");
+    assert_eq!(p.events.len(), 2, "the baseline has the land closure");
     p.market.rate_fx_supply_effect = supply_effect;
     p.market.rate_fx_demand_effect = demand_effect;
     p
@@ -142,6 +146,50 @@ fn with_no_sensitivity_to_foreign_money_the_won_stays_at_its_normal_rate() {
             x.month
         );
     }
+}
+
+/// The baseline from 2017 to mid-2019 with no events (dispatch open, the stock steady),
+/// its normal foreign money measured over 2017, workers saving `savings_home_share` of
+/// their kept pay, and, if `stranded`, every return stopped from 2018 (as the closure did).
+fn workers_kept_abroad(savings_home_share: f64, stranded: bool) -> ModelParams {
+    let mut p = baseline();
+    p.first_day = date(2017, 1, 1);
+    p.last_day = date(2019, 6, 30);
+    p.market.fx_reference_months = 12;
+    p.labour
+        .as_mut()
+        .expect("the baseline has labour")
+        .savings_home_share = savings_home_share;
+    p.events.clear();
+    if stranded {
+        p.events.push(Event {
+            id: "stranded".into(),
+            kind: EventKind::PandemicMeasure,
+            first: date(2018, 1, 1),
+            last: None,
+            effects: vec![Effect::on(EventChannel::LabourReturn, Action::Stop, 1.0)],
+        });
+    }
+    p
+}
+
+#[test]
+fn the_won_weakens_when_workers_stop_bringing_savings_home_and_not_when_the_rule_is_off() {
+    let won = |savings_home_share, stranded| {
+        let p = workers_kept_abroad(savings_home_share, stranded);
+        let r = run_replicate(&p, 11, 0).unwrap();
+        let from = month_of(&r, date(2018, 4, 1));
+        rates_at(&r, site(&p, "hyesan"), from..r.months.len())
+    };
+    let share = baseline().labour.unwrap().savings_home_share;
+    assert!(share > 0.0, "the baseline brings savings home");
+    let ratio = mean(&won(share, true)) / mean(&won(share, false));
+    assert!(
+        ratio > 1.1,
+        "won per yuan x{ratio} with the savings stopped"
+    );
+    // With nothing saved the won never hears of the workers.
+    assert_eq!(won(0.0, true), won(0.0, false));
 }
 
 #[test]

@@ -158,6 +158,10 @@ param_set! {
         pent_up_months: f64 [Months, Bounds::new(0.0, 36.0)],
         /// The trading companies' margin on declared trade, as a share of its value.
         margin_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Share of the orders road or rail cannot carry on a day that the other land mode takes, within what it can still carry that day; 0 moves none.
+        land_substitution_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Share of the orders a mode cannot carry on a day that go between sea and land, within what the other mode can still carry that day; 0 moves none.
+        sea_substitution_share: f64 [Share, Bounds::UNIT_INTERVAL],
     }
 }
 
@@ -169,6 +173,29 @@ impl DeclaredTrade {
             TradeMode::Rail => self.rail_capacity_usd_per_month,
             TradeMode::Sea => self.sea_capacity_usd_per_month,
         }
+    }
+
+    /// Share of the orders `from` cannot carry that may go by `to` instead: between the
+    /// land modes (which cross at the same customs posts), or between sea and land.
+    pub fn substitution_share(&self, from: TradeMode, to: TradeMode) -> f64 {
+        if from == to {
+            0.0
+        } else if from == TradeMode::Sea || to == TradeMode::Sea {
+            self.sea_substitution_share
+        } else {
+            self.land_substitution_share
+        }
+    }
+
+    /// Whether orders a mode cannot carry may move to another.
+    pub fn substitutes(&self) -> bool {
+        self.land_substitution_share > 0.0 || self.sea_substitution_share > 0.0
+    }
+
+    /// What of a lane's `unsent_usd` orders waits for tomorrow: at most `pent_up_months`
+    /// of its normal value (`normal_today_usd` a day over a month of `days`).
+    pub fn waiting_usd(&self, unsent_usd: f64, normal_today_usd: f64, days: f64) -> f64 {
+        unsent_usd.min(self.pent_up_months * normal_today_usd * days)
     }
 }
 
@@ -248,6 +275,25 @@ param_set! {
         contract_months: f64 [Months, Bounds::new(1.0, 240.0)],
         /// Workers sent abroad in a month while dispatch is open at full capacity.
         dispatch_workers_per_month: f64 [PeoplePerMonth, Bounds::new(0.0, 100_000.0)],
+        /// Share of the pay workers keep (after the handover) that they save and bring home when they return, changed into won in the markets; 0 leaves the won blind to it.
+        savings_home_share: f64 [Share, Bounds::UNIT_INTERVAL],
+    }
+}
+
+impl Labour {
+    /// The savings the workers hold abroad on the first day, in yuan at `cny_per_usd`:
+    /// each saves `savings_home_share` of the pay kept each month and the stock turns over
+    /// every `contract_months` (those who leave take their part), so in a steady state the
+    /// pool is the workers x a month's savings x `contract_months`. Starting from it keeps
+    /// the first months' savings brought home, part of the won's normal level, at the
+    /// level of a stock that has been abroad for years.
+    pub fn savings_at_start_cny(&self, cny_per_usd: f64) -> f64 {
+        f64::from(self.workers_at_start)
+            * self.wage_usd_per_month
+            * (1.0 - self.handover_share)
+            * self.savings_home_share
+            * self.contract_months
+            * cny_per_usd
     }
 }
 

@@ -37,6 +37,9 @@ pub struct World {
     pub enforcement: f64,
     /// Workers abroad today (a stock of expected numbers, moved by daily flows).
     pub workers_abroad: f64,
+    /// What the workers abroad have saved of their kept pay to bring home, in yuan (part
+    /// of the overseas workers' balance, not money of its own).
+    pub workers_savings_cny: f64,
     /// Loads still able to cross tonight at each crossing (index as `params.crossings`).
     pub loads_left_tonight: Vec<u32>,
     /// Units Room 39 still wants moved this month, by bureau then state good.
@@ -284,6 +287,9 @@ pub struct Markets {
     /// Over the reference months, by calendar month: the foreign money reaching the
     /// markets, that wanted for imports, and the months added up.
     pub fx_reference: [[f64; 3]; 12],
+    /// Workers' savings brought home this month, in yuan, which reach the markets when
+    /// the month closes.
+    pub savings_home_cny: f64,
 }
 
 impl World {
@@ -353,6 +359,7 @@ impl World {
             fx_supply_ratio: 1.0,
             fx_demand_ratio: 1.0,
             fx_reference: [[0.0; 3]; 12],
+            savings_home_cny: 0.0,
         };
         let markets = Markets {
             rice_price_kpw_per_kg: markets
@@ -377,6 +384,9 @@ impl World {
                 .as_ref()
                 .map_or(0.0, |e| e.scheduled(params.first_day)),
             workers_abroad: params.labour.map_or(0.0, |l| f64::from(l.workers_at_start)),
+            workers_savings_cny: params.labour.map_or(0.0, |l| {
+                l.savings_at_start_cny(params.exchange.cny_per_usd(params.first_day))
+            }),
             loads_left_tonight: vec![0; crossings],
             quota_left: vec![0.0; quotas],
             official_take_this_month: vec![[Fen::ZERO; 4]; sites],

@@ -8,8 +8,10 @@
 //! crossings and customs, so an event on state smuggling or declared trade may move their
 //! consignments anywhere in those two channels (that substitution is the model's point),
 //! and ships share counterparts, so a sea event may change any voyage; neither reaches
-//! another channel. Declared trade gives each category its own lane of each mode, so an
-//! event on it changes only the (mode, category) lanes it names.
+//! another channel. Declared trade gives each category its own lane of each mode, and
+//! what a lane cannot carry may go by another mode, so an event on it changes only the
+//! categories it names (by any mode). Workers' savings brought home reach the won, and
+//! the won households' trips, so a labour event may change livelihood flows.
 
 mod common;
 
@@ -72,10 +74,10 @@ fn may_change(effect: &Effect, flow: &FlowKey) -> bool {
             Channel::StateSmuggling | Channel::OfficialCustoms
         ),
         EventChannel::Maritime => flow.channel == Channel::Maritime,
-        EventChannel::Couriers
-        | EventChannel::LabourDispatch
-        | EventChannel::LabourReturn
-        | EventChannel::DeclaredTrade => false,
+        EventChannel::Couriers | EventChannel::DeclaredTrade => false,
+        EventChannel::LabourDispatch | EventChannel::LabourReturn => {
+            flow.channel == Channel::Livelihood
+        }
         // The won's rate and state wages reach households' cash, and so, through what they
         // can afford, their trips at the named sites; no goods otherwise.
         EventChannel::Market => flow.channel == Channel::Livelihood && at_site,
@@ -83,10 +85,10 @@ fn may_change(effect: &Effect, flow: &FlowKey) -> bool {
 }
 
 /// Whether an effect may change declared trade of a category by a mode: only an effect on
-/// `declared_trade` naming them (each category has its own lane of each mode).
+/// `declared_trade` naming the category (each category has its own lane of each mode, and
+/// the orders a named lane cannot carry may move to the category's other modes).
 fn may_change_declared(effect: &Effect, d: &DeclaredRecord) -> bool {
     effect.channel == EventChannel::DeclaredTrade
-        && (effect.modes.is_empty() || effect.modes.contains(&d.mode))
         && (effect.categories.is_empty() || effect.categories.contains(&d.category))
 }
 

@@ -13,26 +13,38 @@
 //!   category's lane stays empty). What is not sent waits, up to `pent_up_months` of the
 //!   category's normal value by that mode, and the rest is lost. After a reopening the
 //!   waiting orders are sent as fast as the lane's capacity allows, so the rebound is
-//!   bounded by it. The levels follow the normal values and the events' dates: nothing
-//!   here makes them emerge.
+//!   bounded by it.
+//! - **Substitution**: of today's orders a lane cannot send (its waiting orders go first),
+//!   a share s moves to another mode, s = `land_substitution_share` between road and rail
+//!   (they cross at the same posts, the Dandong-Sinuiju bridge carrying both) and
+//!   `sea_substitution_share` between sea and land. The other mode m' takes them, in the
+//!   order road, rail, sea, up to what it can still carry today:
+//!   `k(m', c) x <m'>_capacity_usd_per_month / days_in_month` less what it has sent today,
+//!   k(m', c) being the events' capacity share of that mode for the category (a banned
+//!   category moves nowhere; the lanes of banned categories leave room on the trains).
+//!   Categories take the room in their order. What moves no longer waits; the rest waits
+//!   as above. At s = 0 nothing moves. The levels follow the normal values, the events'
+//!   dates and these shares: nothing here makes them emerge.
 //! - **Parameters**: `[declared_trade]` (`categories[]`: `direction`, `usd_per_month`,
 //!   `road_share`, `rail_share`; the capacities by mode, `pent_up_months`,
-//!   `margin_share`), `state_trade.official_levy_share` and `state_trade.room39_share`,
-//!   the exchange rate of the day.
+//!   `margin_share`, `land_substitution_share`, `sea_substitution_share`),
+//!   `state_trade.official_levy_share` and `state_trade.room39_share`, the exchange rate
+//!   of the day.
 //! - **Ledger**: exports: Chinese merchants -> declared traders (sale, the value V),
 //!   declared traders -> suppliers (purchase, V (1 - margin)); imports: domestic buyers ->
 //!   declared traders (sale, V (1 + margin)), declared traders -> Chinese merchants
 //!   (purchase, V). Then declared traders -> centre (levy: `official_levy_share` x the
 //!   events' levy multiplier of the margin) and -> Room 39 (remittance: `room39_share` of
 //!   what the margin leaves after the levy), so the foreign currency of declared trade
-//!   shows as its own channel. The traders are paid before they pay, so no credit is
+//!   shows as its own channel; orders that moved are priced as the mode that carried them
+//!   (its levy multiplier). The traders are paid before they pay, so no credit is
 //!   needed. Each lane's amounts are priced to the fen, summed over the lanes and posted
 //!   once a day.
 
 use crate::calendar::Day;
 use crate::events::{EventChannel, Target};
 use crate::ledger::{LedgerError, Purpose};
-use crate::params::{CategoryId, Direction, ModelParams, TradeMode};
+use crate::params::{CategoryId, DeclaredTrade, Direction, ModelParams, TradeMode};
 use crate::units::Fen;
 use crate::world::World;
 
@@ -43,16 +55,28 @@ pub fn run(world: &mut World, params: &ModelParams, day: Day) -> Result<(), Ledg
     };
     let days = f64::from(world.calendar.days_in_month(day));
     let month = world.calendar.month_index(day);
-    let cny_per_usd = params.exchange.cny_per_usd(world.calendar.date(day));
     // A scenario with declared trade has state trade (the checker requires it); a model
     // built without it levies nothing and the traders keep their margin.
     let (levy_share, room39_share) = params
         .state_trade
         .as_ref()
         .map_or((0.0, 0.0), |s| (s.official_levy_share, s.room39_share));
-    // The day's money, summed over the lanes (each lane's amounts rounded to the fen as
-    // it is priced), then posted once: the same monthly flows as a posting per lane.
-    let mut day_money = DayMoney::default();
+    let mut day_trade = DayTrade {
+        trade,
+        month,
+        cny_per_usd: params.exchange.cny_per_usd(world.calendar.date(day)),
+        levy_share,
+        room39_share,
+        money: DayMoney::default(),
+        used_usd: [0.0; TradeMode::ALL.len()],
+    };
+    // What each lane could not send today: all of it, and the part that is today's orders.
+    let rerouting = trade.substitutes();
+    let mut unsent = Vec::with_capacity(if rerouting {
+        world.declared_backlog_usd.len()
+    } else {
+        0
+    });
     for mode in TradeMode::ALL {
         // The mode's capacity per dollar of its normal trade: each category has its lane.
         let normal_usd: f64 = trade
@@ -66,31 +90,131 @@ pub fn run(world: &mut World, params: &ModelParams, day: Day) -> Result<(), Ledg
             0.0
         };
         for (c, category) in trade.categories.iter().enumerate() {
+            let category_id = CategoryId(c as u16);
             let normal_today_usd = category.usd_per_month * category.mode_share(mode) / days;
             let events = world.calendar.conditions(
                 EventChannel::DeclaredTrade,
-                Target::Declared(mode, CategoryId(c as u16)),
+                Target::Declared(mode, category_id),
                 day,
             );
-            let cell = c * TradeMode::ALL.len() + mode.index();
+            let cell = cell(category_id, mode);
             let wanted_usd = normal_today_usd + world.declared_backlog_usd[cell];
             let sent_usd = wanted_usd.min(events.capacity * headroom * normal_today_usd);
+            let unsent_usd = wanted_usd - sent_usd;
             world.declared_backlog_usd[cell] =
-                (wanted_usd - sent_usd).min(trade.pent_up_months * normal_today_usd * days);
-            if sent_usd > 0.0 {
-                world
-                    .metrics
-                    .record_declared(month, CategoryId(c as u16), mode, sent_usd);
-                let value = Fen::from_cny(sent_usd * cny_per_usd);
-                let margin = value.share(trade.margin_share);
-                let levy = margin.share((levy_share * events.levy).min(1.0));
-                day_money.add(category.direction, value, margin);
-                day_money.levy += levy;
-                day_money.remittance += (margin - levy).share(room39_share);
+                trade.waiting_usd(unsent_usd, normal_today_usd, days);
+            day_trade.send(world, category_id, mode, sent_usd, events.levy);
+            if rerouting {
+                unsent.push(Unsent {
+                    orders_usd: unsent_usd,
+                    todays_usd: unsent_usd.min(normal_today_usd),
+                    normal_today_usd,
+                });
             }
         }
     }
-    day_money.post(world)
+    if rerouting {
+        reroute(world, &mut day_trade, &unsent, day);
+    }
+    day_trade.money.post(world)
+}
+
+/// The position of a lane in the backlog (by mode within category, as it is allocated).
+fn cell(category: CategoryId, mode: TradeMode) -> usize {
+    category.0 as usize * TradeMode::ALL.len() + mode.index()
+}
+
+/// What a lane could not send today, in US dollars.
+struct Unsent {
+    /// All its unsent orders, today's and those that were waiting.
+    orders_usd: f64,
+    /// The part of them ordered today (the waiting orders go first).
+    todays_usd: f64,
+    /// The lane's normal value a day, which bounds what may wait.
+    normal_today_usd: f64,
+}
+
+/// Moves a share of today's orders each lane could not send (`land_substitution_share`
+/// between road and rail, `sea_substitution_share` between sea and land) to the other
+/// modes the events leave open to the category, within what those modes can still carry
+/// today; what they take no longer waits.
+fn reroute(world: &mut World, day_trade: &mut DayTrade, unsent: &[Unsent], day: Day) {
+    let trade = day_trade.trade;
+    let days = f64::from(world.calendar.days_in_month(day));
+    // `unsent` was filled mode by mode, category within mode.
+    let lane = |c: usize, mode: TradeMode| &unsent[mode.index() * trade.categories.len() + c];
+    for c in 0..trade.categories.len() {
+        let category = CategoryId(c as u16);
+        for from in TradeMode::ALL {
+            let left = lane(c, from);
+            let mut moved_usd = 0.0;
+            for to in TradeMode::ALL.into_iter().filter(|&m| m != from) {
+                let offered_usd = (trade.substitution_share(from, to) * left.todays_usd)
+                    .min(left.todays_usd - moved_usd);
+                if offered_usd <= 0.0 {
+                    continue;
+                }
+                let events = world.calendar.conditions(
+                    EventChannel::DeclaredTrade,
+                    Target::Declared(to, category),
+                    day,
+                );
+                let spare_usd = events.capacity * trade.capacity_usd_per_month(to) / days
+                    - day_trade.used_usd[to.index()];
+                let taken_usd = offered_usd.min(spare_usd.max(0.0));
+                if taken_usd > 0.0 {
+                    day_trade.send(world, category, to, taken_usd, events.levy);
+                    moved_usd += taken_usd;
+                }
+            }
+            if moved_usd == 0.0 {
+                continue;
+            }
+            world.declared_backlog_usd[cell(category, from)] =
+                trade.waiting_usd(left.orders_usd - moved_usd, left.normal_today_usd, days);
+        }
+    }
+}
+
+/// The day's sending: where it is priced, and what each mode has carried so far.
+struct DayTrade<'a> {
+    trade: &'a DeclaredTrade,
+    month: usize,
+    cny_per_usd: f64,
+    levy_share: f64,
+    room39_share: f64,
+    money: DayMoney,
+    /// US dollars each mode has carried today, by [`TradeMode::index`].
+    used_usd: [f64; TradeMode::ALL.len()],
+}
+
+impl DayTrade<'_> {
+    /// Records `usd` of a category sent by `mode` and prices its money (each lane's
+    /// amounts rounded to the fen, summed over the lanes and posted once a day: the same
+    /// monthly flows as a posting per lane).
+    fn send(
+        &mut self,
+        world: &mut World,
+        category: CategoryId,
+        mode: TradeMode,
+        usd: f64,
+        levy: f64,
+    ) {
+        if usd <= 0.0 {
+            return;
+        }
+        self.used_usd[mode.index()] += usd;
+        world
+            .metrics
+            .record_declared(self.month, category, mode, usd);
+        let value = Fen::from_cny(usd * self.cny_per_usd);
+        let margin = value.share(self.trade.margin_share);
+        let levy = margin.share((self.levy_share * levy).min(1.0));
+        let direction = self.trade.categories[category.0 as usize].direction;
+        self.money.add(direction, value, margin);
+        self.money.levy += levy;
+        self.money.remittance += (margin - levy).share(self.room39_share);
+    }
 }
 
 /// What the day's declared trade moves, by payment.

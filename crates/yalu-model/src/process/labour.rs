@@ -12,8 +12,16 @@
 //!   The stock is a number of workers, not whole people: the flows are expected values.
 //!   On the last day of the month the workers abroad are paid `wage_usd_per_month` each
 //!   and hand `handover_share` of it over.
+//! - **Savings brought home**: of the pay they keep, the workers save
+//!   `savings_home_share` for their families, a pool held abroad (at the start, that of a
+//!   stock abroad for years: `Labour::savings_at_start_cny`); each day those who come
+//!   home bring their part of it, `pool x home / W`. None comes home while returns are
+//!   stopped (the closure), and a wave of returns (the 2019 deadline) brings a wave of
+//!   savings. What is brought home in a month is foreign money reaching the markets, where
+//!   the won answers to it (`market.rs`). At 0 nothing is saved and the won ignores it.
 //! - **Ledger**: foreign counterparties -> overseas workers (wage); overseas workers ->
-//!   Room 39 (remittance).
+//!   Room 39 (remittance). The savings are part of the workers' own balance and move no
+//!   money: bringing them home changes where they are spent, not whose they are.
 
 use crate::calendar::Day;
 use crate::events::{EventChannel, Target};
@@ -29,7 +37,14 @@ pub fn run(world: &mut World, params: &ModelParams, day: Day) -> Result<(), Ledg
     let Some(labour) = &params.labour else {
         return Ok(());
     };
-    world.workers_abroad = next_stock(world, labour, day);
+    let (stock, home) = next_stock(world, labour, day);
+    // Those who come home bring their share of the savings: they reach the markets.
+    if home > 0.0 {
+        let carried_cny = world.workers_savings_cny * home / world.workers_abroad;
+        world.workers_savings_cny -= carried_cny;
+        world.markets.savings_home_cny += carried_cny;
+    }
+    world.workers_abroad = stock;
     if !world.calendar.is_month_end(day) {
         return Ok(());
     }
@@ -45,20 +60,20 @@ pub fn run(world: &mut World, params: &ModelParams, day: Day) -> Result<(), Ledg
         wages,
         Purpose::Wage,
     )?;
-    world.ledger.transfer(
-        a.overseas_workers,
-        a.room39,
-        wages.share(labour.handover_share),
-        Purpose::Remittance,
-    )?;
+    let handover = wages.share(labour.handover_share);
+    world
+        .ledger
+        .transfer(a.overseas_workers, a.room39, handover, Purpose::Remittance)?;
+    world.workers_savings_cny += (wages - handover).cny() * labour.savings_home_share;
     world
         .metrics
         .add_activity(month, Activity::WorkersAbroad, workers);
     Ok(())
 }
 
-/// The stock after today's dispatch, contract ends and repatriation.
-fn next_stock(world: &World, labour: &Labour, day: Day) -> f64 {
+/// The stock after today's dispatch, contract ends and repatriation, and the workers who
+/// came home.
+fn next_stock(world: &World, labour: &Labour, day: Day) -> (f64, f64) {
     let calendar = &world.calendar;
     let days = f64::from(calendar.days_in_month(day));
     let dispatch = calendar.conditions(EventChannel::LabourDispatch, Target::Whole, day);
@@ -71,5 +86,5 @@ fn next_stock(world: &World, labour: &Labour, day: Day) -> f64 {
         let ended = stock / (labour.contract_months * days);
         (ended + stock * returns.repatriate_per_day).min(stock)
     };
-    stock + sent - home
+    (stock + sent - home, home)
 }

@@ -6,7 +6,8 @@
 //!   takes a normal shock: `ln r' = ln r + k_r (ln r* - ln r) + s_r z`, with
 //!   `r* = r0 exp(a_F u_F - a_D u_D) m`. u_F is last month's shortfall of foreign money
 //!   reaching the border markets (the value of exports smuggled across by porters and
-//!   trading companies, and households' pay for carrying state consignments), u_D that
+//!   trading companies, households' pay for carrying state consignments, and the savings
+//!   workers abroad bring home, `labour.rs`), u_D that
 //!   of foreign money wanted for smuggled imports (households' essentials included);
 //!   each against its level in the same calendar month of the first
 //!   `fx_reference_months` (the normal level), and each `1 - flow / normal`, between -1
@@ -157,7 +158,8 @@ fn read_fx_flows(world: &mut World, params: &ModelParams, month: usize) {
     let metrics = &world.metrics;
     let mut supply: f64 = (0..params.sites.len())
         .map(|s| metrics.household_tally(month, SiteId(s as u16)).wages.cny())
-        .sum();
+        .sum::<f64>()
+        + std::mem::take(&mut world.markets.savings_home_cny);
     let mut demand = 0.0;
     for flow in metrics.month_flows(month).filter(|f| {
         f.key.outcome == Outcome::Delivered

@@ -59,12 +59,12 @@ fn donju_without_money_or_credit_send_nothing_and_say_so() {
 fn less_money_means_fewer_consignments_never_a_negative_balance() {
     let ample = baseline_with(&[]);
     let tight = baseline_with(&[
-        ("finance.donju_opening_cny_per_site", 200_000.0),
+        ("finance.donju_opening_cny_per_site", 50_000.0),
         ("finance.donju_credit_limit_cny_per_site", 0.0),
     ]);
     assert!(
         consignments(&tight) < consignments(&ample),
-        "{} consignments with 200,000 CNY a site against {} with the baseline's capital",
+        "{} consignments with 50,000 CNY a site against {} with the baseline's capital",
         consignments(&tight),
         consignments(&ample)
     );

@@ -467,7 +467,6 @@ pub enum Target {
 /// same effects share a column; targets no event touches read [`Conditions::NEUTRAL`].
 #[derive(Clone, Debug, Default)]
 pub struct EventColumns {
-    days: usize,
     sites: usize,
     goods: usize,
     categories: usize,
@@ -477,7 +476,10 @@ pub struct EventColumns {
     key_counts: [usize; EventChannel::ALL.len()],
     /// Column of each key, or `NONE`.
     column_of_key: Vec<u32>,
-    /// `days` conditions per column, column after column.
+    /// How many columns there are.
+    width: usize,
+    /// Every column's conditions on a day, day after day: a day's look-ups across targets
+    /// read one small block rather than one place per column far apart (cache misses).
     columns: Vec<Conditions>,
 }
 
@@ -492,7 +494,6 @@ impl EventColumns {
         events: &[Event],
     ) -> EventColumns {
         let mut columns = EventColumns {
-            days: dates.len(),
             sites,
             goods,
             categories,
@@ -535,9 +536,10 @@ impl EventColumns {
                 columns.column_of_key[columns.offsets[channel.index()] + k] = column as u32;
             }
         }
+        columns.width = lists.len();
         columns.columns = Vec::with_capacity(lists.len() * dates.len());
-        for list in &lists {
-            for &date in dates {
+        for &date in dates {
+            for list in &lists {
                 columns.columns.push(conditions_on(events, list, date));
             }
         }
@@ -611,7 +613,7 @@ impl EventColumns {
         };
         match self.column_of_key[self.offsets[channel.index()] + key] {
             NONE => Conditions::NEUTRAL,
-            column => self.columns[column as usize * self.days + day],
+            column => self.columns[day * self.width + column as usize],
         }
     }
 }

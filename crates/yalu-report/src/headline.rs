@@ -3,6 +3,9 @@
 //! and `summary_by_year.*`, so that a figure "per year" can be read year by year instead
 //! of averaged over quiet years (a closure, say).
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::BuildHasherDefault;
 use std::path::Path;
 
 use yalu_model::ReplicateResult;
@@ -10,7 +13,8 @@ use yalu_model::params::ModelParams;
 
 use crate::ReportError;
 use crate::atomic::io;
-use crate::outputs::{OUTPUTS, Value, values_in};
+use crate::outputs::{OUTPUTS, Value, describe, measured_in};
+use crate::series::RowHasher;
 use crate::summary::{Summary, SummaryBuilder};
 use crate::table::{ColumnData, Table};
 use crate::window::Window;
@@ -24,58 +28,112 @@ pub struct Headlines {
     years: Vec<(Window, SummaryBuilder)>,
 }
 
-/// One replicate's headline figures over a window and per year, measured where the
-/// replicate ran and added to [`Headlines`] in replicate order.
+/// A chunk of consecutive replicates' headline figures over a window and per year,
+/// measured where they ran and merged into [`Headlines`] in replicate order. Each figure
+/// is named (its id and label formatted) once per chunk, when the chunk first meets it;
+/// a replicate keeps only its values, by figure number.
 #[derive(Debug, Clone)]
-pub struct HeadlineValues {
-    /// The run's months.
-    run: Window,
-    whole: Vec<Value>,
-    years: Vec<Vec<Value>>,
+pub struct HeadlinePart {
+    /// The printed figures' window (`None`: the whole run).
+    window: Option<Window>,
+    /// The run's months, from the first replicate added.
+    run: Option<Window>,
+    /// The window's figures, then each year's.
+    windows: Vec<WindowPart>,
 }
 
-impl HeadlineValues {
-    /// The figures of `result` over `window` (the whole run when `None`) and per year.
-    pub fn of(params: &ModelParams, result: &ReplicateResult, window: Option<Window>) -> Self {
-        let run = Window::covering(params.first_day, params.last_day);
-        HeadlineValues {
-            run,
-            whole: values_in(params, result, window),
-            years: run
-                .years()
-                .map(|year| values_in(params, result, Some(Window::year(year))))
-                .collect(),
+/// One window's figures in a chunk of replicates.
+#[derive(Debug, Clone, Default)]
+struct WindowPart {
+    /// A figure's number by its family (a place in the output registry) and key.
+    index: HashMap<(usize, String), u32, BuildHasherDefault<RowHasher>>,
+    /// Each figure as first measured.
+    figures: Vec<Value>,
+    /// Each replicate's values, by figure number.
+    replicates: Vec<Vec<(u32, f64)>>,
+}
+
+impl WindowPart {
+    fn add(
+        &mut self,
+        params: &ModelParams,
+        result: &ReplicateResult,
+        window: Option<Window>,
+        run: Window,
+    ) {
+        let mut values = Vec::new();
+        for (family, key, value) in measured_in(params, result, window) {
+            let figure = match self.index.entry((family, key)) {
+                Entry::Occupied(known) => *known.get(),
+                Entry::Vacant(new) => {
+                    let number = u32::try_from(self.figures.len()).expect("fewer than 2^32");
+                    self.figures
+                        .push(describe(family, &new.key().1, window, run, value));
+                    *new.insert(number)
+                }
+            };
+            values.push((figure, value));
+        }
+        self.replicates.push(values);
+    }
+}
+
+impl HeadlinePart {
+    /// An empty part measuring the printed figures over `window` (`None`: the whole run).
+    pub fn new(window: Option<Window>) -> HeadlinePart {
+        HeadlinePart {
+            window,
+            run: None,
+            windows: Vec::new(),
+        }
+    }
+
+    /// The run's months, once a replicate was added.
+    pub fn run(&self) -> Option<Window> {
+        self.run
+    }
+
+    /// Adds the figures of `result`, the chunk's next replicate.
+    pub fn add(&mut self, params: &ModelParams, result: &ReplicateResult) {
+        let run = *self
+            .run
+            .get_or_insert_with(|| Window::covering(params.first_day, params.last_day));
+        let windows =
+            std::iter::once(self.window).chain(run.years().map(|y| Some(Window::year(y))));
+        self.windows
+            .resize_with(1 + run.years().count(), WindowPart::default);
+        for (part, window) in self.windows.iter_mut().zip(windows) {
+            part.add(params, result, window, run);
         }
     }
 }
 
 impl Headlines {
-    /// Gathers the run that `first` (its first replicate's figures, measured over
-    /// `window`) belongs to. The printed figures keep every value when `every_value`,
-    /// else a bounded [`crate::summary::Spread`] each, as the per-year figures do.
-    pub fn starting(first: &HeadlineValues, window: Option<Window>, every_value: bool) -> Self {
+    /// Gathers a run over the months `run`, its printed figures measured over `window`.
+    /// The printed figures keep every value when `every_value`, else a bounded
+    /// [`crate::summary::Spread`] each, as the per-year figures do.
+    pub fn starting(run: Window, window: Option<Window>, every_value: bool) -> Self {
         let whole = if every_value {
             SummaryBuilder::keeping_every_value()
         } else {
             SummaryBuilder::default()
         };
         Headlines {
-            shown: window.unwrap_or(first.run),
+            shown: window.unwrap_or(run),
             whole,
-            years: first
-                .run
+            years: run
                 .years()
                 .map(|year| (Window::year(year), SummaryBuilder::default()))
                 .collect(),
         }
     }
 
-    /// Adds the next replicate's figures, measured by [`HeadlineValues::of`] over this
-    /// window (replicates must come in replicate order).
-    pub fn add(&mut self, values: HeadlineValues) {
-        self.whole.add(values.whole);
-        for ((_, builder), year) in self.years.iter_mut().zip(values.years) {
-            builder.add(year);
+    /// Appends a part's replicates, which follow those already here.
+    pub fn add_part(&mut self, part: HeadlinePart) {
+        let builders =
+            std::iter::once(&mut self.whole).chain(self.years.iter_mut().map(|(_, b)| b));
+        for (builder, window) in builders.zip(part.windows) {
+            builder.add_part(&window.figures, &window.replicates);
         }
     }
 

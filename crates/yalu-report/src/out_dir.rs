@@ -15,11 +15,11 @@ use yalu_model::params::ModelParams;
 
 use crate::ReportError;
 use crate::atomic::{StagedDir, io, remove_stale};
-use crate::headline::{HeadlineSummaries, HeadlineValues, Headlines};
+use crate::headline::{HeadlinePart, HeadlineSummaries, Headlines};
 use crate::series::{SeriesPart, SeriesSummary};
 use crate::summary::{Summary, SummaryBuilder};
 use crate::table::{Table, TableFiles};
-use crate::tables::{self, Schema};
+use crate::tables::{self, Both, RowSink, Schema, TableBuilder};
 use crate::window::Window;
 
 /// What was run, written as `manifest.json`.
@@ -87,23 +87,20 @@ pub fn bands_note(posterior: Option<&PosteriorUse>) -> String {
     }
 }
 
-type TableFn = fn(&ModelParams, &[ReplicateResult]) -> Table;
-
-/// The per-replicate tables: schema, builder, and whether a row missing from a replicate
-/// means zero (flows, money) rather than no value (prices, incomes).
-const TABLES: [(&Schema, TableFn, bool); 12] = [
-    (&tables::FLOWS, tables::flows, true),
-    (&tables::MONEY, tables::money, true),
-    (&tables::FX, tables::fx, true),
-    (&tables::PORTERS, tables::porters, false),
-    (&tables::INCOMES, tables::incomes, false),
-    (&tables::TRADE, tables::trade, true),
-    (&tables::PRICES, tables::prices, false),
-    (&tables::RATES, tables::rates, false),
-    (&tables::ACTIVITY, tables::activity, true),
-    (&tables::BALANCES, tables::balances, true),
-    (&tables::OBSERVED, tables::observed, true),
-    (&tables::DECLARED, tables::declared, true),
+/// The per-replicate tables, in the order a run folder lists them.
+const TABLES: [&Schema; 12] = [
+    &tables::FLOWS,
+    &tables::MONEY,
+    &tables::FX,
+    &tables::PORTERS,
+    &tables::INCOMES,
+    &tables::TRADE,
+    &tables::PRICES,
+    &tables::RATES,
+    &tables::ACTIVITY,
+    &tables::BALANCES,
+    &tables::OBSERVED,
+    &tables::DECLARED,
 ];
 
 /// What a chunk of consecutive replicates gives, gathered on the thread that ran them:
@@ -111,10 +108,8 @@ const TABLES: [(&Schema, TableFn, bool); 12] = [
 /// keeps them. Made by [`RunWriter::part`] or [`RunTables::part`], merged by their `merge`.
 #[derive(Clone)]
 pub struct RunPart {
-    /// The printed figures' window (`None`: the whole run).
-    window: Option<Window>,
     series: SeriesPart,
-    headlines: Vec<HeadlineValues>,
+    headlines: HeadlinePart,
     /// Each replicate's tables, in [`TABLES`] order; `None` when the run does not keep
     /// them.
     tables: Option<Vec<Vec<Table>>>,
@@ -123,30 +118,35 @@ pub struct RunPart {
 impl RunPart {
     fn new(gathered: &Gathered, keep_tables: bool) -> RunPart {
         RunPart {
-            window: gathered.window,
             series: gathered.series.part(),
-            headlines: Vec::new(),
+            headlines: HeadlinePart::new(gathered.window),
             tables: keep_tables.then(Vec::new),
         }
     }
 
-    /// Adds the chunk's next replicate (in replicate order).
+    /// Adds the chunk's next replicate (in replicate order). Without tables to keep, a
+    /// table's rows go straight into the series, never built into a [`Table`].
     pub fn add(&mut self, params: &ModelParams, result: &ReplicateResult) {
-        let one = std::slice::from_ref(result);
+        let months: Vec<String> = result.months.iter().map(ToString::to_string).collect();
         let mut kept = Vec::new();
-        for (schema, build, absent_is_zero) in &TABLES {
-            let table = build(params, one);
-            self.series.add(schema.name, *absent_is_zero, &table);
+        for schema in TABLES {
+            let fill = |rows: &mut dyn RowSink| (schema.fill)(params, result, rows);
             if self.tables.is_some() {
-                kept.push(table);
+                let mut table = TableBuilder::new(schema);
+                table.replicate(result);
+                self.series.add(schema, &months, |series| {
+                    fill(&mut Both(&mut table, series))
+                });
+                kept.push(table.finish());
+            } else {
+                self.series.add(schema, &months, fill);
             }
         }
         self.series.end_replicate();
         if let Some(tables) = &mut self.tables {
             tables.push(kept);
         }
-        self.headlines
-            .push(HeadlineValues::of(params, result, self.window));
+        self.headlines.add(params, result);
     }
 }
 
@@ -165,12 +165,12 @@ struct Gathered {
 
 impl Gathered {
     /// Appends a part's series and headline figures, after the replicates already here.
-    fn merge(&mut self, series: SeriesPart, headlines: Vec<HeadlineValues>) {
+    fn merge(&mut self, series: SeriesPart, headlines: HeadlinePart) {
         self.series.merge(series);
-        for values in headlines {
+        if let Some(run) = headlines.run() {
             self.headlines
-                .get_or_insert_with(|| Headlines::starting(&values, self.window, self.every_value))
-                .add(values);
+                .get_or_insert_with(|| Headlines::starting(run, self.window, self.every_value))
+                .add_part(headlines);
         }
     }
 }
@@ -203,7 +203,7 @@ impl RunWriter {
             writer.replicate_files = Some(
                 TABLES
                     .iter()
-                    .map(|(schema, _, _)| TableFiles::create(writer.folder.path(), schema.name))
+                    .map(|schema| TableFiles::create(writer.folder.path(), schema.name))
                     .collect::<Result<_, _>>()?,
             );
         }
@@ -271,7 +271,7 @@ impl RunWriter {
             },
         } = self;
         if let Some(tables) = replicate_files {
-            for (table, (schema, _, _)) in tables.into_iter().zip(TABLES) {
+            for (table, schema) in tables.into_iter().zip(TABLES) {
                 table.finish()?;
                 files.push(format!("{}.csv", schema.name));
                 files.push(format!("{}.parquet", schema.name));
@@ -368,7 +368,7 @@ impl RunTables {
         RunOutputs {
             tables: TABLES
                 .iter()
-                .map(|(schema, _, _)| (schema.name, pieces.next().unwrap_or_default()))
+                .map(|schema| (schema.name, pieces.next().unwrap_or_default()))
                 .collect(),
             series: self.gathered.series.finish(),
             summary: self.gathered.headlines.map_or_else(
@@ -425,7 +425,7 @@ fn foreign_entries(out_dir: &Path) -> Result<Vec<String>, ReportError> {
         .files;
     let writes: Vec<String> = TABLES
         .iter()
-        .flat_map(|(schema, _, _)| {
+        .flat_map(|schema| {
             [
                 format!("{}.csv", schema.name),
                 format!("{}.parquet", schema.name),
@@ -483,4 +483,32 @@ pub fn write_run(
         writer.add(params, result)?;
     }
     writer.finish(manifest, extra_files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_starts_with_the_key_and_gives_each_other_column_a_kind() {
+        for schema in TABLES {
+            assert_eq!(
+                &schema.columns[..3],
+                &["replicate", "seed", "month"],
+                "{}",
+                schema.name
+            );
+            assert_eq!(
+                schema.columns.len(),
+                3 + schema.kinds.len(),
+                "{}",
+                schema.name
+            );
+            assert!(
+                schema.metrics().count() > 0,
+                "{} measures nothing",
+                schema.name
+            );
+        }
+    }
 }

@@ -884,6 +884,21 @@ pub fn values_in(
     result: &ReplicateResult,
     window: Option<Window>,
 ) -> Vec<Value> {
+    let run = Window::covering(params.first_day, params.last_day);
+    measured_in(params, result, window)
+        .into_iter()
+        .map(|(family, key, value)| describe(family, &key, window, run, value))
+        .collect()
+}
+
+/// Every output present in one replicate over `window` (the whole run when `None`), in
+/// registry order, as its family (a place in [`OUTPUTS`]), key and value: what
+/// [`values_in`] gives, before each is named by [`describe`].
+pub(crate) fn measured_in(
+    params: &ModelParams,
+    result: &ReplicateResult,
+    window: Option<Window>,
+) -> Vec<(usize, String, f64)> {
     let shown = window.unwrap_or_else(|| Window::covering(params.first_day, params.last_day));
     let replicate = Replicate {
         params,
@@ -891,22 +906,35 @@ pub fn values_in(
         months: shown.indices(&result.months),
         years: shown.years_within(params.first_day, params.last_day),
     };
-    let suffix = window.map_or(String::new(), |w| format!("@{w}"));
     OUTPUTS
         .iter()
-        .flat_map(|def| {
-            let (replicate, suffix) = (&replicate, &suffix);
-            (def.measure)(replicate)
+        .enumerate()
+        .flat_map(|(family, def)| {
+            (def.measure)(&replicate)
                 .into_iter()
-                .map(move |(key, value)| Value {
-                    id: def.id_with(&key) + suffix,
-                    label: def.label_with(&key, &shown),
-                    section: def.section,
-                    aggregation: def.aggregation,
-                    value,
-                })
+                .map(move |(key, value)| (family, key, value))
         })
         .collect()
+}
+
+/// The output of family `family` (a place in [`OUTPUTS`]) with `key`, measured over
+/// `window` (`None`: the whole run, `run`), as a [`Value`] with its id and label.
+pub(crate) fn describe(
+    family: usize,
+    key: &str,
+    window: Option<Window>,
+    run: Window,
+    value: f64,
+) -> Value {
+    let def = &OUTPUTS[family];
+    let suffix = window.map_or(String::new(), |w| format!("@{w}"));
+    Value {
+        id: def.id_with(key) + &suffix,
+        label: def.label_with(key, &window.unwrap_or(run)),
+        section: def.section,
+        aggregation: def.aggregation,
+        value,
+    }
 }
 
 /// Outputs resolved by [`Catalog::resolve`], measured together from one replicate.

@@ -13,14 +13,14 @@
 //! and key at the end, so the order in which they were created does not show).
 
 use std::collections::HashMap;
-use std::fmt::Write;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use tdigest::TDigest;
 use yalu_model::stats::quantile_of_sorted;
 
 use crate::table::{ColumnData, Table};
+use crate::tables::{Cell, RowSink, Schema};
 
 /// Values kept exactly per series before switching to a t-digest.
 pub(crate) const EXACT_LIMIT: usize = 500;
@@ -28,8 +28,6 @@ pub(crate) const EXACT_LIMIT: usize = 500;
 pub(crate) const DIGEST_BUFFER: usize = 250;
 /// Centroids a series' t-digest may hold.
 pub(crate) const DIGEST_SIZE: usize = 200;
-/// Columns that identify a row rather than measure something.
-const KEY_COLUMNS: [&str; 3] = ["replicate", "seed", "month"];
 
 #[derive(Debug, Clone)]
 enum Sketch {
@@ -144,11 +142,20 @@ impl RowIndex {
 /// The run's row index, shared between threads.
 type SharedRows = Arc<RwLock<RowIndex>>;
 
-/// Hashes row keys for the row index: a rotation and a multiply per 8 bytes (rustc's
-/// FxHash), cheaper than the default SipHash on the row keys every replicate looks up; the
-/// keys are the model's own, so resistance to crafted collisions is not needed.
+/// Emptied value buffers of merged parts, for the next parts to fill: a part's buffer
+/// holds a chunk's values (megabytes), and memory fresh from the system is zeroed by the
+/// kernel page by page (a tenth of a run's time before buffers were reused).
+type SpareValues = Arc<Mutex<Vec<Vec<(u32, f64)>>>>;
+
+/// Spare buffers kept: more than the parts in flight at once need.
+const SPARE_MAX: usize = 8;
+
+/// Hashes row keys for the row index (and the headline figures' keys): a rotation and a
+/// multiply per 8 bytes (rustc's FxHash), cheaper than the default SipHash on the keys
+/// every replicate looks up; the keys are the model's own, so resistance to crafted
+/// collisions is not needed.
 #[derive(Default)]
-struct RowHasher(u64);
+pub(crate) struct RowHasher(u64);
 
 impl RowHasher {
     fn mix(&mut self, word: u64) {
@@ -182,6 +189,7 @@ const SEPARATOR: char = '\u{1f}';
 #[derive(Debug, Default)]
 pub struct SeriesSummary {
     rows: SharedRows,
+    spare: SpareValues,
     /// By series number.
     series: Vec<Series>,
     replicates: usize,
@@ -192,6 +200,7 @@ pub struct SeriesSummary {
 #[derive(Debug, Clone)]
 pub struct SeriesPart {
     rows: SharedRows,
+    spare: SpareValues,
     /// Series numbers and values, in the order they were added.
     values: Vec<(u32, f64)>,
     replicates: usize,
@@ -200,84 +209,50 @@ pub struct SeriesPart {
 }
 
 impl SeriesPart {
-    /// Adds one replicate's rows of a table. `absent_is_zero` says whether a row missing
-    /// from a replicate means zero (flows, money) rather than no value (prices, incomes).
-    /// Tables are numbered as they are first added and summarised in that order, so every
-    /// replicate adds the same tables in the same order, even those with no rows: then the
-    /// order does not depend on which part came first.
-    pub fn add(&mut self, name: &'static str, absent_is_zero: bool, table: &Table) {
-        let is_metric = |(n, c): &&(&'static str, ColumnData)| {
-            !KEY_COLUMNS.contains(n) && matches!(c, ColumnData::Int(_) | ColumnData::Float(_))
-        };
-        let numbers: Vec<&ColumnData> = table
-            .columns
-            .iter()
-            .filter(is_metric)
-            .map(|(_, c)| c)
-            .collect();
-        let month = table.column("month");
-        let keys: Vec<&ColumnData> = table
-            .columns
-            .iter()
-            .filter(|(n, c)| {
-                !KEY_COLUMNS.contains(n) && matches!(c, ColumnData::Text(_) | ColumnData::Bool(_))
-            })
-            .map(|(_, c)| c)
-            .collect();
-        let known = read(&self.rows).table(name);
+    /// Adds one replicate's rows of a table, as `fill` gives them to its sink; `months`
+    /// names the replicate's months. Tables are numbered as they are first added and
+    /// summarised in that order, so every replicate adds the same tables in the same order,
+    /// even those with no rows: then the order does not depend on which part came first.
+    pub fn add(&mut self, schema: &Schema, months: &[String], fill: impl FnOnce(&mut dyn RowSink)) {
+        if self.values.capacity() == 0 {
+            let spare = self
+                .spare
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop();
+            self.values = spare.unwrap_or_default();
+        }
+        let known = read(&self.rows).table(schema.name);
         let t = known.unwrap_or_else(|| {
             let mut rows = write(&self.rows);
-            rows.table(name).unwrap_or_else(|| {
-                let metrics = table.columns.iter().filter(is_metric).map(|(n, _)| *n);
-                let metrics = metrics.collect();
-                rows.tables.push((name, absent_is_zero, metrics));
+            rows.table(schema.name).unwrap_or_else(|| {
+                let metrics = schema.metrics().collect();
+                rows.tables
+                    .push((schema.name, schema.absent_is_zero, metrics));
                 rows.tables.len() - 1
             })
         });
-        let push_row = |values: &mut Vec<(u32, f64)>, base: usize, row: usize| {
-            for (m, column) in numbers.iter().enumerate() {
-                let value = match column {
-                    ColumnData::Int(v) => v[row] as f64,
-                    ColumnData::Float(v) => v[row],
-                    _ => continue,
-                };
-                if !value.is_nan() {
-                    let series = u32::try_from(base + m).expect("fewer than 2^32 series");
-                    values.push((series, value));
-                }
-            }
-        };
         // Rows met for the first time are created after the others, under the write lock;
         // the read lock is held over the whole table, so a row is either found every time
         // or new every time in it, and its values keep their order either way.
         let mut new_rows = Vec::new();
         let mut buffer = std::mem::take(&mut self.buffer);
         {
-            let rows = read(&self.rows);
-            for row in 0..table.rows() {
-                buffer.clear();
-                write!(buffer, "{t}{SEPARATOR}").expect("writes to a string");
-                if let Some(month) = month {
-                    month.write_cell(row, &mut buffer);
-                }
-                buffer.push(SEPARATOR);
-                for (i, column) in keys.iter().enumerate() {
-                    if i > 0 {
-                        buffer.push('/');
-                    }
-                    column.write_cell(row, &mut buffer);
-                }
-                match rows.index.get(buffer.as_str()) {
-                    Some(&r) => push_row(&mut self.values, rows.rows[r].3, row),
-                    None => new_rows.push((row, buffer.clone())),
-                }
-            }
+            let index = read(&self.rows);
+            fill(&mut SeriesRows {
+                prefix: format!("{t}{SEPARATOR}"),
+                months,
+                index: &index,
+                values: &mut self.values,
+                new_rows: &mut new_rows,
+                buffer: &mut buffer,
+            });
         }
         if !new_rows.is_empty() {
             let mut rows = write(&self.rows);
-            for (row, joined) in new_rows {
+            for (joined, numbers) in new_rows {
                 let base = rows.row_base(t, &joined);
-                push_row(&mut self.values, base, row);
+                push_numbers(&mut self.values, base, numbers);
             }
         }
         self.buffer = buffer;
@@ -286,6 +261,62 @@ impl SeriesPart {
     /// Marks the end of a replicate (all its tables added).
     pub fn end_replicate(&mut self) {
         self.replicates += 1;
+    }
+}
+
+/// A table's rows going into a part's values: each row found by its joined key in the row
+/// index, or kept aside with its numbers to be created after the table.
+struct SeriesRows<'a> {
+    /// The table's number and a separator, which every joined key starts with.
+    prefix: String,
+    months: &'a [String],
+    index: &'a RowIndex,
+    values: &'a mut Vec<(u32, f64)>,
+    new_rows: &'a mut Vec<(String, Vec<f64>)>,
+    buffer: &'a mut String,
+}
+
+impl RowSink for SeriesRows<'_> {
+    fn row(&mut self, month: usize, cells: &[Cell<'_>]) {
+        let buffer = &mut *self.buffer;
+        buffer.clear();
+        buffer.push_str(&self.prefix);
+        buffer.push_str(&self.months[month]);
+        buffer.push(SEPARATOR);
+        let mut first = true;
+        for cell in cells {
+            let text = match *cell {
+                Cell::Text(text) => text,
+                Cell::Bool(yes) => {
+                    if yes {
+                        "true"
+                    } else {
+                        "false"
+                    }
+                }
+                Cell::Int(_) | Cell::Float(_) => continue,
+            };
+            if !first {
+                buffer.push('/');
+            }
+            first = false;
+            buffer.push_str(text);
+        }
+        let numbers = cells.iter().filter_map(|c| c.number());
+        match self.index.index.get(buffer.as_str()) {
+            Some(&r) => push_numbers(self.values, self.index.rows[r].3, numbers),
+            None => self.new_rows.push((buffer.clone(), numbers.collect())),
+        }
+    }
+}
+
+/// Pushes a row's numbers, the first of whose series is `base`; a NaN is no value.
+fn push_numbers(values: &mut Vec<(u32, f64)>, base: usize, numbers: impl IntoIterator<Item = f64>) {
+    for (m, value) in numbers.into_iter().enumerate() {
+        if !value.is_nan() {
+            let series = u32::try_from(base + m).expect("fewer than 2^32 series");
+            values.push((series, value));
+        }
     }
 }
 
@@ -305,6 +336,7 @@ impl SeriesSummary {
     pub fn part(&self) -> SeriesPart {
         SeriesPart {
             rows: Arc::clone(&self.rows),
+            spare: Arc::clone(&self.spare),
             values: Vec::new(),
             replicates: 0,
             buffer: String::new(),
@@ -323,10 +355,16 @@ impl SeriesSummary {
         if self.series.len() < numbered {
             self.series.resize_with(numbered, Series::default);
         }
-        for (series, value) in later.values {
+        for &(series, value) in &later.values {
             self.series[series as usize].push(value);
         }
         self.replicates += later.replicates;
+        let mut values = later.values;
+        values.clear();
+        let mut spare = self.spare.lock().unwrap_or_else(PoisonError::into_inner);
+        if spare.len() < SPARE_MAX {
+            spare.push(values);
+        }
     }
 
     /// The summary table: `table, month, key, metric, replicates, mean, p05, p50, p95`,
@@ -397,27 +435,34 @@ struct SummaryColumns {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tables::Kind;
 
-    fn one_row(value: f64) -> Table {
-        Table {
-            columns: vec![
-                ("replicate", ColumnData::Int(vec![0])),
-                ("month", ColumnData::Text(vec!["2019-01".into()])),
-                ("site", ColumnData::Text(vec!["hyesan".into()])),
-                ("quantity", ColumnData::Float(vec![value])),
-            ],
+    /// A table of one measure by site, whose absent rows mean zero (`flows`) or no value
+    /// (`prices`); the rows are given by the tests, not by `fill`.
+    const fn by_site(name: &'static str, absent_is_zero: bool) -> Schema {
+        Schema {
+            name,
+            columns: &["replicate", "seed", "month", "site", "quantity"],
+            kinds: &[Kind::Text, Kind::Float],
+            absent_is_zero,
+            fill: |_, _, _| {},
         }
     }
+    const FLOWS: Schema = by_site("flows", true);
+    const PRICES: Schema = by_site("prices", false);
 
-    fn no_row() -> Table {
-        Table {
-            columns: vec![
-                ("replicate", ColumnData::Int(Vec::new())),
-                ("month", ColumnData::Text(Vec::new())),
-                ("site", ColumnData::Text(Vec::new())),
-                ("quantity", ColumnData::Float(Vec::new())),
-            ],
-        }
+    /// Month names: the run's one month, and a month only rare rows have.
+    fn months(rare: &str) -> Vec<String> {
+        vec!["2019-01".to_owned(), rare.to_owned()]
+    }
+
+    /// Adds a table of one row in `month` (an index into [`months`]), or of none.
+    fn add_table(part: &mut SeriesPart, schema: &Schema, month: Option<usize>, value: f64) {
+        part.add(schema, &months("rare"), |rows| {
+            if let Some(month) = month {
+                rows.row(month, &[Cell::Text("hyesan"), Cell::Float(value)]);
+            }
+        });
     }
 
     #[test]
@@ -425,8 +470,8 @@ mod tests {
         let mut summary = SeriesSummary::default();
         let mut part = summary.part();
         for v in [1.0, 2.0, 3.0] {
-            part.add("flows", true, &one_row(v));
-            part.add("prices", false, &one_row(v));
+            add_table(&mut part, &FLOWS, Some(0), v);
+            add_table(&mut part, &PRICES, Some(0), v);
             part.end_replicate();
         }
         part.end_replicate(); // a fourth replicate with no rows at all
@@ -455,18 +500,15 @@ mod tests {
         for (i, &v) in values.iter().enumerate() {
             let replicate = first + i;
             // Every replicate adds every table, in the same order, rows or none.
-            let flows = if replicate % 5 == 3 {
-                no_row()
-            } else {
-                one_row(v)
-            };
-            part.add("flows", true, &flows);
+            let flows = (replicate % 5 != 3).then_some(0);
+            add_table(part, &FLOWS, flows, v);
             if replicate.is_multiple_of(7) {
-                let mut rare = one_row(v);
-                rare.columns[1].1 = ColumnData::Text(vec![format!("r{replicate}")]);
-                part.add("flows", true, &rare);
+                let rare = months(&format!("r{replicate}"));
+                part.add(&FLOWS, &rare, |rows| {
+                    rows.row(1, &[Cell::Text("hyesan"), Cell::Float(v)]);
+                });
             }
-            part.add("prices", false, &one_row(v * 2.0));
+            add_table(part, &PRICES, Some(0), v * 2.0);
             part.end_replicate();
         }
     }

@@ -279,19 +279,50 @@ impl SummaryBuilder {
     /// Adds the next replicate's outputs; a figure reported twice keeps the last value,
     /// and a replicate that does not report a figure takes its aggregation's missing value.
     pub fn add(&mut self, outputs: Vec<Value>) {
-        for output in outputs {
-            let value = output.value;
-            let at = match self.index.get(&output.id) {
-                Some(&at) => at,
-                None => {
-                    let mut spread = Spread::keeping(self.limit);
-                    let missing = output.aggregation.missing_value();
-                    (0..self.replicates).for_each(|_| spread.push(missing));
-                    self.index.insert(output.id.clone(), self.figures.len());
-                    self.figures.push((output, spread, None));
-                    self.figures.len() - 1
-                }
-            };
+        let numbered: Vec<(usize, f64)> = outputs
+            .iter()
+            .map(|output| (self.figure(output), output.value))
+            .collect();
+        self.add_numbered(&numbered);
+    }
+
+    /// Adds the replicates of a part, in order: `figures` describes the part's figures,
+    /// each replicate's values name them by their place there.
+    pub(crate) fn add_part(&mut self, figures: &[Value], replicates: &[Vec<(u32, f64)>]) {
+        // The part's figures by their number here, found when first met, so new figures
+        // are created in the order the replicates report them, as `add` would.
+        let mut here: Vec<Option<usize>> = vec![None; figures.len()];
+        let mut numbered = Vec::new();
+        for values in replicates {
+            numbered.clear();
+            for &(figure, value) in values {
+                let at = match here[figure as usize] {
+                    Some(at) => at,
+                    None => *here[figure as usize].insert(self.figure(&figures[figure as usize])),
+                };
+                numbered.push((at, value));
+            }
+            self.add_numbered(&numbered);
+        }
+    }
+
+    /// The number of the figure `output` reports, created (missing in every replicate so
+    /// far) if new.
+    fn figure(&mut self, output: &Value) -> usize {
+        if let Some(&at) = self.index.get(&output.id) {
+            return at;
+        }
+        let mut spread = Spread::keeping(self.limit);
+        let missing = output.aggregation.missing_value();
+        (0..self.replicates).for_each(|_| spread.push(missing));
+        self.index.insert(output.id.clone(), self.figures.len());
+        self.figures.push((output.clone(), spread, None));
+        self.figures.len() - 1
+    }
+
+    /// Adds a replicate's values, by figure number.
+    fn add_numbered(&mut self, values: &[(usize, f64)]) {
+        for &(at, value) in values {
             self.figures[at].2 = Some(value);
         }
         for (first, spread, value) in &mut self.figures {

@@ -49,18 +49,6 @@ impl ColumnData {
         }
     }
 
-    /// Appends the cell as [`ColumnData::csv_cell`] writes it, without allocating.
-    pub(crate) fn write_cell(&self, row: usize, out: &mut String) {
-        use std::fmt::Write;
-        match self {
-            ColumnData::Int(v) => write!(out, "{}", v[row]).expect("writes to a string"),
-            ColumnData::Float(v) if v[row].is_nan() => {}
-            ColumnData::Float(v) => write!(out, "{}", v[row]).expect("writes to a string"),
-            ColumnData::Text(v) => out.push_str(&v[row]),
-            ColumnData::Bool(v) => write!(out, "{}", v[row]).expect("writes to a string"),
-        }
-    }
-
     fn arrow(&self) -> (DataType, ArrayRef) {
         match self {
             ColumnData::Int(v) => (DataType::Int64, Arc::new(Int64Array::from(v.clone()))),

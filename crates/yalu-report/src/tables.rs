@@ -16,9 +16,16 @@ pub struct Schema {
     pub name: &'static str,
     /// Column names, the key (`replicate`, `seed`, `month`) first.
     pub columns: &'static [&'static str],
+    /// The kinds of the columns after the key, in order.
+    pub kinds: &'static [Kind],
+    /// Whether a row missing from a replicate means zero (flows, money) rather than no
+    /// value (prices, incomes), for the run's summary.
+    pub absent_is_zero: bool,
+    /// Gives a replicate's rows.
+    pub fill: Fill,
 }
 
-/// The columns of [`flows`].
+/// The columns of [`flows`], which gives its rows.
 pub const FLOWS: Schema = Schema {
     name: "flows",
     columns: &[
@@ -35,9 +42,22 @@ pub const FLOWS: Schema = Schema {
         "unit",
         "value_cny",
     ],
+    kinds: &[
+        Kind::Text,
+        Kind::Text,
+        Kind::Text,
+        Kind::Text,
+        Kind::Text,
+        Kind::Bool,
+        Kind::Int,
+        Kind::Text,
+        Kind::Float,
+    ],
+    absent_is_zero: true,
+    fill: flows,
 };
 
-/// The columns of [`money`].
+/// The columns of [`money`], which gives its rows.
 pub const MONEY: Schema = Schema {
     name: "money",
     columns: &[
@@ -49,9 +69,12 @@ pub const MONEY: Schema = Schema {
         "purpose",
         "amount_cny",
     ],
+    kinds: &[Kind::Text, Kind::Text, Kind::Text, Kind::Float],
+    absent_is_zero: true,
+    fill: money,
 };
 
-/// The columns of [`fx`].
+/// The columns of [`fx`], which gives its rows.
 pub const FX: Schema = Schema {
     name: "fx",
     columns: &[
@@ -62,9 +85,12 @@ pub const FX: Schema = Schema {
         "amount_cny",
         "amount_usd",
     ],
+    kinds: &[Kind::Text, Kind::Float, Kind::Float],
+    absent_is_zero: true,
+    fill: fx,
 };
 
-/// The columns of [`porters`].
+/// The columns of [`porters`], which gives its rows.
 pub const PORTERS: Schema = Schema {
     name: "porters",
     columns: &[
@@ -81,9 +107,22 @@ pub const PORTERS: Schema = Schema {
         "mean_income_cny",
         "mean_income_rice_kg",
     ],
+    kinds: &[
+        Kind::Text,
+        Kind::Int,
+        Kind::Int,
+        Kind::Int,
+        Kind::Int,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+    ],
+    absent_is_zero: false,
+    fill: porters,
 };
 
-/// The columns of [`incomes`].
+/// The columns of [`incomes`], which gives its rows.
 pub const INCOMES: Schema = Schema {
     name: "incomes",
     columns: &[
@@ -102,9 +141,24 @@ pub const INCOMES: Schema = Schema {
         "market_trade_cny",
         "rations_rice_kg",
     ],
+    kinds: &[
+        Kind::Text,
+        Kind::Text,
+        Kind::Int,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+    ],
+    absent_is_zero: false,
+    fill: incomes,
 };
 
-/// The columns of [`trade`].
+/// The columns of [`trade`], which gives its rows.
 pub const TRADE: Schema = Schema {
     name: "trade",
     columns: &[
@@ -126,9 +180,27 @@ pub const TRADE: Schema = Schema {
         "chinese_leg_cny",
         "net_profit_cny",
     ],
+    kinds: &[
+        Kind::Text,
+        Kind::Bool,
+        Kind::Int,
+        Kind::Int,
+        Kind::Int,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+    ],
+    absent_is_zero: true,
+    fill: trade,
 };
 
-/// The columns of [`prices`].
+/// The columns of [`prices`], which gives its rows.
 pub const PRICES: Schema = Schema {
     name: "prices",
     columns: &[
@@ -140,9 +212,12 @@ pub const PRICES: Schema = Schema {
         "price_cny_per_kg",
         "price_kpw_per_kg",
     ],
+    kinds: &[Kind::Text, Kind::Text, Kind::Float, Kind::Float],
+    absent_is_zero: false,
+    fill: prices,
 };
 
-/// The columns of [`rates`].
+/// The columns of [`rates`], which gives its rows.
 pub const RATES: Schema = Schema {
     name: "rates",
     columns: &[
@@ -154,21 +229,30 @@ pub const RATES: Schema = Schema {
         "won_per_cny",
         "won_per_usd",
     ],
+    kinds: &[Kind::Text, Kind::Int, Kind::Float, Kind::Float],
+    absent_is_zero: false,
+    fill: rates,
 };
 
-/// The columns of [`activity`].
+/// The columns of [`activity`], which gives its rows.
 pub const ACTIVITY: Schema = Schema {
     name: "activity",
     columns: &["replicate", "seed", "month", "metric", "value"],
+    kinds: &[Kind::Text, Kind::Float],
+    absent_is_zero: true,
+    fill: activity,
 };
 
-/// The columns of [`balances`].
+/// The columns of [`balances`], which gives its rows.
 pub const BALANCES: Schema = Schema {
     name: "balances",
     columns: &["replicate", "seed", "month", "class", "balance_cny"],
+    kinds: &[Kind::Text, Kind::Float],
+    absent_is_zero: true,
+    fill: balances,
 };
 
-/// The columns of [`observed`].
+/// The columns of [`observed`], which gives its rows.
 pub const OBSERVED: Schema = Schema {
     name: "observed",
     columns: &[
@@ -188,9 +272,25 @@ pub const OBSERVED: Schema = Schema {
         "detection_gap",
         "annual_cap",
     ],
+    kinds: &[
+        Kind::Text,
+        Kind::Text,
+        Kind::Text,
+        Kind::Int,
+        Kind::Int,
+        Kind::Int,
+        Kind::Int,
+        Kind::Int,
+        Kind::Int,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+    ],
+    absent_is_zero: true,
+    fill: observed,
 };
 
-/// The columns of [`declared`].
+/// The columns of [`declared`], which gives its rows.
 pub const DECLARED: Schema = Schema {
     name: "declared",
     columns: &[
@@ -203,445 +303,449 @@ pub const DECLARED: Schema = Schema {
         "value_usd",
         "value_cny",
     ],
+    kinds: &[Kind::Text, Kind::Text, Kind::Text, Kind::Float, Kind::Float],
+    absent_is_zero: true,
+    fill: declared,
 };
 
-/// Builds a table by pushing one row at a time into typed column builders.
-struct Rows<'a> {
-    params: &'a ModelParams,
+/// The kind of a column's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Whole numbers (a measure).
+    Int,
+    /// Real numbers, NaN missing (a measure).
+    Float,
+    /// Text (part of the row's key).
+    Text,
+    /// Yes/no (part of the row's key).
+    Bool,
+}
+
+/// One cell of a row, as a table's `fill` gives it: borrowed, so a row read only for its
+/// numbers (a run's summary) costs no allocation.
+#[derive(Debug, Clone, Copy)]
+pub enum Cell<'a> {
+    /// A whole number.
+    Int(i64),
+    /// A real number; NaN means missing.
+    Float(f64),
+    /// Text.
+    Text(&'a str),
+    /// Yes/no.
+    Bool(bool),
+}
+
+impl Cell<'_> {
+    /// The cell as a measure, if it is a number.
+    pub fn number(self) -> Option<f64> {
+        match self {
+            Cell::Int(v) => Some(v as f64),
+            Cell::Float(v) => Some(v),
+            Cell::Text(_) | Cell::Bool(_) => None,
+        }
+    }
+}
+
+/// Where a table's rows go: a [`Table`] ([`TableBuilder`]) or a run's series summary.
+pub trait RowSink {
+    /// A row of month `month` (an index into the replicate's months) whose cells after the
+    /// key are `cells`, in schema order.
+    fn row(&mut self, month: usize, cells: &[Cell<'_>]);
+}
+
+/// Sends each row to both sinks.
+pub struct Both<'a>(pub &'a mut dyn RowSink, pub &'a mut dyn RowSink);
+
+impl RowSink for Both<'_> {
+    fn row(&mut self, month: usize, cells: &[Cell<'_>]) {
+        self.0.row(month, cells);
+        self.1.row(month, cells);
+    }
+}
+
+/// Gives one replicate's rows of a table to a sink.
+pub type Fill = fn(&ModelParams, &ReplicateResult, &mut dyn RowSink);
+
+impl Schema {
+    /// The table of `results`' rows.
+    pub fn table(&self, params: &ModelParams, results: &[ReplicateResult]) -> Table {
+        let mut builder = TableBuilder::new(self);
+        for result in results {
+            builder.replicate(result);
+            (self.fill)(params, result, &mut builder);
+        }
+        builder.finish()
+    }
+
+    /// The names of the measures (numeric columns after the key), in column order.
+    pub fn metrics(&self) -> impl Iterator<Item = &'static str> {
+        self.columns[KEY_COLUMNS..]
+            .iter()
+            .zip(self.kinds)
+            .filter(|(_, kind)| matches!(kind, Kind::Int | Kind::Float))
+            .map(|(name, _)| *name)
+    }
+}
+
+/// Columns of the key every table starts with: `replicate`, `seed`, `month`.
+const KEY_COLUMNS: usize = 3;
+
+/// Builds a table from rows into typed columns.
+pub struct TableBuilder<'a> {
+    schema: &'a Schema,
     replicate: Vec<i64>,
     seed: Vec<i64>,
     month: Vec<String>,
-    /// The months' names, formatted once per replicate rather than once per row, and the
-    /// replicate and seed they were formatted for.
+    columns: Vec<ColumnData>,
+    /// The replicate and seed of the rows being added, and its months' names.
+    current: (i64, i64),
     names: Vec<String>,
-    names_of: Option<(u32, u64)>,
 }
 
-impl<'a> Rows<'a> {
-    fn new(params: &'a ModelParams) -> Rows<'a> {
-        Rows {
-            params,
+impl<'a> TableBuilder<'a> {
+    /// An empty table of `schema`.
+    pub fn new(schema: &'a Schema) -> TableBuilder<'a> {
+        assert_eq!(
+            KEY_COLUMNS + schema.kinds.len(),
+            schema.columns.len(),
+            "{} columns",
+            schema.name
+        );
+        TableBuilder {
+            schema,
             replicate: Vec::new(),
             seed: Vec::new(),
             month: Vec::new(),
+            columns: schema
+                .kinds
+                .iter()
+                .map(|kind| match kind {
+                    Kind::Int => ColumnData::Int(Vec::new()),
+                    Kind::Float => ColumnData::Float(Vec::new()),
+                    Kind::Text => ColumnData::Text(Vec::new()),
+                    Kind::Bool => ColumnData::Bool(Vec::new()),
+                })
+                .collect(),
+            current: (0, 0),
             names: Vec::new(),
-            names_of: None,
         }
     }
 
-    fn key(&mut self, result: &ReplicateResult, month: usize) {
-        self.replicate.push(i64::from(result.replicate));
+    /// Rows from now on are `result`'s.
+    pub fn replicate(&mut self, result: &ReplicateResult) {
         // Parquet has no unsigned 64-bit column pandas reads everywhere; the bits are kept.
-        self.seed.push(result.seed as i64);
-        if self.names_of != Some((result.replicate, result.seed)) {
-            self.names = result.months.iter().map(ToString::to_string).collect();
-            self.names_of = Some((result.replicate, result.seed));
-        }
-        self.month.push(self.names[month].clone());
+        self.current = (i64::from(result.replicate), result.seed as i64);
+        self.names = result.months.iter().map(ToString::to_string).collect();
     }
 
-    /// The table of `schema`, whose columns after the key are `rest`, in schema order.
-    fn into_table(self, schema: &Schema, rest: Vec<ColumnData>) -> Table {
+    /// The table.
+    pub fn finish(self) -> Table {
         let keys = [
             ColumnData::Int(self.replicate),
             ColumnData::Int(self.seed),
             ColumnData::Text(self.month),
         ];
-        assert_eq!(
-            keys.len() + rest.len(),
-            schema.columns.len(),
-            "{} columns",
-            schema.name
-        );
         Table {
-            columns: schema
+            columns: self
+                .schema
                 .columns
                 .iter()
                 .copied()
-                .zip(keys.into_iter().chain(rest))
+                .zip(keys.into_iter().chain(self.columns))
                 .collect(),
         }
     }
+}
 
-    fn site(&self, site: yalu_model::params::SiteId) -> String {
-        self.params.sites[site.0 as usize].id.clone()
+impl RowSink for TableBuilder<'_> {
+    fn row(&mut self, month: usize, cells: &[Cell<'_>]) {
+        assert_eq!(cells.len(), self.columns.len(), "{} row", self.schema.name);
+        self.replicate.push(self.current.0);
+        self.seed.push(self.current.1);
+        self.month.push(self.names[month].clone());
+        for (column, cell) in self.columns.iter_mut().zip(cells) {
+            match (column, *cell) {
+                (ColumnData::Int(v), Cell::Int(x)) => v.push(x),
+                (ColumnData::Float(v), Cell::Float(x)) => v.push(x),
+                (ColumnData::Text(v), Cell::Text(x)) => v.push(x.to_owned()),
+                (ColumnData::Bool(v), Cell::Bool(x)) => v.push(x),
+                _ => panic!(
+                    "{}: a cell of another kind than its column",
+                    self.schema.name
+                ),
+            }
+        }
     }
+}
+
+fn site(params: &ModelParams, site: yalu_model::params::SiteId) -> &str {
+    &params.sites[site.0 as usize].id
 }
 
 /// `flows`: goods moved by month, channel, site, good and outcome.
-pub fn flows(params: &ModelParams, results: &[ReplicateResult]) -> Table {
-    let mut rows = Rows::new(params);
-    let (mut channel, mut mode, mut site, mut good, mut outcome, mut sanctioned) = (
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-    );
-    let (mut quantity, mut unit, mut value) = (Vec::new(), Vec::new(), Vec::new());
-    for result in results {
-        for flow in &result.flows {
-            rows.key(result, flow.month);
-            let key = flow.key;
-            let g = &params.goods[key.good.0 as usize];
-            channel.push(key.channel.name().to_owned());
-            mode.push(key.mode.name().to_owned());
-            site.push(rows.site(key.site));
-            good.push(g.id.clone());
-            outcome.push(key.outcome.name().to_owned());
-            sanctioned.push(flow.sanctioned);
-            quantity.push(flow.quantity);
-            unit.push(g.unit.name().to_owned());
-            value.push(flow.value.cny());
-        }
+pub fn flows(params: &ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
+    for flow in &result.flows {
+        let key = flow.key;
+        let g = &params.goods[key.good.0 as usize];
+        rows.row(
+            flow.month,
+            &[
+                Cell::Text(key.channel.name()),
+                Cell::Text(key.mode.name()),
+                Cell::Text(site(params, key.site)),
+                Cell::Text(&g.id),
+                Cell::Text(key.outcome.name()),
+                Cell::Bool(flow.sanctioned),
+                Cell::Int(flow.quantity),
+                Cell::Text(g.unit.name()),
+                Cell::Float(flow.value.cny()),
+            ],
+        );
     }
-    rows.into_table(
-        &FLOWS,
-        vec![
-            ColumnData::Text(channel),
-            ColumnData::Text(mode),
-            ColumnData::Text(site),
-            ColumnData::Text(good),
-            ColumnData::Text(outcome),
-            ColumnData::Bool(sanctioned),
-            ColumnData::Int(quantity),
-            ColumnData::Text(unit),
-            ColumnData::Float(value),
-        ],
-    )
 }
 
 /// `money`: money between actor classes by month and purpose.
-pub fn money(params: &ModelParams, results: &[ReplicateResult]) -> Table {
-    let mut rows = Rows::new(params);
-    let (mut payer, mut payee, mut purpose, mut amount) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for result in results {
-        for flow in &result.money {
-            rows.key(result, flow.month);
-            payer.push(flow.payer.name().to_owned());
-            payee.push(flow.payee.name().to_owned());
-            purpose.push(flow.purpose.name().to_owned());
-            amount.push(flow.amount.cny());
-        }
+pub fn money(_: &ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
+    for flow in &result.money {
+        rows.row(
+            flow.month,
+            &[
+                Cell::Text(flow.payer.name()),
+                Cell::Text(flow.payee.name()),
+                Cell::Text(flow.purpose.name()),
+                Cell::Float(flow.amount.cny()),
+            ],
+        );
     }
-    rows.into_table(
-        &MONEY,
-        vec![
-            ColumnData::Text(payer),
-            ColumnData::Text(payee),
-            ColumnData::Text(purpose),
-            ColumnData::Float(amount),
-        ],
-    )
 }
 
 /// `porters`: porters' work, pay per kilogram and monthly income in yuan and rice, by site.
-pub fn porters(params: &ModelParams, results: &[ReplicateResult]) -> Table {
-    let mut rows = Rows::new(params);
-    let mut site = Vec::new();
-    let (mut hired, mut runs, mut kg_sold, mut kg_seized) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut wages, mut pay_per_kg, mut income, mut rice) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for result in results {
-        for p in &result.porter_months {
-            rows.key(result, p.month);
-            site.push(rows.site(p.site));
-            hired.push(i64::from(p.porters_hired));
-            runs.push(i64::from(p.runs));
-            kg_sold.push(p.kg_sold as i64);
-            kg_seized.push(p.kg_seized as i64);
-            wages.push(p.wages.cny());
-            pay_per_kg.push(p.pay_cny_per_kg());
-            income.push(p.mean_income_cny());
-            rice.push(p.mean_income_rice_kg());
-        }
+pub fn porters(params: &ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
+    for p in &result.porter_months {
+        rows.row(
+            p.month,
+            &[
+                Cell::Text(site(params, p.site)),
+                Cell::Int(i64::from(p.porters_hired)),
+                Cell::Int(i64::from(p.runs)),
+                Cell::Int(p.kg_sold as i64),
+                Cell::Int(p.kg_seized as i64),
+                Cell::Float(p.wages.cny()),
+                Cell::Float(p.pay_cny_per_kg()),
+                Cell::Float(p.mean_income_cny()),
+                Cell::Float(p.mean_income_rice_kg()),
+            ],
+        );
     }
-    rows.into_table(
-        &PORTERS,
-        vec![
-            ColumnData::Text(site),
-            ColumnData::Int(hired),
-            ColumnData::Int(runs),
-            ColumnData::Int(kg_sold),
-            ColumnData::Int(kg_seized),
-            ColumnData::Float(wages),
-            ColumnData::Float(pay_per_kg),
-            ColumnData::Float(income),
-            ColumnData::Float(rice),
-        ],
-    )
 }
 
 /// `incomes`: mean monthly income per person (porters) or household, in yuan, rice and
 /// won; for households also by source, per household (NaN for the other groups).
-pub fn incomes(params: &ModelParams, results: &[ReplicateResult]) -> Table {
-    let mut rows = Rows::new(params);
-    let (mut group, mut site, mut people) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut income, mut rice, mut kpw) = (Vec::new(), Vec::new(), Vec::new());
-    // Households' sources, in INCOMES order after `mean_income_kpw`.
-    let mut sources: [Vec<f64>; 5] = Default::default();
-    let no_sources = |sources: &mut [Vec<f64>; 5]| {
-        for column in sources.iter_mut() {
-            column.push(f64::NAN);
-        }
-    };
-    for result in results {
-        let rate = |month: usize, s: yalu_model::params::SiteId| {
-            result
-                .prices
-                .iter()
-                .find(|p| p.month == month && p.site == s)
-                .map_or(f64::NAN, |p| p.won_per_cny)
-        };
-        for p in &result.porter_months {
-            rows.key(result, p.month);
-            group.push("porters".to_owned());
-            site.push(rows.site(p.site));
-            people.push(i64::from(p.porters_hired));
-            income.push(p.mean_income_cny());
-            rice.push(p.mean_income_rice_kg());
-            kpw.push(p.mean_income_cny() * rate(p.month, p.site));
-            no_sources(&mut sources);
-        }
-        for h in &result.household_months {
-            rows.key(result, h.month);
-            group.push("households".to_owned());
-            site.push(rows.site(h.site));
-            people.push(i64::from(h.households));
-            income.push(h.mean_income_cny());
-            rice.push(h.mean_income_rice_kg());
-            kpw.push(h.mean_income_kpw());
-            let per_household = f64::from(h.households);
-            for (column, value) in sources.iter_mut().zip([
-                h.livelihood_income.cny() / per_household,
-                h.wages.cny() / per_household,
-                h.state_wages.cny() / per_household,
-                h.market_trade.cny() / per_household,
-                h.rations_rice_kg / per_household,
-            ]) {
-                column.push(value);
-            }
-        }
-        // Workers abroad keep what they do not hand over; rice is not their measure.
-        for record in result
-            .activity
+pub fn incomes<'a>(params: &'a ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
+    let rate = |month: usize, s: yalu_model::params::SiteId| {
+        result
+            .prices
             .iter()
-            .filter(|a| a.activity == Activity::WorkersAbroad && a.value > 0.0)
-        {
-            let month_money = |payer, payee| {
-                result
-                    .money
-                    .iter()
-                    .filter(|m| m.month == record.month && m.payer == payer && m.payee == payee)
-                    .map(|m| m.amount.cny())
-                    .sum::<f64>()
-            };
-            let kept = month_money(
-                ActorClass::ForeignCounterparties,
-                ActorClass::OverseasWorkers,
-            ) - month_money(ActorClass::OverseasWorkers, ActorClass::Room39);
-            rows.key(result, record.month);
-            group.push("overseas_workers".to_owned());
-            site.push("abroad".to_owned());
-            people.push(record.value as i64);
-            income.push(kept / record.value);
-            rice.push(f64::NAN);
-            kpw.push(f64::NAN);
-            no_sources(&mut sources);
-        }
+            .find(|p| p.month == month && p.site == s)
+            .map_or(f64::NAN, |p| p.won_per_cny)
+    };
+    // A row of eleven cells; the households' sources (the last five, per household) are
+    // NaN for the other groups.
+    let row_of = |first: [Cell<'a>; 6]| {
+        let mut cells = [Cell::Float(f64::NAN); 11];
+        cells[..6].copy_from_slice(&first);
+        cells
+    };
+    for p in &result.porter_months {
+        let cells = row_of([
+            Cell::Text("porters"),
+            Cell::Text(site(params, p.site)),
+            Cell::Int(i64::from(p.porters_hired)),
+            Cell::Float(p.mean_income_cny()),
+            Cell::Float(p.mean_income_rice_kg()),
+            Cell::Float(p.mean_income_cny() * rate(p.month, p.site)),
+        ]);
+        rows.row(p.month, &cells);
     }
-    let mut columns = vec![
-        ColumnData::Text(group),
-        ColumnData::Text(site),
-        ColumnData::Int(people),
-        ColumnData::Float(income),
-        ColumnData::Float(rice),
-        ColumnData::Float(kpw),
-    ];
-    columns.extend(sources.into_iter().map(ColumnData::Float));
-    rows.into_table(&INCOMES, columns)
+    for h in &result.household_months {
+        let per_household = f64::from(h.households);
+        rows.row(
+            h.month,
+            &[
+                Cell::Text("households"),
+                Cell::Text(site(params, h.site)),
+                Cell::Int(i64::from(h.households)),
+                Cell::Float(h.mean_income_cny()),
+                Cell::Float(h.mean_income_rice_kg()),
+                Cell::Float(h.mean_income_kpw()),
+                Cell::Float(h.livelihood_income.cny() / per_household),
+                Cell::Float(h.wages.cny() / per_household),
+                Cell::Float(h.state_wages.cny() / per_household),
+                Cell::Float(h.market_trade.cny() / per_household),
+                Cell::Float(h.rations_rice_kg / per_household),
+            ],
+        );
+    }
+    // Workers abroad keep what they do not hand over; rice is not their measure.
+    for record in result
+        .activity
+        .iter()
+        .filter(|a| a.activity == Activity::WorkersAbroad && a.value > 0.0)
+    {
+        let month_money = |payer, payee| {
+            result
+                .money
+                .iter()
+                .filter(|m| m.month == record.month && m.payer == payer && m.payee == payee)
+                .map(|m| m.amount.cny())
+                .sum::<f64>()
+        };
+        let kept = month_money(
+            ActorClass::ForeignCounterparties,
+            ActorClass::OverseasWorkers,
+        ) - month_money(ActorClass::OverseasWorkers, ActorClass::Room39);
+        let cells = row_of([
+            Cell::Text("overseas_workers"),
+            Cell::Text("abroad"),
+            Cell::Int(record.value as i64),
+            Cell::Float(kept / record.value),
+            Cell::Float(f64::NAN),
+            Cell::Float(f64::NAN),
+        ]);
+        rows.row(record.month, &cells);
+    }
 }
 
 /// `trade`: trading companies' consignments by route, with every cost, so margins by route
 /// can be compared.
-pub fn trade(params: &ModelParams, results: &[ReplicateResult]) -> Table {
-    let mut rows = Rows::new(params);
-    let (mut channel, mut sanctioned) = (Vec::new(), Vec::new());
-    let (mut consignments, mut seized, mut loads) = (Vec::new(), Vec::new(), Vec::new());
-    let mut money: Vec<Vec<f64>> = vec![Vec::new(); 9];
-    for result in results {
-        for t in &result.trade_months {
-            rows.key(result, t.month);
-            channel.push(t.channel.map_or("", |c| c.name()).to_owned());
-            sanctioned.push(t.sanctioned);
-            consignments.push(i64::from(t.consignments));
-            seized.push(i64::from(t.seized));
-            loads.push(t.loads as i64);
-            for (column, amount) in money.iter_mut().zip([
-                t.value_sent,
-                t.revenue,
-                t.purchases,
-                t.labour,
-                t.bribes,
-                t.levy,
-                t.interest,
-                t.chinese_leg,
-                t.net_profit(),
-            ]) {
-                column.push(amount.cny());
-            }
+pub fn trade(_: &ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
+    for t in &result.trade_months {
+        let mut cells = [Cell::Float(f64::NAN); 14];
+        cells[..5].copy_from_slice(&[
+            Cell::Text(t.channel.map_or("", |c| c.name())),
+            Cell::Bool(t.sanctioned),
+            Cell::Int(i64::from(t.consignments)),
+            Cell::Int(i64::from(t.seized)),
+            Cell::Int(t.loads as i64),
+        ]);
+        for (cell, amount) in cells[5..].iter_mut().zip([
+            t.value_sent,
+            t.revenue,
+            t.purchases,
+            t.labour,
+            t.bribes,
+            t.levy,
+            t.interest,
+            t.chinese_leg,
+            t.net_profit(),
+        ]) {
+            *cell = Cell::Float(amount.cny());
         }
+        rows.row(t.month, &cells);
     }
-    let mut columns = vec![
-        ColumnData::Text(channel),
-        ColumnData::Bool(sanctioned),
-        ColumnData::Int(consignments),
-        ColumnData::Int(seized),
-        ColumnData::Int(loads),
-    ];
-    columns.extend(money.into_iter().map(ColumnData::Float));
-    rows.into_table(&TRADE, columns)
 }
 
 /// `prices`: monthly mean market prices by site and good.
-pub fn prices(params: &ModelParams, results: &[ReplicateResult]) -> Table {
-    let mut rows = Rows::new(params);
-    let (mut site, mut good, mut price, mut price_kpw) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+pub fn prices(params: &ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
     let essentials = params.households.as_ref().map_or("essentials", |h| {
         params.goods[h.good.0 as usize].id.as_str()
     });
-    for result in results {
-        for p in &result.prices {
-            for (name, cny, kpw) in [
-                ("rice", p.rice_price_cny_per_kg, p.rice_price_kpw_per_kg),
-                (
-                    essentials,
-                    p.essentials_price_cny_per_kg,
-                    p.essentials_price_kpw_per_kg,
-                ),
-            ] {
-                if cny.is_nan() {
-                    continue;
-                }
-                rows.key(result, p.month);
-                site.push(rows.site(p.site));
-                good.push(name.to_owned());
-                price.push(cny);
-                price_kpw.push(kpw);
+    for p in &result.prices {
+        for (name, cny, kpw) in [
+            ("rice", p.rice_price_cny_per_kg, p.rice_price_kpw_per_kg),
+            (
+                essentials,
+                p.essentials_price_cny_per_kg,
+                p.essentials_price_kpw_per_kg,
+            ),
+        ] {
+            if cny.is_nan() {
+                continue;
             }
+            rows.row(
+                p.month,
+                &[
+                    Cell::Text(site(params, p.site)),
+                    Cell::Text(name),
+                    Cell::Float(cny),
+                    Cell::Float(kpw),
+                ],
+            );
         }
     }
-    rows.into_table(
-        &PRICES,
-        vec![
-            ColumnData::Text(site),
-            ColumnData::Text(good),
-            ColumnData::Float(price),
-            ColumnData::Float(price_kpw),
-        ],
-    )
 }
 
 /// `rates`: the won's market rates by site on each survey day (the day-of-month samples,
 /// every `market.rate_sample_interval_days` from the 1st).
-pub fn rates(params: &ModelParams, results: &[ReplicateResult]) -> Table {
-    let mut rows = Rows::new(params);
-    let (mut site, mut day, mut cny, mut usd) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for result in results {
-        for r in &result.rates {
-            rows.key(result, r.month);
-            site.push(rows.site(r.site));
-            day.push(i64::from(r.day_of_month));
-            cny.push(r.won_per_cny);
-            usd.push(r.won_per_usd);
-        }
+pub fn rates(params: &ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
+    for r in &result.rates {
+        rows.row(
+            r.month,
+            &[
+                Cell::Text(site(params, r.site)),
+                Cell::Int(i64::from(r.day_of_month)),
+                Cell::Float(r.won_per_cny),
+                Cell::Float(r.won_per_usd),
+            ],
+        );
     }
-    rows.into_table(
-        &RATES,
-        vec![
-            ColumnData::Text(site),
-            ColumnData::Int(day),
-            ColumnData::Float(cny),
-            ColumnData::Float(usd),
-        ],
-    )
 }
 
 /// `fx`: foreign currency reaching Room 39 by channel and month, in yuan and US dollars.
-pub fn fx(params: &ModelParams, results: &[ReplicateResult]) -> Table {
-    let mut rows = Rows::new(params);
-    let (mut channel, mut cny, mut usd) = (Vec::new(), Vec::new(), Vec::new());
-    for result in results {
-        for flow in result
-            .money
-            .iter()
-            .filter(|m| m.payee == ActorClass::Room39 && m.purpose == Purpose::Remittance)
-        {
-            let Some(name) = flow.payer.fx_channel() else {
-                continue;
-            };
-            rows.key(result, flow.month);
-            channel.push(name.to_owned());
-            cny.push(flow.amount.cny());
-            usd.push(flow.amount.cny() / result.cny_per_usd[flow.month]);
-        }
+pub fn fx(_: &ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
+    for flow in result
+        .money
+        .iter()
+        .filter(|m| m.payee == ActorClass::Room39 && m.purpose == Purpose::Remittance)
+    {
+        let Some(name) = flow.payer.fx_channel() else {
+            continue;
+        };
+        rows.row(
+            flow.month,
+            &[
+                Cell::Text(name),
+                Cell::Float(flow.amount.cny()),
+                Cell::Float(flow.amount.cny() / result.cny_per_usd[flow.month]),
+            ],
+        );
     }
-    rows.into_table(
-        &FX,
-        vec![
-            ColumnData::Text(channel),
-            ColumnData::Float(cny),
-            ColumnData::Float(usd),
-        ],
-    )
 }
 
 /// `activity`: monthly activity of Room 39's other channels (courier bags, embassies open,
 /// quota shortfalls, workers abroad, drugs sold and seized).
-pub fn activity(params: &ModelParams, results: &[ReplicateResult]) -> Table {
-    let mut rows = Rows::new(params);
-    let (mut metric, mut value) = (Vec::new(), Vec::new());
-    for result in results {
-        for record in &result.activity {
-            rows.key(result, record.month);
-            metric.push(record.activity.name().to_owned());
-            value.push(record.value);
-        }
+pub fn activity(_: &ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
+    for record in &result.activity {
+        rows.row(
+            record.month,
+            &[
+                Cell::Text(record.activity.name()),
+                Cell::Float(record.value),
+            ],
+        );
     }
-    rows.into_table(
-        &ACTIVITY,
-        vec![ColumnData::Text(metric), ColumnData::Float(value)],
-    )
 }
 
 /// `balances`: each actor class's cumulative net position at the end of each month (the
 /// change in its wealth since the start: donju fortunes, Room 39's reserves).
-pub fn balances(params: &ModelParams, results: &[ReplicateResult]) -> Table {
-    let mut rows = Rows::new(params);
-    let (mut class, mut balance) = (Vec::new(), Vec::new());
-    for result in results {
-        let mut running = [0i64; ActorClass::ALL.len()];
-        let mut flows = result.money.iter().peekable();
-        for month in 0..result.months.len() {
-            while let Some(flow) = flows.next_if(|f| f.month == month) {
-                running[flow.payer as usize] -= flow.amount.0;
-                running[flow.payee as usize] += flow.amount.0;
-            }
-            for (c, fen) in running.iter().enumerate().filter(|(_, fen)| **fen != 0) {
-                rows.key(result, month);
-                class.push(ActorClass::ALL[c].name().to_owned());
-                balance.push(Fen(*fen).cny());
-            }
+pub fn balances(_: &ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
+    let mut running = [0i64; ActorClass::ALL.len()];
+    let mut flows = result.money.iter().peekable();
+    for month in 0..result.months.len() {
+        while let Some(flow) = flows.next_if(|f| f.month == month) {
+            running[flow.payer as usize] -= flow.amount.0;
+            running[flow.payee as usize] += flow.amount.0;
+        }
+        for (c, fen) in running.iter().enumerate().filter(|(_, fen)| **fen != 0) {
+            rows.row(
+                month,
+                &[
+                    Cell::Text(ActorClass::ALL[c].name()),
+                    Cell::Float(Fen(*fen).cny()),
+                ],
+            );
         }
     }
-    rows.into_table(
-        &BALANCES,
-        vec![ColumnData::Text(class), ColumnData::Float(balance)],
-    )
 }
 
 /// `observed`: the monitors' view of the sea beside the truth, by month, good and route
@@ -650,88 +754,54 @@ pub fn balances(params: &ModelParams, results: &[ReplicateResult]) -> Table {
 /// detection gap (observed over true quantity) and, for a capped import, the annual cap.
 /// Quantities are in the good's unit (`unit`); `observed_quantity` is the first quantity
 /// column, as the report page reads it.
-pub fn observed(params: &ModelParams, results: &[ReplicateResult]) -> Table {
-    let mut rows = Rows::new(params);
-    let (mut good, mut route, mut unit) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut transfers, mut true_quantity) = (Vec::new(), Vec::new());
-    let (mut detected, mut observed_quantity) = (Vec::new(), Vec::new());
-    let (mut interdicted, mut interdicted_quantity, mut interdicted_value) =
-        (Vec::new(), Vec::new(), Vec::new());
-    let (mut gap, mut annual_cap) = (Vec::new(), Vec::new());
+pub fn observed(params: &ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
     let cap = params.maritime.as_ref().and_then(|m| m.cap);
-    for result in results {
-        for o in &result.observed {
-            rows.key(result, o.month);
-            let g = &params.goods[o.good.0 as usize];
-            good.push(g.id.clone());
-            route.push(o.route.name().to_owned());
-            unit.push(g.unit.name().to_owned());
-            transfers.push(i64::from(o.transfers));
-            true_quantity.push(o.true_quantity);
-            detected.push(i64::from(o.detected_transfers));
-            observed_quantity.push(o.observed_quantity);
-            interdicted.push(i64::from(o.interdicted_transfers));
-            interdicted_quantity.push(o.interdicted_quantity);
-            interdicted_value.push(o.interdicted_value.cny());
-            gap.push(o.detection_ratio());
-            annual_cap.push(
-                cap.filter(|c| c.good == o.good)
-                    .map_or(f64::NAN, |c| c.barrels_per_year),
-            );
-        }
+    for o in &result.observed {
+        let g = &params.goods[o.good.0 as usize];
+        rows.row(
+            o.month,
+            &[
+                Cell::Text(&g.id),
+                Cell::Text(o.route.name()),
+                Cell::Text(g.unit.name()),
+                Cell::Int(o.observed_quantity),
+                Cell::Int(o.true_quantity),
+                Cell::Int(i64::from(o.detected_transfers)),
+                Cell::Int(i64::from(o.transfers)),
+                Cell::Int(i64::from(o.interdicted_transfers)),
+                Cell::Int(o.interdicted_quantity),
+                Cell::Float(o.interdicted_value.cny()),
+                Cell::Float(o.detection_ratio()),
+                Cell::Float(
+                    cap.filter(|c| c.good == o.good)
+                        .map_or(f64::NAN, |c| c.barrels_per_year),
+                ),
+            ],
+        );
     }
-    rows.into_table(
-        &OBSERVED,
-        vec![
-            ColumnData::Text(good),
-            ColumnData::Text(route),
-            ColumnData::Text(unit),
-            ColumnData::Int(observed_quantity),
-            ColumnData::Int(true_quantity),
-            ColumnData::Int(detected),
-            ColumnData::Int(transfers),
-            ColumnData::Int(interdicted),
-            ColumnData::Int(interdicted_quantity),
-            ColumnData::Float(interdicted_value),
-            ColumnData::Float(gap),
-            ColumnData::Float(annual_cap),
-        ],
-    )
 }
 
 /// `declared`: declared trade with China by month, direction (the DPRK's exports or
 /// imports), category and mode (road, rail, sea), in US dollars and yuan; months a
 /// category did not cross by a mode have no row.
-pub fn declared(params: &ModelParams, results: &[ReplicateResult]) -> Table {
-    let mut rows = Rows::new(params);
-    let (mut direction, mut category, mut mode) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut usd, mut cny) = (Vec::new(), Vec::new());
-    if let Some(trade) = &params.declared_trade {
-        for result in results {
-            for d in result.declared.iter().filter(|d| d.usd > 0.0) {
-                rows.key(result, d.month);
-                direction.push(
-                    match d.direction {
-                        Direction::Export => "export",
-                        Direction::Import => "import",
-                    }
-                    .to_owned(),
-                );
-                category.push(trade.categories[d.category.0 as usize].id.clone());
-                mode.push(d.mode.name().to_owned());
-                usd.push(d.usd);
-                cny.push(d.usd * result.cny_per_usd[d.month]);
-            }
-        }
+pub fn declared(params: &ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
+    let Some(trade) = &params.declared_trade else {
+        return;
+    };
+    for d in result.declared.iter().filter(|d| d.usd > 0.0) {
+        let direction = match d.direction {
+            Direction::Export => "export",
+            Direction::Import => "import",
+        };
+        rows.row(
+            d.month,
+            &[
+                Cell::Text(direction),
+                Cell::Text(&trade.categories[d.category.0 as usize].id),
+                Cell::Text(d.mode.name()),
+                Cell::Float(d.usd),
+                Cell::Float(d.usd * result.cny_per_usd[d.month]),
+            ],
+        );
     }
-    rows.into_table(
-        &DECLARED,
-        vec![
-            ColumnData::Text(direction),
-            ColumnData::Text(category),
-            ColumnData::Text(mode),
-            ColumnData::Float(usd),
-            ColumnData::Float(cny),
-        ],
-    )
 }

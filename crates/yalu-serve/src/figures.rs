@@ -155,7 +155,7 @@ fn delivered_by(
     months: usize,
     key: &str,
 ) -> BTreeMap<String, Vec<f64>> {
-    let t = tables::flows(params, std::slice::from_ref(result));
+    let t = tables::FLOWS.table(params, std::slice::from_ref(result));
     let outcome = text(&t, "outcome");
     monthly_sums(
         result,
@@ -191,7 +191,7 @@ fn fx_by_channel(
     result: &ReplicateResult,
     months: usize,
 ) -> BTreeMap<String, Vec<f64>> {
-    let t = tables::fx(params, std::slice::from_ref(result));
+    let t = tables::FX.table(params, std::slice::from_ref(result));
     monthly_sums(
         result,
         &t,
@@ -210,7 +210,7 @@ fn value_capture(
     result: &ReplicateResult,
     months: usize,
 ) -> BTreeMap<String, Vec<f64>> {
-    let t = tables::money(params, std::slice::from_ref(result));
+    let t = tables::MONEY.table(params, std::slice::from_ref(result));
     let (payer, payee) = (text(&t, "payer"), text(&t, "payee"));
     let key: Vec<String> = payer
         .iter()
@@ -230,7 +230,7 @@ fn monitor(
     result: &ReplicateResult,
     months: usize,
 ) -> BTreeMap<String, Vec<f64>> {
-    let t = tables::observed(params, std::slice::from_ref(result));
+    let t = tables::OBSERVED.table(params, std::slice::from_ref(result));
     let mut out = BTreeMap::new();
     for (name, column) in [
         ("observed by monitors", "observed_quantity"),
@@ -254,7 +254,7 @@ fn incomes(
     result: &ReplicateResult,
     months: usize,
 ) -> BTreeMap<String, Vec<f64>> {
-    let t = tables::incomes(params, std::slice::from_ref(result));
+    let t = tables::INCOMES.table(params, std::slice::from_ref(result));
     let group = text(&t, "group");
     let people = number(&t, "people");
     let income = number(&t, "mean_income_cny");
@@ -271,7 +271,7 @@ fn prices(
     result: &ReplicateResult,
     months: usize,
 ) -> BTreeMap<String, Vec<f64>> {
-    let t = tables::prices(params, std::slice::from_ref(result));
+    let t = tables::PRICES.table(params, std::slice::from_ref(result));
     let good = text(&t, "good");
     let price = number(&t, "price_cny_per_kg");
     let sums = monthly_sums(result, &t, months, &good, &price, |_| true);

@@ -18,7 +18,7 @@ use yalu_model::streams::Streams;
 use yalu_model::world::World;
 use yalu_model::{ReplicateResult, run_replicate};
 
-use common::{baseline, sea_only};
+use common::{baseline, month_of, sea_only};
 
 /// An event that multiplies the risk on a channel by `factor` from `from` to the end, on
 /// the routes named (all when empty) and every site and good.
@@ -45,15 +45,6 @@ fn two_years_at_sea() -> ModelParams {
     let mut p = sea_only(date(2019, 12, 31));
     p.first_day = date(2018, 1, 1);
     p
-}
-
-/// Index of the first month on or after `from`.
-fn month_of(result: &ReplicateResult, from: Date) -> usize {
-    result
-        .months
-        .iter()
-        .position(|m| m.year == from.year() && m.month == from.month())
-        .unwrap()
 }
 
 fn coal(params: &ModelParams) -> GoodId {

@@ -13,7 +13,7 @@ use yalu_model::observe::ShipClassRecord;
 use yalu_model::params::{Maritime, ModelParams};
 use yalu_model::{ReplicateResult, run_replicate};
 
-use common::{money_total, sea_only};
+use common::{money_total, month_of, sea_only};
 
 /// The baseline's coal fleet and its cheaper class (the only fleet with two).
 const COAL_FLEET: u16 = 0;
@@ -45,15 +45,6 @@ fn watched_from(params: &ModelParams, from: Date, factor: f64) -> ModelParams {
         )],
     });
     p
-}
-
-/// Index of the month of `from`.
-fn month_of(result: &ReplicateResult, from: Date) -> usize {
-    result
-        .months
-        .iter()
-        .position(|m| m.year == from.year() && m.month == from.month())
-        .unwrap()
 }
 
 fn coal_ships(result: &ReplicateResult) -> impl Iterator<Item = &ShipClassRecord> {

@@ -30,6 +30,15 @@ pub fn sea_only(last: jiff::civil::Date) -> ModelParams {
     p
 }
 
+/// Index in a replicate's months of the month that holds `from`.
+pub fn month_of(result: &ReplicateResult, from: jiff::civil::Date) -> usize {
+    result
+        .months
+        .iter()
+        .position(|m| m.year == from.year() && m.month == from.month())
+        .expect("the date falls in the run")
+}
+
 /// Fen paid from one class to another for one purpose over the whole replicate.
 pub fn money_total(
     result: &ReplicateResult,

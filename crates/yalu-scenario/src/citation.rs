@@ -162,13 +162,12 @@ impl RawParam<'_> {
             };
             judged.refuse(self.value.span(), Some("value"), kind);
         }
-        cited.judge(
-            Some((value, spec, range)),
-            self.span.clone(),
-            context,
-            &mut judged,
-        );
-        judged
+        let cited = cited.judge(Some((value, spec, range)), self.span.clone(), context);
+        judged.problems.extend(cited.problems);
+        Judged {
+            evidence: cited.evidence,
+            ..judged
+        }
     }
 }
 
@@ -180,8 +179,8 @@ impl Cited<'_> {
         number: Option<(f64, &ParamSpec, Option<[f64; 2]>)>,
         span: Range<usize>,
         context: Context,
-        judged: &mut Judged,
-    ) {
+    ) -> Judged {
+        let mut judged = Judged::default();
         let range = number.and_then(|(_, _, range)| range);
         if self.claim.is_none() {
             for extra in [&self.derivation, &self.carry_over].into_iter().flatten() {
@@ -205,8 +204,9 @@ impl Cited<'_> {
                 reason: reason.text.trim().to_owned(),
                 range,
             }),
-            (Some(id), None) => self.claim_evidence(id, number, context, judged),
+            (Some(id), None) => self.claim_evidence(id, number, context, &mut judged),
         };
+        judged
     }
 
     fn claim_evidence(

@@ -99,11 +99,10 @@ impl<'t, 'i> Table<'t, 'i> {
 /// Collects problems and parameter records while walking the file.
 pub(crate) struct Checker<'a> {
     pub text: &'a SourceText,
-    pub registry: &'a Registry,
     pub errors: Vec<ScenarioError>,
-    /// The days the values being read are used on (the horizon, or a schedule step's
-    /// days), which a cited claim's period must cover.
-    pub window: Option<(Date, Date)>,
+    /// The registry claims are looked up in, and the days the values being read are
+    /// used on (the horizon, or a schedule step's days).
+    pub context: Context<'a>,
     /// Records with the offset where each stands, to list them in file order.
     records: Vec<(usize, ParameterRecord)>,
 }
@@ -112,9 +111,11 @@ impl<'a> Checker<'a> {
     pub fn new(text: &'a SourceText, registry: &'a Registry) -> Self {
         Checker {
             text,
-            registry,
+            context: Context {
+                registry,
+                window: None,
+            },
             errors: Vec::new(),
-            window: None,
             records: Vec::new(),
         }
     }
@@ -514,7 +515,7 @@ impl<'a> Checker<'a> {
 
     fn check_param(&mut self, raw: &RawParam, field: &str, spec: &ParamSpec) -> f64 {
         let value = *raw.value.get_ref();
-        let judged = raw.judge(spec, self.context());
+        let judged = raw.judge(spec, self.context);
         let unit = spec.unit.name();
         self.record(
             judged,
@@ -528,13 +529,6 @@ impl<'a> Checker<'a> {
             value
         } else {
             0.0
-        }
-    }
-
-    fn context(&self) -> Context<'a> {
-        Context {
-            registry: self.registry,
-            window: self.window,
         }
     }
 
@@ -610,9 +604,7 @@ impl<'a> Checker<'a> {
         unit: &'static str,
         span: Range<usize>,
     ) {
-        let mut judged = Judged::default();
-        let cited = self.cited(t);
-        cited.judge(None, span.clone(), self.context(), &mut judged);
+        let judged = self.cited(t).judge(None, span.clone(), self.context);
         self.record(judged, field, Value::Text(value), unit, "", span.start);
     }
 

@@ -38,7 +38,7 @@ use crate::scenario::{Ids, Scenario, choice, good, named, one_of, ordered, site}
 pub(crate) fn events(root: &mut Table, c: &mut Checker, ids: &Ids) -> Vec<Event> {
     let mut tables = c.tables(root, "events");
     let event_ids = c.identify(&mut tables, "events", "id");
-    let horizon = c.window;
+    let horizon = c.context.window;
     let kinds = named(&EventKind::ALL, EventKind::name);
     let mut events = Vec::new();
     for (mut t, id) in tables.into_iter().zip(event_ids) {
@@ -56,7 +56,7 @@ pub(crate) fn events(root: &mut Table, c: &mut Checker, ids: &Ids) -> Vec<Event>
             ordered(c, f, l, text, format!("{field}.last_day"));
         }
         // What the claims must cover: the window, or the first day of an open-ended event.
-        c.window = first.map(|f| (f, last.unwrap_or(f)));
+        c.context.window = first.map(|f| (f, last.unwrap_or(f)));
         if let (Some(id), Some(f)) = (&id, &first_text) {
             let value = match &last_text {
                 Some(l) => format!("{} to {}", f.text, l.text),
@@ -65,7 +65,7 @@ pub(crate) fn events(root: &mut Table, c: &mut Checker, ids: &Ids) -> Vec<Event>
             c.text_record(&mut t, &field, value, "date", id.span.clone());
         }
         let effects = effects(c, &mut t, ids);
-        c.window = horizon;
+        c.context.window = horizon;
         if let (Some(id), Some(kind), Some(first), Some(effects)) = (id, kind, first, effects)
             && (last_text.is_none() || last.is_some())
         {

@@ -6,6 +6,7 @@
 //! (unknown keys, units, bounds, evidence), then the rules that tie fields together.
 #![deny(missing_docs)]
 
+mod citation;
 pub mod declared;
 pub mod error;
 pub mod events;

@@ -10,11 +10,12 @@ use jiff::civil::Date;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use yalu_model::calendar::MonthDay;
-use yalu_model::declare::{Bounds, ParamSet, ParamSpec};
+use yalu_model::declare::{ParamSet, ParamSpec};
 
+use crate::citation::{Cited, Context, Judged, RawParam};
 use crate::error::{ErrorKind, ScenarioError, SourceText};
 use crate::evidence::Registry;
-use crate::records::{Evidence, ParameterRecord, Value};
+use crate::records::{ParameterRecord, Value};
 
 /// A value in the file with its span.
 pub(crate) type Item<'i> = Spanned<DeValue<'i>>;
@@ -95,32 +96,13 @@ impl<'t, 'i> Table<'t, 'i> {
     }
 }
 
-/// The evidence keys of an item: `claim` (with `derivation` and `carry_over`) or
-/// `assumption`.
-struct Cited<'t> {
-    claim: Option<Str<'t>>,
-    derivation: Option<Str<'t>>,
-    carry_over: Option<Str<'t>>,
-    assumption: Option<Str<'t>>,
-}
-
-/// A parameter as written: `{ value = 30, unit = "kg", claim = "...", range = [a, b] }`.
-struct RawParam<'t> {
-    value: Spanned<f64>,
-    unit: Option<Str<'t>>,
-    cited: Cited<'t>,
-    range: Option<Spanned<[f64; 2]>>,
-    span: Range<usize>,
-}
-
 /// Collects problems and parameter records while walking the file.
 pub(crate) struct Checker<'a> {
     pub text: &'a SourceText,
-    pub registry: &'a Registry,
     pub errors: Vec<ScenarioError>,
-    /// The days the values being read are used on (the horizon, or a schedule step's
-    /// days), which a cited claim's period must cover.
-    pub window: Option<(Date, Date)>,
+    /// The registry claims are looked up in, and the days the values being read are
+    /// used on (the horizon, or a schedule step's days).
+    pub context: Context<'a>,
     /// Records with the offset where each stands, to list them in file order.
     records: Vec<(usize, ParameterRecord)>,
 }
@@ -129,9 +111,11 @@ impl<'a> Checker<'a> {
     pub fn new(text: &'a SourceText, registry: &'a Registry) -> Self {
         Checker {
             text,
-            registry,
+            context: Context {
+                registry,
+                window: None,
+            },
             errors: Vec::new(),
-            window: None,
             records: Vec::new(),
         }
     }
@@ -531,67 +515,52 @@ impl<'a> Checker<'a> {
 
     fn check_param(&mut self, raw: &RawParam, field: &str, spec: &ParamSpec) -> f64 {
         let value = *raw.value.get_ref();
+        let judged = raw.judge(spec, self.context);
         let unit = spec.unit.name();
-        if let Some(given) = &raw.unit
-            && given.text != unit
-        {
-            self.error(
-                given.span.clone(),
-                format!("{field}.unit"),
-                ErrorKind::WrongUnit {
-                    expected: unit,
-                    found: given.text.to_owned(),
-                },
-            );
-        }
-        let range = raw.range.as_ref().map(|r| *r.get_ref());
-        if let (Some(spanned), Some([low, high])) = (&raw.range, range) {
-            let admits = |end: f64| end.is_finite() && end.abs() <= Bounds::LARGEST;
-            let wrong = if !admits(low) || !admits(high) {
-                Some(ErrorKind::BadRange { low, high })
-            } else {
-                (low > high).then_some(ErrorKind::InvertedRange { low, high })
-            };
-            if let Some(kind) = wrong {
-                self.error(spanned.span(), format!("{field}.range"), kind);
-            } else if !(low..=high).contains(&value) {
-                self.error(
-                    raw.value.span(),
-                    format!("{field}.value"),
-                    ErrorKind::OutsideStatedRange { value, low, high },
-                );
-            }
-        }
-        if raw.cited.assumption.is_some() && raw.cited.claim.is_none() && range.is_none() {
-            self.error(raw.span.clone(), field, ErrorKind::AssumptionWithoutRange);
-        }
-        let admitted = spec.bounds.admits(value, spec.whole);
-        if !admitted {
-            self.invalid(
-                raw.value.span(),
-                format!("{field}.value"),
-                format!("{} ({unit})", spec.bounds.describe(spec.whole)),
-                crate::error::number(value),
-            );
-        }
-        if let Some(evidence) = self.evidence(
-            &raw.cited,
-            Some((value, spec, range)),
-            raw.span.clone(),
+        self.record(
+            judged,
             field,
-        ) {
-            self.records.push((
-                raw.span.start,
-                ParameterRecord {
-                    path: field.to_owned(),
-                    value: Value::Number(value),
-                    unit,
-                    doc: spec.doc,
-                    evidence,
-                },
-            ));
+            Value::Number(value),
+            unit,
+            spec.doc,
+            raw.span.start,
+        );
+        if spec.bounds.admits(value, spec.whole) {
+            value
+        } else {
+            0.0
         }
-        if admitted { value } else { 0.0 }
+    }
+
+    /// Places each problem `judged` found at its line and column under `field`, and
+    /// records the item's evidence (standing at offset `at`) if it has any.
+    fn record(
+        &mut self,
+        judged: Judged,
+        field: &str,
+        value: Value,
+        unit: &'static str,
+        doc: &'static str,
+        at: usize,
+    ) {
+        for problem in judged.problems {
+            let field = match problem.key {
+                Some(key) => format!("{field}.{key}"),
+                None => field.to_owned(),
+            };
+            self.error(problem.span, field, problem.kind);
+        }
+        if let Some(evidence) = judged.evidence {
+            let path = field.to_owned();
+            let record = ParameterRecord {
+                path,
+                value,
+                unit,
+                doc,
+                evidence,
+            };
+            self.records.push((at, record));
+        }
     }
 
     /// Checks every parameter a section declares, and that none is below the one its
@@ -625,116 +594,6 @@ impl<'a> Checker<'a> {
         S::build((), &self.params::<S>(t))
     }
 
-    /// Resolves `claim` / `assumption` for an item whose whole table spans `span`; for a
-    /// number, `(value, unit, stated range)` are checked against the claim's figure.
-    fn evidence(
-        &mut self,
-        cited: &Cited,
-        number: Option<(f64, &ParamSpec, Option<[f64; 2]>)>,
-        span: Range<usize>,
-        field: &str,
-    ) -> Option<Evidence> {
-        let range = number.and_then(|(_, _, range)| range);
-        if cited.claim.is_none() {
-            for extra in [&cited.derivation, &cited.carry_over].into_iter().flatten() {
-                self.invalid(
-                    extra.span.clone(),
-                    field,
-                    "`derivation` and `carry_over` only beside a `claim`",
-                    "an assumption with one",
-                );
-            }
-        }
-        match (&cited.claim, &cited.assumption) {
-            (Some(_), Some(a)) => {
-                self.error(a.span.clone(), field, ErrorKind::BothEvidence);
-                None
-            }
-            (None, None) => {
-                self.error(span, field, ErrorKind::NoEvidence);
-                None
-            }
-            (None, Some(reason)) => Some(Evidence::Assumption {
-                reason: reason.text.trim().to_owned(),
-                range,
-            }),
-            (Some(id), None) => self.claim_evidence(cited, id, number, field),
-        }
-    }
-
-    fn claim_evidence(
-        &mut self,
-        cited: &Cited,
-        id: &Str,
-        number: Option<(f64, &ParamSpec, Option<[f64; 2]>)>,
-        field: &str,
-    ) -> Option<Evidence> {
-        let registry = self.registry;
-        let claim_field = format!("{field}.claim");
-        let Some((source, claim)) = registry.claim(id.text) else {
-            let kind = ErrorKind::UnknownClaim {
-                id: id.text.to_owned(),
-                nearest: registry.nearest_claims(id.text),
-            };
-            self.error(id.span.clone(), &claim_field, kind);
-            return None;
-        };
-        let mut range = number.and_then(|(_, _, range)| range);
-        if let Some((value, spec, _)) = number {
-            let unit = spec.unit.name();
-            let Some(interval) = claim.interval() else {
-                let kind = ErrorKind::ClaimWithoutFigure(claim.id.clone());
-                self.error(id.span.clone(), &claim_field, kind);
-                return None;
-            };
-            if claim.unit.as_deref() == Some(unit) {
-                let [low, high] = interval;
-                if !(low..=high).contains(&value) {
-                    let kind = ErrorKind::OutsideClaim {
-                        value,
-                        claim: claim.id.clone(),
-                        figure: claim.figure(),
-                    };
-                    self.error(id.span.clone(), &claim_field, kind);
-                }
-                if range.is_none() && low.is_finite() && high.is_finite() {
-                    // Within what the parameter may take (a point claim of 1 is no
-                    // licence to sample 1.005 of a share).
-                    range = Some([low.max(spec.bounds.min), high.min(spec.bounds.max)]);
-                }
-            } else if cited.derivation.is_none() {
-                let kind = ErrorKind::DerivationNeeded {
-                    unit,
-                    claim: claim.id.clone(),
-                    figure: claim.figure(),
-                };
-                self.error(id.span.clone(), &claim_field, kind);
-            }
-        }
-        if let (Some(Ok((first, last))), Some((used_first, used_last))) =
-            (claim.dates(), self.window)
-            && (used_first < first || used_last > last)
-            && cited.carry_over.is_none()
-        {
-            let kind = ErrorKind::ClaimPeriod {
-                claim: claim.id.clone(),
-                period: format!("{first} to {last}"),
-                used: format!("from {used_first} to {used_last}"),
-            };
-            self.error(id.span.clone(), claim_field, kind);
-        }
-        let text = |s: &Option<Str>| s.as_ref().map(|s| s.text.trim().to_owned());
-        Some(Evidence::Claim {
-            claim: claim.id.clone(),
-            source: source.id.clone(),
-            location: claim.location.clone(),
-            figure: claim.figure(),
-            derivation: text(&cited.derivation),
-            carry_over: text(&cited.carry_over),
-            range,
-        })
-    }
-
     /// Records a non-numeric item (a date, a season, a location) with the evidence given
     /// by the `claim` or `assumption` keys of its table.
     pub fn text_record(
@@ -745,19 +604,8 @@ impl<'a> Checker<'a> {
         unit: &'static str,
         span: Range<usize>,
     ) {
-        let cited = self.cited(t);
-        if let Some(evidence) = self.evidence(&cited, None, span.clone(), field) {
-            self.records.push((
-                span.start,
-                ParameterRecord {
-                    path: field.to_owned(),
-                    value: Value::Text(value),
-                    unit,
-                    doc: "",
-                    evidence,
-                },
-            ));
-        }
+        let judged = self.cited(t).judge(None, span.clone(), self.context);
+        self.record(judged, field, Value::Text(value), unit, "", span.start);
     }
 
     /// The required string under `key`, and the date it gives.

@@ -162,7 +162,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     let [(_, first_day), (_, last_day)] = days(c, &mut meta);
     let seed = c.whole_u64(&mut meta, "seed");
     c.finish(meta);
-    c.window = first_day.zip(last_day);
+    c.context.window = first_day.zip(last_day);
 
     let ice_season = calendar(root, c);
     let (goods, good_ids) = goods(root, c);
@@ -400,7 +400,7 @@ fn schedule(
         }
         dates.push(date);
     }
-    let horizon = c.window;
+    let horizon = c.context.window;
     // The first step stands from the horizon's first day: a schedule that starts later
     // would leave the first days without a value.
     if let (Some(Some(first_step)), Some((first, _))) = (dates.first(), horizon)
@@ -423,7 +423,7 @@ fn schedule(
         let next = dates[i + 1..].iter().flatten().next();
         // The first step's value also stands before its date (schedules begin with it); a
         // step that ends before the horizon starts is never used: no window to cover.
-        c.window = match (dates[i], horizon) {
+        c.context.window = match (dates[i], horizon) {
             (Some(from), Some((first, last))) => {
                 let start = if i == 0 { first } else { from.max(first) };
                 let end = next.and_then(|n| n.yesterday().ok()).unwrap_or(last);
@@ -437,7 +437,7 @@ fn schedule(
         }
         c.finish(step);
     }
-    c.window = horizon;
+    c.context.window = horizon;
     schedule
 }
 

@@ -159,10 +159,7 @@ impl Replicate<'_> {
     /// for each of a run's windows. The same records in the same order as filtering by
     /// [`Replicate::within`], so sums over them are unchanged.
     fn in_window<'r, T>(&self, records: &'r [T], month_of: fn(&T) -> usize) -> &'r [T] {
-        debug_assert!(
-            records.is_sorted_by_key(month_of),
-            "records in month order"
-        );
+        debug_assert!(records.is_sorted_by_key(month_of), "records in month order");
         let start = records.partition_point(|x| month_of(x) < self.months.start);
         let end = records.partition_point(|x| month_of(x) < self.months.end);
         &records[start..end.max(start)]
@@ -251,9 +248,7 @@ pub const OUTPUTS: &[OutputDef] = &[
                     let value: f64 = r
                         .in_window(&r.result.flows, |f| f.month)
                         .iter()
-                        .filter(|f| {
-                            f.key.channel == channel && f.key.outcome == Outcome::Delivered
-                        })
+                        .filter(|f| f.key.channel == channel && f.key.outcome == Outcome::Delivered)
                         .map(|f| f.value.cny())
                         .sum();
                     (channel.name().to_owned(), value / r.years)

@@ -786,7 +786,9 @@ pub fn close_month(
     world.metrics.flush_flows(month, params, month_end);
 }
 
-/// Everything one replicate produced, as tidy records.
+/// Everything one replicate produced, as tidy records. Every list of records is in month
+/// order (collected month by month, or laid out month-major), which the report's windowed
+/// measures rely on to take a window's months as one slice.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReplicateResult {
     /// Replicate number.

@@ -220,5 +220,18 @@ proptest! {
         if params.maritime.is_none() {
             prop_assert!(result.observed.is_empty());
         }
+        // Every list of records is in month order: the report takes a window's months as
+        // one slice of each.
+        prop_assert!(result.flows.is_sorted_by_key(|r| r.month));
+        prop_assert!(result.money.is_sorted_by_key(|r| r.month));
+        prop_assert!(result.porter_months.is_sorted_by_key(|r| r.month));
+        prop_assert!(result.household_months.is_sorted_by_key(|r| r.month));
+        prop_assert!(result.trade_months.is_sorted_by_key(|r| r.month));
+        prop_assert!(result.prices.is_sorted_by_key(|r| r.month));
+        prop_assert!(result.rates.is_sorted_by_key(|r| r.month));
+        prop_assert!(result.activity.is_sorted_by_key(|r| r.month));
+        prop_assert!(result.observed.is_sorted_by_key(|r| r.month));
+        prop_assert!(result.declared.is_sorted_by_key(|r| r.month));
+        prop_assert!(result.ships.is_sorted_by_key(|r| r.month));
     }
 }

@@ -153,6 +153,17 @@ impl Replicate<'_> {
     fn clip(&self, months: Vec<usize>) -> Vec<usize> {
         months.into_iter().filter(|&m| self.within(m)).collect()
     }
+
+    /// The records of the window's months, from `records` in month order (as the model
+    /// collects them): a slice found by bisection, where a filter would scan every month
+    /// for each of a run's windows. The same records in the same order as filtering by
+    /// [`Replicate::within`], so sums over them are unchanged.
+    fn in_window<'r, T>(&self, records: &'r [T], month_of: fn(&T) -> usize) -> &'r [T] {
+        debug_assert!(records.is_sorted_by_key(month_of), "records in month order");
+        let start = records.partition_point(|x| month_of(x) < self.months.start);
+        let end = records.partition_point(|x| month_of(x) < self.months.end);
+        &records[start..end.max(start)]
+    }
 }
 
 /// A family's values in one replicate: `(key, value)`, key empty when unkeyed.
@@ -235,14 +246,9 @@ pub const OUTPUTS: &[OutputDef] = &[
                 .iter()
                 .map(|&channel| {
                     let value: f64 = r
-                        .result
-                        .flows
+                        .in_window(&r.result.flows, |f| f.month)
                         .iter()
-                        .filter(|f| {
-                            f.key.channel == channel
-                                && f.key.outcome == Outcome::Delivered
-                                && r.within(f.month)
-                        })
+                        .filter(|f| f.key.channel == channel && f.key.outcome == Outcome::Delivered)
                         .map(|f| f.value.cny())
                         .sum();
                     (channel.name().to_owned(), value / r.years)
@@ -384,7 +390,7 @@ pub const OUTPUTS: &[OutputDef] = &[
         description: "observed over true quantity carried by sea (observed.csv's detection_gap over the window)",
         measure: |r| {
             let mut goods: Vec<(String, (f64, f64))> = Vec::new();
-            for o in r.result.observed.iter().filter(|o| r.within(o.month)) {
+            for o in r.in_window(&r.result.observed, |o| o.month) {
                 let id = &r.params.goods[o.good.0 as usize].id;
                 let at = match goods.iter().position(|(g, _)| g == id) {
                     Some(at) => at,
@@ -606,7 +612,7 @@ pub const OUTPUTS: &[OutputDef] = &[
         description: "money paid by one actor class to another for one purpose, per year of the window",
         measure: |r| {
             let mut money: Vec<(String, f64)> = Vec::new();
-            for m in r.result.money.iter().filter(|m| r.within(m.month)) {
+            for m in r.in_window(&r.result.money, |m| m.month) {
                 let key = format!("{}/{}/{}", m.payer.name(), m.payee.name(), m.purpose.name());
                 let value = m.amount.cny() / r.years;
                 match money.iter_mut().find(|(k, _)| *k == key) {
@@ -660,10 +666,9 @@ fn capped(
         return Vec::new();
     };
     let total: i64 = r
-        .result
-        .observed
+        .in_window(&r.result.observed, |o| o.month)
         .iter()
-        .filter(|o| o.good == cap.good && r.within(o.month))
+        .filter(|o| o.good == cap.good)
         .map(quantity)
         .sum();
     vec![(String::new(), total as f64 / r.years / cap.barrels_per_year)]
@@ -691,10 +696,9 @@ fn declared_usd_per_year(r: &Replicate, direction: Direction) -> Vec<(String, f6
         return Vec::new();
     }
     let usd: f64 = r
-        .result
-        .declared
+        .in_window(&r.result.declared, |d| d.month)
         .iter()
-        .filter(|d| d.direction == direction && r.within(d.month))
+        .filter(|d| d.direction == direction)
         .map(|d| d.usd)
         .sum();
     vec![(String::new(), usd / r.years)]
@@ -715,30 +719,31 @@ fn market_sites(params: &ModelParams) -> Vec<(SiteId, String)> {
         .collect()
 }
 
-/// A figure at each market site and over all of them (the empty key), from the records
-/// of the window's months that `keep` selects, by `figure` over the records kept.
+/// A figure at each market site and over all of them (the empty key), by `figure` over
+/// the window's records at the site (all market sites for the empty key), in record
+/// order. One pass over the window's records buckets them by site.
 fn by_market_site<T>(
     r: &Replicate,
     records: &[T],
-    site_of: fn(&T) -> (usize, SiteId),
+    month_of: fn(&T) -> usize,
+    site_of: fn(&T) -> SiteId,
     figure: impl Fn(&[&T]) -> f64,
 ) -> Vec<(String, f64)> {
     let sites = market_sites(r.params);
-    let at = |wanted: Option<SiteId>| {
-        let kept: Vec<&T> = records
-            .iter()
-            .filter(|x| {
-                let (month, site) = site_of(x);
-                r.within(month)
-                    && wanted.map_or(sites.iter().any(|(s, _)| *s == site), |w| w == site)
-            })
-            .collect();
-        figure(&kept)
-    };
+    let mut at_site: Vec<Vec<&T>> = vec![Vec::new(); sites.len()];
+    let mut at_any = Vec::new();
+    for x in r.in_window(records, month_of) {
+        let site = site_of(x);
+        if let Some(at) = sites.iter().position(|(s, _)| *s == site) {
+            at_site[at].push(x);
+            at_any.push(x);
+        }
+    }
     sites
         .iter()
-        .map(|(s, id)| (id.clone(), at(Some(*s))))
-        .chain([(String::new(), at(None))])
+        .zip(&at_site)
+        .map(|((_, id), kept)| (id.clone(), figure(kept)))
+        .chain([(String::new(), figure(&at_any))])
         .collect()
 }
 
@@ -753,7 +758,7 @@ fn by_ship_class(
         return Vec::new();
     };
     let mut totals = vec![0_u64; m.class_cells()];
-    for s in r.result.ships.iter().filter(|s| r.within(s.month)) {
+    for s in r.in_window(&r.result.ships, |s| s.month) {
         totals[m.class_cell(usize::from(s.fleet), usize::from(s.class))] += u64::from(count(s));
     }
     ship_class_keys(m)
@@ -780,7 +785,8 @@ fn market(r: &Replicate, figure: fn(&PriceRecord) -> f64) -> Vec<(String, f64)> 
     by_market_site(
         r,
         &r.result.prices,
-        |p| (p.month, p.site),
+        |p| p.month,
+        |p| p.site,
         |kept| {
             let values: Vec<f64> = kept.iter().map(|p| figure(p)).collect();
             values.iter().sum::<f64>() / values.len() as f64
@@ -793,7 +799,8 @@ fn household_income(r: &Replicate, figure: fn(&HouseholdMonth) -> f64) -> Vec<(S
     by_market_site(
         r,
         &r.result.household_months,
-        |h| (h.month, h.site),
+        |h| h.month,
+        |h| h.site,
         |kept| {
             let households: f64 = kept.iter().map(|h| f64::from(h.households)).sum();
             kept.iter().map(|h| figure(h)).sum::<f64>() / households
@@ -805,10 +812,9 @@ fn household_income(r: &Replicate, figure: fn(&HouseholdMonth) -> f64) -> Vec<(S
 fn foreign_currency_by_channel(r: &Replicate) -> Vec<(String, f64)> {
     let mut fx: Vec<(String, f64)> = Vec::new();
     for m in r
-        .result
-        .money
+        .in_window(&r.result.money, |m| m.month)
         .iter()
-        .filter(|m| m.payee == ActorClass::Room39 && r.within(m.month))
+        .filter(|m| m.payee == ActorClass::Room39)
     {
         if let Some(channel) = m.payer.fx_channel() {
             let usd = m.amount.cny() / r.result.cny_per_usd[m.month] / r.years;

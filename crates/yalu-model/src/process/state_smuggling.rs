@@ -214,10 +214,13 @@ fn pick_good(
     }
     let mut u = rng.random::<f64>() * total;
     for g in 0..goods.len() {
-        if u < weight(g) {
+        // Worked out once a step (an exponential): a buffer of the weights would cost
+        // more in allocation than the exponentials it saves.
+        let w = weight(g);
+        if u < w {
             return Some(g);
         }
-        u -= weight(g);
+        u -= w;
     }
     (0..goods.len()).rev().find(|&g| weight(g) > 0.0)
 }

@@ -125,10 +125,21 @@ param_set! {
         road_share: f64 [Share, Bounds::UNIT_INTERVAL],
         /// Share of it that crosses by rail (the rest goes by sea).
         rail_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// Share of an import's declared value sold as essentials in the border markets the model has (0 for goods that are not essentials; exports ignore it).
+        market_share: f64 [Share, Bounds::UNIT_INTERVAL],
     }
 }
 
 impl DeclaredCategory {
+    /// Share of the category's value sold as essentials in the border markets: imports
+    /// only, since exports leave the country.
+    pub fn sold_in_markets_share(&self) -> f64 {
+        match self.direction {
+            Direction::Import => self.market_share,
+            Direction::Export => 0.0,
+        }
+    }
+
     /// Share of the category's value that crosses by `mode`.
     pub fn mode_share(&self, mode: TradeMode) -> f64 {
         match mode {
@@ -166,6 +177,14 @@ param_set! {
 }
 
 impl DeclaredTrade {
+    /// Declared imports sold in the border markets in a normal month, in US dollars.
+    pub fn market_usd_per_month(&self) -> f64 {
+        self.categories
+            .iter()
+            .map(|c| c.sold_in_markets_share() * c.usd_per_month)
+            .sum()
+    }
+
     /// What `mode` can carry in a month, in US dollars.
     pub fn capacity_usd_per_month(&self, mode: TradeMode) -> f64 {
         match mode {
@@ -397,17 +416,52 @@ impl ModelParams {
     }
 
     /// Essentials reaching each site's market per day in normal times (no crackdown, no
-    /// enforcement), against which the market measures shortfalls.
+    /// enforcement, declared trade at its normal value), against which the market
+    /// measures shortfalls.
     pub fn essentials_normal_supply_kg_per_day(&self) -> Vec<f64> {
         let Some(h) = &self.households else {
             return vec![0.0; self.sites.len()];
         };
+        let declared_kg = self.declared_trade.as_ref().map_or(0.0, |d| {
+            d.market_usd_per_month() / DAYS_PER_MONTH * self.essentials_kg_per_usd(self.first_day)
+        });
         h.households_at_site
             .iter()
-            .map(|&n| {
+            .zip(self.declared_essentials_site_shares())
+            .map(|(&n, share)| {
                 f64::from(n) * h.trips_per_month / DAYS_PER_MONTH
                     * h.kg_per_trip
                     * (1.0 - h.seizure_probability_per_trip)
+                    + declared_kg * share
+            })
+            .collect()
+    }
+
+    /// Kilograms of essentials a declared dollar buys on `date`: customs value imports at
+    /// what they cost in China, so at the essentials good's Chinese price (0 without
+    /// households, whose good the essentials are).
+    pub fn essentials_kg_per_usd(&self, date: Date) -> f64 {
+        self.households.as_ref().map_or(0.0, |h| {
+            self.exchange.cny_per_usd(date) / self.goods[h.good.0 as usize].china_price_cny_per_unit
+        })
+    }
+
+    /// Each site's share of the declared essentials sold in the border markets: the
+    /// customs do not record where goods go on to, so they are shared as the households
+    /// (the markets' buyers) are.
+    pub fn declared_essentials_site_shares(&self) -> Vec<f64> {
+        let Some(h) = &self.households else {
+            return vec![0.0; self.sites.len()];
+        };
+        let total: f64 = h.households_at_site.iter().map(|&n| f64::from(n)).sum();
+        h.households_at_site
+            .iter()
+            .map(|&n| {
+                if total > 0.0 {
+                    f64::from(n) / total
+                } else {
+                    0.0
+                }
             })
             .collect()
     }
@@ -1023,6 +1077,8 @@ param_set! {
         rice_season_peak_day: u32 [Days, Bounds::positive_count(366)],
         /// Days between the market surveys the rate table samples (from the 1st of each month).
         rate_sample_interval_days: u32 [Days, Bounds::positive_count(31)],
+        /// Log change of the rice price's target when the declared imports sold in the markets stop (a shortfall of 1); 0 ignores them.
+        rice_food_import_effect: f64 [Ratio, Bounds::NON_NEGATIVE],
     }
 }
 

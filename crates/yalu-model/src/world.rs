@@ -290,6 +290,17 @@ pub struct Markets {
     /// Workers' savings brought home this month, in yuan, which reach the markets when
     /// the month closes.
     pub savings_home_cny: f64,
+    /// Declared imports sold as essentials in the markets today, pooled over the sites,
+    /// which join the supply when it is smoothed.
+    pub declared_essentials_kg_today: f64,
+    /// Each site's share of them ([`ModelParams::declared_essentials_site_shares`]).
+    pub declared_essentials_site_share: Vec<f64>,
+    /// Declared imports sold in the markets this month, in US dollars, which the rice
+    /// market reads when the month closes.
+    pub declared_market_usd_this_month: f64,
+    /// Last month's declared imports sold in the markets over their normal value (1 until
+    /// a month has closed, or without any).
+    pub food_import_ratio: f64,
 }
 
 impl World {
@@ -360,6 +371,10 @@ impl World {
             fx_demand_ratio: 1.0,
             fx_reference: [[0.0; 3]; 12],
             savings_home_cny: 0.0,
+            declared_essentials_kg_today: 0.0,
+            declared_essentials_site_share: params.declared_essentials_site_shares(),
+            declared_market_usd_this_month: 0.0,
+            food_import_ratio: 1.0,
         };
         let markets = Markets {
             rice_price_kpw_per_kg: markets

@@ -11,7 +11,10 @@
 //! another channel. Declared trade gives each category its own lane of each mode, and
 //! what a lane cannot carry may go by another mode, so an event on it changes only the
 //! categories it names (by any mode). Workers' savings brought home reach the won, and
-//! the won households' trips, so a labour event may change livelihood flows.
+//! the won households' trips, so a labour event may change livelihood flows; the declared
+//! imports sold in the markets join the essentials supply, pooled over the sites, so an
+//! event on declared trade may change the livelihood flows' value (at the essentials
+//! price) at any site.
 
 mod common;
 
@@ -74,8 +77,8 @@ fn may_change(effect: &Effect, flow: &FlowKey) -> bool {
             Channel::StateSmuggling | Channel::OfficialCustoms
         ),
         EventChannel::Maritime => flow.channel == Channel::Maritime,
-        EventChannel::Couriers | EventChannel::DeclaredTrade => false,
-        EventChannel::LabourDispatch | EventChannel::LabourReturn => {
+        EventChannel::Couriers => false,
+        EventChannel::DeclaredTrade | EventChannel::LabourDispatch | EventChannel::LabourReturn => {
             flow.channel == Channel::Livelihood
         }
         // The won's rate and state wages reach households' cash, and so, through what they

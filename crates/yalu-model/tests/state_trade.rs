@@ -382,7 +382,9 @@ fn household_mean(
 fn the_crackdown_cuts_household_trips_and_income_and_essentials_prices_rise() {
     // P13 (nkinsider-state-smuggling): livelihood smuggling lost, prices rise sharply.
     // Tolerances: trips per household fall by at least 70% (the crackdown stops 85%),
-    // income by at least 25%, the essentials price at least doubles.
+    // income by at least 25%, the essentials price rises by at least half (P13b's judged
+    // target: since the declared food sold in the markets came back with the reopening,
+    // the supply no longer falls with the households' trips alone).
     let params = baseline();
     let result = run_replicate(&params, 9, 0).unwrap();
     let before = month_index(&result, 2019, 1)..month_index(&result, 2020, 1);
@@ -407,7 +409,8 @@ fn the_crackdown_cuts_household_trips_and_income_and_essentials_prices_rise() {
             .collect();
         p.iter().sum::<f64>() / p.len() as f64
     };
-    assert!(price(after) > 2.0 * price(before));
+    let (before, after) = (price(before), price(after));
+    assert!(after > 1.5 * before, "{before} -> {after} CNY/kg");
 }
 
 #[test]

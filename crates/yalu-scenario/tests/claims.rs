@@ -85,6 +85,7 @@ rice_essentials_elasticity = {{ value = 0.1, assumption = "test", range = [0, 1]
 rice_season_amplitude = {{ value = 0.1, assumption = "test", range = [0, 0.2] }}
 rice_season_peak_day = {{ value = 166, assumption = "test", range = [100, 200] }}
 rate_sample_interval_days = {{ value = 10, assumption = "test", range = [7, 15] }}
+rice_food_import_effect = {{ value = 0, assumption = "test", range = [0, 0.3] }}
 
 [[exchange.schedule]]
 from = "2018-01-01"

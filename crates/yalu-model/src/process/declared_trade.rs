@@ -25,8 +25,13 @@
 //!   Categories take the room in their order. What moves no longer waits; the rest waits
 //!   as above. At s = 0 nothing moves. The levels follow the normal values, the events'
 //!   dates and these shares: nothing here makes them emerge.
+//! - **To the markets**: of each import category's value sent today, `market_share` is
+//!   sold in the border markets as essentials: it joins today's essentials supply there
+//!   in kg (the value in yuan at the day's rate over the essentials good's Chinese price,
+//!   since customs value goods at what they cost in China), and the month's total in
+//!   dollars is what the rice price reads (`market`). At 0 nothing reaches them.
 //! - **Parameters**: `[declared_trade]` (`categories[]`: `direction`, `usd_per_month`,
-//!   `road_share`, `rail_share`; the capacities by mode, `pent_up_months`,
+//!   `road_share`, `rail_share`, `market_share`; the capacities by mode, `pent_up_months`,
 //!   `margin_share`, `land_substitution_share`, `sea_substitution_share`),
 //!   `state_trade.official_levy_share` and `state_trade.room39_share`, the exchange rate
 //!   of the day.
@@ -61,10 +66,12 @@ pub fn run(world: &mut World, params: &ModelParams, day: Day) -> Result<(), Ledg
         .state_trade
         .as_ref()
         .map_or((0.0, 0.0), |s| (s.official_levy_share, s.room39_share));
+    let date = world.calendar.date(day);
     let mut day_trade = DayTrade {
         trade,
         month,
-        cny_per_usd: params.exchange.cny_per_usd(world.calendar.date(day)),
+        cny_per_usd: params.exchange.cny_per_usd(date),
+        essentials_kg_per_usd: params.essentials_kg_per_usd(date),
         levy_share,
         room39_share,
         money: DayMoney::default(),
@@ -181,6 +188,8 @@ struct DayTrade<'a> {
     trade: &'a DeclaredTrade,
     month: usize,
     cny_per_usd: f64,
+    /// Kilograms of essentials a dollar of imports sold in the markets brings.
+    essentials_kg_per_usd: f64,
     levy_share: f64,
     room39_share: f64,
     money: DayMoney,
@@ -210,8 +219,14 @@ impl DayTrade<'_> {
         let value = Fen::from_cny(usd * self.cny_per_usd);
         let margin = value.share(self.trade.margin_share);
         let levy = margin.share((self.levy_share * levy).min(1.0));
-        let direction = self.trade.categories[category.0 as usize].direction;
-        self.money.add(direction, value, margin);
+        let category = &self.trade.categories[category.0 as usize];
+        let market_usd = usd * category.sold_in_markets_share();
+        if market_usd > 0.0 {
+            let markets = &mut world.markets;
+            markets.declared_market_usd_this_month += market_usd;
+            markets.declared_essentials_kg_today += market_usd * self.essentials_kg_per_usd;
+        }
+        self.money.add(category.direction, value, margin);
         self.money.levy += levy;
         self.money.remittance += (margin - levy).share(self.room39_share);
     }

@@ -18,7 +18,9 @@
 //!   (`trips_unaffordable`).
 //! - **Ledger**: households -> Chinese merchants (purchase); market buyers -> households
 //!   (sale); households -> State Security and Public Security units (bribe, takeover).
-//! - **Feeds**: the essentials supply that sets tomorrow's price (`market`).
+//! - **Feeds**: the essentials supply that sets tomorrow's price (`market`): what the
+//!   trips deliver plus the site's share of today's declared imports sold in the markets
+//!   (`declared_trade`), smoothed with `market.essentials_supply_smoothing_per_day`.
 
 use rand_distr::{Binomial, Distribution};
 
@@ -50,6 +52,7 @@ pub fn run(
         world.calendar.daily_chance(day, h.trips_per_month) * (1.0 - crackdown);
     let essentials = &params.goods[h.good.0 as usize];
     let smoothing = params.market.essentials_supply_smoothing_per_day;
+    let declared_kg = std::mem::take(&mut world.markets.declared_essentials_kg_today);
     for (s, &households) in h.households_at_site.iter().enumerate() {
         let site = SiteId(s as u16);
         let conditions =
@@ -146,8 +149,10 @@ pub fn run(
             tally.livelihood_income += sales - cost - bribes;
             tally.income_rice_kg += (sales - cost - bribes).cny() / rice_price;
         }
-        let supply = &mut world.markets.essentials_supply_kg_per_day[s];
-        *supply += smoothing * (delivered_kg - *supply);
+        let markets = &mut world.markets;
+        let reaching_kg = delivered_kg + declared_kg * markets.declared_essentials_site_share[s];
+        let supply = &mut markets.essentials_supply_kg_per_day[s];
+        *supply += smoothing * (reaching_kg - *supply);
     }
     Ok(())
 }

@@ -19,17 +19,26 @@
 //!   the product of the market events' `rate_multiplier` at the site (currency
 //!   crackdowns, policies). Won per dollar is r times the yuan per dollar of the day.
 //! - **Rice**: the won price P follows `ln P' = ln P + k (ln P* - ln P) + s z`, with
-//!   `P* = p* r0 (r / r0)^pi (q / q0)^c (1 + A cos(2 pi (d - d_peak) / 365.25)) g`: p* the
-//!   long-run yuan price at the normal rate, pi the pass-through of the rate, c the pull
-//!   of scarce imported essentials (q over q0, below) on rice, A the seasonal swing
-//!   peaking on day of the year d_peak (the lean season before the harvest), g the events'
-//!   `rice_price_multiplier` (state grain shops). The yuan price is P / r.
+//!   `P* = p* r0 (r / r0)^pi (q / q0)^c (1 + A cos(2 pi (d - d_peak) / 365.25)) g
+//!   exp(h u_I)`: p* the long-run yuan price at the normal rate, pi the pass-through of
+//!   the rate, c the pull of scarce imported essentials (q over q0, below) on rice, A the
+//!   seasonal swing peaking on day of the year d_peak (the lean season before the
+//!   harvest), g the events' `rice_price_multiplier` (state grain shops). u_I is last
+//!   month's shortfall of declared food imports, `1 - I / I0` between -1 and 1: I the
+//!   declared imports sold in the markets (each import category's value sent times its
+//!   `market_share`, `declared_trade`) and I0 their normal value; China supplies nearly
+//!   all the rice the country imports, so a cut in them is a cut in the grain on sale.
+//!   h is `rice_food_import_effect` (at 0 rice ignores them). Pooled over the sites, as
+//!   the customs do not say where the goods are sold. The yuan price is P / r.
 //! - **Essentials**: their yuan price answers to the shortfall of supply,
 //!   `q = q0 (S0 / S)^e`, where S is the smoothed supply of essentials reaching the market
-//!   (households' livelihood smuggling) and S0 its level in normal times, capped at
-//!   `essentials_price_cap_multiple` times q0 either way; imported, they are priced in
-//!   yuan, so their won price is q r.
-//! - **Parameters**: `market.*`; q0 is the essentials good's home price.
+//!   (households' livelihood smuggling, and the site's share of the declared imports sold
+//!   in the markets, shared as the households are, `livelihood` and `declared_trade`) and
+//!   S0 its level in normal times (declared trade at its normal value, converted at the
+//!   first day's rate), capped at `essentials_price_cap_multiple` times q0 either way;
+//!   imported, they are priced in yuan, so their won price is q r.
+//! - **Parameters**: `market.*`, `declared_trade.categories[].market_share`; q0 is the
+//!   essentials good's home price.
 //! - **Ledger**: none (prices only).
 
 use std::f64::consts::TAU;
@@ -49,6 +58,7 @@ pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
     let month = world.calendar.month_index(day);
     if world.calendar.is_month_start(day) && month > 0 {
         read_fx_flows(world, params, month - 1);
+        read_food_imports(world, params);
     }
     let date = world.calendar.date(day);
     let cny_per_usd = params.exchange.cny_per_usd(date);
@@ -63,12 +73,15 @@ pub fn run(world: &mut World, params: &ModelParams, rng: &mut Rng, day: Day) {
     let log_flow_target = log_normal_rate
         + market.rate_fx_supply_effect * shortfall(world.markets.fx_supply_ratio)
         - market.rate_fx_demand_effect * shortfall(world.markets.fx_demand_ratio);
+    // Pooled as the declared imports are: the customs do not say where they are sold.
+    let log_food_pull = market.rice_food_import_effect * shortfall(world.markets.food_import_ratio);
     let season = 1.0
         + market.rice_season_amplitude
             * (TAU * f64::from(date.day_of_year() - market.rice_season_peak_day as i16) / 365.25)
                 .cos();
     let log_rice_base = (market.rice_price_cny_per_kg * market.won_per_cny * season).ln()
-        - market.rice_rate_pass_through * log_normal_rate;
+        - market.rice_rate_pass_through * log_normal_rate
+        + log_food_pull;
     let surveyed = (date.day() as u32 - 1).is_multiple_of(market.rate_sample_interval_days);
     let markets = &mut world.markets;
     for s in 0..markets.rice_price_cny_per_kg.len() {
@@ -147,6 +160,21 @@ fn revert(log_x: f64, log_target: f64, k: f64, shock: f64) -> f64 {
 /// The log of an event's factor (most days none is in force, and the factor is 1).
 fn log_factor(factor: f64) -> f64 {
     if factor == 1.0 { 0.0 } else { factor.ln() }
+}
+
+/// Reads the declared imports sold in the markets over the month just closed against
+/// their normal value (`market_share` times each import category's normal value).
+fn read_food_imports(world: &mut World, params: &ModelParams) {
+    let sold_usd = std::mem::take(&mut world.markets.declared_market_usd_this_month);
+    let normal_usd = params
+        .declared_trade
+        .as_ref()
+        .map_or(0.0, |d| d.market_usd_per_month());
+    world.markets.food_import_ratio = if normal_usd > 0.0 {
+        sold_usd / normal_usd
+    } else {
+        1.0
+    };
 }
 
 /// Reads a closed month's foreign-money flows across the border markets: over the

@@ -486,10 +486,10 @@ pub fn patterns() -> Vec<Pattern> {
         Pattern {
             id: "P13b",
             description: "essentials price after the takeover / before the closure",
-            class: Class::Emergent(Knockout {
-                mechanism: "the crackdown cutting the essentials households bring to market",
-                set: &[("takeover.household_crackdown", 0.0)],
-            }),
+            // Emergent until declared food joined the essentials supply: its market share
+            // was then chosen at the low end of its range so that this passes (0.01 gives
+            // 1.46), so the figure is reached by that choice.
+            class: Class::Calibrated(&["declared_trade.categories[food].market_share"]),
             claim: "nkinsider-prices-soared-shortages",
             target: Target::Judged {
                 low: 1.5,

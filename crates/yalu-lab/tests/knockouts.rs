@@ -48,5 +48,5 @@ fn every_emergent_pattern_misses_when_its_mechanism_is_knocked_out() {
             check.high
         );
     }
-    assert!(emergent >= 4, "P13a, P13b, P14 and P15 are emergent");
+    assert!(emergent >= 3, "P13a, P14 and P15 are emergent");
 }

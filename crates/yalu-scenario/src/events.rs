@@ -26,12 +26,13 @@ use jiff::civil::Date;
 use serde::Serialize;
 use yalu_model::events::{Action, Effect, Event, EventChannel, EventKind};
 use yalu_model::observe::SeaRoute;
-use yalu_model::params::{CategoryId, TradeMode};
+use yalu_model::params::{CategoryId, GoodId, SiteId, TradeMode};
 
 use crate::error::ErrorKind;
 use crate::read::{Checker, Str, Table};
 use crate::records::{Evidence, Value};
-use crate::scenario::{Ids, Scenario, choice, good, named, one_of, ordered, site};
+use crate::refs::{Ids, choice, named, one_of};
+use crate::scenario::{Scenario, ordered};
 
 /// Reads every `[[events]]` table; events with errors are left out (their errors are
 /// reported).
@@ -120,14 +121,14 @@ fn effect(
     let mut ok = true;
     let mut sites = Vec::new();
     for name in &site_names {
-        match site(c, name, ids, &format!("{field}.sites")) {
+        match c.refer::<SiteId>(name, ids, &format!("{field}.sites")) {
             Some(s) => sites.push(s),
             None => ok = false,
         }
     }
     let mut goods = Vec::new();
     for name in &good_names {
-        match good(c, name, ids, &format!("{field}.goods")) {
+        match c.refer::<GoodId>(name, ids, &format!("{field}.goods")) {
             Some(g) => goods.push(g),
             None => ok = false,
         }

@@ -15,6 +15,7 @@ pub mod listing;
 pub mod overrides;
 mod read;
 pub mod records;
+mod refs;
 pub mod scenario;
 
 pub use error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};

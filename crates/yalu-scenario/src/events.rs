@@ -28,11 +28,12 @@ use yalu_model::events::{Action, Effect, Event, EventChannel, EventKind};
 use yalu_model::observe::SeaRoute;
 use yalu_model::params::{CategoryId, GoodId, SiteId, TradeMode};
 
+use crate::dates::days;
 use crate::error::ErrorKind;
 use crate::read::{Checker, Str, Table};
 use crate::records::{Evidence, Value};
 use crate::refs::{Ids, choice, named, one_of};
-use crate::scenario::{Scenario, ordered};
+use crate::scenario::Scenario;
 
 /// Reads every `[[events]]` table; events with errors are left out (their errors are
 /// reported).
@@ -45,17 +46,7 @@ pub(crate) fn events(root: &mut Table, c: &mut Checker, ids: &Ids) -> Vec<Event>
     for (mut t, id) in tables.into_iter().zip(event_ids) {
         let field = t.path.clone();
         let kind = choice(c, &mut t, "kind", &kinds);
-        let first_text = c.string(&mut t, "first_day");
-        let last_text = c.opt_string(&mut t, "last_day");
-        let first = first_text
-            .as_ref()
-            .and_then(|d| c.date(d, &format!("{field}.first_day")));
-        let last = last_text
-            .as_ref()
-            .and_then(|d| c.date(d, &format!("{field}.last_day")));
-        if let (Some(f), Some(l), Some(text)) = (first, last, &last_text) {
-            ordered(c, f, l, text, format!("{field}.last_day"));
-        }
+        let [(first_text, first), (last_text, last)] = days(c, &mut t, false);
         // What the claims must cover: the window, or the first day of an open-ended event.
         c.context.window = first.map(|f| (f, last.unwrap_or(f)));
         if let (Some(id), Some(f)) = (&id, &first_text) {

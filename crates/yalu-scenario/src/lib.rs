@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 mod citation;
+mod dates;
 pub mod declared;
 pub mod error;
 pub mod events;

@@ -6,7 +6,6 @@
 
 use std::ops::Range;
 
-use jiff::civil::Date;
 use serde::Serialize;
 use toml::de::DeTable;
 use yalu_model::calendar::IceSeason;
@@ -20,6 +19,7 @@ use yalu_model::params::{
     SeaBribes, SeaCargo, Site, SiteId, StateGood, StateTrade, Takeover, VesselClass,
 };
 
+use crate::dates::{days, schedule};
 use crate::error::{ErrorKind, ScenarioErrors, SourceText};
 use crate::evidence::Registry;
 use crate::read::{Checker, Str, Table};
@@ -143,7 +143,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
         );
     }
     let description = c.string(&mut meta, "description");
-    let [(_, first_day), (_, last_day)] = days(c, &mut meta);
+    let [(_, first_day), (_, last_day)] = days(c, &mut meta, true);
     let seed = c.whole_u64(&mut meta, "seed");
     c.finish(meta);
     c.context.window = first_day.zip(last_day);
@@ -254,90 +254,11 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     })
 }
 
-/// Reports `last` before `first` at `last_text`.
-pub(crate) fn ordered(c: &mut Checker, first: Date, last: Date, last_text: &Str, field: String) {
-    if last < first {
-        let kind = ErrorKind::EndBeforeStart {
-            first: first.to_string(),
-            last: last.to_string(),
-        };
-        c.error(last_text.span.clone(), field, kind);
-    }
-}
-
 fn shares_sum_to_one(c: &mut Checker, shares: &[f64], span: Range<usize>, field: &str) {
     let sum: f64 = shares.iter().sum();
     if (sum - 1.0).abs() > 1e-9 {
         c.error(span, field, ErrorKind::SharesDoNotSumToOne { sum });
     }
-}
-
-/// Dated steps `(from, value)` in strictly increasing date order, at least one; `value`
-/// reads each step's parameter, with the checker's window set to the days the step is in
-/// force (so a cited claim must cover them).
-fn schedule(
-    c: &mut Checker,
-    t: &mut Table,
-    key: &'static str,
-    mut value: impl FnMut(&mut Checker, &mut Table) -> f64,
-) -> Vec<(Date, f64)> {
-    let field = t.field(key);
-    let mut steps = c.tables(t, key);
-    if steps.is_empty() {
-        let expected = format!("at least one [[{field}]] step");
-        c.absent(t.span.clone(), &field, expected);
-    }
-    let mut dates: Vec<Option<Date>> = Vec::new();
-    for step in &mut steps {
-        let (text, date) = c.date_at(step, "from");
-        if let (Some(text), Some(date), Some(previous)) =
-            (text, date, dates.iter().flatten().next_back())
-            && date <= *previous
-        {
-            let expected = format!("a date after the previous step's ({previous})");
-            c.invalid(text.span, step.field("from"), expected, date.to_string());
-        }
-        dates.push(date);
-    }
-    let horizon = c.context.window;
-    // The first step stands from the horizon's first day: a schedule that starts later
-    // would leave the first days without a value.
-    if let (Some(Some(first_step)), Some((first, _))) = (dates.first(), horizon)
-        && *first_step > first
-    {
-        let from = steps.first().map_or(t.span.clone(), |s| s.span_of("from"));
-        let expected = format!(
-            "a first step from on or before the scenario's first day ({first}), so the \
-             schedule covers the whole horizon"
-        );
-        c.invalid(
-            from,
-            format!("{field}[0].from"),
-            expected,
-            first_step.to_string(),
-        );
-    }
-    let mut schedule = Vec::new();
-    for (i, mut step) in steps.into_iter().enumerate() {
-        let next = dates[i + 1..].iter().flatten().next();
-        // The first step's value also stands before its date (schedules begin with it); a
-        // step that ends before the horizon starts is never used: no window to cover.
-        c.context.window = match (dates[i], horizon) {
-            (Some(from), Some((first, last))) => {
-                let start = if i == 0 { first } else { from.max(first) };
-                let end = next.and_then(|n| n.yesterday().ok()).unwrap_or(last);
-                Some((start, end.min(last))).filter(|(a, b)| a <= b)
-            }
-            _ => horizon,
-        };
-        let v = value(c, &mut step);
-        if let Some(from) = dates[i] {
-            schedule.push((from, v));
-        }
-        c.finish(step);
-    }
-    c.context.window = horizon;
-    schedule
 }
 
 fn calendar(root: &mut Table, c: &mut Checker) -> Option<IceSeason> {
@@ -353,17 +274,6 @@ fn calendar(root: &mut Table, c: &mut Checker) -> Option<IceSeason> {
             last: last?,
         })
     })?
-}
-
-/// The `first_day` and `last_day` of `t`, each as written and as a date; a last day before
-/// the first is reported.
-fn days<'t>(c: &mut Checker, t: &mut Table<'t, '_>) -> [(Option<Str<'t>>, Option<Date>); 2] {
-    let first = c.date_at(t, "first_day");
-    let last = c.date_at(t, "last_day");
-    if let ((_, Some(first)), (Some(text), Some(last))) = (&first, &last) {
-        ordered(c, *first, *last, text, t.field("last_day"));
-    }
-    [first, last]
 }
 
 /// The goods, one entry per `[[goods]]` table in file order (`None` where the table has

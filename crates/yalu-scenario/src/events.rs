@@ -110,50 +110,29 @@ fn effect(
     let mode_names = names(c, e, "modes", channel, channel.has_modes());
     let category_names = names(c, e, "categories", channel, channel.has_modes());
     let mut ok = true;
-    let mut sites = Vec::new();
-    for name in &site_names {
-        match c.refer::<SiteId>(name, ids, &format!("{field}.sites")) {
-            Some(s) => sites.push(s),
-            None => ok = false,
-        }
-    }
-    let mut goods = Vec::new();
-    for name in &good_names {
-        match c.refer::<GoodId>(name, ids, &format!("{field}.goods")) {
-            Some(g) => goods.push(g),
-            None => ok = false,
-        }
-    }
+    let sites = resolved(&site_names, &mut ok, |name| {
+        c.refer::<SiteId>(name, ids, &format!("{field}.sites"))
+    });
+    let goods = resolved(&good_names, &mut ok, |name| {
+        c.refer::<GoodId>(name, ids, &format!("{field}.goods"))
+    });
     let route_choices = named(&SeaRoute::ALL, SeaRoute::name);
-    let mut routes = Vec::new();
-    for name in &route_names {
-        match one_of(c, name, &format!("{field}.routes"), &route_choices) {
-            Some(r) => routes.push(r),
-            None => ok = false,
-        }
-    }
-    let mode_choices: Vec<(&str, TradeMode)> =
-        TradeMode::ALL.iter().map(|m| (m.name(), *m)).collect();
-    let mut modes = Vec::new();
-    for name in &mode_names {
-        match one_of(c, name, &format!("{field}.modes"), &mode_choices) {
-            Some(m) => modes.push(m),
-            None => ok = false,
-        }
-    }
+    let routes = resolved(&route_names, &mut ok, |name| {
+        one_of(c, name, &format!("{field}.routes"), &route_choices)
+    });
+    let mode_choices = named(&TradeMode::ALL, TradeMode::name);
+    let modes = resolved(&mode_names, &mut ok, |name| {
+        one_of(c, name, &format!("{field}.modes"), &mode_choices)
+    });
     let category_choices: Vec<(&str, CategoryId)> = ids
         .categories
         .iter()
         .enumerate()
         .map(|(i, id)| (id.as_str(), CategoryId(i as u16)))
         .collect();
-    let mut categories = Vec::new();
-    for name in &category_names {
-        match one_of(c, name, &format!("{field}.categories"), &category_choices) {
-            Some(x) => categories.push(x),
-            None => ok = false,
-        }
-    }
+    let categories = resolved(&category_names, &mut ok, |name| {
+        one_of(c, name, &format!("{field}.categories"), &category_choices)
+    });
     // Exactly one action, one the channel's process acts on.
     let present: Vec<Action> = Action::ALL
         .iter()
@@ -239,6 +218,14 @@ fn effect(
         action,
         value,
     })
+}
+
+/// What `resolve` finds for each of `names`; `ok` is cleared when it finds nothing for one
+/// (which `resolve` reports).
+fn resolved<T>(names: &[Str], ok: &mut bool, resolve: impl FnMut(&Str) -> Option<T>) -> Vec<T> {
+    let found: Vec<T> = names.iter().filter_map(resolve).collect();
+    *ok &= found.len() == names.len();
+    found
 }
 
 /// The names listed under an optional `key` (none when absent); naming them is an error

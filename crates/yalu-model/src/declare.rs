@@ -226,13 +226,42 @@ impl ParamValue for u32 {
     }
 }
 
+/// The declarations `own` then `nested`, as one array of `N` (their total): a section's
+/// own parameters followed by those of the set nested in it (`nested:` in [`param_set!`]).
+pub const fn joined<const N: usize>(own: &[ParamSpec], nested: &[ParamSpec]) -> [ParamSpec; N] {
+    assert!(own.len() + nested.len() == N);
+    let unset = ParamSpec {
+        key: "",
+        unit: Unit::Units,
+        bounds: Bounds::NON_NEGATIVE,
+        whole: false,
+        doc: "",
+    };
+    let mut specs = [unset; N];
+    let mut i = 0;
+    while i < N {
+        specs[i] = if i < own.len() {
+            own[i]
+        } else {
+            nested[i - own.len()]
+        };
+        i += 1;
+    }
+    specs
+}
+
 /// Declares a section: a struct whose leading fields are references built by hand (ids,
 /// lists, nested sections) and whose fields after `params:` are numeric parameters, each
-/// `/// doc` then `key: type [Unit, bounds],`. It implements [`ParamSet`] and a
+/// `/// doc` then `key: type [Unit, bounds],`. After them, `nested:` then `/// doc` and
+/// `field: Type,` embeds a set of parameters only, declared once with `param_set!` and
+/// shared by several sections: its keys stand in the section's own table, after the
+/// section's own, and need no code of their own to read. It implements [`ParamSet`] and a
 /// constructor `from_values(references..., values)` taking the checked values in
 /// declaration order.
 #[macro_export]
 macro_rules! param_set {
+    (@nested) => {{ let none: &[$crate::declare::ParamSpec] = &[]; none }};
+    (@nested $nested_ty:ty) => { <$nested_ty as $crate::declare::ParamSet>::SPECS };
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
@@ -242,24 +271,24 @@ macro_rules! param_set {
                 #[doc = $doc:literal]
                 $field:ident : $ty:ty [$unit:ident, $bounds:expr $(, at_least $lower:ident)?],
             )*
+            $(
+                nested:
+                #[doc = $nested_doc:literal]
+                $nested:ident : $nested_ty:ty,
+            )?
         }
     ) => {
         $(#[$meta])*
         pub struct $name {
             $( $(#[doc = $ref_doc])* pub $ref_field: $ref_ty, )*
             $( #[doc = $doc] pub $field: $ty, )*
+            $( #[doc = $nested_doc] pub $nested: $nested_ty, )?
         }
 
         impl $crate::declare::ParamSet for $name {
-            const SPECS: &'static [$crate::declare::ParamSpec] = &[$(
-                $crate::declare::ParamSpec {
-                    key: stringify!($field),
-                    unit: $crate::declare::Unit::$unit,
-                    bounds: $bounds,
-                    whole: <$ty as $crate::declare::ParamValue>::WHOLE,
-                    doc: $doc.trim_ascii(),
-                },
-            )*];
+            const SPECS: &'static [$crate::declare::ParamSpec] = &$crate::declare::joined::<
+                { $name::OWN_SPECS.len() + $crate::param_set!(@nested $($nested_ty)?).len() },
+            >($name::OWN_SPECS, $crate::param_set!(@nested $($nested_ty)?));
 
             const ORDER: &'static [(&'static str, &'static str)] =
                 &[$($( (stringify!($lower), stringify!($field)), )?)*];
@@ -274,17 +303,36 @@ macro_rules! param_set {
         // An ordering names a field of the section: a misspelt one does not compile.
         const _: fn(&$name) = |_section| { $($( let _ = &_section.$lower; )?)* };
 
+        // A nested set is read from the section's table, so an ordering between its
+        // parameters would be checked nowhere: it may declare none.
+        $( const _: () = assert!(<$nested_ty as $crate::declare::ParamSet>::ORDER.is_empty()); )?
+
         impl $name {
+            /// The section's own parameters, without a nested set's.
+            const OWN_SPECS: &'static [$crate::declare::ParamSpec] = &[$(
+                $crate::declare::ParamSpec {
+                    key: stringify!($field),
+                    unit: $crate::declare::Unit::$unit,
+                    bounds: $bounds,
+                    whole: <$ty as $crate::declare::ParamValue>::WHOLE,
+                    doc: $doc.trim_ascii(),
+                },
+            )*];
+
             /// Builds the section from its references and its parameters' checked values,
             /// in declaration order.
             #[allow(clippy::too_many_arguments)]
             pub fn from_values($( $ref_field: $ref_ty, )* values: &[f64]) -> $name {
-                let mut values = values.iter().copied();
+                let mut own = values.iter().copied();
                 $name {
                     $( $ref_field, )*
                     $( $field: <$ty as $crate::declare::ParamValue>::from_checked(
-                        values.next().unwrap_or_default()
+                        own.next().unwrap_or_default()
                     ), )*
+                    $( $nested: <$nested_ty as $crate::declare::ParamSet>::build(
+                        (),
+                        values.get($name::OWN_SPECS.len()..).unwrap_or_default(),
+                    ), )?
                 }
             }
         }
@@ -323,6 +371,44 @@ mod tests {
         };
         assert_eq!(Example::from_values(3, &[12.0, 0.5]), built);
         assert_eq!(Example::build((3,), &[12.0, 0.5]), built);
+    }
+
+    param_set! {
+        /// A set nested in the next.
+        #[derive(Debug, PartialEq)]
+        pub struct Inner {
+            params:
+            /// A mass.
+            mass_kg: f64 [Kg, Bounds::NON_NEGATIVE],
+        }
+    }
+
+    param_set! {
+        /// A section with a nested set.
+        #[derive(Debug, PartialEq)]
+        pub struct Outer {
+            /// A reference.
+            pub site: u16,
+            params:
+            /// A count.
+            crews: u32 [Crews, Bounds::new(0.0, 100.0)],
+            nested:
+            /// The nested set.
+            inner: Inner,
+        }
+    }
+
+    #[test]
+    fn a_nested_set_is_declared_after_the_sections_own_parameters_and_built_from_their_values() {
+        let keys: Vec<&str> = Outer::SPECS.iter().map(|s| s.key).collect();
+        assert_eq!(keys, ["crews", "mass_kg"]);
+        assert_eq!(Outer::SPECS[1], Inner::SPECS[0]);
+        let built = Outer {
+            site: 3,
+            crews: 12,
+            inner: Inner { mass_kg: 2.5 },
+        };
+        assert_eq!(Outer::build((3,), &[12.0, 2.5]), built);
     }
 
     #[test]

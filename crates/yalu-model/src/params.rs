@@ -1325,12 +1325,24 @@ param_set! {
         params:
         /// Ships at the start.
         ships: u32 [Ships, Bounds::count(10_000)],
-        /// Cargo one ship carries.
-        capacity_t: f64 [Tonnes, Bounds::POSITIVE],
         /// Round trip from the home port to the transfer zone and back, with the transfer.
         sts_voyage_days: f64 [Days, Bounds::POSITIVE],
         /// Round trip to the Chinese port and back, with the time in port.
         port_voyage_days: f64 [Days, Bounds::POSITIVE],
+        nested:
+        /// The hull of its own ships, its first class.
+        hull: Hull,
+    }
+}
+
+param_set! {
+    /// The figures of one class of a fleet's ships, declared once for the fleet's own
+    /// ships and each of its other classes.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct Hull {
+        params:
+        /// Cargo one ship carries.
+        capacity_t: f64 [Tonnes, Bounds::POSITIVE],
         /// Hours a full load takes to transfer at sea.
         transfer_hours: f64 [Hours, Bounds::NON_NEGATIVE],
         /// Hours a full load spends in a Chinese port.
@@ -1339,26 +1351,9 @@ param_set! {
         fuel_cost_cny_per_day: f64 [CnyPerDay, Bounds::NON_NEGATIVE],
         /// Crew pay per day at sea.
         crew_wage_cny_per_day: f64 [CnyPerDay, Bounds::NON_NEGATIVE],
-        /// What the operator loses with a ship (its value).
+        /// What the operator loses with a ship of this class, and pays for one.
         ship_value_cny: f64 [Cny, Bounds::NON_NEGATIVE],
     }
-}
-
-/// The figures of one class of a fleet's ships (see [`Fleet::hull`]).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Hull {
-    /// Cargo one ship carries.
-    pub capacity_t: f64,
-    /// Hours a full load takes to transfer at sea.
-    pub transfer_hours: f64,
-    /// Hours a full load spends in a Chinese port.
-    pub port_hours: f64,
-    /// Fuel and stores per day at sea.
-    pub fuel_cost_cny_per_day: f64,
-    /// Crew pay per day at sea.
-    pub crew_wage_cny_per_day: f64,
-    /// What the operator loses with a ship, and pays for its replacement.
-    pub ship_value_cny: f64,
 }
 
 impl Fleet {
@@ -1369,17 +1364,9 @@ impl Fleet {
 
     /// The figures of class `class` (0: the fleet's own). Panics past [`Fleet::classes`].
     pub fn hull(&self, class: usize) -> Hull {
-        match class.checked_sub(1) {
-            None => Hull {
-                capacity_t: self.capacity_t,
-                transfer_hours: self.transfer_hours,
-                port_hours: self.port_hours,
-                fuel_cost_cny_per_day: self.fuel_cost_cny_per_day,
-                crew_wage_cny_per_day: self.crew_wage_cny_per_day,
-                ship_value_cny: self.ship_value_cny,
-            },
-            Some(k) => self.classes[k].hull(),
-        }
+        class
+            .checked_sub(1)
+            .map_or(self.hull, |k| self.classes[k].hull)
     }
 
     /// Ships of class `class` at the start.
@@ -1409,31 +1396,9 @@ param_set! {
         params:
         /// Ships of this class at the start.
         ships: u32 [Ships, Bounds::count(10_000)],
-        /// Cargo one ship carries.
-        capacity_t: f64 [Tonnes, Bounds::POSITIVE],
-        /// Hours a full load takes to transfer at sea.
-        transfer_hours: f64 [Hours, Bounds::NON_NEGATIVE],
-        /// Hours a full load spends in a Chinese port.
-        port_hours: f64 [Hours, Bounds::NON_NEGATIVE],
-        /// Fuel and stores per day at sea.
-        fuel_cost_cny_per_day: f64 [CnyPerDay, Bounds::NON_NEGATIVE],
-        /// Crew pay per day at sea.
-        crew_wage_cny_per_day: f64 [CnyPerDay, Bounds::NON_NEGATIVE],
-        /// What the operator loses with a ship of this class, and pays for one.
-        ship_value_cny: f64 [Cny, Bounds::NON_NEGATIVE],
-    }
-}
-
-impl VesselClass {
-    fn hull(&self) -> Hull {
-        Hull {
-            capacity_t: self.capacity_t,
-            transfer_hours: self.transfer_hours,
-            port_hours: self.port_hours,
-            fuel_cost_cny_per_day: self.fuel_cost_cny_per_day,
-            crew_wage_cny_per_day: self.crew_wage_cny_per_day,
-            ship_value_cny: self.ship_value_cny,
-        }
+        nested:
+        /// Its hull.
+        hull: Hull,
     }
 }
 

@@ -464,7 +464,7 @@ fn every_interdicted_fen_and_tonne_is_recorded() {
         })
         .map(|f| f.amount.cny())
         .sum();
-    let values: Vec<f64> = m.fleets.iter().map(|f| f.ship_value_cny).collect();
+    let values: Vec<f64> = m.fleets.iter().map(|f| f.hull.ship_value_cny).collect();
     let (low, high) = (
         values.iter().copied().fold(f64::INFINITY, f64::min),
         values.iter().copied().fold(0.0, f64::max),

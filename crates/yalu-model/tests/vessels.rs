@@ -174,7 +174,7 @@ fn a_fleet_of_one_class_replaces_like_for_like_at_its_own_value() {
         fleets
             .iter()
             .find(|f| f.good == good)
-            .map(|f| yalu_model::units::Fen::from_cny(f.ship_value_cny).0)
+            .map(|f| yalu_model::units::Fen::from_cny(f.hull.ship_value_cny).0)
             .unwrap()
     };
     let expected: i64 = result

@@ -26,12 +26,14 @@ use jiff::civil::Date;
 use serde::Serialize;
 use yalu_model::events::{Action, Effect, Event, EventChannel, EventKind};
 use yalu_model::observe::SeaRoute;
-use yalu_model::params::{CategoryId, TradeMode};
+use yalu_model::params::{CategoryId, GoodId, SiteId, TradeMode};
 
+use crate::dates::days;
 use crate::error::ErrorKind;
 use crate::read::{Checker, Str, Table};
 use crate::records::{Evidence, Value};
-use crate::scenario::{Ids, Scenario, choice, good, named, one_of, ordered, site};
+use crate::refs::{Ids, choice, named, one_of};
+use crate::scenario::Scenario;
 
 /// Reads every `[[events]]` table; events with errors are left out (their errors are
 /// reported).
@@ -44,17 +46,7 @@ pub(crate) fn events(root: &mut Table, c: &mut Checker, ids: &Ids) -> Vec<Event>
     for (mut t, id) in tables.into_iter().zip(event_ids) {
         let field = t.path.clone();
         let kind = choice(c, &mut t, "kind", &kinds);
-        let first_text = c.string(&mut t, "first_day");
-        let last_text = c.opt_string(&mut t, "last_day");
-        let first = first_text
-            .as_ref()
-            .and_then(|d| c.date(d, &format!("{field}.first_day")));
-        let last = last_text
-            .as_ref()
-            .and_then(|d| c.date(d, &format!("{field}.last_day")));
-        if let (Some(f), Some(l), Some(text)) = (first, last, &last_text) {
-            ordered(c, f, l, text, format!("{field}.last_day"));
-        }
+        let [(first_text, first), (last_text, last)] = days(c, &mut t, false);
         // What the claims must cover: the window, or the first day of an open-ended event.
         c.context.window = first.map(|f| (f, last.unwrap_or(f)));
         if let (Some(id), Some(f)) = (&id, &first_text) {
@@ -118,50 +110,29 @@ fn effect(
     let mode_names = names(c, e, "modes", channel, channel.has_modes());
     let category_names = names(c, e, "categories", channel, channel.has_modes());
     let mut ok = true;
-    let mut sites = Vec::new();
-    for name in &site_names {
-        match site(c, name, ids, &format!("{field}.sites")) {
-            Some(s) => sites.push(s),
-            None => ok = false,
-        }
-    }
-    let mut goods = Vec::new();
-    for name in &good_names {
-        match good(c, name, ids, &format!("{field}.goods")) {
-            Some(g) => goods.push(g),
-            None => ok = false,
-        }
-    }
+    let sites = resolved(&site_names, &mut ok, |name| {
+        c.refer::<SiteId>(name, ids, &format!("{field}.sites"))
+    });
+    let goods = resolved(&good_names, &mut ok, |name| {
+        c.refer::<GoodId>(name, ids, &format!("{field}.goods"))
+    });
     let route_choices = named(&SeaRoute::ALL, SeaRoute::name);
-    let mut routes = Vec::new();
-    for name in &route_names {
-        match one_of(c, name, &format!("{field}.routes"), &route_choices) {
-            Some(r) => routes.push(r),
-            None => ok = false,
-        }
-    }
-    let mode_choices: Vec<(&str, TradeMode)> =
-        TradeMode::ALL.iter().map(|m| (m.name(), *m)).collect();
-    let mut modes = Vec::new();
-    for name in &mode_names {
-        match one_of(c, name, &format!("{field}.modes"), &mode_choices) {
-            Some(m) => modes.push(m),
-            None => ok = false,
-        }
-    }
+    let routes = resolved(&route_names, &mut ok, |name| {
+        one_of(c, name, &format!("{field}.routes"), &route_choices)
+    });
+    let mode_choices = named(&TradeMode::ALL, TradeMode::name);
+    let modes = resolved(&mode_names, &mut ok, |name| {
+        one_of(c, name, &format!("{field}.modes"), &mode_choices)
+    });
     let category_choices: Vec<(&str, CategoryId)> = ids
         .categories
         .iter()
         .enumerate()
         .map(|(i, id)| (id.as_str(), CategoryId(i as u16)))
         .collect();
-    let mut categories = Vec::new();
-    for name in &category_names {
-        match one_of(c, name, &format!("{field}.categories"), &category_choices) {
-            Some(x) => categories.push(x),
-            None => ok = false,
-        }
-    }
+    let categories = resolved(&category_names, &mut ok, |name| {
+        one_of(c, name, &format!("{field}.categories"), &category_choices)
+    });
     // Exactly one action, one the channel's process acts on.
     let present: Vec<Action> = Action::ALL
         .iter()
@@ -247,6 +218,14 @@ fn effect(
         action,
         value,
     })
+}
+
+/// What `resolve` finds for each of `names`; `ok` is cleared when it finds nothing for one
+/// (which `resolve` reports).
+fn resolved<T>(names: &[Str], ok: &mut bool, resolve: impl FnMut(&Str) -> Option<T>) -> Vec<T> {
+    let found: Vec<T> = names.iter().filter_map(resolve).collect();
+    *ok &= found.len() == names.len();
+    found
 }
 
 /// The names listed under an optional `key` (none when absent); naming them is an error

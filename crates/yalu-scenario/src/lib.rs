@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 mod citation;
+mod dates;
 pub mod declared;
 pub mod error;
 pub mod events;
@@ -15,6 +16,7 @@ pub mod listing;
 pub mod overrides;
 mod read;
 pub mod records;
+mod refs;
 pub mod scenario;
 
 pub use error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};

@@ -6,10 +6,8 @@
 
 use std::ops::Range;
 
-use jiff::civil::Date;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
-use yalu_model::calendar::MonthDay;
 use yalu_model::declare::{ParamSet, ParamSpec};
 
 use crate::citation::{Cited, Context, Judged, RawParam};
@@ -606,50 +604,5 @@ impl<'a> Checker<'a> {
     ) {
         let judged = self.cited(t).judge(None, span.clone(), self.context);
         self.record(judged, field, Value::Text(value), unit, "", span.start);
-    }
-
-    /// The required string under `key`, and the date it gives.
-    pub fn date_at<'t>(
-        &mut self,
-        t: &mut Table<'t, '_>,
-        key: &'t str,
-    ) -> (Option<Str<'t>>, Option<Date>) {
-        self.parsed_at(t, key, Checker::date)
-    }
-
-    /// The required string under `key`, and what `parse` makes of it (reporting why not).
-    pub fn parsed_at<'t, T>(
-        &mut self,
-        t: &mut Table<'t, '_>,
-        key: &'t str,
-        parse: impl FnOnce(&mut Self, &Str, &str) -> Option<T>,
-    ) -> (Option<Str<'t>>, Option<T>) {
-        let text = self.string(t, key);
-        let parsed = text.as_ref().and_then(|d| parse(self, d, &t.field(key)));
-        (text, parsed)
-    }
-
-    pub fn date(&mut self, text: &Str, field: &str) -> Option<Date> {
-        match text.text.parse::<Date>() {
-            Ok(date) => Some(date),
-            Err(_) => {
-                self.refuse(text, field, "a date YYYY-MM-DD");
-                None
-            }
-        }
-    }
-
-    pub fn month_day(&mut self, text: &Str, field: &str) -> Option<MonthDay> {
-        // 2024 is a leap year, so 02-29 is accepted.
-        match format!("2024-{}", text.text).parse::<Date>() {
-            Ok(date) if text.text.len() == 5 => Some(MonthDay {
-                month: date.month(),
-                day: date.day(),
-            }),
-            _ => {
-                self.refuse(text, field, "a day of the year MM-DD");
-                None
-            }
-        }
     }
 }

@@ -6,24 +6,25 @@
 
 use std::ops::Range;
 
-use jiff::civil::Date;
 use serde::Serialize;
 use toml::de::DeTable;
 use yalu_model::calendar::IceSeason;
 use yalu_model::declare::ParamSet;
 use yalu_model::params::{
-    Adaptation, Agency, AgencyPassUp, Bureau, BureauId, CounterpartFleet, CounterpartKind,
-    Couriers, Crossing, DeclaredCategory, DeclaredTrade, Diplomats, Direction, Drugs, Enforcement,
+    Adaptation, Agency, AgencyPassUp, Bureau, CounterpartFleet, CounterpartKind, Couriers,
+    Crossing, DeclaredCategory, DeclaredTrade, Diplomats, Direction, Drugs, Enforcement,
     ExchangeSchedule, Finance, Fleet, FleetKind, Good, GoodId, HouseholdParams, HouseholdSite,
     ImportCap, Labour, LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams, Mode, ModeParams,
     ModelParams, Monitors, PassUp, PorterGood, PorterParams, PorterSite, ProfitSplit, QuantityUnit,
     SeaBribes, SeaCargo, Site, SiteId, StateGood, StateTrade, Takeover, VesselClass,
 };
 
+use crate::dates::{days, schedule};
 use crate::error::{ErrorKind, ScenarioErrors, SourceText};
 use crate::evidence::Registry;
 use crate::read::{Checker, Str, Table};
 use crate::records::ParameterRecord;
+use crate::refs::{Ids, choice, named, one_of};
 
 /// The baseline scenario shipped with Yalu.
 pub const BASELINE: &str = include_str!("../../../scenarios/baseline.toml");
@@ -99,23 +100,6 @@ pub struct SiteInfo {
     pub longitude_deg: f64,
 }
 
-/// The ids other sections refer to, and the goods they name.
-pub(crate) struct Ids<'g> {
-    pub sites: Vec<String>,
-    pub goods: Vec<String>,
-    /// The categories of declared trade, in [`CategoryId`] order.
-    pub categories: Vec<String>,
-    /// Each good as declared (`None` where its table has errors), in [`GoodId`] order.
-    specs: &'g [Option<Good>],
-}
-
-impl Ids<'_> {
-    /// The good `id` names, if its table was valid.
-    fn spec(&self, id: GoodId) -> Option<&Good> {
-        self.specs.get(usize::from(id.0)).and_then(Option::as_ref)
-    }
-}
-
 /// The sections other sections need: `(needed, by any of, why)`, reported on line 1 when
 /// missing.
 const NEEDED: [(&str, &[&str], &str); 5] = [
@@ -159,7 +143,7 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
         );
     }
     let description = c.string(&mut meta, "description");
-    let [(_, first_day), (_, last_day)] = days(c, &mut meta);
+    let [(_, first_day), (_, last_day)] = days(c, &mut meta, true);
     let seed = c.whole_u64(&mut meta, "seed");
     c.finish(meta);
     c.context.window = first_day.zip(last_day);
@@ -177,18 +161,25 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
         .iter_mut()
         .map(|b| c.string(b, "id"))
         .collect();
-    let (sites, site_infos, site_ids) = sites(root, c, &bureau_ids);
-    // Events name the categories of declared trade: read it first.
-    let declared_trade = c.section(root, "declared_trade", false, declared_trade);
-    let ids = Ids {
-        sites: site_ids,
-        goods: good_ids,
-        categories: declared_trade
+    let mut ids = Ids {
+        bureaus: bureau_ids
             .iter()
-            .flat_map(|d| d.categories.iter().map(|x| x.id.clone()))
+            .flatten()
+            .map(|b| b.text.to_owned())
             .collect(),
+        sites: Vec::new(),
+        goods: good_ids,
+        categories: Vec::new(),
         specs: &goods,
     };
+    let (sites, site_infos, site_ids) = sites(root, c, &ids);
+    ids.sites = site_ids;
+    // Events name the categories of declared trade: read it first.
+    let declared_trade = c.section(root, "declared_trade", false, declared_trade);
+    ids.categories = declared_trade
+        .iter()
+        .flat_map(|d| d.categories.iter().map(|x| x.id.clone()))
+        .collect();
     let events = crate::events::events(root, c, &ids);
 
     let market = c.section(root, "market", true, Checker::built::<MarketParams>);
@@ -263,182 +254,11 @@ fn validate(root: &mut Table, c: &mut Checker) -> Option<Scenario> {
     })
 }
 
-/// Reports `last` before `first` at `last_text`.
-pub(crate) fn ordered(c: &mut Checker, first: Date, last: Date, last_text: &Str, field: String) {
-    if last < first {
-        let kind = ErrorKind::EndBeforeStart {
-            first: first.to_string(),
-            last: last.to_string(),
-        };
-        c.error(last_text.span.clone(), field, kind);
-    }
-}
-
 fn shares_sum_to_one(c: &mut Checker, shares: &[f64], span: Range<usize>, field: &str) {
     let sum: f64 = shares.iter().sum();
     if (sum - 1.0).abs() > 1e-9 {
         c.error(span, field, ErrorKind::SharesDoNotSumToOne { sum });
     }
-}
-
-/// Looks up an id among `known`, reporting unknown ones.
-fn lookup(
-    c: &mut Checker,
-    id: &Str,
-    known: &[String],
-    field: &str,
-    unknown: impl Fn(String, String) -> ErrorKind,
-) -> Option<u16> {
-    let found = known.iter().position(|k| k == id.text);
-    if found.is_none() {
-        let kind = unknown(id.text.to_owned(), known.join(", "));
-        c.error(id.span.clone(), field, kind);
-    }
-    found.map(|i| i as u16)
-}
-
-pub(crate) fn site(c: &mut Checker, id: &Str, ids: &Ids, field: &str) -> Option<SiteId> {
-    lookup(c, id, &ids.sites, field, |id, known| {
-        ErrorKind::UnknownSite { id, known }
-    })
-    .map(SiteId)
-}
-
-pub(crate) fn good(c: &mut Checker, id: &Str, ids: &Ids, field: &str) -> Option<GoodId> {
-    lookup(c, id, &ids.goods, field, |id, known| {
-        ErrorKind::UnknownGood { id, known }
-    })
-    .map(GoodId)
-}
-
-/// The string under `key` resolved as a site id.
-fn site_at(c: &mut Checker, t: &mut Table, key: &'static str, ids: &Ids) -> Option<SiteId> {
-    let id = c.string(t, key)?;
-    let field = format!("{}.{key}", t.path);
-    site(c, &id, ids, &field)
-}
-
-pub(crate) fn one_of<T: Copy>(
-    c: &mut Checker,
-    text: &Str,
-    field: &str,
-    choices: &[(&str, T)],
-) -> Option<T> {
-    let found = choices
-        .iter()
-        .find(|(name, _)| *name == text.text)
-        .map(|(_, v)| *v);
-    if found.is_none() {
-        let expected = choices
-            .iter()
-            .map(|(name, _)| format!("`{name}`"))
-            .collect::<Vec<_>>()
-            .join(" or ");
-        c.refuse(text, field, expected);
-    }
-    found
-}
-
-/// Choices by the names the model gives them (`FleetKind::name`), so each is spelled once.
-pub(crate) fn named<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<(&'static str, T)> {
-    all.iter().map(|&v| (name(v), v)).collect()
-}
-
-/// The string under `key`, which must be one of `choices`.
-pub(crate) fn choice<T: Copy>(
-    c: &mut Checker,
-    t: &mut Table,
-    key: &'static str,
-    choices: &[(&str, T)],
-) -> Option<T> {
-    let text = c.string(t, key)?;
-    let field = format!("{}.{key}", t.path);
-    one_of(c, &text, &field, choices)
-}
-
-/// The string under `key` resolved as a good id, the good counted in `unit`.
-fn good_at(
-    c: &mut Checker,
-    t: &mut Table,
-    key: &'static str,
-    ids: &Ids,
-    unit: QuantityUnit,
-) -> Option<GoodId> {
-    let id = c.string(t, key)?;
-    let field = t.field(key);
-    let found = good(c, &id, ids, &field)?;
-    if ids.spec(found).is_some_and(|g| g.unit != unit) {
-        c.refuse(&id, field, format!("a good counted in {}", unit.name()));
-    }
-    Some(found)
-}
-
-/// Dated steps `(from, value)` in strictly increasing date order, at least one; `value`
-/// reads each step's parameter, with the checker's window set to the days the step is in
-/// force (so a cited claim must cover them).
-fn schedule(
-    c: &mut Checker,
-    t: &mut Table,
-    key: &'static str,
-    mut value: impl FnMut(&mut Checker, &mut Table) -> f64,
-) -> Vec<(Date, f64)> {
-    let field = t.field(key);
-    let mut steps = c.tables(t, key);
-    if steps.is_empty() {
-        let expected = format!("at least one [[{field}]] step");
-        c.absent(t.span.clone(), &field, expected);
-    }
-    let mut dates: Vec<Option<Date>> = Vec::new();
-    for step in &mut steps {
-        let (text, date) = c.date_at(step, "from");
-        if let (Some(text), Some(date), Some(previous)) =
-            (text, date, dates.iter().flatten().next_back())
-            && date <= *previous
-        {
-            let expected = format!("a date after the previous step's ({previous})");
-            c.invalid(text.span, step.field("from"), expected, date.to_string());
-        }
-        dates.push(date);
-    }
-    let horizon = c.context.window;
-    // The first step stands from the horizon's first day: a schedule that starts later
-    // would leave the first days without a value.
-    if let (Some(Some(first_step)), Some((first, _))) = (dates.first(), horizon)
-        && *first_step > first
-    {
-        let from = steps.first().map_or(t.span.clone(), |s| s.span_of("from"));
-        let expected = format!(
-            "a first step from on or before the scenario's first day ({first}), so the \
-             schedule covers the whole horizon"
-        );
-        c.invalid(
-            from,
-            format!("{field}[0].from"),
-            expected,
-            first_step.to_string(),
-        );
-    }
-    let mut schedule = Vec::new();
-    for (i, mut step) in steps.into_iter().enumerate() {
-        let next = dates[i + 1..].iter().flatten().next();
-        // The first step's value also stands before its date (schedules begin with it); a
-        // step that ends before the horizon starts is never used: no window to cover.
-        c.context.window = match (dates[i], horizon) {
-            (Some(from), Some((first, last))) => {
-                let start = if i == 0 { first } else { from.max(first) };
-                let end = next.and_then(|n| n.yesterday().ok()).unwrap_or(last);
-                Some((start, end.min(last))).filter(|(a, b)| a <= b)
-            }
-            _ => horizon,
-        };
-        let v = value(c, &mut step);
-        if let Some(from) = dates[i] {
-            schedule.push((from, v));
-        }
-        c.finish(step);
-    }
-    c.context.window = horizon;
-    schedule
 }
 
 fn calendar(root: &mut Table, c: &mut Checker) -> Option<IceSeason> {
@@ -454,17 +274,6 @@ fn calendar(root: &mut Table, c: &mut Checker) -> Option<IceSeason> {
             last: last?,
         })
     })?
-}
-
-/// The `first_day` and `last_day` of `t`, each as written and as a date; a last day before
-/// the first is reported.
-fn days<'t>(c: &mut Checker, t: &mut Table<'t, '_>) -> [(Option<Str<'t>>, Option<Date>); 2] {
-    let first = c.date_at(t, "first_day");
-    let last = c.date_at(t, "last_day");
-    if let ((_, Some(first)), (Some(text), Some(last))) = (&first, &last) {
-        ordered(c, *first, *last, text, t.field("last_day"));
-    }
-    [first, last]
 }
 
 /// The goods, one entry per `[[goods]]` table in file order (`None` where the table has
@@ -514,16 +323,7 @@ fn goods(root: &mut Table, c: &mut Checker) -> (Vec<Option<Good>>, Vec<String>) 
     (goods, good_ids)
 }
 
-fn sites(
-    root: &mut Table,
-    c: &mut Checker,
-    bureau_ids: &[Option<Str>],
-) -> (Vec<Site>, Vec<SiteInfo>, Vec<String>) {
-    let bureau_ids: Vec<String> = bureau_ids
-        .iter()
-        .flatten()
-        .map(|b| b.text.to_owned())
-        .collect();
+fn sites(root: &mut Table, c: &mut Checker, ids: &Ids) -> (Vec<Site>, Vec<SiteInfo>, Vec<String>) {
     let mut site_ids = Vec::new();
     let read = c.each(root, "sites", "id", |c, t, id| {
         site_ids.push(id.as_ref().map_or(String::new(), |i| i.text.to_owned()));
@@ -555,21 +355,11 @@ fn sites(
             let path = format!("{field}.location");
             c.text_record(t, &path, value, "degrees", id.span.clone());
         }
-        let bureau = c.opt_string(t, "bureau").and_then(|b| {
-            lookup(
-                c,
-                &b,
-                &bureau_ids,
-                &format!("{field}.bureau"),
-                |id, known| ErrorKind::Invalid {
-                    expected: format!("a bureau id from [[state_trade.bureaus]]: {known}"),
-                    found: format!("`{id}`"),
-                },
-            )
-        });
+        let bureau = c.opt_string(t, "bureau");
+        let bureau = bureau.and_then(|b| c.refer(&b, ids, &t.field("bureau")));
         let values = c.params::<Site>(t);
         let id = id?.text.to_owned();
-        let site = Site::from_values(id.clone(), bureau.map(BureauId), &values);
+        let site = Site::from_values(id.clone(), bureau, &values);
         let info = SiteInfo {
             id,
             name,
@@ -647,7 +437,7 @@ fn crossings(root: &mut Table, c: &mut Checker, ids: &Ids, modes: &[ModeParams])
         };
         t.path = format!("crossings[{}/{}]", site_text.text, mode_text.text);
         let field = t.path.clone();
-        let site = site(c, &site_text, ids, &format!("{field}.site"));
+        let site = c.refer::<SiteId>(&site_text, ids, &format!("{field}.site"));
         let mode = one_of(c, &mode_text, &format!("{field}.mode"), &state_modes);
         if let Some(mode) = mode
             && !modes.iter().any(|m| m.mode == mode)
@@ -688,7 +478,7 @@ fn state_trade<'t>(
     let span = bureau_tables.first().map(|f| f.span.start).unwrap_or(0)
         ..bureau_tables.last().map(|l| l.span.end).unwrap_or(0);
     for (mut b, id) in bureau_tables.into_iter().zip(bureau_ids) {
-        let customs_site = site_at(c, &mut b, "customs_site", ids);
+        let customs_site = c.refer_at(&mut b, "customs_site", ids);
         let values = c.params::<Bureau>(&mut b);
         if let (Some(id), Some(customs_site)) = (id, customs_site) {
             let bureau = Bureau::from_values(id.text.to_owned(), customs_site, &values);
@@ -705,7 +495,7 @@ fn state_trade<'t>(
         let field = g.path.clone();
         let good = name
             .as_ref()
-            .and_then(|n| self::good(c, n, ids, &format!("{field}.good")));
+            .and_then(|n| c.refer::<GoodId>(n, ids, &format!("{field}.good")));
         let driven_across = c.boolean(g, "driven_across");
         let values = c.params::<StateGood>(g);
         let (good, name) = (good?, name?);
@@ -747,10 +537,10 @@ fn takeover(c: &mut Checker, t: &mut Table) -> Option<Takeover> {
 }
 
 fn households(c: &mut Checker, h: &mut Table, ids: &Ids) -> Option<HouseholdParams> {
-    let good = good_at(c, h, "good", ids, QuantityUnit::Kg);
+    let good = c.good_in(h, "good", ids, QuantityUnit::Kg);
     let mut households_at_site = vec![0; ids.sites.len()];
     c.each(h, "sites", "site", |c, s, id| {
-        let site = id.and_then(|id| site(c, &id, ids, &format!("{}.site", s.path)));
+        let site = id.and_then(|id| c.refer::<SiteId>(&id, ids, &s.field("site")));
         let households = c.built::<HouseholdSite>(s).households;
         households_at_site[site?.0 as usize] = households;
         Some(())
@@ -771,14 +561,14 @@ fn porter_params(
 ) -> Option<PorterParams> {
     let values = c.params::<PorterParams>(p);
     let sites = c.each(p, "sites", "site", |c, s, id| {
-        let site = id.and_then(|id| site(c, &id, ids, &format!("{}.site", s.path)));
+        let site = id.and_then(|id| c.refer::<SiteId>(&id, ids, &s.field("site")));
         let values = c.params::<PorterSite>(s);
         Some(PorterSite::from_values(site?, &values))
     });
     let mut span: Option<Range<usize>> = None;
     let porter_goods = c.each(p, "goods", "good", |c, g, id| {
         span.get_or_insert(g.span.clone()).end = g.span.end;
-        let good = id.and_then(|id| good(c, &id, ids, &format!("{}.good", g.path)));
+        let good = id.and_then(|id| c.refer::<GoodId>(&id, ids, &g.field("good")));
         let values = c.params::<PorterGood>(g);
         Some(PorterGood::from_values(good?, &values))
     });
@@ -850,10 +640,10 @@ fn declared_trade(c: &mut Checker, d: &mut Table) -> DeclaredTrade {
 }
 
 fn drugs(c: &mut Checker, x: &mut Table, ids: &Ids) -> Option<Drugs> {
-    let heroin = good_at(c, x, "heroin_good", ids, QuantityUnit::Grams);
-    let methamphetamine = good_at(c, x, "methamphetamine_good", ids, QuantityUnit::Grams);
-    let border_site = site_at(c, x, "border_site", ids);
-    let sea_site = site_at(c, x, "sea_site", ids);
+    let heroin = c.good_in(x, "heroin_good", ids, QuantityUnit::Grams);
+    let methamphetamine = c.good_in(x, "methamphetamine_good", ids, QuantityUnit::Grams);
+    let border_site = c.refer_at(x, "border_site", ids);
+    let sea_site = c.refer_at(x, "sea_site", ids);
     let values = c.params::<Drugs>(x);
     Some(Drugs::from_values(
         heroin?,
@@ -865,7 +655,7 @@ fn drugs(c: &mut Checker, x: &mut Table, ids: &Ids) -> Option<Drugs> {
 }
 
 fn maritime(c: &mut Checker, x: &mut Table, ids: &Ids) -> Option<Maritime> {
-    let sts_zone = site_at(c, x, "sts_zone", ids);
+    let sts_zone = c.refer_at(x, "sts_zone", ids);
     let values = c.params::<Maritime>(x);
     let bribes = c
         .built_in::<SeaBribes>(x, "bribe_cny_per_t")
@@ -873,7 +663,7 @@ fn maritime(c: &mut Checker, x: &mut Table, ids: &Ids) -> Option<Maritime> {
     let monitors = c.built_in::<Monitors>(x, "monitors");
     let cap = c
         .section(x, "cap", false, |c, cap| {
-            let good = good_at(c, cap, "good", ids, QuantityUnit::Barrels);
+            let good = c.good_in(cap, "good", ids, QuantityUnit::Barrels);
             let values = c.params::<ImportCap>(cap);
             Some(ImportCap::from_values(good?, &values))
         })
@@ -883,8 +673,10 @@ fn maritime(c: &mut Checker, x: &mut Table, ids: &Ids) -> Option<Maritime> {
     let cargoes = c.each(x, "cargoes", "good", |c, cargo, id| {
         carried.extend(id.as_ref().map(|id| id.text));
         let field = format!("{}.good", cargo.path);
-        let good = id.as_ref().and_then(|id| good(c, id, ids, &field));
-        let port = site_at(c, cargo, "port", ids);
+        let good = id
+            .as_ref()
+            .and_then(|id| c.refer::<GoodId>(id, ids, &field));
+        let port = c.refer_at(cargo, "port", ids);
         Some(SeaCargo {
             good: good?,
             port: port?,
@@ -900,7 +692,7 @@ fn maritime(c: &mut Checker, x: &mut Table, ids: &Ids) -> Option<Maritime> {
         let good_text = c.string(f, "good");
         let good = good_text
             .as_ref()
-            .and_then(|g| good(c, g, ids, &format!("{field}.good")));
+            .and_then(|g| c.refer::<GoodId>(g, ids, &format!("{field}.good")));
         if let (Some(kind), Some(g), Some(text)) = (kind, good, &good_text)
             && let Some(spec) = ids.spec(g)
         {
@@ -913,7 +705,7 @@ fn maritime(c: &mut Checker, x: &mut Table, ids: &Ids) -> Option<Maritime> {
                 not_carried(c, text, format!("{field}.good"));
             }
         }
-        let home_port = site_at(c, f, "home_port", ids);
+        let home_port = c.refer_at(f, "home_port", ids);
         let classes = c.each(f, "classes", "id", |c, k, id| {
             let values = c.params::<VesselClass>(k);
             Some(VesselClass::from_values(id?.text.to_owned(), &values))
@@ -932,7 +724,7 @@ fn maritime(c: &mut Checker, x: &mut Table, ids: &Ids) -> Option<Maritime> {
         let mut traded: Vec<GoodId> = Vec::new();
         let names = c.strings(f, "goods");
         for name in &names {
-            let found = good(c, name, ids, &field);
+            let found = c.refer::<GoodId>(name, ids, &field);
             let Some((g, spec)) = found.and_then(|g| Some((g, ids.spec(g)?))) else {
                 continue;
             };

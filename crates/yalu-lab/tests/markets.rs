@@ -95,14 +95,20 @@ fn a_currency_crackdown_moves_the_won_at_the_sites_it_names_from_its_date_only()
     }
 }
 
-/// The baseline with only the closure of the land border and of workers' returns among
-/// its events, so that the flows of foreign money stop (smuggled exports, households' pay
+/// The baseline with only the closure of the land border (declared road freight included)
+/// and of workers' returns among its events, so that the flows of foreign money stop (smuggled exports, households' pay
 /// for carrying, workers' savings brought home) and nothing else moves the won.
 fn closure_only(supply_effect: f64, demand_effect: f64) -> ModelParams {
     let mut p = baseline();
-    p.events
-        .retain(|e| e.id == "covid-closure-land" || e.id == "covid-workers-stranded");
-    assert_eq!(p.events.len(), 2, "the baseline has the land closure");
+    p.events.retain(|e| {
+        [
+            "covid-closure-land",
+            "covid-declared-road",
+            "covid-workers-stranded",
+        ]
+        .contains(&e.id.as_str())
+    });
+    assert_eq!(p.events.len(), 3, "the baseline has the land closure");
     p.market.rate_fx_supply_effect = supply_effect;
     p.market.rate_fx_demand_effect = demand_effect;
     p

@@ -9,6 +9,9 @@ use yalu_model::params::{CategoryId, ModelParams, SiteId};
 use yalu_model::{ReplicateResult, run_replicate};
 use yalu_scenario::{Registry, Scenario};
 
+mod common;
+use common::{month_of, site};
+
 const CUT: Date = date(2019, 3, 1);
 
 /// The baseline from mid-2018 to 2019 with no events, the rules on as the baseline sets
@@ -55,17 +58,6 @@ fn scenario(rules_on: bool, cut: bool) -> ModelParams {
         });
     }
     p
-}
-
-fn site(p: &ModelParams, id: &str) -> SiteId {
-    SiteId(p.sites.iter().position(|s| s.id == id).expect("site") as u16)
-}
-
-fn month_of(r: &ReplicateResult, d: Date) -> usize {
-    r.months
-        .iter()
-        .position(|m| m.year == d.year() && m.month == d.month())
-        .expect("inside the run")
 }
 
 /// Mean over `months` of a site's monthly won price of (rice, essentials).

@@ -10,24 +10,9 @@ use yalu_model::events::{Action, Effect, Event, EventChannel, EventKind};
 use yalu_model::ledger::{ActorClass, Purpose};
 use yalu_model::params::{ModelParams, SiteId};
 use yalu_model::{ReplicateResult, run_replicate};
-use yalu_scenario::{Registry, Scenario};
 
-fn baseline() -> ModelParams {
-    Scenario::baseline(&Registry::embedded())
-        .expect("baseline is valid")
-        .params
-}
-
-fn site(p: &ModelParams, id: &str) -> SiteId {
-    SiteId(p.sites.iter().position(|s| s.id == id).expect("site") as u16)
-}
-
-fn month_of(r: &ReplicateResult, d: Date) -> usize {
-    r.months
-        .iter()
-        .position(|m| m.year == d.year() && m.month == d.month())
-        .expect("inside the run")
-}
+mod common;
+use common::{baseline, month_of, site};
 
 /// The won per yuan sampled at a site in months `months`.
 fn rates_at(r: &ReplicateResult, s: SiteId, months: std::ops::Range<usize>) -> Vec<f64> {

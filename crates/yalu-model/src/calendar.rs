@@ -4,7 +4,8 @@
 
 use jiff::civil::Date;
 
-use crate::events::{Conditions, Event, EventChannel, EventColumns, Target};
+use crate::events::{Conditions, Event, EventChannel, EventColumns, EventKind, Target, sanctioned};
+use crate::params::GoodId;
 
 /// A simulated day, counted from the scenario's first day (day 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -73,6 +74,9 @@ pub struct Calendar {
     river_frozen: Vec<bool>,
     months: Vec<YearMonth>,
     events: EventColumns,
+    /// Whether each good is under a sanctions ban, day by day (`goods` a day).
+    sanctioned: Vec<bool>,
+    goods: usize,
 }
 
 impl Calendar {
@@ -95,6 +99,8 @@ impl Calendar {
             river_frozen: Vec::new(),
             months: Vec::new(),
             events: EventColumns::default(),
+            sanctioned: Vec::new(),
+            goods,
         };
         let mut date = first;
         while date <= last {
@@ -116,7 +122,28 @@ impl Calendar {
             }
         }
         calendar.events = EventColumns::new(&calendar.dates, [sites, goods, categories], events);
+        // Only sanction measures ban a good: the rest are left out of the daily test.
+        let measures: Vec<Event> = events
+            .iter()
+            .filter(|e| e.kind == EventKind::SanctionMeasure)
+            .cloned()
+            .collect();
+        calendar.sanctioned = calendar
+            .dates
+            .iter()
+            .flat_map(|&date| {
+                let any = measures.iter().any(|e| e.covers(date));
+                let measures = &measures;
+                (0..goods).map(move |g| any && sanctioned(measures, GoodId(g as u16), date))
+            })
+            .collect();
         calendar
+    }
+
+    /// Whether a good is under a sanctions ban on this day
+    /// ([`crate::params::ModelParams::sanctioned`], looked up).
+    pub fn sanctioned(&self, good: GoodId, day: Day) -> bool {
+        self.sanctioned[day.0 as usize * self.goods + good.0 as usize]
     }
 
     /// Number of simulated days.

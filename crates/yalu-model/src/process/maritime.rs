@@ -111,7 +111,7 @@ use crate::params::{
 };
 use crate::process::price_factor;
 use crate::streams::Rng;
-use crate::units::Fen;
+use crate::units::{Fen, round_to_i64};
 use crate::world::World;
 
 /// A full load of a ship of a fleet's class (0: the fleet's own figures), in its good's
@@ -124,7 +124,11 @@ pub fn load_units(params: &ModelParams, fleet: usize, class: usize) -> f64 {
 
 /// The smallest full load of any class of any fleet trading a good this counterpart fleet
 /// takes: below that room, the counterpart ship sails off to unload (or reload).
-fn smallest_load(params: &ModelParams, m: &Maritime, counterpart: &CounterpartFleet) -> f64 {
+pub(crate) fn smallest_load(
+    params: &ModelParams,
+    m: &Maritime,
+    counterpart: &CounterpartFleet,
+) -> f64 {
     m.fleets
         .iter()
         .enumerate()
@@ -272,7 +276,8 @@ pub fn choose(options: &[VoyageOption], m: &Maritime, rng: &mut Rng) -> VoyageOp
         .iter()
         .map(|o| o.return_per_day)
         .fold(f64::NEG_INFINITY, f64::max);
-    let weight = |o: &VoyageOption| (m.choice_sensitivity_days * (o.return_per_day - best)).exp();
+    let weight =
+        |o: &VoyageOption| logit_weight(m.choice_sensitivity_days, o.return_per_day - best);
     // Each weight is computed once (the same numbers, in the same order, as recomputing it).
     let mut weights = [0.0; MAX_OPTIONS];
     let Some(weights) = weights.get_mut(..options.len()) else {
@@ -298,6 +303,17 @@ pub fn choose(options: &[VoyageOption], m: &Maritime, rng: &mut Rng) -> VoyageOp
     options[options.len() - 1]
 }
 
+/// A logit weight `exp(sensitivity x gap)`, `gap` an option's return less the best: the
+/// best option's weight is exactly 1, with no exponential to compute (one of every
+/// choice's options is the best).
+fn logit_weight(sensitivity: f64, gap: f64) -> f64 {
+    if gap == 0.0 && sensitivity.is_finite() {
+        1.0
+    } else {
+        (sensitivity * gap).exp()
+    }
+}
+
 /// The index in `0..n` a logit with scale `sensitivity` picks on the returns
 /// `return_of(i)`; each weight is computed twice rather than kept, so any `n` needs no
 /// buffer.
@@ -308,7 +324,7 @@ fn logit_index(
     rng: &mut Rng,
 ) -> usize {
     let best = (0..n).map(&return_of).fold(f64::NEG_INFINITY, f64::max);
-    let weight = |i| (sensitivity * (return_of(i) - best)).exp();
+    let weight = |i| logit_weight(sensitivity, return_of(i) - best);
     let total: f64 = (0..n).map(weight).sum();
     let mut u = rng.random::<f64>() * total;
     for i in 0..n {
@@ -418,6 +434,9 @@ pub fn run(
         return Ok(());
     }
     let start = rng.random_range(0..n);
+    // Today's events on the two routes of the last fleet met: a fleet's ships are
+    // neighbours, so they are looked up about once a fleet a day, not once a ship.
+    let mut fleet_events: Option<(usize, Conditions, Conditions)> = None;
     for i in 0..n {
         let ship = (start + i) % n;
         if world.ships.busy_days[ship] > 0 {
@@ -426,13 +445,19 @@ pub fn run(
         let fleet = world.ships.fleet[ship] as usize;
         let class = usize::from(world.ships.class[ship]);
         let good = m.fleets[fleet].good;
-        let events = |route| {
-            world
-                .calendar
-                .conditions(EventChannel::Maritime, Target::Sea(route, good), day)
+        let (port_events, sts_events) = match fleet_events {
+            Some((f, port, sts)) if f == fleet => (port, sts),
+            _ => {
+                let events = |route| {
+                    world
+                        .calendar
+                        .conditions(EventChannel::Maritime, Target::Sea(route, good), day)
+                };
+                let today = (events(SeaRoute::PortDelivery), events(SeaRoute::ShipToShip));
+                fleet_events = Some((fleet, today.0, today.1));
+                today
+            }
         };
-        let (port_events, sts_events) =
-            (events(SeaRoute::PortDelivery), events(SeaRoute::ShipToShip));
         // Supervision and going dark on a route follow what the operator has learned of it
         // (worked out only for the routes offered today).
         let supervision = |route, events| supervision_factor(world, fleet, route, events);
@@ -653,7 +678,7 @@ fn sail(
         good: fleet.good,
         outcome,
     };
-    let quantity = load.round() as i64;
+    let quantity = round_to_i64(load);
 
     if interdicted {
         // The load and the payment changing hands are seized; the ship is lost and the
@@ -717,7 +742,9 @@ fn sail(
         if let Some(c) = option.counterpart {
             let counterpart = &m.counterparts[world.ships.counterpart_fleet[c] as usize];
             world.ships.counterpart_room[c] -= load;
-            if world.ships.counterpart_room[c] < smallest_load(params, m, counterpart) {
+            if world.ships.counterpart_room[c]
+                < world.ships.counterpart_smallest_load[world.ships.counterpart_fleet[c] as usize]
+            {
                 world.ships.counterpart_away_days[c] =
                     counterpart.voyage_days.round().max(1.0) as u32;
             }

@@ -66,6 +66,33 @@ impl IceSeason {
     }
 }
 
+/// Whether each good is under a sanctions ban ([`sanctioned`]), day by day: worked out
+/// again only on a day when the sanction measures in force change (the ban depends on the
+/// date only through which of them are in force), and copied from the day before otherwise.
+fn sanctioned_by_day(dates: &[Date], events: &[Event], goods: usize) -> Vec<bool> {
+    let measures: Vec<Event> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::SanctionMeasure)
+        .cloned()
+        .collect();
+    let mut in_force = vec![false; measures.len()];
+    let mut by_day = Vec::with_capacity(dates.len() * goods);
+    for (d, &date) in dates.iter().enumerate() {
+        let mut changed = d == 0;
+        for (was, measure) in in_force.iter_mut().zip(&measures) {
+            let now = measure.covers(date);
+            changed |= now != *was;
+            *was = now;
+        }
+        if changed {
+            by_day.extend((0..goods).map(|g| sanctioned(&measures, GoodId(g as u16), date)));
+        } else {
+            by_day.extend_from_within(by_day.len() - goods..);
+        }
+    }
+    by_day
+}
+
 /// Precomputed facts about every simulated day, as columns indexed by [`Day`].
 #[derive(Clone, Debug)]
 pub struct Calendar {
@@ -122,21 +149,7 @@ impl Calendar {
             }
         }
         calendar.events = EventColumns::new(&calendar.dates, [sites, goods, categories], events);
-        // Only sanction measures ban a good: the rest are left out of the daily test.
-        let measures: Vec<Event> = events
-            .iter()
-            .filter(|e| e.kind == EventKind::SanctionMeasure)
-            .cloned()
-            .collect();
-        calendar.sanctioned = calendar
-            .dates
-            .iter()
-            .flat_map(|&date| {
-                let any = measures.iter().any(|e| e.covers(date));
-                let measures = &measures;
-                (0..goods).map(move |g| any && sanctioned(measures, GoodId(g as u16), date))
-            })
-            .collect();
+        calendar.sanctioned = sanctioned_by_day(&calendar.dates, events, goods);
         calendar
     }
 

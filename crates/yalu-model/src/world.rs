@@ -138,6 +138,9 @@ pub struct Porters {
     pub strength_kg: Vec<u32>,
     /// Whether a crew hired the porter this month.
     pub hired: Vec<bool>,
+    /// How many porters living at each site a crew hired this month (counted as `hired`
+    /// is set, so the month's close need not count them again).
+    pub hired_at_site: Vec<u32>,
     /// The pay not yet spent at each site: the sum of the site's members' cash.
     pub paid_at_site: Vec<Fen>,
 }
@@ -560,5 +563,6 @@ fn draw_porters(params: &ModelParams, rng: &mut Rng) -> (Porters, Crews) {
     let n = porters.len();
     porters.hired = vec![false; n];
     porters.paid_at_site = vec![Fen::ZERO; params.sites.len()];
+    porters.hired_at_site = vec![0; params.sites.len()];
     (porters, crews)
 }

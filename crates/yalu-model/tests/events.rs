@@ -252,7 +252,11 @@ fn the_calendar_knows_each_day_which_goods_are_banned() {
         for g in 0..p.goods.len() {
             let good = yalu_model::params::GoodId(g as u16);
             let expected = p.sanctioned(good, calendar.date(day));
-            assert_eq!(calendar.sanctioned(good, day), expected, "{good:?} on {day:?}");
+            assert_eq!(
+                calendar.sanctioned(good, day),
+                expected,
+                "{good:?} on {day:?}"
+            );
             banned += usize::from(expected);
         }
     }

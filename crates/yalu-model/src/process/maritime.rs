@@ -465,7 +465,9 @@ fn replacement_class(
     )
 }
 
-/// A counterpart ship at the zone that trades `good` and has room for `load`.
+/// The first counterpart ship at the zone that trades `good` and has room for `load`.
+/// Counterpart ships are numbered fleet by fleet ([`crate::world::Ships::launch`]), so
+/// only the rows of the fleets that trade the good are searched.
 fn counterpart_at_zone(
     world: &World,
     m: &Maritime,
@@ -473,13 +475,21 @@ fn counterpart_at_zone(
     load: f64,
 ) -> Option<usize> {
     let ships = &world.ships;
-    (0..ships.counterpart_fleet.len()).find(|&c| {
-        ships.counterpart_away_days[c] == 0
-            && ships.counterpart_room[c] >= load
-            && m.counterparts[ships.counterpart_fleet[c] as usize]
-                .goods
-                .contains(&good)
-    })
+    let mut first = 0;
+    for counterpart in &m.counterparts {
+        let rows = first..first + counterpart.ships as usize;
+        first = rows.end;
+        if !counterpart.goods.contains(&good) {
+            continue;
+        }
+        if let Some(c) = rows
+            .into_iter()
+            .find(|&c| ships.counterpart_away_days[c] == 0 && ships.counterpart_room[c] >= load)
+        {
+            return Some(c);
+        }
+    }
+    None
 }
 
 /// Runs the day at sea.

@@ -4,7 +4,8 @@
 
 use jiff::civil::Date;
 
-use crate::events::{Conditions, Event, EventChannel, EventColumns, Target};
+use crate::events::{Conditions, Event, EventChannel, EventColumns, EventKind, Target, sanctioned};
+use crate::params::GoodId;
 
 /// A simulated day, counted from the scenario's first day (day 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,6 +66,33 @@ impl IceSeason {
     }
 }
 
+/// Whether each good is under a sanctions ban ([`sanctioned`]), day by day: worked out
+/// again only on a day when the sanction measures in force change (the ban depends on the
+/// date only through which of them are in force), and copied from the day before otherwise.
+fn sanctioned_by_day(dates: &[Date], events: &[Event], goods: usize) -> Vec<bool> {
+    let measures: Vec<Event> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::SanctionMeasure)
+        .cloned()
+        .collect();
+    let mut in_force = vec![false; measures.len()];
+    let mut by_day = Vec::with_capacity(dates.len() * goods);
+    for (d, &date) in dates.iter().enumerate() {
+        let mut changed = d == 0;
+        for (was, measure) in in_force.iter_mut().zip(&measures) {
+            let now = measure.covers(date);
+            changed |= now != *was;
+            *was = now;
+        }
+        if changed {
+            by_day.extend((0..goods).map(|g| sanctioned(&measures, GoodId(g as u16), date)));
+        } else {
+            by_day.extend_from_within(by_day.len() - goods..);
+        }
+    }
+    by_day
+}
+
 /// Precomputed facts about every simulated day, as columns indexed by [`Day`].
 #[derive(Clone, Debug)]
 pub struct Calendar {
@@ -73,6 +101,9 @@ pub struct Calendar {
     river_frozen: Vec<bool>,
     months: Vec<YearMonth>,
     events: EventColumns,
+    /// Whether each good is under a sanctions ban, day by day (`goods` a day).
+    sanctioned: Vec<bool>,
+    goods: usize,
 }
 
 impl Calendar {
@@ -95,6 +126,8 @@ impl Calendar {
             river_frozen: Vec::new(),
             months: Vec::new(),
             events: EventColumns::default(),
+            sanctioned: Vec::new(),
+            goods,
         };
         let mut date = first;
         while date <= last {
@@ -116,7 +149,14 @@ impl Calendar {
             }
         }
         calendar.events = EventColumns::new(&calendar.dates, [sites, goods, categories], events);
+        calendar.sanctioned = sanctioned_by_day(&calendar.dates, events, goods);
         calendar
+    }
+
+    /// Whether a good is under a sanctions ban on this day
+    /// ([`crate::params::ModelParams::sanctioned`], looked up).
+    pub fn sanctioned(&self, good: GoodId, day: Day) -> bool {
+        self.sanctioned[day.0 as usize * self.goods + good.0 as usize]
     }
 
     /// Number of simulated days.

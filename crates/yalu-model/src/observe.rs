@@ -476,6 +476,9 @@ pub struct Metrics {
     goods: usize,
     month_flow_quantity: Vec<i64>,
     month_flow_value: Vec<Fen>,
+    /// The cells recorded this month (each at least once), so that the month's close
+    /// visits those, not every cell.
+    month_flow_cells: Vec<usize>,
     flows: Vec<FlowRecord>,
     porter_months: Vec<PorterMonth>,
     household_months: Vec<HouseholdMonth>,
@@ -597,6 +600,7 @@ impl Metrics {
             goods,
             month_flow_quantity: vec![0; cells],
             month_flow_value: vec![Fen::ZERO; cells],
+            month_flow_cells: Vec::new(),
             flows: Vec::new(),
             porter_months,
             household_months,
@@ -661,6 +665,9 @@ impl Metrics {
     /// Adds goods moved to this month's flows.
     pub fn record_flow(&mut self, key: FlowKey, quantity: i64, value: Fen) {
         let cell = self.flow_cell(key);
+        if self.month_flow_quantity[cell] == 0 && self.month_flow_value[cell] == Fen::ZERO {
+            self.month_flow_cells.push(cell);
+        }
         self.month_flow_quantity[cell] += quantity;
         self.month_flow_value[cell] += value;
     }
@@ -747,9 +754,14 @@ impl Metrics {
             .take_while(move |f| f.month == month)
     }
 
-    /// Moves this month's flows into records and clears the month's tallies.
+    /// Moves this month's flows into records, in the order of their cells, and clears the
+    /// month's tallies. A cell holds something only if it was recorded since it last held
+    /// nothing, which listed it: the cells not listed are empty and are skipped.
     fn flush_flows(&mut self, month: usize, params: &ModelParams, month_end: jiff::civil::Date) {
-        for cell in 0..self.month_flow_quantity.len() {
+        let mut cells = std::mem::take(&mut self.month_flow_cells);
+        cells.sort_unstable();
+        cells.dedup();
+        for &cell in &cells {
             let quantity = std::mem::take(&mut self.month_flow_quantity[cell]);
             let value = std::mem::take(&mut self.month_flow_value[cell]);
             if quantity != 0 {
@@ -763,6 +775,8 @@ impl Metrics {
                 });
             }
         }
+        cells.clear();
+        self.month_flow_cells = cells;
     }
 }
 
@@ -774,14 +788,11 @@ pub fn close_month(
     month: usize,
     month_end: jiff::civil::Date,
 ) {
-    let porters = &world.porters;
-    for (site, _) in porters
-        .site
-        .iter()
-        .zip(&porters.hired)
-        .filter(|(_, hired)| **hired)
-    {
-        world.metrics.porter_month(month, *site).porters_hired += 1;
+    for (s, &hired) in world.porters.hired_at_site.iter().enumerate() {
+        world
+            .metrics
+            .porter_month(month, SiteId(s as u16))
+            .porters_hired += hired;
     }
     world.metrics.flush_flows(month, params, month_end);
 }

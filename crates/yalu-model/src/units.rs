@@ -3,6 +3,22 @@
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Sub, SubAssign};
 
+/// `x.round() as i64` (half away from zero, saturating, NaN to 0), without the library
+/// call: the baseline x86-64 target has no rounding instruction, and the money of every
+/// transfer is rounded to the fen. Below 2^53 in magnitude `x as i64` truncates exactly
+/// and `x - t` is the exact fraction; above, `x` is already whole and the fraction is 0.
+pub fn round_to_i64(x: f64) -> i64 {
+    let whole = x as i64;
+    let fraction = x - whole as f64;
+    if fraction >= 0.5 {
+        whole.saturating_add(1)
+    } else if fraction <= -0.5 {
+        whole.saturating_sub(1)
+    } else {
+        whole
+    }
+}
+
 /// Money in fen (0.01 CNY). Integer so that the ledger conserves money exactly.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Fen(pub i64);
@@ -13,7 +29,7 @@ impl Fen {
 
     /// The nearest whole fen to an amount in yuan.
     pub fn from_cny(amount_cny: f64) -> Fen {
-        Fen((amount_cny * 100.0).round() as i64)
+        Fen(round_to_i64(amount_cny * 100.0))
     }
 
     /// The amount in yuan.
@@ -23,7 +39,7 @@ impl Fen {
 
     /// This amount times a share in [0, 1], rounded to the nearest fen.
     pub fn share(self, share: f64) -> Fen {
-        Fen((self.0 as f64 * share).round() as i64)
+        Fen(round_to_i64(self.0 as f64 * share))
     }
 
     /// The part `numerator / denominator` of this amount, rounded down, in exact integer
@@ -82,6 +98,44 @@ mod tests {
         assert_eq!(Fen::from_cny(40.0), Fen(4000));
         assert_eq!(Fen::from_cny(0.805), Fen(81));
         assert_eq!(Fen(159_000).cny(), 1590.0);
+    }
+
+    #[test]
+    fn rounds_as_the_library_does() {
+        let edges = [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.5,
+            -2.5,
+            0.499_999_999_999_999_94,
+            -0.499_999_999_999_999_94,
+            4_503_599_627_370_495.5,
+            -4_503_599_627_370_495.5,
+            9_007_199_254_740_993.0,
+            9.3e18,
+            -9.3e18,
+            1e300,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        for x in edges {
+            assert_eq!(round_to_i64(x), x.round() as i64, "{x:e}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn rounds_any_float_as_the_library_does(bits: u64, cny in -1e12f64..1e12) {
+            let x = f64::from_bits(bits);
+            proptest::prop_assert_eq!(round_to_i64(x), x.round() as i64);
+            proptest::prop_assert_eq!(round_to_i64(cny * 100.0), (cny * 100.0).round() as i64);
+        }
     }
 
     #[test]

@@ -138,6 +138,9 @@ pub struct Porters {
     pub strength_kg: Vec<u32>,
     /// Whether a crew hired the porter this month.
     pub hired: Vec<bool>,
+    /// How many porters living at each site a crew hired this month (counted as `hired`
+    /// is set, so the month's close need not count them again).
+    pub hired_at_site: Vec<u32>,
     /// The pay not yet spent at each site: the sum of the site's members' cash.
     pub paid_at_site: Vec<Fen>,
 }
@@ -191,6 +194,10 @@ pub struct Companies {
     /// has learned on each state good (`[adaptation]`): row-major, company by good,
     /// starting at 0 (nothing learned favours no good).
     pub learned_margin: Vec<f64>,
+    /// The factor each company's taste puts on each good's weight, from its learned margin
+    /// ([`crate::params::Adaptation::goods_factor`]; 1 without `[adaptation]`): revised
+    /// when the margin is, so the daily draw of a good computes no exponential.
+    pub goods_taste: Vec<f64>,
 }
 
 /// Ships as columns: the North Korean fleets' ships (one row each), the counterpart ships
@@ -215,6 +222,9 @@ pub struct Ships {
     /// What each counterpart ship can still take (receiving ships) or sell (supply
     /// tankers), in its goods' unit.
     pub counterpart_room: Vec<f64>,
+    /// Below what room each counterpart fleet's ships sail off to unload (or reload): the
+    /// smallest full load of any ship that trades with them.
+    pub counterpart_smallest_load: Vec<f64>,
     /// How often each fleet's ships have been seen on each route, as its operator has
     /// learned it (a moving average over voyages): row-major, fleet by route (`SeaRoute`
     /// order).
@@ -254,6 +264,11 @@ impl Ships {
             }
         }
         ships.counterpart_away_days = vec![0; ships.counterpart_fleet.len()];
+        ships.counterpart_smallest_load = m
+            .counterparts
+            .iter()
+            .map(|c| crate::process::maritime::smallest_load(params, m, c))
+            .collect();
         let cells = m.fleets.len() * SeaRoute::ALL.len();
         ships.learned_detection = vec![m.prior_detection_probability; cells];
         let (dark, supervision) =
@@ -346,6 +361,8 @@ impl World {
             companies.learned_risk =
                 vec![trade.prior_seizure_risk; companies.bureau.len() * crossings];
             companies.learned_margin = vec![0.0; companies.bureau.len() * trade.goods.len()];
+            let taste = params.adaptation.map_or(1.0, |a| a.goods_factor(0.0));
+            companies.goods_taste = vec![taste; companies.learned_margin.len()];
             quotas = trade.bureaus.len() * trade.goods.len();
         }
 
@@ -561,5 +578,6 @@ fn draw_porters(params: &ModelParams, rng: &mut Rng) -> (Porters, Crews) {
     let n = porters.len();
     porters.hired = vec![false; n];
     porters.paid_at_site = vec![Fen::ZERO; params.sites.len()];
+    porters.hired_at_site = vec![0; params.sites.len()];
     (porters, crews)
 }

@@ -243,3 +243,25 @@ fn a_stop_at_one_site_leaves_the_other_sites_alone() {
         "the stop takes two months of Hyesan's porter runs away"
     );
 }
+
+/// The calendar's column of sanctions bans (looked up by the daily processes) agrees with
+/// the events, day by day and good by good.
+#[test]
+fn the_calendar_knows_each_day_which_goods_are_banned() {
+    let p = baseline();
+    let calendar = yalu_model::world::World::calendar_of(&p);
+    let mut banned = 0;
+    for day in calendar.all_days() {
+        for g in 0..p.goods.len() {
+            let good = yalu_model::params::GoodId(g as u16);
+            let expected = p.sanctioned(good, calendar.date(day));
+            assert_eq!(
+                calendar.sanctioned(good, day),
+                expected,
+                "{good:?} on {day:?}"
+            );
+            banned += usize::from(expected);
+        }
+    }
+    assert!(banned > 0, "the baseline bans some goods on some days");
+}

@@ -21,7 +21,7 @@ use crate::ledger::{LedgerError, Purpose};
 use crate::observe::{Activity, Channel, FlowKey, Outcome};
 use crate::params::{Drugs, GoodId, Mode, ModelParams};
 use crate::streams::Rng;
-use crate::units::Fen;
+use crate::units::{Fen, round_to_i64};
 use crate::world::World;
 
 const DAYS_PER_YEAR: f64 = 365.25;
@@ -114,7 +114,7 @@ fn sell_batch(
         // Flows of drugs are counted in grams so heroin's 336 g packs stay whole numbers.
         world
             .metrics
-            .record_flow(key, (kg * 1000.0).round() as i64, value);
+            .record_flow(key, round_to_i64(kg * 1000.0), value);
         let activity = if seized {
             Activity::DrugsSeizedKg
         } else {

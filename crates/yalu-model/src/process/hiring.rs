@@ -26,6 +26,7 @@ pub fn run(world: &mut World, params: &ModelParams, rngs: &mut [Rng], day: Day) 
         return;
     };
     world.porters.hired.fill(false);
+    world.porters.hired_at_site.fill(0);
     for members in &mut world.crews.members {
         members.clear();
     }
@@ -77,7 +78,11 @@ pub fn run(world: &mut World, params: &ModelParams, rngs: &mut [Rng], day: Day) 
         next_at_site[site] = end;
         let mut load_kg = 0;
         for &p in &hireable[start..end] {
-            world.porters.hired[p as usize] = true;
+            let porters = &mut world.porters;
+            if !porters.hired[p as usize] {
+                porters.hired[p as usize] = true;
+                porters.hired_at_site[porters.site[p as usize].0 as usize] += 1;
+            }
             let kg = load_kg_of(world.porters.strength_kg[p as usize], porter.max_load_kg);
             member_kg.push(kg);
             load_kg += u64::from(kg);

@@ -31,7 +31,7 @@ use crate::observe::{Activity, Channel, FlowKey, Outcome};
 use crate::params::{Agency, Mode, ModelParams, SiteId};
 use crate::process::enforcement::seizure_probability;
 use crate::streams::Rng;
-use crate::units::Fen;
+use crate::units::{Fen, round_to_i64};
 use crate::world::World;
 
 /// Runs the day's livelihood trips and updates the essentials supply.
@@ -135,11 +135,11 @@ pub fn run(
             };
             world
                 .metrics
-                .record_flow(key(Outcome::Delivered), delivered_kg.round() as i64, sales);
+                .record_flow(key(Outcome::Delivered), round_to_i64(delivered_kg), sales);
             let seized_kg = seized as f64 * h.kg_per_trip;
             world.metrics.record_flow(
                 key(Outcome::Seized),
-                seized_kg.round() as i64,
+                round_to_i64(seized_kg),
                 Fen::from_cny(seized_kg * price),
             );
             let rice_price = world.markets.rice_price_cny_per_kg[s];

@@ -111,7 +111,7 @@ use crate::params::{
 };
 use crate::process::price_factor;
 use crate::streams::Rng;
-use crate::units::Fen;
+use crate::units::{Fen, round_to_i64};
 use crate::world::World;
 
 /// A full load of a ship of a fleet's class (0: the fleet's own figures), in its good's
@@ -124,7 +124,11 @@ pub fn load_units(params: &ModelParams, fleet: usize, class: usize) -> f64 {
 
 /// The smallest full load of any class of any fleet trading a good this counterpart fleet
 /// takes: below that room, the counterpart ship sails off to unload (or reload).
-fn smallest_load(params: &ModelParams, m: &Maritime, counterpart: &CounterpartFleet) -> f64 {
+pub(crate) fn smallest_load(
+    params: &ModelParams,
+    m: &Maritime,
+    counterpart: &CounterpartFleet,
+) -> f64 {
     m.fleets
         .iter()
         .enumerate()
@@ -223,21 +227,49 @@ pub fn route_price(
     }
 }
 
-/// Values a voyage of one of a fleet's ships of class `class` on a route, at expected
-/// interdiction risk `risk`, buying or selling at `price` per unit, with supervision
-/// payments times `bribe_factor` and an expected `dark_cost_cny` for going dark. Panics if
-/// the scenario has no maritime channel.
-#[allow(clippy::too_many_arguments)]
-pub fn value_voyage(
-    params: &ModelParams,
-    fleet: usize,
-    class: usize,
-    route: SeaRoute,
-    price: f64,
-    risk: f64,
-    bribe_factor: f64,
-    dark_cost_cny: f64,
-) -> VoyageOption {
+/// What a voyage of one of a fleet's ships is valued on ([`value_voyage`]).
+#[derive(Clone, Copy, Debug)]
+pub struct VoyageTerms {
+    /// The fleet (index into `maritime.fleets`).
+    pub fleet: usize,
+    /// The ship's class within its fleet ([`crate::params::Fleet::hull`]).
+    pub class: usize,
+    /// The route.
+    pub route: SeaRoute,
+    /// Price per unit the load is sold or bought at.
+    pub price: f64,
+    /// The interdiction risk the operator expects.
+    pub risk: f64,
+    /// The factor on the supervision payments.
+    pub bribe_factor: f64,
+    /// The expected cost of going dark.
+    pub dark_cost_cny: f64,
+}
+
+impl VoyageTerms {
+    /// Whether `other` is the same terms, bit for bit (so the same valuation).
+    fn same_as(&self, other: &VoyageTerms) -> bool {
+        let bits =
+            |t: &VoyageTerms| [t.price, t.risk, t.bribe_factor, t.dark_cost_cny].map(f64::to_bits);
+        (self.fleet, self.class, self.route) == (other.fleet, other.class, other.route)
+            && bits(self) == bits(other)
+    }
+}
+
+/// Values a voyage on its terms: a ship of the fleet's class on the route, at the expected
+/// interdiction risk, buying or selling at the price per unit, with supervision payments
+/// times the bribe factor and the expected cost of going dark. Panics if the scenario has
+/// no maritime channel.
+pub fn value_voyage(params: &ModelParams, terms: &VoyageTerms) -> VoyageOption {
+    let &VoyageTerms {
+        fleet,
+        class,
+        route,
+        price,
+        risk,
+        bribe_factor,
+        dark_cost_cny,
+    } = terms;
     let m = params.maritime.as_ref().expect("maritime channel");
     let f = &m.fleets[fleet];
     let hull = f.hull(class);
@@ -266,16 +298,42 @@ pub fn value_voyage(
 /// Options a ship weighs on a day (stay, port, ship-to-ship) with room to spare.
 const MAX_OPTIONS: usize = 4;
 
+/// The last voyage valued on each route and the last choice's weights, with what each was
+/// worked out from. A fleet's ships are neighbours in the day's order and, until one of
+/// them sails and its operator learns, value the same voyages alike and weigh the same
+/// options: most valuations and choices repeat the one before, and are reused as they
+/// were computed (the same numbers, so the same draws and sums).
+#[derive(Default)]
+struct Repeats {
+    /// By route (`SeaRoute` order).
+    valued: [Option<(VoyageTerms, VoyageOption)>; 2],
+    /// The options' returns (bits) and their logit weights.
+    weighed: Option<(usize, [u64; MAX_OPTIONS], [f64; MAX_OPTIONS])>,
+}
+
+impl Repeats {
+    /// [`value_voyage`] on `terms`.
+    fn value(&mut self, params: &ModelParams, terms: VoyageTerms) -> VoyageOption {
+        let slot = &mut self.valued[terms.route as usize];
+        match slot {
+            Some((last, option)) if last.same_as(&terms) => *option,
+            _ => {
+                let option = value_voyage(params, &terms);
+                *slot = Some((terms, option));
+                option
+            }
+        }
+    }
+}
+
 /// The operator's logit choice among the options (staying in port is one of them).
-pub fn choose(options: &[VoyageOption], m: &Maritime, rng: &mut Rng) -> VoyageOption {
-    let best = options
-        .iter()
-        .map(|o| o.return_per_day)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let weight = |o: &VoyageOption| (m.choice_sensitivity_days * (o.return_per_day - best)).exp();
-    // Each weight is computed once (the same numbers, in the same order, as recomputing it).
-    let mut weights = [0.0; MAX_OPTIONS];
-    let Some(weights) = weights.get_mut(..options.len()) else {
+fn choose(
+    options: &[VoyageOption],
+    m: &Maritime,
+    rng: &mut Rng,
+    repeats: &mut Repeats,
+) -> VoyageOption {
+    if options.len() > MAX_OPTIONS {
         let pick = logit_index(
             options.len(),
             |i| options[i].return_per_day,
@@ -283,10 +341,20 @@ pub fn choose(options: &[VoyageOption], m: &Maritime, rng: &mut Rng) -> VoyageOp
             rng,
         );
         return options[pick];
-    };
-    for (w, o) in weights.iter_mut().zip(options) {
-        *w = weight(o);
     }
+    let mut returns = [0; MAX_OPTIONS];
+    for (r, o) in returns.iter_mut().zip(options) {
+        *r = o.return_per_day.to_bits();
+    }
+    let weights = match repeats.weighed {
+        Some((n, last, weights)) if n == options.len() && last == returns => weights,
+        _ => {
+            let weights = logit_weights(options, m.choice_sensitivity_days);
+            repeats.weighed = Some((options.len(), returns, weights));
+            weights
+        }
+    };
+    let weights = &weights[..options.len()];
     let total: f64 = weights.iter().sum();
     let mut u = rng.random::<f64>() * total;
     for (o, &w) in options.iter().zip(weights.iter()) {
@@ -296,6 +364,30 @@ pub fn choose(options: &[VoyageOption], m: &Maritime, rng: &mut Rng) -> VoyageOp
         u -= w;
     }
     options[options.len() - 1]
+}
+
+/// The logit weights of at most [`MAX_OPTIONS`] options, each computed once.
+fn logit_weights(options: &[VoyageOption], sensitivity: f64) -> [f64; MAX_OPTIONS] {
+    let best = options
+        .iter()
+        .map(|o| o.return_per_day)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let mut weights = [0.0; MAX_OPTIONS];
+    for (w, o) in weights.iter_mut().zip(options) {
+        *w = logit_weight(sensitivity, o.return_per_day - best);
+    }
+    weights
+}
+
+/// A logit weight `exp(sensitivity x gap)`, `gap` an option's return less the best: the
+/// best option's weight is exactly 1, with no exponential to compute (one of every
+/// choice's options is the best).
+fn logit_weight(sensitivity: f64, gap: f64) -> f64 {
+    if gap == 0.0 && sensitivity.is_finite() {
+        1.0
+    } else {
+        (sensitivity * gap).exp()
+    }
 }
 
 /// The index in `0..n` a logit with scale `sensitivity` picks on the returns
@@ -308,7 +400,7 @@ fn logit_index(
     rng: &mut Rng,
 ) -> usize {
     let best = (0..n).map(&return_of).fold(f64::NEG_INFINITY, f64::max);
-    let weight = |i| (sensitivity * (return_of(i) - best)).exp();
+    let weight = |i| logit_weight(sensitivity, return_of(i) - best);
     let total: f64 = (0..n).map(weight).sum();
     let mut u = rng.random::<f64>() * total;
     for i in 0..n {
@@ -350,13 +442,16 @@ fn replacement_class(
                 };
                 let option = value_voyage(
                     params,
-                    fleet,
-                    class,
-                    route,
-                    price,
-                    learned_risk(world, m, fleet, route),
-                    learned_supervision(world, fleet, route),
-                    dark_voyage_cost_cny(params) * ais_off_share(world, fleet, route),
+                    &VoyageTerms {
+                        fleet,
+                        class,
+                        route,
+                        price,
+                        risk: learned_risk(world, m, fleet, route),
+                        bribe_factor: learned_supervision(world, fleet, route),
+                        dark_cost_cny: dark_voyage_cost_cny(params)
+                            * ais_off_share(world, fleet, route),
+                    },
                 );
                 Some(option.return_per_day)
             })
@@ -370,7 +465,9 @@ fn replacement_class(
     )
 }
 
-/// A counterpart ship at the zone that trades `good` and has room for `load`.
+/// The first counterpart ship at the zone that trades `good` and has room for `load`.
+/// Counterpart ships are numbered fleet by fleet ([`crate::world::Ships::launch`]), so
+/// only the rows of the fleets that trade the good are searched.
 fn counterpart_at_zone(
     world: &World,
     m: &Maritime,
@@ -378,13 +475,21 @@ fn counterpart_at_zone(
     load: f64,
 ) -> Option<usize> {
     let ships = &world.ships;
-    (0..ships.counterpart_fleet.len()).find(|&c| {
-        ships.counterpart_away_days[c] == 0
-            && ships.counterpart_room[c] >= load
-            && m.counterparts[ships.counterpart_fleet[c] as usize]
-                .goods
-                .contains(&good)
-    })
+    let mut first = 0;
+    for counterpart in &m.counterparts {
+        let rows = first..first + counterpart.ships as usize;
+        first = rows.end;
+        if !counterpart.goods.contains(&good) {
+            continue;
+        }
+        if let Some(c) = rows
+            .into_iter()
+            .find(|&c| ships.counterpart_away_days[c] == 0 && ships.counterpart_room[c] >= load)
+        {
+            return Some(c);
+        }
+    }
+    None
 }
 
 /// Runs the day at sea.
@@ -418,6 +523,10 @@ pub fn run(
         return Ok(());
     }
     let start = rng.random_range(0..n);
+    // Today's events on the two routes of the last fleet met: a fleet's ships are
+    // neighbours, so they are looked up about once a fleet a day, not once a ship.
+    let mut fleet_events: Option<(usize, Conditions, Conditions)> = None;
+    let mut repeats = Repeats::default();
     for i in 0..n {
         let ship = (start + i) % n;
         if world.ships.busy_days[ship] > 0 {
@@ -426,19 +535,32 @@ pub fn run(
         let fleet = world.ships.fleet[ship] as usize;
         let class = usize::from(world.ships.class[ship]);
         let good = m.fleets[fleet].good;
-        let events = |route| {
-            world
-                .calendar
-                .conditions(EventChannel::Maritime, Target::Sea(route, good), day)
+        let (port_events, sts_events) = match fleet_events {
+            Some((f, port, sts)) if f == fleet => (port, sts),
+            _ => {
+                let events = |route| {
+                    world
+                        .calendar
+                        .conditions(EventChannel::Maritime, Target::Sea(route, good), day)
+                };
+                let today = (events(SeaRoute::PortDelivery), events(SeaRoute::ShipToShip));
+                fleet_events = Some((fleet, today.0, today.1));
+                today
+            }
         };
-        let (port_events, sts_events) =
-            (events(SeaRoute::PortDelivery), events(SeaRoute::ShipToShip));
         // Supervision and going dark on a route follow what the operator has learned of it
         // (worked out only for the routes offered today).
         let supervision = |route, events| supervision_factor(world, fleet, route, events);
-        let dark_cost = |route| dark_voyage_cost_cny(params) * ais_off_share(world, fleet, route);
+        let terms = |route, price, events| VoyageTerms {
+            fleet,
+            class,
+            route,
+            price,
+            risk: learned_risk(world, m, fleet, route),
+            bribe_factor: supervision(route, events),
+            dark_cost_cny: dark_voyage_cost_cny(params) * ais_off_share(world, fleet, route),
+        };
         let load = load_units(params, fleet, class);
-        let risk = |route: SeaRoute| learned_risk(world, m, fleet, route);
         let stay = VoyageOption {
             route: None,
             counterpart: None,
@@ -449,33 +571,17 @@ pub fn run(
             return_per_day: m.hurdle_return_per_day,
         };
         let port = offered(port_events, rng).then(|| {
-            value_voyage(
-                params,
-                fleet,
-                class,
-                SeaRoute::PortDelivery,
-                route_price(params, fleet, None),
-                risk(SeaRoute::PortDelivery),
-                supervision(SeaRoute::PortDelivery, port_events),
-                dark_cost(SeaRoute::PortDelivery),
-            )
+            let price = route_price(params, fleet, None);
+            repeats.value(params, terms(SeaRoute::PortDelivery, price, port_events))
         });
         let sts = counterpart_at_zone(world, m, good, load)
             .filter(|_| offered(sts_events, rng))
             .map(|c| {
                 let counterpart = &m.counterparts[world.ships.counterpart_fleet[c] as usize];
+                let price = route_price(params, fleet, Some(counterpart));
                 VoyageOption {
                     counterpart: Some(c),
-                    ..value_voyage(
-                        params,
-                        fleet,
-                        class,
-                        SeaRoute::ShipToShip,
-                        route_price(params, fleet, Some(counterpart)),
-                        risk(SeaRoute::ShipToShip),
-                        supervision(SeaRoute::ShipToShip, sts_events),
-                        dark_cost(SeaRoute::ShipToShip),
-                    )
+                    ..repeats.value(params, terms(SeaRoute::ShipToShip, price, sts_events))
                 }
             });
         let options = [Some(stay), port, sts];
@@ -485,7 +591,7 @@ pub fn run(
             offered[k] = o;
             k += 1;
         }
-        let chosen = choose(&offered[..k], m, rng);
+        let chosen = choose(&offered[..k], m, rng, &mut repeats);
         let Some(route) = chosen.route else {
             continue;
         };
@@ -653,7 +759,7 @@ fn sail(
         good: fleet.good,
         outcome,
     };
-    let quantity = load.round() as i64;
+    let quantity = round_to_i64(load);
 
     if interdicted {
         // The load and the payment changing hands are seized; the ship is lost and the
@@ -717,7 +823,9 @@ fn sail(
         if let Some(c) = option.counterpart {
             let counterpart = &m.counterparts[world.ships.counterpart_fleet[c] as usize];
             world.ships.counterpart_room[c] -= load;
-            if world.ships.counterpart_room[c] < smallest_load(params, m, counterpart) {
+            if world.ships.counterpart_room[c]
+                < world.ships.counterpart_smallest_load[world.ships.counterpart_fleet[c] as usize]
+            {
                 world.ships.counterpart_away_days[c] =
                     counterpart.voyage_days.round().max(1.0) as u32;
             }

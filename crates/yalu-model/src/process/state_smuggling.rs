@@ -72,7 +72,7 @@ use crate::params::{
 use crate::process::enforcement::seizure_probability;
 use crate::process::{donju_credit_cost_per_day, donju_interest, price_factor};
 use crate::streams::Rng;
-use crate::units::Fen;
+use crate::units::{Fen, round_to_i64};
 use crate::world::World;
 
 /// Where and how a consignment crosses.
@@ -176,8 +176,10 @@ fn learn_margin(
     if value_sent <= Fen::ZERO {
         return;
     }
-    let learned = &mut world.companies.learned_margin[company * trade.goods.len() + state_good];
+    let cell = company * trade.goods.len() + state_good;
+    let learned = &mut world.companies.learned_margin[cell];
     *learned += a.goods_margin_learning_rate * (profit.cny() / value_sent.cny() - *learned);
+    world.companies.goods_taste[cell] = a.goods_factor(*learned);
 }
 
 /// Picks a state good with probability proportional to the consignments its bureau still
@@ -185,28 +187,18 @@ fn learn_margin(
 /// kilograms do not crowd out goods counted in units, times the company's taste for the
 /// good's learned margin (`[adaptation]`, see [`crate::params::Adaptation::goods_factor`]); returns its
 /// index in `state_trade.goods`.
-fn pick_good(
-    world: &World,
-    params: &ModelParams,
-    trade: &StateTrade,
-    company: usize,
-    rng: &mut Rng,
-) -> Option<usize> {
+fn pick_good(world: &World, trade: &StateTrade, company: usize, rng: &mut Rng) -> Option<usize> {
     let goods = &trade.goods;
     let bureau = world.companies.bureau[company].0 as usize;
     let quotas = &world.quota_left[bureau * goods.len()..(bureau + 1) * goods.len()];
-    let learned = &world.companies.learned_margin[company * goods.len()..][..goods.len()];
+    let taste = &world.companies.goods_taste[company * goods.len()..][..goods.len()];
     let weight = |g: usize| {
         let spec = &goods[g];
         let mean = f64::from(spec.consignment_units_min + spec.consignment_units_max) / 2.0;
         if quotas[g] < 1.0 {
             return 0.0;
         }
-        let taste = params
-            .adaptation
-            .as_ref()
-            .map_or(1.0, |a| a.goods_factor(learned[g]));
-        quotas[g] / mean * taste
+        quotas[g] / mean * taste[g]
     };
     let total: f64 = (0..goods.len()).map(weight).sum();
     if total <= 0.0 {
@@ -214,8 +206,6 @@ fn pick_good(
     }
     let mut u = rng.random::<f64>() * total;
     for g in 0..goods.len() {
-        // Worked out once a step (an exponential): a buffer of the weights would cost
-        // more in allocation than the exponentials it saves.
         let w = weight(g);
         if u < w {
             return Some(g);
@@ -326,7 +316,7 @@ pub fn options(
     let bureau = world.companies.bureau[company];
     let spec = &trade.goods[state_good];
     let crossings = params.crossings.len();
-    let sanctioned = params.sanctioned(spec.good, world.calendar.date(day));
+    let sanctioned = world.calendar.sanctioned(spec.good, day);
     let value = |units: f64, route: Route, risk: f64| {
         let events = route_conditions(world, route, spec.good, day);
         let events = Conditions {
@@ -471,7 +461,7 @@ fn plan_and_send(
     company: usize,
 ) -> Result<(), LedgerError> {
     let bureau = world.companies.bureau[company].0 as usize;
-    let Some(state_good) = pick_good(world, params, trade, company, rng) else {
+    let Some(state_good) = pick_good(world, trade, company, rng) else {
         return Ok(());
     };
     let spec = &trade.goods[state_good];
@@ -558,7 +548,7 @@ impl Outlay {
         let spec = &trade.goods[chosen.state_good];
         let good = &params.goods[spec.good.0 as usize];
         let route = chosen.route;
-        let sanctioned = params.sanctioned(spec.good, world.calendar.date(day));
+        let sanctioned = world.calendar.sanctioned(spec.good, day);
         let prices = trade.unit_prices_cny(good, sanctioned && route.crossing.is_some());
         let purchase = Fen::from_cny(chosen.units * prices.purchase_cny);
         let labour = Fen::from_cny(
@@ -639,7 +629,7 @@ fn send(
     } else {
         Channel::OfficialCustoms
     };
-    let sanctioned = params.sanctioned(spec.good, world.calendar.date(day));
+    let sanctioned = world.calendar.sanctioned(spec.good, day);
     let costs = outlay.total();
     let Outlay {
         prices,
@@ -734,7 +724,7 @@ fn send(
         good: spec.good,
         outcome,
     };
-    let quantity = chosen.units.round() as i64;
+    let quantity = round_to_i64(chosen.units);
     if seized {
         tally.seized += 1;
         world

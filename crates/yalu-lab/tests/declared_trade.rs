@@ -9,19 +9,15 @@ use yalu_model::ledger::{ActorClass, Purpose};
 use yalu_model::observe::ReplicateResult;
 use yalu_model::params::{CategoryId, ModelParams, TradeMode};
 use yalu_model::run_replicate;
-use yalu_scenario::{Registry, Scenario};
+
+mod common;
+use common::quiet;
 
 const SEED: u64 = 7;
 
 /// The baseline over 2018 with no events, so every category trades by every mode.
 fn quiet_2018() -> ModelParams {
-    let mut p = Scenario::baseline(&Registry::embedded())
-        .expect("baseline is valid")
-        .params;
-    p.first_day = date(2018, 1, 1);
-    p.last_day = date(2018, 12, 31);
-    p.events.clear();
-    p
+    quiet(date(2018, 1, 1), date(2018, 12, 31))
 }
 
 fn category(p: &ModelParams, id: &str) -> CategoryId {

@@ -7,10 +7,9 @@ use jiff::civil::{Date, date};
 use yalu_model::events::{Action, Effect, Event, EventChannel, EventKind};
 use yalu_model::params::{CategoryId, ModelParams, SiteId};
 use yalu_model::{ReplicateResult, run_replicate};
-use yalu_scenario::{Registry, Scenario};
 
 mod common;
-use common::{month_of, site};
+use common::{month_of, quiet, site};
 
 const CUT: Date = date(2019, 3, 1);
 
@@ -18,12 +17,7 @@ const CUT: Date = date(2019, 3, 1);
 /// them or off (no declared food sold in the markets, no pull on rice), and, if `cut`,
 /// the declared food lane stopped from [`CUT`] by every mode.
 fn scenario(rules_on: bool, cut: bool) -> ModelParams {
-    let mut p = Scenario::baseline(&Registry::embedded())
-        .expect("baseline is valid")
-        .params;
-    p.first_day = date(2018, 7, 1);
-    p.last_day = date(2019, 12, 31);
-    p.events.clear();
+    let mut p = quiet(date(2018, 7, 1), date(2019, 12, 31));
     let trade = p
         .declared_trade
         .as_mut()

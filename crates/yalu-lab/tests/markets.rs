@@ -12,7 +12,7 @@ use yalu_model::params::{ModelParams, SiteId};
 use yalu_model::{ReplicateResult, run_replicate};
 
 mod common;
-use common::{baseline, month_of, site};
+use common::{baseline, month_of, quiet, site};
 
 /// The won per yuan sampled at a site in months `months`.
 fn rates_at(r: &ReplicateResult, s: SiteId, months: std::ops::Range<usize>) -> Vec<f64> {
@@ -42,10 +42,7 @@ fn market_event(first: Date, sites: Vec<SiteId>, action: Action, value: f64) -> 
 
 #[test]
 fn a_currency_crackdown_moves_the_won_at_the_sites_it_names_from_its_date_only() {
-    let mut without = baseline();
-    without.first_day = date(2018, 10, 1);
-    without.last_day = date(2019, 5, 31);
-    without.events.clear();
+    let without = quiet(date(2018, 10, 1), date(2019, 5, 31));
     let hyesan = site(&without, "hyesan");
     let start = date(2019, 1, 1);
     let mut with = without.clone();

@@ -13,6 +13,15 @@ pub fn baseline() -> ModelParams {
         .params
 }
 
+/// The baseline from `first` to `last` with no events, so nothing dated moves it.
+pub fn quiet(first: Date, last: Date) -> ModelParams {
+    let mut p = baseline();
+    p.first_day = first;
+    p.last_day = last;
+    p.events.clear();
+    p
+}
+
 /// The site with this id.
 pub fn site(p: &ModelParams, id: &str) -> SiteId {
     SiteId(p.sites.iter().position(|s| s.id == id).expect("site") as u16)

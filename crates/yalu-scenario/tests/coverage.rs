@@ -9,10 +9,10 @@ use yalu_scenario::{Registry, Scenario, coverage, coverage_of, most_influential}
 /// declared trade category gained `market_share` and the market `rice_food_import_effect`
 /// (12 new inputs, all assumptions, none of them a sourced input turned into one); with the
 /// declared-trade events of the same session, 163 of 442 inputs, 36.9%. Raised back to 0.37
-/// at 166 of 444 (37.4%).
+/// at 166 of 444 (37.4%); 167 of 444 (37.6%) with the maritime hurdle fitted.
 const SOURCED_SHARE_FLOOR: f64 = 0.37;
 /// At least this many of the 30 most influential parameters cite a claim.
-const TOP_30_SOURCED_FLOOR: usize = 16;
+const TOP_30_SOURCED_FLOOR: usize = 17;
 
 fn baseline() -> Scenario {
     Scenario::baseline(&Registry::embedded()).expect("the baseline is valid")

@@ -25,8 +25,9 @@
 //!      `choice_sensitivity_days`. The share of coal that goes ship-to-ship is therefore not
 //!      an input: it comes from this choice (shorter round trips and lower risk at sea
 //!      against the counterparts' discount and freight) and from the counterparts'
-//!      capacity. The baseline's values of those assumptions were chosen so that the share
-//!      lands near the UN panel's 70% (pattern P7): a calibration, not a prediction.
+//!      capacity. The baseline fits the hurdle to the tankers' deliveries; the counterparts'
+//!      capacity is sized so that the share lands near the UN panel's 70% (pattern P7b): a
+//!      calibration, not a prediction. The logit's scale barely moves the share.
 //!   3. A voyage is booked on the day it sails and the ship is away for its round trip.
 //!      Prices at sea: a receiving ship pays the Chinese price less `margin_share` of it and
 //!      its freight to port; a supply tanker charges the Chinese price plus `margin_share`

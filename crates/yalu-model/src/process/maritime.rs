@@ -247,12 +247,18 @@ pub struct VoyageTerms {
 }
 
 impl VoyageTerms {
-    /// Whether `other` is the same terms, bit for bit (so the same valuation).
+    /// Whether `other` is the same terms, bit for bit (so the same valuation). Compared
+    /// field by field: as arrays, the compiler read back in 16 bytes what had just been
+    /// written 8 at a time, which stalls the processor (a failed store forwarding).
     fn same_as(&self, other: &VoyageTerms) -> bool {
-        let bits =
-            |t: &VoyageTerms| [t.price, t.risk, t.bribe_factor, t.dark_cost_cny].map(f64::to_bits);
-        (self.fleet, self.class, self.route) == (other.fleet, other.class, other.route)
-            && bits(self) == bits(other)
+        let same = |a: f64, b: f64| a.to_bits() == b.to_bits();
+        self.fleet == other.fleet
+            && self.class == other.class
+            && self.route == other.route
+            && same(self.price, other.price)
+            && same(self.risk, other.risk)
+            && same(self.bribe_factor, other.bribe_factor)
+            && same(self.dark_cost_cny, other.dark_cost_cny)
     }
 }
 
@@ -342,13 +348,22 @@ fn choose(
         );
         return options[pick];
     }
-    let mut returns = [0; MAX_OPTIONS];
-    for (r, o) in returns.iter_mut().zip(options) {
-        *r = o.return_per_day.to_bits();
-    }
-    let weights = match repeats.weighed {
-        Some((n, last, weights)) if n == options.len() && last == returns => weights,
+    // The returns compared one by one, not as an array (see `VoyageTerms::same_as`).
+    let weights = match &repeats.weighed {
+        Some((n, last, weights))
+            if *n == options.len()
+                && options
+                    .iter()
+                    .zip(last)
+                    .all(|(o, &bits)| o.return_per_day.to_bits() == bits) =>
+        {
+            *weights
+        }
         _ => {
+            let mut returns = [0; MAX_OPTIONS];
+            for (r, o) in returns.iter_mut().zip(options) {
+                *r = o.return_per_day.to_bits();
+            }
             let weights = logit_weights(options, m.choice_sensitivity_days);
             repeats.weighed = Some((options.len(), returns, weights));
             weights
@@ -527,8 +542,7 @@ pub fn run(
     // neighbours, so they are looked up about once a fleet a day, not once a ship.
     let mut fleet_events: Option<(usize, Conditions, Conditions)> = None;
     let mut repeats = Repeats::default();
-    for i in 0..n {
-        let ship = (start + i) % n;
+    for ship in (start..n).chain(0..start) {
         if world.ships.busy_days[ship] > 0 {
             continue;
         }
@@ -570,28 +584,27 @@ pub fn run(
             outlay_cny: 0.0,
             return_per_day: m.hurdle_return_per_day,
         };
-        let port = offered(port_events, rng).then(|| {
+        // Staying, then the port, then ship-to-ship, each written in place (not gathered
+        // from options: see `VoyageTerms::same_as`).
+        let mut options = [stay; 3];
+        let mut k = 1;
+        if offered(port_events, rng) {
             let price = route_price(params, fleet, None);
-            repeats.value(params, terms(SeaRoute::PortDelivery, price, port_events))
-        });
-        let sts = counterpart_at_zone(world, m, good, load)
-            .filter(|_| offered(sts_events, rng))
-            .map(|c| {
-                let counterpart = &m.counterparts[world.ships.counterpart_fleet[c] as usize];
-                let price = route_price(params, fleet, Some(counterpart));
-                VoyageOption {
-                    counterpart: Some(c),
-                    ..repeats.value(params, terms(SeaRoute::ShipToShip, price, sts_events))
-                }
-            });
-        let options = [Some(stay), port, sts];
-        let mut offered = [stay; 3];
-        let mut k = 0;
-        for o in options.into_iter().flatten() {
-            offered[k] = o;
+            options[k] = repeats.value(params, terms(SeaRoute::PortDelivery, price, port_events));
             k += 1;
         }
-        let chosen = choose(&offered[..k], m, rng, &mut repeats);
+        if let Some(c) = counterpart_at_zone(world, m, good, load)
+            && offered(sts_events, rng)
+        {
+            let counterpart = &m.counterparts[world.ships.counterpart_fleet[c] as usize];
+            let price = route_price(params, fleet, Some(counterpart));
+            options[k] = VoyageOption {
+                counterpart: Some(c),
+                ..repeats.value(params, terms(SeaRoute::ShipToShip, price, sts_events))
+            };
+            k += 1;
+        }
+        let chosen = choose(&options[..k], m, rng, &mut repeats);
         let Some(route) = chosen.route else {
             continue;
         };

@@ -178,6 +178,36 @@ pub fn detection_probability(
     p.clamp(0.0, 1.0)
 }
 
+/// The row of [`crate::world::Ships::detection`] of a class of ship (its
+/// [`Maritime::class_cell`]) on a route, with AIS off or on, at night or by day.
+pub fn detection_row(class_cell: usize, route: SeaRoute, ais_off: bool, night: bool) -> usize {
+    ((class_cell * SeaRoute::ALL.len() + route as usize) * 2 + usize::from(ais_off)) * 2
+        + usize::from(night)
+}
+
+/// [`detection_probability`] for every class of every fleet, route, AIS and time of day,
+/// laid out by [`detection_row`]: the parameters fix it, so each voyage looks it up.
+pub(crate) fn detection_table(m: &Maritime) -> Vec<f64> {
+    let mut table = vec![0.0; detection_row(m.class_cells(), SeaRoute::ALL[0], false, false)];
+    for (f, fleet) in m.fleets.iter().enumerate() {
+        for class in 0..fleet.classes() {
+            let hull = fleet.hull(class);
+            for route in SeaRoute::ALL {
+                let hours = match route {
+                    SeaRoute::ShipToShip => hull.transfer_hours,
+                    SeaRoute::PortDelivery => hull.port_hours,
+                };
+                for (ais_off, night) in [(false, false), (false, true), (true, false), (true, true)]
+                {
+                    table[detection_row(m.class_cell(f, class), route, ais_off, night)] =
+                        detection_probability(&m.monitors, route, hours, ais_off, night);
+                }
+            }
+        }
+    }
+    table
+}
+
 /// A way an operator could use a ship today.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct VoyageOption {
@@ -574,7 +604,7 @@ pub fn run(
             bribe_factor: supervision(route, events),
             dark_cost_cny: dark_voyage_cost_cny(params) * ais_off_share(world, fleet, route),
         };
-        let load = load_units(params, fleet, class);
+        let load = world.ships.load[ship];
         let stay = VoyageOption {
             route: None,
             counterpart: None,
@@ -674,7 +704,7 @@ fn sail(
         .find(|c| c.good == fleet.good)
         .expect("validated: every fleet's good is a cargo");
     let month = world.calendar.month_index(day);
-    let load = load_units(params, fleet_index, class);
+    let load = world.ships.load[ship];
     let home_site = fleet.home_port.0 as usize;
     let home = world.accounts.at_site[home_site];
     let a = &world.accounts;
@@ -738,14 +768,9 @@ fn sail(
         outlay += dark;
     }
     let night = at_sea && rng.random_bool(m.night_share);
-    let hours = if at_sea {
-        hull.transfer_hours
-    } else {
-        hull.port_hours
-    };
-    let detected = rng.random_bool(
-        (detection_probability(&m.monitors, route, hours, ais_off, night) * events.risk).min(1.0),
-    );
+    let seen = world.ships.detection
+        [detection_row(m.class_cell(fleet_index, class), route, ais_off, night)];
+    let detected = rng.random_bool((seen * events.risk).min(1.0));
     let interdicted = detected && rng.random_bool(interdiction_probability(&m.monitors, route));
     let voyage = Voyage {
         route,
@@ -797,6 +822,7 @@ fn sail(
         world.ships.ships_by_class[lost] -= 1;
         world.ships.ships_by_class[new] += 1;
         world.ships.class[ship] = bought as u16;
+        world.ships.load[ship] = load_units(params, fleet_index, bought);
         world.metrics.add_ship_bought(month, new);
         let seized_value = if export { payment } else { resale };
         world

@@ -593,6 +593,7 @@ impl EventColumns {
         }
     }
 
+    #[inline]
     fn key(&self, channel: EventChannel, target: Target) -> Option<usize> {
         let k = match target {
             Target::Site(s) if channel.has_sites() && !channel.has_goods() => s.0 as usize,
@@ -615,7 +616,10 @@ impl EventColumns {
         (k < self.key_counts[channel.index()]).then_some(k)
     }
 
-    /// The conditions a channel faces at a target on a day.
+    /// The conditions a channel faces at a target on a day. Inlined: each caller names its
+    /// channel and kind of target, so the matches on them fold away (as a call, it was an
+    /// indirect jump on every look-up).
+    #[inline]
     pub fn on(&self, channel: EventChannel, target: Target, day: usize) -> Conditions {
         let Some(key) = self.key(channel, target) else {
             return Conditions::NEUTRAL;

@@ -542,7 +542,19 @@ impl EventColumns {
         }
         columns.width = lists.len();
         let mut today = Vec::with_capacity(lists.len());
+        // A day's conditions depend on it only through the events in force: they are
+        // worked out again only on days when those change.
+        let (mut in_force, mut yesterday) = (Vec::new(), Vec::new());
         for &date in dates {
+            in_force.clear();
+            in_force.extend(events.iter().map(|e| e.covers(date)));
+            if let Some(&row) = columns.row_of_day.last()
+                && in_force == yesterday
+            {
+                columns.row_of_day.push(row);
+                continue;
+            }
+            std::mem::swap(&mut in_force, &mut yesterday);
             today.clear();
             today.extend(lists.iter().map(|list| conditions_on(events, list, date)));
             let last = columns.rows.len().saturating_sub(columns.width)..;

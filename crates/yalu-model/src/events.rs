@@ -1,8 +1,9 @@
 //! Dated events as data: sanctions measures, enforcement campaigns, pandemic measures,
 //! resumptions, crackdowns and market policies, each with effects on named channels and
 //! sites. No date is written in the model: every shock comes from a scenario's
-//! `[[events]]`. [`EventColumns::new`] turns the events into per-day columns once per
-//! replicate, so a process asks [`EventColumns::on`] and only reads.
+//! `[[events]]`. [`EventColumns::new`] turns the events into columns by day once per
+//! parameter set ([`crate::engine::Setup`]), so a process asks [`EventColumns::on`] and
+//! only reads.
 
 use jiff::civil::Date;
 

@@ -206,6 +206,7 @@ impl Calendar {
     }
 
     /// The conditions the events in force set on a channel at a target on this day.
+    #[inline]
     pub fn conditions(&self, channel: EventChannel, target: Target, day: Day) -> Conditions {
         self.events.on(channel, target, day.0 as usize)
     }

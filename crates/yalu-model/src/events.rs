@@ -1,8 +1,9 @@
 //! Dated events as data: sanctions measures, enforcement campaigns, pandemic measures,
 //! resumptions, crackdowns and market policies, each with effects on named channels and
 //! sites. No date is written in the model: every shock comes from a scenario's
-//! `[[events]]`. [`EventColumns::new`] turns the events into per-day columns once per
-//! replicate, so a process asks [`EventColumns::on`] and only reads.
+//! `[[events]]`. [`EventColumns::new`] turns the events into columns by day once per
+//! parameter set ([`crate::engine::Setup`]), so a process asks [`EventColumns::on`] and
+//! only reads.
 
 use jiff::civil::Date;
 
@@ -478,9 +479,13 @@ pub struct EventColumns {
     column_of_key: Vec<u32>,
     /// How many columns there are.
     width: usize,
-    /// Every column's conditions on a day, day after day: a day's look-ups across targets
-    /// read one small block rather than one place per column far apart (cache misses).
-    columns: Vec<Conditions>,
+    /// Each day's row in `rows`.
+    row_of_day: Vec<u32>,
+    /// Every column's conditions, one row of `width` for each run of days with the same
+    /// conditions: the events change them a few dozen times over a horizon of thousands
+    /// of days, so the rows stay in cache where a row a day (megabytes) was read from
+    /// memory by every replicate.
+    rows: Vec<Conditions>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -537,11 +542,28 @@ impl EventColumns {
             }
         }
         columns.width = lists.len();
-        columns.columns = Vec::with_capacity(lists.len() * dates.len());
+        let mut today = Vec::with_capacity(lists.len());
+        // A day's conditions depend on it only through the events in force: they are
+        // worked out again only on days when those change.
+        let (mut in_force, mut yesterday) = (Vec::new(), Vec::new());
         for &date in dates {
-            for list in &lists {
-                columns.columns.push(conditions_on(events, list, date));
+            in_force.clear();
+            in_force.extend(events.iter().map(|e| e.covers(date)));
+            if let Some(&row) = columns.row_of_day.last()
+                && in_force == yesterday
+            {
+                columns.row_of_day.push(row);
+                continue;
             }
+            std::mem::swap(&mut in_force, &mut yesterday);
+            today.clear();
+            today.extend(lists.iter().map(|list| conditions_on(events, list, date)));
+            let last = columns.rows.len().saturating_sub(columns.width)..;
+            if columns.row_of_day.is_empty() || !same_bits(&columns.rows[last], &today) {
+                columns.rows.extend_from_slice(&today);
+            }
+            let row = (columns.rows.len() / columns.width.max(1)).saturating_sub(1);
+            columns.row_of_day.push(row as u32);
         }
         columns
     }
@@ -584,6 +606,7 @@ impl EventColumns {
         }
     }
 
+    #[inline]
     fn key(&self, channel: EventChannel, target: Target) -> Option<usize> {
         let k = match target {
             Target::Site(s) if channel.has_sites() && !channel.has_goods() => s.0 as usize,
@@ -606,16 +629,38 @@ impl EventColumns {
         (k < self.key_counts[channel.index()]).then_some(k)
     }
 
-    /// The conditions a channel faces at a target on a day.
+    /// The conditions a channel faces at a target on a day. Inlined: each caller names its
+    /// channel and kind of target, so the matches on them fold away (as a call, it was an
+    /// indirect jump on every look-up).
+    #[inline]
     pub fn on(&self, channel: EventChannel, target: Target, day: usize) -> Conditions {
         let Some(key) = self.key(channel, target) else {
             return Conditions::NEUTRAL;
         };
         match self.column_of_key[self.offsets[channel.index()] + key] {
             NONE => Conditions::NEUTRAL,
-            column => self.columns[day * self.width + column as usize],
+            column => self.rows[self.row_of_day[day] as usize * self.width + column as usize],
         }
     }
+}
+
+/// Whether two rows of conditions are the same bit for bit (so sharing one changes no
+/// number).
+fn same_bits(a: &[Conditions], b: &[Conditions]) -> bool {
+    let bits = |c: &Conditions| {
+        [
+            c.capacity,
+            c.risk,
+            c.bribe,
+            c.levy,
+            c.repatriate_per_day,
+            c.rate,
+            c.rice_price,
+            c.wage,
+        ]
+        .map(f64::to_bits)
+    };
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| bits(x) == bits(y))
 }
 
 fn touches(effect: &Effect, target: Target) -> bool {

@@ -209,6 +209,14 @@ pub struct Ships {
     /// Class of each North Korean ship within its fleet (0: the fleet's own figures;
     /// [`crate::params::Fleet::hull`]).
     pub class: Vec<u16>,
+    /// Each North Korean ship's full load, its class's
+    /// ([`crate::process::maritime::load_units`]), kept with its class: every ship in port
+    /// looks it up every day.
+    pub load: Vec<f64>,
+    /// The chance a transfer is detected ([`crate::process::maritime::detection_probability`])
+    /// for each class of each fleet, route, AIS on or off and day or night
+    /// ([`crate::process::maritime::detection_row`]), worked out once for every voyage.
+    pub detection: Vec<f64>,
     /// Ships of each class of each fleet, fleet by fleet and class by class
     /// ([`crate::params::Maritime::class_cell`]).
     pub ships_by_class: Vec<u32>,
@@ -247,13 +255,16 @@ impl Ships {
         for (f, fleet) in m.fleets.iter().enumerate() {
             for class in 0..fleet.classes() {
                 let count = fleet.ships_of(class);
+                let load = crate::process::maritime::load_units(params, f, class);
                 for _ in 0..count {
                     ships.fleet.push(f as u16);
                     ships.class.push(class as u16);
+                    ships.load.push(load);
                 }
                 ships.ships_by_class.push(count);
             }
         }
+        ships.detection = crate::process::maritime::detection_table(m);
         ships.busy_days = vec![0; ships.fleet.len()];
         for (c, counterpart) in m.counterparts.iter().enumerate() {
             for _ in 0..counterpart.ships {

@@ -179,6 +179,36 @@ pub fn detection_probability(
     p.clamp(0.0, 1.0)
 }
 
+/// The row of [`crate::world::Ships::detection`] of a class of ship (its
+/// [`Maritime::class_cell`]) on a route, with AIS off or on, at night or by day.
+pub fn detection_row(class_cell: usize, route: SeaRoute, ais_off: bool, night: bool) -> usize {
+    ((class_cell * SeaRoute::ALL.len() + route as usize) * 2 + usize::from(ais_off)) * 2
+        + usize::from(night)
+}
+
+/// [`detection_probability`] for every class of every fleet, route, AIS and time of day,
+/// laid out by [`detection_row`]: the parameters fix it, so each voyage looks it up.
+pub(crate) fn detection_table(m: &Maritime) -> Vec<f64> {
+    let mut table = vec![0.0; detection_row(m.class_cells(), SeaRoute::ALL[0], false, false)];
+    for (f, fleet) in m.fleets.iter().enumerate() {
+        for class in 0..fleet.classes() {
+            let hull = fleet.hull(class);
+            for route in SeaRoute::ALL {
+                let hours = match route {
+                    SeaRoute::ShipToShip => hull.transfer_hours,
+                    SeaRoute::PortDelivery => hull.port_hours,
+                };
+                for (ais_off, night) in [(false, false), (false, true), (true, false), (true, true)]
+                {
+                    table[detection_row(m.class_cell(f, class), route, ais_off, night)] =
+                        detection_probability(&m.monitors, route, hours, ais_off, night);
+                }
+            }
+        }
+    }
+    table
+}
+
 /// A way an operator could use a ship today.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct VoyageOption {
@@ -248,12 +278,18 @@ pub struct VoyageTerms {
 }
 
 impl VoyageTerms {
-    /// Whether `other` is the same terms, bit for bit (so the same valuation).
+    /// Whether `other` is the same terms, bit for bit (so the same valuation). Compared
+    /// field by field: as arrays, the compiler read back in 16 bytes what had just been
+    /// written 8 at a time, which stalls the processor (a failed store forwarding).
     fn same_as(&self, other: &VoyageTerms) -> bool {
-        let bits =
-            |t: &VoyageTerms| [t.price, t.risk, t.bribe_factor, t.dark_cost_cny].map(f64::to_bits);
-        (self.fleet, self.class, self.route) == (other.fleet, other.class, other.route)
-            && bits(self) == bits(other)
+        let same = |a: f64, b: f64| a.to_bits() == b.to_bits();
+        self.fleet == other.fleet
+            && self.class == other.class
+            && self.route == other.route
+            && same(self.price, other.price)
+            && same(self.risk, other.risk)
+            && same(self.bribe_factor, other.bribe_factor)
+            && same(self.dark_cost_cny, other.dark_cost_cny)
     }
 }
 
@@ -343,13 +379,22 @@ fn choose(
         );
         return options[pick];
     }
-    let mut returns = [0; MAX_OPTIONS];
-    for (r, o) in returns.iter_mut().zip(options) {
-        *r = o.return_per_day.to_bits();
-    }
-    let weights = match repeats.weighed {
-        Some((n, last, weights)) if n == options.len() && last == returns => weights,
+    // The returns compared one by one, not as an array (see `VoyageTerms::same_as`).
+    let weights = match &repeats.weighed {
+        Some((n, last, weights))
+            if *n == options.len()
+                && options
+                    .iter()
+                    .zip(last)
+                    .all(|(o, &bits)| o.return_per_day.to_bits() == bits) =>
+        {
+            *weights
+        }
         _ => {
+            let mut returns = [0; MAX_OPTIONS];
+            for (r, o) in returns.iter_mut().zip(options) {
+                *r = o.return_per_day.to_bits();
+            }
             let weights = logit_weights(options, m.choice_sensitivity_days);
             repeats.weighed = Some((options.len(), returns, weights));
             weights
@@ -528,8 +573,7 @@ pub fn run(
     // neighbours, so they are looked up about once a fleet a day, not once a ship.
     let mut fleet_events: Option<(usize, Conditions, Conditions)> = None;
     let mut repeats = Repeats::default();
-    for i in 0..n {
-        let ship = (start + i) % n;
+    for ship in (start..n).chain(0..start) {
         if world.ships.busy_days[ship] > 0 {
             continue;
         }
@@ -561,7 +605,7 @@ pub fn run(
             bribe_factor: supervision(route, events),
             dark_cost_cny: dark_voyage_cost_cny(params) * ais_off_share(world, fleet, route),
         };
-        let load = load_units(params, fleet, class);
+        let load = world.ships.load[ship];
         let stay = VoyageOption {
             route: None,
             counterpart: None,
@@ -571,28 +615,27 @@ pub fn run(
             outlay_cny: 0.0,
             return_per_day: m.hurdle_return_per_day,
         };
-        let port = offered(port_events, rng).then(|| {
+        // Staying, then the port, then ship-to-ship, each written in place (not gathered
+        // from options: see `VoyageTerms::same_as`).
+        let mut options = [stay; 3];
+        let mut k = 1;
+        if offered(port_events, rng) {
             let price = route_price(params, fleet, None);
-            repeats.value(params, terms(SeaRoute::PortDelivery, price, port_events))
-        });
-        let sts = counterpart_at_zone(world, m, good, load)
-            .filter(|_| offered(sts_events, rng))
-            .map(|c| {
-                let counterpart = &m.counterparts[world.ships.counterpart_fleet[c] as usize];
-                let price = route_price(params, fleet, Some(counterpart));
-                VoyageOption {
-                    counterpart: Some(c),
-                    ..repeats.value(params, terms(SeaRoute::ShipToShip, price, sts_events))
-                }
-            });
-        let options = [Some(stay), port, sts];
-        let mut offered = [stay; 3];
-        let mut k = 0;
-        for o in options.into_iter().flatten() {
-            offered[k] = o;
+            options[k] = repeats.value(params, terms(SeaRoute::PortDelivery, price, port_events));
             k += 1;
         }
-        let chosen = choose(&offered[..k], m, rng, &mut repeats);
+        if let Some(c) = counterpart_at_zone(world, m, good, load)
+            && offered(sts_events, rng)
+        {
+            let counterpart = &m.counterparts[world.ships.counterpart_fleet[c] as usize];
+            let price = route_price(params, fleet, Some(counterpart));
+            options[k] = VoyageOption {
+                counterpart: Some(c),
+                ..repeats.value(params, terms(SeaRoute::ShipToShip, price, sts_events))
+            };
+            k += 1;
+        }
+        let chosen = choose(&options[..k], m, rng, &mut repeats);
         let Some(route) = chosen.route else {
             continue;
         };
@@ -662,7 +705,7 @@ fn sail(
         .find(|c| c.good == fleet.good)
         .expect("validated: every fleet's good is a cargo");
     let month = world.calendar.month_index(day);
-    let load = load_units(params, fleet_index, class);
+    let load = world.ships.load[ship];
     let home_site = fleet.home_port.0 as usize;
     let home = world.accounts.at_site[home_site];
     let a = &world.accounts;
@@ -726,14 +769,9 @@ fn sail(
         outlay += dark;
     }
     let night = at_sea && rng.random_bool(m.night_share);
-    let hours = if at_sea {
-        hull.transfer_hours
-    } else {
-        hull.port_hours
-    };
-    let detected = rng.random_bool(
-        (detection_probability(&m.monitors, route, hours, ais_off, night) * events.risk).min(1.0),
-    );
+    let seen = world.ships.detection
+        [detection_row(m.class_cell(fleet_index, class), route, ais_off, night)];
+    let detected = rng.random_bool((seen * events.risk).min(1.0));
     let interdicted = detected && rng.random_bool(interdiction_probability(&m.monitors, route));
     let voyage = Voyage {
         route,
@@ -785,6 +823,7 @@ fn sail(
         world.ships.ships_by_class[lost] -= 1;
         world.ships.ships_by_class[new] += 1;
         world.ships.class[ship] = bought as u16;
+        world.ships.load[ship] = load_units(params, fleet_index, bought);
         world.metrics.add_ship_bought(month, new);
         let seized_value = if export { payment } else { resale };
         world

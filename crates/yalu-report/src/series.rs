@@ -142,10 +142,63 @@ impl RowIndex {
 /// The run's row index, shared between threads.
 type SharedRows = Arc<RwLock<RowIndex>>;
 
-/// Emptied value buffers of merged parts, for the next parts to fill: a part's buffer
-/// holds a chunk's values (megabytes), and memory fresh from the system is zeroed by the
-/// kernel page by page (a tenth of a run's time before buffers were reused).
-type SpareValues = Arc<Mutex<Vec<Vec<(u32, f64)>>>>;
+/// The buffers of merged parts, for the next parts to fill: a part's values (a chunk's,
+/// megabytes; emptied) and its tables' recent rows (kept: their series do not change).
+/// Memory fresh from the system is zeroed by the kernel page by page (a tenth of a run's
+/// time before buffers were reused).
+type SpareValues = Arc<Mutex<Vec<Buffers>>>;
+
+/// What a part fills, handed on from part to part.
+#[derive(Debug, Clone, Default)]
+struct Buffers {
+    /// Series numbers and values, in the order they were added.
+    values: Vec<(u32, f64)>,
+    /// By table number: its rows as the last replicate gave them, and those of the
+    /// replicate being added.
+    recent: Vec<(RecentRows, RecentRows)>,
+}
+
+/// A table's rows in the order a replicate gave them, with their first series: the next
+/// replicate gives mostly the same rows in the same order, so a row is first looked for
+/// here, a few places on from the last one found, by comparing its joined key with
+/// memory read in order, before the row index is hashed into at random.
+#[derive(Debug, Clone, Default)]
+struct RecentRows {
+    /// The rows' joined keys, end to end.
+    keys: String,
+    /// Each row's end in `keys` and first series.
+    rows: Vec<(usize, usize)>,
+}
+
+/// Rows past the expected one that a row is looked for among (rows a replicate lacks).
+const LOOKAHEAD: usize = 8;
+
+impl RecentRows {
+    /// The first series of the row whose joined key is `joined`, if it is among the
+    /// [`LOOKAHEAD`] rows from `*next`, which then moves past it.
+    fn find(&self, next: &mut usize, joined: &str) -> Option<usize> {
+        let end = (*next + LOOKAHEAD).min(self.rows.len());
+        for at in *next..end {
+            let start = at.checked_sub(1).map_or(0, |before| self.rows[before].0);
+            let (stop, base) = self.rows[at];
+            if &self.keys[start..stop] == joined {
+                *next = at + 1;
+                return Some(base);
+            }
+        }
+        None
+    }
+
+    fn push(&mut self, joined: &str, base: usize) {
+        self.keys.push_str(joined);
+        self.rows.push((self.keys.len(), base));
+    }
+
+    fn clear(&mut self) {
+        self.keys.clear();
+        self.rows.clear();
+    }
+}
 
 /// Spare buffers kept: more than the parts in flight at once need.
 const SPARE_MAX: usize = 8;
@@ -201,8 +254,7 @@ pub struct SeriesSummary {
 pub struct SeriesPart {
     rows: SharedRows,
     spare: SpareValues,
-    /// Series numbers and values, in the order they were added.
-    values: Vec<(u32, f64)>,
+    buffers: Buffers,
     replicates: usize,
     /// Reused for a row's joined key.
     buffer: String,
@@ -214,13 +266,13 @@ impl SeriesPart {
     /// summarised in that order, so every replicate adds the same tables in the same order,
     /// even those with no rows: then the order does not depend on which part came first.
     pub fn add(&mut self, schema: &Schema, months: &[String], fill: impl FnOnce(&mut dyn RowSink)) {
-        if self.values.capacity() == 0 {
+        if self.buffers.values.capacity() == 0 {
             let spare = self
                 .spare
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .pop();
-            self.values = spare.unwrap_or_default();
+            self.buffers = spare.unwrap_or_default();
         }
         let known = read(&self.rows).table(schema.name);
         let t = known.unwrap_or_else(|| {
@@ -237,24 +289,34 @@ impl SeriesPart {
         // or new every time in it, and its values keep their order either way.
         let mut new_rows = Vec::new();
         let mut buffer = std::mem::take(&mut self.buffer);
+        let Buffers { values, recent } = &mut self.buffers;
+        if recent.len() <= t {
+            recent.resize_with(t + 1, Default::default);
+        }
+        let (last, this) = &mut recent[t];
+        this.clear();
         {
             let index = read(&self.rows);
             fill(&mut SeriesRows {
                 prefix: format!("{t}{SEPARATOR}"),
                 months,
                 index: &index,
-                values: &mut self.values,
+                values,
                 new_rows: &mut new_rows,
                 buffer: &mut buffer,
+                last,
+                next: 0,
+                this,
             });
         }
         if !new_rows.is_empty() {
             let mut rows = write(&self.rows);
             for (joined, numbers) in new_rows {
                 let base = rows.row_base(t, &joined);
-                push_numbers(&mut self.values, base, numbers);
+                push_numbers(values, base, numbers);
             }
         }
+        std::mem::swap(last, this);
         self.buffer = buffer;
     }
 
@@ -264,8 +326,9 @@ impl SeriesPart {
     }
 }
 
-/// A table's rows going into a part's values: each row found by its joined key in the row
-/// index, or kept aside with its numbers to be created after the table.
+/// A table's rows going into a part's values: each row found by its joined key among the
+/// last replicate's rows or in the row index, or kept aside with its numbers to be created
+/// after the table.
 struct SeriesRows<'a> {
     /// The table's number and a separator, which every joined key starts with.
     prefix: String,
@@ -274,6 +337,11 @@ struct SeriesRows<'a> {
     values: &'a mut Vec<(u32, f64)>,
     new_rows: &'a mut Vec<(String, Vec<f64>)>,
     buffer: &'a mut String,
+    /// The table's rows in the last replicate, and the one expected next.
+    last: &'a RecentRows,
+    next: usize,
+    /// The table's rows found so far in this replicate.
+    this: &'a mut RecentRows,
 }
 
 impl RowSink for SeriesRows<'_> {
@@ -303,8 +371,15 @@ impl RowSink for SeriesRows<'_> {
             buffer.push_str(text);
         }
         let numbers = cells.iter().filter_map(|c| c.number());
-        match self.index.index.get(buffer.as_str()) {
-            Some(&r) => push_numbers(self.values, self.index.rows[r].3, numbers),
+        let base = self.last.find(&mut self.next, buffer).or_else(|| {
+            let r = *self.index.index.get(buffer.as_str())?;
+            Some(self.index.rows[r].3)
+        });
+        match base {
+            Some(base) => {
+                self.this.push(buffer, base);
+                push_numbers(self.values, base, numbers);
+            }
             None => self.new_rows.push((buffer.clone(), numbers.collect())),
         }
     }
@@ -337,7 +412,7 @@ impl SeriesSummary {
         SeriesPart {
             rows: Arc::clone(&self.rows),
             spare: Arc::clone(&self.spare),
-            values: Vec::new(),
+            buffers: Buffers::default(),
             replicates: 0,
             buffer: String::new(),
         }
@@ -355,15 +430,15 @@ impl SeriesSummary {
         if self.series.len() < numbered {
             self.series.resize_with(numbered, Series::default);
         }
-        for &(series, value) in &later.values {
+        for &(series, value) in &later.buffers.values {
             self.series[series as usize].push(value);
         }
         self.replicates += later.replicates;
-        let mut values = later.values;
-        values.clear();
+        let mut buffers = later.buffers;
+        buffers.values.clear();
         let mut spare = self.spare.lock().unwrap_or_else(PoisonError::into_inner);
         if spare.len() < SPARE_MAX {
-            spare.push(values);
+            spare.push(buffers);
         }
     }
 

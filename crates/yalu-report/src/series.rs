@@ -156,42 +156,54 @@ struct Buffers {
     /// By table number: its rows as the last replicate gave them, and those of the
     /// replicate being added.
     recent: Vec<(RecentRows, RecentRows)>,
+    /// By row (its place in the row index): its place in its table's recent rows, the
+    /// last replicate's or, once found, this one's; checked before use.
+    places: Vec<u32>,
 }
 
 /// A table's rows in the order a replicate gave them, with their first series: the next
 /// replicate gives mostly the same rows in the same order, so a row is first looked for
 /// here, a few places on from the last one found, by comparing its joined key with
-/// memory read in order, before the row index is hashed into at random.
+/// memory read in order, before the row index is hashed into at random (and the search
+/// goes on from where the row found there was).
 #[derive(Debug, Clone, Default)]
 struct RecentRows {
     /// The rows' joined keys, end to end.
     keys: String,
-    /// Each row's end in `keys` and first series.
-    rows: Vec<(usize, usize)>,
+    /// Each row's end in `keys`, place in the row index and first series.
+    rows: Vec<(usize, u32, usize)>,
 }
 
 /// Rows past the expected one that a row is looked for among (rows a replicate lacks).
 const LOOKAHEAD: usize = 8;
 
 impl RecentRows {
-    /// The first series of the row whose joined key is `joined`, if it is among the
-    /// [`LOOKAHEAD`] rows from `*next`, which then moves past it.
-    fn find(&self, next: &mut usize, joined: &str) -> Option<usize> {
+    /// The place in the row index and first series of the row whose joined key is
+    /// `joined`, if it is among the [`LOOKAHEAD`] rows from `*next`, which then moves
+    /// past it.
+    fn find(&self, next: &mut usize, joined: &str) -> Option<(u32, usize)> {
         let end = (*next + LOOKAHEAD).min(self.rows.len());
         for at in *next..end {
             let start = at.checked_sub(1).map_or(0, |before| self.rows[before].0);
-            let (stop, base) = self.rows[at];
+            let (stop, row, base) = self.rows[at];
             if &self.keys[start..stop] == joined {
                 *next = at + 1;
-                return Some(base);
+                return Some((row, base));
             }
         }
         None
     }
 
-    fn push(&mut self, joined: &str, base: usize) {
+    /// Adds a row, returning its place.
+    fn push(&mut self, joined: &str, row: u32, base: usize) -> u32 {
         self.keys.push_str(joined);
-        self.rows.push((self.keys.len(), base));
+        self.rows.push((self.keys.len(), row, base));
+        u32::try_from(self.rows.len() - 1).expect("fewer than 2^32 rows")
+    }
+
+    /// Whether row `row` of the index is at `place`.
+    fn holds(&self, place: u32, row: u32) -> bool {
+        self.rows.get(place as usize).is_some_and(|r| r.1 == row)
     }
 
     fn clear(&mut self) {
@@ -289,7 +301,11 @@ impl SeriesPart {
         // or new every time in it, and its values keep their order either way.
         let mut new_rows = Vec::new();
         let mut buffer = std::mem::take(&mut self.buffer);
-        let Buffers { values, recent } = &mut self.buffers;
+        let Buffers {
+            values,
+            recent,
+            places,
+        } = &mut self.buffers;
         if recent.len() <= t {
             recent.resize_with(t + 1, Default::default);
         }
@@ -297,6 +313,7 @@ impl SeriesPart {
         this.clear();
         {
             let index = read(&self.rows);
+            places.resize(index.rows.len(), u32::MAX);
             fill(&mut SeriesRows {
                 prefix: format!("{t}{SEPARATOR}"),
                 months,
@@ -307,6 +324,7 @@ impl SeriesPart {
                 last,
                 next: 0,
                 this,
+                places,
             });
         }
         if !new_rows.is_empty() {
@@ -342,6 +360,7 @@ struct SeriesRows<'a> {
     next: usize,
     /// The table's rows found so far in this replicate.
     this: &'a mut RecentRows,
+    places: &'a mut [u32],
 }
 
 impl RowSink for SeriesRows<'_> {
@@ -371,13 +390,19 @@ impl RowSink for SeriesRows<'_> {
             buffer.push_str(text);
         }
         let numbers = cells.iter().filter_map(|c| c.number());
-        let base = self.last.find(&mut self.next, buffer).or_else(|| {
+        let found = self.last.find(&mut self.next, buffer).or_else(|| {
             let r = *self.index.index.get(buffer.as_str())?;
-            Some(self.index.rows[r].3)
+            let row = u32::try_from(r).expect("fewer than 2^32 rows");
+            // Rows the last replicate had and this one lacks were passed over.
+            let place = self.places[r];
+            if self.last.holds(place, row) {
+                self.next = place as usize + 1;
+            }
+            Some((row, self.index.rows[r].3))
         });
-        match base {
-            Some(base) => {
-                self.this.push(buffer, base);
+        match found {
+            Some((row, base)) => {
+                self.places[row as usize] = self.this.push(buffer, row, base);
                 push_numbers(self.values, base, numbers);
             }
             None => self.new_rows.push((buffer.clone(), numbers.collect())),

@@ -32,8 +32,9 @@ pub(crate) const DIGEST_SIZE: usize = 200;
 #[derive(Debug, Clone)]
 enum Sketch {
     Exact(Vec<f64>),
-    /// The digest and the values not yet folded into it.
-    Digest(TDigest, Vec<f64>),
+    /// The digest and the values not yet folded into it; boxed, so that a series is
+    /// small: a part's values are pushed into tens of thousands of series at random.
+    Digest(Box<(TDigest, Vec<f64>)>),
 }
 
 #[derive(Debug, Clone)]
@@ -63,9 +64,11 @@ impl Series {
                 values.push(value);
                 let digest =
                     TDigest::new_with_size(DIGEST_SIZE).merge_unsorted(std::mem::take(values));
-                self.sketch = Sketch::Digest(digest, Vec::with_capacity(DIGEST_BUFFER));
+                self.sketch =
+                    Sketch::Digest(Box::new((digest, Vec::with_capacity(DIGEST_BUFFER))));
             }
-            Sketch::Digest(digest, pending) => {
+            Sketch::Digest(boxed) => {
+                let (digest, pending) = &mut **boxed;
                 pending.push(value);
                 if pending.len() >= DIGEST_BUFFER {
                     *digest = digest.merge_unsorted(std::mem::take(pending));
@@ -88,7 +91,8 @@ impl Series {
                     .map(|&q| quantile_of_sorted(values, q))
                     .collect()
             }
-            Sketch::Digest(digest, pending) => {
+            Sketch::Digest(boxed) => {
+                let (digest, pending) = &mut **boxed;
                 let digest = digest.merge_unsorted(std::mem::take(pending));
                 quantiles
                     .iter()

@@ -652,6 +652,45 @@ mod tests {
         }
     }
 
+    /// Adds replicate `replicate` of a table of 40 sites, one row each: some replicates
+    /// lack a run of sites longer than the look-ahead, some give the sites in reverse.
+    fn add_sites(part: &mut SeriesPart, replicate: usize) {
+        let names: Vec<String> = (0..40).map(|s| format!("site{s}")).collect();
+        let mut sites: Vec<usize> = (0..40)
+            .filter(|s| replicate % 3 != 1 || !(5..5 + 2 * LOOKAHEAD).contains(s))
+            .collect();
+        if replicate % 4 == 2 {
+            sites.reverse();
+        }
+        part.add(&FLOWS, &months("rare"), |rows| {
+            for &s in &sites {
+                let value = (replicate * 41 + s) as f64;
+                rows.row(0, &[Cell::Text(&names[s]), Cell::Float(value)]);
+            }
+        });
+        part.end_replicate();
+    }
+
+    #[test]
+    fn rows_missing_or_reordered_from_one_replicate_to_the_next_keep_their_series() {
+        // Each replicate in a part of its own, all filled before any is merged (so none
+        // has recent rows to look among), against all of them in one part (each table's
+        // rows looked for among the last replicate's).
+        let mut apart = SeriesSummary::default();
+        let mut own: Vec<SeriesPart> = (0..24).map(|_| apart.part()).collect();
+        let mut together = SeriesSummary::default();
+        let mut one = together.part();
+        for (replicate, part) in own.iter_mut().enumerate() {
+            add_sites(part, replicate);
+            add_sites(&mut one, replicate);
+        }
+        own.into_iter().for_each(|part| apart.merge(part));
+        together.merge(one);
+        let (apart, together) = (apart.finish(), together.finish());
+        assert_eq!(together.rows(), 40);
+        assert_eq!(together, apart);
+    }
+
     #[test]
     fn many_replicates_switch_to_a_digest_that_stays_close() {
         let mut series = Series {

@@ -64,8 +64,7 @@ impl Series {
                 values.push(value);
                 let digest =
                     TDigest::new_with_size(DIGEST_SIZE).merge_unsorted(std::mem::take(values));
-                self.sketch =
-                    Sketch::Digest(Box::new((digest, Vec::with_capacity(DIGEST_BUFFER))));
+                self.sketch = Sketch::Digest(Box::new((digest, Vec::with_capacity(DIGEST_BUFFER))));
             }
             Sketch::Digest(boxed) => {
                 let (digest, pending) = &mut **boxed;

@@ -181,18 +181,17 @@ struct RecentRows {
 const LOOKAHEAD: usize = 8;
 
 impl RecentRows {
-    /// The joined key, place in the row index and first series of the row whose joined
-    /// key `is` accepts, if it is among the [`LOOKAHEAD`] rows from `*next`, which then
-    /// moves past it.
-    fn find(&self, next: &mut usize, is: impl Fn(&str) -> bool) -> Option<(&str, u32, usize)> {
+    /// The place in the row index and first series of the row whose joined key is
+    /// `joined`, if it is among the [`LOOKAHEAD`] rows from `*next`, which then moves
+    /// past it.
+    fn find(&self, next: &mut usize, joined: &str) -> Option<(u32, usize)> {
         let end = (*next + LOOKAHEAD).min(self.rows.len());
         for at in *next..end {
             let start = at.checked_sub(1).map_or(0, |before| self.rows[before].0);
             let (stop, row, base) = self.rows[at];
-            let joined = &self.keys[start..stop];
-            if is(joined) {
+            if &self.keys[start..stop] == joined {
                 *next = at + 1;
-                return Some((joined, row, base));
+                return Some((row, base));
             }
         }
         None
@@ -252,7 +251,7 @@ impl Hasher for RowHasher {
 }
 
 /// Joins the parts of a row's key (never in a cell).
-const SEPARATOR: &str = "\u{1f}";
+const SEPARATOR: char = '\u{1f}';
 
 /// The series of every table of a run.
 #[derive(Debug, Default)]
@@ -369,72 +368,49 @@ struct SeriesRows<'a> {
 
 impl RowSink for SeriesRows<'_> {
     fn row(&mut self, month: usize, cells: &[Cell<'_>]) {
-        let (prefix, month) = (self.prefix.as_str(), self.months[month].as_str());
-        let numbers = cells.iter().filter_map(|c| c.number());
-        // A row among the last replicate's is compared piece by piece, its key not built.
-        if let Some((joined, row, base)) = self.last.find(&mut self.next, |joined| {
-            let mut rest = joined;
-            key_pieces(prefix, month, cells, |piece| {
-                rest.strip_prefix(piece).map(|after| rest = after).is_some()
-            }) && rest.is_empty()
-        }) {
-            self.places[row as usize] = self.this.push(joined, row, base);
-            push_numbers(self.values, base, numbers);
-            return;
-        }
         let buffer = &mut *self.buffer;
         buffer.clear();
-        key_pieces(prefix, month, cells, |piece| {
-            buffer.push_str(piece);
-            true
-        });
-        let Some(&r) = self.index.index.get(buffer.as_str()) else {
-            self.new_rows.push((buffer.clone(), numbers.collect()));
-            return;
-        };
-        let row = u32::try_from(r).expect("fewer than 2^32 rows");
-        // Rows the last replicate had and this one lacks were passed over.
-        let place = self.places[r];
-        if self.last.holds(place, row) {
-            self.next = place as usize + 1;
-        }
-        let base = self.index.rows[r].3;
-        self.places[r] = self.this.push(buffer, row, base);
-        push_numbers(self.values, base, numbers);
-    }
-}
-
-/// Gives the pieces of a row's joined key, in order, to `piece` while it accepts them:
-/// the table's prefix, the month, [`SEPARATOR`], then the text and yes/no cells joined by
-/// `/`. Whether every piece was accepted.
-fn key_pieces(
-    prefix: &str,
-    month: &str,
-    cells: &[Cell<'_>],
-    mut piece: impl FnMut(&str) -> bool,
-) -> bool {
-    if !(piece(prefix) && piece(month) && piece(SEPARATOR)) {
-        return false;
-    }
-    let mut first = true;
-    for cell in cells {
-        let text = match *cell {
-            Cell::Text(text) => text,
-            Cell::Bool(yes) => {
-                if yes {
-                    "true"
-                } else {
-                    "false"
+        buffer.push_str(&self.prefix);
+        buffer.push_str(&self.months[month]);
+        buffer.push(SEPARATOR);
+        let mut first = true;
+        for cell in cells {
+            let text = match *cell {
+                Cell::Text(text) => text,
+                Cell::Bool(yes) => {
+                    if yes {
+                        "true"
+                    } else {
+                        "false"
+                    }
                 }
+                Cell::Int(_) | Cell::Float(_) => continue,
+            };
+            if !first {
+                buffer.push('/');
             }
-            Cell::Int(_) | Cell::Float(_) => continue,
-        };
-        if !(first || piece("/")) || !piece(text) {
-            return false;
+            first = false;
+            buffer.push_str(text);
         }
-        first = false;
+        let numbers = cells.iter().filter_map(|c| c.number());
+        let found = self.last.find(&mut self.next, buffer).or_else(|| {
+            let r = *self.index.index.get(buffer.as_str())?;
+            let row = u32::try_from(r).expect("fewer than 2^32 rows");
+            // Rows the last replicate had and this one lacks were passed over.
+            let place = self.places[r];
+            if self.last.holds(place, row) {
+                self.next = place as usize + 1;
+            }
+            Some((row, self.index.rows[r].3))
+        });
+        match found {
+            Some((row, base)) => {
+                self.places[row as usize] = self.this.push(buffer, row, base);
+                push_numbers(self.values, base, numbers);
+            }
+            None => self.new_rows.push((buffer.clone(), numbers.collect())),
+        }
     }
-    true
 }
 
 /// Pushes a row's numbers, the first of whose series is `base`; a NaN is no value.

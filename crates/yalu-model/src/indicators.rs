@@ -127,29 +127,41 @@ pub fn takeover_windows(
     })
 }
 
+/// Whether a month index is one of `months`: a mask made once, where `contains` would
+/// scan the list again for every record.
+fn among(months: &[usize]) -> impl Fn(usize) -> bool {
+    let mut mask = vec![false; months.iter().max().map_or(0, |m| m + 1)];
+    for &m in months {
+        mask[m] = true;
+    }
+    move |m| mask.get(m).copied().unwrap_or(false)
+}
+
 /// Mean monthly income a border household earns from the border over some months:
 /// livelihood smuggling and carrying state consignments (wages, rations and market trade
 /// are left out; `HouseholdMonth::money_income` has them all).
 pub fn household_income_cny_per_month(r: &ReplicateResult, months: &[usize]) -> f64 {
-    let (income, households) = r
-        .household_months
-        .iter()
-        .filter(|h| months.contains(&h.month))
-        .fold((0.0, 0.0), |(i, n), h| {
-            (
-                i + (h.livelihood_income + h.wages).cny(),
-                n + f64::from(h.households),
-            )
-        });
+    let within = among(months);
+    let (income, households) =
+        r.household_months
+            .iter()
+            .filter(|h| within(h.month))
+            .fold((0.0, 0.0), |(i, n), h| {
+                (
+                    i + (h.livelihood_income + h.wages).cny(),
+                    n + f64::from(h.households),
+                )
+            });
     income / households
 }
 
 /// Mean essentials price over some months and every site with an essentials market.
 pub fn essentials_price_cny_per_kg(r: &ReplicateResult, months: &[usize]) -> f64 {
+    let within = among(months);
     let prices: Vec<f64> = r
         .prices
         .iter()
-        .filter(|p| months.contains(&p.month) && p.essentials_price_cny_per_kg.is_finite())
+        .filter(|p| within(p.month) && p.essentials_price_cny_per_kg.is_finite())
         .map(|p| p.essentials_price_cny_per_kg)
         .collect();
     prices.iter().sum::<f64>() / prices.len() as f64
@@ -164,6 +176,7 @@ pub fn vehicles_per_month(params: &ModelParams, r: &ReplicateResult, months: &[u
         .filter(|g| g.driven_across)
         .map(|g| g.good)
         .collect();
+    let within = among(months);
     let vehicles: i64 = r
         .flows
         .iter()
@@ -171,7 +184,7 @@ pub fn vehicles_per_month(params: &ModelParams, r: &ReplicateResult, months: &[u
             f.key.channel == Channel::StateSmuggling
                 && f.key.outcome == Outcome::Delivered
                 && driven.contains(&f.key.good)
-                && months.contains(&f.month)
+                && within(f.month)
         })
         .map(|f| f.quantity)
         .sum();

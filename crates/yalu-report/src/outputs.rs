@@ -611,16 +611,24 @@ pub const OUTPUTS: &[OutputDef] = &[
         label: "{0} -> {1} ({2}), CNY per year of {window}",
         description: "money paid by one actor class to another for one purpose, per year of the window",
         measure: |r| {
-            let mut money: Vec<(String, f64)> = Vec::new();
+            // Summed by flow (names are one per class and purpose), each key formatted
+            // once: the flows of a run are few, its money records thousands.
+            let mut money: Vec<((ActorClass, ActorClass, Purpose), f64)> = Vec::new();
             for m in r.in_window(&r.result.money, |m| m.month) {
-                let key = format!("{}/{}/{}", m.payer.name(), m.payee.name(), m.purpose.name());
+                let flow = (m.payer, m.payee, m.purpose);
                 let value = m.amount.cny() / r.years;
-                match money.iter_mut().find(|(k, _)| *k == key) {
+                match money.iter_mut().find(|(f, _)| *f == flow) {
                     Some((_, total)) => *total += value,
-                    None => money.push((key, value)),
+                    None => money.push((flow, value)),
                 }
             }
             money
+                .into_iter()
+                .map(|((payer, payee, purpose), total)| {
+                    let key = format!("{}/{}/{}", payer.name(), payee.name(), purpose.name());
+                    (key, total)
+                })
+                .collect()
         },
     },
 ];

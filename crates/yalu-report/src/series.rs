@@ -32,8 +32,9 @@ pub(crate) const DIGEST_SIZE: usize = 200;
 #[derive(Debug, Clone)]
 enum Sketch {
     Exact(Vec<f64>),
-    /// The digest and the values not yet folded into it.
-    Digest(TDigest, Vec<f64>),
+    /// The digest and the values not yet folded into it; boxed, so that a series is
+    /// small: a part's values are pushed into tens of thousands of series at random.
+    Digest(Box<(TDigest, Vec<f64>)>),
 }
 
 #[derive(Debug, Clone)]
@@ -63,9 +64,10 @@ impl Series {
                 values.push(value);
                 let digest =
                     TDigest::new_with_size(DIGEST_SIZE).merge_unsorted(std::mem::take(values));
-                self.sketch = Sketch::Digest(digest, Vec::with_capacity(DIGEST_BUFFER));
+                self.sketch = Sketch::Digest(Box::new((digest, Vec::with_capacity(DIGEST_BUFFER))));
             }
-            Sketch::Digest(digest, pending) => {
+            Sketch::Digest(boxed) => {
+                let (digest, pending) = &mut **boxed;
                 pending.push(value);
                 if pending.len() >= DIGEST_BUFFER {
                     *digest = digest.merge_unsorted(std::mem::take(pending));
@@ -88,7 +90,8 @@ impl Series {
                     .map(|&q| quantile_of_sorted(values, q))
                     .collect()
             }
-            Sketch::Digest(digest, pending) => {
+            Sketch::Digest(boxed) => {
+                let (digest, pending) = &mut **boxed;
                 let digest = digest.merge_unsorted(std::mem::take(pending));
                 quantiles
                     .iter()
@@ -142,10 +145,75 @@ impl RowIndex {
 /// The run's row index, shared between threads.
 type SharedRows = Arc<RwLock<RowIndex>>;
 
-/// Emptied value buffers of merged parts, for the next parts to fill: a part's buffer
-/// holds a chunk's values (megabytes), and memory fresh from the system is zeroed by the
-/// kernel page by page (a tenth of a run's time before buffers were reused).
-type SpareValues = Arc<Mutex<Vec<Vec<(u32, f64)>>>>;
+/// The buffers of merged parts, for the next parts to fill: a part's values (a chunk's,
+/// megabytes; emptied) and its tables' recent rows (kept: their series do not change).
+/// Memory fresh from the system is zeroed by the kernel page by page (a tenth of a run's
+/// time before buffers were reused).
+type SpareValues = Arc<Mutex<Vec<Buffers>>>;
+
+/// What a part fills, handed on from part to part.
+#[derive(Debug, Clone, Default)]
+struct Buffers {
+    /// Series numbers and values, in the order they were added.
+    values: Vec<(u32, f64)>,
+    /// By table number: its rows as the last replicate gave them, and those of the
+    /// replicate being added.
+    recent: Vec<(RecentRows, RecentRows)>,
+    /// By row (its place in the row index): its place in its table's recent rows, the
+    /// last replicate's or, once found, this one's; checked before use.
+    places: Vec<u32>,
+}
+
+/// A table's rows in the order a replicate gave them, with their first series: the next
+/// replicate gives mostly the same rows in the same order, so a row is first looked for
+/// here, a few places on from the last one found, by comparing its joined key with
+/// memory read in order, before the row index is hashed into at random (and the search
+/// goes on from where the row found there was).
+#[derive(Debug, Clone, Default)]
+struct RecentRows {
+    /// The rows' joined keys, end to end.
+    keys: String,
+    /// Each row's end in `keys`, place in the row index and first series.
+    rows: Vec<(usize, u32, usize)>,
+}
+
+/// Rows past the expected one that a row is looked for among (rows a replicate lacks).
+const LOOKAHEAD: usize = 8;
+
+impl RecentRows {
+    /// The place in the row index and first series of the row whose joined key is
+    /// `joined`, if it is among the [`LOOKAHEAD`] rows from `*next`, which then moves
+    /// past it.
+    fn find(&self, next: &mut usize, joined: &str) -> Option<(u32, usize)> {
+        let end = (*next + LOOKAHEAD).min(self.rows.len());
+        for at in *next..end {
+            let start = at.checked_sub(1).map_or(0, |before| self.rows[before].0);
+            let (stop, row, base) = self.rows[at];
+            if &self.keys[start..stop] == joined {
+                *next = at + 1;
+                return Some((row, base));
+            }
+        }
+        None
+    }
+
+    /// Adds a row, returning its place.
+    fn push(&mut self, joined: &str, row: u32, base: usize) -> u32 {
+        self.keys.push_str(joined);
+        self.rows.push((self.keys.len(), row, base));
+        u32::try_from(self.rows.len() - 1).expect("fewer than 2^32 rows")
+    }
+
+    /// Whether row `row` of the index is at `place`.
+    fn holds(&self, place: u32, row: u32) -> bool {
+        self.rows.get(place as usize).is_some_and(|r| r.1 == row)
+    }
+
+    fn clear(&mut self) {
+        self.keys.clear();
+        self.rows.clear();
+    }
+}
 
 /// Spare buffers kept: more than the parts in flight at once need.
 const SPARE_MAX: usize = 8;
@@ -201,8 +269,7 @@ pub struct SeriesSummary {
 pub struct SeriesPart {
     rows: SharedRows,
     spare: SpareValues,
-    /// Series numbers and values, in the order they were added.
-    values: Vec<(u32, f64)>,
+    buffers: Buffers,
     replicates: usize,
     /// Reused for a row's joined key.
     buffer: String,
@@ -214,13 +281,13 @@ impl SeriesPart {
     /// summarised in that order, so every replicate adds the same tables in the same order,
     /// even those with no rows: then the order does not depend on which part came first.
     pub fn add(&mut self, schema: &Schema, months: &[String], fill: impl FnOnce(&mut dyn RowSink)) {
-        if self.values.capacity() == 0 {
+        if self.buffers.values.capacity() == 0 {
             let spare = self
                 .spare
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .pop();
-            self.values = spare.unwrap_or_default();
+            self.buffers = spare.unwrap_or_default();
         }
         let known = read(&self.rows).table(schema.name);
         let t = known.unwrap_or_else(|| {
@@ -237,24 +304,40 @@ impl SeriesPart {
         // or new every time in it, and its values keep their order either way.
         let mut new_rows = Vec::new();
         let mut buffer = std::mem::take(&mut self.buffer);
+        let Buffers {
+            values,
+            recent,
+            places,
+        } = &mut self.buffers;
+        if recent.len() <= t {
+            recent.resize_with(t + 1, Default::default);
+        }
+        let (last, this) = &mut recent[t];
+        this.clear();
         {
             let index = read(&self.rows);
+            places.resize(index.rows.len(), u32::MAX);
             fill(&mut SeriesRows {
                 prefix: format!("{t}{SEPARATOR}"),
                 months,
                 index: &index,
-                values: &mut self.values,
+                values,
                 new_rows: &mut new_rows,
                 buffer: &mut buffer,
+                last,
+                next: 0,
+                this,
+                places,
             });
         }
         if !new_rows.is_empty() {
             let mut rows = write(&self.rows);
             for (joined, numbers) in new_rows {
                 let base = rows.row_base(t, &joined);
-                push_numbers(&mut self.values, base, numbers);
+                push_numbers(values, base, numbers);
             }
         }
+        std::mem::swap(last, this);
         self.buffer = buffer;
     }
 
@@ -264,8 +347,9 @@ impl SeriesPart {
     }
 }
 
-/// A table's rows going into a part's values: each row found by its joined key in the row
-/// index, or kept aside with its numbers to be created after the table.
+/// A table's rows going into a part's values: each row found by its joined key among the
+/// last replicate's rows or in the row index, or kept aside with its numbers to be created
+/// after the table.
 struct SeriesRows<'a> {
     /// The table's number and a separator, which every joined key starts with.
     prefix: String,
@@ -274,6 +358,12 @@ struct SeriesRows<'a> {
     values: &'a mut Vec<(u32, f64)>,
     new_rows: &'a mut Vec<(String, Vec<f64>)>,
     buffer: &'a mut String,
+    /// The table's rows in the last replicate, and the one expected next.
+    last: &'a RecentRows,
+    next: usize,
+    /// The table's rows found so far in this replicate.
+    this: &'a mut RecentRows,
+    places: &'a mut [u32],
 }
 
 impl RowSink for SeriesRows<'_> {
@@ -303,8 +393,21 @@ impl RowSink for SeriesRows<'_> {
             buffer.push_str(text);
         }
         let numbers = cells.iter().filter_map(|c| c.number());
-        match self.index.index.get(buffer.as_str()) {
-            Some(&r) => push_numbers(self.values, self.index.rows[r].3, numbers),
+        let found = self.last.find(&mut self.next, buffer).or_else(|| {
+            let r = *self.index.index.get(buffer.as_str())?;
+            let row = u32::try_from(r).expect("fewer than 2^32 rows");
+            // Rows the last replicate had and this one lacks were passed over.
+            let place = self.places[r];
+            if self.last.holds(place, row) {
+                self.next = place as usize + 1;
+            }
+            Some((row, self.index.rows[r].3))
+        });
+        match found {
+            Some((row, base)) => {
+                self.places[row as usize] = self.this.push(buffer, row, base);
+                push_numbers(self.values, base, numbers);
+            }
             None => self.new_rows.push((buffer.clone(), numbers.collect())),
         }
     }
@@ -337,7 +440,7 @@ impl SeriesSummary {
         SeriesPart {
             rows: Arc::clone(&self.rows),
             spare: Arc::clone(&self.spare),
-            values: Vec::new(),
+            buffers: Buffers::default(),
             replicates: 0,
             buffer: String::new(),
         }
@@ -355,15 +458,15 @@ impl SeriesSummary {
         if self.series.len() < numbered {
             self.series.resize_with(numbered, Series::default);
         }
-        for &(series, value) in &later.values {
+        for &(series, value) in &later.buffers.values {
             self.series[series as usize].push(value);
         }
         self.replicates += later.replicates;
-        let mut values = later.values;
-        values.clear();
+        let mut buffers = later.buffers;
+        buffers.values.clear();
         let mut spare = self.spare.lock().unwrap_or_else(PoisonError::into_inner);
         if spare.len() < SPARE_MAX {
-            spare.push(values);
+            spare.push(buffers);
         }
     }
 
@@ -546,6 +649,45 @@ mod tests {
                 "chunk {chunk}"
             );
         }
+    }
+
+    /// Adds replicate `replicate` of a table of 40 sites, one row each: some replicates
+    /// lack a run of sites longer than the look-ahead, some give the sites in reverse.
+    fn add_sites(part: &mut SeriesPart, replicate: usize) {
+        let names: Vec<String> = (0..40).map(|s| format!("site{s}")).collect();
+        let mut sites: Vec<usize> = (0..40)
+            .filter(|s| replicate % 3 != 1 || !(5..5 + 2 * LOOKAHEAD).contains(s))
+            .collect();
+        if replicate % 4 == 2 {
+            sites.reverse();
+        }
+        part.add(&FLOWS, &months("rare"), |rows| {
+            for &s in &sites {
+                let value = (replicate * 41 + s) as f64;
+                rows.row(0, &[Cell::Text(&names[s]), Cell::Float(value)]);
+            }
+        });
+        part.end_replicate();
+    }
+
+    #[test]
+    fn rows_missing_or_reordered_from_one_replicate_to_the_next_keep_their_series() {
+        // Each replicate in a part of its own, all filled before any is merged (so none
+        // has recent rows to look among), against all of them in one part (each table's
+        // rows looked for among the last replicate's).
+        let mut apart = SeriesSummary::default();
+        let mut own: Vec<SeriesPart> = (0..24).map(|_| apart.part()).collect();
+        let mut together = SeriesSummary::default();
+        let mut one = together.part();
+        for (replicate, part) in own.iter_mut().enumerate() {
+            add_sites(part, replicate);
+            add_sites(&mut one, replicate);
+        }
+        own.into_iter().for_each(|part| apart.merge(part));
+        together.merge(one);
+        let (apart, together) = (apart.finish(), together.finish());
+        assert_eq!(together.rows(), 40);
+        assert_eq!(together, apart);
     }
 
     #[test]

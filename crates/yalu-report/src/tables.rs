@@ -543,10 +543,9 @@ pub fn porters(params: &ModelParams, result: &ReplicateResult, rows: &mut dyn Ro
 /// won; for households also by source, per household (NaN for the other groups).
 pub fn incomes<'a>(params: &'a ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
     let rate = |month: usize, s: yalu_model::params::SiteId| {
-        result
-            .prices
+        of_month(&result.prices, month, |p| p.month)
             .iter()
-            .find(|p| p.month == month && p.site == s)
+            .find(|p| p.site == s)
             .map_or(f64::NAN, |p| p.won_per_cny)
     };
     // A row of eleven cells; the households' sources (the last five, per household) are
@@ -593,10 +592,9 @@ pub fn incomes<'a>(params: &'a ModelParams, result: &ReplicateResult, rows: &mut
         .filter(|a| a.activity == Activity::WorkersAbroad && a.value > 0.0)
     {
         let month_money = |payer, payee| {
-            result
-                .money
+            of_month(&result.money, record.month, |m| m.month)
                 .iter()
-                .filter(|m| m.month == record.month && m.payer == payer && m.payee == payee)
+                .filter(|m| m.payer == payer && m.payee == payee)
                 .map(|m| m.amount.cny())
                 .sum::<f64>()
         };
@@ -614,6 +612,15 @@ pub fn incomes<'a>(params: &'a ModelParams, result: &ReplicateResult, rows: &mut
         ]);
         rows.row(record.month, &cells);
     }
+}
+
+/// The records of `month`, from `records` in month order (as the model collects them):
+/// found by bisection, where a filter would scan every month for each row.
+fn of_month<T>(records: &[T], month: usize, month_of: fn(&T) -> usize) -> &[T] {
+    debug_assert!(records.is_sorted_by_key(month_of), "records in month order");
+    let start = records.partition_point(|x| month_of(x) < month);
+    let end = records.partition_point(|x| month_of(x) <= month);
+    &records[start..end]
 }
 
 /// `trade`: trading companies' consignments by route, with every cost, so margins by route

@@ -592,10 +592,11 @@ fn deterrence_works_through_what_operators_learn() {
     // more risk and sail less; operators who never update (learning rate 0) sail much as
     // before. How much learning deters depends on how often a sighting ends in
     // interdiction: at the baseline's low rates (2% at sea, 3% in port) the effect is
-    // small; at three times those rates it is clear. Tolerances (8 replicates of
-    // 2018-2019): at baseline rates, learning cuts coal carried by more than fixed beliefs
-    // do; at three times the rates, by more than 1% and more than three times as much
-    // (1.2% against 0.3% with the re-sourced fleets).
+    // within the noise of a few replicates (learning -0.11% to 0.57%, fixed beliefs -0.29%
+    // to 0.22%, over 8 and 24 replicates at hurdles 0.10 and 0.094 with 25 and 26 coal ships); at three
+    // times those rates it is clear. Tolerances (8 replicates of 2018-2019): at baseline
+    // rates, learning cuts coal carried by less than 1%; at three times the rates, by more
+    // than 1% and more than three times as much as fixed beliefs do (1.4% against 0.2%).
     // Each fleet keeps one class of ship: which hull replaces a lost one also follows what
     // operators learn (tests/vessels.rs), and would mix a change of fleet into the voyages.
     let mut base = two_years_at_sea();
@@ -618,7 +619,7 @@ fn deterrence_works_through_what_operators_learn() {
     let fixed = drop(&fixed_beliefs(&base));
     println!("deterrence at baseline rates: {learning:.4} learning, {fixed:.4} fixed beliefs");
     assert!(
-        learning > fixed,
+        learning.abs() < 0.01,
         "learning {learning}, fixed beliefs {fixed}"
     );
 

@@ -22,7 +22,7 @@ use yalu_model::ledger::{ActorClass, Purpose};
 use yalu_model::observe::{Channel, HouseholdMonth, Outcome, PriceRecord, ShipClassRecord};
 use yalu_model::params::{Direction, Maritime, ModelParams, SiteId};
 
-use crate::window::Window;
+use crate::window::{Window, records_in_months};
 
 /// The part of the printed summary a figure belongs to, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -154,15 +154,11 @@ impl Replicate<'_> {
         months.into_iter().filter(|&m| self.within(m)).collect()
     }
 
-    /// The records of the window's months, from `records` in month order (as the model
-    /// collects them): a slice found by bisection, where a filter would scan every month
-    /// for each of a run's windows. The same records in the same order as filtering by
-    /// [`Replicate::within`], so sums over them are unchanged.
+    /// The records of the window's months ([`records_in_months`]): the same records in the
+    /// same order as filtering by [`Replicate::within`], found once for each of a run's
+    /// windows.
     fn in_window<'r, T>(&self, records: &'r [T], month_of: fn(&T) -> usize) -> &'r [T] {
-        debug_assert!(records.is_sorted_by_key(month_of), "records in month order");
-        let start = records.partition_point(|x| month_of(x) < self.months.start);
-        let end = records.partition_point(|x| month_of(x) < self.months.end);
-        &records[start..end.max(start)]
+        records_in_months(records, self.months.clone(), month_of)
     }
 }
 

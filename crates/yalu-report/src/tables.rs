@@ -7,6 +7,7 @@ use yalu_model::params::{Direction, ModelParams};
 use yalu_model::{Fen, ReplicateResult};
 
 use crate::table::{ColumnData, Table};
+use crate::window::records_in_months;
 
 /// A table's name and columns in output order. The writers below build each table by its
 /// schema and the report reads the files by the same schema, so a column is named once.
@@ -543,7 +544,7 @@ pub fn porters(params: &ModelParams, result: &ReplicateResult, rows: &mut dyn Ro
 /// won; for households also by source, per household (NaN for the other groups).
 pub fn incomes<'a>(params: &'a ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
     let rate = |month: usize, s: yalu_model::params::SiteId| {
-        of_month(&result.prices, month, |p| p.month)
+        records_in_months(&result.prices, month..month + 1, |p| p.month)
             .iter()
             .find(|p| p.site == s)
             .map_or(f64::NAN, |p| p.won_per_cny)
@@ -592,7 +593,7 @@ pub fn incomes<'a>(params: &'a ModelParams, result: &ReplicateResult, rows: &mut
         .filter(|a| a.activity == Activity::WorkersAbroad && a.value > 0.0)
     {
         let month_money = |payer, payee| {
-            of_month(&result.money, record.month, |m| m.month)
+            records_in_months(&result.money, record.month..record.month + 1, |m| m.month)
                 .iter()
                 .filter(|m| m.payer == payer && m.payee == payee)
                 .map(|m| m.amount.cny())
@@ -612,15 +613,6 @@ pub fn incomes<'a>(params: &'a ModelParams, result: &ReplicateResult, rows: &mut
         ]);
         rows.row(record.month, &cells);
     }
-}
-
-/// The records of `month`, from `records` in month order (as the model collects them):
-/// found by bisection, where a filter would scan every month for each row.
-fn of_month<T>(records: &[T], month: usize, month_of: fn(&T) -> usize) -> &[T] {
-    debug_assert!(records.is_sorted_by_key(month_of), "records in month order");
-    let start = records.partition_point(|x| month_of(x) < month);
-    let end = records.partition_point(|x| month_of(x) <= month);
-    &records[start..end]
 }
 
 /// `trade`: trading companies' consignments by route, with every cost, so margins by route

@@ -14,6 +14,21 @@ use std::str::FromStr;
 use jiff::civil::Date;
 use yalu_model::calendar::YearMonth;
 
+/// The records of the months in `months` (indices), from `records` in month order (as the
+/// model collects them): a slice found by bisection, where a filter would scan every
+/// record. The same records in the same order as filtering, so sums over them are
+/// unchanged.
+pub(crate) fn records_in_months<T>(
+    records: &[T],
+    months: Range<usize>,
+    month_of: fn(&T) -> usize,
+) -> &[T] {
+    debug_assert!(records.is_sorted_by_key(month_of), "records in month order");
+    let start = records.partition_point(|x| month_of(x) < months.start);
+    let end = records.partition_point(|x| month_of(x) < months.end);
+    &records[start..end.max(start)]
+}
+
 /// Months from `first` to `last`, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Window {

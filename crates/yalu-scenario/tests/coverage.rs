@@ -16,8 +16,9 @@ const SOURCED_SHARE_FLOOR: f64 = 0.37;
 /// asks: sourced inputs whose ranges narrowed to what their claims support (the dandelion
 /// root's Chinese price, the truck target, the sea's hurdle) fell out of the top 30, and
 /// the inputs they had been compensating (the root's home price) came in. The seeds 11, 12
-/// and 13 each give 13 sourced of 30, with 22 inputs common to all three top 30s.
-const TOP_30_SOURCED_FLOOR: usize = 13;
+/// and 13 each give 13 sourced of 30, with 22 inputs common to all three top 30s. Raised
+/// to 14 when declared food (rank 25) was sourced from China's 2018 staples.
+const TOP_30_SOURCED_FLOOR: usize = 14;
 
 fn baseline() -> Scenario {
     Scenario::baseline(&Registry::embedded()).expect("the baseline is valid")

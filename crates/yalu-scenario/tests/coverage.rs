@@ -9,15 +9,18 @@ use yalu_scenario::{Registry, Scenario, coverage, coverage_of, most_influential}
 /// declared trade category gained `market_share` and the market `rice_food_import_effect`
 /// (12 new inputs, all assumptions, none of them a sourced input turned into one); with the
 /// declared-trade events of the same session, 163 of 442 inputs, 36.9%. Raised back to 0.37
-/// at 166 of 444 (37.4%); 167 of 444 (37.6%) with the maritime hurdle fitted.
-const SOURCED_SHARE_FLOOR: f64 = 0.37;
+/// at 166 of 444 (37.4%); 167 of 444 (37.6%) with the maritime hurdle fitted; 0.38 at 169
+/// of 444 (38.1%) with declared food and the backlog of orders sourced.
+const SOURCED_SHARE_FLOOR: f64 = 0.38;
 /// At least this many of the 30 most influential parameters cite a claim. Lowered from 17
 /// when the ranking was regenerated after the re-sourcing of session 25, as the sweep file
 /// asks: sourced inputs whose ranges narrowed to what their claims support (the dandelion
 /// root's Chinese price, the truck target, the sea's hurdle) fell out of the top 30, and
 /// the inputs they had been compensating (the root's home price) came in. The seeds 11, 12
-/// and 13 each give 13 sourced of 30, with 22 inputs common to all three top 30s. Raised
-/// to 14 when declared food (rank 25) was sourced from China's 2018 staples.
+/// and 13 each give 13 sourced of 30, with 22 inputs common to all three top 30s. 14 in
+/// the ranking regenerated again at the end of that session, after declared food and the
+/// backlog of orders were sourced: both left the top 30 with their narrower ranges, and
+/// the covid-era sea share and other imports (sourced) came in.
 const TOP_30_SOURCED_FLOOR: usize = 14;
 
 fn baseline() -> Scenario {

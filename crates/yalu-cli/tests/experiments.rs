@@ -505,12 +505,18 @@ fn evidence_coverage_counts_sourced_and_assumed_inputs_per_submodel() {
     let dir = tempfile::tempdir().unwrap();
     let out = yalu(&["evidence", "--coverage", "--format", "json"], dir.path());
     assert!(out.status.success());
-    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rows = rows.as_array().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = report["rows"].as_array().unwrap();
     // Per submodel, then all inputs, then the 30 most influential (evidence/influence.csv).
     let top = rows.last().unwrap();
     assert_eq!(top["submodel"], "top 30 (Morris)");
     assert_eq!(top["inputs"].as_u64().unwrap(), 30);
+    // The same 30 one by one, in rank order, with the same count sourced.
+    let inputs = report["most_influential"].as_array().unwrap();
+    let ranks: Vec<u64> = inputs.iter().map(|i| i["rank"].as_u64().unwrap()).collect();
+    assert_eq!(ranks, (1..=30).collect::<Vec<u64>>());
+    let sourced = inputs.iter().filter(|i| i["sourced"] == true).count() as u64;
+    assert_eq!(sourced, top["sourced"].as_u64().unwrap());
     let all = &rows[rows.len() - 2];
     assert_eq!(all["submodel"], "all");
     let sum = |field: &str| {

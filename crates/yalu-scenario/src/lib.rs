@@ -23,8 +23,9 @@ pub use error::{ErrorKind, ScenarioError, ScenarioErrors, SourceText};
 pub use evidence::Registry;
 pub use listing::{EvidenceArgs, EvidenceView, Format, Listing, coverage_table};
 pub use records::{
-    CoverageRow, Evidence, EvidenceDocument, KindCount, ParameterRecord, RegistrySummary, Value,
-    coverage, coverage_of, coverage_report, most_influential,
+    CoverageReport, CoverageRow, Evidence, EvidenceDocument, InfluentialInput, KindCount,
+    ParameterRecord, RegistrySummary, Value, coverage, coverage_of, coverage_report,
+    most_influential,
 };
 pub use scenario::{BASELINE, Scenario, SiteInfo};
 

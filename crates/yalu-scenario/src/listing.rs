@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::evidence::{self, ClaimRow, Conflict, Observation, Registry, Source};
-use crate::records::{CoverageRow, Evidence, EvidenceDocument};
+use crate::records::{CoverageReport, Evidence, EvidenceDocument};
 use crate::scenario::Scenario;
 use crate::{LoadError, coverage_report};
 
@@ -80,10 +80,10 @@ impl EvidenceArgs {
         }
         let scenario = load(self.scenario.as_deref())?;
         if self.coverage {
-            let rows = coverage_report(&scenario.parameters);
+            let report = coverage_report(&scenario.parameters);
             return Ok(self
                 .format
-                .show(&rows, coverage_table(&scenario.name, &rows)));
+                .show(&report, coverage_table(&scenario.name, &report)));
         }
         let document = scenario.evidence_document(registry);
         Ok(self.format.show(&document, document.table()))
@@ -147,12 +147,12 @@ impl EvidenceDocument<'_> {
 }
 
 /// The coverage rows of scenario `name` as a table, the sourced share in percent.
-pub fn coverage_table(name: &str, rows: &[CoverageRow]) -> String {
+pub fn coverage_table(name: &str, report: &CoverageReport) -> String {
     let mut text = format!(
         "Evidence coverage for scenario `{name}`\n{:<20} {:>8} {:>8} {:>11} {:>9}\n",
         "submodel", "inputs", "sourced", "assumptions", "sourced %"
     );
-    for row in rows {
+    for row in &report.rows {
         let _ = writeln!(
             text,
             "{:<20} {:>8} {:>8} {:>11} {:>8.0}%",
@@ -161,6 +161,19 @@ pub fn coverage_table(name: &str, rows: &[CoverageRow]) -> String {
             row.sourced,
             row.assumptions,
             100.0 * row.sourced_share
+        );
+    }
+    let _ = writeln!(
+        text,
+        "\nThe 30 most influential inputs (evidence/influence.csv):\n{:>4} {:>6}  {:<10}  input",
+        "rank", "score", "evidence"
+    );
+    for input in &report.most_influential {
+        let evidence = if input.sourced { "claim" } else { "assumption" };
+        let _ = writeln!(
+            text,
+            "{:>4} {:>6.3}  {:<10}  {}",
+            input.rank, input.score, evidence, input.input
         );
     }
     text

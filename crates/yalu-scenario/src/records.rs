@@ -132,14 +132,44 @@ pub fn coverage(parameters: &[ParameterRecord]) -> Vec<CoverageRow> {
 /// `yalu sensitivity sweeps/influence.toml --method morris`.
 pub const INFLUENCE: &str = include_str!("../../../evidence/influence.csv");
 
+/// The committed ranking's rows: rank, parameter path and score, most influential first.
+fn influence_rows() -> impl Iterator<Item = (usize, &'static str, f64)> {
+    INFLUENCE.lines().skip(1).filter_map(|line| {
+        let mut fields = line.split(',');
+        let rank = fields.next()?.parse().ok()?;
+        let path = fields.next()?;
+        let score = fields.next()?.parse().ok()?;
+        Some((rank, path, score))
+    })
+}
+
 /// The `n` most influential parameter paths of the committed ranking.
 pub fn most_influential(n: usize) -> Vec<&'static str> {
-    INFLUENCE
-        .lines()
-        .skip(1)
-        .filter_map(|line| line.split(',').nth(1))
-        .take(n)
-        .collect()
+    influence_rows().map(|(_, path, _)| path).take(n).collect()
+}
+
+/// One of the most influential inputs, with whether it rests on a claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct InfluentialInput {
+    /// Rank in the committed ranking (1 is the most influential).
+    pub rank: usize,
+    /// Parameter path.
+    pub input: String,
+    /// Its score in the ranking (1 for an input that moves some headline output most).
+    pub score: f64,
+    /// Whether it cites a claim; otherwise it is an assumption.
+    pub sourced: bool,
+}
+
+/// What `yalu evidence --coverage` reports: the shares, and the most influential inputs
+/// one by one, the assumptions among them being where evidence would narrow the results
+/// most.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageReport {
+    /// Per submodel, then all inputs, then the 30 most influential.
+    pub rows: Vec<CoverageRow>,
+    /// The 30 most influential inputs the scenario has, in rank order.
+    pub most_influential: Vec<InfluentialInput>,
 }
 
 /// Sourced versus assumed among the inputs at `paths` (those the scenario has), as a row
@@ -166,16 +196,31 @@ pub fn coverage_of(parameters: &[ParameterRecord], paths: &[&str], label: &str) 
     }
 }
 
-/// [`coverage`], then the row of the 30 most influential parameters: what `yalu evidence
-/// --coverage` lists.
-pub fn coverage_report(parameters: &[ParameterRecord]) -> Vec<CoverageRow> {
+/// [`coverage`], then the row of the 30 most influential parameters, and those parameters
+/// one by one: what `yalu evidence --coverage` lists.
+pub fn coverage_report(parameters: &[ParameterRecord]) -> CoverageReport {
     let mut rows = coverage(parameters);
     rows.push(coverage_of(
         parameters,
         &most_influential(30),
         "top 30 (Morris)",
     ));
-    rows
+    let most_influential = influence_rows()
+        .take(30)
+        .filter_map(|(rank, path, score)| {
+            let record = parameters.iter().find(|p| p.path == path)?;
+            Some(InfluentialInput {
+                rank,
+                input: path.to_owned(),
+                score,
+                sourced: matches!(record.evidence, Evidence::Claim { .. }),
+            })
+        })
+        .collect();
+    CoverageReport {
+        rows,
+        most_influential,
+    }
 }
 
 /// A scenario's inputs with their evidence, as `yalu evidence --format json` prints it and

@@ -421,7 +421,7 @@ pub fn patterns() -> Vec<Pattern> {
         Pattern {
             id: "P10",
             description: "cash sent by ship captains, first nine months of 2014 (USD)",
-            class: Class::Calibrated(&["couriers.cash_usd_per_trip", "couriers.trips_per_month"]),
+            class: Class::Input("couriers.cash_usd_per_month"),
             claim: "nypost-o39-ri-usd-10m-2014",
             target: Target::Claim { scale: 1.0 },
             measure: |p, r| {

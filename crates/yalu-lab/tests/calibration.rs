@@ -19,10 +19,35 @@ fn scenario(name: &str) -> String {
         .to_string()
 }
 
+/// A calibration of the couriers of 2014, a scenario small enough to load and run at once.
 fn file(dir: &Path, targets: &str) -> PathBuf {
+    fit_file(
+        dir,
+        &scenario("courier-2014.toml"),
+        "couriers.trips_per_month",
+        targets,
+    )
+}
+
+/// A calibration of the porters' pay (P2) in 2017, on a one-year copy of the baseline.
+fn porter_fit_file(dir: &Path) -> PathBuf {
+    let one_year = std::fs::read_to_string(scenario("baseline.toml"))
+        .unwrap()
+        .replacen("name = \"baseline\"", "name = \"porters-2017\"", 1)
+        .replacen("last_day = \"2025-12-31\"", "last_day = \"2017-12-31\"", 1);
+    let path = dir.join("porters-2017.toml");
+    std::fs::write(&path, one_year).unwrap();
+    fit_file(
+        dir,
+        &path.display().to_string(),
+        "goods[larch_cones].china_price_cny_per_unit",
+        "patterns = [\"P2\"]",
+    )
+}
+
+fn fit_file(dir: &Path, scenario_path: &str, parameter: &str, targets: &str) -> PathBuf {
     let text = format!(
-        "[calibration]\nscenario = \"{}\"\nparameters = [\"couriers.cash_usd_per_trip\"]\n{targets}\nsamples = 6\naccept_share = 0.5\nreplicates = 1\nseed = 9\n",
-        scenario("courier-2014.toml")
+        "[calibration]\nscenario = \"{scenario_path}\"\nparameters = [\"{parameter}\"]\n{targets}\nsamples = 6\naccept_share = 0.5\nreplicates = 1\nseed = 9\n"
     );
     let path = dir.join("fit.toml");
     std::fs::write(&path, text).unwrap();
@@ -72,7 +97,7 @@ fn an_unknown_observation_is_refused_with_the_nearest_ids() {
 fn a_fit_to_a_calibrated_pattern_is_the_same_for_the_same_seed() {
     let dir = tempfile::tempdir().unwrap();
     let registry = Registry::embedded();
-    let path = file(dir.path(), "patterns = [\"P10\"]");
+    let path = porter_fit_file(dir.path());
     let fit = || {
         CalibrationFile::load(&path, &registry)
             .unwrap()
@@ -96,8 +121,11 @@ fn a_fit_to_a_calibrated_pattern_is_the_same_for_the_same_seed() {
     let posterior = &a.posterior;
     assert_eq!(posterior.sets.len(), 3);
     assert_eq!(posterior.seed, 9);
-    assert_eq!(posterior.parameters, ["couriers.cash_usd_per_trip"]);
-    assert_eq!(posterior.targets, ["P10"]);
+    assert_eq!(
+        posterior.parameters,
+        ["goods[larch_cones].china_price_cny_per_unit"]
+    );
+    assert_eq!(posterior.targets, ["P2"]);
     for (set, accepted) in posterior.sets.iter().zip(&a.fit.accepted_sets) {
         assert_eq!(set.values, accepted.values);
         assert_eq!(set.weight, 1.0 / 3.0, "rejection ABC weighs sets equally");
@@ -107,22 +135,22 @@ fn a_fit_to_a_calibrated_pattern_is_the_same_for_the_same_seed() {
 #[test]
 fn a_calibrated_pattern_whose_claim_is_held_out_as_a_test_cannot_be_fitted() {
     let mut registry = Registry::embedded();
-    let p10 = yalu_lab::patterns::patterns()
+    let p2 = yalu_lab::patterns::patterns()
         .into_iter()
-        .find(|p| p.id == "P10")
+        .find(|p| p.id == "P2")
         .unwrap();
     let mut held_out = registry.series[0].clone();
-    held_out.observation = "p10-claim-held-out".into();
-    held_out.claim = p10.claim.into();
+    held_out.observation = "p2-claim-held-out".into();
+    held_out.claim = p2.claim.into();
     held_out.use_ = Use::Test;
     registry.series.push(held_out);
     let dir = tempfile::tempdir().unwrap();
-    let path = file(dir.path(), "patterns = [\"P10\"]");
+    let path = porter_fit_file(dir.path());
     let message = match CalibrationFile::load(&path, &registry) {
         Err(e @ ExperimentError::File(_)) => e.to_string(),
         Err(other) => panic!("expected a located refusal, got {other}"),
-        Ok(_) => panic!("P10 rests on a held-out claim and should be refused"),
+        Ok(_) => panic!("P2 rests on a held-out claim and should be refused"),
     };
     assert!(message.contains("hold out as a test"), "{message}");
-    assert!(message.contains(p10.claim), "{message}");
+    assert!(message.contains(p2.claim), "{message}");
 }

@@ -246,10 +246,10 @@ param_set! {
         params:
         /// Officials sending cash this way.
         officials: u32 [People, Bounds::count(100_000)],
-        /// Bags each official sends in a month.
+        /// Bags each official sends in a month; they share the month's cash, so they set each bag's size, not the flow.
         trips_per_month: f64 [TripsPerMonth, Bounds::PER_MONTH],
-        /// Mean cash in one bag.
-        cash_usd_per_trip: f64 [UsdPerTrip, Bounds::NON_NEGATIVE],
+        /// Mean cash each official sends home in a month, shared among the month's bags.
+        cash_usd_per_month: f64 [UsdPerMonth, Bounds::NON_NEGATIVE],
         /// Spread of the cash per bag, as a lognormal sigma.
         cash_sigma: f64 [LogSigma, Bounds::NON_NEGATIVE],
         /// Share of each bag the captain keeps.

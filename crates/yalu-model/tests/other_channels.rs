@@ -65,6 +65,36 @@ fn one_official_sends_about_ten_million_dollars_in_nine_months_of_2014() {
 }
 
 #[test]
+fn the_number_of_bags_sets_their_size_not_the_cash_sent() {
+    // The record gives one official's cash over nine months, not his bags: a month's cash is
+    // shared among its bags, so few big bags and many small ones send about the same.
+    let cash_in_2014 = |bags_per_month: f64| {
+        let mut params = shipped("courier-2014.toml");
+        params.couriers.as_mut().unwrap().trips_per_month = bags_per_month;
+        let mut sent: Vec<f64> = (0..41)
+            .map(|r| {
+                let result = run_replicate(&params, 2014, r).unwrap();
+                activity(&result, Activity::CourierCashUsd, 0..12)
+            })
+            .collect();
+        sent.sort_by(f64::total_cmp);
+        sent[20]
+    };
+    let (few, many) = (cash_in_2014(0.5), cash_in_2014(6.0));
+    let expected = 12.0
+        * shipped("courier-2014.toml")
+            .couriers
+            .unwrap()
+            .cash_usd_per_month;
+    for median in [few, many] {
+        assert!(
+            (median / expected - 1.0).abs() < 0.25,
+            "median {median} against {expected}"
+        );
+    }
+}
+
+#[test]
 fn seized_bags_never_reach_room39_and_captains_keep_their_fee() {
     let mut params = shipped("courier-2014.toml");
     params

@@ -4,8 +4,10 @@
 //! - **When**: every day.
 //! - **What**: each official sends a bag today with probability
 //!   `trips_per_month / days_in_month` times the events' capacity share (none while an
-//!   event stops the couriers); the bag holds `cash_usd_per_trip` times a lognormal
-//!   factor (mean 1, sigma `cash_sigma`), raised from the office's business abroad. With
+//!   event stops the couriers); the bag holds `cash_usd_per_month / trips_per_month`
+//!   times a lognormal factor (mean 1, sigma `cash_sigma`), raised from the office's
+//!   business abroad, so an official sends `cash_usd_per_month` on average whatever the
+//!   number of bags (the record gives the cash moved, not the bags). With
 //!   probability `capture_probability_per_trip` (times the events' risk multiplier) it is
 //!   found and seized; otherwise the
 //!   captain keeps `captain_fee_share` and the rest reaches Room 39.
@@ -51,7 +53,8 @@ pub fn run(
         if !rng.random_bool(probability) {
             continue;
         }
-        let usd = couriers.cash_usd_per_trip * price_factor(rng, couriers.cash_sigma);
+        let mean_bag_usd = couriers.cash_usd_per_month / couriers.trips_per_month;
+        let usd = mean_bag_usd * price_factor(rng, couriers.cash_sigma);
         let bag = Fen::from_cny(usd * cny_per_usd);
         world.ledger.transfer(
             a.foreign_counterparties,

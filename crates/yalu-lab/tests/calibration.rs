@@ -31,10 +31,12 @@ fn file(dir: &Path, targets: &str) -> PathBuf {
 
 /// A calibration of the porters' pay (P2) in 2017, on a one-year copy of the baseline.
 fn porter_fit_file(dir: &Path) -> PathBuf {
-    let one_year = std::fs::read_to_string(scenario("baseline.toml"))
-        .unwrap()
-        .replacen("name = \"baseline\"", "name = \"porters-2017\"", 1)
-        .replacen("last_day = \"2025-12-31\"", "last_day = \"2017-12-31\"", 1);
+    let baseline = std::fs::read_to_string(scenario("baseline.toml")).unwrap();
+    let (name, last_day) = ("name = \"baseline\"", "last_day = \"2025-12-31\"");
+    assert!(baseline.contains(name) && baseline.contains(last_day));
+    let one_year = baseline
+        .replacen(name, "name = \"porters-2017\"", 1)
+        .replacen(last_day, "last_day = \"2017-12-31\"", 1);
     let path = dir.join("porters-2017.toml");
     std::fs::write(&path, one_year).unwrap();
     fit_file(

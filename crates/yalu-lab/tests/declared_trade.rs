@@ -256,12 +256,17 @@ fn declared_trade_balances_repeats_and_pays_the_levy_on_its_margin() {
         .iter()
         .map(|d| d.usd * a.cny_per_usd[d.month])
         .sum();
+    let margin_cny: f64 = a
+        .declared
+        .iter()
+        .map(|d| d.usd * a.cny_per_usd[d.month] * declared.margin_share(d.direction))
+        .sum();
     let levy = money(
         ActorClass::DeclaredTraders,
         ActorClass::Centre,
         Purpose::Levy,
     );
-    let expected = value_cny * declared.margin_share * state.official_levy_share;
+    let expected = margin_cny * state.official_levy_share;
     assert!(value_cny > 0.0);
     // Each day's payment is rounded to the fen, and the rate is the day's, not the month's.
     assert!(

@@ -167,8 +167,10 @@ param_set! {
         sea_capacity_usd_per_month: f64 [UsdPerMonth, Bounds::NON_NEGATIVE],
         /// Orders held back by a stop or a cut wait to be filled when trade resumes, up to this many months of the category's normal value; the rest are lost.
         pent_up_months: f64 [Months, Bounds::new(0.0, 36.0)],
-        /// The trading companies' margin on declared trade, as a share of its value.
-        margin_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// The trading companies' cut on declared exports: what China pays less what the suppliers get, as a share of the value.
+        export_margin_share: f64 [Share, Bounds::UNIT_INTERVAL],
+        /// The trading companies' markup on declared imports: what the domestic buyers pay over the value, as a share of it.
+        import_margin_share: f64 [Share, Bounds::UNIT_INTERVAL],
         /// Share of the orders road or rail cannot carry on a day that the other land mode takes, within what it can still carry that day; 0 moves none.
         land_substitution_share: f64 [Share, Bounds::UNIT_INTERVAL],
         /// Share of the orders a mode cannot carry on a day that go between sea and land, within what the other mode can still carry that day; 0 moves none.
@@ -183,6 +185,14 @@ impl DeclaredTrade {
             .iter()
             .map(|c| c.sold_in_markets_share() * c.usd_per_month)
             .sum()
+    }
+
+    /// The trading companies' margin on trade going `direction`, as a share of its value.
+    pub fn margin_share(&self, direction: Direction) -> f64 {
+        match direction {
+            Direction::Export => self.export_margin_share,
+            Direction::Import => self.import_margin_share,
+        }
     }
 
     /// What `mode` can carry in a month, in US dollars.

@@ -32,12 +32,13 @@
 //!   dollars is what the rice price reads (`market`). At 0 nothing reaches them.
 //! - **Parameters**: `[declared_trade]` (`categories[]`: `direction`, `usd_per_month`,
 //!   `road_share`, `rail_share`, `market_share`; the capacities by mode, `pent_up_months`,
-//!   `margin_share`, `land_substitution_share`, `sea_substitution_share`),
+//!   `export_margin_share` and `import_margin_share`, `land_substitution_share`,
+//!   `sea_substitution_share`),
 //!   `state_trade.official_levy_share` and `state_trade.room39_share`, the exchange rate
 //!   of the day.
 //! - **Ledger**: exports: Chinese merchants -> declared traders (sale, the value V),
-//!   declared traders -> suppliers (purchase, V (1 - margin)); imports: domestic buyers ->
-//!   declared traders (sale, V (1 + margin)), declared traders -> Chinese merchants
+//!   declared traders -> suppliers (purchase, V (1 - export margin)); imports: domestic
+//!   buyers -> declared traders (sale, V (1 + import margin)), declared traders -> Chinese merchants
 //!   (purchase, V). Then declared traders -> centre (levy: `official_levy_share` x the
 //!   events' levy multiplier of the margin) and -> Room 39 (remittance: `room39_share` of
 //!   what the margin leaves after the levy), so the foreign currency of declared trade
@@ -217,9 +218,9 @@ impl DayTrade<'_> {
             .metrics
             .record_declared(self.month, category, mode, usd);
         let value = Fen::from_cny(usd * self.cny_per_usd);
-        let margin = value.share(self.trade.margin_share);
-        let levy = margin.share((self.levy_share * levy).min(1.0));
         let category = &self.trade.categories[category.0 as usize];
+        let margin = value.share(self.trade.margin_share(category.direction));
+        let levy = margin.share((self.levy_share * levy).min(1.0));
         let market_usd = usd * category.sold_in_markets_share();
         if market_usd > 0.0 {
             let markets = &mut world.markets;

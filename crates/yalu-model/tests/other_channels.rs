@@ -46,18 +46,23 @@ fn activity(result: &ReplicateResult, which: Activity, months: std::ops::Range<u
         .sum()
 }
 
+/// Cash handed to captains over `months` in each of 41 replicates, smallest first.
+fn courier_cash_by_replicate(params: &ModelParams, months: std::ops::Range<usize>) -> Vec<f64> {
+    let mut sent: Vec<f64> = (0..41)
+        .map(|r| {
+            let result = run_replicate(params, 2014, r).unwrap();
+            activity(&result, Activity::CourierCashUsd, months.clone())
+        })
+        .collect();
+    sent.sort_by(f64::total_cmp);
+    sent
+}
+
 #[test]
 fn one_official_sends_about_ten_million_dollars_in_nine_months_of_2014() {
     // P10 (nypost-office39): about USD 10M in the first nine months of 2014. Tolerance: the
     // median over 41 replicates within 7-13 M of cash handed to captains.
-    let params = shipped("courier-2014.toml");
-    let mut sent: Vec<f64> = (0..41)
-        .map(|r| {
-            let result = run_replicate(&params, 2014, r).unwrap();
-            activity(&result, Activity::CourierCashUsd, 0..9)
-        })
-        .collect();
-    sent.sort_by(f64::total_cmp);
+    let sent = courier_cash_by_replicate(&shipped("courier-2014.toml"), 0..9);
     let median = sent[20];
     assert!((7.0e6..=13.0e6).contains(&median), "median {median}");
     // Replicates differ: trips and bag sizes are random.
@@ -71,14 +76,7 @@ fn the_number_of_bags_sets_their_size_not_the_cash_sent() {
     let cash_in_2014 = |bags_per_month: f64| {
         let mut params = shipped("courier-2014.toml");
         params.couriers.as_mut().unwrap().trips_per_month = bags_per_month;
-        let mut sent: Vec<f64> = (0..41)
-            .map(|r| {
-                let result = run_replicate(&params, 2014, r).unwrap();
-                activity(&result, Activity::CourierCashUsd, 0..12)
-            })
-            .collect();
-        sent.sort_by(f64::total_cmp);
-        sent[20]
+        courier_cash_by_replicate(&params, 0..12)[20]
     };
     let (few, many) = (cash_in_2014(0.5), cash_in_2014(6.0));
     let expected = 12.0

@@ -46,6 +46,15 @@ pub const OBSERVABLES: &[Observable] = &[
         unit: "barrels",
         measure: |p, r, _, a, b| sea(p, r, "refined_petroleum", a, b).map(|(units, _)| units),
     },
+    // A good the trading companies send through China's customs, which China counts.
+    Observable {
+        what: "DPRK molybdenum ore exports to China",
+        unit: "USD",
+        measure: |p, r, _, a, b| {
+            p.state_trade.as_ref()?;
+            delivered(p, r, Channel::OfficialCustoms, "molybdenum_ore", a, b).map(|(_, usd)| usd)
+        },
+    },
     Observable {
         what: "workers abroad",
         unit: "people",
@@ -170,12 +179,25 @@ fn market(
 /// `a..=b`; `None` without a maritime channel or that good.
 fn sea(p: &ModelParams, r: &ReplicateResult, good: &str, a: usize, b: usize) -> Option<(f64, f64)> {
     p.maritime.as_ref()?;
+    delivered(p, r, Channel::Maritime, good, a, b)
+}
+
+/// Delivered quantity (in the good's unit) and value (USD) of a good by one channel over
+/// months `a..=b`; `None` without that good.
+fn delivered(
+    p: &ModelParams,
+    r: &ReplicateResult,
+    channel: Channel,
+    good: &str,
+    a: usize,
+    b: usize,
+) -> Option<(f64, f64)> {
     let good = p.goods.iter().position(|g| g.id == good)? as u16;
     Some(
         r.flows
             .iter()
             .filter(|f| {
-                f.key.channel == Channel::Maritime
+                f.key.channel == channel
                     && f.key.good.0 == good
                     && f.key.outcome == Outcome::Delivered
                     && (a..=b).contains(&f.month)

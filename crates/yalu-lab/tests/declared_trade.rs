@@ -283,3 +283,35 @@ fn declared_trade_balances_repeats_and_pays_the_levy_on_its_margin() {
             < 0.01 * remitted
     );
 }
+
+#[test]
+fn china_counts_the_molybdenum_the_companies_send_through_customs() {
+    // China's declared imports of DPRK molybdenum ore (iecsa2021-moly-ore-2019 and the
+    // other years) are read from the trading companies' customs route, the one route
+    // China's customs see: some with the good's target, none without it.
+    let registry = yalu_scenario::Registry::embedded();
+    let observation = registry
+        .series
+        .iter()
+        .find(|o| o.observation == "iecsa2021-moly-ore-2019")
+        .expect("on file");
+    let measure = yalu_lab::observations::observable(observation)
+        .expect("the model produces it")
+        .measure;
+    let declared_in_year =
+        |p: &ModelParams| measure(p, &run(p), observation, 0, 11).expect("state trade runs");
+    let p = quiet_2018();
+    let molybdenum = p
+        .goods
+        .iter()
+        .position(|g| g.id == "molybdenum_ore")
+        .unwrap();
+    let mut without = p.clone();
+    for spec in &mut without.state_trade.as_mut().unwrap().goods {
+        if spec.good.0 as usize == molybdenum {
+            spec.monthly_target_units = 0.0;
+        }
+    }
+    assert!(declared_in_year(&p) > 1.0e6);
+    assert_eq!(declared_in_year(&without), 0.0);
+}

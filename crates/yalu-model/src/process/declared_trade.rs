@@ -38,8 +38,8 @@
 //!   of the day.
 //! - **Ledger**: exports: Chinese merchants -> declared traders (sale, the value V),
 //!   declared traders -> suppliers (purchase, V (1 - export margin)); imports: domestic
-//!   buyers -> declared traders (sale, V (1 + import margin)), declared traders -> Chinese merchants
-//!   (purchase, V). Then declared traders -> centre (levy: `official_levy_share` x the
+//!   buyers -> declared traders (sale, V (1 + import margin)), declared traders -> Chinese
+//!   merchants (purchase, V). Then declared traders -> centre (levy: `official_levy_share` x the
 //!   events' levy multiplier of the margin) and -> Room 39 (remittance: `room39_share` of
 //!   what the margin leaves after the levy), so the foreign currency of declared trade
 //!   shows as its own channel; orders that moved are priced as the mode that carried them

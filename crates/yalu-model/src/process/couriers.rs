@@ -48,12 +48,13 @@ pub fn run(
     let probability =
         world.calendar.daily_chance(day, couriers.trips_per_month) * conditions.capacity;
     let capture = (couriers.capture_probability_per_trip * conditions.risk).min(1.0);
+    // Used only when a bag goes, which needs trips_per_month > 0.
+    let mean_bag_usd = couriers.cash_usd_per_month / couriers.trips_per_month;
     let a = &world.accounts;
     for _ in 0..couriers.officials {
         if !rng.random_bool(probability) {
             continue;
         }
-        let mean_bag_usd = couriers.cash_usd_per_month / couriers.trips_per_month;
         let usd = mean_bag_usd * price_factor(rng, couriers.cash_sigma);
         let bag = Fen::from_cny(usd * cny_per_usd);
         world.ledger.transfer(

@@ -797,6 +797,8 @@ param_set! {
         sanctioned_import_premium: f64 [Share, Bounds::NON_NEGATIVE],
         /// The Chinese side's leg of a smuggled load of cargo (brokers, drivers, the officials who look away), paid to the Chinese counterparts; vehicles driven across carry it in their Chinese price.
         chinese_leg_cny_per_load: f64 [CnyPerLoad, Bounds::NON_NEGATIVE],
+        /// Personnel cost of taking one vehicle driven across (a load of its own) into the DPRK, paid to border households in place of its mode's labour per load of cargo.
+        vehicle_labour_cny_per_unit: f64 [CnyEach, Bounds::NON_NEGATIVE],
     }
 }
 

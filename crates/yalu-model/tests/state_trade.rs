@@ -121,36 +121,32 @@ fn learned_risk_not_true_risk_drives_expected_profit_and_sanctioned_goods_have_n
     );
 }
 
+/// A Ryanggang company's options for `units` of the state good `good` on 1 May 2024, with
+/// every crossing open: each option's crossing (`None` for customs), mode, outlay and loads.
+fn outlays(params: &ModelParams, good: &str, units: f64) -> Vec<(Option<usize>, Mode, f64, u64)> {
+    let mut world = World::new(params, &mut stream(3, 0, Stream::Population));
+    world.loads_left_tonight.fill(100);
+    let day = world.calendar.day_of(date(2024, 5, 1)).unwrap();
+    let trade = params.state_trade.as_ref().unwrap();
+    let index = trade
+        .goods
+        .iter()
+        .position(|g| params.goods[g.good.0 as usize].id == good)
+        .unwrap();
+    let mut found = Vec::new();
+    options(&world, params, day, 0, index, units, &mut found);
+    found
+        .iter()
+        .map(|o| (o.route.crossing, o.route.mode, o.outlay_cny, o.loads))
+        .collect()
+}
+
 #[test]
 fn the_chinese_side_charges_each_smuggled_load_of_cargo_but_not_vehicles_or_customs() {
     // "Costly for both sides" (asiapress-china-enforcement-varies): a smuggled load of cargo
     // pays the Chinese leg in proportion to its rate; a vehicle driven across carries it
     // in its Chinese price, and the customs route has no far-bank leg at all.
     let mut params = baseline();
-    let mut world = World::new(&params, &mut stream(3, 0, Stream::Population));
-    world.loads_left_tonight.fill(100);
-    let day = world.calendar.day_of(date(2024, 5, 1)).unwrap();
-    let company = 0; // a Ryanggang company
-    let position = |params: &ModelParams, id: &str| {
-        let trade = params.state_trade.as_ref().unwrap();
-        trade
-            .goods
-            .iter()
-            .position(|g| params.goods[g.good.0 as usize].id == id)
-            .unwrap()
-    };
-    let (ore, sedans) = (
-        position(&params, "molybdenum_ore"),
-        position(&params, "sedans"),
-    );
-    let outlays = |params: &ModelParams, good: usize, units: f64| {
-        let mut found = Vec::new();
-        options(&world, params, day, company, good, units, &mut found);
-        found
-            .iter()
-            .map(|o| (o.route.crossing, o.outlay_cny, o.loads))
-            .collect::<Vec<_>>()
-    };
     let mut with_leg = |rate: f64| {
         params
             .state_trade
@@ -158,8 +154,8 @@ fn the_chinese_side_charges_each_smuggled_load_of_cargo_but_not_vehicles_or_cust
             .unwrap()
             .chinese_leg_cny_per_load = rate;
         (
-            outlays(&params, ore, 200_000.0),
-            outlays(&params, sedans, 20.0),
+            outlays(&params, "molybdenum_ore", 200_000.0),
+            outlays(&params, "sedans", 20.0),
         )
     };
     let (ore_free, sedans_free) = with_leg(0.0);
@@ -174,7 +170,7 @@ fn the_chinese_side_charges_each_smuggled_load_of_cargo_but_not_vehicles_or_cust
         "ore may be smuggled"
     );
     for ((free, single), double) in ore_free.iter().zip(&ore_single).zip(&ore_double) {
-        let (leg, twice) = (single.1 - free.1, double.1 - free.1);
+        let (leg, twice) = (single.2 - free.2, double.2 - free.2);
         if free.0.is_some() {
             assert!(leg > 0.0, "a smuggled load of ore pays the Chinese leg");
             assert!(
@@ -186,6 +182,63 @@ fn the_chinese_side_charges_each_smuggled_load_of_cargo_but_not_vehicles_or_cust
         }
     }
     assert_eq!(sedans_free, sedans_single, "vehicles pay it in their price");
+}
+
+#[test]
+fn a_vehicle_driven_across_pays_its_own_crew_and_cargo_pays_its_modes_labour() {
+    // Personnel cost of 2,500 CNY to bring one car over (dnk2024-car-transport-labour): each
+    // vehicle driven across pays the vehicle rate, whatever its mode; cargo pays its mode's
+    // rate per load, and the vehicle rate does not touch it.
+    let mut params = baseline();
+    let mut with_rates = |vehicle: f64, convoy_load: f64| {
+        params
+            .state_trade
+            .as_mut()
+            .unwrap()
+            .vehicle_labour_cny_per_unit = vehicle;
+        for mode in &mut params.modes {
+            if mode.mode == Mode::Convoy {
+                mode.labour_cny_per_load = convoy_load;
+            }
+        }
+        (
+            outlays(&params, "molybdenum_ore", 200_000.0),
+            outlays(&params, "sedans", 20.0),
+        )
+    };
+    let (ore_base, sedans_base) = with_rates(0.0, 300.0);
+    let (ore_crewed, sedans_crewed) = with_rates(2_500.0, 300.0);
+    let (ore_dearer, sedans_dearer) = with_rates(2_500.0, 1_300.0);
+    assert!(!sedans_base.is_empty());
+    for (base, crewed) in sedans_base.iter().zip(&sedans_crewed) {
+        assert_eq!(base.3, 20, "twenty sedans are twenty loads");
+        assert!(
+            (crewed.2 - base.2 - 20.0 * 2_500.0).abs() < 1e-6,
+            "each sedan pays its crew: {} -> {}",
+            base.2,
+            crewed.2
+        );
+    }
+    assert_eq!(ore_base, ore_crewed, "cargo does not pay the vehicle rate");
+    assert_eq!(
+        sedans_crewed, sedans_dearer,
+        "vehicles do not pay the convoy rate"
+    );
+    assert!(ore_crewed.iter().any(|o| o.1 == Mode::Convoy));
+    for (crewed, dearer) in ore_crewed.iter().zip(&ore_dearer) {
+        let expected = if crewed.1 == Mode::Convoy {
+            crewed.3 as f64 * 1_000.0
+        } else {
+            0.0
+        };
+        assert!(
+            (dearer.2 - crewed.2 - expected).abs() < 1e-6,
+            "{:?}: {} -> {}",
+            crewed.1,
+            crewed.2,
+            dearer.2
+        );
+    }
 }
 
 #[test]

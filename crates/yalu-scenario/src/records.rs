@@ -129,7 +129,7 @@ pub fn coverage(parameters: &[ParameterRecord]) -> Vec<CoverageRow> {
 }
 
 /// The committed influence ranking (`evidence/influence.csv`: rank, parameter, score), from
-/// `yalu sensitivity sweeps/influence.toml --method morris`.
+/// `yalu sensitivity sweeps/influence.toml --method morris --max-work 2e13`.
 pub const INFLUENCE: &str = include_str!("../../../evidence/influence.csv");
 
 /// The committed ranking's rows: rank, parameter path and score, most influential first.

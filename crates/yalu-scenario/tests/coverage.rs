@@ -12,7 +12,8 @@ use yalu_scenario::{Registry, Scenario, coverage, coverage_of, most_influential}
 /// at 166 of 444 (37.4%); 167 of 444 (37.6%) with the maritime hurdle fitted; 0.38 at 169
 /// of 444 (38.1%) with declared food and the backlog of orders sourced; 171 of 445 (38.4%)
 /// with the declared traders' margin split by direction (the export cut sourced, the
-/// import markup an assumption) and the molybdenum target fitted to declared exports.
+/// import markup an assumption) and the molybdenum target fitted to declared exports;
+/// 172 of 446 (38.6%) with the crossing labour of a vehicle driven across sourced.
 const SOURCED_SHARE_FLOOR: f64 = 0.38;
 /// At least this many of the 30 most influential parameters cite a claim. Lowered from 17
 /// when the ranking was regenerated after the re-sourcing of session 25, as the sweep file
@@ -29,8 +30,15 @@ const SOURCED_SHARE_FLOOR: f64 = 0.38;
 /// were sourced: both left the top 30 with their narrower ranges, and appliances' home
 /// price (sourced) and the boats' seizure rate (an assumption) took their places; still 16
 /// after the margin was split by direction, the import markup (an assumption) at rank 12
-/// and the export cut (sourced, narrow) at 213.
-const TOP_30_SOURCED_FLOOR: usize = 16;
+/// and the export cut (sourced, narrow) at 213. Lowered to 14 when vehicles driven across
+/// began to pay their own crossing crew, 2,500 CNY a car from the record
+/// (`state_trade.vehicle_labour_cny_per_unit`) where they had paid the 300 of a convoy load
+/// of cargo: households' income after the takeover then leans on the volume of state
+/// smuggling, whose drivers (the planning rate, the targets, the seizure rates, the learned
+/// risk) are assumptions. On the same twenty-trajectory design the count went from 16 to
+/// 13, and seeds 12 and 13 gave 15 and 16, so the ranking now has sixty trajectories
+/// (`sweeps/influence.toml`), which give 14.
+const TOP_30_SOURCED_FLOOR: usize = 14;
 
 fn baseline() -> Scenario {
     Scenario::baseline(&Registry::embedded()).expect("the baseline is valid")

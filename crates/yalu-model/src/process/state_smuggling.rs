@@ -31,7 +31,8 @@
 //!   company has learned at that crossing (not the true risk) and O = C + B + L + X the
 //!   money laid out; official `(V - C - L)(1 - levy) - f (C + L)(1 + d)` (the levy on positive
 //!   profit). V: value at the sale price, C: purchase, B: bribes per load for each agency,
-//!   L: labour per load, X: the Chinese side's leg, `chinese_leg_cny_per_load` per load of
+//!   L: labour, the mode's `labour_cny_per_load` per load of cargo or
+//!   `vehicle_labour_cny_per_unit` per vehicle driven across, X: the Chinese side's leg, `chinese_leg_cny_per_load` per load of
 //!   cargo times the bribes' factor (brokers, drivers and officials on the far bank; a
 //!   vehicle driven across pays it inside its Chinese price), f:
 //!   `finance.donju_credit_cost_per_day`, d:
@@ -233,7 +234,7 @@ fn value_option(
     let prices = trade.unit_prices_cny(good, sanctioned && route.crossing.is_some());
     let value = units * prices.sale_cny;
     let purchase = units * prices.purchase_cny;
-    let labour = loads as f64 * mode_params(params, route.mode).labour_cny_per_load;
+    let labour = labour_cny(params, trade, spec, loads, route.mode);
     // The trade licence is paid on either route: to the centre at customs, or as its
     // equivalent in bribes when smuggled.
     let licence = units * spec.licence_cny_per_unit;
@@ -388,6 +389,23 @@ fn levy_share(trade: &StateTrade, events: Conditions) -> f64 {
 /// are not paid twice).
 fn smuggling_bribes_cny(trade: &StateTrade, loads: u64, licence_cny: f64, factor: f64) -> f64 {
     (loads as f64 * trade.bribe_cny_per_load.iter().sum::<f64>() * factor).max(licence_cny)
+}
+
+/// What border households are paid to take `loads` loads of a state good across: a
+/// vehicle's own personnel cost when it is driven across, else its mode's pay per load.
+fn labour_cny(
+    params: &ModelParams,
+    trade: &StateTrade,
+    spec: &StateGood,
+    loads: u64,
+    mode: Mode,
+) -> f64 {
+    let per_load = if spec.driven_across {
+        trade.vehicle_labour_cny_per_unit
+    } else {
+        mode_params(params, mode).labour_cny_per_load
+    };
+    loads as f64 * per_load
 }
 
 /// What the Chinese side's leg of a smuggled consignment costs: `chinese_leg_cny_per_load`
@@ -551,9 +569,7 @@ impl Outlay {
         let sanctioned = world.calendar.sanctioned(spec.good, day);
         let prices = trade.unit_prices_cny(good, sanctioned && route.crossing.is_some());
         let purchase = Fen::from_cny(chosen.units * prices.purchase_cny);
-        let labour = Fen::from_cny(
-            chosen.loads as f64 * mode_params(params, route.mode).labour_cny_per_load,
-        );
+        let labour = Fen::from_cny(labour_cny(params, trade, spec, chosen.loads, route.mode));
         let licence_cny = chosen.units * spec.licence_cny_per_unit;
         let (licence_fee, bribes, chinese_leg, days) = match route.crossing {
             Some(_) => {

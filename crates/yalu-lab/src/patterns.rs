@@ -361,7 +361,7 @@ pub fn patterns() -> Vec<Pattern> {
         },
         Pattern {
             id: "P9",
-            description: "refined petroleum imported / the 500,000 barrel cap (true, per year)",
+            description: "refined petroleum imported / the 500,000 barrel cap (true, per whole year under it)",
             class: Class::Calibrated(&[
                 "maritime.fleets[nampo_tankers].ships",
                 "maritime.fleets[nampo_tankers].capacity_t",
@@ -372,7 +372,7 @@ pub fn patterns() -> Vec<Pattern> {
                 let years = yalu_model::process::maritime::imports_against_cap(p, r);
                 let full: Vec<f64> = years
                     .iter()
-                    .filter(|y| y.months == 12 && y.cap > 0.0)
+                    .filter(|y| y.capped_months == 12 && y.cap > 0.0)
                     .map(|y| y.true_delivered / y.cap)
                     .collect();
                 (!full.is_empty()).then(|| full.iter().sum::<f64>() / full.len() as f64)

@@ -3,7 +3,7 @@
 
 use jiff::civil::Date;
 
-use crate::calendar::IceSeason;
+use crate::calendar::{IceSeason, YearMonth};
 use crate::declare::{Bounds, ParamSpec, Unit};
 use crate::events::Event;
 use crate::param_set;
@@ -1110,7 +1110,7 @@ param_set! {
         pub counterparts: Vec<CounterpartFleet>,
         /// Satellites, aircraft, port inspections and interdiction.
         pub monitors: Monitors,
-        /// The annual cap on a good's imports, if the scenario accounts for one.
+        /// The cap on a good's imports by sea, if the scenario accounts for one.
         pub cap: Option<ImportCap>,
         /// Supervision payments per tonne of cargo, in [`SeaAgency::ALL`] order (declared in [`SeaBribes`]).
         pub bribe_cny_per_t: [f64; 3],
@@ -1498,17 +1498,37 @@ param_set! {
     }
 }
 
-param_set! {
-    /// An annual cap on imports of a good (UNSCR 2397's on refined petroleum).
-    #[derive(Clone, Copy, Debug, PartialEq)]
-    pub struct ImportCap {
-        /// The good.
-        pub good: GoodId,
-        params:
-        /// Barrels a year allowed.
-        barrels_per_year: f64 [BarrelsPerYear, Bounds::NON_NEGATIVE],
+/// A cap on imports of a good by sea (UNSCR 2375's, then 2397's, on refined petroleum):
+/// dated steps of the barrels a year allowed, with no cap before the first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportCap {
+    /// The good.
+    pub good: GoodId,
+    /// (first day, barrels a year) steps in date order.
+    pub schedule: Vec<(Date, f64)>,
+}
+
+impl ImportCap {
+    /// Barrels a year allowed in a month, by the step in force on its first day; `None`
+    /// before the cap begins.
+    pub fn barrels_per_year(&self, month: YearMonth) -> Option<f64> {
+        let first_day = jiff::civil::date(month.year, month.month, 1);
+        self.schedule
+            .iter()
+            .take_while(|(from, _)| *from <= first_day)
+            .last()
+            .map(|(_, barrels)| *barrels)
     }
 }
+
+/// One step of an import cap (`[[maritime.cap.schedule]]`).
+pub const BARRELS_PER_YEAR: ParamSpec = ParamSpec {
+    key: "barrels_per_year",
+    unit: Unit::BarrelsPerYear,
+    bounds: Bounds::NON_NEGATIVE,
+    whole: false,
+    doc: "Barrels a year allowed from this step's date.",
+};
 
 /// One step of the enforcement schedule (`[[enforcement.schedule]]`).
 pub const ENFORCEMENT_LEVEL: ParamSpec = ParamSpec {

@@ -244,13 +244,7 @@ fn p9_fuel_imports_are_several_times_the_cap_but_the_reported_volume_is_lower() 
     // for this pattern); the reported share is emergent from the detection model.
     let params = sea_only(date(2019, 12, 31));
     let results = replicates(&params, 2397);
-    let cap = params
-        .maritime
-        .as_ref()
-        .unwrap()
-        .cap
-        .unwrap()
-        .barrels_per_year;
+    let cap = 500_000.0;
     for year in [2018, 2019] {
         let rows: Vec<_> = results
             .iter()
@@ -261,7 +255,10 @@ fn p9_fuel_imports_are_several_times_the_cap_but_the_reported_volume_is_lower() 
                     .unwrap()
             })
             .collect();
-        assert!(rows.iter().all(|y| y.months == 12 && y.cap == cap));
+        assert!(
+            rows.iter()
+                .all(|y| y.capped_months == 12 && (y.cap - cap).abs() < 1e-6)
+        );
         let multiple = median(rows.iter().map(|y| y.true_delivered / cap).collect());
         let reported = median(rows.iter().map(|y| y.reported / y.true_delivered).collect());
         println!("P9 {year}: true {multiple:.2} x cap, reported/true {reported:.3}");
@@ -272,6 +269,51 @@ fn p9_fuel_imports_are_several_times_the_cap_but_the_reported_volume_is_lower() 
         assert!(reported < 0.6, "{year}: reported share {reported}");
         assert!(rows.iter().all(|y| y.reported < y.true_delivered));
     }
+}
+
+#[test]
+fn fuel_before_october_2017_is_not_held_against_any_cap() {
+    // UNSCR 2375 first capped refined petroleum at 500,000 barrels for October-December
+    // 2017 (unscr2375-refined-cap-2017q4); before that there was no cap. 2017 is therefore
+    // measured over its last three months against 500,000 barrels, not over the year
+    // against 2397's annual cap.
+    let params = sea_only(date(2018, 3, 31));
+    let result = run_replicate(&params, 2375, 0).unwrap();
+    let years = imports_against_cap(&params, &result);
+    let year_2017 = years.iter().find(|y| y.year == 2017).unwrap();
+    assert_eq!((year_2017.months, year_2017.capped_months), (12, 3));
+    assert!(
+        (year_2017.cap - 500_000.0).abs() < 1e-6,
+        "{}",
+        year_2017.cap
+    );
+    let fuel = good(&params, "refined_petroleum");
+    let delivered = |window: RangeInclusive<usize>| -> f64 {
+        result
+            .flows
+            .iter()
+            .filter(|f| {
+                window.contains(&f.month)
+                    && f.key.channel == Channel::Maritime
+                    && f.key.good.0 == fuel
+                    && f.key.outcome == Outcome::Delivered
+            })
+            .map(|f| f.quantity as f64)
+            .sum()
+    };
+    let before = delivered(months(&result, (2017, 1), (2017, 9)));
+    assert!(before > 0.0, "fuel arrives before the cap too");
+    assert_eq!(
+        year_2017.true_delivered,
+        delivered(months(&result, (2017, 10), (2017, 12)))
+    );
+    let year_2018 = years.iter().find(|y| y.year == 2018).unwrap();
+    assert_eq!((year_2018.months, year_2018.capped_months), (3, 3));
+    assert!(
+        (year_2018.cap - 125_000.0).abs() < 1e-6,
+        "{}",
+        year_2018.cap
+    );
 }
 
 #[test]
@@ -483,8 +525,13 @@ fn the_cap_is_counted_from_what_was_observed_and_the_truth_from_the_flows() {
         years.iter().map(|y| y.year).collect::<Vec<_>>(),
         vec![2017, 2018, 2019]
     );
+    let cap = params.maritime.as_ref().unwrap().cap.as_ref().unwrap();
     for y in &years {
-        let in_year = |month: usize| result.months[month].year == y.year;
+        // The year's months under the cap.
+        let in_year = |month: usize| {
+            let m = result.months[month];
+            m.year == y.year && cap.barrels_per_year(m).is_some()
+        };
         let truth: i64 = result
             .flows
             .iter()

@@ -349,31 +349,31 @@ pub const OUTPUTS: &[OutputDef] = &[
     OutputDef {
         id: "sea.cap_multiple_delivered",
         key: KeyKind::None,
-        unit: "x annual cap",
+        unit: "x cap",
         aggregation: Aggregation::Ratio,
         section: Section::Sea,
-        label: "capped import delivered by sea, times the annual cap ({window})",
-        description: "true deliveries of the capped good (refined petroleum in the baseline) per year of the window, over the annual cap",
+        label: "capped import delivered by sea, times the cap ({window})",
+        description: "true deliveries of the capped good (refined petroleum in the baseline) in the months of the window under the cap, over the barrels those months allowed",
         measure: |r| capped(r, |o| o.true_delivered()),
     },
     OutputDef {
         id: "sea.cap_multiple_observed",
         key: KeyKind::None,
-        unit: "x annual cap",
+        unit: "x cap",
         aggregation: Aggregation::Ratio,
         section: Section::Sea,
-        label: "capped import as the monitors saw it, times the annual cap ({window})",
-        description: "deliveries of the capped good the monitors detected (and did not interdict), per year of the window, over the annual cap",
+        label: "capped import as the monitors saw it, times the cap ({window})",
+        description: "deliveries of the capped good the monitors detected (and did not interdict) in the months of the window under the cap, over the barrels those months allowed",
         measure: |r| capped(r, |o| o.observed_delivered()),
     },
     OutputDef {
         id: "sea.cap_multiple_unseen",
         key: KeyKind::None,
-        unit: "x annual cap",
+        unit: "x cap",
         aggregation: Aggregation::Ratio,
         section: Section::Sea,
-        label: "detection gap: capped import the monitors missed, times the annual cap ({window})",
-        description: "true minus observed deliveries of the capped good, per year of the window, over the annual cap",
+        label: "detection gap: capped import the monitors missed, times the cap ({window})",
+        description: "true minus observed deliveries of the capped good in the months of the window under the cap, over the barrels those months allowed",
         measure: |r| capped(r, |o| o.true_delivered() - o.observed_delivered()),
     },
     OutputDef {
@@ -660,22 +660,28 @@ fn state_trade(r: &Replicate, figure: fn(&TradeTotals, &TradeTotals) -> f64) -> 
     vec![(String::new(), figure(&smuggled, &official))]
 }
 
-/// A quantity of the capped good per year of the window over the annual cap; nothing when
-/// the scenario has no cap.
+/// A quantity of the capped good over the window's months under the cap, as a multiple of
+/// the barrels those months allowed (a twelfth of the annual rate each); nothing when the
+/// scenario has no cap or the window has no month under it.
 fn capped(
     r: &Replicate,
     quantity: fn(&yalu_model::observe::ObservedRecord) -> i64,
 ) -> Vec<(String, f64)> {
-    let Some(cap) = r.params.maritime.as_ref().and_then(|m| m.cap) else {
+    let Some(cap) = r.params.maritime.as_ref().and_then(|m| m.cap.as_ref()) else {
         return Vec::new();
     };
+    let rate = |month: usize| cap.barrels_per_year(r.result.months[month]);
+    let allowed: f64 = r.months.clone().filter_map(rate).sum::<f64>() / 12.0;
+    if allowed <= 0.0 {
+        return Vec::new();
+    }
     let total: i64 = r
         .in_window(&r.result.observed, |o| o.month)
         .iter()
-        .filter(|o| o.good == cap.good)
+        .filter(|o| o.good == cap.good && rate(o.month).is_some())
         .map(quantity)
         .sum();
-    vec![(String::new(), total as f64 / r.years / cap.barrels_per_year)]
+    vec![(String::new(), total as f64 / allowed)]
 }
 
 /// A figure over the 12 months before the closure and the months after the takeover, each

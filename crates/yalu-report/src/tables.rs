@@ -750,11 +750,11 @@ pub fn balances(_: &ModelParams, result: &ReplicateResult, rows: &mut dyn RowSin
 /// `observed`: the monitors' view of the sea beside the truth, by month, good and route
 /// (`ship_to_ship` or `port_delivery`): transfers and quantities that truly moved, those
 /// the monitors detected (what a panel could report) and those interdicted, with the
-/// detection gap (observed over true quantity) and, for a capped import, the annual cap.
-/// Quantities are in the good's unit (`unit`); `observed_quantity` is the first quantity
+/// detection gap (observed over true quantity) and, for a capped import, the annual cap in
+/// force that month (empty before the cap began). Quantities are in the good's unit (`unit`); `observed_quantity` is the first quantity
 /// column, as the report page reads it.
 pub fn observed(params: &ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
-    let cap = params.maritime.as_ref().and_then(|m| m.cap);
+    let cap = params.maritime.as_ref().and_then(|m| m.cap.as_ref());
     for o in &result.observed {
         let g = &params.goods[o.good.0 as usize];
         rows.row(
@@ -773,7 +773,8 @@ pub fn observed(params: &ModelParams, result: &ReplicateResult, rows: &mut dyn R
                 Cell::Float(o.detection_ratio()),
                 Cell::Float(
                     cap.filter(|c| c.good == o.good)
-                        .map_or(f64::NAN, |c| c.barrels_per_year),
+                        .and_then(|c| c.barrels_per_year(result.months[o.month]))
+                        .unwrap_or(f64::NAN),
                 ),
             ],
         );

@@ -84,6 +84,16 @@ pub(crate) fn days<'t>(
     [first, (last_text, last_day)]
 }
 
+/// What a schedule means before its first step.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BeforeFirstStep {
+    /// The first step's value stands from the horizon's first day (a rate, a level), so
+    /// the first step must start on or before it.
+    FirstValue,
+    /// Nothing is in force (a cap not yet imposed), so the first step may start later.
+    Nothing,
+}
+
 /// Dated steps `(from, value)` in strictly increasing date order, at least one; `value`
 /// reads each step's parameter, with the checker's window set to the days the step is in
 /// force (so a cited claim must cover them).
@@ -91,6 +101,7 @@ pub(crate) fn schedule(
     c: &mut Checker,
     t: &mut Table,
     key: &'static str,
+    before_first: BeforeFirstStep,
     mut value: impl FnMut(&mut Checker, &mut Table) -> f64,
 ) -> Vec<(Date, f64)> {
     let field = t.field(key);
@@ -114,7 +125,8 @@ pub(crate) fn schedule(
     let horizon = c.context.window;
     // The first step stands from the horizon's first day: a schedule that starts later
     // would leave the first days without a value.
-    if let (Some(Some(first_step)), Some((first, _))) = (dates.first(), horizon)
+    if let (BeforeFirstStep::FirstValue, Some(Some(first_step)), Some((first, _))) =
+        (before_first, dates.first(), horizon)
         && *first_step > first
     {
         let from = steps.first().map_or(t.span.clone(), |s| s.span_of("from"));
@@ -132,11 +144,15 @@ pub(crate) fn schedule(
     let mut schedule = Vec::new();
     for (i, mut step) in steps.into_iter().enumerate() {
         let next = dates[i + 1..].iter().flatten().next();
-        // The first step's value also stands before its date (schedules begin with it); a
-        // step that ends before the horizon starts is never used: no window to cover.
+        // The first step's value also stands before its date when the schedule begins with
+        // it; a step that ends before the horizon starts is never used: no window to cover.
         c.context.window = match (dates[i], horizon) {
             (Some(from), Some((first, last))) => {
-                let start = if i == 0 { first } else { from.max(first) };
+                let start = if i == 0 && before_first == BeforeFirstStep::FirstValue {
+                    first
+                } else {
+                    from.max(first)
+                };
                 let end = next.and_then(|n| n.yesterday().ok()).unwrap_or(last);
                 Some((start, end.min(last))).filter(|(a, b)| a <= b)
             }

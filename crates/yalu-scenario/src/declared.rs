@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 use yalu_model::declare::{ParamSet, ParamSpec};
 use yalu_model::events::EFFECT_SPECS;
 use yalu_model::params::{
-    Adaptation, AgencyPassUp, Bureau, CNY_PER_USD, CounterpartFleet, Couriers, Crossing,
-    DeclaredCategory, DeclaredTrade, Diplomats, Drugs, EMBASSIES_CLOSED, ENFORCEMENT_LEVEL,
-    Enforcement, Finance, Fleet, Good, HouseholdParams, HouseholdSite, ImportCap, Labour,
+    Adaptation, AgencyPassUp, BARRELS_PER_YEAR, Bureau, CNY_PER_USD, CounterpartFleet, Couriers,
+    Crossing, DeclaredCategory, DeclaredTrade, Diplomats, Drugs, EMBASSIES_CLOSED,
+    ENFORCEMENT_LEVEL, Enforcement, Finance, Fleet, Good, HouseholdParams, HouseholdSite, Labour,
     LandBribes, MASS_KG_PER_UNIT, Maritime, MarketParams, ModeParams, Monitors, PorterGood,
     PorterParams, PorterSite, ProfitSplit, SeaBribes, Site, StateGood, StateTrade, Takeover,
     VesselClass,
@@ -61,7 +61,7 @@ pub const SECTIONS: &[Section] = &[
     section("maritime", Maritime::SPECS),
     section("maritime.bribe_cny_per_t", SeaBribes::SPECS),
     section("maritime.monitors", Monitors::SPECS),
-    section("maritime.cap", ImportCap::SPECS),
+    section("maritime.cap.schedule[]", &[BARRELS_PER_YEAR]),
     section("maritime.fleets[]", Fleet::SPECS),
     section("maritime.fleets[].classes[]", VesselClass::SPECS),
     section("maritime.counterparts[]", CounterpartFleet::SPECS),

@@ -37,9 +37,14 @@ fn baseline_maritime_section_is_valid_and_every_value_has_evidence() {
             .iter()
             .any(|c| c.kind == CounterpartKind::SupplyTanker)
     );
-    let cap = m.cap.expect("the fuel cap is an input");
+    let cap = m.cap.as_ref().expect("the fuel cap is an input");
     assert_eq!(good(cap.good), "refined_petroleum");
-    assert_eq!(cap.barrels_per_year, 500_000.0);
+    // No cap before UNSCR 2375's quarter; 500,000 barrels for it, then 2397's a year.
+    let month = |year, month| yalu_model::calendar::YearMonth { year, month };
+    assert_eq!(cap.barrels_per_year(month(2017, 9)), None);
+    assert_eq!(cap.barrels_per_year(month(2017, 10)), Some(2_000_000.0));
+    assert_eq!(cap.barrels_per_year(month(2018, 1)), Some(500_000.0));
+    assert_eq!(cap.barrels_per_year(month(2025, 12)), Some(500_000.0));
 
     // Every maritime number is recorded with its evidence; the cap cites UNSCR 2397 and
     // the seafood stop (an event) cites the ASIAPRESS report.
@@ -67,7 +72,11 @@ fn baseline_maritime_section_is_valid_and_every_value_has_evidence() {
             .evidence
     };
     assert!(matches!(
-        evidence_of("maritime.cap.barrels_per_year"),
+        evidence_of("maritime.cap.schedule[0].barrels_per_year"),
+        Evidence::Claim { source, .. } if source == "unscr-2375"
+    ));
+    assert!(matches!(
+        evidence_of("maritime.cap.schedule[1].barrels_per_year"),
         Evidence::Claim { source, .. } if source == "unscr-2397"
     ));
     assert!(matches!(
@@ -255,6 +264,43 @@ fn the_cap_must_be_on_a_good_counted_in_barrels() {
     );
     assert_eq!(e.field, "maritime.cap.good");
     assert!(matches!(&e.kind, ErrorKind::Invalid { expected, .. } if expected.contains("barrels")));
+}
+
+#[test]
+fn each_cap_step_cites_a_resolution_in_force_for_its_months() {
+    // UNSCR 2375's quarter cannot stand for 2018 on: its claim covers October-December
+    // 2017 only.
+    let e = only_error(
+        "claim = \"unscr2397-refined-cap-500k\" }",
+        "claim = \"unscr2375-refined-cap-2017q4\", derivation = \"500,000 barrels a quarter.\" }",
+    );
+    assert_eq!(e.field, "maritime.cap.schedule[1].barrels_per_year.claim");
+    assert!(
+        matches!(&e.kind, ErrorKind::ClaimPeriod { claim, .. } if claim == "unscr2375-refined-cap-2017q4")
+    );
+}
+
+#[test]
+fn a_cap_may_begin_after_the_first_day_but_an_exchange_rate_may_not() {
+    // A cap not yet imposed is nothing; a rate missing for the first days is a hole.
+    let late_cap = BASELINE.replacen("from = \"2017-10-01\"", "from = \"2017-11-01\"", 1);
+    let scenario = Scenario::parse(
+        &SourceText::new("late-cap.toml", late_cap),
+        &Registry::embedded(),
+    )
+    .expect("a cap from November 2017 is accepted");
+    let cap = scenario.params.maritime.unwrap().cap.unwrap();
+    assert_eq!(cap.schedule[0].0, jiff::civil::date(2017, 11, 1));
+    let first_rate = BASELINE[BASELINE.find("[[exchange.schedule]]").unwrap()..]
+        .lines()
+        .find(|l| l.starts_with("from = "))
+        .unwrap()
+        .to_owned();
+    let e = only_error(
+        &format!("[[exchange.schedule]]\n{first_rate}"),
+        "[[exchange.schedule]]\nfrom = \"2017-02-01\"",
+    );
+    assert_eq!(e.field, "exchange.schedule[0].from");
 }
 
 #[test]

@@ -962,54 +962,73 @@ fn interdiction_probability(monitors: &Monitors, route: SeaRoute) -> f64 {
     }
 }
 
-/// One year of a capped import: the cap, what truly arrived, and what a panel counting
-/// the detected deliveries would report.
+/// One year of a capped import, over the months the cap was in force: the barrels they
+/// allowed, what truly arrived in them, and what a panel counting the detected deliveries
+/// would report.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CapYear {
     /// Calendar year.
     pub year: i16,
     /// Months of the year in the horizon.
     pub months: usize,
-    /// The annual cap, in the good's unit.
+    /// Of those, the months the cap was in force.
+    pub capped_months: usize,
+    /// The barrels the capped months allowed, in the good's unit: each month a twelfth of
+    /// the annual rate in force.
     pub cap: f64,
-    /// Delivered by sea (the truth, from the flows).
+    /// Delivered by sea in the capped months (the truth, from the flows).
     pub true_delivered: f64,
-    /// Delivered in the transfers the monitors detected (the monitors' view).
+    /// Delivered in the capped months' transfers the monitors detected (their view).
     pub reported: f64,
 }
 
 /// A capped import by year: the truth from the flows, the reported figure from the
-/// monitors' tallies only. Empty when the scenario has no cap.
+/// monitors' tallies only, both over the months the cap was in force. Empty when the
+/// scenario has no cap.
 pub fn imports_against_cap(params: &ModelParams, result: &ReplicateResult) -> Vec<CapYear> {
-    let Some(cap) = params.maritime.as_ref().and_then(|m| m.cap) else {
+    let Some(cap) = params.maritime.as_ref().and_then(|m| m.cap.as_ref()) else {
         return Vec::new();
     };
+    let rates: Vec<Option<f64>> = result
+        .months
+        .iter()
+        .map(|&m| cap.barrels_per_year(m))
+        .collect();
     let mut years: Vec<CapYear> = Vec::new();
-    for month in &result.months {
-        match years.last_mut() {
-            Some(y) if y.year == month.year => y.months += 1,
-            _ => years.push(CapYear {
+    // Each month's place in `years` when the cap was in force in it.
+    let mut capped_year: Vec<Option<usize>> = Vec::with_capacity(rates.len());
+    for (month, rate) in result.months.iter().zip(&rates) {
+        if years.last().is_none_or(|y| y.year != month.year) {
+            years.push(CapYear {
                 year: month.year,
-                months: 1,
-                cap: cap.barrels_per_year,
+                months: 0,
+                capped_months: 0,
+                cap: 0.0,
                 true_delivered: 0.0,
                 reported: 0.0,
-            }),
+            });
         }
+        let index = years.len() - 1;
+        let year = &mut years[index];
+        year.months += 1;
+        if let Some(barrels) = rate {
+            year.capped_months += 1;
+            year.cap += barrels / 12.0;
+        }
+        capped_year.push(rate.map(|_| index));
     }
-    let year_of = |month: usize| result.months[month].year;
     for flow in result.flows.iter().filter(|f| {
         f.key.channel == Channel::Maritime
             && f.key.good == cap.good
             && f.key.outcome == Outcome::Delivered
     }) {
-        if let Some(y) = years.iter_mut().find(|y| y.year == year_of(flow.month)) {
-            y.true_delivered += flow.quantity as f64;
+        if let Some(y) = capped_year[flow.month] {
+            years[y].true_delivered += flow.quantity as f64;
         }
     }
     for o in result.observed.iter().filter(|o| o.good == cap.good) {
-        if let Some(y) = years.iter_mut().find(|y| y.year == year_of(o.month)) {
-            y.reported += o.observed_delivered() as f64;
+        if let Some(y) = capped_year[o.month] {
+            years[y].reported += o.observed_delivered() as f64;
         }
     }
     years

@@ -442,3 +442,43 @@ fn a_run_writes_the_same_bytes_whatever_the_thread_count() {
         }
     }
 }
+
+#[test]
+fn the_cap_outputs_count_2017_from_october_against_unscr_2375s_quarter() {
+    // No cap before October 2017, then 500,000 barrels for October-December: the 2017
+    // figure is the fuel delivered in those three months over 500,000, and a window
+    // wholly before the cap has no figure at all.
+    use yalu_model::observe::ObservedRecord;
+    use yalu_report::outputs::values_in;
+    use yalu_report::window::Window;
+    let params = Scenario::baseline(&Registry::embedded()).unwrap().params;
+    let result = yalu_model::run_replicate(&params, 7, 0).unwrap();
+    let fuel = params
+        .goods
+        .iter()
+        .position(|g| g.id == "refined_petroleum")
+        .unwrap();
+    let delivered = |from: usize, to: usize| -> i64 {
+        result
+            .observed
+            .iter()
+            .filter(|o| usize::from(o.good.0) == fuel && (from..=to).contains(&o.month))
+            .map(ObservedRecord::true_delivered)
+            .sum()
+    };
+    let value = |window: &str, id: &str| {
+        values_in(&params, &result, Some(window.parse::<Window>().unwrap()))
+            .into_iter()
+            .find(|v| v.id == format!("{id}@{window}"))
+            .map(|v| v.value)
+    };
+    // Months are counted from January 2017: October-December are 9-11.
+    let expected = delivered(9, 11) as f64 / 500_000.0;
+    assert!(delivered(0, 8) > 0, "fuel arrives before the cap too");
+    let got = value("2017", "sea.cap_multiple_delivered").unwrap();
+    assert!((got - expected).abs() < 1e-9, "{got} against {expected}");
+    assert_eq!(
+        value("2017-01..2017-09", "sea.cap_multiple_delivered"),
+        None
+    );
+}

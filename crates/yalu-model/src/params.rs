@@ -797,7 +797,7 @@ param_set! {
         sanctioned_import_premium: f64 [Share, Bounds::NON_NEGATIVE],
         /// The Chinese side's leg of a smuggled load of cargo (brokers, drivers, the officials who look away), paid to the Chinese counterparts; vehicles driven across carry it in their Chinese price.
         chinese_leg_cny_per_load: f64 [CnyPerLoad, Bounds::NON_NEGATIVE],
-        /// Personnel cost of taking one vehicle driven across (a load of its own) into the DPRK, paid to border households in place of its mode's labour per load of cargo.
+        /// Personnel cost of taking one vehicle driven across (a load of its own) into the DPRK, smuggled or through customs, paid to border households in place of its mode's labour per load of cargo.
         vehicle_labour_cny_per_unit: f64 [CnyEach, Bounds::NON_NEGATIVE],
     }
 }
@@ -1499,7 +1499,9 @@ param_set! {
 }
 
 /// A cap on imports of a good by sea (UNSCR 2375's, then 2397's, on refined petroleum):
-/// dated steps of the barrels a year allowed, with no cap before the first.
+/// dated steps of the barrels a year allowed, with no cap before the first. Steps start on
+/// the first day of a month (the scenario checker holds them to it), so a month is under
+/// one step or none.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportCap {
     /// The good.
@@ -1509,15 +1511,19 @@ pub struct ImportCap {
 }
 
 impl ImportCap {
-    /// Barrels a year allowed in a month, by the step in force on its first day; `None`
-    /// before the cap begins.
+    /// Barrels a year allowed in a month; `None` before the cap begins.
     pub fn barrels_per_year(&self, month: YearMonth) -> Option<f64> {
-        let first_day = jiff::civil::date(month.year, month.month, 1);
         self.schedule
             .iter()
-            .take_while(|(from, _)| *from <= first_day)
+            .take_while(|(from, _)| (from.year(), from.month()) <= (month.year, month.month))
             .last()
             .map(|(_, barrels)| *barrels)
+    }
+
+    /// Barrels a month allows: a twelfth of the annual rate in force, whole months at the
+    /// horizon's ends included; `None` before the cap begins.
+    pub fn barrels_in_month(&self, month: YearMonth) -> Option<f64> {
+        self.barrels_per_year(month).map(|barrels| barrels / 12.0)
     }
 }
 

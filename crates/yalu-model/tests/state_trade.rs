@@ -242,6 +242,52 @@ fn a_vehicle_driven_across_pays_its_own_crew_and_cargo_pays_its_modes_labour() {
 }
 
 #[test]
+fn border_households_are_paid_each_vehicles_crew_whatever_its_mode_or_route() {
+    // With cargo's labour at nothing, the donju's wages to households are exactly 2,500 CNY
+    // for every vehicle that crossed, seized or not, smuggled or through customs, by
+    // convoy or over the ice.
+    let mut params = baseline();
+    for mode in &mut params.modes {
+        mode.labour_cny_per_load = 0.0;
+    }
+    let trade = params.state_trade.as_mut().unwrap();
+    trade.vehicle_labour_cny_per_unit = 2_500.0;
+    let vehicles: Vec<_> = trade
+        .goods
+        .iter()
+        .filter(|g| g.driven_across)
+        .map(|g| g.good)
+        .collect();
+    let result = run_replicate(&params, 5, 0).unwrap();
+    let crossed: Vec<_> = result
+        .flows
+        .iter()
+        .filter(|f| {
+            vehicles.contains(&f.key.good)
+                && matches!(
+                    f.key.channel,
+                    Channel::StateSmuggling | Channel::OfficialCustoms
+                )
+        })
+        .collect();
+    let units: i64 = crossed.iter().map(|f| f.quantity).sum();
+    assert!(crossed.iter().any(|f| f.key.mode == Mode::IceTruck));
+    assert!(crossed.iter().any(|f| f.key.mode == Mode::Convoy));
+    assert!(
+        crossed
+            .iter()
+            .any(|f| f.key.channel == Channel::OfficialCustoms)
+    );
+    let wages = money_total(
+        &result,
+        ActorClass::Donju,
+        ActorClass::Households,
+        Purpose::Wage,
+    );
+    assert_eq!(wages, units * 2_500 * 100, "{units} vehicles");
+}
+
+#[test]
 fn the_chinese_leg_is_paid_through_the_ledger_and_lowers_the_smuggling_margin() {
     let mut params = baseline();
     let result = run_replicate(&params, 5, 0).unwrap();

@@ -661,8 +661,10 @@ fn state_trade(r: &Replicate, figure: fn(&TradeTotals, &TradeTotals) -> f64) -> 
 }
 
 /// A quantity of the capped good over the window's months under the cap, as a multiple of
-/// the barrels those months allowed (a twelfth of the annual rate each); nothing when the
+/// the barrels those months allowed ([`ImportCap::barrels_in_month`]); nothing when the
 /// scenario has no cap or the window has no month under it.
+///
+/// [`ImportCap::barrels_in_month`]: yalu_model::params::ImportCap::barrels_in_month
 fn capped(
     r: &Replicate,
     quantity: fn(&yalu_model::observe::ObservedRecord) -> i64,
@@ -670,15 +672,15 @@ fn capped(
     let Some(cap) = r.params.maritime.as_ref().and_then(|m| m.cap.as_ref()) else {
         return Vec::new();
     };
-    let rate = |month: usize| cap.barrels_per_year(r.result.months[month]);
-    let allowed: f64 = r.months.clone().filter_map(rate).sum::<f64>() / 12.0;
+    let allowance = |month: usize| cap.barrels_in_month(r.result.months[month]);
+    let allowed: f64 = r.months.clone().filter_map(allowance).sum();
     if allowed <= 0.0 {
         return Vec::new();
     }
     let total: i64 = r
         .in_window(&r.result.observed, |o| o.month)
         .iter()
-        .filter(|o| o.good == cap.good && rate(o.month).is_some())
+        .filter(|o| o.good == cap.good && allowance(o.month).is_some())
         .map(quantity)
         .sum();
     vec![(String::new(), total as f64 / allowed)]

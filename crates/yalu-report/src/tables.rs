@@ -750,9 +750,10 @@ pub fn balances(_: &ModelParams, result: &ReplicateResult, rows: &mut dyn RowSin
 /// `observed`: the monitors' view of the sea beside the truth, by month, good and route
 /// (`ship_to_ship` or `port_delivery`): transfers and quantities that truly moved, those
 /// the monitors detected (what a panel could report) and those interdicted, with the
-/// detection gap (observed over true quantity) and, for a capped import, the annual cap in
-/// force that month (empty before the cap began). Quantities are in the good's unit (`unit`); `observed_quantity` is the first quantity
-/// column, as the report page reads it.
+/// detection gap (observed over true quantity) and, for a capped import, the cap's annual
+/// rate in force that month (empty before the cap began; UNSCR 2375's 500,000 barrels for
+/// October-December 2017 is a rate of 2,000,000 a year). Quantities are in the good's unit
+/// (`unit`); `observed_quantity` is the first quantity column, as the report page reads it.
 pub fn observed(params: &ModelParams, result: &ReplicateResult, rows: &mut dyn RowSink) {
     let cap = params.maritime.as_ref().and_then(|m| m.cap.as_ref());
     for o in &result.observed {

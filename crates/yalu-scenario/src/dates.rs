@@ -84,14 +84,15 @@ pub(crate) fn days<'t>(
     [first, (last_text, last_day)]
 }
 
-/// What a schedule means before its first step.
+/// What a dated schedule holds, which sets what its steps may be.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum BeforeFirstStep {
-    /// The first step's value stands from the horizon's first day (a rate, a level), so
-    /// the first step must start on or before it.
-    FirstValue,
-    /// Nothing is in force (a cap not yet imposed), so the first step may start later.
-    Nothing,
+pub(crate) enum ScheduleKind {
+    /// A rate or a level: the first step's value stands from the horizon's first day, so
+    /// the first step must start on or before it; a step may start on any day.
+    Level,
+    /// A cap counted by whole months: nothing is in force before the first step, which
+    /// may start later, and every step starts on the first day of a month.
+    MonthlyCap,
 }
 
 /// Dated steps `(from, value)` in strictly increasing date order, at least one; `value`
@@ -101,7 +102,7 @@ pub(crate) fn schedule(
     c: &mut Checker,
     t: &mut Table,
     key: &'static str,
-    before_first: BeforeFirstStep,
+    kind: ScheduleKind,
     mut value: impl FnMut(&mut Checker, &mut Table) -> f64,
 ) -> Vec<(Date, f64)> {
     let field = t.field(key);
@@ -113,20 +114,34 @@ pub(crate) fn schedule(
     let mut dates: Vec<Option<Date>> = Vec::new();
     for step in &mut steps {
         let (text, date) = c.date_at(step, "from");
-        if let (Some(text), Some(date), Some(previous)) =
-            (text, date, dates.iter().flatten().next_back())
-            && date <= *previous
-        {
-            let expected = format!("a date after the previous step's ({previous})");
-            c.invalid(text.span, step.field("from"), expected, date.to_string());
+        if let (Some(text), Some(date)) = (&text, date) {
+            if let Some(previous) = dates.iter().flatten().next_back()
+                && date <= *previous
+            {
+                let expected = format!("a date after the previous step's ({previous})");
+                c.invalid(
+                    text.span.clone(),
+                    step.field("from"),
+                    expected,
+                    date.to_string(),
+                );
+            } else if kind == ScheduleKind::MonthlyCap && date.day() != 1 {
+                let expected = "the first day of a month (the cap is counted by whole months)";
+                c.invalid(
+                    text.span.clone(),
+                    step.field("from"),
+                    expected,
+                    date.to_string(),
+                );
+            }
         }
         dates.push(date);
     }
     let horizon = c.context.window;
     // The first step stands from the horizon's first day: a schedule that starts later
     // would leave the first days without a value.
-    if let (BeforeFirstStep::FirstValue, Some(Some(first_step)), Some((first, _))) =
-        (before_first, dates.first(), horizon)
+    if let (ScheduleKind::Level, Some(Some(first_step)), Some((first, _))) =
+        (kind, dates.first(), horizon)
         && *first_step > first
     {
         let from = steps.first().map_or(t.span.clone(), |s| s.span_of("from"));
@@ -148,7 +163,7 @@ pub(crate) fn schedule(
         // it; a step that ends before the horizon starts is never used: no window to cover.
         c.context.window = match (dates[i], horizon) {
             (Some(from), Some((first, last))) => {
-                let start = if i == 0 && before_first == BeforeFirstStep::FirstValue {
+                let start = if i == 0 && kind == ScheduleKind::Level {
                     first
                 } else {
                     from.max(first)

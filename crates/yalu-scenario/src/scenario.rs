@@ -19,7 +19,7 @@ use yalu_model::params::{
     SeaBribes, SeaCargo, Site, SiteId, StateGood, StateTrade, Takeover, VesselClass,
 };
 
-use crate::dates::{BeforeFirstStep, days, schedule};
+use crate::dates::{ScheduleKind, days, schedule};
 use crate::error::{ErrorKind, ScenarioErrors, SourceText};
 use crate::evidence::Registry;
 use crate::read::{Checker, Str, Table};
@@ -390,7 +390,7 @@ fn pass_up(c: &mut Checker, p: &mut Table) -> PassUp {
 }
 
 fn enforcement(c: &mut Checker, e: &mut Table) -> Enforcement {
-    let schedule = schedule(c, e, "schedule", BeforeFirstStep::FirstValue, |c, step| {
+    let schedule = schedule(c, e, "schedule", ScheduleKind::Level, |c, step| {
         c.param(step, &yalu_model::params::ENFORCEMENT_LEVEL)
     });
     let values = c.params::<Enforcement>(e);
@@ -399,7 +399,7 @@ fn enforcement(c: &mut Checker, e: &mut Table) -> Enforcement {
 
 fn exchange(c: &mut Checker, e: &mut Table) -> ExchangeSchedule {
     ExchangeSchedule {
-        steps: schedule(c, e, "schedule", BeforeFirstStep::FirstValue, |c, step| {
+        steps: schedule(c, e, "schedule", ScheduleKind::Level, |c, step| {
             c.param(step, &yalu_model::params::CNY_PER_USD)
         }),
     }
@@ -664,7 +664,7 @@ fn maritime(c: &mut Checker, x: &mut Table, ids: &Ids) -> Option<Maritime> {
     let cap = c
         .section(x, "cap", false, |c, cap| {
             let good = c.good_in(cap, "good", ids, QuantityUnit::Barrels);
-            let schedule = schedule(c, cap, "schedule", BeforeFirstStep::Nothing, |c, step| {
+            let schedule = schedule(c, cap, "schedule", ScheduleKind::MonthlyCap, |c, step| {
                 c.param(step, &yalu_model::params::BARRELS_PER_YEAR)
             });
             Some(ImportCap {

@@ -304,6 +304,17 @@ fn a_cap_may_begin_after_the_first_day_but_an_exchange_rate_may_not() {
 }
 
 #[test]
+fn a_cap_step_must_start_a_month() {
+    // The cap is counted by whole months, so a step from the middle of one is refused
+    // rather than read as starting the next.
+    let e = only_error("from = \"2017-10-01\"", "from = \"2017-10-15\"");
+    assert_eq!(e.field, "maritime.cap.schedule[0].from");
+    assert!(
+        matches!(&e.kind, ErrorKind::Invalid { expected, .. } if expected.contains("first day of a month"))
+    );
+}
+
+#[test]
 fn a_wrong_unit_is_refused() {
     let e = only_error(
         "sts_voyage_days = { value = 5, unit = \"days\", assumption = \"Nampo to Korea Bay and back, with the transfer.\"",

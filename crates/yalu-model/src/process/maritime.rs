@@ -973,8 +973,8 @@ pub struct CapYear {
     pub months: usize,
     /// Of those, the months the cap was in force.
     pub capped_months: usize,
-    /// The barrels the capped months allowed, in the good's unit: each month a twelfth of
-    /// the annual rate in force.
+    /// The barrels the capped months allowed, in the good's unit
+    /// ([`ImportCap::barrels_in_month`]).
     pub cap: f64,
     /// Delivered by sea in the capped months (the truth, from the flows).
     pub true_delivered: f64,
@@ -989,15 +989,15 @@ pub fn imports_against_cap(params: &ModelParams, result: &ReplicateResult) -> Ve
     let Some(cap) = params.maritime.as_ref().and_then(|m| m.cap.as_ref()) else {
         return Vec::new();
     };
-    let rates: Vec<Option<f64>> = result
+    let allowed: Vec<Option<f64>> = result
         .months
         .iter()
-        .map(|&m| cap.barrels_per_year(m))
+        .map(|&m| cap.barrels_in_month(m))
         .collect();
     let mut years: Vec<CapYear> = Vec::new();
     // Each month's place in `years` when the cap was in force in it.
-    let mut capped_year: Vec<Option<usize>> = Vec::with_capacity(rates.len());
-    for (month, rate) in result.months.iter().zip(&rates) {
+    let mut capped_year: Vec<Option<usize>> = Vec::with_capacity(allowed.len());
+    for (month, barrels) in result.months.iter().zip(&allowed) {
         if years.last().is_none_or(|y| y.year != month.year) {
             years.push(CapYear {
                 year: month.year,
@@ -1011,11 +1011,11 @@ pub fn imports_against_cap(params: &ModelParams, result: &ReplicateResult) -> Ve
         let index = years.len() - 1;
         let year = &mut years[index];
         year.months += 1;
-        if let Some(barrels) = rate {
+        if let Some(barrels) = barrels {
             year.capped_months += 1;
-            year.cap += barrels / 12.0;
+            year.cap += barrels;
         }
-        capped_year.push(rate.map(|_| index));
+        capped_year.push(barrels.map(|_| index));
     }
     for flow in result.flows.iter().filter(|f| {
         f.key.channel == Channel::Maritime

@@ -370,13 +370,20 @@ pub struct ExchangeSchedule {
 impl ExchangeSchedule {
     /// The rate on a date (the first step's before it begins).
     pub fn cny_per_usd(&self, date: Date) -> f64 {
-        self.steps
-            .iter()
-            .take_while(|(from, _)| *from <= date)
-            .last()
-            .or(self.steps.first())
-            .map_or(f64::NAN, |(_, rate)| *rate)
+        step_in_force(&self.steps, |from| *from <= date)
+            .or(self.steps.first().map(|(_, rate)| *rate))
+            .unwrap_or(f64::NAN)
     }
+}
+
+/// The value of the last of dated `steps` (in date order) that has `begun`; `None` before
+/// the first.
+fn step_in_force(steps: &[(Date, f64)], begun: impl Fn(&Date) -> bool) -> Option<f64> {
+    steps
+        .iter()
+        .take_while(|(from, _)| begun(from))
+        .last()
+        .map(|(_, value)| *value)
 }
 
 /// Average days in a month, for rates given per month.
@@ -711,12 +718,9 @@ param_set! {
 impl Enforcement {
     /// The scheduled level on a date.
     pub fn scheduled(&self, date: Date) -> f64 {
-        self.schedule
-            .iter()
-            .take_while(|(from, _)| *from <= date)
-            .last()
-            .or(self.schedule.first())
-            .map_or(0.0, |(_, level)| *level)
+        step_in_force(&self.schedule, |from| *from <= date)
+            .or(self.schedule.first().map(|(_, level)| *level))
+            .unwrap_or(0.0)
     }
 }
 
@@ -1513,11 +1517,9 @@ pub struct ImportCap {
 impl ImportCap {
     /// Barrels a year allowed in a month; `None` before the cap begins.
     pub fn barrels_per_year(&self, month: YearMonth) -> Option<f64> {
-        self.schedule
-            .iter()
-            .take_while(|(from, _)| (from.year(), from.month()) <= (month.year, month.month))
-            .last()
-            .map(|(_, barrels)| *barrels)
+        step_in_force(&self.schedule, |from| {
+            (from.year(), from.month()) <= (month.year, month.month)
+        })
     }
 
     /// Barrels a month allows: a twelfth of the annual rate in force, whole months at the

@@ -115,18 +115,16 @@ pub(crate) fn schedule(
     for step in &mut steps {
         let (text, date) = c.date_at(step, "from");
         if let (Some(text), Some(date)) = (&text, date) {
-            if let Some(previous) = dates.iter().flatten().next_back()
-                && date <= *previous
-            {
-                let expected = format!("a date after the previous step's ({previous})");
-                c.invalid(
-                    text.span.clone(),
-                    step.field("from"),
-                    expected,
-                    date.to_string(),
-                );
-            } else if kind == ScheduleKind::MonthlyCap && date.day() != 1 {
-                let expected = "the first day of a month (the cap is counted by whole months)";
+            let expected = match dates.iter().flatten().next_back() {
+                Some(previous) if date <= *previous => {
+                    Some(format!("a date after the previous step's ({previous})"))
+                }
+                _ if kind == ScheduleKind::MonthlyCap && date.day() != 1 => {
+                    Some("the first day of a month (the cap is counted by whole months)".to_owned())
+                }
+                _ => None,
+            };
+            if let Some(expected) = expected {
                 c.invalid(
                     text.span.clone(),
                     step.field("from"),

@@ -33,8 +33,9 @@
 //!   profit). V: value at the sale price, C: purchase, B: bribes per load for each agency,
 //!   L: labour, the mode's `labour_cny_per_load` per load of cargo or
 //!   `vehicle_labour_cny_per_unit` per vehicle driven across, X: the Chinese side's leg,
-//!   `chinese_leg_cny_per_load` per load of cargo times the bribes' factor (brokers, drivers and officials on the far bank; a
-//!   vehicle driven across pays it inside its Chinese price), f:
+//!   `chinese_leg_cny_per_load` per load of cargo times the bribes' factor (brokers,
+//!   drivers and officials on the far bank; a vehicle driven across pays it inside its
+//!   Chinese price), f:
 //!   `finance.donju_credit_cost_per_day`, d:
 //!   `official_clearance_days` (a smuggled load crosses in one night). A good under
 //!   sanction that is smuggled trades at a worse Chinese price: exports lose

@@ -14,7 +14,8 @@ use yalu_scenario::{Registry, Scenario, coverage, coverage_of, most_influential}
 /// with the declared traders' margin split by direction (the export cut sourced, the
 /// import markup an assumption) and the molybdenum target fitted to declared exports;
 /// 172 of 446 (38.6%) with the crossing labour of a vehicle driven across sourced; 173 of
-/// 447 (38.7%) with the fuel cap dated (UNSCR 2375's quarter before 2397's annual cap).
+/// 447 (38.7%) with the fuel cap dated (UNSCR 2375's quarter before 2397's annual cap);
+/// 174 of 447 (38.9%) with the boats' seizure base sourced from the river smugglers' odds.
 const SOURCED_SHARE_FLOOR: f64 = 0.38;
 /// At least this many of the 30 most influential parameters cite a claim. Lowered from 17
 /// when the ranking was regenerated after the re-sourcing of session 25, as the sweep file
@@ -40,7 +41,10 @@ const SOURCED_SHARE_FLOOR: f64 = 0.38;
 /// 13, and seeds 12 and 13 gave 15 and 16, so the ranking now has sixty trajectories
 /// (`sweeps/influence.toml`), which give 14. The spread narrows but remains: seeds 12 and
 /// 13 give 13 each at sixty, and the six designs pooled (240 trajectories) give 14.
-const TOP_30_SOURCED_FLOOR: usize = 14;
+/// 15 in the committed ranking (not regenerated) once the boats' seizure base (rank 24)
+/// cited the river smugglers' odds of October 2017; its range narrowed from [0, 0.1] to
+/// [0.015, 0.038], so a regenerated ranking may drop it, as happened to earlier inputs.
+const TOP_30_SOURCED_FLOOR: usize = 15;
 
 fn baseline() -> Scenario {
     Scenario::baseline(&Registry::embedded()).expect("the baseline is valid")

@@ -39,8 +39,11 @@ const SOURCED_SHARE_FLOOR: f64 = 0.38;
 /// risk) are assumptions. On the same twenty-trajectory design the count went from 16 to
 /// 13, and seeds 12 and 13 gave 15 and 16, so the ranking now has sixty trajectories
 /// (`sweeps/influence.toml`), which give 14. The spread narrows but remains: seeds 12 and
-/// 13 give 13 each at sixty, and the six designs pooled (240 trajectories) give 14.
-const TOP_30_SOURCED_FLOOR: usize = 14;
+/// 13 give 13 each at sixty, and the six designs pooled (240 trajectories) give 14. 15 on
+/// the committed sixty-trajectory ranking once the import markup (rank 12) cited a trading
+/// company's permit fee (12.5% of the goods' Chinese price, 2015) with its range widened to
+/// fruit's first-sale markup of 0.5; the ranking was not regenerated.
+const TOP_30_SOURCED_FLOOR: usize = 15;
 
 fn baseline() -> Scenario {
     Scenario::baseline(&Registry::embedded()).expect("the baseline is valid")

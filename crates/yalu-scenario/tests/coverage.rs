@@ -41,10 +41,11 @@ const SOURCED_SHARE_FLOOR: f64 = 0.38;
 /// 13, and seeds 12 and 13 gave 15 and 16, so the ranking now has sixty trajectories
 /// (`sweeps/influence.toml`), which give 14. The spread narrows but remains: seeds 12 and
 /// 13 give 13 each at sixty, and the six designs pooled (240 trajectories) give 14.
-/// 16 on the committed ranking (not regenerated) once the boats' seizure base (rank 24)
-/// cited the river smugglers' odds of October 2017 and the import markup (rank 12) a
-/// trading company's permit fee of 2015.
-const TOP_30_SOURCED_FLOOR: usize = 16;
+/// 15 after the boats' seizure base (rank 24) cited the river smugglers' odds of October
+/// 2017 and the import markup (rank 12) a trading company's permit fee of 2015, on the
+/// regenerated sixty-trajectory ranking: the markup stays in the top 30 (rank 11), the boats'
+/// base, its range narrowed to what the odds allow, leaves it.
+const TOP_30_SOURCED_FLOOR: usize = 15;
 
 fn baseline() -> Scenario {
     Scenario::baseline(&Registry::embedded()).expect("the baseline is valid")

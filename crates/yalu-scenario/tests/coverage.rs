@@ -15,8 +15,9 @@ use yalu_scenario::{Registry, Scenario, coverage, coverage_of, most_influential}
 /// import markup an assumption) and the molybdenum target fitted to declared exports;
 /// 172 of 446 (38.6%) with the crossing labour of a vehicle driven across sourced; 173 of
 /// 447 (38.7%) with the fuel cap dated (UNSCR 2375's quarter before 2397's annual cap);
-/// 174 of 447 (38.9%) with the boats' seizure base sourced from the river smugglers' odds.
-const SOURCED_SHARE_FLOOR: f64 = 0.38;
+/// 174 of 447 (38.9%) with the boats' seizure base sourced from the river smugglers' odds;
+/// 0.39 at 175 of 447 (39.1%) with the import markup sourced from a permit fee.
+const SOURCED_SHARE_FLOOR: f64 = 0.39;
 /// At least this many of the 30 most influential parameters cite a claim. Lowered from 17
 /// when the ranking was regenerated after the re-sourcing of session 25, as the sweep file
 /// asks: sourced inputs whose ranges narrowed to what their claims support (the dandelion
